@@ -1,0 +1,88 @@
+"""The versioned REST API under /api/v1 (flask-smorest), with OpenAPI 3 served and browsable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Flask, abort, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from kinerja import errors
+
+PREFIX = "/api/v1"
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class KinerjaApi(Api):
+    """flask-smorest's Api with Kinerja's error shape (always code, status, message, errors)."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        return errors.handle_http_exception(error)
+
+
+api = KinerjaApi()
+
+
+def _check_body() -> None:
+    """Bad bodies are refused before any view runs: 415 for non-JSON, 400 for broken JSON."""
+    if not request.path.startswith(PREFIX + "/") or request.method not in BODY_METHODS:
+        return
+    if request.routing_exception is not None:
+        return  # let 404/405 speak first
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
+    if not has_body:
+        return
+    if not request.is_json:
+        abort(415, description="Send the request body as application/json.")
+    try:
+        json.loads(request.get_data(cache=True))
+    except (UnicodeDecodeError, ValueError) as exc:
+        abort(400, description=f"The request body is not valid JSON: {exc}")
+
+
+def init_app(app: Flask) -> None:
+    swagger_dir = Path(swagger_ui_bundle.swagger_ui_path)
+    app.config.update(
+        API_TITLE="Kinerja API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the pip-installed swagger-ui-bundle: the docs work without internet.
+        OPENAPI_SWAGGER_UI_URL=f"{PREFIX}/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Performance management for the civil servants (ASN) of Kota Medan. "
+                    "Every agency (OPD) is a tenant: its data lives under "
+                    "`/api/v1/tenants/{tenant}/...`. Errors always have the shape "
+                    "`{code, status, message, errors}`."
+                )
+            },
+            "components": {
+                "securitySchemes": {
+                    "operatorToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "KINERJA_OPERATOR_TOKEN, for operator-only calls.",
+                    }
+                }
+            },
+        },
+    )
+    api.init_app(app)
+    app.before_request(_check_body)
+
+    @app.route(f"{PREFIX}/docs/assets/<path:filename>")
+    def swagger_assets(filename: str) -> Any:
+        return send_from_directory(swagger_dir, filename, max_age=86400)
+
+    from kinerja.api import jobs, tenants, units
+
+    for blp in (tenants.blp, units.blp, jobs.blp):
+        api.register_blueprint(blp)

@@ -1,0 +1,95 @@
+"""Unit kerja of one agency: readable by anyone, changed by the operator until sign-in exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from kinerja.api.auth import OPERATOR, require_operator
+from kinerja.api.pagination import SelectPage
+from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
+from kinerja.db import db
+from kinerja.exceptions import Invalid, ServiceError
+from kinerja.organisation import service
+from kinerja.tenancy.resolve import scope_blueprint
+
+blp = Blueprint(
+    "units",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/units",
+    description="Work units (unit kerja) of an agency, as a tree.",
+)
+scope_blueprint(blp)
+
+
+def fail(error: ServiceError) -> Any:
+    if isinstance(error, Invalid):
+        abort(422, message="Invalid input", errors={"json": {error.field: [error.message]}})
+    abort(error.status, message=str(error))
+
+
+@blp.route("")
+class Units(MethodView):
+    @blp.arguments(OrgUnitQuerySchema, location="query")
+    @blp.response(200, OrgUnitSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List the agency's units (paginated)"""
+        return service.query_units(args.get("parent_id"), args.get("q"))
+
+    @blp.arguments(OrgUnitSchema)
+    @blp.response(201, OrgUnitSchema)
+    @blp.doc(security=OPERATOR)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a unit (operator)"""
+        require_operator()
+        try:
+            unit = service.create_unit(db.session, data)
+        except ServiceError as error:
+            return fail(error)
+        db.session.commit()
+        return unit
+
+
+@blp.route("/<int:unit_id>")
+class UnitDetail(MethodView):
+    @blp.etag
+    @blp.response(200, OrgUnitSchema)
+    def get(self, unit_id: int) -> Any:
+        """One unit"""
+        try:
+            return service.get_unit(db.session, unit_id)
+        except ServiceError as error:
+            return fail(error)
+
+    @blp.etag
+    @blp.arguments(OrgUnitPatchSchema)
+    @blp.response(200, OrgUnitSchema)
+    @blp.doc(security=OPERATOR)
+    def patch(self, data: dict[str, Any], unit_id: int) -> Any:
+        """Change a unit (operator; send If-Match with the ETag you read)"""
+        require_operator()
+        try:
+            unit = service.get_unit(db.session, unit_id)
+            blp.check_etag(unit, OrgUnitSchema)
+            service.update_unit(db.session, unit, data)
+        except ServiceError as error:
+            return fail(error)
+        db.session.commit()
+        return unit
+
+    @blp.etag
+    @blp.response(204)
+    @blp.doc(security=OPERATOR)
+    def delete(self, unit_id: int) -> None:
+        """Delete a unit without sub-units (operator; send If-Match)"""
+        require_operator()
+        try:
+            unit = service.get_unit(db.session, unit_id)
+            blp.check_etag(unit, OrgUnitSchema)
+            service.delete_unit(db.session, unit)
+        except ServiceError as error:
+            fail(error)
+        db.session.commit()

@@ -1,0 +1,226 @@
+"""The `kinerja` command: the Flask CLI of the app factory, plus Kinerja's own commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from kinerja.config import SETTINGS, ConfigError
+
+
+def _factory() -> Flask:
+    from kinerja.app import create_app
+
+    return create_app()
+
+
+class KinerjaGroup(FlaskGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Flask's version loads the app to find app-defined commands; ours are all registered
+        # here, and `kinerja --help` must work before any setting is configured.
+        return sorted(self.commands)
+
+
+cli = KinerjaGroup(
+    name="kinerja",
+    create_app=_factory,
+    load_dotenv=False,
+    set_debug_flag=False,
+    help="Kinerja: performance management for the ASN of Kota Medan.",
+)
+
+
+# --- db -----------------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Schema migrations (Alembic, as the owner) and checks."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate to REVISION (default: head) and provision the application role."""
+    from kinerja.db import migrate
+
+    cfg = current_app.config
+    migrate.upgrade(
+        cfg["DATABASE_OWNER_URL"], cfg["DATABASE_URL"], cfg["DATABASE_APP_ROLE"], revision
+    )
+    click.echo(
+        f"database at {migrate.current(cfg['DATABASE_OWNER_URL']) or 'empty'}; "
+        f"application role {cfg['DATABASE_APP_ROLE']} provisioned"
+    )
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate down to REVISION (`-1` for one step, `base` for an empty schema)."""
+    from kinerja.db import migrate
+
+    migrate.downgrade(current_app.config["DATABASE_OWNER_URL"], revision)
+    click.echo(
+        f"database at {migrate.current(current_app.config['DATABASE_OWNER_URL']) or 'empty'}"
+    )
+
+
+@db.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the schema revision."""
+    from kinerja.db import migrate
+
+    click.echo(migrate.current(current_app.config["DATABASE_OWNER_URL"]) or "empty")
+
+
+@db.command("check")
+@with_appcontext
+def db_check() -> None:
+    """Audit the live schema against the tenancy rules; exit 1 on any violation."""
+    from kinerja.db import make_engine
+    from kinerja.db.catalog import audit
+
+    engine = make_engine(current_app.config["DATABASE_OWNER_URL"])
+    with engine.connect() as conn:
+        problems = audit(conn)
+    engine.dispose()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("schema follows the tenancy rules")
+
+
+# --- tenants ------------------------------------------------------------------------------------
+def default_catalogue() -> Path:
+    here = Path.cwd() / "tenants"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "tenants"
+
+
+@cli.group()
+def tenants() -> None:
+    """The agencies (OPD): list them, sync them from the catalogue."""
+
+
+@tenants.command("list")
+@with_appcontext
+def tenants_list() -> None:
+    """One tenant a line: slug, name, kind, status."""
+    from kinerja.db import db as database
+    from kinerja.tenancy.service import list_tenants
+
+    with database.unit_of_work() as session:
+        for t in list_tenants(session):
+            click.echo(f"{t.slug}\t{t.name}\t{t.kind}\t{t.status}")
+
+
+@tenants.command("sync")
+@click.option(
+    "--path",
+    "path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="catalogue folder (default: ./tenants)",
+)
+@click.option("--dry-run", is_flag=True, help="show what would change, change nothing")
+@with_appcontext
+def tenants_sync(path: Path | None, dry_run: bool) -> None:
+    """Create and update tenants from the catalogue; never deletes."""
+    from kinerja.db import db as database
+    from kinerja.tenancy import catalogue, service
+
+    folder = path or default_catalogue()
+    try:
+        entries = catalogue.load(folder)
+    except catalogue.CatalogueError as exc:
+        click.echo(f"kinerja: catalogue rejected, nothing changed: {exc}", err=True)
+        sys.exit(1)
+    session = database.new_session()
+    try:
+        report = service.sync(session, entries)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    finally:
+        session.close()
+    prefix = "(dry run) " if dry_run else ""
+    for line in report.lines():
+        click.echo(prefix + line)
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="exit when the queue is empty")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run a background worker on the job queue."""
+    import os
+
+    from rq import Worker
+
+    from kinerja import jobs
+    from kinerja.db import db as database
+
+    engine = database.engine
+    # rq forks a work horse per job: the child must not reuse the parent's pooled connections.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    Worker([jobs.queue()], connection=jobs.redis()).work(burst=burst, with_scheduler=True)
+
+
+# --- demo, run, config --------------------------------------------------------------------------
+@cli.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load the small demo data set (idempotent)."""
+    from kinerja import demo as demo_data
+
+    for line in demo_data.load():
+        click.echo(line)
+
+
+@cli.command("up")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=Path("var"),
+    show_default=True,
+    help="where the embedded servers keep their data",
+)
+@click.option("--no-demo", is_flag=True, help="do not load the demo data")
+def up(host: str, port: int, data_dir: Path, no_demo: bool) -> None:
+    """Start everything: embedded PostgreSQL and Redis (unless configured), migrate, sync, serve."""
+    from kinerja.launcher import Launcher
+
+    sys.exit(Launcher(data_dir.resolve(), host, port, demo=not no_demo).run())
+
+
+@cli.command("config")
+def show_config() -> None:
+    """Print the settings as a Markdown table (the README's table is this output)."""
+    click.echo("| variable | default | meaning |\n|---|---|---|")
+    for s in SETTINGS:
+        default = "(required)" if s.default is None else (f"`{s.default}`" if s.default else "")
+        click.echo(f"| `{s.env}` | {default} | {s.doc} |")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="kinerja")
+    except ConfigError as exc:
+        click.echo(f"kinerja: configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Settings from `KINERJA_*` environment variables, validated once at start-up.
+
+A missing or invalid setting raises `ConfigError` naming the variable; the CLI and the WSGI entry
+point turn it into one clear line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+PREFIX = "KINERJA_"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+def _database_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"postgresql", "postgresql+psycopg", "postgres"}:
+        raise ValueError("must be a postgresql:// URL (PostgreSQL is the only database)")
+    # SQLAlchemy needs the explicit psycopg 3 driver name.
+    return "postgresql+psycopg://" + value.split("://", 1)[1]
+
+
+def _redis_url(value: str) -> str:
+    if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    return value
+
+
+def _secret(value: str) -> str:
+    if len(value) < 16:
+        raise ValueError("must be at least 16 characters (use a long random string)")
+    return value
+
+
+def _role_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+        raise ValueError("must be a lowercase PostgreSQL identifier (letters, digits, _)")
+    return value
+
+
+def _intervals(value: str) -> list[int]:
+    try:
+        items = [int(x) for x in value.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError("must be comma-separated whole seconds, e.g. 10,60,300") from None
+    if not items or any(i < 0 for i in items):
+        raise ValueError("must be comma-separated whole seconds, e.g. 10,60,300")
+    return items
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError("must be a positive whole number")
+    return int(value)
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("must be true or false")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its Flask config key, parser, default and meaning."""
+
+    env: str
+    key: str
+    parse: Callable[[str], Any]
+    default: str | None
+    doc: str
+
+
+# The single list of settings; README's configuration table is generated from the same data
+# (see `kinerja config`), so code and docs cannot drift.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "KINERJA_DATABASE_URL",
+        "DATABASE_URL",
+        _database_url,
+        None,
+        "PostgreSQL URL the application connects with (a role that owns nothing, no BYPASSRLS)",
+    ),
+    Setting(
+        "KINERJA_DATABASE_OWNER_URL",
+        "DATABASE_OWNER_URL",
+        _database_url,
+        "",
+        "PostgreSQL URL migrations connect with (the schema owner); defaults to DATABASE_URL",
+    ),
+    Setting(
+        "KINERJA_DATABASE_APP_ROLE",
+        "DATABASE_APP_ROLE",
+        _role_name,
+        "kinerja_app",
+        "role `kinerja db upgrade` creates or updates for the application, with its grants",
+    ),
+    Setting(
+        "KINERJA_REDIS_URL",
+        "REDIS_URL",
+        _redis_url,
+        None,
+        "Redis URL for background jobs and rate limits",
+    ),
+    Setting(
+        "KINERJA_SECRET_KEY",
+        "SECRET_KEY",
+        _secret,
+        None,
+        "secret that signs sessions and CSRF tokens (16+ random characters)",
+    ),
+    Setting(
+        "KINERJA_LOG_LEVEL",
+        "LOG_LEVEL",
+        _choice("DEBUG", "INFO", "WARNING", "ERROR"),
+        "INFO",
+        "log level of the JSON logs on standard error",
+    ),
+    Setting(
+        "KINERJA_LOG_FORMAT",
+        "LOG_FORMAT",
+        _choice("json", "text"),
+        "json",
+        "json for machines (default), text for a developer's terminal",
+    ),
+    Setting(
+        "KINERJA_JOB_RETRY_INTERVALS",
+        "JOB_RETRY_INTERVALS",
+        _intervals,
+        "10,60,300",
+        "seconds between retries of a failed background job; one retry per entry",
+    ),
+    Setting(
+        "KINERJA_JOB_QUEUE",
+        "JOB_QUEUE",
+        _role_name,
+        "kinerja",
+        "name of the rq queue the web enqueues to and `kinerja worker` listens on",
+    ),
+    Setting(
+        "KINERJA_OPERATOR_TOKEN",
+        "OPERATOR_TOKEN",
+        str,
+        "",
+        "bearer token for operator-only API calls (jobs, org-unit writes); empty disables them",
+    ),
+    Setting(
+        "KINERJA_MAX_CONTENT_LENGTH",
+        "MAX_CONTENT_LENGTH",
+        _positive_int,
+        "10485760",
+        "largest request body accepted, in bytes (larger answers 413)",
+    ),
+    Setting(
+        "KINERJA_SECURE_COOKIES",
+        "SESSION_COOKIE_SECURE",
+        _bool,
+        "false",
+        "send cookies only over HTTPS; set true behind TLS in production",
+    ),
+    Setting(
+        "KINERJA_DEFAULT_LOCALE",
+        "BABEL_DEFAULT_LOCALE",
+        _choice("id", "en"),
+        "id",
+        "UI language for people who have not chosen one (id = Bahasa Indonesia)",
+    ),
+)
+
+
+def load(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Read every setting; raise `ConfigError` naming the variable of the first bad one.
+
+    `overrides` are Flask config keys given to `create_app` (tests, embedding): a string is parsed
+    like the environment variable, any other value is taken as already parsed. Keys that are not
+    settings pass through unchanged.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.key in overrides and not isinstance(overrides[setting.key], str):
+            config[setting.key] = overrides.pop(setting.key)
+            continue
+        raw = overrides.pop(setting.key, None)
+        if raw is None:
+            raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            if setting.default is None:
+                raise ConfigError(f"{setting.env} is not set: {setting.doc}")
+            raw = setting.default
+        if raw == "":
+            config[setting.key] = ""
+            continue
+        try:
+            config[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env} {exc}") from None
+    if not config["DATABASE_OWNER_URL"]:
+        config["DATABASE_OWNER_URL"] = config["DATABASE_URL"]
+    config.update(overrides)
+    return config

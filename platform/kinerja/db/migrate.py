@@ -1,0 +1,113 @@
+"""Schema changes through Alembic (as the owner) and the application role's provisioning."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
+
+from kinerja.db import make_engine
+
+log = logging.getLogger(__name__)
+
+# Privileges the application role gets per table; anything not listed gets DEFAULT_GRANTS.
+# (An append-only table, such as the coming audit log, lists only SELECT, INSERT.)
+DEFAULT_GRANTS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+TABLE_GRANTS: dict[str, tuple[str, ...]] = {
+    "alembic_version": ("SELECT",),
+}
+
+
+def migrations_dir() -> Path:
+    """The Alembic folder: inside the wheel when installed, at the repo root when editable."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_migrations", package.parent.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError("the migrations folder is missing from this installation")
+
+
+def alembic_config(owner_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    # Alembic's ini interpolation would choke on a '%' in a password.
+    cfg.set_main_option("sqlalchemy.url", owner_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(owner_url: str, app_url: str, app_role: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(owner_url), revision)
+    provision_app_role(owner_url, app_url, app_role)
+
+
+def downgrade(owner_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(owner_url), revision)
+
+
+def current(owner_url: str) -> str | None:
+    engine = make_engine(owner_url)
+    try:
+        with engine.connect() as conn:
+            has_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+            if not has_table:
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+
+
+def _literal(value: str) -> str:
+    # standard_conforming_strings is on in every supported PostgreSQL: doubling quotes is enough.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def provision_app_role(owner_url: str, app_url: str, role: str) -> None:
+    """Create or update the application role and its grants; safe to run any number of times."""
+    app = make_url(app_url)
+    engine = make_engine(owner_url)
+    try:
+        with engine.begin() as conn:
+            owner = conn.execute(text("SELECT current_user")).scalar()
+            if owner == role:
+                log.warning(
+                    "the schema owner is the application role %s: row-level security still "
+                    "applies (FORCE), but use a separate owner in production",
+                    role,
+                )
+                return
+            _ensure_role(conn, role, app.password if app.username == role else None)
+            _grant(conn, role)
+    finally:
+        engine.dispose()
+
+
+def _ensure_role(conn: Connection, role: str, password: str | None) -> None:
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
+    if not exists:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    conn.execute(
+        text(
+            f'ALTER ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE '
+            "NOREPLICATION INHERIT"
+        )
+    )
+    if password:
+        conn.execute(text(f'ALTER ROLE "{role}" PASSWORD {_literal(password)}'))
+
+
+def _grant(conn: Connection, role: str) -> None:
+    database = conn.execute(text("SELECT current_database()")).scalar()
+    conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+    conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+    tables = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    ).scalars()
+    for table in tables:
+        privileges = ", ".join(TABLE_GRANTS.get(table, DEFAULT_GRANTS))
+        conn.execute(text(f'REVOKE ALL ON TABLE public."{table}" FROM "{role}"'))
+        conn.execute(text(f'GRANT {privileges} ON TABLE public."{table}" TO "{role}"'))
+    conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))

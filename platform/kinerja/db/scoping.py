@@ -1,0 +1,86 @@
+"""The ORM half of tenant isolation: queries filtered, writes checked, RLS set per transaction.
+
+The tenant lives on the session (`session.info["tenant_id"]`), bound once by `bind_tenant`.
+PostgreSQL row-level security is the second half (see migrations/rls.py); objects already in the
+identity map skip loader criteria, so RLS is the net under this one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, false, text
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from kinerja.db.base import TenantOwned
+
+TENANT_KEY = "tenant_id"
+# The one opt-out, for cross-tenant maintenance code:
+# `.execution_options(kinerja_cross_tenant=True)`.
+# Grep for it in review. Row-level security still applies to the application role.
+CROSS_TENANT = "kinerja_cross_tenant"
+
+_SET_TENANT = text("SELECT set_config('kinerja.tenant_id', :tenant_id, true)")
+
+
+class TenantScopeError(RuntimeError):
+    """A write without a tenant, or into another tenant than the session's."""
+
+
+def current_tenant_id(session: Session) -> int | None:
+    return session.info.get(TENANT_KEY)
+
+
+def bind_tenant(session: Session, tenant_id: int) -> None:
+    """Scope `session` to one tenant for the rest of its life."""
+    bound = session.info.get(TENANT_KEY)
+    if bound is not None and bound != tenant_id:
+        raise TenantScopeError(f"session already bound to tenant {bound}, not {tenant_id}")
+    session.info[TENANT_KEY] = tenant_id
+    if session.in_transaction():
+        # The transaction began before the tenant was known (e.g. the slug lookup): set it now.
+        session.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})
+
+
+def _criteria_for(tenant_id: int | None) -> Any:
+    if tenant_id is None:
+        # Fail closed: no tenant means no rows.
+        return with_loader_criteria(TenantOwned, lambda cls: false(), include_aliases=True)
+    return with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+    )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_by_tenant(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria travel with the originating query's loader options
+    if state.execution_options.get(CROSS_TENANT, False):
+        return
+    state.statement = state.statement.options(_criteria_for(current_tenant_id(state.session)))
+
+
+@event.listens_for(Session, "before_flush")
+def _check_tenant_on_write(session: Session, flush_context: Any, instances: Any) -> None:
+    tenant_id = current_tenant_id(session)
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, TenantOwned):
+            continue
+        if tenant_id is None:
+            raise TenantScopeError(f"no tenant bound: refusing to write {type(obj).__name__}")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise TenantScopeError(
+                f"{type(obj).__name__} belongs to tenant {obj.tenant_id}, session to {tenant_id}"
+            )
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None:
+    tenant_id = current_tenant_id(session)
+    if tenant_id is not None:
+        # Transaction-local (`true`): a pooled connection never carries it into the next request.
+        connection.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})

@@ -1,0 +1,112 @@
+"""Background work on rq: one enqueue helper that stamps tenant and request id on every job.
+
+Jobs take ids, never ORM objects. `enqueue` records a `BackgroundJob` row in the caller's
+transaction and pushes to Redis only after that transaction commits, so a job never runs for work
+that was rolled back and never looks for a row that is not there yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, Retry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from kinerja import logs
+from kinerja.db import current_tenant_id
+from kinerja.jobs.models import QUEUED, BackgroundJob
+
+_PENDING = "kinerja.pending_jobs"
+RUNNER = "kinerja.jobs.runner.run"
+
+
+@dataclass
+class _State:
+    redis: Redis
+    queue: Queue
+    retry_intervals: list[int]
+
+
+def init_app(app: Flask) -> None:
+    redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+    app.extensions["kinerja.jobs"] = _State(
+        redis=redis,
+        queue=Queue(app.config["JOB_QUEUE"], connection=redis),
+        retry_intervals=list(app.config["JOB_RETRY_INTERVALS"]),
+    )
+
+
+def _state() -> _State:
+    return current_app.extensions["kinerja.jobs"]
+
+
+def redis() -> Redis:
+    return _state().redis
+
+
+def queue() -> Queue:
+    return _state().queue
+
+
+def dotted_name(func: Callable[..., Any] | str) -> str:
+    if isinstance(func, str):
+        return func
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def enqueue(
+    session: Session, func: Callable[..., Any] | str, *args: Any, **kwargs: Any
+) -> BackgroundJob:
+    """Record a job for the session's tenant; it goes to Redis when the session commits.
+
+    `func(ctx, *args, **kwargs)` runs in the worker inside the tenant's context; `ctx` is a
+    `kinerja.jobs.runner.JobContext`. Arguments must be JSON-like values (ids, not objects).
+    """
+    tenant_id = current_tenant_id(session)
+    if tenant_id is None:
+        raise RuntimeError("enqueue needs a session bound to a tenant")
+    state = _state()
+    record = BackgroundJob(
+        tenant_id=tenant_id,
+        name=dotted_name(func),
+        status=QUEUED,
+        attempts=0,
+        max_attempts=len(state.retry_intervals) + 1,
+        progress=0,
+        request_id=logs.current().get("request_id"),
+    )
+    session.add(record)
+    session.flush()
+    session.info.setdefault(_PENDING, []).append(
+        (state, record.id, tenant_id, record.name, args, kwargs, record.request_id)
+    )
+    return record
+
+
+@event.listens_for(Session, "after_commit")
+def _push_pending(session: Session) -> None:
+    for state, job_id, tenant_id, name, args, kwargs, request_id in session.info.pop(_PENDING, []):
+        state.queue.enqueue(
+            RUNNER,
+            str(job_id),
+            tenant_id,
+            name,
+            list(args),
+            dict(kwargs),
+            request_id,
+            job_id=str(job_id),
+            retry=Retry(max=len(state.retry_intervals), interval=state.retry_intervals)
+            if state.retry_intervals
+            else None,
+            description=f"{name} (tenant {tenant_id})",
+        )
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,8 @@
+"""Every mapped class, imported once so the metadata (and Alembic) sees the whole schema."""
+
+from kinerja.db.base import Base
+from kinerja.jobs.models import BackgroundJob
+from kinerja.organisation.models import OrgUnit
+from kinerja.tenancy.models import Tenant
+
+__all__ = ["BackgroundJob", "Base", "OrgUnit", "Tenant"]

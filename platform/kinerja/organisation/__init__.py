@@ -1,0 +1,1 @@
+"""The organisation inside a tenant: the unit kerja (work unit) tree."""

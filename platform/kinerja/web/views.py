@@ -1,0 +1,58 @@
+"""Server-rendered pages: the list of agencies and each agency's home."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+
+from kinerja.db import db
+from kinerja.organisation.service import count_units, query_units
+from kinerja.tenancy.kinds import KINDS
+from kinerja.tenancy.resolve import scope_blueprint
+from kinerja.tenancy.service import list_tenants
+from kinerja.web.i18n import COOKIE, LOCALES
+
+bp = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
+)
+tenant_bp = Blueprint("tenant", __name__, url_prefix="/t/<tenant>")
+scope_blueprint(tenant_bp)
+
+
+@bp.get("/")
+def index() -> Any:
+    tenants = list_tenants(db.session, active_only=True)
+    order = list(KINDS)
+    ordered = sorted(tenants, key=lambda t: (order.index(t.kind), t.name))
+    groups = [(kind, list(items)) for kind, items in groupby(ordered, key=lambda t: t.kind)]
+    return render_template("index.html", groups=groups, total=len(tenants))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a language switch must not become an open redirect."""
+    if not target:
+        return url_for("web.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("web.index")
+    return target
+
+
+@bp.post("/lang")
+def set_language() -> Any:
+    lang = request.form.get("lang", "")
+    response = make_response(redirect(_safe_next(request.form.get("next")), code=303))
+    if lang in LOCALES:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    return response
+
+
+@tenant_bp.get("/")
+def home() -> Any:
+    units = db.session.scalars(query_units().limit(50)).all()
+    return render_template(
+        "tenant_home.html", tenant=g.tenant, units=units, unit_count=count_units(db.session)
+    )
