@@ -30,7 +30,7 @@ def payload(error: HTTPException) -> dict[str, Any]:
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
-    headers = dict((getattr(error, "data", None) or {}).get("headers", {}))
+    headers = dict((getattr(error, "data", None) or {}).get("headers") or {})
     if error.response is not None and code < 400:
         return error.response  # redirects raised as exceptions (e.g. RequestRedirect) pass through
     if not wants_json(request):

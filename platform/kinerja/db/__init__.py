@@ -48,6 +48,9 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"], pool_size=5, max_overflow=10)
         app.extensions["kinerja.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
+        # Per request as well as per app context: a test client reuses one app context for
+        # many requests, and a session must never outlive its request (nor its tenant).
+        app.teardown_request(self._remove_session)
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod

@@ -1,0 +1,134 @@
+"""The live schema follows the tenancy rules; the application role is powerless; migrations round-trip."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+
+from kinerja.db import make_engine, migrate
+from kinerja.db.catalog import audit
+
+from .conftest import APP_ROLE
+
+
+def test_every_tenant_table_is_sound_after_upgrade(owner_engine: Engine) -> None:
+    with owner_engine.connect() as conn:
+        assert audit(conn) == []
+        tenant_tables = conn.execute(text(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_name = 'tenant_id'"
+        )).scalar()
+    assert tenant_tables >= 2  # the audit above walked real tables, not an empty list
+
+
+BAD_TABLES = {
+    "no_rls": (
+        "CREATE TABLE t_bad (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id))",
+        ["t_bad: row-level security is not enabled", "t_bad: row-level security is not forced",
+         "t_bad: no policy"],
+    ),
+    "not_forced": (
+        "CREATE TABLE t_bad (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id));"
+        "ALTER TABLE t_bad ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY p ON t_bad USING (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint) WITH CHECK (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint)",
+        ["t_bad: row-level security is not forced"],
+    ),
+    "policy_without_check": (
+        "CREATE TABLE t_bad (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id));"
+        "ALTER TABLE t_bad ENABLE ROW LEVEL SECURITY; ALTER TABLE t_bad FORCE ROW LEVEL SECURITY;"
+        "CREATE POLICY p ON t_bad FOR SELECT USING (tenant_id = nullif(current_setting("
+        "'kinerja.tenant_id', true), '')::bigint)",
+        ["t_bad: no policy"],
+    ),
+    "pk_not_leading": (
+        "CREATE TABLE t_bad (id bigint, tenant_id bigint, PRIMARY KEY (id, tenant_id));"
+        "ALTER TABLE t_bad ENABLE ROW LEVEL SECURITY; ALTER TABLE t_bad FORCE ROW LEVEL SECURITY;"
+        "CREATE POLICY p ON t_bad USING (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint) WITH CHECK (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint)",
+        ["t_bad: primary key does not lead with tenant_id"],
+    ),
+    "fk_without_tenant": (
+        "CREATE TABLE t_bad (tenant_id bigint, id bigint, unit_id bigint,"
+        " PRIMARY KEY (tenant_id, id));"
+        "CREATE UNIQUE INDEX t_bad_unit ON org_unit (id);"
+        "ALTER TABLE t_bad ADD CONSTRAINT t_bad_unit FOREIGN KEY (unit_id) REFERENCES org_unit (id);"
+        "ALTER TABLE t_bad ENABLE ROW LEVEL SECURITY; ALTER TABLE t_bad FORCE ROW LEVEL SECURITY;"
+        "CREATE POLICY p ON t_bad USING (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint) WITH CHECK (tenant_id = nullif(current_setting('kinerja.tenant_id',"
+        " true), '')::bigint)",
+        ["t_bad.t_bad_unit: foreign key to tenant-owned org_unit does not include tenant_id"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_TABLES))
+def test_a_table_that_forgets_a_rule_is_caught(owner_engine: Engine, case: str) -> None:
+    ddl, expected = BAD_TABLES[case]
+    with owner_engine.connect() as conn:
+        with conn.begin() as tx:
+            for statement in ddl.split(";"):
+                conn.execute(text(statement))
+            problems = audit(conn)
+            tx.rollback()
+    for fragment in expected:
+        assert any(p.startswith(fragment) for p in problems), (fragment, problems)
+    assert all(p.startswith("t_bad") for p in problems), problems
+
+
+def test_application_role_is_powerless(owner_engine: Engine) -> None:
+    with owner_engine.connect() as conn:
+        role = conn.execute(
+            text("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
+                 "FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}
+        ).one()
+        owned = conn.execute(
+            text("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                 "WHERE r.rolname = :r"), {"r": APP_ROLE}
+        ).scalar()
+        owns_schema = conn.execute(
+            text("SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
+                 "WHERE r.rolname = :r"), {"r": APP_ROLE}
+        ).scalar()
+    assert tuple(role) == (False, False, False, False)
+    assert owned == 0 and owns_schema == 0
+
+
+def test_application_role_cannot_change_the_schema_or_drop_rls(app_engine: Engine) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    for statement in ("ALTER TABLE org_unit DISABLE ROW LEVEL SECURITY",
+                      "DROP POLICY tenant_isolation ON org_unit",
+                      "CREATE TABLE sneaky (id int)"):
+        with pytest.raises(ProgrammingError), app_engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_migrations_upgrade_from_empty_and_downgrade_back(fresh_database) -> None:
+    db = fresh_database
+    assert _tables(db.owner_url) == set()
+    migrate.upgrade(db.owner_url, db.app_url, APP_ROLE)
+    assert {"tenant", "org_unit", "background_job"} <= _tables(db.owner_url)
+    assert migrate.current(db.owner_url) is not None
+    migrate.upgrade(db.owner_url, db.app_url, APP_ROLE)  # a second run is harmless
+    migrate.downgrade(db.owner_url, "base")
+    assert _tables(db.owner_url) <= {"alembic_version"}
+    assert migrate.current(db.owner_url) is None
+    migrate.upgrade(db.owner_url, db.app_url, APP_ROLE)  # and back up again
+    engine = make_engine(db.owner_url)
+    with engine.connect() as conn:
+        assert audit(conn) == []
+    engine.dispose()
