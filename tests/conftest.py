@@ -17,12 +17,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
+from kinerja.app import create_app
+from kinerja.db import make_engine, migrate
 from redis import Redis
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-
-from kinerja.app import create_app
-from kinerja.db import make_engine, migrate
 
 APP_ROLE = "kinerja_test_app"
 OPERATOR_TOKEN = "test-operator-token-0123456789"
@@ -143,10 +142,16 @@ def _reset(owner_engine: Engine, redis_url: str) -> None:
     with owner_engine.begin() as conn:
         # A test that leaks an open transaction must fail loudly, not hang the suite.
         conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                 "AND tablename <> 'alembic_version'")
-        ).scalars().all()
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     Redis.from_url(redis_url).flushdb()
@@ -173,14 +178,19 @@ class Tenants:
     suspended: int
 
 
-def insert_tenant(engine: Engine, slug: str, name: str, kind: str = "dinas",
-                  status: str = "active") -> int:
+def insert_tenant(
+    engine: Engine, slug: str, name: str, kind: str = "dinas", status: str = "active"
+) -> int:
     with engine.begin() as conn:
-        return int(conn.execute(
-            text("INSERT INTO tenant (slug, name, kind, status) VALUES (:s, :n, :k, :st) "
-                 "RETURNING id"),
-            {"s": slug, "n": name, "k": kind, "st": status},
-        ).scalar_one())
+        return int(
+            conn.execute(
+                text(
+                    "INSERT INTO tenant (slug, name, kind, status) VALUES (:s, :n, :k, :st) "
+                    "RETURNING id"
+                ),
+                {"s": slug, "n": name, "k": kind, "st": status},
+            ).scalar_one()
+        )
 
 
 def insert_units(engine: Engine, tenant_id: int, codes: list[str]) -> list[int]:
@@ -188,11 +198,22 @@ def insert_units(engine: Engine, tenant_id: int, codes: list[str]) -> list[int]:
     ids: list[int] = []
     with engine.begin() as conn:
         for code in codes:
-            ids.append(int(conn.execute(
-                text("INSERT INTO org_unit (tenant_id, parent_id, code, name) "
-                     "VALUES (:t, :p, :c, :n) RETURNING id"),
-                {"t": tenant_id, "p": ids[0] if ids else None, "c": code, "n": f"Unit {code}"},
-            ).scalar_one()))
+            ids.append(
+                int(
+                    conn.execute(
+                        text(
+                            "INSERT INTO org_unit (tenant_id, parent_id, code, name) "
+                            "VALUES (:t, :p, :c, :n) RETURNING id"
+                        ),
+                        {
+                            "t": tenant_id,
+                            "p": ids[0] if ids else None,
+                            "c": code,
+                            "n": f"Unit {code}",
+                        },
+                    ).scalar_one()
+                )
+            )
     return ids
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
-
 from kinerja.db import CROSS_TENANT, TenantScopeError, bind_tenant, db
 from kinerja.organisation.models import OrgUnit
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 
 def codes(rows) -> set[str]:
@@ -111,7 +110,9 @@ def test_tenant_setting_does_not_outlive_its_transaction(tenants, app_engine: En
             assert conn.execute(text("SELECT count(*) FROM org_unit")).scalar() == 0
 
 
-def test_insert_with_another_tenant_id_is_refused_by_the_database(tenants, app_engine: Engine) -> None:
+def test_insert_with_another_tenant_id_is_refused_by_the_database(
+    tenants, app_engine: Engine
+) -> None:
     with pytest.raises(DBAPIError, match="row-level security"), app_engine.begin() as conn:
         conn.execute(SET, {"t": str(tenants.a)})
         conn.execute(
@@ -134,29 +135,36 @@ def test_update_moving_a_row_to_another_tenant_is_refused(tenants, app_engine: E
         conn.execute(text("UPDATE org_unit SET tenant_id = :b"), {"b": tenants.b})
 
 
-def test_update_and_delete_of_another_tenant_rows_change_nothing(tenants, app_engine: Engine, owner_engine: Engine) -> None:
+def test_update_and_delete_of_another_tenant_rows_change_nothing(
+    tenants, app_engine: Engine, owner_engine: Engine
+) -> None:
     with app_engine.begin() as conn:
         conn.execute(SET, {"t": str(tenants.a)})
         updated = conn.execute(
             text("UPDATE org_unit SET name = 'x' WHERE tenant_id = :b"), {"b": tenants.b}
         ).rowcount
-        deleted = conn.execute(text("DELETE FROM org_unit WHERE tenant_id = :b"),
-                               {"b": tenants.b}).rowcount
+        deleted = conn.execute(
+            text("DELETE FROM org_unit WHERE tenant_id = :b"), {"b": tenants.b}
+        ).rowcount
     assert (updated, deleted) == (0, 0)
     with owner_engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM org_unit WHERE tenant_id = :b"),
-                             {"b": tenants.b}).scalar()
+        count = conn.execute(
+            text("SELECT count(*) FROM org_unit WHERE tenant_id = :b"), {"b": tenants.b}
+        ).scalar()
     assert count == 3
 
 
 def test_composite_foreign_key_refuses_a_cross_tenant_parent(tenants, owner_engine: Engine) -> None:
     """Even a superuser (no RLS) cannot point a row of A at a parent of B."""
     with owner_engine.connect() as conn:
-        b_unit = conn.execute(text("SELECT id FROM org_unit WHERE tenant_id = :b LIMIT 1"),
-                              {"b": tenants.b}).scalar()
+        b_unit = conn.execute(
+            text("SELECT id FROM org_unit WHERE tenant_id = :b LIMIT 1"), {"b": tenants.b}
+        ).scalar()
     with pytest.raises(IntegrityError, match="fk_org_unit_parent"), owner_engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO org_unit (tenant_id, parent_id, code, name) "
-                 "VALUES (:a, :parent, 'ORPHAN', 'x')"),
+            text(
+                "INSERT INTO org_unit (tenant_id, parent_id, code, name) "
+                "VALUES (:a, :parent, 'ORPHAN', 'x')"
+            ),
             {"a": tenants.a, "parent": b_unit},
         )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, text
-
 from kinerja.db import make_engine, migrate
 from kinerja.db.catalog import audit
+from sqlalchemy import Engine, text
 
 from .conftest import APP_ROLE
 
@@ -14,18 +13,23 @@ from .conftest import APP_ROLE
 def test_every_tenant_table_is_sound_after_upgrade(owner_engine: Engine) -> None:
     with owner_engine.connect() as conn:
         assert audit(conn) == []
-        tenant_tables = conn.execute(text(
-            "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND column_name = 'tenant_id'"
-        )).scalar()
+        tenant_tables = conn.execute(
+            text(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND column_name = 'tenant_id'"
+            )
+        ).scalar()
     assert tenant_tables >= 2  # the audit above walked real tables, not an empty list
 
 
 BAD_TABLES = {
     "no_rls": (
         "CREATE TABLE t_bad (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id))",
-        ["t_bad: row-level security is not enabled", "t_bad: row-level security is not forced",
-         "t_bad: no policy"],
+        [
+            "t_bad: row-level security is not enabled",
+            "t_bad: row-level security is not forced",
+            "t_bad: no policy",
+        ],
     ),
     "not_forced": (
         "CREATE TABLE t_bad (tenant_id bigint, id bigint, PRIMARY KEY (tenant_id, id));"
@@ -67,12 +71,11 @@ BAD_TABLES = {
 @pytest.mark.parametrize("case", list(BAD_TABLES))
 def test_a_table_that_forgets_a_rule_is_caught(owner_engine: Engine, case: str) -> None:
     ddl, expected = BAD_TABLES[case]
-    with owner_engine.connect() as conn:
-        with conn.begin() as tx:
-            for statement in ddl.split(";"):
-                conn.execute(text(statement))
-            problems = audit(conn)
-            tx.rollback()
+    with owner_engine.connect() as conn, conn.begin() as tx:
+        for statement in ddl.split(";"):
+            conn.execute(text(statement))
+        problems = audit(conn)
+        tx.rollback()
     for fragment in expected:
         assert any(p.startswith(fragment) for p in problems), (fragment, problems)
     assert all(p.startswith("t_bad") for p in problems), problems
@@ -81,16 +84,25 @@ def test_a_table_that_forgets_a_rule_is_caught(owner_engine: Engine, case: str) 
 def test_application_role_is_powerless(owner_engine: Engine) -> None:
     with owner_engine.connect() as conn:
         role = conn.execute(
-            text("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
-                 "FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}
+            text(
+                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
+                "FROM pg_roles WHERE rolname = :r"
+            ),
+            {"r": APP_ROLE},
         ).one()
         owned = conn.execute(
-            text("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
-                 "WHERE r.rolname = :r"), {"r": APP_ROLE}
+            text(
+                "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                "WHERE r.rolname = :r"
+            ),
+            {"r": APP_ROLE},
         ).scalar()
         owns_schema = conn.execute(
-            text("SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
-                 "WHERE r.rolname = :r"), {"r": APP_ROLE}
+            text(
+                "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
+                "WHERE r.rolname = :r"
+            ),
+            {"r": APP_ROLE},
         ).scalar()
     assert tuple(role) == (False, False, False, False)
     assert owned == 0 and owns_schema == 0
@@ -99,9 +111,11 @@ def test_application_role_is_powerless(owner_engine: Engine) -> None:
 def test_application_role_cannot_change_the_schema_or_drop_rls(app_engine: Engine) -> None:
     from sqlalchemy.exc import ProgrammingError
 
-    for statement in ("ALTER TABLE org_unit DISABLE ROW LEVEL SECURITY",
-                      "DROP POLICY tenant_isolation ON org_unit",
-                      "CREATE TABLE sneaky (id int)"):
+    for statement in (
+        "ALTER TABLE org_unit DISABLE ROW LEVEL SECURITY",
+        "DROP POLICY tenant_isolation ON org_unit",
+        "CREATE TABLE sneaky (id int)",
+    ):
         with pytest.raises(ProgrammingError), app_engine.begin() as conn:
             conn.execute(text(statement))
 
@@ -110,9 +124,11 @@ def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return set(conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            )).scalars())
+            return set(
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                ).scalars()
+            )
     finally:
         engine.dispose()
 

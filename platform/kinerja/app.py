@@ -47,7 +47,6 @@ def _init_request_context(app: Flask) -> None:
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.started = time.perf_counter()
-        logs.clear()
         logs.bind(request_id=g.request_id)
 
     @app.after_request

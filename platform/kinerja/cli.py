@@ -187,7 +187,7 @@ def demo() -> None:
         click.echo(line)
 
 
-@cli.command("up")
+@cli.command("up", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
@@ -205,7 +205,7 @@ def up(host: str, port: int, data_dir: Path, no_demo: bool) -> None:
     sys.exit(Launcher(data_dir.resolve(), host, port, demo=not no_demo).run())
 
 
-@cli.command("config")
+@cli.command("config", with_appcontext=False)
 def show_config() -> None:
     """Print the settings as a Markdown table (the README's table is this output)."""
     click.echo("| variable | default | meaning |\n|---|---|---|")

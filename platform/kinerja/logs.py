@@ -56,7 +56,17 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level)
     if _configured:
         return
-    handler = logging.StreamHandler(sys.stderr)
+    root.addHandler(make_handler(sys.stderr, fmt))
+    # werkzeug's own access lines duplicate ours in JSON mode.
+    if fmt == "json":
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    _configured = True
+
+
+def make_handler(stream: Any, fmt: str = "json") -> logging.Handler:
+    """A handler writing one line per record, with the context fields attached."""
+    handler = logging.StreamHandler(stream)
     if fmt == "json":
         handler.setFormatter(
             JsonFormatter(
@@ -67,8 +77,4 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     handler.addFilter(_ContextFilter())
-    root.addHandler(handler)
-    # werkzeug's own access lines duplicate ours in JSON mode.
-    if fmt == "json":
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    _configured = True
+    return handler

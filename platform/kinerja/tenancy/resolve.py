@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g
 from sqlalchemy import select
 
+from kinerja import logs
 from kinerja.db import bind_tenant, db
 from kinerja.tenancy.kinds import ACTIVE
 from kinerja.tenancy.models import Tenant
@@ -29,6 +30,7 @@ def scope_blueprint(bp: Blueprint, param: str = "tenant") -> None:
         tenant = active_tenant_or_404(slug)
         bind_tenant(db.session, tenant.id)
         g.tenant = tenant
+        logs.bind(tenant=tenant.slug)
 
     @bp.url_defaults
     def _add_tenant(endpoint: str, values: dict) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 LOCALES = {"id": "Bahasa Indonesia", "en": "English"}
 COOKIE = "kinerja_lang"
@@ -56,3 +56,5 @@ def compile_catalogues(source: Path = SOURCE) -> Path:
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues())
     babel.init_app(app, locale_selector=select_locale)
+    # flask-babel caches the locale on the app context, which may outlive one request.
+    app.before_request(refresh)

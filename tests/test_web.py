@@ -1,0 +1,64 @@
+"""The server-rendered pages: Indonesian by default, English on request, tenants from the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_landing_lists_active_agencies_in_indonesian(client, tenants) -> None:
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="id">' in html
+    assert "Pilih perangkat daerah Anda" in html
+    assert "Dinas Kesehatan" in html and "Dinas Pendidikan" in html
+    assert "Dinas Perhubungan" not in html  # suspended
+    assert 'name="viewport"' in html
+
+
+def test_language_choice_is_remembered(client, tenants) -> None:
+    switched = client.post("/lang", data={"lang": "en", "next": "/t/dinkes/"})
+    assert switched.status_code == 303 and switched.headers["Location"] == "/t/dinkes/"
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Choose your agency" in html
+    client.post("/lang", data={"lang": "id"})
+    assert "Pilih perangkat daerah Anda" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_language_switch_is_not_an_open_redirect(client, target: str) -> None:
+    response = client.post("/lang", data={"lang": "en", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_keeps_the_default(client, tenants) -> None:
+    client.post("/lang", data={"lang": "xx"})
+    assert '<html lang="id">' in client.get("/").get_data(as_text=True)
+
+
+def test_tenant_home_shows_only_its_own_units(client, tenants) -> None:
+    html = client.get("/t/dinkes/").get_data(as_text=True)
+    assert "Dinas Kesehatan" in html and "A-TOP" in html
+    assert "B-TOP" not in html and "C-TOP" not in html
+
+
+@pytest.mark.parametrize("path", ["/t/nope/", "/t/dishub/", "/no-such-page"])
+def test_unknown_and_suspended_tenant_pages_are_404_pages(client, tenants, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "tidak ada" in response.get_data(as_text=True)
+
+
+def test_json_clients_get_json_errors_outside_the_api(client) -> None:
+    response = client.get("/t/nope/", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.get_json()["code"] == 404
+
+
+def test_agency_names_are_escaped(client, owner_engine) -> None:
+    from .conftest import insert_tenant
+
+    insert_tenant(owner_engine, "xss", "<script>alert(1)</script>")
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
