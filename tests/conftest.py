@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from kinerja.app import create_app
 from kinerja.db import make_engine, migrate
+from kinerja.embedded import remove
 from redis import Redis
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -55,6 +56,7 @@ def pg_server() -> Iterator[str]:
     url = server.start()
     yield url
     server.stop()
+    remove(folder)
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +72,7 @@ def redis_url() -> Iterator[str]:
     url = server.start()
     yield url
     server.stop()
+    remove(folder)
 
 
 def create_database(server_url: str) -> Database:

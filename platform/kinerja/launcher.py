@@ -62,7 +62,11 @@ class Launcher:
         subprocess.run([sys.executable, "-m", "kinerja.cli", *args], env=env, check=True)
 
     def _spawn(self, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-        child = subprocess.Popen([sys.executable, "-m", "kinerja.cli", *args], env=env)
+        # A session of its own: Ctrl-C reaches only this launcher, which then stops the
+        # children in order (worker first finishes its job, then the web, then the servers).
+        child = subprocess.Popen(
+            [sys.executable, "-m", "kinerja.cli", *args], env=env, start_new_session=True
+        )
         self.children.append(child)
         return child
 
@@ -85,6 +89,9 @@ class Launcher:
         raise KeyboardInterrupt
 
     def run(self) -> int:
+        # Both installed explicitly: a shell that started us in the background may have set
+        # SIGINT to "ignore", and Ctrl-C must still stop everything cleanly.
+        signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
         started = time.monotonic()
         try:
