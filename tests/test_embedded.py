@@ -111,3 +111,47 @@ def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> Non
     assert code == 0, log.read_text()[-3000:]
     time.sleep(1)
     assert processes_using(data_dir) == []
+
+
+def test_run_command_uses_configured_servers_and_starts_nothing_embedded(
+    tmp_path: Path, pg_server: str, redis_url: str
+) -> None:
+    from .conftest import create_database, drop_database
+
+    database = create_database(pg_server)
+    data_dir = tmp_path / "var"
+    log = tmp_path / "up.log"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
+    env.update(
+        KINERJA_DATABASE_OWNER_URL=database.owner_url,
+        KINERJA_DATABASE_URL=database.app_url,
+        KINERJA_DATABASE_APP_ROLE="kinerja_test_app",
+        KINERJA_REDIS_URL=redis_url,
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kinerja.cli",
+            "up",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--no-demo",
+        ],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_ready(process, f"http://127.0.0.1:{port}")
+        assert not (data_dir / "postgres").exists()
+        assert not (data_dir / "redis").exists()
+        status, html = get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "Dinas Kesehatan" in html
+    finally:
+        code = stop(process)
+        drop_database(pg_server, database)
+    assert code == 0, log.read_text()[-3000:]

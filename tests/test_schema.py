@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kinerja.db import make_engine, migrate
-from kinerja.db.catalog import audit
+from kinerja.db.catalog import audit, audit_app_role
 from sqlalchemy import Engine, text
 
 from .conftest import APP_ROLE
@@ -83,29 +83,25 @@ def test_a_table_that_forgets_a_rule_is_caught(owner_engine: Engine, case: str) 
 
 def test_application_role_is_powerless(owner_engine: Engine) -> None:
     with owner_engine.connect() as conn:
+        assert audit_app_role(conn, APP_ROLE) == []
         role = conn.execute(
-            text(
-                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
-                "FROM pg_roles WHERE rolname = :r"
-            ),
-            {"r": APP_ROLE},
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}
         ).one()
-        owned = conn.execute(
-            text(
-                "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
-                "WHERE r.rolname = :r"
-            ),
-            {"r": APP_ROLE},
-        ).scalar()
-        owns_schema = conn.execute(
-            text(
-                "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
-                "WHERE r.rolname = :r"
-            ),
-            {"r": APP_ROLE},
-        ).scalar()
-    assert tuple(role) == (False, False, False, False)
-    assert owned == 0 and owns_schema == 0
+    assert tuple(role) == (False, False)
+
+
+def test_a_powerful_or_owning_role_is_caught(owner_engine: Engine) -> None:
+    with owner_engine.connect() as conn, conn.begin() as tx:
+        conn.execute(text("CREATE ROLE kinerja_test_bad BYPASSRLS CREATEDB"))
+        conn.execute(text("CREATE TABLE bad_owned (id int)"))
+        conn.execute(text("ALTER TABLE bad_owned OWNER TO kinerja_test_bad"))
+        problems = audit_app_role(conn, "kinerja_test_bad")
+        missing = audit_app_role(conn, "kinerja_no_such_role")
+        tx.rollback()
+    assert "role kinerja_test_bad: has BYPASSRLS" in problems
+    assert "role kinerja_test_bad: can create databases" in problems
+    assert "role kinerja_test_bad: owns 1 tables or sequences" in problems
+    assert missing and "does not exist" in missing[0]
 
 
 def test_application_role_cannot_change_the_schema_or_drop_rls(app_engine: Engine) -> None:

@@ -82,19 +82,19 @@ def db_current() -> None:
 @db.command("check")
 @with_appcontext
 def db_check() -> None:
-    """Audit the live schema against the tenancy rules; exit 1 on any violation."""
+    """Audit the schema and the application role against the tenancy rules (exit 1 if not)."""
     from kinerja.db import make_engine
-    from kinerja.db.catalog import audit
+    from kinerja.db.catalog import audit, audit_app_role
 
     engine = make_engine(current_app.config["DATABASE_OWNER_URL"])
     with engine.connect() as conn:
-        problems = audit(conn)
+        problems = audit(conn) + audit_app_role(conn, current_app.config["DATABASE_APP_ROLE"])
     engine.dispose()
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         sys.exit(1)
-    click.echo("schema follows the tenancy rules")
+    click.echo("schema and application role follow the tenancy rules")
 
 
 # --- tenants ------------------------------------------------------------------------------------

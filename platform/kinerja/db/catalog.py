@@ -87,3 +87,33 @@ def audit(conn: Connection) -> list[str]:
                     "does not include tenant_id"
                 )
     return problems
+
+
+_ROLE = text("""
+    SELECT r.rolsuper, r.rolbypassrls, r.rolcreaterole, r.rolcreatedb,
+           (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid
+              AND c.relnamespace = 'public'::regnamespace) AS owned,
+           (SELECT count(*) FROM pg_namespace n WHERE n.nspowner = r.oid) AS schemas
+    FROM pg_roles r WHERE r.rolname = :role
+""")
+
+
+def audit_app_role(conn: Connection, role: str) -> list[str]:
+    """Problems with the application role: it must own nothing and be unable to bypass RLS."""
+    row = conn.execute(_ROLE, {"role": role}).one_or_none()
+    if row is None:
+        return [f"role {role}: does not exist (run `kinerja db upgrade`)"]
+    problems = []
+    for flag, meaning in (
+        ("rolsuper", "is a superuser"),
+        ("rolbypassrls", "has BYPASSRLS"),
+        ("rolcreaterole", "can create roles"),
+        ("rolcreatedb", "can create databases"),
+    ):
+        if getattr(row, flag):
+            problems.append(f"role {role}: {meaning}")
+    if row.owned:
+        problems.append(f"role {role}: owns {row.owned} tables or sequences")
+    if row.schemas:
+        problems.append(f"role {role}: owns {row.schemas} schemas")
+    return problems
