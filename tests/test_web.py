@@ -62,3 +62,18 @@ def test_agency_names_are_escaped(client, owner_engine) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_stylesheet_is_served(client) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/static/kinerja.css"' in html
+    css = client.get("/static/kinerja.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert b".tenants" in css.data
+
+
+def test_landing_search_filters_agencies_without_javascript(client, tenants) -> None:
+    html = client.get("/?q=kesehatan").get_data(as_text=True)
+    assert "Dinas Kesehatan" in html and "Dinas Pendidikan" not in html
+    none = client.get("/?q=zzz").get_data(as_text=True)
+    assert "Tidak ada perangkat daerah yang cocok" in none

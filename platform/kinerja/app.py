@@ -19,7 +19,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the `KINERJA_*` environment (Flask config keys)."""
-    app = Flask("kinerja")
+    # No app-level static folder: the web blueprint serves /static (an app route would shadow it).
+    app = Flask("kinerja", static_folder=None)
     app.config.update(settings.load(overrides=config))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

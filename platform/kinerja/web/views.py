@@ -25,10 +25,12 @@ scope_blueprint(tenant_bp)
 @bp.get("/")
 def index() -> Any:
     tenants = list_tenants(db.session, active_only=True)
+    query = request.args.get("q", "").strip()[:100]
+    shown = [t for t in tenants if query.casefold() in f"{t.name} {t.slug}".casefold()]
     order = list(KINDS)
-    ordered = sorted(tenants, key=lambda t: (order.index(t.kind), t.name))
+    ordered = sorted(shown, key=lambda t: (order.index(t.kind), t.name))
     groups = [(kind, list(items)) for kind, items in groupby(ordered, key=lambda t: t.kind)]
-    return render_template("index.html", groups=groups, total=len(tenants))
+    return render_template("index.html", groups=groups, total=len(tenants), query=query)
 
 
 def _safe_next(target: str | None) -> str:
