@@ -1,0 +1,1 @@
+"""Identity: employees (pegawai) and their hierarchy, users, roles, permissions, tokens, audit."""
