@@ -1,8 +1,20 @@
 """Every mapped class, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from kinerja.db.base import Base
+from kinerja.identity.models import ApiToken, AuditEntry, Employee, Membership, Position, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.tenancy.models import Tenant
 
-__all__ = ["BackgroundJob", "Base", "OrgUnit", "Tenant"]
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "BackgroundJob",
+    "Base",
+    "Employee",
+    "Membership",
+    "OrgUnit",
+    "Position",
+    "Tenant",
+    "User",
+]

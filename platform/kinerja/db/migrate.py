@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 DEFAULT_GRANTS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 TABLE_GRANTS: dict[str, tuple[str, ...]] = {
     "alembic_version": ("SELECT",),
+    "audit_log": ("SELECT", "INSERT"),  # append-only
 }
 
 
