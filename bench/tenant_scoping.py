@@ -19,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import select
+
 from kinerja.app import create_app
 from kinerja.db import db, migrate
 from kinerja.organisation.models import OrgUnit
-from sqlalchemy import select
-
 from tests.conftest import app_config, create_database, drop_database
 
 QUERY = "SELECT id, code, name, parent_id FROM org_unit {where} ORDER BY code, id LIMIT 50"

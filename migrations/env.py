@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import pool
+
 from kinerja.db import make_engine
 from kinerja.models import Base
-from sqlalchemy import pool
 
 config = context.config
 target_metadata = Base.metadata

@@ -17,12 +17,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
-from kinerja.app import create_app
-from kinerja.db import make_engine, migrate
-from kinerja.embedded import remove
 from redis import Redis
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+
+from kinerja.app import create_app
+from kinerja.db import make_engine, migrate
+from kinerja.embedded import remove
 
 APP_ROLE = "kinerja_test_app"
 OPERATOR_TOKEN = "test-operator-token-0123456789"

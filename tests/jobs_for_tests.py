@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis import Redis
+from sqlalchemy import select
+
 from kinerja.db import db
 from kinerja.jobs.runner import JobContext
 from kinerja.organisation.models import OrgUnit
-from redis import Redis
-from sqlalchemy import select
 
 
 def list_visible_units(ctx: JobContext, label: str) -> dict[str, Any]:

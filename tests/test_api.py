@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+
 from kinerja.app import create_app
 
 from .conftest import app_config

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from kinerja.db import CROSS_TENANT, TenantScopeError, bind_tenant, db
-from kinerja.organisation.models import OrgUnit
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from kinerja.db import CROSS_TENANT, TenantScopeError, bind_tenant, db
+from kinerja.organisation.models import OrgUnit
 
 
 def codes(rows) -> set[str]:

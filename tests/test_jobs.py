@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from kinerja import jobs
-from kinerja.db import db
 from redis import Redis
 from rq import SimpleWorker
 from sqlalchemy import text
+
+from kinerja import jobs
+from kinerja.db import db
 
 from . import jobs_for_tests
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine, text
+
 from kinerja.db import make_engine, migrate
 from kinerja.db.catalog import audit, audit_app_role
-from sqlalchemy import Engine, text
 
 from .conftest import APP_ROLE
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
+
 from kinerja.cli import cli
 from kinerja.tenancy import catalogue
-from sqlalchemy import Engine, text
 
 REPO_CATALOGUE = Path(__file__).resolve().parent.parent / "tenants"
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from kinerja.db import rls
 from sqlalchemy.dialects import postgresql
+
+from kinerja.db import rls
 
 revision = "0001"
 down_revision = None

@@ -99,7 +99,7 @@ def can(p: Principal, action: str, r: Resource) -> bool:
     own = _is_self(p, r)
     below = r.employee_id is not None and r.employee_id in p.subordinate_ids
     if r.kind == EMPLOYEE:
-        return action == VIEW and (own or below) or (action == EDIT and own)
+        return (action == VIEW and (own or below)) or (action == EDIT and own)
     if r.kind == POSITION:
         return action == VIEW
     if r.kind == TOKEN:
