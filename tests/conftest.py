@@ -236,3 +236,13 @@ def tenants(app: Flask, owner_engine: Engine) -> Tenants:
 @pytest.fixture
 def operator() -> dict[str, str]:
     return {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token a page hands out, as a browser would read it from the form."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import csrf_token
+
 
 def test_landing_lists_active_agencies_in_indonesian(client, tenants) -> None:
     page = client.get("/")
@@ -17,22 +19,26 @@ def test_landing_lists_active_agencies_in_indonesian(client, tenants) -> None:
 
 
 def test_language_choice_is_remembered(client, tenants) -> None:
-    switched = client.post("/lang", data={"lang": "en", "next": "/t/dinkes/"})
+    switched = client.post(
+        "/lang", data={"lang": "en", "next": "/t/dinkes/", "csrf_token": csrf_token(client)}
+    )
     assert switched.status_code == 303 and switched.headers["Location"] == "/t/dinkes/"
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in html and "Choose your agency" in html
-    client.post("/lang", data={"lang": "id"})
+    client.post("/lang", data={"lang": "id", "csrf_token": csrf_token(client)})
     assert "Pilih perangkat daerah Anda" in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x"])
 def test_language_switch_is_not_an_open_redirect(client, target: str) -> None:
-    response = client.post("/lang", data={"lang": "en", "next": target})
+    response = client.post(
+        "/lang", data={"lang": "en", "next": target, "csrf_token": csrf_token(client)}
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_unknown_language_keeps_the_default(client, tenants) -> None:
-    client.post("/lang", data={"lang": "xx"})
+    client.post("/lang", data={"lang": "xx", "csrf_token": csrf_token(client)})
     assert '<html lang="id">' in client.get("/").get_data(as_text=True)
 
 
@@ -77,3 +83,9 @@ def test_landing_search_filters_agencies_without_javascript(client, tenants) -> 
     assert "Dinas Kesehatan" in html and "Dinas Pendidikan" not in html
     none = client.get("/?q=zzz").get_data(as_text=True)
     assert "Tidak ada perangkat daerah yang cocok" in none
+
+
+def test_forms_without_csrf_token_are_refused(client) -> None:
+    response = client.post("/lang", data={"lang": "en"})
+    assert response.status_code == 400
+    assert '<html lang="id">' in client.get("/").get_data(as_text=True)

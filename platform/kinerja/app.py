@@ -29,12 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
-    from kinerja import api, web
+    from kinerja import api, identity, web
     from kinerja.db import db
 
     _init_request_context(app)  # request ids and access logs first: everything after logs with them
     db.init_app(app)  # database, with the tenant scoping listeners
     jobs.init_app(app)  # Redis and the job queue
+    identity.init_app(app)  # sessions, CSRF, single sign-on
     errors.init_app(app)  # one error shape
     api.init_app(app)  # /api/v1 and its OpenAPI document
     web.init_app(app)  # pages, language

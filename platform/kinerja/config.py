@@ -56,6 +56,25 @@ def _intervals(value: str) -> list[int]:
     return items
 
 
+def _url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return value.rstrip("/")
+
+
+def _role_map(value: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        group, _, role = item.partition("=")
+        if not group.strip() or role.strip() not in {"admin_kota", "admin_opd", "pegawai"}:
+            raise ValueError("must be group=role pairs (roles: admin_kota, admin_opd, pegawai)")
+        mapping[group.strip()] = role.strip()
+    return mapping
+
+
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError("must be a positive whole number")
@@ -179,6 +198,64 @@ SETTINGS: tuple[Setting, ...] = (
         "send cookies only over HTTPS; set true behind TLS in production",
     ),
     Setting(
+        "KINERJA_LOCAL_LOGIN",
+        "LOCAL_LOGIN",
+        _bool,
+        "false",
+        "allow local password accounts (the demo and development); off in production",
+    ),
+    Setting(
+        "KINERJA_OIDC_ISSUER",
+        "OIDC_ISSUER",
+        _url,
+        "",
+        "OpenID Connect issuer URL (discovery at /.well-known/openid-configuration)",
+    ),
+    Setting("KINERJA_OIDC_CLIENT_ID", "OIDC_CLIENT_ID", str, "", "OIDC client id"),
+    Setting("KINERJA_OIDC_CLIENT_SECRET", "OIDC_CLIENT_SECRET", str, "", "OIDC client secret"),
+    Setting(
+        "KINERJA_OIDC_NIP_CLAIM",
+        "OIDC_NIP_CLAIM",
+        str,
+        "nip",
+        "ID-token claim that carries the NIP, linking an identity to its employee record",
+    ),
+    Setting(
+        "KINERJA_OIDC_GROUPS_CLAIM",
+        "OIDC_GROUPS_CLAIM",
+        str,
+        "groups",
+        "ID-token claim with the user's groups, read by KINERJA_OIDC_ROLE_MAP",
+    ),
+    Setting(
+        "KINERJA_OIDC_ROLE_MAP",
+        "OIDC_ROLE_MAP",
+        _role_map,
+        "",
+        "groups to roles, e.g. `bkpsdm-admin=admin_kota,opd-admin=admin_opd`",
+    ),
+    Setting(
+        "KINERJA_BASE_URL",
+        "BASE_URL",
+        _url,
+        "",
+        "public URL of this deployment; the OIDC redirect URI is <base URL>/auth/callback",
+    ),
+    Setting(
+        "KINERJA_LOGIN_MAX_FAILURES",
+        "LOGIN_MAX_FAILURES",
+        _positive_int,
+        "5",
+        "failed sign-ins per account and per address allowed in 15 minutes",
+    ),
+    Setting(
+        "KINERJA_SESSION_HOURS",
+        "SESSION_HOURS",
+        _positive_int,
+        "8",
+        "how long a browser session lasts without activity",
+    ),
+    Setting(
         "KINERJA_DEFAULT_LOCALE",
         "BABEL_DEFAULT_LOCALE",
         _choice("id", "en"),
@@ -218,6 +295,7 @@ def load(
             config[setting.key] = setting.parse(raw)
         except ValueError as exc:
             raise ConfigError(f"{setting.env} {exc}") from None
+    config["OIDC_ROLE_MAP"] = config["OIDC_ROLE_MAP"] or {}
     if not config["DATABASE_OWNER_URL"]:
         config["DATABASE_OWNER_URL"] = config["DATABASE_URL"]
     config.update(overrides)

@@ -31,6 +31,9 @@ def scope_blueprint(bp: Blueprint, param: str = "tenant") -> None:
         bind_tenant(db.session, tenant.id)
         g.tenant = tenant
         logs.bind(tenant=tenant.slug)
+        from kinerja.identity import principal
+
+        principal.load(db.session, tenant.id)
 
     @bp.url_defaults
     def _add_tenant(endpoint: str, values: dict) -> None:

@@ -6,12 +6,29 @@ from flask import Flask
 from flask_babel import get_locale
 
 from kinerja.tenancy.kinds import KINDS
-from kinerja.web import i18n
+from kinerja.web import auth, i18n, people
 from kinerja.web.views import bp, tenant_bp
+
+# Paths that never need to know who is asking (and must work when the database is down).
+SKIP_PRINCIPAL = ("/api/", "/healthz", "/readyz", "/static/")
 
 
 def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(tenant_bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(auth.bp)
+
+    @app.before_request
+    def _principal_outside_tenants() -> None:
+        # Tenant routes load the principal when they resolve the tenant; the rest load it here.
+        from flask import g, request
+
+        if "principal" not in g and not request.path.startswith(SKIP_PRINCIPAL):
+            from kinerja.db import db
+            from kinerja.identity import principal
+
+            principal.load(db.session, None)
+
     app.jinja_env.globals.update(LOCALES=i18n.LOCALES, KINDS=KINDS, get_locale=get_locale)

@@ -33,23 +33,35 @@ def index() -> Any:
     return render_template("index.html", groups=groups, total=len(tenants), query=query)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a language switch must not become an open redirect."""
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only same-site paths: a `next` parameter must never become an open redirect."""
+    fallback = default or url_for("web.index")
     if not target:
-        return url_for("web.index")
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("web.index")
+        return fallback
+    if "\\" in target:
+        return fallback
     return target
 
 
 @bp.post("/lang")
 def set_language() -> Any:
     lang = request.form.get("lang", "")
-    response = make_response(redirect(_safe_next(request.form.get("next")), code=303))
+    response = make_response(redirect(safe_next(request.form.get("next")), code=303))
     if lang in LOCALES:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     return response
+
+
+def _profile() -> Any:
+    from kinerja.web.people import profile
+
+    return profile()
+
+
+bp.add_url_rule("/me", "profile", _profile)
 
 
 @tenant_bp.get("/")

@@ -1,0 +1,97 @@
+"""Who is asking: built once per request from the session cookie or a bearer token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, g, request, session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinerja.identity import tokens
+from kinerja.identity.employees import subordinate_ids
+from kinerja.identity.models import Employee, User
+from kinerja.identity.permissions import Principal, Resource, can
+from kinerja.identity.users import roles_in
+
+SESSION_USER = "user_id"
+SESSION_ENTERED = "entered_tenants"
+
+
+def _bearer() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip().startswith(tokens.PREFIX + "_"):
+        return value.strip()
+    return None
+
+
+def load(db_session: Session, tenant_id: int | None) -> Principal:
+    """The principal of this request in `tenant_id` (None outside any tenant); sets g.principal."""
+    token = _bearer()
+    user_id: int | None = None
+    token_role: str | None = None
+    if token is not None:
+        if tenant_id is None:
+            abort(401, description="API tokens work only under /api/v1/tenants/<tenant>/")
+        if tokens.token_tenant(token) != tenant_id:
+            abort(404, description="Not found")  # another agency's token: nothing here for it
+        record = tokens.lookup(db_session, token)
+        if record is None:
+            abort(401, description="The API token is unknown, revoked or expired.")
+        record.last_used_at = datetime.now(UTC)
+        user_id, token_role = record.user_id, record.role
+    else:
+        user_id = session.get(SESSION_USER)
+    principal = Principal(tenant_id=tenant_id)
+    if user_id is not None:
+        user = db_session.get(User, user_id)
+        if user is None or not user.active:
+            session.pop(SESSION_USER, None)
+            if token is not None:
+                abort(401, description="The API token's user is no longer active.")
+        else:
+            principal = _build(db_session, user, tenant_id, token_role)
+    g.principal = principal
+    g.user_id = principal.user_id
+    return principal
+
+
+def _build(
+    db_session: Session, user: User, tenant_id: int | None, token_role: str | None
+) -> Principal:
+    if tenant_id is None:
+        return Principal(user_id=user.id, city_admin=user.is_city_admin)
+    roles = roles_in(db_session, user.id)
+    if token_role is not None:
+        # A token never has more than its role, nor more than its user still has.
+        roles = roles & {token_role} if token_role == "pegawai" else roles & {token_role, "pegawai"}
+    employee_id = db_session.scalar(
+        select(Employee.id).where(Employee.user_id == user.id, Employee.active)
+    )
+    subs = subordinate_ids(db_session, employee_id) if employee_id and roles else frozenset()
+    entered = tenant_id in session.get(SESSION_ENTERED, []) and token_role is None
+    return Principal(
+        user_id=user.id,
+        tenant_id=tenant_id,
+        roles=roles,
+        employee_id=employee_id,
+        subordinate_ids=subs,
+        city_admin=user.is_city_admin and token_role is None,
+        entered_tenant=entered,
+    )
+
+
+def current() -> Principal:
+    return g.get("principal") or Principal()
+
+
+def require(action: str, resource: Resource) -> None:
+    """Allow, or answer 401 (not signed in), 404 (may not even see it) or 403 (may only see it)."""
+    principal = current()
+    if can(principal, action, resource):
+        return
+    if not principal.authenticated:
+        abort(401, description="Sign in first.")
+    if action != "view" and can(principal, "view", resource):
+        abort(403, description="You may see this but not change it.")
+    abort(404, description="Not found")

@@ -1,0 +1,63 @@
+"""API tokens: `knj_<tenant id>_<secret>`, shown once, stored as a SHA-256 hash.
+
+The tenant id in the token lets a request to another tenant's URL answer 404 without a lookup;
+a forged tenant id fails the hash lookup in that tenant (401).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinerja.identity.models import ApiToken
+
+PREFIX = "knj"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_tenant(token: str) -> int | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
+        return None
+    return int(parts[1])
+
+
+@dataclass
+class Issued:
+    token: str  # the only time it exists in clear
+    record: ApiToken
+
+
+def issue(
+    session: Session, tenant_id: int, user_id: int, role: str, name: str, expires_days: int | None
+) -> Issued:
+    token = f"{PREFIX}_{tenant_id}_{secrets.token_urlsafe(32)}"
+    record = ApiToken(
+        user_id=user_id,
+        role=role,
+        name=name,
+        token_hash=hash_token(token),
+        prefix=token[: len(f"{PREFIX}_{tenant_id}_") + 4],
+        expires_at=datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(record)
+    session.flush()
+    return Issued(token, record)
+
+
+def lookup(session: Session, token: str) -> ApiToken | None:
+    """The live token in the session's tenant, or None (unknown, revoked or expired)."""
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if record is None or record.revoked_at is not None:
+        return None
+    if record.expires_at is not None and record.expires_at <= datetime.now(UTC):
+        return None
+    return record

@@ -1,0 +1,143 @@
+"""Sign-in (SSO and, when enabled, local demo accounts), sign-out, and the no-access page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.integrations.base_client.errors import OAuthError
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from kinerja import jobs
+from kinerja.db import db
+from kinerja.identity import oidc, passwords, ratelimit, users
+from kinerja.identity.principal import SESSION_USER
+from kinerja.web.views import safe_next
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login(user_id: int, **extra: Any) -> Any:
+    target = safe_next(session.get("next"), default=url_for("web.profile"))
+    session.clear()
+    session[SESSION_USER] = user_id
+    session.update(extra)
+    session.permanent = True
+    # A new session id at every sign-in: a fixated id from before is worthless.
+    current_app.session_interface.regenerate(session)  # type: ignore[attr-defined]
+    return redirect(target, code=303)
+
+
+@bp.get("/login")
+def login() -> Any:
+    if request.args.get("next"):
+        session["next"] = safe_next(request.args["next"])
+    return render_template(
+        "login.html", sso=oidc.enabled(), local=current_app.config["LOCAL_LOGIN"], error=None
+    )
+
+
+@bp.get("/sso")
+def sso() -> Any:
+    if not oidc.enabled():
+        abort(404)
+    base = current_app.config["BASE_URL"] or request.host_url.rstrip("/")
+    return oidc.client().authorize_redirect(base + url_for("auth.callback"))
+
+
+@bp.get("/callback")
+def callback() -> Any:
+    if not oidc.enabled():
+        abort(404)
+    try:
+        token = oidc.client().authorize_access_token()
+    except (OAuthError, ValueError, KeyError) as error:
+        # Tampered or replayed responses land here: authlib checked signature, iss, aud, exp,
+        # nonce and state; the provider checked the code and the PKCE verifier.
+        log.warning("SSO sign-in refused: %s", error)
+        return render_template("auth_error.html", reason=str(error)), 400
+    claims = token.get("userinfo") or {}
+    cfg = current_app.config
+    groups = claims.get(cfg["OIDC_GROUPS_CLAIM"]) or []
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    city_admin = any(cfg["OIDC_ROLE_MAP"].get(g) == "admin_kota" for g in groups)
+    with db.unit_of_work() as s:
+        user = users.upsert_oidc_user(
+            s, cfg["OIDC_ISSUER"], claims, cfg["OIDC_NIP_CLAIM"], city_admin
+        )
+        user_id, is_city_admin = user.id, user.is_city_admin
+    users.link_by_nip(user, groups, cfg["OIDC_ROLE_MAP"])
+    with db.unit_of_work() as s:
+        has_access = bool(users.memberships(s, user_id)) or is_city_admin
+    if not has_access:
+        nip_value = claims.get(cfg["OIDC_NIP_CLAIM"])
+        return render_template("no_access.html", nip=nip_value), 403
+    return _login(user_id, id_token=token.get("id_token"))
+
+
+@bp.post("/local")
+def local() -> Any:
+    cfg = current_app.config
+    if not cfg["LOCAL_LOGIN"]:
+        abort(404)
+    login_name = request.form.get("login", "").strip()[:254]
+    password = request.form.get("password", "")
+    address = request.remote_addr or "unknown"
+    redis = jobs.redis()
+
+    def refuse(message: str, code: int) -> Any:
+        return render_template(
+            "login.html", sso=oidc.enabled(), local=True, error=message, login=login_name
+        ), code
+
+    wait = ratelimit.blocked_for(redis, login_name, address, cfg["LOGIN_MAX_FAILURES"])
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        return refuse(
+            _("Too many failed sign-ins. Try again in %(minutes)s minutes.", minutes=minutes), 429
+        )
+    with db.unit_of_work() as s:
+        user = users.find_local(s, login_name) if login_name else None
+        ok = passwords.verify(user.password_hash if user else None, password)
+        if ok and user is not None:
+            user.last_login_at = datetime.now(UTC)
+            user_id = user.id
+    if not ok or user is None:
+        ratelimit.record_failure(redis, login_name, address)
+        return refuse(_("The NIP/e-mail or password is wrong."), 401)
+    ratelimit.clear(redis, login_name)
+    return _login(user_id)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    id_token = session.get("id_token")
+    session.clear()
+    home = url_for("web.index", _external=True)
+    if id_token and oidc.enabled():
+        # RP-initiated logout: end the session at the provider too.
+        metadata = oidc.client().load_server_metadata()
+        endpoint = metadata.get("end_session_endpoint")
+        if endpoint:
+            query = urlencode(
+                {
+                    "id_token_hint": id_token,
+                    "post_logout_redirect_uri": home,
+                    "client_id": current_app.config["OIDC_CLIENT_ID"],
+                }
+            )
+            return redirect(f"{endpoint}?{query}", code=303)
+    return redirect(home, code=303)

@@ -1,0 +1,192 @@
+"""Pages about people: my profile, the agency's employee directory, one employee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from kinerja.db import db
+from kinerja.exceptions import ServiceError
+from kinerja.identity import audit, employees, users
+from kinerja.identity import permissions as perm
+from kinerja.identity.classification import GOLONGAN_PNS, GOLONGAN_PPPK
+from kinerja.identity.models import Employee, Position
+from kinerja.identity.principal import SESSION_ENTERED, current, require
+from kinerja.organisation.models import OrgUnit
+from kinerja.tenancy.models import Tenant
+from kinerja.tenancy.resolve import scope_blueprint
+
+PAGE_SIZE = 25
+bp = Blueprint("people", __name__, url_prefix="/t/<tenant>")
+scope_blueprint(bp)
+
+
+def signed_in_or_login() -> Any:
+    if not current().authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+@bp.get("/me")
+def my_record() -> Any:
+    if (login := signed_in_or_login()) is not None:
+        return login
+    principal = current()
+    if principal.employee_id is None:
+        abort(404, description=_("You have no employee record in this agency."))
+    return redirect(url_for("people.employee", employee_id=principal.employee_id))
+
+
+@bp.get("/employees")
+def directory() -> Any:
+    if (login := signed_in_or_login()) is not None:
+        return login
+    require(perm.VIEW, perm.Resource(perm.AGGREGATE, g.tenant.id))
+    principal = current()
+    everyone = perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, g.tenant.id))
+    q = request.args.get("q", "").strip()[:100]
+    unit = request.args.get("unit", type=int)
+    page = max(1, request.args.get("page", 1, type=int))
+    query = employees.query_employees(q or None, unit)
+    if not everyone:  # a superior sees their own people; a pegawai, themself
+        visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
+        query = query.where(Employee.id.in_(visible))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all()
+    return render_template(
+        "employees.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        q=q,
+        unit=unit,
+        units=units,
+        unit_names={u.id: u.name for u in units},
+    )
+
+
+def _resource(employee: Employee) -> perm.Resource:
+    return perm.Resource(
+        perm.EMPLOYEE, employee.tenant_id, employee_id=employee.id, user_id=employee.user_id
+    )
+
+
+def _load(employee_id: int) -> Employee:
+    try:
+        employee = employees.get_employee(db.session, employee_id)
+    except ServiceError:
+        abort(404)
+    require(perm.VIEW, _resource(employee))
+    return employee
+
+
+@bp.get("/employees/<int:employee_id>")
+def employee(employee_id: int) -> Any:
+    if (login := signed_in_or_login()) is not None:
+        return login
+    person = _load(employee_id)
+    return _render(person)
+
+
+def _render(person: Employee, error: str | None = None, code: int = 200) -> Any:
+    principal = current()
+    related = {
+        "position": db.session.scalar(select(Position).where(Position.id == person.position_id))
+        if person.position_id
+        else None,
+        "unit": db.session.scalar(select(OrgUnit).where(OrgUnit.id == person.org_unit_id))
+        if person.org_unit_id
+        else None,
+        "superior": db.session.scalar(select(Employee).where(Employee.id == person.superior_id))
+        if person.superior_id
+        else None,
+    }
+    admin = perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, person.tenant_id))
+    return render_template(
+        "employee.html",
+        person=person,
+        error=error,
+        admin=admin,
+        can_edit=perm.can(principal, perm.EDIT, _resource(person)),
+        positions=db.session.scalars(select(Position).order_by(Position.name)).all()
+        if admin
+        else [],
+        units=db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all() if admin else [],
+        golongan=list(GOLONGAN_PNS) + list(GOLONGAN_PPPK),
+        **related,
+    ), code
+
+
+@bp.post("/employees/<int:employee_id>")
+def update(employee_id: int) -> Any:
+    if (login := signed_in_or_login()) is not None:
+        return login
+    person = _load(employee_id)
+    require(perm.EDIT, _resource(person))
+    principal = current()
+    admin = perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, person.tenant_id))
+    allowed = employees.FIELDS if admin else employees.SELF_EDITABLE
+    data: dict[str, Any] = {}
+    for key in allowed:
+        if key not in request.form and key != "active":
+            continue
+        raw = request.form.get(key, "").strip()
+        if key in {"position_id", "org_unit_id", "superior_id"}:
+            data[key] = int(raw) if raw.isdigit() else None
+        elif key == "active":
+            data[key] = request.form.get("active") == "on"
+        else:
+            data[key] = raw or (None if key in {"email", "golongan"} else raw)
+    try:
+        changes = employees.update_employee(db.session, person, data)
+    except ServiceError as error:
+        db.session.rollback()
+        return _render(employees.get_employee(db.session, employee_id), str(error), error.status)
+    if changes:
+        audit.record(
+            db.session,
+            "employee.update",
+            "employee",
+            person.id,
+            changes=changes,
+            subject_employee_id=person.id,
+        )
+    db.session.commit()
+    return redirect(url_for("people.employee", employee_id=person.id, saved=1), code=303)
+
+
+@bp.post("/enter")
+def enter() -> Any:
+    """A city admin enters this agency's personal data explicitly; the entry is audited."""
+    if not current().city_admin:
+        abort(404)
+    session[SESSION_ENTERED] = sorted(set(session.get(SESSION_ENTERED, [])) | {g.tenant.id})
+    audit.record(db.session, "city_admin.enter", "tenant", g.tenant.id, actor_role="admin_kota")
+    db.session.commit()
+    return redirect(url_for("people.directory"), code=303)
+
+
+def profile() -> Any:
+    principal = current()
+    if not principal.authenticated:
+        return redirect(url_for("auth.login", next="/me"))
+    user = users.get_user(db.session, principal.user_id or 0)
+    member = users.memberships(db.session, principal.user_id or 0)
+    ids = sorted({t for t, _ in member})
+    agencies = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids))).all() if ids else []
+    roles = {t: sorted(r for tid, r in member if tid == t) for t in ids}
+    all_agencies = (
+        db.session.scalars(
+            select(Tenant).where(Tenant.status == "active").order_by(Tenant.name)
+        ).all()
+        if principal.city_admin
+        else []
+    )
+    return render_template(
+        "profile.html", user=user, agencies=agencies, roles=roles, all_agencies=all_agencies
+    )
