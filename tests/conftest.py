@@ -131,6 +131,7 @@ def app_config(database: Database, redis_url: str, **extra: object) -> dict[str,
         "JOB_RETRY_INTERVALS": [0, 0],  # retries at once, so a burst worker sees them
         "JOB_QUEUE": "kinerja_test",
         "LOG_FORMAT": "text",
+        "LOCAL_LOGIN": True,
         "TESTING": True,
     }
     config.update(extra)
@@ -246,3 +247,102 @@ def csrf_token(client, path: str = "/") -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class People:
+    """Tenant A (dinkes): head > superior > staff, and a peer under the head; tenant B: other."""
+
+    head: int
+    superior: int
+    staff: int
+    peer: int
+    other: int  # employee in tenant B
+    users: dict[str, int]  # login name -> user id
+    units: dict[str, int]
+
+
+def _hash() -> str:
+    from kinerja.identity.passwords import hash_password
+
+    global _PASSWORD_HASH
+    if "_PASSWORD_HASH" not in globals():
+        _PASSWORD_HASH = hash_password(PASSWORD)
+    return _PASSWORD_HASH
+
+
+@pytest.fixture
+def people(tenants: Tenants, owner_engine: Engine) -> People:
+    users: dict[str, int] = {}
+    with owner_engine.begin() as conn:
+
+        def user(login: str, nip: str | None, city_admin: bool = False) -> int:
+            uid = int(
+                conn.execute(
+                    text(
+                        "INSERT INTO app_user (display_name, email, nip, password_hash, is_city_admin) "
+                        "VALUES (:n, :e, :nip, :h, :c) RETURNING id"
+                    ),
+                    {
+                        "n": login.title(),
+                        "e": f"{login}@example.go.id",
+                        "nip": nip,
+                        "h": _hash(),
+                        "c": city_admin,
+                    },
+                ).scalar_one()
+            )
+            users[login] = uid
+            return uid
+
+        def member(tenant: int, uid: int, *roles: str) -> None:
+            for role in roles:
+                conn.execute(
+                    text("INSERT INTO membership (tenant_id, user_id, role) VALUES (:t, :u, :r)"),
+                    {"t": tenant, "u": uid, "r": role},
+                )
+
+        def employee(
+            tenant: int, nip: str, name: str, superior: int | None, uid: int | None
+        ) -> int:
+            return int(
+                conn.execute(
+                    text(
+                        "INSERT INTO employee (tenant_id, nip, name, asn_type, golongan, superior_id, "
+                        "user_id) VALUES (:t, :nip, :n, 'PNS', 'III/a', :s, :u) RETURNING id"
+                    ),
+                    {"t": tenant, "nip": nip, "n": name, "s": superior, "u": uid},
+                ).scalar_one()
+            )
+
+        admin = user("admin", "198811202010011004")
+        boss = user("boss", "198001152005012003")
+        staff_user = user("staff", "198609262015051001")
+        peer_user = user("peer", "199207082019032011")
+        outsider = user("outsider", "197001011990121001")
+        user("kota", None, city_admin=True)
+        member(tenants.a, admin, "pegawai", "admin_opd")
+        member(tenants.a, boss, "pegawai")
+        member(tenants.a, staff_user, "pegawai")
+        member(tenants.a, peer_user, "pegawai")
+        member(tenants.b, outsider, "pegawai", "admin_opd")
+        head = employee(tenants.a, "197503122000031002", "Kepala Dinas", None, None)
+        superior = employee(tenants.a, "198001152005012003", "Atasan", head, boss)
+        staff = employee(tenants.a, "198609262015051001", "Staf", superior, staff_user)
+        peer = employee(tenants.a, "199207082019032011", "Rekan", head, peer_user)
+        employee(tenants.a, "198811202010011004", "Admin OPD", head, admin)
+        other = employee(tenants.b, "197001011990121001", "Pegawai Disdik", None, outsider)
+        units = {r.code: int(r.id) for r in conn.execute(text("SELECT code, id FROM org_unit"))}
+    return People(head, superior, staff, peer, other, users, units)
+
+
+def sign_in(client, login: str, password: str = PASSWORD, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/auth/login")
+    return client.post(
+        "/auth/local",
+        data={"login": f"{login}@example.go.id", "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )

@@ -76,3 +76,6 @@ def _init_request_context(app: Flask) -> None:
     @app.teardown_request
     def _clear(exc: BaseException | None) -> None:
         logs.clear()
+        # An app context can outlive a request (tests, CLI): never let who-and-where leak on.
+        for key in ("principal", "user_id", "tenant", "csrf_token"):
+            g.pop(key, None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kinerja.db import db
+from kinerja.identity.models import Employee, Membership, Position, User
+from kinerja.identity.passwords import hash_password
 from kinerja.organisation.models import OrgUnit
 from kinerja.tenancy.models import Tenant
 
@@ -48,8 +50,142 @@ UNITS: dict[str, list[tuple[str, str, str | None]]] = {
 }
 
 
+DEMO_PASSWORD = "demo12345"
+
+# Dinas Kesehatan's people: (nip, name, golongan, position, type, grade, unit code, superior nip,
+# roles of a local demo account or None)
+PEOPLE = [
+    (
+        "197503122000031002",
+        "dr. Rahmat Hidayat, M.Kes",
+        "IV/c",
+        "Kepala Dinas Kesehatan",
+        "jpt_pratama",
+        14,
+        "KADIS",
+        None,
+        ("pegawai",),
+    ),
+    (
+        "198001152005012003",
+        "Sri Wahyuni, S.KM",
+        "IV/a",
+        "Kepala Bidang P2P",
+        "administrator",
+        11,
+        "P2P",
+        "197503122000031002",
+        ("pegawai",),
+    ),
+    (
+        "198609262015051001",
+        "Budi Santoso, S.Kep",
+        "III/b",
+        "Epidemiolog Kesehatan Ahli Pertama",
+        "fungsional",
+        8,
+        "P2P-IMUN",
+        "198001152005012003",
+        ("pegawai",),
+    ),
+    (
+        "199207082019032011",
+        "Rina Marpaung, A.Md.Keb",
+        "II/d",
+        "Bidan Terampil",
+        "fungsional",
+        7,
+        "P2P-IMUN",
+        "198001152005012003",
+        None,
+    ),
+    (
+        "199003152023211001",
+        "Andi Siregar",
+        "IX",
+        "Pengelola Data Kesehatan",
+        "pelaksana",
+        6,
+        "SEK-UMUM",
+        "197503122000031002",
+        None,
+    ),
+    (
+        "198811202010011004",
+        "Yusuf Nasution, S.Kom",
+        "III/c",
+        "Pranata Komputer Ahli Muda",
+        "fungsional",
+        9,
+        "SEK-UMUM",
+        "197503122000031002",
+        ("pegawai", "admin_opd"),
+    ),
+]
+CITY_ADMIN = ("bkpsdm@medan.go.id", "Admin BKPSDM Kota Medan")
+
+
+def _load_people(tenant_id: int) -> int:
+    created = 0
+    with db.unit_of_work(tenant_id) as session:
+        units = {u.code: u.id for u in session.scalars(select(OrgUnit))}
+        positions = {p.name: p for p in session.scalars(select(Position))}
+        people = {e.nip: e for e in session.scalars(select(Employee))}
+        for nip, name, gol, pos, ptype, grade, unit, superior, roles in PEOPLE:
+            if pos not in positions:
+                positions[pos] = Position(name=pos, type=ptype, grade=grade)
+                session.add(positions[pos])
+                session.flush()
+            if nip in people:
+                continue
+            user = None
+            if roles:
+                user = session.scalar(select(User).where(User.nip == nip))
+                if user is None:
+                    user = User(
+                        display_name=name,
+                        nip=nip,
+                        email=None,
+                        password_hash=hash_password(DEMO_PASSWORD),
+                    )
+                    session.add(user)
+                    session.flush()
+                for role in roles:
+                    session.add(Membership(user_id=user.id, role=role))
+            employee = Employee(
+                nip=nip,
+                name=name,
+                asn_type="PPPK" if nip[12] == "2" else "PNS",
+                golongan=gol,
+                position_id=positions[pos].id,
+                org_unit_id=units.get(unit),
+                superior_id=people[superior].id if superior else None,
+                user_id=user.id if user else None,
+            )
+            session.add(employee)
+            session.flush()
+            people[nip] = employee
+            created += 1
+    return created
+
+
+def _load_city_admin() -> bool:
+    with db.unit_of_work() as session:
+        if session.scalar(select(User).where(User.email == CITY_ADMIN[0])):
+            return False
+        session.add(
+            User(
+                display_name=CITY_ADMIN[1],
+                email=CITY_ADMIN[0],
+                is_city_admin=True,
+                password_hash=hash_password(DEMO_PASSWORD),
+            )
+        )
+    return True
+
+
 def load() -> list[str]:
-    """Create the demo units that are missing; return one line per agency touched."""
+    """Create the demo data that is missing; return one line per thing done."""
     report = []
     with db.unit_of_work() as session:
         tenants = {t.slug: t.id for t in session.scalars(select(Tenant))}
@@ -70,4 +206,12 @@ def load() -> list[str]:
                 existing[code] = unit
                 created += 1
         report.append(f"{slug}: {created} work units created, {len(units) - created} already there")
+    if "dinkes" in tenants:
+        report.append(f"dinkes: {_load_people(tenants['dinkes'])} employees created")
+    if _load_city_admin():
+        report.append(f"city admin {CITY_ADMIN[0]} created")
+    report.append(
+        f"demo sign-in (password {DEMO_PASSWORD}): admin OPD 198811202010011004, "
+        f"superior 198001152005012003, pegawai 198609262015051001, city admin {CITY_ADMIN[0]}"
+    )
     return report

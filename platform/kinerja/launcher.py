@@ -56,6 +56,8 @@ class Launcher:
             "KINERJA_OPERATOR_TOKEN", persistent_secret(self.data_dir / "operator_token")
         )
         env.setdefault("KINERJA_LOG_FORMAT", "text")
+        if self.demo:
+            env.setdefault("KINERJA_LOCAL_LOGIN", "true")  # the demo accounts sign in locally
         return env
 
     def _kinerja(self, env: dict[str, str], *args: str) -> None:

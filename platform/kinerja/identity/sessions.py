@@ -43,6 +43,5 @@ def init_app(app: Flask) -> None:
         app,
         client=app.extensions["kinerja.jobs"].redis,
         key_prefix="kinerja:session:",
-        use_signer=True,
         permanent=True,
     )

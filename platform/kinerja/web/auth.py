@@ -44,7 +44,7 @@ def _login(user_id: int, **extra: Any) -> Any:
 @bp.get("/login")
 def login() -> Any:
     if request.args.get("next"):
-        session["next"] = safe_next(request.args["next"])
+        session["next"] = safe_next(request.args["next"], default=url_for("web.profile"))
     return render_template(
         "login.html", sso=oidc.enabled(), local=current_app.config["LOCAL_LOGIN"], error=None
     )

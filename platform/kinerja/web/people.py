@@ -44,9 +44,10 @@ def my_record() -> Any:
 def directory() -> Any:
     if (login := signed_in_or_login()) is not None:
         return login
-    require(perm.VIEW, perm.Resource(perm.AGGREGATE, g.tenant.id))
     principal = current()
     everyone = perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, g.tenant.id))
+    if not everyone and not principal.roles:
+        abort(404)  # neither a member here nor an admin who may see everyone
     q = request.args.get("q", "").strip()[:100]
     unit = request.args.get("unit", type=int)
     page = max(1, request.args.get("page", 1, type=int))
