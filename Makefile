@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint clean-data
+.PHONY: run test lint clean-data chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kinerja: Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -24,8 +24,21 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed
 	$(BIN)/kinerja up --host $(HOST) --port $(PORT)
 
+# The sign-in tests need the test OIDC provider (Node.js + npm) and Debian's Chromium.
+tests/idp/node_modules/.installed: tests/idp/package-lock.json
+	@command -v npm >/dev/null || { echo "kinerja: npm (Node.js 20+) is needed for the sign-in tests: apt-get install nodejs npm" >&2; exit 1; }
+	cd tests/idp && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "kinerja: Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
 # pytest's exit code 5 means "no tests ran": that is a failure here, never a silent pass.
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed tests/idp/node_modules/.installed chromium
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "kinerja: no tests ran" >&2; exit 1; fi; exit $$rc
 

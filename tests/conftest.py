@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from kinerja.app import create_app
 from kinerja.db import make_engine, migrate
 from kinerja.embedded import remove
+from tests import idp_support
 
 APP_ROLE = "kinerja_test_app"
 OPERATOR_TOKEN = "test-operator-token-0123456789"
@@ -346,3 +347,38 @@ def sign_in(client, login: str, password: str = PASSWORD, address: str = "127.0.
         data={"login": f"{login}@example.go.id", "password": password, "csrf_token": token},
         environ_base={"REMOTE_ADDR": address},
     )
+
+
+# --- single sign-on: the test OIDC provider and an app configured for it -----------------------
+@pytest.fixture(scope="session")
+def base_url() -> str:
+    return f"http://127.0.0.1:{idp_support.free_port()}"
+
+
+@pytest.fixture(scope="session")
+def idp(base_url: str) -> Iterator[idp_support.Idp]:
+    provider = idp_support.start_idp(base_url)
+    yield provider
+    provider.process.terminate()
+    provider.process.wait(10)
+
+
+def sso_config(idp: idp_support.Idp, base_url: str) -> dict[str, object]:
+    return {
+        "OIDC_ISSUER": idp.issuer,
+        "OIDC_CLIENT_ID": idp.client_id,
+        "OIDC_CLIENT_SECRET": idp.client_secret,
+        "BASE_URL": base_url,
+        "OIDC_ROLE_MAP": {"bkpsdm-admin": "admin_kota", "opd-admin": "admin_opd"},
+    }
+
+
+@pytest.fixture(scope="session")
+def _sso_app(database, redis_url, idp: idp_support.Idp, base_url: str) -> Flask:
+    return create_app(app_config(database, redis_url, **sso_config(idp, base_url)))
+
+
+@pytest.fixture
+def sso_app(_sso_app: Flask, app: Flask) -> Iterator[Flask]:  # `app` empties the database
+    with _sso_app.app_context():
+        yield _sso_app

@@ -1,0 +1,110 @@
+"""Full sign-in in Debian's Chromium (Playwright) through the real test OIDC provider."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def served(sso_app, base_url: str) -> Iterator[str]:
+    """The SSO-configured app on a real port (the one the provider redirects to)."""
+    parts = urlsplit(base_url)
+    server = make_server(parts.hostname or "127.0.0.1", parts.port or 80, sso_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is needed at {CHROMIUM} (apt-get install chromium; "
+            "`make test` installs it when run as root)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_sso_sign_in_in_a_real_browser(served, browser, people, idp) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{served}/auth/login")
+    assert "Masuk dengan SSO Pemerintah Kota" in page.content()
+    started = time.perf_counter()
+    page.click("text=Masuk dengan SSO Pemerintah Kota")
+    page.wait_for_url(f"{idp.issuer}/interaction/**")
+
+    page.fill("#username", "staff")
+    page.fill("#password", "salah")
+    page.click("#submit")
+    assert page.text_content("#error") == "Nama pengguna atau kata sandi salah."
+
+    page.fill("#username", "staff")
+    page.fill("#password", "rahasia-sso")
+    page.click("#submit")
+    page.wait_for_url(f"{served}/me")
+    elapsed = time.perf_counter() - started
+    print(f"\nSSO round trip (click to profile, with one wrong password): {elapsed:.2f}s")
+    assert "Staf SSO" in page.content() and "Dinas Kesehatan" in page.content()
+
+    page.goto(f"{served}/t/dinkes/employees/{people.staff}")
+    assert "198609262015051001" in page.content()
+    response = page.goto(f"{served}/t/disdik/employees")
+    assert response is not None and response.status == 404
+    assert "Pegawai Disdik" not in page.content()
+    response = page.goto(f"{served}/t/disdik/employees/{people.other}")
+    assert response is not None and response.status == 404
+
+    page.click("text=Keluar")
+    # RP-initiated logout: the provider asks to confirm, then sends the browser home.
+    page.wait_for_url(f"{idp.issuer}/session/end**")
+    page.click("button[name=logout][value=yes]")
+    page.wait_for_url(f"{served}/")
+    page.goto(f"{served}/me")
+    assert "/auth/login" in page.url
+    # Signed out at the provider too: SSO asks for the password again.
+    page.goto(f"{served}/auth/sso")
+    page.wait_for_url(f"{idp.issuer}/interaction/**")
+    assert page.is_visible("#password")
+
+
+def test_local_demo_sign_in_in_a_real_browser(served, browser, people) -> None:
+    page = browser.new_page()
+    page.goto(f"{served}/auth/login")
+    page.fill("#login", "admin@example.go.id")
+    page.fill("#password", "wrong")
+    page.click("button.primary")
+    assert "NIP/e-mail atau kata sandi salah" in page.content()
+    from tests.conftest import PASSWORD
+
+    page.fill("#login", "admin@example.go.id")
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{served}/me")
+    page.goto(f"{served}/t/dinkes/employees")
+    assert "Staf" in page.content() and "Rekan" in page.content()
