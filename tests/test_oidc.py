@@ -140,7 +140,7 @@ def test_a_tampered_id_token_is_refused(sso_app, people, base_url) -> None:
     claims["nip"] = "197503122000031002"  # claim to be the head of the agency
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     token["id_token"] = f"{header}.{forged}.{signature}"
-    with sso_app.test_request_context(), pytest.raises(Exception, match="(?i)signature"):
+    with sso_app.test_request_context(), pytest.raises(Exception, match=r"(?i)signature"):
         oidc.client().parse_id_token(token, nonce=nonce)
 
 
@@ -155,7 +155,7 @@ def test_an_id_token_for_another_audience_is_refused(sso_app, idp, people, base_
             overwrite=True,
         )
         # authlib refuses it in its audience checks (aud, then azp for foreign audiences).
-        with pytest.raises(Exception, match="aud|azp"):
+        with pytest.raises(Exception, match=r"aud|azp"):
             other.parse_id_token(token, nonce=nonce)
 
 
