@@ -157,6 +157,73 @@ def tenants_sync(path: Path | None, dry_run: bool) -> None:
         click.echo(prefix + line)
 
 
+# --- tokens -------------------------------------------------------------------------------------
+@cli.group()
+def tokens() -> None:
+    """API tokens for integrations."""
+
+
+@tokens.command("create")
+@click.option("--tenant", "slug", required=True, help="agency slug (see `kinerja tenants list`)")
+@click.option("--nip", required=True, help="NIP of the employee the token acts for")
+@click.option(
+    "--role", type=click.Choice(["pegawai", "admin_opd"]), default="pegawai", show_default=True
+)
+@click.option(
+    "--expires",
+    "days",
+    type=click.IntRange(1, 3650),
+    default=90,
+    show_default=True,
+    help="days until it expires",
+)
+@click.option("--name", default="cli", show_default=True, help="a label to recognise it")
+@with_appcontext
+def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
+    """Create a token and print it once (it is stored only as a hash)."""
+    from sqlalchemy import select
+
+    from kinerja.db import db as database
+    from kinerja.identity import audit, employees, users
+    from kinerja.identity import tokens as token_service
+    from kinerja.identity.models import User
+    from kinerja.tenancy.models import Tenant
+
+    with database.unit_of_work() as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise click.ClickException(f"no agency with slug {slug!r}")
+        tenant_id = tenant.id
+    with database.unit_of_work(tenant_id) as session:
+        employee = employees.by_nip(session, nip.strip())
+        if employee is None or not employee.active:
+            raise click.ClickException(f"no active employee with NIP {nip} in {slug}")
+        if employee.user_id is None:
+            user = session.scalar(select(User).where(User.nip == employee.nip))
+            if user is None:
+                user = User(display_name=employee.name, nip=employee.nip, email=employee.email)
+                session.add(user)
+                session.flush()
+            employee.user_id = user.id
+            users.ensure_membership(session, user.id, "pegawai")
+        held = users.roles_in(session, employee.user_id)
+        if role not in held:
+            raise click.ClickException(
+                f"{employee.name} does not hold the role {role} in {slug}; grant it first"
+            )
+        issued = token_service.issue(session, tenant_id, employee.user_id, role, name, days)
+        audit.record(
+            session,
+            "token.create",
+            "api_token",
+            issued.record.id,
+            changes={"name": [None, name], "role": [None, role]},
+            actor_role="operator",
+        )
+    click.echo(issued.token)
+    click.echo(f"expires in {days} days; it is not shown again", err=True)
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="exit when the queue is empty")

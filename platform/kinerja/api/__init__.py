@@ -66,11 +66,17 @@ def init_app(app: Flask) -> None:
             },
             "components": {
                 "securitySchemes": {
+                    "apiToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A personal API token (`knj_...`), created in the UI, by "
+                        "`POST /tokens` or by `kinerja tokens create`.",
+                    },
                     "operatorToken": {
                         "type": "http",
                         "scheme": "bearer",
                         "description": "KINERJA_OPERATOR_TOKEN, for operator-only calls.",
-                    }
+                    },
                 }
             },
         },
@@ -82,7 +88,7 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import jobs, tenants, units
+    from kinerja.api import jobs, people, tenants, units
 
-    for blp in (tenants.blp, units.blp, jobs.blp):
+    for blp in (tenants.blp, units.blp, people.blp, jobs.blp):
         api.register_blueprint(blp)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from kinerja.api.auth import OPERATOR, require_operator
+from kinerja.api.common import fail
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
 from kinerja.db import db
-from kinerja.exceptions import Invalid, ServiceError
+from kinerja.exceptions import ServiceError
 from kinerja.organisation import service
 from kinerja.tenancy.resolve import scope_blueprint
 
@@ -22,12 +23,6 @@ blp = Blueprint(
     description="Work units (unit kerja) of an agency, as a tree.",
 )
 scope_blueprint(blp)
-
-
-def fail(error: ServiceError) -> Any:
-    if isinstance(error, Invalid):
-        abort(422, message="Invalid input", errors={"json": {error.field: [error.message]}})
-    abort(error.status, message=str(error))
 
 
 @blp.route("")

@@ -40,6 +40,9 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
             abort(401, description="The API token is unknown, revoked or expired.")
         record.last_used_at = datetime.now(UTC)
         user_id, token_role = record.user_id, record.role
+    elif request.path.startswith("/api/") and request.method not in {"GET", "HEAD", "OPTIONS"}:
+        # API writes authenticate by token only: a cookie alone could be a cross-site request.
+        user_id = None
     else:
         user_id = session.get(SESSION_USER)
     principal = Principal(tenant_id=tenant_id)
