@@ -68,7 +68,7 @@ def test_revoked_and_expired_tokens_are_401(
         client.get("/api/v1/tenants/dinkes/employees", headers=bearer(expired)).status_code == 401
     )
     listed = client.get("/api/v1/tenants/dinkes/tokens", headers=bearer(admin_token)).get_json()
-    own = [t for t in listed if t["prefix"] == admin_token[: len(t["prefix"])]][0]
+    own = next(t for t in listed if t["prefix"] == admin_token[: len(t["prefix"])])
     assert (
         client.delete(
             f"/api/v1/tenants/dinkes/tokens/{own['id']}", headers=bearer(admin_token)
