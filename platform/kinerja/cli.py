@@ -224,6 +224,74 @@ def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
     click.echo(f"expires in {days} days; it is not shown again", err=True)
 
 
+# --- employees ----------------------------------------------------------------------------------
+@cli.group()
+def employees() -> None:
+    """Employees of an agency."""
+
+
+@employees.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tenant", "slug", required=True, help="agency slug")
+@click.option("--dry-run", is_flag=True, help="check and count, change nothing")
+@click.option("--progress", "show_progress", is_flag=True, help="show a progress bar")
+@with_appcontext
+def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) -> None:
+    """Import employees from a CSV or XLSX (SIASN columns); all or nothing."""
+    from sqlalchemy import select
+
+    from kinerja.db import db as database
+    from kinerja.identity import importer, imports
+    from kinerja.jobs import runner
+    from kinerja.tenancy.models import Tenant
+
+    with database.unit_of_work() as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise click.ClickException(f"no agency with slug {slug!r}")
+        tenant_id = tenant.id
+    try:
+        with database.unit_of_work(tenant_id) as session:
+            upload = imports.create(
+                session, file.name, file.read_bytes(), dry_run=dry_run, user_id=None, push=False
+            )
+            import_id, job_id, name = upload.id, upload.job_id, imports.run_job
+    except importer.FileRejected as error:
+        raise click.ClickException(str(error)) from None
+    with click.progressbar(
+        length=100, label="importing", file=sys.stderr, hidden=not show_progress
+    ) as bar:
+        done = [0]
+
+        def advance(percent: int) -> None:
+            bar.update(max(0, percent - done[0]))
+            done[0] = max(done[0], percent)
+
+        result = runner.run(
+            str(job_id),
+            tenant_id,
+            f"{name.__module__}.{name.__qualname__}",
+            [import_id],
+            {},
+            None,
+            on_progress=advance,
+        )
+        advance(100)
+    for problem in result["errors"]:
+        click.echo(
+            f"row {problem['row']}, column {problem['column']}: {problem['message']}", err=True
+        )
+    if result.get("errors_total", 0) > len(result["errors"]):
+        click.echo(f"... {result['errors_total'] - len(result['errors'])} more errors", err=True)
+    counts = ", ".join(
+        f"{k.replace('_', ' ')} {result.get(k, 0)}"
+        for k in ("rows", "created", "updated", "unchanged", "units_created", "positions_created")
+    )
+    click.echo(f"{result['status']}: {counts}")
+    if result["status"] == "rejected":
+        sys.exit(1)
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="exit when the queue is empty")

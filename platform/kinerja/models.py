@@ -1,7 +1,15 @@
 """Every mapped class, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from kinerja.db.base import Base
-from kinerja.identity.models import ApiToken, AuditEntry, Employee, Membership, Position, User
+from kinerja.identity.models import (
+    ApiToken,
+    AuditEntry,
+    Employee,
+    EmployeeImport,
+    Membership,
+    Position,
+    User,
+)
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.tenancy.models import Tenant
@@ -12,6 +20,7 @@ __all__ = [
     "BackgroundJob",
     "Base",
     "Employee",
+    "EmployeeImport",
     "Membership",
     "OrgUnit",
     "Position",

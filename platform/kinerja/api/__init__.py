@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Flask, abort, request, send_from_directory
+from flask import Flask, abort, current_app, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +27,11 @@ class KinerjaApi(Api):
 api = KinerjaApi()
 
 
+def _accepts_upload() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(getattr(view, "view_class", view), "accepts_upload", False))
+
+
 def _check_body() -> None:
     """Bad bodies are refused before any view runs: 415 for non-JSON, 400 for broken JSON."""
     if not request.path.startswith(PREFIX + "/") or request.method not in BODY_METHODS:
@@ -35,6 +40,8 @@ def _check_body() -> None:
         return  # let 404/405 speak first
     has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
     if not has_body:
+        return
+    if request.mimetype == "multipart/form-data" and _accepts_upload():
         return
     if not request.is_json:
         abort(415, description="Send the request body as application/json.")
@@ -88,7 +95,7 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import jobs, people, tenants, units
+    from kinerja.api import imports, jobs, people, tenants, units
 
-    for blp in (tenants.blp, units.blp, people.blp, jobs.blp):
+    for blp in (tenants.blp, units.blp, people.blp, imports.blp, jobs.blp):
         api.register_blueprint(blp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Identity,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -147,3 +149,25 @@ class AuditEntry(TenantOwned, Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     request_id: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+class EmployeeImport(TenantOwned, Base):
+    """An uploaded employee file (CSV or XLSX) and the job that applies it."""
+
+    __tablename__ = "employee_import"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "job_id"],
+            ["background_job.tenant_id", "background_job.id"],
+            name="fk_employee_import_job",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    job_id: Mapped[uuid.UUID | None] = mapped_column()
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(8))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -60,7 +60,7 @@ def dotted_name(func: Callable[..., Any] | str) -> str:
 
 
 def enqueue(
-    session: Session, func: Callable[..., Any] | str, *args: Any, **kwargs: Any
+    session: Session, func: Callable[..., Any] | str, *args: Any, _push: bool = True, **kwargs: Any
 ) -> BackgroundJob:
     """Record a job for the session's tenant; it goes to Redis when the session commits.
 
@@ -82,6 +82,8 @@ def enqueue(
     )
     session.add(record)
     session.flush()
+    if not _push:  # recorded only: the caller runs it in-process (CLI)
+        return record
     session.info.setdefault(_PENDING, []).append(
         (state, record.id, tenant_id, record.name, args, kwargs, record.request_id)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +26,15 @@ class JobContext:
 
     job_id: uuid.UUID
     tenant_id: int
+    # In-process runs (the CLI) also watch progress directly, for a terminal progress bar.
+    on_progress: Callable[[int], None] | None = None
 
     def progress(self, percent: int, message: str | None = None) -> None:
         """Record progress in its own short transaction, so the UI sees it while the job runs."""
-        _update(
-            self.tenant_id, self.job_id, progress=max(0, min(100, int(percent))), message=message
-        )
+        percent = max(0, min(100, int(percent)))
+        _update(self.tenant_id, self.job_id, progress=percent, message=message)
+        if self.on_progress is not None:
+            self.on_progress(percent)
 
 
 def _update(tenant_id: int, job_id: uuid.UUID, **values: Any) -> None:
@@ -49,6 +53,7 @@ def run(
     args: list[Any],
     kwargs: dict[str, Any],
     request_id: str | None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Any:
     """The rq entry point for every Kinerja job (see `kinerja.jobs.enqueue`)."""
     job_uuid = uuid.UUID(job_id)
@@ -65,7 +70,7 @@ def run(
             record.error = None
         try:
             func = import_string(name)
-            result = func(JobContext(job_uuid, tenant_id), *args, **kwargs)
+            result = func(JobContext(job_uuid, tenant_id, on_progress), *args, **kwargs)
         except Exception as exc:
             log.warning(
                 "job %s failed (%s)",

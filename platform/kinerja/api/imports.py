@@ -1,0 +1,125 @@
+"""Employee imports through the API: upload a CSV/XLSX, follow its job, get the template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from kinerja.api.common import abort
+from kinerja.api.people import BEARER, admin
+from kinerja.api.schemas import JobSchema
+from kinerja.db import db
+from kinerja.identity import importer, imports
+from kinerja.jobs.models import BackgroundJob
+from kinerja.tenancy.resolve import scope_blueprint
+
+blp = Blueprint(
+    "imports_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/imports",
+    description="Employee imports from CSV or XLSX (admin OPD), run as background "
+    "jobs. All or nothing: a file with any bad row changes nothing.",
+)
+scope_blueprint(blp)
+
+
+class ImportSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    format = fields.String()
+    dry_run = fields.Boolean()
+    created_at = fields.DateTime()
+    job = fields.Nested(JobSchema, allow_none=True)
+    status_url = fields.String()
+
+
+def _dump(upload: Any) -> dict[str, Any]:
+    job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == upload.job_id))
+    return {
+        "id": upload.id,
+        "filename": upload.filename,
+        "format": upload.format,
+        "dry_run": upload.dry_run,
+        "created_at": upload.created_at,
+        "job": job,
+        "status_url": url_for("imports_api.ImportDetail", import_id=upload.id),
+    }
+
+
+@blp.route("")
+class Imports(MethodView):
+    accepts_upload = True  # multipart/form-data, not JSON (see kinerja.api._check_body)
+
+    @blp.response(202, ImportSchema)
+    @blp.doc(
+        security=BEARER,
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "dry_run": {
+                                "type": "boolean",
+                                "description": "check only, change nothing",
+                            },
+                        },
+                    }
+                }
+            }
+        },
+    )
+    def post(self) -> Any:
+        """Upload a CSV or XLSX of employees; it is checked and applied by a background job"""
+        principal = admin()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            abort(422, message="Invalid input", errors={"files": {"file": ["a file is required"]}})
+        content = upload.read()
+        try:
+            record = imports.create(
+                db.session,
+                upload.filename,
+                content,
+                dry_run=request.form.get("dry_run", "").lower() in {"1", "true", "yes", "on"},
+                user_id=principal.user_id,
+            )
+        except importer.FileRejected as error:
+            abort(error.status, message=str(error))
+        db.session.commit()
+        return _dump(record)
+
+
+@blp.route("/<int:import_id>")
+class ImportDetail(MethodView):
+    @blp.response(200, ImportSchema)
+    @blp.doc(security=BEARER)
+    def get(self, import_id: int) -> Any:
+        """An import and its job: status, progress, and the report (rows, errors)"""
+        admin()
+        upload = imports.get(db.session, import_id)
+        if upload is None:
+            abort(404, message="Not found")
+        return _dump(upload)
+
+
+@blp.route("/template.csv")
+class Template(MethodView):
+    @blp.doc(
+        security=BEARER,
+        responses={"200": {"description": "CSV template", "content": {"text/csv": {}}}},
+    )
+    def get(self) -> Any:
+        """The column layout as a CSV with one example row"""
+        return Response(
+            importer.template_csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
+        )
