@@ -46,8 +46,19 @@ def make_rows(n: int) -> list[list[str]]:
             heads.append(nip)
         else:
             superior, position, ptype = heads[i % len(heads)], f"Jabatan {i % 60}", "Fungsional"
-        rows.append([nip, f"Pegawai {i}", f"p{i}@medan.go.id", "PNS", "III/a", position, ptype,
-                     unit, superior])
+        rows.append(
+            [
+                nip,
+                f"Pegawai {i}",
+                f"p{i}@medan.go.id",
+                "PNS",
+                "III/a",
+                position,
+                ptype,
+                unit,
+                superior,
+            ]
+        )
     nips = [r[0] for r in rows]
     assert len(set(nips)) == len(nips), "NIP generator produced duplicates"
     return rows
@@ -87,8 +98,13 @@ def main() -> None:
     try:
         migrate.upgrade(database.owner_url, database.app_url, "kinerja_test_app")
         with psycopg.connect(database.owner_url) as conn:
-            ids = [conn.execute("INSERT INTO tenant (slug, name, kind) VALUES (%s, %s, 'dinas') "
-                                "RETURNING id", (s, s)).fetchone()[0] for s in ("anchor", "opd")]
+            ids = [
+                conn.execute(
+                    "INSERT INTO tenant (slug, name, kind) VALUES (%s, %s, 'dinas') RETURNING id",
+                    (s, s),
+                ).fetchone()[0]
+                for s in ("anchor", "opd")
+            ]
         rows = make_rows(args.rows)
         csv_bytes, xlsx_bytes = to_csv(rows), to_xlsx(rows)
 
@@ -97,7 +113,8 @@ def main() -> None:
                 cur.executemany(
                     "INSERT INTO employee (tenant_id, nip, name, email, asn_type, golongan) "
                     "VALUES (%s, %s, %s, %s, %s, %s)",
-                    [(ids[0], r[0], r[1], r[2], r[3], r[4]) for r in rows])
+                    [(ids[0], r[0], r[1], r[2], r[3], r[4]) for r in rows],
+                )
 
         app = create_app(app_config(database, redis_url, LOG_LEVEL="WARNING"))
 
@@ -108,17 +125,22 @@ def main() -> None:
         results = [("INSERT executemany, owner, no checks (anchor)", *timed(anchor))]
         results.append(("import CSV, all new", *timed(lambda: run(csv_bytes, "csv"))))
         results.append(("import CSV again, all unchanged", *timed(lambda: run(csv_bytes, "csv"))))
-        results.append(("import XLSX again, all unchanged",
-                        *timed(lambda: run(xlsx_bytes, "xlsx"))))
+        results.append(
+            ("import XLSX again, all unchanged", *timed(lambda: run(xlsx_bytes, "xlsx")))
+        )
         created = results[1][2]
         assert created.status == "applied" and created.created == args.rows, created.errors[:3]
         assert results[2][2].unchanged == args.rows
         anchor_rate = args.rows / results[0][1]
-        print(f"# employee import: {args.rows} rows, CSV {len(csv_bytes) / 1e6:.1f} MB, "
-              f"XLSX {len(xlsx_bytes) / 1e6:.1f} MB")
+        print(
+            f"# employee import: {args.rows} rows, CSV {len(csv_bytes) / 1e6:.1f} MB, "
+            f"XLSX {len(xlsx_bytes) / 1e6:.1f} MB"
+        )
         where = "service" if os.environ.get("KINERJA_TEST_DATABASE_URL") else "embedded"
-        print(f"# machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}, PostgreSQL: {where}")
+        print(
+            f"# machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, PostgreSQL: {where}"
+        )
         print(f"| {'path':48} | seconds | rows/s | anchor rate ÷ this |")
         print(f"|{'-' * 50}|---------|--------|--------------------|")
         for name, seconds, _ in results:

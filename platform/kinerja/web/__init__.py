@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from kinerja.tenancy.kinds import KINDS
-from kinerja.web import auth, i18n, people
+from kinerja.web import admin, auth, i18n, people
 from kinerja.web.views import bp, tenant_bp
 
 # Paths that never need to know who is asking (and must work when the database is down).
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(tenant_bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
 
     @app.before_request
     def _principal_outside_tenants() -> None:

@@ -1,0 +1,309 @@
+"""Agency pages beyond the directory: import with progress, API tokens, audit log, positions,
+memberships. Every view asks the permission module; other agencies' data is 404."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from kinerja.db import db
+from kinerja.identity import audit, importer, imports, tokens, users
+from kinerja.identity import permissions as perm
+from kinerja.identity.classification import POSITION_TYPES
+from kinerja.identity.models import (
+    ApiToken,
+    AuditEntry,
+    Employee,
+    EmployeeImport,
+    Membership,
+    Position,
+    User,
+)
+from kinerja.identity.principal import current, require
+from kinerja.jobs.models import BackgroundJob
+from kinerja.tenancy.resolve import scope_blueprint
+from kinerja.web.people import signed_in_or_login
+
+bp = Blueprint("admin", __name__, url_prefix="/t/<tenant>")
+scope_blueprint(bp)
+PAGE_SIZE = 50
+
+
+@bp.before_request
+def _signed_in() -> Any:
+    return signed_in_or_login()
+
+
+def require_admin() -> None:
+    require(perm.MANAGE, perm.Resource(perm.IMPORT, g.tenant.id))
+
+
+# --- import ------------------------------------------------------------------------------------
+@bp.route("/imports", methods=["GET", "POST"])
+def import_page() -> Any:
+    require_admin()
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            error, code = _("Choose a CSV or XLSX file first."), 422
+        else:
+            try:
+                record = imports.create(
+                    db.session,
+                    upload.filename,
+                    upload.read(),
+                    dry_run=bool(request.form.get("dry_run")),
+                    user_id=current().user_id,
+                )
+            except importer.FileRejected as rejected:
+                error, code = str(rejected), rejected.status
+            else:
+                db.session.commit()
+                return redirect(url_for("admin.import_status", import_id=record.id), code=303)
+    recent = db.session.execute(
+        select(
+            EmployeeImport.id,
+            EmployeeImport.filename,
+            EmployeeImport.created_at,
+            BackgroundJob.status,
+            BackgroundJob.progress,
+        )
+        .join(BackgroundJob, BackgroundJob.id == EmployeeImport.job_id)
+        .order_by(EmployeeImport.created_at.desc())
+        .limit(20)
+    ).all()
+    page = render_template(
+        "imports.html", recent=recent, error=error, columns=importer.REQUIRED + importer.OPTIONAL
+    )
+    return (page, code) if error else page
+
+
+def _job_of(import_id: int) -> tuple[Any, BackgroundJob]:
+    require_admin()
+    record = imports.get(db.session, import_id)
+    if record is None:
+        abort(404)
+    job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == record.job_id))
+    if job is None:
+        abort(404)
+    return record, job
+
+
+@bp.get("/imports/<int:import_id>")
+def import_status(import_id: int) -> Any:
+    record, job = _job_of(import_id)
+    return render_template("import_status.html", record=record, job=job)
+
+
+@bp.get("/imports/<int:import_id>/status.json")
+def import_status_json(import_id: int) -> Any:
+    _, job = _job_of(import_id)
+    return jsonify(
+        status=job.status,
+        progress=job.progress,
+        error=job.error,
+        done=job.status in {"succeeded", "failed"},
+    )
+
+
+@bp.get("/imports/template.csv")
+def import_template() -> Any:
+    from flask import Response
+
+    return Response(
+        importer.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
+    )
+
+
+# --- API tokens --------------------------------------------------------------------------------
+@bp.route("/tokens", methods=["GET", "POST"])
+def token_page() -> Any:
+    principal = current()
+    if not principal.roles:
+        abort(404)
+    issued = None
+    if request.method == "POST":
+        role = request.form.get("role", "pegawai")
+        name = request.form.get("name", "").strip()[:100] or "token"
+        days = request.form.get("expires_days", "90")
+        if role not in principal.roles or not days.isdigit() or not 1 <= int(days) <= 3650:
+            abort(422)
+        issued = tokens.issue(
+            db.session, g.tenant.id, principal.user_id or 0, role, name, int(days)
+        )
+        audit.record(
+            db.session,
+            "token.create",
+            "api_token",
+            issued.record.id,
+            changes={"name": [None, name], "role": [None, role]},
+        )
+        db.session.commit()
+    mine = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == principal.user_id)
+        .order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template(
+        "tokens.html",
+        tokens=mine,
+        issued=issued,
+        roles=sorted(principal.roles),
+        now=datetime.now(UTC),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> Any:
+    record = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
+    if record is None:
+        abort(404)
+    require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=record.user_id))
+    if record.revoked_at is None:
+        record.revoked_at = datetime.now(UTC)
+        audit.record(
+            db.session,
+            "token.revoke",
+            "api_token",
+            record.id,
+            changes={"revoked_at": [None, record.revoked_at.isoformat()]},
+        )
+        db.session.commit()
+    return redirect(url_for("admin.token_page"), code=303)
+
+
+# --- audit log ---------------------------------------------------------------------------------
+@bp.get("/audit")
+def audit_page() -> Any:
+    principal = current()
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if perm.can(principal, perm.VIEW, perm.Resource(perm.AUDIT, g.tenant.id, employee_id=-1)):
+        pass
+    elif principal.city_admin and principal.entered_tenant and not principal.roles:
+        query = query.where(AuditEntry.action == "city_admin.enter")
+    elif principal.employee_id is not None:
+        query = query.where(AuditEntry.subject_employee_id == principal.employee_id)
+    else:
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    actor_ids = {e.actor_user_id for e in entries if e.actor_user_id}
+    actors = (
+        {
+            u.id: u.display_name
+            for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))
+        }
+        if actor_ids
+        else {}
+    )
+    return render_template(
+        "audit.html",
+        entries=entries,
+        actors=actors,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
+
+
+# --- positions and memberships -----------------------------------------------------------------
+@bp.route("/positions", methods=["GET", "POST"])
+def positions_page() -> Any:
+    require(perm.VIEW, perm.Resource(perm.POSITION, g.tenant.id))
+    error = None
+    if request.method == "POST":
+        require_admin()
+        name = request.form.get("name", "").strip()[:200]
+        ptype = request.form.get("type", "")
+        grade = request.form.get("grade", "")
+        if (
+            not name
+            or ptype not in POSITION_TYPES
+            or (grade and not (grade.isdigit() and 1 <= int(grade) <= 17))
+        ):
+            error = _("Give a name, a type and, if known, a grade from 1 to 17.")
+        elif db.session.scalar(select(Position.id).where(Position.name == name)):
+            error = _("A position with this name already exists.")
+        else:
+            position = Position(name=name, type=ptype, grade=int(grade) if grade else None)
+            db.session.add(position)
+            db.session.flush()
+            audit.record(
+                db.session,
+                "position.create",
+                "position",
+                position.id,
+                changes={"name": [None, name], "type": [None, ptype]},
+            )
+            db.session.commit()
+            return redirect(url_for("admin.positions_page"), code=303)
+    rows = db.session.execute(
+        select(Position, func.count(Employee.id))
+        .outerjoin(
+            Employee,
+            (Employee.position_id == Position.id) & (Employee.tenant_id == Position.tenant_id),
+        )
+        .group_by(Position.tenant_id, Position.id)
+        .order_by(Position.name)
+    ).all()
+    admin = perm.can(current(), perm.MANAGE, perm.Resource(perm.IMPORT, g.tenant.id))
+    page = render_template(
+        "positions.html", rows=rows, types=POSITION_TYPES, admin=admin, error=error
+    )
+    return (page, 422) if error else page
+
+
+@bp.route("/memberships", methods=["GET", "POST"])
+def memberships_page() -> Any:
+    require_admin()
+    error = None
+    if request.method == "POST":
+        nip_value = request.form.get("nip", "").strip()
+        role = request.form.get("role", "")
+        employee = db.session.scalar(select(Employee).where(Employee.nip == nip_value))
+        if role not in {"pegawai", "admin_opd"}:
+            error = _("Choose a role.")
+        elif employee is None:
+            error = _("No employee of this agency has this NIP.")
+        elif employee.user_id is None:
+            error = _("This employee has not signed in yet; roles follow the first sign-in.")
+        else:
+            users.ensure_membership(db.session, employee.user_id, role)
+            db.session.commit()
+            return redirect(url_for("admin.memberships_page"), code=303)
+    rows = db.session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .order_by(User.display_name, Membership.role)
+    ).all()
+    page = render_template("memberships.html", rows=rows, error=error)
+    return (page, 422) if error else page
+
+
+@bp.post("/memberships/<int:user_id>/<role>/delete")
+def delete_membership(user_id: int, role: str) -> Any:
+    require_admin()
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.role == role)
+    )
+    if membership is None:
+        abort(404)
+    if user_id == current().user_id and role == "admin_opd":
+        abort(409, description=_("You cannot remove your own admin role."))
+    db.session.delete(membership)
+    audit.record(
+        db.session,
+        "membership.delete",
+        "membership",
+        f"{user_id}:{role}",
+        changes={"role": [role, None]},
+    )
+    db.session.commit()
+    return redirect(url_for("admin.memberships_page"), code=303)
