@@ -125,3 +125,33 @@ def test_roles_page_grants_and_removes(client, people, owner_engine) -> None:
         "/t/dinkes/memberships", data={"csrf_token": token, "nip": "1", "role": "pegawai"}
     )
     assert bad.status_code == 422
+
+
+def test_units_page_shows_the_tree_and_admin_adds_units(client, people, owner_engine) -> None:
+    sign_in(client, "admin")
+    html = client.get("/t/dinkes/units").get_data(as_text=True)
+    assert "A-TOP" in html and "A-SUB" in html and "B-TOP" not in html
+    token = csrf_token(client, "/t/dinkes/units")
+    parent = people.units["A-TOP"]
+    ok = client.post(
+        "/t/dinkes/units",
+        data={"csrf_token": token, "code": "A-NEW", "name": "Seksi Baru", "parent_id": str(parent)},
+    )
+    assert ok.status_code == 303
+    dup = client.post("/t/dinkes/units", data={"csrf_token": token, "code": "A-NEW", "name": "x"})
+    assert dup.status_code == 422
+    foreign = client.post(
+        "/t/dinkes/units",
+        data={
+            "csrf_token": token,
+            "code": "A-X",
+            "name": "x",
+            "parent_id": str(people.units["B-TOP"]),
+        },
+    )
+    assert foreign.status_code == 422
+    with owner_engine.connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'org_unit.create'")
+        ).scalar()
+    assert count == 1

@@ -70,7 +70,7 @@ def test_writes_need_the_operator_token(client, tenants) -> None:
     assert client.get("/api/v1/tenants/dinkes/units?q=X").get_json() == []
 
 
-def test_create_update_delete_a_unit(client, tenants, operator) -> None:
+def test_create_update_delete_a_unit(client, tenants, operator, owner_engine) -> None:
     top = client.get("/api/v1/tenants/dinkes/units?q=A-TOP").get_json()[0]
     created = client.post(
         "/api/v1/tenants/dinkes/units",
@@ -92,6 +92,15 @@ def test_create_update_delete_a_unit(client, tenants, operator) -> None:
     deleted = client.delete(path, headers={**operator, "If-Match": new_etag})
     assert deleted.status_code == 204
     assert_error_shape(client.get(path), 404)
+    from sqlalchemy import text
+
+    with owner_engine.connect() as conn:
+        actions = conn.execute(text("SELECT action, actor_role FROM audit_log ORDER BY id")).all()
+    assert [tuple(a) for a in actions] == [
+        ("org_unit.create", "operator"),
+        ("org_unit.update", "operator"),
+        ("org_unit.delete", "operator"),
+    ]
 
 
 def test_unit_rules_give_clear_errors(client, tenants, operator) -> None:

@@ -389,3 +389,24 @@ def test_cli_creates_a_token_printed_once(app, tenants, people) -> None:
         ],
     )
     assert refused.exit_code != 0 and "does not hold the role admin_opd" in refused.output
+
+
+def test_admin_token_manages_units_and_jobs_but_a_pegawai_cannot(
+    client, tenants, people, admin_token, staff_token
+) -> None:
+    created = client.post(
+        "/api/v1/tenants/dinkes/units",
+        headers=bearer(admin_token),
+        json={"code": "NEW", "name": "Seksi Baru"},
+    )
+    assert created.status_code == 201
+    assert client.get("/api/v1/tenants/dinkes/jobs", headers=bearer(admin_token)).status_code == 200
+    refused = client.post(
+        "/api/v1/tenants/dinkes/units", headers=bearer(staff_token), json={"code": "X", "name": "x"}
+    )
+    assert refused.status_code == 403
+    assert client.get("/api/v1/tenants/dinkes/jobs", headers=bearer(staff_token)).status_code == 403
+    other = client.post(
+        "/api/v1/tenants/disdik/units", headers=bearer(admin_token), json={"code": "X", "name": "x"}
+    )
+    assert other.status_code == 404

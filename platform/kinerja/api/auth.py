@@ -1,8 +1,8 @@
-"""Operator authentication for the few API calls that exist before sign-in does.
+"""The deployment operator's token, beside personal API tokens.
 
-Personal sign-in and per-user API tokens arrive with the identity capability; until then the
-writes of the foundation (org units) and the job records are reserved to the deployment's
-operator, who holds `KINERJA_OPERATOR_TOKEN`. No token configured means those calls are closed.
+Org-unit writes and job records are open to the agency's admin OPD (personal API token) and to
+the operator, who holds `KINERJA_OPERATOR_TOKEN` for automation across agencies. No operator
+token configured means only admins can make those calls.
 """
 
 from __future__ import annotations
@@ -12,17 +12,37 @@ import hmac
 from flask import current_app, request
 from flask_smorest import abort
 
-OPERATOR: list[dict[str, list[str]]] = [{"operatorToken": []}]
+OPERATOR: list[dict[str, list[str]]] = [{"operatorToken": []}, {"apiToken": []}]
 
 
-def require_operator() -> None:
+def is_operator() -> bool:
     expected = current_app.config.get("OPERATOR_TOKEN") or ""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if expected and scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected):
+    return (
+        bool(expected)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip(), expected)
+    )
+
+
+def require_operator(kind: str = "org_unit") -> None:
+    """The operator, or an admin OPD of the URL's agency (`kind` names what they manage)."""
+    from flask import g
+
+    from kinerja.identity import permissions as perm
+    from kinerja.identity.principal import current
+
+    if is_operator():
         return
+    principal = current()
+    tenant = g.get("tenant")
+    if principal.authenticated and tenant is not None:
+        if perm.can(principal, perm.MANAGE, perm.Resource(kind, tenant.id)):
+            return
+        abort(404 if not principal.roles else 403, message="Only the agency's admin may do this")
     abort(
         401,
-        message="Operator token required (Authorization: Bearer ...).",
+        message="Sign in: an admin API token or the operator token (Authorization: Bearer ...).",
         headers={"WWW-Authenticate": 'Bearer realm="kinerja"'},
     )

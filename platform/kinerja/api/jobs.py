@@ -33,7 +33,7 @@ class Jobs(MethodView):
     @blp.doc(security=OPERATOR)
     def get(self, args: dict[str, Any]) -> Any:
         """List the agency's jobs, newest first"""
-        require_operator()
+        require_operator("import")
         query = select(BackgroundJob).order_by(BackgroundJob.created_at.desc())
         if "status" in args:
             query = query.where(BackgroundJob.status == args["status"])
@@ -46,7 +46,7 @@ class JobDetail(MethodView):
     @blp.doc(security=OPERATOR)
     def get(self, job_id: uuid.UUID) -> Any:
         """One job: status, attempts, progress, error"""
-        require_operator()
+        require_operator("import")
         job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == job_id))
         if job is None:
             abort(404, message=f"Job {job_id} not found")

@@ -7,12 +7,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kinerja.api.auth import OPERATOR, require_operator
+from kinerja.api.auth import OPERATOR, is_operator, require_operator
 from kinerja.api.common import fail
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
+from kinerja.identity import audit
 from kinerja.organisation import service
 from kinerja.tenancy.resolve import scope_blueprint
 
@@ -23,6 +24,17 @@ blp = Blueprint(
     description="Work units (unit kerja) of an agency, as a tree.",
 )
 scope_blueprint(blp)
+
+
+def record(action: str, unit_id: int, changes: dict[str, Any]) -> None:
+    audit.record(
+        db.session,
+        action,
+        "org_unit",
+        unit_id,
+        changes=changes,
+        actor_role="operator" if is_operator() else None,
+    )
 
 
 @blp.route("")
@@ -38,12 +50,13 @@ class Units(MethodView):
     @blp.response(201, OrgUnitSchema)
     @blp.doc(security=OPERATOR)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create a unit (operator)"""
+        """Create a unit (admin OPD or operator)"""
         require_operator()
         try:
             unit = service.create_unit(db.session, data)
         except ServiceError as error:
             return fail(error)
+        record("org_unit.create", unit.id, audit.diff({}, dict(data)))
         db.session.commit()
         return unit
 
@@ -64,14 +77,18 @@ class UnitDetail(MethodView):
     @blp.response(200, OrgUnitSchema)
     @blp.doc(security=OPERATOR)
     def patch(self, data: dict[str, Any], unit_id: int) -> Any:
-        """Change a unit (operator; send If-Match with the ETag you read)"""
+        """Change a unit (admin OPD or operator; send If-Match with the ETag you read)"""
         require_operator()
         try:
             unit = service.get_unit(db.session, unit_id)
             blp.check_etag(unit, OrgUnitSchema)
+            before = {k: getattr(unit, k) for k in ("code", "name", "parent_id")}
             service.update_unit(db.session, unit, data)
         except ServiceError as error:
             return fail(error)
+        after = {k: getattr(unit, k) for k in ("code", "name", "parent_id")}
+        if changes := audit.diff(before, after):
+            record("org_unit.update", unit.id, changes)
         db.session.commit()
         return unit
 
@@ -79,7 +96,7 @@ class UnitDetail(MethodView):
     @blp.response(204)
     @blp.doc(security=OPERATOR)
     def delete(self, unit_id: int) -> None:
-        """Delete a unit without sub-units (operator; send If-Match)"""
+        """Delete a unit without sub-units (admin OPD or operator; send If-Match)"""
         require_operator()
         try:
             unit = service.get_unit(db.session, unit_id)
@@ -87,4 +104,5 @@ class UnitDetail(MethodView):
             service.delete_unit(db.session, unit)
         except ServiceError as error:
             fail(error)
+        record("org_unit.delete", unit_id, {"code": [unit.code, None], "name": [unit.name, None]})
         db.session.commit()

@@ -307,3 +307,51 @@ def delete_membership(user_id: int, role: str) -> Any:
     )
     db.session.commit()
     return redirect(url_for("admin.memberships_page"), code=303)
+
+
+# --- work units --------------------------------------------------------------------------------
+@bp.route("/units", methods=["GET", "POST"])
+def units_page() -> Any:
+    from kinerja.exceptions import ServiceError
+    from kinerja.organisation import service as units
+    from kinerja.organisation.models import OrgUnit
+
+    error = None
+    admin = perm.can(current(), perm.MANAGE, perm.Resource(perm.ORG_UNIT, g.tenant.id))
+    if request.method == "POST":
+        if not admin:
+            abort(404)
+        parent = request.form.get("parent_id", "")
+        data = {
+            "code": request.form.get("code", "").strip()[:40],
+            "name": request.form.get("name", "").strip()[:200],
+            "parent_id": int(parent) if parent.isdigit() else None,
+        }
+        if not data["code"] or not data["name"]:
+            error = _("Give a code and a name.")
+        else:
+            try:
+                unit = units.create_unit(db.session, data)
+            except ServiceError as problem:
+                db.session.rollback()
+                error = str(problem)
+            else:
+                audit.record(
+                    db.session, "org_unit.create", "org_unit", unit.id, changes=audit.diff({}, data)
+                )
+                db.session.commit()
+                return redirect(url_for("admin.units_page"), code=303)
+    rows = db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)).all()
+    by_parent: dict[int | None, list[Any]] = {}
+    for unit in rows:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    tree: list[tuple[int, Any]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in by_parent.get(parent, []):
+            tree.append((depth, unit))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    page = render_template("units.html", tree=tree, units=rows, admin=admin, error=error)
+    return (page, 422) if error else page
