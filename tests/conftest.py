@@ -8,6 +8,7 @@ Redis database that the suite FLUSHES between tests. Without them, embedded serv
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -360,7 +361,11 @@ def idp(base_url: str) -> Iterator[idp_support.Idp]:
     provider = idp_support.start_idp(base_url)
     yield provider
     provider.process.terminate()
-    provider.process.wait(10)
+    try:
+        provider.process.wait(10)
+    except subprocess.TimeoutExpired:
+        provider.process.kill()
+        provider.process.wait()
 
 
 def sso_config(idp: idp_support.Idp, base_url: str) -> dict[str, object]:

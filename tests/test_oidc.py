@@ -147,7 +147,7 @@ def test_a_tampered_id_token_is_refused(sso_app, people, base_url) -> None:
 def test_an_id_token_for_another_audience_is_refused(sso_app, idp, people, base_url) -> None:
     token, nonce = _genuine_token(sso_app, base_url)
     with sso_app.test_request_context():
-        other = oidc.oauth.register(
+        other = oidc.registry().register(
             "other_audience",
             client_id="someone-else",
             client_secret="x",
@@ -175,3 +175,24 @@ def test_logout_ends_the_provider_session_too(sso_app, people, base_url, idp) ->
     assert location.startswith(f"{idp.issuer}/session/end")
     assert "id_token_hint=" in location
     assert client.get("/me").status_code == 302
+
+
+def test_an_unreachable_provider_gets_a_clear_503_page(database, redis_url, people) -> None:
+    from kinerja.app import create_app
+    from tests.conftest import app_config
+    from tests.idp_support import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    app = create_app(
+        app_config(
+            database,
+            redis_url,
+            OIDC_ISSUER=dead,
+            OIDC_CLIENT_ID="x",
+            OIDC_CLIENT_SECRET="y",
+            BASE_URL="http://127.0.0.1:1",
+        )
+    )
+    response = app.test_client().get("/auth/sso")
+    assert response.status_code == 503
+    assert "SSO sedang tidak dapat dihubungi" in response.get_data(as_text=True)

@@ -7,12 +7,13 @@ from typing import Any
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
-oauth = OAuth()
 NAME = "sso"
 
 
 def init_app(app: Flask) -> None:
-    oauth.init_app(app)
+    # One registry per app: two apps in one process (tests, embedding) must not share clients.
+    oauth = OAuth(app)
+    app.extensions["kinerja.oauth"] = oauth
     if not app.config["OIDC_ISSUER"]:
         return
     oauth.register(
@@ -28,5 +29,9 @@ def enabled() -> bool:
     return bool(current_app.config["OIDC_ISSUER"])
 
 
+def registry() -> OAuth:
+    return current_app.extensions["kinerja.oauth"]
+
+
 def client() -> Any:
-    return oauth.create_client(NAME)
+    return registry().create_client(NAME)

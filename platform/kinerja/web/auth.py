@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from requests import RequestException
 
 from kinerja import jobs
 from kinerja.db import db
@@ -55,7 +56,15 @@ def sso() -> Any:
     if not oidc.enabled():
         abort(404)
     base = current_app.config["BASE_URL"] or request.host_url.rstrip("/")
-    return oidc.client().authorize_redirect(base + url_for("auth.callback"))
+    try:
+        return oidc.client().authorize_redirect(base + url_for("auth.callback"))
+    except RequestException as error:
+        return provider_down(error)
+
+
+def provider_down(error: Exception) -> Any:
+    log.error("SSO provider unreachable: %s", error)
+    return render_template("auth_error.html", unavailable=True), 503
 
 
 @bp.get("/callback")
@@ -64,6 +73,8 @@ def callback() -> Any:
         abort(404)
     try:
         token = oidc.client().authorize_access_token()
+    except RequestException as error:
+        return provider_down(error)
     except (OAuthError, ValueError, KeyError) as error:
         # Tampered or replayed responses land here: authlib checked signature, iss, aud, exp,
         # nonce and state; the provider checked the code and the PKCE verifier.
@@ -129,8 +140,11 @@ def logout() -> Any:
     home = url_for("web.index", _external=True)
     if id_token and oidc.enabled():
         # RP-initiated logout: end the session at the provider too.
-        metadata = oidc.client().load_server_metadata()
-        endpoint = metadata.get("end_session_endpoint")
+        try:
+            endpoint = oidc.client().load_server_metadata().get("end_session_endpoint")
+        except RequestException as error:  # signed out here all the same
+            log.warning("SSO provider unreachable at sign-out: %s", error)
+            endpoint = None
         if endpoint:
             query = urlencode(
                 {
