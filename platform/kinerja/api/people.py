@@ -5,7 +5,6 @@ Every view asks the permission module; another tenant's objects are 404, never 4
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import g
@@ -29,7 +28,7 @@ from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity import audit, employees, tokens, users
 from kinerja.identity import permissions as perm
-from kinerja.identity.models import ApiToken, AuditEntry, Employee, Membership, Position
+from kinerja.identity.models import ApiToken, Employee, Membership, Position
 from kinerja.identity.principal import current, require
 from kinerja.tenancy.resolve import scope_blueprint
 
@@ -237,21 +236,10 @@ class MembershipDetail(MethodView):
     def delete(self, user_id: int, role: str) -> None:
         """Take a role away (admin OPD)"""
         principal = admin()
-        membership = db.session.scalar(
-            select(Membership).where(Membership.user_id == user_id, Membership.role == role)
-        )
-        if membership is None:
-            abort(404, message="Not found")
-        if user_id == principal.user_id and role == "admin_opd":
-            abort(409, message="You cannot remove your own admin role")
-        db.session.delete(membership)
-        audit.record(
-            db.session,
-            "membership.delete",
-            "membership",
-            f"{user_id}:{role}",
-            changes={"role": [role, None]},
-        )
+        try:
+            users.remove_membership(db.session, principal.user_id, user_id, role)
+        except ServiceError as error:
+            fail(error)
         db.session.commit()
 
 
@@ -275,27 +263,18 @@ class Tokens(MethodView):
         """Create an API token for yourself; the token is in this answer only"""
         principal = signed_in()
         require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=principal.user_id))
-        if data["role"] not in principal.roles:
-            abort(
-                422,
-                message="Invalid input",
-                errors={"json": {"role": [f"You do not hold the role {data['role']} here"]}},
+        try:
+            issued = tokens.create_for(
+                db.session,
+                g.tenant.id,
+                principal.user_id or 0,
+                principal.roles,
+                data["role"],
+                data["name"],
+                data.get("expires_days"),
             )
-        issued = tokens.issue(
-            db.session,
-            g.tenant.id,
-            principal.user_id or 0,
-            data["role"],
-            data["name"],
-            data.get("expires_days"),
-        )
-        audit.record(
-            db.session,
-            "token.create",
-            "api_token",
-            issued.record.id,
-            changes={"name": [None, data["name"]], "role": [None, data["role"]]},
-        )
+        except ServiceError as error:
+            fail(error)
         db.session.commit()
         result = {
             k: getattr(issued.record, k)
@@ -324,16 +303,8 @@ class TokenDetail(MethodView):
         if record is None:
             abort(404, message="Not found")
         require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=record.user_id))
-        if record.revoked_at is None:
-            record.revoked_at = datetime.now(UTC)
-            audit.record(
-                db.session,
-                "token.revoke",
-                "api_token",
-                record.id,
-                changes={"revoked_at": [None, record.revoked_at.isoformat()]},
-            )
-            db.session.commit()
+        tokens.revoke(db.session, record)
+        db.session.commit()
 
 
 # --- audit log ---------------------------------------------------------------------------------
@@ -345,14 +316,7 @@ class Audit(MethodView):
     def get(self) -> Any:
         """Audit entries you may read: the agency's (admin), about yourself (pegawai), or of city
         admins' entries (admin kota, after entering)"""
-        principal = signed_in()
-        query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        if perm.can(
-            principal, perm.VIEW, perm.Resource(perm.AUDIT, g.tenant.id, employee_id=-1, user_id=-1)
-        ):
-            return query  # admin OPD: everything of the agency
-        if principal.city_admin and principal.entered_tenant and not principal.roles:
-            return query.where(AuditEntry.action == "city_admin.enter")
-        if principal.employee_id is None:
+        query = audit.visible_entries(signed_in(), g.tenant.id)
+        if query is None:
             abort(404, message="Not found")
-        return query.where(AuditEntry.subject_employee_id == principal.employee_id)
+        return query

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import g, has_request_context, request
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kinerja import logs
@@ -50,3 +51,23 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def visible_entries(principal: Any, tenant_id: int) -> Select[Any] | None:
+    """The audit entries `principal` may read in `tenant_id`, newest first; None for none.
+
+    Admin OPD: all of the agency's. A city admin who entered: the records of entries. A pegawai:
+    the entries about themself.
+    """
+    from kinerja.identity import permissions as perm
+
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if perm.can(
+        principal, perm.VIEW, perm.Resource(perm.AUDIT, tenant_id, employee_id=-1, user_id=-1)
+    ):
+        return query
+    if principal.city_admin and principal.entered_tenant and not principal.roles:
+        return query.where(AuditEntry.action == "city_admin.enter")
+    if principal.employee_id is not None and principal.roles:
+        return query.where(AuditEntry.subject_employee_id == principal.employee_id)
+    return None

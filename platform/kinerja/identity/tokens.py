@@ -61,3 +61,44 @@ def lookup(session: Session, token: str) -> ApiToken | None:
     if record.expires_at is not None and record.expires_at <= datetime.now(UTC):
         return None
     return record
+
+
+def create_for(
+    session: Session,
+    tenant_id: int,
+    user_id: int,
+    held_roles: frozenset[str],
+    role: str,
+    name: str,
+    expires_days: int | None,
+) -> Issued:
+    """A token for a user in their own name, never with a role they do not hold; audited."""
+    from kinerja.exceptions import Invalid
+    from kinerja.identity import audit
+
+    if role not in held_roles:
+        raise Invalid("role", f"You do not hold the role {role} here")
+    issued = issue(session, tenant_id, user_id, role, name, expires_days)
+    audit.record(
+        session,
+        "token.create",
+        "api_token",
+        issued.record.id,
+        changes={"name": [None, name], "role": [None, role]},
+    )
+    return issued
+
+
+def revoke(session: Session, record: ApiToken) -> None:
+    """Revoke (idempotently) and audit."""
+    from kinerja.identity import audit
+
+    if record.revoked_at is None:
+        record.revoked_at = datetime.now(UTC)
+        audit.record(
+            session,
+            "token.revoke",
+            "api_token",
+            record.id,
+            changes={"revoked_at": [None, record.revoked_at.isoformat()]},
+        )

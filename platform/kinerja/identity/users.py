@@ -128,3 +128,26 @@ def upsert_oidc_user(
     user.last_login_at = datetime.now(UTC)
     session.flush()
     return user
+
+
+def remove_membership(
+    session: Session, acting_user_id: int | None, user_id: int, role: str
+) -> None:
+    """Take a role away in the session's tenant; an admin cannot demote themself. Audited."""
+    from kinerja.exceptions import Conflict, NotFound
+
+    membership = session.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.role == role)
+    )
+    if membership is None:
+        raise NotFound("Not found")
+    if user_id == acting_user_id and role == ROLE_ADMIN_OPD:
+        raise Conflict("You cannot remove your own admin role")
+    session.delete(membership)
+    audit.record(
+        session,
+        "membership.delete",
+        "membership",
+        f"{user_id}:{role}",
+        changes={"role": [role, None]},
+    )

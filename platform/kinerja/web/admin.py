@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kinerja.db import db
+from kinerja.exceptions import ServiceError
 from kinerja.identity import audit, importer, imports, tokens, users
 from kinerja.identity import permissions as perm
 from kinerja.identity.classification import POSITION_TYPES
 from kinerja.identity.models import (
     ApiToken,
-    AuditEntry,
     Employee,
     EmployeeImport,
     Membership,
@@ -133,18 +133,20 @@ def token_page() -> Any:
         role = request.form.get("role", "pegawai")
         name = request.form.get("name", "").strip()[:100] or "token"
         days = request.form.get("expires_days", "90")
-        if role not in principal.roles or not days.isdigit() or not 1 <= int(days) <= 3650:
+        if not days.isdigit() or not 1 <= int(days) <= 3650:
             abort(422)
-        issued = tokens.issue(
-            db.session, g.tenant.id, principal.user_id or 0, role, name, int(days)
-        )
-        audit.record(
-            db.session,
-            "token.create",
-            "api_token",
-            issued.record.id,
-            changes={"name": [None, name], "role": [None, role]},
-        )
+        try:
+            issued = tokens.create_for(
+                db.session,
+                g.tenant.id,
+                principal.user_id or 0,
+                principal.roles,
+                role,
+                name,
+                int(days),
+            )
+        except ServiceError:
+            abort(422)
         db.session.commit()
     mine = db.session.scalars(
         select(ApiToken)
@@ -166,31 +168,16 @@ def revoke_token(token_id: int) -> Any:
     if record is None:
         abort(404)
     require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=record.user_id))
-    if record.revoked_at is None:
-        record.revoked_at = datetime.now(UTC)
-        audit.record(
-            db.session,
-            "token.revoke",
-            "api_token",
-            record.id,
-            changes={"revoked_at": [None, record.revoked_at.isoformat()]},
-        )
-        db.session.commit()
+    tokens.revoke(db.session, record)
+    db.session.commit()
     return redirect(url_for("admin.token_page"), code=303)
 
 
 # --- audit log ---------------------------------------------------------------------------------
 @bp.get("/audit")
 def audit_page() -> Any:
-    principal = current()
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if perm.can(principal, perm.VIEW, perm.Resource(perm.AUDIT, g.tenant.id, employee_id=-1)):
-        pass
-    elif principal.city_admin and principal.entered_tenant and not principal.roles:
-        query = query.where(AuditEntry.action == "city_admin.enter")
-    elif principal.employee_id is not None:
-        query = query.where(AuditEntry.subject_employee_id == principal.employee_id)
-    else:
+    query = audit.visible_entries(current(), g.tenant.id)
+    if query is None:
         abort(404)
     page = max(1, request.args.get("page", 1, type=int))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -290,21 +277,10 @@ def memberships_page() -> Any:
 @bp.post("/memberships/<int:user_id>/<role>/delete")
 def delete_membership(user_id: int, role: str) -> Any:
     require_admin()
-    membership = db.session.scalar(
-        select(Membership).where(Membership.user_id == user_id, Membership.role == role)
-    )
-    if membership is None:
-        abort(404)
-    if user_id == current().user_id and role == "admin_opd":
-        abort(409, description=_("You cannot remove your own admin role."))
-    db.session.delete(membership)
-    audit.record(
-        db.session,
-        "membership.delete",
-        "membership",
-        f"{user_id}:{role}",
-        changes={"role": [role, None]},
-    )
+    try:
+        users.remove_membership(db.session, current().user_id, user_id, role)
+    except ServiceError as error:
+        abort(error.status, description=str(error))
     db.session.commit()
     return redirect(url_for("admin.memberships_page"), code=303)
 
