@@ -28,8 +28,10 @@ def blocked_for(redis: Redis, account: str, address: str, limit: int) -> int:
 def record_failure(redis: Redis, account: str, address: str) -> None:
     pipe = redis.pipeline()
     for key in _keys(account, address):
+        # SET NX EX starts the window only for a new key (EXPIRE NX needs Redis 7; the
+        # embedded Redis is 6.2).
+        pipe.set(key, 0, ex=WINDOW_SECONDS, nx=True)
         pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS, nx=True)
     pipe.execute()
 
 
