@@ -195,4 +195,4 @@ def test_an_unreachable_provider_gets_a_clear_503_page(database, redis_url, peop
     )
     response = app.test_client().get("/auth/sso")
     assert response.status_code == 503
-    assert "SSO sedang tidak dapat dihubungi" in response.get_data(as_text=True)
+    assert "Layanan masuk sedang tidak tersedia" in response.get_data(as_text=True)

@@ -191,3 +191,52 @@ def test_city_admin_enters_an_agency_explicitly_and_it_is_audited(
     path = f"/t/dinkes/employees/{people.staff}"
     response = client.post(path, data={"csrf_token": token, "email": "x@y.id"})
     assert response.status_code == 403
+
+
+def test_sign_in_with_redis_down_is_a_clear_503_not_a_500(database, people) -> None:
+    from tests.idp_support import free_port
+
+    app = create_app(app_config(database, f"redis://127.0.0.1:{free_port()}/0"))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/auth/login")
+    assert page.status_code == 200
+    # No session store means no CSRF token can be kept; the form post is refused, not a 500.
+    response = client.post(
+        "/auth/local", data={"login": "staff@example.go.id", "password": PASSWORD}
+    )
+    assert response.status_code in (400, 503)
+
+
+def test_admin_adds_an_employee_with_a_form(client, people, owner_engine) -> None:
+    sign_in(client, "admin")
+    token = csrf_token(client, "/t/dinkes/employees/new")
+    bad = client.post(
+        "/t/dinkes/employees/new",
+        data={"csrf_token": token, "nip": "199912312024013002", "name": "Baru", "asn_type": "PNS"},
+    )
+    assert bad.status_code == 422 and "rule: tmt_date" in bad.get_data(as_text=True)
+    ok = client.post(
+        "/t/dinkes/employees/new",
+        data={
+            "csrf_token": token,
+            "nip": "199912312024012002",
+            "name": "Baru",
+            "asn_type": "PNS",
+            "golongan": "III/a",
+            "superior_nip": "198001152005012003",
+        },
+    )
+    assert ok.status_code == 303
+    with owner_engine.connect() as conn:
+        superior = conn.execute(
+            text(
+                "SELECT s.nip FROM employee e JOIN employee s ON "
+                "s.tenant_id = e.tenant_id AND s.id = e.superior_id "
+                "WHERE e.nip = '199912312024012002'"
+            )
+        ).scalar()
+    assert superior == "198001152005012003"
+    staff = client.application.test_client()
+    sign_in(staff, "staff")
+    assert staff.get("/t/dinkes/employees/new").status_code == 404

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from redis.exceptions import RedisError
 from requests import RequestException
 
 from kinerja import jobs
@@ -114,7 +115,12 @@ def local() -> Any:
             "login.html", sso=oidc.enabled(), local=True, error=message, login=login_name
         ), code
 
-    wait = ratelimit.blocked_for(redis, login_name, address, cfg["LOGIN_MAX_FAILURES"])
+    try:
+        wait = ratelimit.blocked_for(redis, login_name, address, cfg["LOGIN_MAX_FAILURES"])
+    except RedisError as error:
+        # Without the counters there is no brute-force protection: refuse, clearly.
+        log.error("login rate limiter unavailable: %s", error)
+        return render_template("auth_error.html", unavailable=True), 503
     if wait:
         minutes = max(1, (wait + 59) // 60)
         return refuse(

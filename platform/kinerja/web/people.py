@@ -191,3 +191,56 @@ def profile() -> Any:
     return render_template(
         "profile.html", user=user, agencies=agencies, roles=roles, all_agencies=all_agencies
     )
+
+
+@bp.route("/employees/new", methods=["GET", "POST"])
+def new_employee() -> Any:
+    if (login := signed_in_or_login()) is not None:
+        return login
+    require(perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id))
+    error, code, form = None, 200, request.form
+    if request.method == "POST":
+        superior_nip = form.get("superior_nip", "").strip()
+        superior = employees.by_nip(db.session, superior_nip) if superior_nip else None
+        data: dict[str, Any] = {
+            "nip": form.get("nip", "").strip(),
+            "name": form.get("name", "").strip(),
+            "email": form.get("email", "").strip() or None,
+            "asn_type": form.get("asn_type", "PNS"),
+            "golongan": form.get("golongan") or None,
+            "position_id": int(form["position_id"])
+            if form.get("position_id", "").isdigit()
+            else None,
+            "org_unit_id": int(form["org_unit_id"])
+            if form.get("org_unit_id", "").isdigit()
+            else None,
+            "superior_id": superior.id if superior else None,
+        }
+        try:
+            if superior_nip and superior is None:
+                raise ServiceError(_("No employee of this agency has the superior's NIP."))
+            if not data["name"]:
+                raise ServiceError(_("The name is required."))
+            person = employees.create_employee(db.session, data)
+        except ServiceError as problem:
+            db.session.rollback()
+            error, code = str(problem), getattr(problem, "status", 422)
+        else:
+            audit.record(
+                db.session,
+                "employee.create",
+                "employee",
+                person.id,
+                changes=audit.diff({}, employees.snapshot(person)),
+                subject_employee_id=person.id,
+            )
+            db.session.commit()
+            return redirect(url_for("people.employee", employee_id=person.id, saved=1), code=303)
+    return render_template(
+        "employee_new.html",
+        error=error,
+        form=form,
+        positions=db.session.scalars(select(Position).order_by(Position.name)).all(),
+        units=db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all(),
+        golongan=list(GOLONGAN_PNS) + list(GOLONGAN_PPPK),
+    ), code
