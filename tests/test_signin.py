@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 
 from kinerja.app import create_app
@@ -213,9 +215,12 @@ def test_admin_adds_an_employee_with_a_form(client, people, owner_engine) -> Non
     token = csrf_token(client, "/t/dinkes/employees/new")
     bad = client.post(
         "/t/dinkes/employees/new",
-        data={"csrf_token": token, "nip": "199912312024013002", "name": "Baru", "asn_type": "PNS"},
+        data={"csrf_token": token, "nip": "199912312024132002", "name": "Baru", "asn_type": "PNS"},
     )
-    assert bad.status_code == 422 and "rule: tmt_date" in bad.get_data(as_text=True)
+    assert bad.status_code == 422, bad.get_data(as_text=True)
+    assert "rule: tmt_date" in bad.get_data(as_text=True), re.findall(
+        r"class=.error.*", bad.get_data(as_text=True)
+    )
     ok = client.post(
         "/t/dinkes/employees/new",
         data={
