@@ -94,14 +94,6 @@ class Employees(MethodView):
             employee = employees.create_employee(db.session, data)
         except ServiceError as error:
             fail(error)
-        audit.record(
-            db.session,
-            "employee.create",
-            "employee",
-            employee.id,
-            changes=audit.diff({}, employees.snapshot(employee)),
-            subject_employee_id=employee.id,
-        )
         db.session.commit()
         return employee
 
@@ -133,18 +125,9 @@ class EmployeeDetail(MethodView):
             abort(403, message=f"You may not change: {', '.join(sorted(refused))}")
         blp.check_etag(employee, EmployeeSchema)
         try:
-            changes = employees.update_employee(db.session, employee, data)
+            employees.update_employee(db.session, employee, data)
         except ServiceError as error:
             fail(error)
-        if changes:
-            audit.record(
-                db.session,
-                "employee.update",
-                "employee",
-                employee.id,
-                changes=changes,
-                subject_employee_id=employee.id,
-            )
         db.session.commit()
         return employee
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from kinerja.exceptions import Conflict, Invalid, NotFound
-from kinerja.identity import classification, nip
+from kinerja.identity import audit, classification, nip
 from kinerja.identity.models import Employee, Position
 from kinerja.organisation.models import OrgUnit
 
@@ -130,20 +130,36 @@ def create_employee(session: Session, data: Mapping[str, Any]) -> Employee:
     employee = Employee(**values)
     session.add(employee)
     session.flush()
+    audit.record(
+        session,
+        "employee.create",
+        "employee",
+        employee.id,
+        changes=audit.diff({}, snapshot(employee)),
+        subject_employee_id=employee.id,
+    )
     return employee
 
 
 def update_employee(session: Session, employee: Employee, data: Mapping[str, Any]) -> dict:
-    """Apply `data`; return the audit diff."""
+    """Apply `data`, audit what changed, and return that diff."""
     validate(session, data, employee.id)
     before = snapshot(employee)
     for key in FIELDS:
         if key in data:
             setattr(employee, key, data[key].strip() if key == "nip" else data[key])
     session.flush()
-    from kinerja.identity.audit import diff
-
-    return diff(before, snapshot(employee))
+    changes = audit.diff(before, snapshot(employee))
+    if changes:
+        audit.record(
+            session,
+            "employee.update",
+            "employee",
+            employee.id,
+            changes=changes,
+            subject_employee_id=employee.id,
+        )
+    return changes
 
 
 def count_employees(session: Session) -> int:

@@ -144,19 +144,10 @@ def update(employee_id: int) -> Any:
         else:
             data[key] = raw or (None if key in {"email", "golongan"} else raw)
     try:
-        changes = employees.update_employee(db.session, person, data)
+        employees.update_employee(db.session, person, data)
     except ServiceError as error:
         db.session.rollback()
         return _render(employees.get_employee(db.session, employee_id), str(error), error.status)
-    if changes:
-        audit.record(
-            db.session,
-            "employee.update",
-            "employee",
-            person.id,
-            changes=changes,
-            subject_employee_id=person.id,
-        )
     db.session.commit()
     return redirect(url_for("people.employee", employee_id=person.id, saved=1), code=303)
 
@@ -226,14 +217,6 @@ def new_employee() -> Any:
             db.session.rollback()
             error, code = str(problem), getattr(problem, "status", 422)
         else:
-            audit.record(
-                db.session,
-                "employee.create",
-                "employee",
-                person.id,
-                changes=audit.diff({}, employees.snapshot(person)),
-                subject_employee_id=person.id,
-            )
             db.session.commit()
             return redirect(url_for("people.employee", employee_id=person.id, saved=1), code=303)
     return render_template(
