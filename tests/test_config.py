@@ -89,3 +89,22 @@ def test_readme_configuration_table_matches_the_settings() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for setting in config.SETTINGS:
         assert f"`{setting.env}`" in readme, f"{setting.env} missing from README"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "setting", "secure"),
+    [
+        (None, None, False),
+        ("https://kinerja.pemkomedan.go.id", None, True),
+        ("http://127.0.0.1:5000", None, False),
+        ("http://127.0.0.1:5000", "true", True),
+        ("https://kinerja.pemkomedan.go.id", "false", False),
+    ],
+)
+def test_secure_cookies_follow_the_base_url_unless_set(base_url, setting, secure) -> None:
+    environ = dict(GOOD)
+    if base_url:
+        environ["KINERJA_BASE_URL"] = base_url
+    if setting:
+        environ["KINERJA_SECURE_COOKIES"] = setting
+    assert config.load(environ)["SESSION_COOKIE_SECURE"] is secure

@@ -63,6 +63,10 @@ def _url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _auto_bool(value: str) -> bool | str:
+    return "auto" if value.strip().lower() == "auto" else _bool(value)
+
+
 def _role_map(value: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for item in value.split(","):
@@ -193,9 +197,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KINERJA_SECURE_COOKIES",
         "SESSION_COOKIE_SECURE",
-        _bool,
-        "false",
-        "send cookies only over HTTPS; set true behind TLS in production",
+        _auto_bool,
+        "auto",
+        "cookies only over HTTPS: `auto` = when KINERJA_BASE_URL is https://, or true/false",
     ),
     Setting(
         "KINERJA_LOCAL_LOGIN",
@@ -296,6 +300,8 @@ def load(
         except ValueError as exc:
             raise ConfigError(f"{setting.env} {exc}") from None
     config["OIDC_ROLE_MAP"] = config["OIDC_ROLE_MAP"] or {}
+    if config["SESSION_COOKIE_SECURE"] == "auto":
+        config["SESSION_COOKIE_SECURE"] = str(config["BASE_URL"]).startswith("https://")
     if not config["DATABASE_OWNER_URL"]:
         config["DATABASE_OWNER_URL"] = config["DATABASE_URL"]
     config.update(overrides)
