@@ -196,3 +196,21 @@ def test_an_unreachable_provider_gets_a_clear_503_page(database, redis_url, peop
     response = app.test_client().get("/auth/sso")
     assert response.status_code == 503
     assert "Layanan masuk sedang tidak tersedia" in response.get_data(as_text=True)
+
+
+def test_login_goes_straight_to_sso_when_it_is_the_only_way_in(
+    database, redis_url, idp, base_url, people
+) -> None:
+    from kinerja.app import create_app
+    from tests.conftest import app_config, sso_config
+
+    app = create_app(
+        app_config(database, redis_url, LOCAL_LOGIN=False, **sso_config(idp, base_url))
+    )
+    client = app.test_client()
+    response = client.get("/auth/login?next=/t/dinkes/employees")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/sso")
+    assert client.get("/auth/sso").headers["Location"].startswith(idp.issuer)
+    assert (
+        client.get("/auth/logout").status_code == 200
+    )  # a confirmation page, signing out is a POST

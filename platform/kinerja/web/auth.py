@@ -47,6 +47,8 @@ def _login(user_id: int, **extra: Any) -> Any:
 def login() -> Any:
     if request.args.get("next"):
         session["next"] = safe_next(request.args["next"], default=url_for("web.profile"))
+    if oidc.enabled() and not current_app.config["LOCAL_LOGIN"]:
+        return redirect(url_for("auth.sso"))  # SSO is the only way in: go straight there
     return render_template(
         "login.html", sso=oidc.enabled(), local=current_app.config["LOCAL_LOGIN"], error=None
     )
@@ -137,6 +139,12 @@ def local() -> Any:
         return refuse(_("The NIP/e-mail or password is wrong."), 401)
     ratelimit.clear(redis, login_name)
     return _login(user_id)
+
+
+@bp.get("/logout")
+def confirm_logout() -> Any:
+    """A link can lead here; signing out itself is a POST with a CSRF token."""
+    return render_template("logout.html")
 
 
 @bp.post("/logout")
