@@ -98,3 +98,29 @@ def test_enqueued_job_carries_tenant_and_request_id(app, tenants) -> None:
     assert record.request_id == "req-42"
     queued = jobs.queue().jobs[0]
     assert queued.args[1] == tenants.a and queued.args[5] == "req-42"
+
+
+def test_a_job_whose_push_fails_stays_queued_and_is_requeued_later(
+    app, tenants, database, client, operator
+) -> None:
+    from kinerja.app import create_app
+    from kinerja.cli import cli
+    from tests.conftest import app_config
+    from tests.idp_support import free_port
+
+    down = create_app(app_config(database, f"redis://127.0.0.1:{free_port()}/0"))
+    with down.app_context(), db.unit_of_work(tenants.a) as session:
+        job_id = jobs.enqueue(session, jobs_for_tests.list_visible_units, "late").id
+    # committed, not lost, and the request that made it did not fail
+    assert (
+        client.get(f"/api/v1/tenants/dinkes/jobs/{job_id}", headers=operator).get_json()["status"]
+        == "queued"
+    )
+    assert jobs.queue().count == 0
+    result = app.test_cli_runner().invoke(cli, ["jobs", "requeue", "--older-than", "0"])
+    assert result.exit_code == 0 and f"requeued {job_id}" in result.output
+    again = app.test_cli_runner().invoke(cli, ["jobs", "requeue", "--older-than", "0"])
+    assert "0 jobs requeued" in again.output  # already in Redis: not pushed twice
+    work()
+    body = client.get(f"/api/v1/tenants/dinkes/jobs/{job_id}", headers=operator).get_json()
+    assert body["status"] == "succeeded" and body["result"]["label"] == "late"

@@ -293,6 +293,40 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
 
 
 # --- jobs ---------------------------------------------------------------------------------------
+@cli.group("jobs")
+def jobs_group() -> None:
+    """Background jobs."""
+
+
+@jobs_group.command("requeue")
+@click.option(
+    "--older-than",
+    "seconds",
+    type=click.IntRange(0),
+    default=60,
+    show_default=True,
+    help="only jobs queued at least this many seconds ago",
+)
+@with_appcontext
+def jobs_requeue(seconds: int) -> None:
+    """Push queued jobs that never reached Redis (e.g. during an outage), in every agency."""
+    from sqlalchemy import select
+
+    from kinerja import jobs
+    from kinerja.db import db as database
+    from kinerja.tenancy.models import Tenant
+
+    with database.unit_of_work() as session:
+        tenant_ids = list(session.scalars(select(Tenant.id)))
+    total = 0
+    for tenant_id in tenant_ids:
+        with database.unit_of_work(tenant_id) as session:
+            for job_id in jobs.requeue(session, seconds):
+                click.echo(f"requeued {job_id}")
+                total += 1
+    click.echo(f"{total} jobs requeued")
+
+
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="exit when the queue is empty")
 @with_appcontext

@@ -7,12 +7,14 @@ that was rolled back and never looks for a row that is not there yet.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ from kinerja import logs
 from kinerja.db import current_tenant_id
 from kinerja.jobs.models import QUEUED, BackgroundJob
 
+log = logging.getLogger(__name__)
 _PENDING = "kinerja.pending_jobs"
 RUNNER = "kinerja.jobs.runner.run"
 
@@ -79,6 +82,8 @@ def enqueue(
         max_attempts=len(state.retry_intervals) + 1,
         progress=0,
         request_id=logs.current().get("request_id"),
+        args=list(args),
+        kwargs=dict(kwargs),
     )
     session.add(record)
     session.flush()
@@ -90,23 +95,70 @@ def enqueue(
     return record
 
 
+def push(
+    state: _State,
+    job_id: Any,
+    tenant_id: int,
+    name: str,
+    args: Any,
+    kwargs: Any,
+    request_id: str | None,
+) -> None:
+    state.queue.enqueue(
+        RUNNER,
+        str(job_id),
+        tenant_id,
+        name,
+        list(args),
+        dict(kwargs),
+        request_id,
+        job_id=str(job_id),
+        retry=Retry(max=len(state.retry_intervals), interval=state.retry_intervals)
+        if state.retry_intervals
+        else None,
+        description=f"{name} (tenant {tenant_id})",
+    )
+
+
 @event.listens_for(Session, "after_commit")
 def _push_pending(session: Session) -> None:
-    for state, job_id, tenant_id, name, args, kwargs, request_id in session.info.pop(_PENDING, []):
-        state.queue.enqueue(
-            RUNNER,
-            str(job_id),
-            tenant_id,
-            name,
-            list(args),
-            dict(kwargs),
-            request_id,
-            job_id=str(job_id),
-            retry=Retry(max=len(state.retry_intervals), interval=state.retry_intervals)
-            if state.retry_intervals
-            else None,
-            description=f"{name} (tenant {tenant_id})",
+    for pending in session.info.pop(_PENDING, []):
+        try:
+            push(*pending)
+        except RedisError as error:
+            # The work is committed and its record says "queued": `kinerja jobs requeue` (or
+            # the next run of it) pushes it once Redis is back. Never fail the request for it.
+            log.error("could not queue job %s, left queued for requeue: %s", pending[1], error)
+
+
+def requeue(session: Session, older_than_seconds: int = 60) -> list[str]:
+    """Push the session tenant's queued jobs that Redis does not know (e.g. lost in an outage)."""
+    from datetime import UTC, datetime, timedelta
+
+    from rq.job import Job
+    from sqlalchemy import select
+
+    state = _state()
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+    pushed = []
+    for record in session.scalars(
+        select(BackgroundJob).where(
+            BackgroundJob.status == QUEUED, BackgroundJob.created_at < cutoff
         )
+    ):
+        if Job.exists(str(record.id), connection=state.redis):
+            continue
+        push(
+            state,
+            record.id,
+            record.tenant_id,
+            record.name,
+            record.args,
+            record.kwargs,
+            record.request_id,
+        )
+        pushed.append(str(record.id))
+    return pushed
 
 
 @event.listens_for(Session, "after_rollback")
