@@ -184,7 +184,7 @@ def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
     from sqlalchemy import select
 
     from kinerja.db import db as database
-    from kinerja.identity import audit, employees, users
+    from kinerja.identity import employees, users
     from kinerja.identity import tokens as token_service
     from kinerja.identity.models import User
     from kinerja.tenancy.models import Tenant
@@ -211,14 +211,8 @@ def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
             raise click.ClickException(
                 f"{employee.name} does not hold the role {role} in {slug}; grant it first"
             )
-        issued = token_service.issue(session, tenant_id, employee.user_id, role, name, days)
-        audit.record(
-            session,
-            "token.create",
-            "api_token",
-            issued.record.id,
-            changes={"name": [None, name], "role": [None, role]},
-            actor_role="operator",
+        issued = token_service.create_for(
+            session, tenant_id, employee.user_id, held, role, name, days, actor_role="operator"
         )
     click.echo(issued.token)
     click.echo(f"expires in {days} days; it is not shown again", err=True)

@@ -26,7 +26,7 @@ from kinerja.api.schemas import (
 )
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.identity import audit, employees, tokens, users
+from kinerja.identity import audit, employees, positions, tokens, users
 from kinerja.identity import permissions as perm
 from kinerja.identity.models import ApiToken, Employee, Membership, Position
 from kinerja.identity.principal import current, require
@@ -73,15 +73,13 @@ class Employees(MethodView):
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
         """Employees you may see: all (admin), or yourself and your subordinates"""
-        principal = signed_in()
-        query = employees.query_employees(
-            args.get("q"), args.get("org_unit_id"), args.get("active")
+        query = employees.restrict_to_visible(
+            employees.query_employees(args.get("q"), args.get("org_unit_id"), args.get("active")),
+            signed_in(),
+            g.tenant.id,
         )
-        if not perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, g.tenant.id)):
-            if not principal.roles:
-                abort(404, message="Not found")
-            visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
-            query = query.where(Employee.id.in_(visible))
+        if query is None:
+            abort(404, message="Not found")
         return query
 
     @blp.arguments(EmployeeSchema)
@@ -165,14 +163,12 @@ class Positions(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add a position (admin OPD)"""
         admin()
-        if db.session.scalar(select(Position.id).where(Position.name == data["name"])):
-            abort(409, message=f"A position named {data['name']!r} already exists")
-        position = Position(**data)
-        db.session.add(position)
-        db.session.flush()
-        audit.record(
-            db.session, "position.create", "position", position.id, changes=audit.diff({}, data)
-        )
+        try:
+            position = positions.create_position(
+                db.session, data["name"], data["type"], data.get("grade")
+            )
+        except ServiceError as error:
+            fail(error)
         db.session.commit()
         return position
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid, NotFound
 from kinerja.identity import audit, classification, nip
 from kinerja.identity.models import Employee, Position
@@ -36,13 +37,29 @@ def query_employees(
 ) -> Select[Any]:
     query = select(Employee).order_by(Employee.name, Employee.id)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains(q)
         query = query.where(or_(Employee.name.ilike(pattern), Employee.nip.like(pattern)))
     if org_unit_id is not None:
         query = query.where(Employee.org_unit_id == org_unit_id)
     if active is not None:
         query = query.where(Employee.active == active)
     return query
+
+
+def restrict_to_visible(query: Select[Any], principal: Any, tenant_id: int) -> Select[Any] | None:
+    """Narrow an employee query to what `principal` may see; None when nothing at all.
+
+    Admins (and a city admin who entered) see everyone; a superior sees themself and their
+    direct and indirect subordinates; a pegawai, themself.
+    """
+    from kinerja.identity import permissions as perm
+
+    if perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, tenant_id)):
+        return query
+    if not principal.roles:
+        return None
+    visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
+    return query.where(Employee.id.in_(visible))
 
 
 def get_employee(session: Session, employee_id: int) -> Employee:

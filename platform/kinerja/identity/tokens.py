@@ -71,6 +71,8 @@ def create_for(
     role: str,
     name: str,
     expires_days: int | None,
+    *,
+    actor_role: str | None = None,
 ) -> Issued:
     """A token for a user in their own name, never with a role they do not hold; audited."""
     from kinerja.exceptions import Invalid
@@ -85,6 +87,7 @@ def create_for(
         "api_token",
         issued.record.id,
         changes={"name": [None, name], "role": [None, role]},
+        actor_role=actor_role,
     )
     return issued
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid, NotFound
 from kinerja.organisation.models import OrgUnit
 
@@ -17,7 +18,7 @@ def query_units(parent_id: int | None = None, q: str | None = None) -> Select[An
     if parent_id is not None:
         query = query.where(OrgUnit.parent_id == parent_id)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains(q)
         query = query.where(or_(OrgUnit.code.ilike(pattern), OrgUnit.name.ilike(pattern)))
     return query
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.identity import audit, importer, imports, tokens, users
+from kinerja.identity import audit, importer, imports, positions, tokens, users
 from kinerja.identity import permissions as perm
 from kinerja.identity.classification import POSITION_TYPES
 from kinerja.identity.models import (
@@ -216,21 +216,15 @@ def positions_page() -> Any:
             or (grade and not (grade.isdigit() and 1 <= int(grade) <= 17))
         ):
             error = _("Give a name, a type and, if known, a grade from 1 to 17.")
-        elif db.session.scalar(select(Position.id).where(Position.name == name)):
-            error = _("A position with this name already exists.")
         else:
-            position = Position(name=name, type=ptype, grade=int(grade) if grade else None)
-            db.session.add(position)
-            db.session.flush()
-            audit.record(
-                db.session,
-                "position.create",
-                "position",
-                position.id,
-                changes={"name": [None, name], "type": [None, ptype]},
-            )
-            db.session.commit()
-            return redirect(url_for("admin.positions_page"), code=303)
+            try:
+                positions.create_position(db.session, name, ptype, int(grade) if grade else None)
+            except ServiceError:
+                db.session.rollback()
+                error = _("A position with this name already exists.")
+            else:
+                db.session.commit()
+                return redirect(url_for("admin.positions_page"), code=303)
     rows = db.session.execute(
         select(Position, func.count(Employee.id))
         .outerjoin(

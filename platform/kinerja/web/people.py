@@ -44,17 +44,14 @@ def my_record() -> Any:
 def directory() -> Any:
     if (login := signed_in_or_login()) is not None:
         return login
-    principal = current()
-    everyone = perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, g.tenant.id))
-    if not everyone and not principal.roles:
-        abort(404)  # neither a member here nor an admin who may see everyone
     q = request.args.get("q", "").strip()[:100]
     unit = request.args.get("unit", type=int)
     page = max(1, request.args.get("page", 1, type=int))
-    query = employees.query_employees(q or None, unit)
-    if not everyone:  # a superior sees their own people; a pegawai, themself
-        visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
-        query = query.where(Employee.id.in_(visible))
+    query = employees.restrict_to_visible(
+        employees.query_employees(q or None, unit), current(), g.tenant.id
+    )
+    if query is None:
+        abort(404)  # neither a member here nor an admin who may see everyone
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all()
