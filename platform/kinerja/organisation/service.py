@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid, NotFound
+from kinerja.identity import audit
 from kinerja.organisation.models import OrgUnit
 
 
@@ -61,30 +62,64 @@ def _check_parent(session: Session, parent_id: int | None, unit_id: int | None =
         current = parent.parent_id
 
 
-def create_unit(session: Session, data: Mapping[str, Any]) -> OrgUnit:
+FIELDS = ("code", "name", "parent_id")
+
+
+def _snapshot(unit: OrgUnit) -> dict[str, Any]:
+    return {key: getattr(unit, key) for key in FIELDS}
+
+
+# Every change is audited here, so the API, the pages and any future caller are alike.
+# `actor_role` names who acted when it is not a signed-in person (the operator token).
+def create_unit(
+    session: Session, data: Mapping[str, Any], actor_role: str | None = None
+) -> OrgUnit:
     _check_code_free(session, data["code"])
     _check_parent(session, data.get("parent_id"))
     unit = OrgUnit(code=data["code"], name=data["name"], parent_id=data.get("parent_id"))
     session.add(unit)
     session.flush()
+    audit.record(
+        session,
+        "org_unit.create",
+        "org_unit",
+        unit.id,
+        changes=audit.diff({}, _snapshot(unit)),
+        actor_role=actor_role,
+    )
     return unit
 
 
-def update_unit(session: Session, unit: OrgUnit, data: Mapping[str, Any]) -> OrgUnit:
+def update_unit(
+    session: Session, unit: OrgUnit, data: Mapping[str, Any], actor_role: str | None = None
+) -> OrgUnit:
     if "code" in data and data["code"] != unit.code:
         _check_code_free(session, data["code"], unit.id)
     if "parent_id" in data:
         _check_parent(session, data["parent_id"], unit.id)
-    for key in ("code", "name", "parent_id"):
+    before = _snapshot(unit)
+    for key in FIELDS:
         if key in data:
             setattr(unit, key, data[key])
     session.flush()
+    if changes := audit.diff(before, _snapshot(unit)):
+        audit.record(
+            session, "org_unit.update", "org_unit", unit.id, changes=changes, actor_role=actor_role
+        )
     return unit
 
 
-def delete_unit(session: Session, unit: OrgUnit) -> None:
+def delete_unit(session: Session, unit: OrgUnit, actor_role: str | None = None) -> None:
     has_children = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id == unit.id).limit(1))
     if has_children is not None:
         raise Conflict("This unit still has sub-units; move or delete them first")
+    audit.record(
+        session,
+        "org_unit.delete",
+        "org_unit",
+        unit.id,
+        changes=audit.diff(_snapshot(unit), {}),
+        actor_role=actor_role,
+    )
     session.delete(unit)
     session.flush()

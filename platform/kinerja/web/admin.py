@@ -301,14 +301,11 @@ def units_page() -> Any:
             error = _("Give a code and a name.")
         else:
             try:
-                unit = units.create_unit(db.session, data)
+                units.create_unit(db.session, data)
             except ServiceError as problem:
                 db.session.rollback()
                 error = str(problem)
             else:
-                audit.record(
-                    db.session, "org_unit.create", "org_unit", unit.id, changes=audit.diff({}, data)
-                )
                 db.session.commit()
                 return redirect(url_for("admin.units_page"), code=303)
     rows = db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)).all()
