@@ -26,7 +26,7 @@ scope_blueprint(blp)
 
 
 def acting_role() -> str | None:
-    """ "operator" for the operator token; a person's role is found by the audit log itself."""
+    """Who acts, for the audit log: the operator token, or (None) the signed-in person."""
     return "operator" if is_operator() else None
 
 
