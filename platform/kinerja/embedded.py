@@ -7,7 +7,6 @@ KINERJA_REDIS_URL at real servers and never imports this module.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import shutil
 import socket
@@ -166,10 +165,3 @@ def app_url(owner_url: str, role: str) -> str:
 def remove(data_dir: Path) -> None:
     """Delete an embedded data folder (used by tests; the run command never deletes data)."""
     shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def environ_without_services() -> dict[str, str]:
-    env = dict(os.environ)
-    for key in ("KINERJA_DATABASE_URL", "KINERJA_DATABASE_OWNER_URL", "KINERJA_REDIS_URL"):
-        env.pop(key, None)
-    return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, or_, select
+from sqlalchemy import Select, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from kinerja.db.search import contains
@@ -177,7 +177,3 @@ def update_employee(session: Session, employee: Employee, data: Mapping[str, Any
             subject_employee_id=employee.id,
         )
     return changes
-
-
-def count_employees(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Employee)) or 0

@@ -111,17 +111,6 @@ def import_status_json(import_id: int) -> Any:
     )
 
 
-@bp.get("/imports/template.csv")
-def import_template() -> Any:
-    from flask import Response
-
-    return Response(
-        importer.template_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
-    )
-
-
 # --- API tokens --------------------------------------------------------------------------------
 @bp.route("/tokens", methods=["GET", "POST"])
 def token_page() -> Any:
