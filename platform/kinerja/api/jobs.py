@@ -20,7 +20,7 @@ blp = Blueprint(
     "jobs",
     __name__,
     url_prefix="/api/v1/tenants/<tenant>/jobs",
-    description="Background jobs of an agency (operator).",
+    description="Background jobs of an agency: status, progress, errors (admin OPD or operator).",
 )
 scope_blueprint(blp)
 
