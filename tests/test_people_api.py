@@ -410,3 +410,21 @@ def test_admin_token_manages_units_and_jobs_but_a_pegawai_cannot(
         "/api/v1/tenants/disdik/units", headers=bearer(admin_token), json={"code": "X", "name": "x"}
     )
     assert other.status_code == 404
+
+
+B_PATHS = ["employees", "positions", "memberships", "tokens", "audit", "jobs", "imports/1"]
+
+
+@pytest.mark.parametrize("path", B_PATHS)
+def test_every_people_endpoint_of_tenant_b_is_404_for_tenant_a(
+    client, people, admin_token, path
+) -> None:
+    by_token = client.get(f"/api/v1/tenants/disdik/{path}", headers=bearer(admin_token))
+    assert by_token.status_code == 404, path
+    from tests.conftest import sign_in
+
+    sign_in(client, "admin")
+    by_session = client.get(f"/api/v1/tenants/disdik/{path}")
+    assert by_session.status_code in (401, 404), path  # never B's data, never a hint
+    assert "Pegawai Disdik" not in by_session.get_data(as_text=True)
+    assert by_session.status_code != 200

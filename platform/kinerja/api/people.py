@@ -58,6 +58,14 @@ def employee_resource(e: Employee) -> perm.Resource:
     return perm.Resource(perm.EMPLOYEE, e.tenant_id, employee_id=e.id, user_id=e.user_id)
 
 
+def member() -> perm.Principal:
+    """A signed-in member of the URL's agency; anyone else finds nothing here (404)."""
+    principal = signed_in()
+    if not principal.roles:
+        abort(404, message="Not found")
+    return principal
+
+
 def admin() -> perm.Principal:
     principal = signed_in()
     require(perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id))
@@ -229,7 +237,7 @@ class Tokens(MethodView):
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """Your API tokens in this agency (an admin sees all)"""
-        principal = signed_in()
+        principal = member()
         query = select(ApiToken).order_by(ApiToken.created_at.desc())
         if not perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id)):
             query = query.where(ApiToken.user_id == principal.user_id)
@@ -240,7 +248,7 @@ class Tokens(MethodView):
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:
         """Create an API token for yourself; the token is in this answer only"""
-        principal = signed_in()
+        principal = member()
         require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=principal.user_id))
         try:
             issued = tokens.create_for(
