@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from bench.tenant_scoping import servers
 from kinerja.app import create_app
 from kinerja.db import db, migrate
-from kinerja.identity import importer
+from kinerja.people import importer
 from tests.conftest import app_config, create_database, drop_database
 
 HEADER = list(importer.REQUIRED)

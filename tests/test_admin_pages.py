@@ -36,7 +36,7 @@ def test_admin_imports_through_the_page_and_sees_progress_and_report(
     assert "<progress" in html
     poll = client.get(status_url + "/status.json").get_json()
     assert poll["status"] == "queued" and poll["done"] is False
-    SimpleWorker([jobs.queue()], connection=jobs.redis()).work(burst=True)
+    SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
     poll = client.get(status_url + "/status.json").get_json()
     assert poll == {"status": "succeeded", "progress": 100, "error": None, "done": True}
     report = client.get(status_url).get_data(as_text=True)

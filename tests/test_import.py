@@ -13,8 +13,8 @@ from sqlalchemy import text
 from kinerja import jobs
 from kinerja.cli import cli
 from kinerja.db import db
-from kinerja.identity import importer
 from kinerja.identity import tokens as token_service
+from kinerja.people import importer
 
 HEADER = list(importer.REQUIRED + importer.OPTIONAL)
 
@@ -105,7 +105,7 @@ def upload(client, headers, content: bytes, filename: str, dry_run: bool = False
 
 
 def work() -> None:
-    SimpleWorker([jobs.queue()], connection=jobs.redis()).work(burst=True)
+    SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
 
 
 def result(client, headers, import_id: int) -> dict:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from . import jobs_for_tests
 
 
 def work() -> None:
-    SimpleWorker([jobs.queue()], connection=jobs.redis()).work(burst=True)
+    SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
 
 
 def test_job_for_tenant_a_sees_only_a_data(app, tenants, client, operator) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kinerja.identity import nip
+from kinerja.people import nip
 
 VALID = [
     # value, kind, birth, tmt_year, tmt_month, gender

@@ -1,111 +1,60 @@
-"""The permission module, table-driven: every role against every kind of object, for objects that
-are the principal's own, a subordinate's, a peer's, and another tenant's."""
+"""The permission core: deny by default, one rule per kind, and the named questions."""
 
 from __future__ import annotations
 
 import pytest
 
-from kinerja.identity import permissions as perm
-
-A, B = 1, 2  # tenants
-ME, SUB, SUBSUB, PEER = 10, 11, 12, 13  # employees in A; SUBSUB reports to SUB
-ME_USER, PEER_USER = 100, 101
-
-PRINCIPALS = {
-    "anonymous": perm.Principal(),
-    "pegawai": perm.Principal(
-        user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai"}), employee_id=ME
-    ),
-    "superior": perm.Principal(
-        user_id=ME_USER,
-        tenant_id=A,
-        roles=frozenset({"pegawai"}),
-        employee_id=ME,
-        subordinate_ids=frozenset({SUB, SUBSUB}),
-    ),
-    "admin_opd": perm.Principal(
-        user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME
-    ),
-    "admin_kota": perm.Principal(user_id=ME_USER, tenant_id=A, city_admin=True),
-    "admin_kota_entered": perm.Principal(
-        user_id=ME_USER, tenant_id=A, city_admin=True, entered_tenant=True
-    ),
-    "member_elsewhere": perm.Principal(
-        user_id=ME_USER, tenant_id=3, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME
-    ),
-}
+from kinerja import audit, identity, organisation, people  # noqa: F401 - their rules register
+from kinerja import permissions as perm
+from tests.permission_table import PRINCIPALS, resource
 
 
-def resource(kind: str, relation: str) -> perm.Resource:
-    tenant = B if relation == "other_tenant" else A
-    employee = {"own": ME, "subordinate": SUBSUB, "peer": PEER, "other_tenant": PEER}[relation]
-    user = ME_USER if relation == "own" else PEER_USER
-    return perm.Resource(kind=kind, tenant_id=tenant, employee_id=employee, user_id=user)
-
-
-# principal -> kind -> relation -> allowed actions ("v"iew, "e"dit, "m"anage)
-ALL = {"own": "vem", "subordinate": "vem", "peer": "vem", "other_tenant": ""}
-NONE = {"own": "", "subordinate": "", "peer": "", "other_tenant": ""}
-PUBLIC_VIEW = {"own": "v", "subordinate": "v", "peer": "v", "other_tenant": "v"}
-TENANT_VIEW = {"own": "v", "subordinate": "v", "peer": "v", "other_tenant": ""}
-EVERY_TENANT_VIEW = PUBLIC_VIEW
-
-EXPECTED: dict[str, dict[str, dict[str, str]]] = {
-    "anonymous": {k: NONE for k in perm.KINDS} | {"org_unit": PUBLIC_VIEW},
-    "pegawai": {
-        "employee": {"own": "ve", "subordinate": "", "peer": "", "other_tenant": ""},
-        "org_unit": PUBLIC_VIEW,
-        "position": TENANT_VIEW,
-        "membership": NONE,
-        "token": {"own": "vem", "subordinate": "", "peer": "", "other_tenant": ""},
-        "audit": {"own": "v", "subordinate": "", "peer": "", "other_tenant": ""},
-        "import": NONE,
-        "aggregate": TENANT_VIEW,
-    },
-    "superior": {
-        "employee": {"own": "ve", "subordinate": "v", "peer": "", "other_tenant": ""},
-        "org_unit": PUBLIC_VIEW,
-        "position": TENANT_VIEW,
-        "membership": NONE,
-        "token": {"own": "vem", "subordinate": "", "peer": "", "other_tenant": ""},
-        "audit": {"own": "v", "subordinate": "", "peer": "", "other_tenant": ""},
-        "import": NONE,
-        "aggregate": TENANT_VIEW,
-    },
-    "admin_opd": {k: ALL for k in perm.KINDS}
-    | {"org_unit": {**ALL, "other_tenant": "v"}, "aggregate": TENANT_VIEW},
-    "admin_kota": {k: NONE for k in perm.KINDS}
-    | {"org_unit": PUBLIC_VIEW, "aggregate": EVERY_TENANT_VIEW},
-    "admin_kota_entered": {k: TENANT_VIEW for k in perm.KINDS}
-    | {"org_unit": PUBLIC_VIEW, "aggregate": EVERY_TENANT_VIEW, "audit": NONE},
-    "member_elsewhere": {k: NONE for k in perm.KINDS} | {"org_unit": PUBLIC_VIEW},
-}
-
-CASES = [
-    (who, kind, relation)
-    for who in PRINCIPALS
-    for kind in perm.KINDS
-    for relation in ("own", "subordinate", "peer", "other_tenant")
-]
-
-
-@pytest.mark.parametrize(("who", "kind", "relation"), CASES)
-def test_permission_table(who: str, kind: str, relation: str) -> None:
-    principal = PRINCIPALS[who]
-    target = resource(kind, relation)
-    allowed = "".join(a[0] for a in perm.ACTIONS if perm.can(principal, a, target))
-    assert allowed == EXPECTED[who][kind][relation]
-
-
-def test_city_admin_who_entered_reads_only_entry_records_in_the_audit_log() -> None:
-    p = PRINCIPALS["admin_kota_entered"]
-    entry = perm.Resource(kind="audit", tenant_id=A, extra={"action": "city_admin.enter"})
-    other = perm.Resource(kind="audit", tenant_id=A, extra={"action": "employee.update"})
-    assert perm.can(p, "view", entry) and not perm.can(p, "view", other)
-    assert not perm.can(PRINCIPALS["admin_kota"], "view", entry)
+def test_every_kind_the_modules_own_has_a_rule() -> None:
+    assert set(perm.kinds()) >= {
+        "employee",
+        "position",
+        "import",
+        "membership",
+        "token",
+        "org_unit",
+        "audit",
+    }
 
 
 def test_unknown_actions_and_kinds_are_refused() -> None:
     p = PRINCIPALS["admin_opd"]
     assert not perm.can(p, "delete_everything", resource("employee", "own"))
-    assert not perm.can(p, "view", perm.Resource(kind="secret", tenant_id=A))
+    assert not perm.can(p, "view", perm.Resource(kind="secret", tenant_id=1))
+
+
+def test_a_kind_has_one_owner() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        perm.register("employee", lambda p, a, r: True)
+
+
+@pytest.mark.parametrize(
+    ("who", "member", "admin", "visiting", "must_enter"),
+    [
+        ("anonymous", False, False, False, False),
+        ("pegawai", True, False, False, False),
+        ("admin_opd", True, True, False, False),
+        ("admin_kota", False, False, False, True),
+        ("admin_kota_entered", False, False, True, False),
+    ],
+)
+def test_named_questions(who: str, member: bool, admin: bool, visiting: bool, must_enter: bool):
+    p = PRINCIPALS[who]
+    assert perm.is_member(p) is member
+    assert perm.is_agency_admin(p) is admin
+    assert perm.is_visiting_city_admin(p) is visiting
+    assert perm.must_enter_first(p) is must_enter
+    assert perm.may_be_inside(p) is (member or visiting)
+
+
+def test_a_visiting_city_admin_only_reads_whatever_a_rule_says() -> None:
+    perm.register("test_kind_everything", lambda p, a, r: True)
+    target = perm.Resource(kind="test_kind_everything", tenant_id=1)
+    entered = PRINCIPALS["admin_kota_entered"]
+    assert perm.can(entered, "view", target)
+    assert not perm.can(entered, "edit", target) and not perm.can(entered, "manage", target)
+    assert not perm.can(PRINCIPALS["member_elsewhere"], "view", target)

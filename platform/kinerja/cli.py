@@ -84,11 +84,16 @@ def db_current() -> None:
 def db_check() -> None:
     """Audit the schema and the application role against the tenancy rules (exit 1 if not)."""
     from kinerja.db import make_engine
-    from kinerja.db.catalog import audit, audit_app_role
+    from kinerja.db.catalog import audit, audit_app_role, audit_metadata
+    from kinerja.models import Base
 
     engine = make_engine(current_app.config["DATABASE_OWNER_URL"])
     with engine.connect() as conn:
-        problems = audit(conn) + audit_app_role(conn, current_app.config["DATABASE_APP_ROLE"])
+        problems = (
+            audit(conn)
+            + audit_app_role(conn, current_app.config["DATABASE_APP_ROLE"])
+            + audit_metadata(conn, Base.metadata)
+        )
     engine.dispose()
     for problem in problems:
         click.echo(problem, err=True)
@@ -175,7 +180,7 @@ def tokens() -> None:
     type=click.IntRange(1, 3650),
     default=90,
     show_default=True,
-    help="days until it expires",
+    help="days until it expires (at most KINERJA_TOKEN_MAX_DAYS)",
 )
 @click.option("--name", default="cli", show_default=True, help="a label to recognise it")
 @with_appcontext
@@ -184,9 +189,10 @@ def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
     from sqlalchemy import select
 
     from kinerja.db import db as database
-    from kinerja.identity import employees, users
     from kinerja.identity import tokens as token_service
-    from kinerja.identity.models import User
+    from kinerja.identity import users
+    from kinerja.identity.models import SOURCE_EMPLOYEE, User
+    from kinerja.people import employees
     from kinerja.tenancy.models import Tenant
 
     with database.unit_of_work() as session:
@@ -205,14 +211,27 @@ def tokens_create(slug: str, nip: str, role: str, days: int, name: str) -> None:
                 session.add(user)
                 session.flush()
             employee.user_id = user.id
-            users.ensure_membership(session, user.id, "pegawai")
+            users.ensure_membership(session, user.id, "pegawai", SOURCE_EMPLOYEE)
         held = users.roles_in(session, employee.user_id)
         if role not in held:
             raise click.ClickException(
                 f"{employee.name} does not hold the role {role} in {slug}; grant it first"
             )
+        if days > current_app.config["TOKEN_MAX_DAYS"]:
+            raise click.ClickException(
+                f"--expires must be at most KINERJA_TOKEN_MAX_DAYS "
+                f"({current_app.config['TOKEN_MAX_DAYS']})"
+            )
         issued = token_service.create_for(
-            session, tenant_id, employee.user_id, held, role, name, days, actor_role="operator"
+            session,
+            tenant_id,
+            employee.user_id,
+            held,
+            role,
+            name,
+            days,
+            max_days=current_app.config["TOKEN_MAX_DAYS"],
+            actor_role="operator",
         )
     click.echo(issued.token)
     click.echo(f"expires in {days} days; it is not shown again", err=True)
@@ -235,8 +254,8 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
     from sqlalchemy import select
 
     from kinerja.db import db as database
-    from kinerja.identity import importer, imports
     from kinerja.jobs import runner
+    from kinerja.people import importer, imports
     from kinerja.tenancy.models import Tenant
 
     with database.unit_of_work() as session:
@@ -336,7 +355,9 @@ def worker(burst: bool) -> None:
     engine = database.engine
     # rq forks a work horse per job: the child must not reuse the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-    Worker([jobs.queue()], connection=jobs.redis()).work(burst=burst, with_scheduler=True)
+    Worker([jobs.queue()], connection=jobs.queue().connection).work(
+        burst=burst, with_scheduler=True
+    )
 
 
 # --- demo, run, config --------------------------------------------------------------------------

@@ -85,6 +85,12 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _non_negative_int(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError("must be a whole number, 0 or more")
+    return int(value)
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value not in allowed:
@@ -253,6 +259,55 @@ SETTINGS: tuple[Setting, ...] = (
         "failed sign-ins per account and per address allowed in 15 minutes",
     ),
     Setting(
+        "KINERJA_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        _positive_int,
+        "100",
+        "failed sign-ins from one address in 15 minutes (an office shares one NAT address)",
+    ),
+    Setting(
+        "KINERJA_TRUSTED_PROXIES",
+        "TRUSTED_PROXIES",
+        _non_negative_int,
+        "0",
+        "reverse proxies in front of Kinerja whose X-Forwarded-For is trusted (0: none)",
+    ),
+    Setting(
+        "KINERJA_TOKEN_MAX_DAYS",
+        "TOKEN_MAX_DAYS",
+        _positive_int,
+        "365",
+        "longest lifetime of an API token, in days; every token expires",
+    ),
+    Setting(
+        "KINERJA_IMPORT_MAX_ROWS",
+        "IMPORT_MAX_ROWS",
+        _positive_int,
+        "50000",
+        "rows an employee import may hold (Medan has about 25,000 staff); more is refused",
+    ),
+    Setting(
+        "KINERJA_IMPORT_MAX_ERRORS",
+        "IMPORT_MAX_ERRORS",
+        _positive_int,
+        "1000",
+        "problems an import report lists before it stops collecting (the count goes on)",
+    ),
+    Setting(
+        "KINERJA_IMPORT_RETENTION_DAYS",
+        "IMPORT_RETENTION_DAYS",
+        _non_negative_int,
+        "0",
+        "days an uploaded import file is kept after its job ends (0: deleted at once)",
+    ),
+    Setting(
+        "KINERJA_REQUEUE_SECONDS",
+        "REQUEUE_SECONDS",
+        _positive_int,
+        "60",
+        "how often a worker pushes jobs that an outage left queued, and cleans old uploads",
+    ),
+    Setting(
         "KINERJA_SESSION_HOURS",
         "SESSION_HOURS",
         _positive_int,
@@ -302,6 +357,9 @@ def load(
     config["OIDC_ROLE_MAP"] = config["OIDC_ROLE_MAP"] or {}
     if config["SESSION_COOKIE_SECURE"] == "auto":
         config["SESSION_COOKIE_SECURE"] = str(config["BASE_URL"]).startswith("https://")
+    if config["OIDC_ISSUER"] and not config["BASE_URL"]:
+        # Redirects are built from the configured address, never from the request's Host.
+        raise ConfigError("KINERJA_BASE_URL is not set: single sign-on needs the public URL")
     if not config["DATABASE_OWNER_URL"]:
         config["DATABASE_OWNER_URL"] = config["DATABASE_URL"]
     config.update(overrides)

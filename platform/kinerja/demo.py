@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kinerja.db import db
-from kinerja.identity.models import Employee, Membership, Position, User
+from kinerja.identity.models import Membership, User
 from kinerja.identity.passwords import hash_password
 from kinerja.organisation.models import OrgUnit
+from kinerja.people.models import Employee, Position
 from kinerja.tenancy.models import Tenant
 
 # tenant slug -> list of (code, name, parent code or None)

@@ -1,15 +1,94 @@
-"""One error shape everywhere: `{code, status, message, errors}` for the API, a page for people."""
+"""One error shape everywhere: `{code, status, message, errors}` for the API, a page for people.
+
+Service errors (`kinerja.exceptions`) are mapped here once, so views never catch them; field
+messages are given in the user's language, marshmallow's own included.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Request, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from kinerja.exceptions import Invalid, ServiceError
+from kinerja.i18n import N_, _, text
 
 log = logging.getLogger(__name__)
+
+# What each status means to the person who gets it (the page says why and the way back).
+STATUS_MESSAGES = {
+    400: _("The request could not be read."),
+    401: _("Sign in first."),
+    403: _("You may see this but not change it."),
+    404: _("The page or agency you are looking for does not exist, or is not yours to see."),
+    405: _("This address does not accept that kind of request."),
+    409: _("This conflicts with the current state; reload and try again."),
+    413: _("The upload is too large."),
+    415: _("This type of file or body is not accepted here."),
+    422: _("Some fields are not valid."),
+    429: _("Too many attempts; wait a moment and try again."),
+    500: _("Something went wrong on our side. Your data is safe; please try again in a moment."),
+    503: _("A service we depend on is unavailable; please try again in a moment."),
+}
+
+# marshmallow's English messages, as patterns, and what to say instead (translated).
+_FIELD_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Missing data for required field\.$"), N_("This field is required.")),
+    (re.compile(r"^Field may not be null\.$"), N_("This field may not be empty.")),
+    (re.compile(r"^Unknown field\.$"), N_("This field is not known here.")),
+    (re.compile(r"^Not a valid integer\.$"), N_("Enter a whole number.")),
+    (re.compile(r"^Not a valid string\.$"), N_("Enter text.")),
+    (re.compile(r"^Not a valid boolean\.$"), N_("Enter true or false.")),
+    (re.compile(r"^Not a valid email address\.$"), N_("Enter a valid e-mail address.")),
+    (re.compile(r"^Not a valid UUID\.$"), N_("Enter a valid identifier.")),
+    (re.compile(r"^Not a valid (date|datetime)\.$"), N_("Enter a valid date.")),
+    (re.compile(r"^Invalid input type\.$"), N_("This kind of value is not accepted here.")),
+    (re.compile(r"^Invalid value\.$"), N_("This value is not accepted.")),
+    (
+        re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+        N_("Enter between %(min)s and %(max)s characters."),
+    ),
+    (
+        re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
+        N_("Enter at least %(min)s characters."),
+    ),
+    (
+        re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
+        N_("Enter at most %(max)s characters."),
+    ),
+    (
+        re.compile(
+            r"^Must be greater than or equal to (?P<min>-?\d+) and less than or equal to "
+            r"(?P<max>-?\d+)\.$"
+        ),
+        N_("Enter a number from %(min)s to %(max)s."),
+    ),
+    (
+        re.compile(r"^Must be greater than or equal to (?P<min>-?\d+)\.$"),
+        N_("Enter a number of at least %(min)s."),
+    ),
+    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), N_("Must be one of: %(choices)s.")),
+]
+
+
+def localize(message: Any) -> Any:
+    """A field message in the user's language (ours are lazy already; marshmallow's are not)."""
+    if isinstance(message, dict):
+        return {key: localize(value) for key, value in message.items()}
+    if isinstance(message, list | tuple):
+        return [localize(item) for item in message]
+    if isinstance(message, str):
+        for pattern, replacement in _FIELD_MESSAGES:
+            match = pattern.match(message)
+            if match:
+                return gettext(replacement, **match.groupdict())
+        return message
+    return text(message)
 
 
 def wants_json(req: Request) -> bool:
@@ -20,12 +99,31 @@ def wants_json(req: Request) -> bool:
     return best == "application/json"
 
 
+def _is_default_description(error: HTTPException) -> bool:
+    default = default_exceptions.get(error.code or 0)
+    return default is None or error.description == default.description
+
+
+def message_of(error: HTTPException) -> str:
+    data = getattr(error, "data", None) or {}
+    given = data.get("message")
+    if given is None and not _is_default_description(error):
+        given = error.description
+    if given is None:
+        given = STATUS_MESSAGES.get(error.code or 500, error.name)
+    return str(text(given))
+
+
 def payload(error: HTTPException) -> dict[str, Any]:
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages") or {}
     # webargs nests field errors under the location ("json", "query"): keep that, it tells where.
-    message = data.get("message") or error.description or error.name
-    return {"code": error.code, "status": error.name, "message": message, "errors": errors}
+    return {
+        "code": error.code,
+        "status": error.name,
+        "message": message_of(error),
+        "errors": localize(errors),
+    }
 
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
@@ -33,19 +131,41 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     headers = dict((getattr(error, "data", None) or {}).get("headers") or {})
     if error.response is not None and code < 400:
         return error.response  # redirects raised as exceptions (e.g. RequestRedirect) pass through
+    for key, value in error.get_headers():
+        if key.lower() in {"allow", "www-authenticate", "retry-after"}:
+            headers[key] = value
     if not wants_json(request):
         try:
-            return render_template("error.html", error=error, code=code), code, headers
+            page = render_template("error.html", error=error, code=code, message=message_of(error))
+            return page, code, headers
         except Exception:  # an error page must never fail: fall back to the JSON shape
             log.exception("the error page failed to render")
     response = jsonify(payload(error))
     response.status_code = code
     for key, value in headers.items():
         response.headers[key] = value
-    for key, value in error.get_headers():
-        if key.lower() in {"allow", "www-authenticate"}:
-            response.headers[key] = value
     return response
+
+
+class ServiceHTTPError(HTTPException):
+    """A service error on its way out, as the HTTP error its status means."""
+
+    def __init__(self, error: ServiceError) -> None:
+        super().__init__(description=str(error))
+        self.code = error.status
+        self.data: dict[str, Any] = {"message": str(error)}
+        if isinstance(error, Invalid):
+            self.data = {
+                "message": STATUS_MESSAGES[422],
+                "errors": {"json": {error.field: [error.message]}},
+            }
+
+        known = default_exceptions.get(error.status)
+        self.name = str(known.name) if known else "Error"  # type: ignore[misc]
+
+
+def handle_service_error(error: ServiceError) -> ResponseReturnValue:
+    return handle_http_exception(ServiceHTTPError(error))
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
@@ -55,4 +175,5 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,14 +1,32 @@
-"""Errors of the service layer, which the API and the web UI turn into 404/409/422."""
+"""Errors of the service layer, which one handler (`kinerja.errors`) turns into 404/409/422."""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ServiceError(Exception):
     status = 400
 
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(message if message is not None else self.default_message())
+        self.message = self.args[0]
+
+    @classmethod
+    def default_message(cls) -> Any:
+        from kinerja.i18n import _
+
+        return _("The request could not be handled.")
+
 
 class NotFound(ServiceError):
     status = 404
+
+    @classmethod
+    def default_message(cls) -> Any:
+        from kinerja.i18n import _
+
+        return _("Not found.")
 
 
 class Conflict(ServiceError):
@@ -20,7 +38,6 @@ class Invalid(ServiceError):
 
     status = 422
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: Any) -> None:
         super().__init__(message)
         self.field = field
-        self.message = message

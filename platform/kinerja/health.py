@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 
-from kinerja import jobs
+from kinerja import redis
 from kinerja.db import db
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def _check_database() -> str | None:
 
 def _check_redis() -> str | None:
     try:
-        jobs.redis().ping()
+        redis.client().ping()
         return None
     except Exception as exc:
         log.warning("readiness: redis unavailable: %s", exc)

@@ -1,17 +1,11 @@
 """Every mapped class, imported once so the metadata (and Alembic) sees the whole schema."""
 
+from kinerja.audit.models import AuditEntry
 from kinerja.db.base import Base
-from kinerja.identity.models import (
-    ApiToken,
-    AuditEntry,
-    Employee,
-    EmployeeImport,
-    Membership,
-    Position,
-    User,
-)
+from kinerja.identity.models import ApiToken, Membership, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
+from kinerja.people.models import Employee, EmployeeImport, Position
 from kinerja.tenancy.models import Tenant
 
 __all__ = [

@@ -12,6 +12,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from kinerja import errors
+from kinerja.i18n import _
 
 PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -32,7 +33,7 @@ def _accepts_upload() -> bool:
     return bool(getattr(getattr(view, "view_class", view), "accepts_upload", False))
 
 
-def _check_body() -> None:
+def check_body() -> None:
     """Bad bodies are refused before any view runs: 415 for non-JSON, 400 for broken JSON."""
     if not request.path.startswith(PREFIX + "/") or request.method not in BODY_METHODS:
         return
@@ -46,9 +47,35 @@ def _check_body() -> None:
     if not request.is_json:
         abort(415, description="Send the request body as application/json.")
     try:
-        json.loads(request.get_data(cache=True))
+        body = json.loads(request.get_data(cache=True))
     except (UnicodeDecodeError, ValueError) as exc:
-        abort(400, description=f"The request body is not valid JSON: {exc}")
+        abort(400, description=_("The request body is not valid JSON: %(problem)s", problem=exc))
+    except RecursionError:
+        abort(400, description=_("The request body is nested too deeply."))
+    problem = inspect_json(body)
+    if problem:
+        abort(400, description=problem)
+
+
+MAX_DEPTH = 32  # no form of ours nests deeper; deeper bodies are attacks on the parser
+
+
+def inspect_json(value: Any, depth: int = 0) -> Any:
+    """A reason to refuse a parsed JSON body (too deep, NUL characters), or None."""
+    if depth > MAX_DEPTH:
+        return _("The request body is nested too deeply.")
+    if isinstance(value, str):
+        return _("Text may not contain NUL characters.") if "\x00" in value else None
+    items: Any = ()
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    for item in items:
+        problem = inspect_json(item, depth + 1)
+        if problem:
+            return problem
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -89,7 +116,6 @@ def init_app(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    app.before_request(_check_body)
 
     @app.route(f"{PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str) -> Any:

@@ -30,8 +30,9 @@ def require_operator(kind: str = "org_unit") -> None:
     """The operator, or an admin OPD of the URL's agency (`kind` names what they manage)."""
     from flask import g
 
-    from kinerja.identity import permissions as perm
+    from kinerja import permissions as perm
     from kinerja.identity.principal import current
+    from kinerja.pipeline import unauthorized
 
     if is_operator():
         return
@@ -40,9 +41,7 @@ def require_operator(kind: str = "org_unit") -> None:
     if principal.authenticated and tenant is not None:
         if perm.can(principal, perm.MANAGE, perm.Resource(kind, tenant.id)):
             return
-        abort(404 if not principal.roles else 403, message="Only the agency's admin may do this")
-    abort(
-        401,
-        message="Sign in: an admin API token or the operator token (Authorization: Bearer ...).",
-        headers={"WWW-Authenticate": 'Bearer realm="kinerja"'},
+        abort(404 if not perm.may_be_inside(principal) else 403)
+    raise unauthorized(
+        "Sign in: an admin API token or the operator token (Authorization: Bearer ...)."
     )

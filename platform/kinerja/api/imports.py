@@ -14,9 +14,11 @@ from kinerja.api.common import abort
 from kinerja.api.people import BEARER, admin
 from kinerja.api.schemas import JobSchema
 from kinerja.db import db
-from kinerja.identity import importer, imports
+from kinerja.db.load import load_or_404
+from kinerja.i18n import _
 from kinerja.jobs.models import BackgroundJob
-from kinerja.tenancy.resolve import scope_blueprint
+from kinerja.people import importer, imports
+from kinerja.people.models import EmployeeImport
 
 blp = Blueprint(
     "imports_api",
@@ -25,7 +27,6 @@ blp = Blueprint(
     description="Employee imports from CSV or XLSX (admin OPD), run as background "
     "jobs. All or nothing: a file with any bad row changes nothing.",
 )
-scope_blueprint(blp)
 
 
 class ImportSchema(Schema):
@@ -38,6 +39,15 @@ class ImportSchema(Schema):
     status_url = fields.String()
 
 
+def job_view(job: BackgroundJob | None) -> dict[str, Any] | None:
+    """The job as the schema shows it, its report's problems in the reader's language."""
+    if job is None:
+        return None
+    view = {key: getattr(job, key) for key in JobSchema().fields}
+    view["result"] = imports.localized(job.result)
+    return view
+
+
 def _dump(upload: Any) -> dict[str, Any]:
     job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == upload.job_id))
     return {
@@ -46,7 +56,7 @@ def _dump(upload: Any) -> dict[str, Any]:
         "format": upload.format,
         "dry_run": upload.dry_run,
         "created_at": upload.created_at,
-        "job": job,
+        "job": job_view(job),
         "status_url": url_for("imports_api.ImportDetail", import_id=upload.id),
     }
 
@@ -81,7 +91,7 @@ class Imports(MethodView):
         principal = admin()
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            abort(422, message="Invalid input", errors={"files": {"file": ["a file is required"]}})
+            abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
         content = upload.read()
         try:
             record = imports.create(
@@ -92,7 +102,7 @@ class Imports(MethodView):
                 user_id=principal.user_id,
             )
         except importer.FileRejected as error:
-            abort(error.status, message=str(error))
+            abort(error.status, message=imports.describe(vars(error)))
         db.session.commit()
         return _dump(record)
 
@@ -104,10 +114,7 @@ class ImportDetail(MethodView):
     def get(self, import_id: int) -> Any:
         """An import and its job: status, progress, and the report (rows, errors)"""
         admin()
-        upload = imports.get(db.session, import_id)
-        if upload is None:
-            abort(404, message="Not found")
-        return _dump(upload)
+        return _dump(load_or_404(db.session, EmployeeImport, import_id))
 
 
 @blp.route("/template.csv")
@@ -122,4 +129,22 @@ class Template(MethodView):
             importer.template_csv(),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
+        )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.route("/template.xlsx")
+class TemplateXlsx(MethodView):
+    @blp.doc(
+        security=BEARER,
+        responses={"200": {"description": "Excel template", "content": {XLSX: {}}}},
+    )
+    def get(self) -> Any:
+        """The column layout as an Excel file, NIP columns formatted as text"""
+        return Response(
+            importer.template_xlsx(),
+            mimetype=XLSX,
+            headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.xlsx"},
         )

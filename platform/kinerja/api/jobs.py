@@ -6,15 +6,16 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from kinerja.api.auth import OPERATOR, require_operator
+from kinerja import audit
+from kinerja.api.auth import OPERATOR, is_operator, require_operator
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import JobQuerySchema, JobSchema
 from kinerja.db import db
+from kinerja.db.load import load_or_404
 from kinerja.jobs.models import BackgroundJob
-from kinerja.tenancy.resolve import scope_blueprint
 
 blp = Blueprint(
     "jobs",
@@ -22,7 +23,6 @@ blp = Blueprint(
     url_prefix="/api/v1/tenants/<tenant>/jobs",
     description="Background jobs of an agency: status, progress, errors (admin OPD or operator).",
 )
-scope_blueprint(blp)
 
 
 @blp.route("")
@@ -37,6 +37,7 @@ class Jobs(MethodView):
         query = select(BackgroundJob).order_by(BackgroundJob.created_at.desc())
         if "status" in args:
             query = query.where(BackgroundJob.status == args["status"])
+        audit_operator_read("list")
         return query
 
 
@@ -47,7 +48,13 @@ class JobDetail(MethodView):
     def get(self, job_id: uuid.UUID) -> Any:
         """One job: status, attempts, progress, error"""
         require_operator("import")
-        job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == job_id))
-        if job is None:
-            abort(404, message=f"Job {job_id} not found")
+        job = load_or_404(db.session, BackgroundJob, job_id)
+        audit_operator_read(str(job_id))
         return job
+
+
+def audit_operator_read(what: str) -> None:
+    """The operator reads job records across agencies: each read is in the agency's log."""
+    if is_operator():
+        audit.record(db.session, "job.read", "background_job", what, actor_role="operator")
+        db.session.commit()

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from kinerja.db import db
 
+MAX_OFFSET = 2**62
+
 
 class SelectPage(Page):
     """Paginate a `select()` in the database, not in Python."""
@@ -19,6 +21,8 @@ class SelectPage(Page):
 
     @property
     def items(self) -> list[Any]:
+        if self.page_params.first_item > MAX_OFFSET:
+            return []  # far beyond any data; PostgreSQL's OFFSET is a bigint
         query = self.collection.limit(self.page_params.page_size).offset(
             self.page_params.first_item
         )

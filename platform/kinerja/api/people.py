@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from kinerja.api.common import abort, fail, lookup
+from kinerja import audit
+from kinerja import permissions as perm
+from kinerja.api.common import abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import (
     AuditSchema,
@@ -25,12 +27,15 @@ from kinerja.api.schemas import (
     TokenSchema,
 )
 from kinerja.db import db
-from kinerja.exceptions import ServiceError
-from kinerja.identity import audit, employees, positions, tokens, users
-from kinerja.identity import permissions as perm
-from kinerja.identity.models import ApiToken, Employee, Membership, Position
+from kinerja.db.load import load_or_404
+from kinerja.i18n import _
+from kinerja.identity import tokens, users
+from kinerja.identity.models import ApiToken
+from kinerja.identity.permissions import MEMBERSHIP, TOKEN
 from kinerja.identity.principal import current, require
-from kinerja.tenancy.resolve import scope_blueprint
+from kinerja.people import employees, positions
+from kinerja.people.models import Employee, Position
+from kinerja.people.permissions import POSITION, editable_fields
 
 BEARER: list[dict[str, list[str]]] = [{"apiToken": []}]
 blp = Blueprint(
@@ -40,36 +45,23 @@ blp = Blueprint(
     description="Employees, positions, memberships, API tokens and the audit log of an "
     "agency. Sign in with `Authorization: Bearer <API token>`.",
 )
-scope_blueprint(blp)
 
 
 def signed_in() -> perm.Principal:
-    principal = current()
-    if not principal.authenticated:
-        abort(
-            401,
-            message="Sign in first: send Authorization: Bearer <API token>.",
-            headers={"WWW-Authenticate": 'Bearer realm="kinerja"'},
-        )
-    return principal
-
-
-def employee_resource(e: Employee) -> perm.Resource:
-    return perm.Resource(perm.EMPLOYEE, e.tenant_id, employee_id=e.id, user_id=e.user_id)
+    """The principal; the pipeline's gate already made sure they may be in this agency."""
+    return current()
 
 
 def member() -> perm.Principal:
-    """A signed-in member of the URL's agency; anyone else finds nothing here (404)."""
-    principal = signed_in()
-    if not principal.roles:
-        abort(404, message="Not found")
+    """A member of the URL's agency (a visiting city admin finds nothing of their own here)."""
+    principal = current()
+    if not perm.is_member(principal):
+        abort(404)
     return principal
 
 
 def admin() -> perm.Principal:
-    principal = signed_in()
-    require(perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id))
-    return principal
+    return require(perm.MANAGE, perm.Resource(MEMBERSHIP, g.tenant.id))
 
 
 # --- employees ---------------------------------------------------------------------------------
@@ -84,10 +76,9 @@ class Employees(MethodView):
         query = employees.restrict_to_visible(
             employees.query_employees(args.get("q"), args.get("org_unit_id"), args.get("active")),
             signed_in(),
-            g.tenant.id,
         )
         if query is None:
-            abort(404, message="Not found")
+            abort(404)
         return query
 
     @blp.arguments(EmployeeSchema)
@@ -96,10 +87,7 @@ class Employees(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add an employee (admin OPD)"""
         admin()
-        try:
-            employee = employees.create_employee(db.session, data)
-        except ServiceError as error:
-            fail(error)
+        employee = employees.create_employee(db.session, data)
         db.session.commit()
         return employee
 
@@ -112,8 +100,8 @@ class EmployeeDetail(MethodView):
     def get(self, employee_id: int) -> Any:
         """One employee"""
         signed_in()
-        employee = lookup(employees.get_employee, db.session, employee_id)
-        require(perm.VIEW, employee_resource(employee))
+        employee = employees.get_employee(db.session, employee_id)
+        require(perm.VIEW, employees.resource(employee))
         return employee
 
     @blp.etag
@@ -123,17 +111,15 @@ class EmployeeDetail(MethodView):
     def patch(self, data: dict[str, Any], employee_id: int) -> Any:
         """Change an employee (admin: everything; the employee: their e-mail). Needs If-Match"""
         principal = signed_in()
-        employee = lookup(employees.get_employee, db.session, employee_id)
-        require(perm.EDIT, employee_resource(employee))
-        is_admin = perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id))
-        refused = set(data) - set(employees.FIELDS if is_admin else employees.SELF_EDITABLE)
+        employee = employees.get_employee(db.session, employee_id)
+        require(perm.EDIT, employees.resource(employee))
+        refused = set(data) - set(editable_fields(principal, employees.FIELDS))
         if refused:
-            abort(403, message=f"You may not change: {', '.join(sorted(refused))}")
+            abort(
+                403, message=_("You may not change: %(fields)s", fields=", ".join(sorted(refused)))
+            )
         blp.check_etag(employee, EmployeeSchema)
-        try:
-            employees.update_employee(db.session, employee, data)
-        except ServiceError as error:
-            fail(error)
+        employees.update_employee(db.session, employee, data)
         db.session.commit()
         return employee
 
@@ -145,8 +131,8 @@ class Subordinates(MethodView):
     def get(self, employee_id: int) -> Any:
         """Direct and indirect subordinates of an employee"""
         signed_in()
-        employee = lookup(employees.get_employee, db.session, employee_id)
-        require(perm.VIEW, employee_resource(employee))
+        employee = employees.get_employee(db.session, employee_id)
+        require(perm.VIEW, employees.resource(employee))
         ids = employees.subordinate_ids(db.session, employee.id)
         return db.session.scalars(
             select(Employee).where(Employee.id.in_(ids)).order_by(Employee.name)
@@ -162,7 +148,7 @@ class Positions(MethodView):
     def get(self) -> Any:
         """Positions (jabatan) of the agency"""
         signed_in()
-        require(perm.VIEW, perm.Resource(perm.POSITION, g.tenant.id))
+        require(perm.VIEW, perm.Resource(POSITION, g.tenant.id))
         return select(Position).order_by(Position.name)
 
     @blp.arguments(PositionSchema)
@@ -171,12 +157,9 @@ class Positions(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Add a position (admin OPD)"""
         admin()
-        try:
-            position = positions.create_position(
-                db.session, data["name"], data["type"], data.get("grade")
-            )
-        except ServiceError as error:
-            fail(error)
+        position = positions.create_position(
+            db.session, data["name"], data["type"], data.get("grade")
+        )
         db.session.commit()
         return position
 
@@ -190,7 +173,7 @@ class Memberships(MethodView):
     def get(self) -> Any:
         """Who has which role in the agency (admin OPD)"""
         admin()
-        return select(Membership).order_by(Membership.user_id, Membership.role)
+        return users.query_memberships()
 
     @blp.arguments(MembershipSchema)
     @blp.response(201, MembershipSchema)
@@ -198,22 +181,9 @@ class Memberships(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Give a role to the signed-up user of an employee of this agency (admin OPD)"""
         admin()
-        employee = employees.by_nip(db.session, data["nip"].strip())
-        if employee is None:
-            abort(
-                422,
-                message="Invalid input",
-                errors={"json": {"nip": ["No employee of this agency has this NIP"]}},
-            )
-        if employee.user_id is None:
-            abort(409, message="This employee has not signed in yet; roles follow sign-in")
-        users.ensure_membership(db.session, employee.user_id, data["role"])
+        membership = users.grant_by_nip(db.session, data["nip"], data["role"])
         db.session.commit()
-        return db.session.scalar(
-            select(Membership).where(
-                Membership.user_id == employee.user_id, Membership.role == data["role"]
-            )
-        )
+        return membership
 
 
 @blp.route("/memberships/<int:user_id>/<role>")
@@ -223,10 +193,7 @@ class MembershipDetail(MethodView):
     def delete(self, user_id: int, role: str) -> None:
         """Take a role away (admin OPD)"""
         principal = admin()
-        try:
-            users.remove_membership(db.session, principal.user_id, user_id, role)
-        except ServiceError as error:
-            fail(error)
+        users.remove_membership(db.session, principal.user_id, user_id, role)
         db.session.commit()
 
 
@@ -239,7 +206,7 @@ class Tokens(MethodView):
         """Your API tokens in this agency (an admin sees all)"""
         principal = member()
         query = select(ApiToken).order_by(ApiToken.created_at.desc())
-        if not perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id)):
+        if not perm.is_agency_admin(principal):
             query = query.where(ApiToken.user_id == principal.user_id)
         return db.session.scalars(query).all()
 
@@ -249,19 +216,17 @@ class Tokens(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create an API token for yourself; the token is in this answer only"""
         principal = member()
-        require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=principal.user_id))
-        try:
-            issued = tokens.create_for(
-                db.session,
-                g.tenant.id,
-                principal.user_id or 0,
-                principal.roles,
-                data["role"],
-                data["name"],
-                data.get("expires_days"),
-            )
-        except ServiceError as error:
-            fail(error)
+        require(perm.MANAGE, perm.Resource(TOKEN, g.tenant.id, user_id=principal.user_id))
+        issued = tokens.create_for(
+            db.session,
+            g.tenant.id,
+            principal.user_id or 0,
+            principal.roles,
+            data["role"],
+            data["name"],
+            data.get("expires_days"),
+            max_days=current_app.config["TOKEN_MAX_DAYS"],
+        )
         db.session.commit()
         result = {
             k: getattr(issued.record, k)
@@ -285,11 +250,8 @@ class TokenDetail(MethodView):
     @blp.doc(security=BEARER)
     def delete(self, token_id: int) -> None:
         """Revoke an API token (yours, or any as admin)"""
-        signed_in()
-        record = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
-        if record is None:
-            abort(404, message="Not found")
-        require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=record.user_id))
+        record = load_or_404(db.session, ApiToken, token_id)
+        require(perm.MANAGE, perm.Resource(TOKEN, g.tenant.id, user_id=record.user_id))
         tokens.revoke(db.session, record)
         db.session.commit()
 
@@ -303,7 +265,7 @@ class Audit(MethodView):
     def get(self) -> Any:
         """Audit entries you may read: the agency's (admin), about yourself (pegawai), or of city
         admins' entries (admin kota, after entering)"""
-        query = audit.visible_entries(signed_in(), g.tenant.id)
+        query = audit.visible_entries(signed_in())
         if query is None:
-            abort(404, message="Not found")
+            abort(404)
         return query

@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from flask import has_request_context
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
+
+from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
+from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
+from kinerja.permissions import TENANT_ROLES
 from kinerja.tenancy.kinds import KINDS
+
+BIGINT_MAX = 2**63 - 1
+
+
+class Id(fields.Integer):
+    """A row id: a positive whole number that fits PostgreSQL's bigint (else 422, never 500)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Range(1, BIGINT_MAX))
+        kwargs.setdefault("strict", True)
+        super().__init__(**kwargs)
+
+
+class Choice(fields.String):
+    """One of a set of codes; also accepts the labels people see ("Fungsional", "Agency admin"),
+    in any case, and lists the accepted values when refused."""
+
+    def __init__(self, labels: dict[str, Any], aliases: dict[str, str] | None = None, **kw: Any):
+        super().__init__(metadata={"enum": list(labels), **kw.pop("metadata", {})}, **kw)
+        self.labels = labels
+        self.aliases = {code.lower(): code for code in labels} | (aliases or {})
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        code = self.aliases.get(text.lower())
+        if code is None:
+            for known, label in self.labels.items():
+                if str(label).lower() == text.lower():
+                    code = known
+        if code is None:
+            accepted = ", ".join(f"{c} ({self.labels[c]})" for c in self.labels)
+            raise ValidationError(_("Must be one of: %(choices)s.", choices=accepted))
+        return code
 
 
 class TenantSchema(Schema):
@@ -18,7 +57,7 @@ class OrgUnitSchema(Schema):
     id = fields.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    parent_id = fields.Integer(
+    parent_id = Id(
         allow_none=True,
         load_default=None,
         metadata={"description": "the unit above; null for the top"},
@@ -30,11 +69,11 @@ class OrgUnitSchema(Schema):
 class OrgUnitPatchSchema(Schema):
     code = fields.String(validate=validate.Length(min=1, max=40))
     name = fields.String(validate=validate.Length(min=1, max=200))
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = Id(allow_none=True)
 
 
 class OrgUnitQuerySchema(Schema):
-    parent_id = fields.Integer(metadata={"description": "only the children of this unit"})
+    parent_id = Id(metadata={"description": "only the children of this unit"})
     q = fields.String(
         validate=validate.Length(max=100), metadata={"description": "search in code and name"}
     )
@@ -55,9 +94,23 @@ class JobSchema(Schema):
     started_at = fields.DateTime(dump_only=True, allow_none=True)
     finished_at = fields.DateTime(dump_only=True, allow_none=True)
 
+    @post_dump
+    def _operator_sees_counts_only(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # The deployment's operator is not a member of the agency: no error texts, no report
+        # rows (personal data), only status and counts.
+        from kinerja.api.auth import is_operator
+
+        if has_request_context() and is_operator():
+            data["error"] = None
+            result = data.get("result") or {}
+            data["result"] = {
+                k: v for k, v in result.items() if isinstance(v, int | str) and k != "errors"
+            } or None
+        return data
+
 
 class JobQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(JOB_STATUSES))
+    status = Choice({s: JOB_STATUS_LABELS[s] for s in JOB_STATUSES})
 
 
 class EmployeeSchema(Schema):
@@ -65,11 +118,11 @@ class EmployeeSchema(Schema):
     nip = fields.String(required=True, metadata={"description": "NIP (PNS) or NI PPPK, 18 digits"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(allow_none=True, load_default=None)
-    asn_type = fields.String(required=True, validate=validate.OneOf(["PNS", "PPPK"]))
+    asn_type = Choice({t: t for t in ASN_TYPES}, required=True)
     golongan = fields.String(allow_none=True, load_default=None)
-    position_id = fields.Integer(allow_none=True, load_default=None)
-    org_unit_id = fields.Integer(allow_none=True, load_default=None)
-    superior_id = fields.Integer(
+    position_id = Id(allow_none=True, load_default=None)
+    org_unit_id = Id(allow_none=True, load_default=None)
+    superior_id = Id(
         allow_none=True, load_default=None, metadata={"description": "the direct superior (atasan)"}
     )
     active = fields.Boolean(load_default=True)
@@ -81,37 +134,24 @@ class EmployeePatchSchema(Schema):
     nip = fields.String()
     name = fields.String(validate=validate.Length(min=1, max=200))
     email = fields.Email(allow_none=True)
-    asn_type = fields.String(validate=validate.OneOf(["PNS", "PPPK"]))
+    asn_type = Choice({t: t for t in ASN_TYPES})
     golongan = fields.String(allow_none=True)
-    position_id = fields.Integer(allow_none=True)
-    org_unit_id = fields.Integer(allow_none=True)
-    superior_id = fields.Integer(allow_none=True)
+    position_id = Id(allow_none=True)
+    org_unit_id = Id(allow_none=True)
+    superior_id = Id(allow_none=True)
     active = fields.Boolean()
 
 
 class EmployeeQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "name or NIP"})
-    org_unit_id = fields.Integer()
+    org_unit_id = Id()
     active = fields.Boolean()
 
 
 class PositionSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    type = fields.String(
-        required=True,
-        validate=validate.OneOf(
-            [
-                "jpt_utama",
-                "jpt_madya",
-                "jpt_pratama",
-                "administrator",
-                "pengawas",
-                "fungsional",
-                "pelaksana",
-            ]
-        ),
-    )
+    type = Choice(POSITION_TYPES, POSITION_TYPE_ALIASES, required=True)
     grade = fields.Integer(
         allow_none=True,
         load_default=None,
@@ -125,16 +165,20 @@ class MembershipSchema(Schema):
     nip = fields.String(
         load_only=True, required=True, metadata={"description": "NIP of an employee of this agency"}
     )
-    role = fields.String(required=True, validate=validate.OneOf(["pegawai", "admin_opd"]))
+    role = Choice({r: ROLE_LABELS[r] for r in TENANT_ROLES}, required=True)
     created_at = fields.DateTime(dump_only=True)
 
 
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    role = fields.String(load_default="pegawai", validate=validate.OneOf(["pegawai", "admin_opd"]))
+    role = Choice({r: ROLE_LABELS[r] for r in TENANT_ROLES}, load_default="pegawai")
     expires_days = fields.Integer(
-        load_only=True, load_default=90, allow_none=True, validate=validate.Range(1, 3650)
+        load_only=True,
+        load_default=90,
+        strict=True,
+        validate=validate.Range(1, 3650),
+        metadata={"description": "days until it expires; at most KINERJA_TOKEN_MAX_DAYS"},
     )
     prefix = fields.String(dump_only=True, metadata={"description": "to recognise the token"})
     created_at = fields.DateTime(dump_only=True)

@@ -8,13 +8,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from kinerja.api.auth import OPERATOR, is_operator, require_operator
-from kinerja.api.common import fail
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
 from kinerja.db import db
-from kinerja.exceptions import ServiceError
 from kinerja.organisation import service
-from kinerja.tenancy.resolve import scope_blueprint
 
 blp = Blueprint(
     "units",
@@ -22,7 +19,6 @@ blp = Blueprint(
     url_prefix="/api/v1/tenants/<tenant>/units",
     description="Work units (unit kerja) of an agency, as a tree.",
 )
-scope_blueprint(blp)
 
 
 def acting_role() -> str | None:
@@ -45,10 +41,7 @@ class Units(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create a unit (admin OPD or operator)"""
         require_operator()
-        try:
-            unit = service.create_unit(db.session, data, acting_role())
-        except ServiceError as error:
-            return fail(error)
+        unit = service.create_unit(db.session, data, acting_role())
         db.session.commit()
         return unit
 
@@ -59,10 +52,7 @@ class UnitDetail(MethodView):
     @blp.response(200, OrgUnitSchema)
     def get(self, unit_id: int) -> Any:
         """One unit"""
-        try:
-            return service.get_unit(db.session, unit_id)
-        except ServiceError as error:
-            return fail(error)
+        return service.get_unit(db.session, unit_id)
 
     @blp.etag
     @blp.arguments(OrgUnitPatchSchema)
@@ -71,12 +61,9 @@ class UnitDetail(MethodView):
     def patch(self, data: dict[str, Any], unit_id: int) -> Any:
         """Change a unit (admin OPD or operator; send If-Match with the ETag you read)"""
         require_operator()
-        try:
-            unit = service.get_unit(db.session, unit_id)
-            blp.check_etag(unit, OrgUnitSchema)
-            service.update_unit(db.session, unit, data, acting_role())
-        except ServiceError as error:
-            return fail(error)
+        unit = service.get_unit(db.session, unit_id)
+        blp.check_etag(unit, OrgUnitSchema)
+        service.update_unit(db.session, unit, data, acting_role())
         db.session.commit()
         return unit
 
@@ -86,10 +73,7 @@ class UnitDetail(MethodView):
     def delete(self, unit_id: int) -> None:
         """Delete a unit without sub-units (admin OPD or operator; send If-Match)"""
         require_operator()
-        try:
-            unit = service.get_unit(db.session, unit_id)
-            blp.check_etag(unit, OrgUnitSchema)
-            service.delete_unit(db.session, unit, acting_role())
-        except ServiceError as error:
-            fail(error)
+        unit = service.get_unit(db.session, unit_id)
+        blp.check_etag(unit, OrgUnitSchema)
+        service.delete_unit(db.session, unit, acting_role())
         db.session.commit()

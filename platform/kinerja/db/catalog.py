@@ -6,9 +6,34 @@ migration that forgot a step is caught too.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from typing import Any
+
+from sqlalchemy import Connection, MetaData, text
 
 from kinerja.db.rls import SETTING
+
+# Tables that belong to no agency. Every other table must be tenant-owned (tenant_id, RLS …).
+GLOBAL_TABLES = frozenset({"tenant", "app_user", "alembic_version"})
+# SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
+# one user's or one NIP's rows, none executable by PUBLIC.
+DEFINER_ALLOW_LIST = frozenset({"kinerja_user_memberships", "kinerja_employees_by_nip"})
+
+_ALL_TABLES = text("""
+    SELECT c.relname,
+           EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
+                   AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS tenant_owned
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+    ORDER BY c.relname
+""")
+
+_DEFINERS = text("""
+    SELECT p.proname, p.oid::regprocedure::text AS signature,
+           has_function_privilege('public', p.oid, 'EXECUTE') AS public_can_run
+    FROM pg_proc p
+    WHERE p.pronamespace = current_schema()::regnamespace AND p.prosecdef
+    ORDER BY p.proname
+""")
 
 _TENANT_TABLES = text("""
     SELECT c.oid, c.relname, c.relrowsecurity, c.relforcerowsecurity
@@ -77,6 +102,16 @@ def audit(conn: Connection) -> list[str]:
         first = conn.execute(_PK_FIRST, {"oid": oid}).scalar()
         if first != "tenant_id":
             problems.append(f"{name}: primary key does not lead with tenant_id (first: {first})")
+    for name, tenant_owned in conn.execute(_ALL_TABLES):
+        if not tenant_owned and name not in GLOBAL_TABLES:
+            problems.append(
+                f"{name}: has no tenant_id and is not on the allow-list of global tables"
+            )
+    for definer in conn.execute(_DEFINERS):
+        if definer.proname not in DEFINER_ALLOW_LIST:
+            problems.append(f"{definer.signature}: SECURITY DEFINER function not on the allow-list")
+        if definer.public_can_run:
+            problems.append(f"{definer.signature}: SECURITY DEFINER function executable by PUBLIC")
     oids = [row.oid for row in tables]
     if oids:
         for fk in conn.execute(_FKS, {"oids": oids}):
@@ -117,3 +152,30 @@ def audit_app_role(conn: Connection, role: str) -> list[str]:
     if row.schemas:
         problems.append(f"role {role}: owns {row.schemas} schemas")
     return problems
+
+
+def audit_metadata(conn: Connection, metadata: MetaData) -> list[str]:
+    """Problems between the ORM and the migrated schema: mapped classes that carry tenant_id
+    without the tenant base, and any drift Alembic's `compare_metadata` sees."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kinerja.db.base import Base, TenantOwned
+
+    problems: list[str] = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if "tenant_id" in mapper.columns and not issubclass(cls, TenantOwned):
+            problems.append(f"{cls.__name__}: has tenant_id but does not inherit TenantOwned")
+    context = MigrationContext.configure(conn)
+    for diff in compare_metadata(context, metadata):
+        problems.append(f"schema drift between the models and the database: {_describe(diff)}")
+    return problems
+
+
+def _describe(diff: Any) -> str:
+    if isinstance(diff, list):  # column modifications come grouped
+        return "; ".join(_describe(d) for d in diff)
+    kind, *rest = diff
+    names = [getattr(r, "name", None) or str(r) for r in rest if r is not None][:3]
+    return f"{kind} {' '.join(str(n) for n in names)}"

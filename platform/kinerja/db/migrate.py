@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from kinerja.db import make_engine
+from kinerja.db.catalog import DEFINER_ALLOW_LIST
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +87,26 @@ def provision_app_role(owner_url: str, app_url: str, role: str) -> None:
         engine.dispose()
 
 
+_ROLE_FLAGS = text(
+    "SELECT rolsuper, rolbypassrls, rolcreatedb, rolcreaterole, rolreplication, rolcanlogin "
+    "FROM pg_roles WHERE rolname = :r"
+)
+
+
 def _ensure_role(conn: Connection, role: str, password: str | None) -> None:
-    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
-    if not exists:
+    flags = conn.execute(_ROLE_FLAGS, {"r": role}).one_or_none()
+    if flags is None:
+        # A new role has none of the dangerous attributes; creating it needs only CREATEROLE.
         conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-    conn.execute(
-        text(
-            f'ALTER ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE '
-            "NOREPLICATION INHERIT"
+    elif any(flags[:5]) or not flags.rolcanlogin:
+        # Only touch attributes that are wrong: changing SUPERUSER/BYPASSRLS/REPLICATION needs a
+        # superuser, and a non-superuser owner must be able to re-run upgrades.
+        conn.execute(
+            text(
+                f'ALTER ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE '
+                "NOREPLICATION INHERIT"
+            )
         )
-    )
     if password:
         conn.execute(text(f'ALTER ROLE "{role}" PASSWORD {_literal(password)}'))
 
@@ -112,3 +123,14 @@ def _grant(conn: Connection, role: str) -> None:
         conn.execute(text(f'REVOKE ALL ON TABLE public."{table}" FROM "{role}"'))
         conn.execute(text(f'GRANT {privileges} ON TABLE public."{table}" TO "{role}"'))
     conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    # SECURITY DEFINER functions run past RLS: only the application role may call them, and
+    # only those on the allow-list (the catalogue audit checks the same list).
+    for function in conn.execute(_DEFINER_FUNCTIONS).scalars():
+        if function.split("(")[0] in DEFINER_ALLOW_LIST:
+            conn.execute(text(f'GRANT EXECUTE ON FUNCTION {function} TO "{role}"'))
+
+
+_DEFINER_FUNCTIONS = text(
+    "SELECT p.oid::regprocedure::text FROM pg_proc p "
+    "WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef ORDER BY 1"
+)

@@ -1,4 +1,5 @@
-"""Identity: employees (pegawai) and their hierarchy, users, roles, permissions, tokens, audit."""
+"""Identity: global users, memberships (roles), API tokens, the principal of a request, single
+sign-on, browser sessions, passwords and sign-in throttling."""
 
 from __future__ import annotations
 
@@ -7,8 +8,19 @@ from datetime import timedelta
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
+from kinerja.identity import lifecycle
+from kinerja.identity import permissions as permissions  # registers the rules of its kinds
+
+lifecycle.connect()  # here, not in init_app: workers and commands change employees too
+
 csrf = CSRFProtect()
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def check_csrf() -> None:
+    """Forms carry a CSRF token; the API authenticates by bearer token instead."""
+    if request.method in BODY_METHODS and not request.path.startswith("/api/"):
+        csrf.protect()
 
 
 def init_app(app: Flask) -> None:
@@ -16,16 +28,10 @@ def init_app(app: Flask) -> None:
 
     app.config.update(
         PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_HOURS"]),
-        # CSRF is checked below for forms only: the API authenticates by bearer token.
+        # CSRF is checked by the request pipeline (`check_csrf`), for forms only.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
     )
     sessions.init_app(app)
     csrf.init_app(app)
-
-    @app.before_request
-    def _check_csrf() -> None:
-        if request.method in BODY_METHODS and not request.path.startswith("/api/"):
-            csrf.protect()
-
     oidc.init_app(app)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kinerja.identity import tokens
-from kinerja.identity.employees import subordinate_ids
-from kinerja.identity.models import Employee, User
-from kinerja.identity.permissions import Principal, Resource, can
+from kinerja.identity.models import User
 from kinerja.identity.users import roles_in
+from kinerja.people.employees import subordinate_ids
+from kinerja.people.models import Employee
+from kinerja.permissions import Principal, Resource, can
 
 SESSION_USER = "user_id"
 SESSION_ENTERED = "entered_tenants"
+# A token's last use is recorded at most this often: reads must not each cost a write.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def _bearer() -> str | None:
@@ -25,6 +28,12 @@ def _bearer() -> str | None:
     return None
 
 
+def _refused(message: str) -> None:
+    from kinerja.pipeline import unauthorized
+
+    raise unauthorized(message)
+
+
 def load(db_session: Session, tenant_id: int | None) -> Principal:
     """The principal of this request in `tenant_id` (None outside any tenant); sets g.principal."""
     token = _bearer()
@@ -32,13 +41,16 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
     token_role: str | None = None
     if token is not None:
         if tenant_id is None:
-            abort(401, description="API tokens work only under /api/v1/tenants/<tenant>/")
+            _refused("API tokens work only under /api/v1/tenants/<tenant>/")
         if tokens.token_tenant(token) != tenant_id:
-            abort(404, description="Not found")  # another agency's token: nothing here for it
+            abort(404)  # another agency's token: nothing here for it
         record = tokens.lookup(db_session, token)
         if record is None:
-            abort(401, description="The API token is unknown, revoked or expired.")
-        record.last_used_at = datetime.now(UTC)
+            _refused("The API token is unknown, revoked or expired.")
+        assert record is not None
+        now = datetime.now(UTC)
+        if record.last_used_at is None or now - record.last_used_at >= LAST_USED_EVERY:
+            tokens.touch(db_session, record, now)
         user_id, token_role = record.user_id, record.role
     elif request.path.startswith("/api/") and request.method not in {"GET", "HEAD", "OPTIONS"}:
         # API writes authenticate by token only: a cookie alone could be a cross-site request.
@@ -51,7 +63,7 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
         if user is None or not user.active:
             session.pop(SESSION_USER, None)
             if token is not None:
-                abort(401, description="The API token's user is no longer active.")
+                _refused("The API token's user is no longer active.")
         else:
             principal = _build(db_session, user, tenant_id, token_role)
     g.principal = principal
@@ -63,7 +75,7 @@ def _build(
     db_session: Session, user: User, tenant_id: int | None, token_role: str | None
 ) -> Principal:
     if tenant_id is None:
-        return Principal(user_id=user.id, city_admin=user.is_city_admin)
+        return Principal(user_id=user.id, city_admin=user.city_admin, name=user.display_name)
     roles = roles_in(db_session, user.id)
     if token_role is not None:
         # A token never has more than its role, nor more than its user still has.
@@ -71,6 +83,8 @@ def _build(
     employee_id = db_session.scalar(
         select(Employee.id).where(Employee.user_id == user.id, Employee.active)
     )
+    if employee_id is None:
+        roles = frozenset()  # no active employee record here: no agency role either
     subs = subordinate_ids(db_session, employee_id) if employee_id and roles else frozenset()
     entered = tenant_id in session.get(SESSION_ENTERED, []) and token_role is None
     return Principal(
@@ -79,8 +93,9 @@ def _build(
         roles=roles,
         employee_id=employee_id,
         subordinate_ids=subs,
-        city_admin=user.is_city_admin and token_role is None,
+        city_admin=user.city_admin and token_role is None,
         entered_tenant=entered,
+        name=user.display_name,
     )
 
 
@@ -88,13 +103,13 @@ def current() -> Principal:
     return g.get("principal") or Principal()
 
 
-def require(action: str, resource: Resource) -> None:
+def require(action: str, resource: Resource) -> Principal:
     """Allow, or answer 401 (not signed in), 404 (may not even see it) or 403 (may only see it)."""
     principal = current()
     if can(principal, action, resource):
-        return
+        return principal
     if not principal.authenticated:
-        abort(401, description="Sign in first.")
+        _refused("Sign in first.")
     if action != "view" and can(principal, "view", resource):
         abort(403, description="You may see this but not change it.")
-    abort(404, description="Not found")
+    abort(404)

@@ -14,6 +14,8 @@ from flask import Flask
 from flask_session.redis import RedisSessionInterface
 from redis.exceptions import RedisError
 
+from kinerja import redis
+
 log = logging.getLogger(__name__)
 
 
@@ -41,7 +43,7 @@ class ResilientRedisSessions(RedisSessionInterface):
 def init_app(app: Flask) -> None:
     app.session_interface = ResilientRedisSessions(
         app,
-        client=app.extensions["kinerja.jobs"].redis,
+        client=redis.client(app),
         key_prefix="kinerja:session:",
         permanent=True,
     )

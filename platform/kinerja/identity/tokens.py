@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja.i18n import _, role_label
 from kinerja.identity.models import ApiToken
 
 PREFIX = "knj"
@@ -37,7 +38,7 @@ class Issued:
 
 
 def issue(
-    session: Session, tenant_id: int, user_id: int, role: str, name: str, expires_days: int | None
+    session: Session, tenant_id: int, user_id: int, role: str, name: str, expires_days: int
 ) -> Issued:
     token = f"{PREFIX}_{tenant_id}_{secrets.token_urlsafe(32)}"
     record = ApiToken(
@@ -46,11 +47,23 @@ def issue(
         name=name,
         token_hash=hash_token(token),
         prefix=token[: len(f"{PREFIX}_{tenant_id}_") + 4],
-        expires_at=datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None,
+        expires_at=datetime.now(UTC) + timedelta(days=expires_days),
     )
     session.add(record)
     session.flush()
     return Issued(token, record)
+
+
+def touch(session: Session, record: ApiToken, now: datetime) -> None:
+    """Record a use of the token in its own short transaction (reads commit nothing)."""
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from kinerja.db import db
+
+    with db.unit_of_work(record.tenant_id) as own:
+        own.execute(update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
+    set_committed_value(record, "last_used_at", now)
 
 
 def lookup(session: Session, token: str) -> ApiToken | None:
@@ -72,15 +85,22 @@ def create_for(
     name: str,
     expires_days: int | None,
     *,
+    max_days: int,
     actor_role: str | None = None,
 ) -> Issued:
-    """A token for a user in their own name, never with a role they do not hold; audited."""
+    """A token for a user in their own name, never with a role they do not hold; audited.
+
+    Every token expires: no lifetime given means the longest allowed (`max_days`).
+    """
+    from kinerja import audit
     from kinerja.exceptions import Invalid
-    from kinerja.identity import audit
 
     if role not in held_roles:
-        raise Invalid("role", f"You do not hold the role {role} here")
-    issued = issue(session, tenant_id, user_id, role, name, expires_days)
+        raise Invalid("role", _("You do not hold the role %(role)s here.", role=role_label(role)))
+    days = max_days if expires_days is None else expires_days
+    if not 1 <= days <= max_days:
+        raise Invalid("expires_days", _("Choose from 1 to %(max)s days.", max=max_days))
+    issued = issue(session, tenant_id, user_id, role, name, days)
     audit.record(
         session,
         "token.create",
@@ -94,7 +114,7 @@ def create_for(
 
 def revoke(session: Session, record: ApiToken) -> None:
     """Revoke (idempotently) and audit."""
-    from kinerja.identity import audit
+    from kinerja import audit
 
     if record.revoked_at is None:
         record.revoked_at = datetime.now(UTC)

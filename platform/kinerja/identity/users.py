@@ -1,4 +1,9 @@
-"""Users (global identities) and how they are linked to employees and memberships."""
+"""Users (global identities), their roles per agency, and how they are linked to employees.
+
+A role can come from three sources (`Membership.source`): granted by hand, from the provider's
+groups at sign-in, or with an active employee record. Each source adds and removes only its own
+grants, so removing a group at the provider never takes away a role an admin gave by hand.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,25 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from kinerja import audit
 from kinerja.db import db
-from kinerja.identity import audit
-from kinerja.identity.models import ROLE_ADMIN_OPD, ROLE_PEGAWAI, Employee, Membership, User
+from kinerja.exceptions import Conflict, Invalid, NotFound
+from kinerja.i18n import _
+from kinerja.identity.models import (
+    ROLE_ADMIN_OPD,
+    ROLE_PEGAWAI,
+    SOURCE_ADMIN,
+    SOURCE_EMPLOYEE,
+    SOURCE_SSO,
+    ApiToken,
+    Membership,
+    User,
+)
+from kinerja.people.models import Employee
+from kinerja.permissions import TENANT_ROLES
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -40,26 +58,122 @@ def memberships(session: Session, user_id: int) -> list[tuple[int, str]]:
 
 
 def roles_in(session: Session, user_id: int) -> frozenset[str]:
-    """Roles of the user in the session's tenant."""
+    """Roles of the user in the session's tenant, whatever their source."""
     return frozenset(session.scalars(select(Membership.role).where(Membership.user_id == user_id)))
 
 
-def ensure_membership(session: Session, user_id: int, role: str) -> bool:
+def query_memberships() -> Select[Any]:
+    """Who holds which role in the session's tenant, one row per user and role."""
+    query: Select = (
+        select(
+            Membership.user_id, Membership.role, func.min(Membership.created_at).label("created_at")
+        )
+        .group_by(Membership.user_id, Membership.role)
+        .order_by(Membership.user_id, Membership.role)
+    )
+    return query
+
+
+def ensure_membership(
+    session: Session, user_id: int, role: str, source: str = SOURCE_ADMIN
+) -> bool:
+    """Grant `role` from `source` in the session's tenant (idempotent); audited when new."""
     exists = session.scalar(
-        select(Membership.role).where(Membership.user_id == user_id, Membership.role == role)
+        select(Membership.role).where(
+            Membership.user_id == user_id, Membership.role == role, Membership.source == source
+        )
     )
     if exists:
         return False
-    session.add(Membership(user_id=user_id, role=role))
+    session.add(Membership(user_id=user_id, role=role, source=source))
     session.flush()
     audit.record(
         session,
         "membership.create",
         "membership",
         f"{user_id}:{role}",
-        changes={"role": [None, role], "user_id": [None, user_id]},
+        changes={"role": [None, role], "user_id": [None, user_id], "source": [None, source]},
     )
     return True
+
+
+def _drop(session: Session, user_id: int, role: str | None, source: str | None) -> list[str]:
+    """Delete matching grants; audit each role that the user no longer holds at all."""
+    query = delete(Membership).where(Membership.user_id == user_id)
+    if role is not None:
+        query = query.where(Membership.role == role)
+    if source is not None:
+        query = query.where(Membership.source == source)
+    removed = list(session.scalars(query.returning(Membership.role)))
+    session.flush()
+    still = roles_in(session, user_id)
+    gone = sorted(set(removed) - still)
+    for lost in gone:
+        audit.record(
+            session,
+            "membership.delete",
+            "membership",
+            f"{user_id}:{lost}",
+            changes={"role": [lost, None], "source": [source, None]},
+        )
+    return gone
+
+
+def grant_by_nip(session: Session, nip_value: str, role: str) -> dict[str, Any]:
+    """Give `role` by hand to the account of the employee with this NIP in the session's tenant."""
+    employee = session.scalar(
+        select(Employee).where(Employee.nip == nip_value.strip(), Employee.active)
+    )
+    if employee is None:
+        raise Invalid("nip", _("No active employee of this agency has this NIP."))
+    if employee.user_id is None:
+        raise Conflict(_("This employee has not signed in yet; roles follow the first sign-in."))
+    ensure_membership(session, employee.user_id, role, SOURCE_ADMIN)
+    return {
+        "user_id": employee.user_id,
+        "role": role,
+        "created_at": datetime.now(UTC),
+    }
+
+
+def remove_membership(
+    session: Session, acting_user_id: int | None, user_id: int, role: str
+) -> None:
+    """Take a role granted by hand away; an admin cannot demote themself. Audited."""
+    held = session.scalars(
+        select(Membership.source).where(Membership.user_id == user_id, Membership.role == role)
+    ).all()
+    if not held:
+        raise NotFound()
+    if user_id == acting_user_id and role == ROLE_ADMIN_OPD:
+        raise Conflict(
+            _("You cannot remove your own admin role; ask another admin or the city admin.")
+        )
+    if SOURCE_ADMIN not in held:
+        if SOURCE_SSO in held:
+            raise Conflict(
+                _("This role comes from the single sign-on groups; change it at the provider.")
+            )
+        raise Conflict(
+            _("This role comes with the employee record; make the employee inactive instead.")
+        )
+    _drop(session, user_id, role, SOURCE_ADMIN)
+
+
+def sync_sso_roles(session: Session, user_id: int, roles: Iterable[str]) -> None:
+    """Make the user's group-granted roles in the session's tenant exactly `roles`."""
+    wanted = {r for r in roles if r in TENANT_ROLES}
+    current = set(
+        session.scalars(
+            select(Membership.role).where(
+                Membership.user_id == user_id, Membership.source == SOURCE_SSO
+            )
+        )
+    )
+    for role in sorted(wanted - current):
+        ensure_membership(session, user_id, role, SOURCE_SSO)
+    for role in sorted(current - wanted):
+        _drop(session, user_id, role, SOURCE_SSO)
 
 
 def employees_with_nip(session: Session, nip: str) -> list[tuple[int, int, int | None]]:
@@ -67,12 +181,16 @@ def employees_with_nip(session: Session, nip: str) -> list[tuple[int, int, int |
     return [(int(r.tenant_id), int(r.employee_id), r.user_id) for r in rows]
 
 
+def mapped_roles(groups: Iterable[str], role_map: Mapping[str, str]) -> set[str]:
+    return {role_map[g] for g in groups if g in role_map}
+
+
 def link_by_nip(
     user: User, groups: Iterable[str] = (), role_map: Mapping[str, str] | None = None
 ) -> list[int]:
-    """Link `user` to the active employees carrying their NIP; grant memberships. Tenant ids."""
-    role_map = role_map or {}
-    mapped = {role_map[g] for g in groups if g in role_map}
+    """Link `user` to the active employees carrying their NIP; grant the employee's pegawai role
+    and recompute the group-granted roles there. Returns the tenant ids linked."""
+    group_roles = mapped_roles(groups, role_map or {})
     linked: list[int] = []
     if not user.nip:
         return linked
@@ -81,7 +199,7 @@ def link_by_nip(
     for tenant_id, employee_id, owner in found:
         if owner is not None and owner != user.id:
             continue  # already someone else's: an admin must sort it out, never silently move it
-        with db.unit_of_work(tenant_id) as session:
+        with db.unit_of_work(tenant_id) as session, audit.acting(audit.Actor(user_id=user.id)):
             employee = session.scalar(select(Employee).where(Employee.id == employee_id))
             if employee is None:
                 continue
@@ -94,60 +212,90 @@ def link_by_nip(
                     employee.id,
                     changes={"user_id": [None, user.id]},
                     subject_employee_id=employee.id,
-                    actor_user_id=user.id,
                 )
-            ensure_membership(session, user.id, ROLE_PEGAWAI)
-            if ROLE_ADMIN_OPD in mapped:
-                ensure_membership(session, user.id, ROLE_ADMIN_OPD)
+            ensure_membership(session, user.id, ROLE_PEGAWAI, SOURCE_EMPLOYEE)
+            sync_sso_roles(session, user.id, group_roles)
         linked.append(tenant_id)
     return linked
+
+
+def drop_sso_roles_elsewhere(user_id: int, linked: Iterable[int]) -> None:
+    """Group-granted roles in agencies the user is no longer linked to go too."""
+    keep = set(linked)
+    with db.unit_of_work() as session:
+        tenants = {t for t, _ in memberships(session, user_id)} - keep
+    for tenant_id in sorted(tenants):
+        with db.unit_of_work(tenant_id) as session, audit.acting(audit.Actor(user_id=user_id)):
+            sync_sso_roles(session, user_id, ())
 
 
 def upsert_oidc_user(
     session: Session, issuer: str, claims: Mapping[str, Any], nip_claim: str, city_admin: bool
 ) -> User:
+    """The user behind these claims; the SSO city-admin flag follows the claims every time."""
     subject = str(claims["sub"])
     user = session.scalar(
         select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
     )
-    nip = str(claims.get(nip_claim) or "").strip() or None
+    nip = str(claims.get(nip_claim) or "").strip()[:18] or None
     name = str(claims.get("name") or claims.get("preferred_username") or nip or subject)
     if user is None and nip:
         # A known person (e.g. created by an import or an earlier account) signs in by SSO.
         user = session.scalar(select(User).where(User.nip == nip))
     if user is None:
-        user = User(display_name=name)
+        user = User(display_name=name[:200])
         session.add(user)
-    user.oidc_issuer, user.oidc_subject = issuer, subject
+    user.oidc_issuer, user.oidc_subject = issuer, subject[:255]
     user.display_name = name[:200]
-    user.email = claims.get("email") or user.email
+    email = claims.get("email")
+    user.email = str(email)[:254] if email else user.email
     if nip:
         user.nip = nip
-    if city_admin:
-        user.is_city_admin = True
+    user.sso_city_admin = city_admin
     user.last_login_at = datetime.now(UTC)
     session.flush()
     return user
 
 
-def remove_membership(
-    session: Session, acting_user_id: int | None, user_id: int, role: str
-) -> None:
-    """Take a role away in the session's tenant; an admin cannot demote themself. Audited."""
-    from kinerja.exceptions import Conflict, NotFound
+def leave(session: Session, user_id: int) -> list[str]:
+    """The user leaves the session's agency: every role there and every token there end now.
 
-    membership = session.scalar(
-        select(Membership).where(Membership.user_id == user_id, Membership.role == role)
-    )
-    if membership is None:
-        raise NotFound("Not found")
-    if user_id == acting_user_id and role == ROLE_ADMIN_OPD:
-        raise Conflict("You cannot remove your own admin role")
-    session.delete(membership)
-    audit.record(
-        session,
-        "membership.delete",
-        "membership",
-        f"{user_id}:{role}",
-        changes={"role": [role, None]},
-    )
+    Sessions need no action: the principal is rebuilt from the database on every request, so
+    a browser session of this user finds nothing in this agency from the next request on.
+    """
+    gone = _drop(session, user_id, None, None)
+    now = datetime.now(UTC)
+    revoked = session.scalars(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(ApiToken.id)
+    ).all()
+    for token_id in revoked:
+        audit.record(
+            session,
+            "token.revoke",
+            "api_token",
+            token_id,
+            changes={"revoked_at": [None, now.isoformat()], "reason": [None, "left"]},
+        )
+    return gone
+
+
+def audit_everywhere(user_id: int, action: str, changes: Mapping[str, Any] | None = None) -> None:
+    """Record a sign-in event in the audit log of every agency the user belongs to (the log is
+    per agency; an account that belongs nowhere leaves only the application log)."""
+    with db.unit_of_work() as session:
+        tenants = sorted({t for t, _ in memberships(session, user_id)})
+    for tenant_id in tenants:
+        with db.unit_of_work(tenant_id) as session:
+            employee_id = session.scalar(select(Employee.id).where(Employee.user_id == user_id))
+            audit.record(
+                session,
+                action,
+                "user",
+                user_id,
+                changes=changes,
+                subject_employee_id=employee_id,
+                actor_user_id=user_id,
+            )

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kinerja import logs
+from kinerja import redis as kinerja_redis
 from kinerja.db import current_tenant_id
 from kinerja.jobs.models import QUEUED, BackgroundJob
 
@@ -36,7 +37,7 @@ class _State:
 
 
 def init_app(app: Flask) -> None:
-    redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+    redis = kinerja_redis.client(app)
     app.extensions["kinerja.jobs"] = _State(
         redis=redis,
         queue=Queue(app.config["JOB_QUEUE"], connection=redis),
@@ -46,10 +47,6 @@ def init_app(app: Flask) -> None:
 
 def _state() -> _State:
     return current_app.extensions["kinerja.jobs"]
-
-
-def redis() -> Redis:
-    return _state().redis
 
 
 def queue() -> Queue:

@@ -1,1 +1,3 @@
-"""The organisation inside a tenant: the unit kerja (work unit) tree."""
+"""The agency's structure: work units (unit kerja); its targets come with the performance year."""
+
+from kinerja.organisation import permissions as permissions  # registers the rule of its kind

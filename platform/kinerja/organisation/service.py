@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from kinerja import audit
 from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid, NotFound
-from kinerja.identity import audit
 from kinerja.organisation.models import OrgUnit
 
 

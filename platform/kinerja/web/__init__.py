@@ -9,9 +9,6 @@ from kinerja.tenancy.kinds import KINDS
 from kinerja.web import admin, auth, i18n, people
 from kinerja.web.views import bp, tenant_bp
 
-# Paths that never need to know who is asking (and must work when the database is down).
-SKIP_PRINCIPAL = ("/api/", "/healthz", "/readyz", "/static/")
-
 
 def init_app(app: Flask) -> None:
     i18n.init_app(app)
@@ -20,16 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
-
-    @app.before_request
-    def _principal_outside_tenants() -> None:
-        # Tenant routes load the principal when they resolve the tenant; the rest load it here.
-        from flask import g, request
-
-        if "principal" not in g and not request.path.startswith(SKIP_PRINCIPAL):
-            from kinerja.db import db
-            from kinerja.identity import principal
-
-            principal.load(db.session, None)
 
     app.jinja_env.globals.update(LOCALES=i18n.LOCALES, KINDS=KINDS, get_locale=get_locale)

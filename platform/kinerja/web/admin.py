@@ -6,40 +6,40 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from kinerja import audit
+from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.identity import audit, importer, imports, positions, tokens, users
-from kinerja.identity import permissions as perm
-from kinerja.identity.classification import POSITION_TYPES
-from kinerja.identity.models import (
-    ApiToken,
-    Employee,
-    EmployeeImport,
-    Membership,
-    Position,
-    User,
-)
+from kinerja.identity import tokens, users
+from kinerja.identity.models import ApiToken, Membership, User
+from kinerja.identity.permissions import TOKEN
 from kinerja.identity.principal import current, require
 from kinerja.jobs.models import BackgroundJob
-from kinerja.tenancy.resolve import scope_blueprint
-from kinerja.web.people import signed_in_or_login
+from kinerja.people import importer, imports, positions
+from kinerja.people.classification import POSITION_TYPES
+from kinerja.people.models import Employee, EmployeeImport, Position
+from kinerja.people.permissions import IMPORT, POSITION
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<tenant>")
-scope_blueprint(bp)
 PAGE_SIZE = 50
 
 
-@bp.before_request
-def _signed_in() -> Any:
-    return signed_in_or_login()
-
-
 def require_admin() -> None:
-    require(perm.MANAGE, perm.Resource(perm.IMPORT, g.tenant.id))
+    require(perm.MANAGE, perm.Resource(IMPORT, g.tenant.id))
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -117,13 +117,11 @@ def token_page() -> Any:
     principal = current()
     if not principal.roles:
         abort(404)
-    issued = None
+    issued, error = None, None
     if request.method == "POST":
         role = request.form.get("role", "pegawai")
         name = request.form.get("name", "").strip()[:100] or "token"
-        days = request.form.get("expires_days", "90")
-        if not days.isdigit() or not 1 <= int(days) <= 3650:
-            abort(422)
+        days = request.form.get("expires_days", "90").strip()
         try:
             issued = tokens.create_for(
                 db.session,
@@ -132,23 +130,29 @@ def token_page() -> Any:
                 principal.roles,
                 role,
                 name,
-                int(days),
+                int(days) if days.isdigit() and len(days) < 7 else 0,
+                max_days=current_app.config["TOKEN_MAX_DAYS"],
             )
-        except ServiceError:
-            abort(422)
-        db.session.commit()
+        except ServiceError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
     mine = db.session.scalars(
         select(ApiToken)
         .where(ApiToken.user_id == principal.user_id)
         .order_by(ApiToken.created_at.desc())
     ).all()
-    return render_template(
+    page = render_template(
         "tokens.html",
         tokens=mine,
         issued=issued,
+        error=error,
         roles=sorted(principal.roles),
+        max_days=current_app.config["TOKEN_MAX_DAYS"],
         now=datetime.now(UTC),
     )
+    return page, 422 if error else 200
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -156,7 +160,7 @@ def revoke_token(token_id: int) -> Any:
     record = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
     if record is None:
         abort(404)
-    require(perm.MANAGE, perm.Resource(perm.TOKEN, g.tenant.id, user_id=record.user_id))
+    require(perm.MANAGE, perm.Resource(TOKEN, g.tenant.id, user_id=record.user_id))
     tokens.revoke(db.session, record)
     db.session.commit()
     return redirect(url_for("admin.token_page"), code=303)
@@ -165,7 +169,7 @@ def revoke_token(token_id: int) -> Any:
 # --- audit log ---------------------------------------------------------------------------------
 @bp.get("/audit")
 def audit_page() -> Any:
-    query = audit.visible_entries(current(), g.tenant.id)
+    query = audit.visible_entries(current())
     if query is None:
         abort(404)
     page = max(1, request.args.get("page", 1, type=int))
@@ -192,7 +196,7 @@ def audit_page() -> Any:
 # --- positions and memberships -----------------------------------------------------------------
 @bp.route("/positions", methods=["GET", "POST"])
 def positions_page() -> Any:
-    require(perm.VIEW, perm.Resource(perm.POSITION, g.tenant.id))
+    require(perm.VIEW, perm.Resource(POSITION, g.tenant.id))
     error = None
     if request.method == "POST":
         require_admin()
@@ -223,7 +227,7 @@ def positions_page() -> Any:
         .group_by(Position.tenant_id, Position.id)
         .order_by(Position.name)
     ).all()
-    admin = perm.can(current(), perm.MANAGE, perm.Resource(perm.IMPORT, g.tenant.id))
+    admin = perm.is_agency_admin(current())
     page = render_template(
         "positions.html", rows=rows, types=POSITION_TYPES, admin=admin, error=error
     )
@@ -276,7 +280,7 @@ def units_page() -> Any:
     from kinerja.organisation.models import OrgUnit
 
     error = None
-    admin = perm.can(current(), perm.MANAGE, perm.Resource(perm.ORG_UNIT, g.tenant.id))
+    admin = perm.is_agency_admin(current())
     if request.method == "POST":
         if not admin:
             abort(404)

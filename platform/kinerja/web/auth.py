@@ -22,10 +22,11 @@ from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from requests import RequestException
 
-from kinerja import jobs
+from kinerja import redis
 from kinerja.db import db
-from kinerja.identity import oidc, passwords, ratelimit, users
+from kinerja.identity import oidc, passwords, throttle, users
 from kinerja.identity.principal import SESSION_USER
+from kinerja.permissions import ROLE_ADMIN_KOTA
 from kinerja.web.views import safe_next
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def login() -> Any:
 def sso() -> Any:
     if not oidc.enabled():
         abort(404)
-    base = current_app.config["BASE_URL"] or request.host_url.rstrip("/")
+    base = current_app.config["BASE_URL"]
     try:
         return oidc.client().authorize_redirect(base + url_for("auth.callback"))
     except RequestException as error:
@@ -86,19 +87,22 @@ def callback() -> Any:
     claims = token.get("userinfo") or {}
     cfg = current_app.config
     groups = claims.get(cfg["OIDC_GROUPS_CLAIM"]) or []
-    groups = [groups] if isinstance(groups, str) else list(groups)
-    city_admin = any(cfg["OIDC_ROLE_MAP"].get(g) == "admin_kota" for g in groups)
+    groups = [groups] if isinstance(groups, str) else [str(g) for g in groups]
+    # Roles from groups follow the provider: recomputed from these claims at every sign-in.
+    city_admin = ROLE_ADMIN_KOTA in users.mapped_roles(groups, cfg["OIDC_ROLE_MAP"])
     with db.unit_of_work() as s:
         user = users.upsert_oidc_user(
             s, cfg["OIDC_ISSUER"], claims, cfg["OIDC_NIP_CLAIM"], city_admin
         )
-        user_id, is_city_admin = user.id, user.is_city_admin
-    users.link_by_nip(user, groups, cfg["OIDC_ROLE_MAP"])
+        user_id, is_city_admin = user.id, user.city_admin
+    linked = users.link_by_nip(user, groups, cfg["OIDC_ROLE_MAP"])
+    users.drop_sso_roles_elsewhere(user_id, linked)
     with db.unit_of_work() as s:
         has_access = bool(users.memberships(s, user_id)) or is_city_admin
     if not has_access:
         nip_value = claims.get(cfg["OIDC_NIP_CLAIM"])
         return render_template("no_access.html", nip=nip_value), 403
+    users.audit_everywhere(user_id, "auth.sign_in", {"method": [None, "sso"]})
     return _login(user_id, id_token=token.get("id_token"))
 
 
@@ -108,37 +112,66 @@ def local() -> Any:
     if not cfg["LOCAL_LOGIN"]:
         abort(404)
     login_name = request.form.get("login", "").strip()[:254]
-    password = request.form.get("password", "")
+    password = request.form.get("password", "")[:1024]
     address = request.remote_addr or "unknown"
-    redis = jobs.redis()
+    client = redis.client()
 
-    def refuse(message: str, code: int) -> Any:
-        return render_template(
+    def refuse(message: Any, code: int, retry_after: int = 0) -> Any:
+        page = render_template(
             "login.html", sso=oidc.enabled(), local=True, error=message, login=login_name
-        ), code
+        )
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
+        return page, code, headers
 
     try:
-        wait = ratelimit.blocked_for(redis, login_name, address, cfg["LOGIN_MAX_FAILURES"])
+        decision = throttle.attempt(
+            client,
+            login_name,
+            address,
+            cfg["LOGIN_MAX_FAILURES"],
+            cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        )
     except RedisError as error:
         # Without the counters there is no brute-force protection: refuse, clearly.
         log.error("login rate limiter unavailable: %s", error)
         return render_template("auth_error.html", unavailable=True), 503
-    if wait:
-        minutes = max(1, (wait + 59) // 60)
-        return refuse(
-            _("Too many failed sign-ins. Try again in %(minutes)s minutes.", minutes=minutes), 429
-        )
+    if not decision.allowed:
+        return _throttled(decision, login_name, refuse)
     with db.unit_of_work() as s:
         user = users.find_local(s, login_name) if login_name else None
         ok = passwords.verify(user.password_hash if user else None, password)
+        user_id = user.id if user is not None else None
         if ok and user is not None:
             user.last_login_at = datetime.now(UTC)
-            user_id = user.id
-    if not ok or user is None:
-        ratelimit.record_failure(redis, login_name, address)
+    if not ok or user_id is None:
+        log.info("failed sign-in", extra={"address": address})
+        if user_id is not None:
+            users.audit_everywhere(user_id, "auth.sign_in_failed", {"method": [None, "local"]})
         return refuse(_("The NIP/e-mail or password is wrong."), 401)
-    ratelimit.clear(redis, login_name)
+    throttle.succeeded(client, login_name, address)
+    users.audit_everywhere(user_id, "auth.sign_in", {"method": [None, "local"]})
     return _login(user_id)
+
+
+def _throttled(decision: throttle.Decision, login_name: str, refuse: Any) -> Any:
+    minutes = max(1, (decision.retry_after + 59) // 60)
+    if decision.reason == "locked":
+        with db.unit_of_work() as s:
+            user = users.find_local(s, login_name) if login_name else None
+            user_id = user.id if user is not None else None
+        if user_id is not None:
+            users.audit_everywhere(user_id, "auth.locked", {"minutes": [None, minutes]})
+    if decision.reason == "address":
+        message = _(
+            "Too many sign-in attempts from this network. Try again in %(minutes)s minutes.",
+            minutes=minutes,
+        )
+    else:
+        message = _(
+            "Too many failed sign-ins for this account. Try again in %(minutes)s minutes.",
+            minutes=minutes,
+        )
+    return refuse(message, 429, decision.retry_after)
 
 
 @bp.get("/logout")
@@ -151,7 +184,7 @@ def confirm_logout() -> Any:
 def logout() -> Any:
     id_token = session.get("id_token")
     session.clear()
-    home = url_for("web.index", _external=True)
+    home = current_app.config["BASE_URL"] + url_for("web.index")
     if id_token and oidc.enabled():
         # RP-initiated logout: end the session at the provider too.
         try:

@@ -24,9 +24,9 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
-    chosen = request.cookies.get(COOKIE)
+    chosen = request.cookies.get(COOKIE) if has_request_context() else None
     if chosen in LOCALES:
         return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -56,5 +56,7 @@ def compile_catalogues(source: Path = SOURCE) -> Path:
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues())
     babel.init_app(app, locale_selector=select_locale)
-    # flask-babel caches the locale on the app context, which may outlive one request.
+    # flask-babel caches the locale on the app context, which may outlive one request: forget
+    # it at both ends of each request (a request stopped early by the pipeline included).
     app.before_request(refresh)
+    app.teardown_request(lambda exc: refresh())

@@ -8,32 +8,27 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from kinerja import audit
+from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.identity import audit, employees, users
-from kinerja.identity import permissions as perm
-from kinerja.identity.classification import GOLONGAN_PNS, GOLONGAN_PPPK
-from kinerja.identity.models import Employee, Position
+from kinerja.identity import users
+from kinerja.identity.permissions import MEMBERSHIP
 from kinerja.identity.principal import SESSION_ENTERED, current, require
 from kinerja.organisation.models import OrgUnit
+from kinerja.people import employees
+from kinerja.people.classification import GOLONGAN_PNS, GOLONGAN_PPPK
+from kinerja.people.models import Employee, Position
+from kinerja.people.permissions import editable_fields
+from kinerja.pipeline import door
 from kinerja.tenancy.models import Tenant
-from kinerja.tenancy.resolve import scope_blueprint
 
 PAGE_SIZE = 25
 bp = Blueprint("people", __name__, url_prefix="/t/<tenant>")
-scope_blueprint(bp)
-
-
-def signed_in_or_login() -> Any:
-    if not current().authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return None
 
 
 @bp.get("/me")
 def my_record() -> Any:
-    if (login := signed_in_or_login()) is not None:
-        return login
     principal = current()
     if principal.employee_id is None:
         abort(404, description=_("You have no employee record in this agency."))
@@ -42,14 +37,10 @@ def my_record() -> Any:
 
 @bp.get("/employees")
 def directory() -> Any:
-    if (login := signed_in_or_login()) is not None:
-        return login
     q = request.args.get("q", "").strip()[:100]
     unit = request.args.get("unit", type=int)
     page = max(1, request.args.get("page", 1, type=int))
-    query = employees.restrict_to_visible(
-        employees.query_employees(q or None, unit), current(), g.tenant.id
-    )
+    query = employees.restrict_to_visible(employees.query_employees(q or None, unit), current())
     if query is None:
         abort(404)  # neither a member here nor an admin who may see everyone
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -68,25 +59,14 @@ def directory() -> Any:
     )
 
 
-def _resource(employee: Employee) -> perm.Resource:
-    return perm.Resource(
-        perm.EMPLOYEE, employee.tenant_id, employee_id=employee.id, user_id=employee.user_id
-    )
-
-
 def _load(employee_id: int) -> Employee:
-    try:
-        employee = employees.get_employee(db.session, employee_id)
-    except ServiceError:
-        abort(404)
-    require(perm.VIEW, _resource(employee))
+    employee = employees.get_employee(db.session, employee_id)
+    require(perm.VIEW, employees.resource(employee))
     return employee
 
 
 @bp.get("/employees/<int:employee_id>")
 def employee(employee_id: int) -> Any:
-    if (login := signed_in_or_login()) is not None:
-        return login
     person = _load(employee_id)
     return _render(person)
 
@@ -104,13 +84,13 @@ def _render(person: Employee, error: str | None = None, code: int = 200) -> Any:
         if person.superior_id
         else None,
     }
-    admin = perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, person.tenant_id))
+    admin = perm.is_agency_admin(principal)
     return render_template(
         "employee.html",
         person=person,
         error=error,
         admin=admin,
-        can_edit=perm.can(principal, perm.EDIT, _resource(person)),
+        can_edit=perm.can(principal, perm.EDIT, employees.resource(person)),
         positions=db.session.scalars(select(Position).order_by(Position.name)).all()
         if admin
         else [],
@@ -122,13 +102,10 @@ def _render(person: Employee, error: str | None = None, code: int = 200) -> Any:
 
 @bp.post("/employees/<int:employee_id>")
 def update(employee_id: int) -> Any:
-    if (login := signed_in_or_login()) is not None:
-        return login
     person = _load(employee_id)
-    require(perm.EDIT, _resource(person))
+    require(perm.EDIT, employees.resource(person))
     principal = current()
-    admin = perm.can(principal, perm.MANAGE, perm.Resource(perm.MEMBERSHIP, person.tenant_id))
-    allowed = employees.FIELDS if admin else employees.SELF_EDITABLE
+    allowed = editable_fields(principal, employees.FIELDS)
     data: dict[str, Any] = {}
     for key in allowed:
         if key not in request.form and key != "active":
@@ -150,14 +127,30 @@ def update(employee_id: int) -> Any:
 
 
 @bp.post("/enter")
+@door
 def enter() -> Any:
     """A city admin enters this agency's personal data explicitly; the entry is audited."""
-    if not current().city_admin:
+    principal = current()
+    if not perm.is_city_admin(principal) or perm.is_member(principal):
         abort(404)
     session[SESSION_ENTERED] = sorted(set(session.get(SESSION_ENTERED, [])) | {g.tenant.id})
     audit.record(db.session, "city_admin.enter", "tenant", g.tenant.id, actor_role="admin_kota")
     db.session.commit()
-    return redirect(url_for("people.directory"), code=303)
+    return redirect(url_for("tenant.home"), code=303)
+
+
+@bp.post("/leave")
+@door
+def leave() -> Any:
+    """The city admin leaves the agency: personal data is closed to them again; audited."""
+    principal = current()
+    if not perm.is_city_admin(principal) or perm.is_member(principal):
+        abort(404)
+    session[SESSION_ENTERED] = sorted(set(session.get(SESSION_ENTERED, [])) - {g.tenant.id})
+    if principal.entered_tenant:
+        audit.record(db.session, "city_admin.leave", "tenant", g.tenant.id, actor_role="admin_kota")
+        db.session.commit()
+    return redirect(url_for("web.profile"), code=303)
 
 
 def profile() -> Any:
@@ -183,9 +176,7 @@ def profile() -> Any:
 
 @bp.route("/employees/new", methods=["GET", "POST"])
 def new_employee() -> Any:
-    if (login := signed_in_or_login()) is not None:
-        return login
-    require(perm.MANAGE, perm.Resource(perm.MEMBERSHIP, g.tenant.id))
+    require(perm.MANAGE, perm.Resource(MEMBERSHIP, g.tenant.id))
     error, code, form = None, 200, request.form
     if request.method == "POST":
         superior_nip = form.get("superior_nip", "").strip()

@@ -11,7 +11,6 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from kinerja.db import db
 from kinerja.organisation.service import count_units, query_units
 from kinerja.tenancy.kinds import KINDS
-from kinerja.tenancy.resolve import scope_blueprint
 from kinerja.tenancy.service import list_tenants
 from kinerja.web.i18n import COOKIE, LOCALES
 
@@ -19,7 +18,6 @@ bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
 )
 tenant_bp = Blueprint("tenant", __name__, url_prefix="/t/<tenant>")
-scope_blueprint(tenant_bp)
 
 
 @bp.get("/")
@@ -41,8 +39,8 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
-    if "\\" in target:
-        return fallback
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return fallback  # backslashes and control characters (CR/LF) never reach a header
     return target
 
 

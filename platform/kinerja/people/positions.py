@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja import audit
 from kinerja.exceptions import Conflict
-from kinerja.identity import audit
-from kinerja.identity.models import Position
+from kinerja.people.models import Position
 
 
 def create_position(session: Session, name: str, type_: str, grade: int | None) -> Position:

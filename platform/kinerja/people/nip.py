@@ -13,19 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kinerja.i18n import N_
+
 PNS = "PNS"
 PPPK = "PPPK"
 
-# rule code -> what it means (English; the UI translates)
+# rule code -> what it means (English msgids; shown translated through gettext)
 RULES: dict[str, str] = {
-    "length": "must be exactly 18 digits",
-    "digits": "must contain digits only",
-    "birth_date": "digits 1-8 must be a real birth date (YYYYMMDD)",
-    "tmt_date": "digits 9-14 must be a real TMT CPNS month (YYYYMM)",
-    "tmt_year": "digits 9-12 must be a real TMT year (YYYY)",
-    "pppk_kind": "digit 14 of an NI PPPK must be 1-9",
-    "gender": "digit 15 must be 1 (laki-laki) or 2 (perempuan)",
-    "tmt_before_birth": "the TMT cannot be before the birth date",
+    "length": N_("NIP must be exactly 18 digits"),
+    "digits": N_("NIP must contain digits only"),
+    "birth_date": N_("NIP digits 1-8 must be a real birth date (YYYYMMDD)"),
+    "tmt_date": N_("NIP digits 9-14 must be a real TMT CPNS month (YYYYMM)"),
+    "tmt_year": N_("NIP digits 9-12 must be a real TMT year (YYYY)"),
+    "pppk_kind": N_("Digit 14 of an NI PPPK must be 1-9"),
+    "gender": N_("NIP digit 15 must be 1 (laki-laki) or 2 (perempuan)"),
+    "tmt_before_birth": N_("The TMT in the NIP cannot be before the birth date"),
 }
 
 _EARLIEST_YEAR = 1900
@@ -33,7 +35,7 @@ _EARLIEST_YEAR = 1900
 
 class NipError(ValueError):
     def __init__(self, rule: str) -> None:
-        super().__init__(f"NIP {RULES[rule]}")
+        super().__init__(RULES[rule])
         self.rule = rule
 
 
@@ -60,7 +62,7 @@ def _real_date(year: int, month: int, day: int) -> date | None:
 def parse(raw: str) -> Nip:
     """Validate and decompose a NIP or NI PPPK; raise `NipError` naming the failed rule."""
     value = raw.strip().replace(" ", "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise NipError("digits" if value else "length")
     if len(value) != 18:
         raise NipError("length")

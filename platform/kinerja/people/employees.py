@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from kinerja import audit
+from kinerja import permissions as perm
+from kinerja.db.load import load_or_404
 from kinerja.db.search import contains
-from kinerja.exceptions import Conflict, Invalid, NotFound
-from kinerja.identity import audit, classification, nip
-from kinerja.identity.models import Employee, Position
+from kinerja.exceptions import Conflict, Invalid
+from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
+from kinerja.people import classification, nip
+from kinerja.people.events import employee_left, employee_returned
+from kinerja.people.models import Employee, Position
+from kinerja.people.permissions import EMPLOYEE, may_see_everyone
 
 FIELDS = (
     "nip",
@@ -25,7 +32,6 @@ FIELDS = (
     "superior_id",
     "active",
 )
-SELF_EDITABLE = ("email",)
 
 
 def snapshot(employee: Employee) -> dict[str, Any]:
@@ -46,27 +52,29 @@ def query_employees(
     return query
 
 
-def restrict_to_visible(query: Select[Any], principal: Any, tenant_id: int) -> Select[Any] | None:
+def resource(employee: Employee) -> perm.Resource:
+    """The employee record as the permission rules see it."""
+    return perm.Resource(
+        EMPLOYEE, employee.tenant_id, employee_id=employee.id, user_id=employee.user_id
+    )
+
+
+def restrict_to_visible(query: Select[Any], principal: perm.Principal) -> Select[Any] | None:
     """Narrow an employee query to what `principal` may see; None when nothing at all.
 
     Admins (and a city admin who entered) see everyone; a superior sees themself and their
     direct and indirect subordinates; a pegawai, themself.
     """
-    from kinerja.identity import permissions as perm
-
-    if perm.can(principal, perm.VIEW, perm.Resource(perm.EMPLOYEE, tenant_id)):
+    if may_see_everyone(principal):
         return query
-    if not principal.roles:
+    if not perm.is_member(principal):
         return None
     visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
     return query.where(Employee.id.in_(visible))
 
 
 def get_employee(session: Session, employee_id: int) -> Employee:
-    employee = session.scalar(select(Employee).where(Employee.id == employee_id))
-    if employee is None:
-        raise NotFound(f"Employee {employee_id} not found")
-    return employee
+    return load_or_404(session, Employee, employee_id)
 
 
 def by_nip(session: Session, value: str) -> Employee | None:
@@ -86,10 +94,10 @@ def _check_superior(session: Session, employee_id: int | None, superior_id: int 
     if superior_id is None:
         return
     if superior_id == employee_id:
-        raise Conflict("An employee cannot be their own superior")
+        raise Conflict(_("An employee cannot be their own superior."))
     superior = session.scalar(select(Employee).where(Employee.id == superior_id))
     if superior is None:
-        raise Invalid("superior_id", f"Employee {superior_id} does not exist in this agency")
+        raise Invalid("superior_id", _("This superior is not an employee of this agency."))
     if employee_id is None:
         return
     # Walk up from the proposed superior: meeting the employee means a cycle.
@@ -105,7 +113,7 @@ def _check_superior(session: Session, employee_id: int | None, superior_id: int 
     )
     ids = set(session.scalars(select(chain.c.id)))
     if employee_id in ids:
-        raise Conflict("This superior would create a cycle: the employee is already above them")
+        raise Conflict(_("This superior would make a cycle: the employee is already above them."))
 
 
 def validate(session: Session, data: Mapping[str, Any], employee_id: int | None = None) -> None:
@@ -114,28 +122,31 @@ def validate(session: Session, data: Mapping[str, Any], employee_id: int | None 
         try:
             nip.parse(data["nip"])
         except nip.NipError as error:
-            raise Invalid("nip", f"{error} (rule: {error.rule})") from None
+            raise Invalid("nip", gettext(nip.RULES[error.rule])) from None
         existing = by_nip(session, data["nip"].strip())
         if existing is not None and existing.id != employee_id:
-            raise Conflict(f"An employee with NIP {data['nip']} already exists")
+            raise Conflict(_("An employee with NIP %(nip)s already exists.", nip=data["nip"]))
     asn_type = data.get("asn_type")
     if asn_type is not None and asn_type not in classification.ASN_TYPES:
-        raise Invalid("asn_type", "must be PNS or PPPK")
+        raise Invalid("asn_type", _("Must be PNS or PPPK."))
     if data.get("golongan"):
         if asn_type is None and employee_id is not None:
             asn_type = get_employee(session, employee_id).asn_type
         if not classification.golongan_valid(asn_type or "", data["golongan"]):
-            raise Invalid("golongan", f"{data['golongan']!r} is not a golongan of {asn_type}")
+            raise Invalid(
+                "golongan",
+                _("%(g)s is not a golongan of %(t)s.", g=data["golongan"], t=asn_type or "-"),
+            )
     if (
         data.get("position_id") is not None
         and session.scalar(select(Position.id).where(Position.id == data["position_id"])) is None
     ):
-        raise Invalid("position_id", f"Position {data['position_id']} does not exist here")
+        raise Invalid("position_id", _("This position does not exist in this agency."))
     if (
         data.get("org_unit_id") is not None
         and session.scalar(select(OrgUnit.id).where(OrgUnit.id == data["org_unit_id"])) is None
     ):
-        raise Invalid("org_unit_id", f"Unit {data['org_unit_id']} does not exist here")
+        raise Invalid("org_unit_id", _("This work unit does not exist in this agency."))
     if "superior_id" in data:
         _check_superior(session, employee_id, data["superior_id"])
 
@@ -176,4 +187,13 @@ def update_employee(session: Session, employee: Employee, data: Mapping[str, Any
             changes=changes,
             subject_employee_id=employee.id,
         )
+    announce_activity(session, employee, before["active"])
     return changes
+
+
+def announce_activity(session: Session, employee: Employee, was_active: bool | None) -> None:
+    """Tell the modules that act on it (identity) that the employee left or came back."""
+    if was_active and not employee.active:
+        employee_left.send(session, employee=employee)
+    elif was_active is False and employee.active:
+        employee_returned.send(session, employee=employee)

@@ -1,0 +1,17 @@
+"""The append-only audit log: who did what, when and from where (actor passed in by the edge)."""
+
+from kinerja.audit.context import Actor, acting, current_actor, set_actor, update_actor
+from kinerja.audit.models import AuditEntry
+from kinerja.audit.service import diff, record, visible_entries
+
+__all__ = [
+    "Actor",
+    "AuditEntry",
+    "acting",
+    "current_actor",
+    "diff",
+    "record",
+    "set_actor",
+    "update_actor",
+    "visible_entries",
+]

@@ -1,0 +1,87 @@
+"""Writing and reading the audit log: one call per state change, with the diff of what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from kinerja import permissions as perm
+from kinerja.audit.context import current_actor
+from kinerja.audit.models import AuditEntry
+
+AUDIT = "audit"  # the permission kind of an audit entry
+ENTER_ACTION = "city_admin.enter"
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for every field whose value changed (missing counts as None)."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    session: Session,
+    action: str,
+    object_type: str,
+    object_id: object = None,
+    *,
+    changes: Mapping[str, Any] | None = None,
+    subject_employee_id: int | None = None,
+    actor_user_id: int | None = None,
+    actor_role: str | None = None,
+) -> AuditEntry:
+    """Append an entry in the session's tenant; the caller's transaction commits it.
+
+    Who acted comes from the current actor (`kinerja.audit.context`) unless given here.
+    """
+    actor = current_actor()
+    entry = AuditEntry(
+        actor_user_id=actor_user_id if actor_user_id is not None else actor.user_id,
+        actor_role=actor_role or actor.role,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id)[:64],
+        subject_employee_id=subject_employee_id,
+        changes=dict(changes or {}),
+        request_id=actor.request_id,
+        address=actor.address,
+    )
+    session.add(entry)
+    return entry
+
+
+def _rule(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    if action != perm.VIEW:
+        return False  # append-only: nobody edits the record
+    if perm.is_agency_admin(p):
+        return True
+    if perm.is_visiting_city_admin(p):
+        return r.extra.get("action") == ENTER_ACTION
+    return r.employee_id is not None and r.employee_id == p.employee_id
+
+
+perm.register(AUDIT, _rule)
+
+
+def visible_entries(principal: perm.Principal) -> Select[Any] | None:
+    """The audit entries `principal` may read in their tenant, newest first; None for none.
+
+    Admin OPD: all of the agency's. A city admin who entered: the records of entries. A pegawai:
+    the entries about themself.
+    """
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if not perm.may_be_inside(principal):
+        return None
+    if perm.is_agency_admin(principal):
+        return query
+    if perm.is_visiting_city_admin(principal):
+        return query.where(AuditEntry.action == ENTER_ACTION)
+    if principal.employee_id is not None:
+        return query.where(AuditEntry.subject_employee_id == principal.employee_id)
+    return None

@@ -1,0 +1,90 @@
+"""Messages and labels in the user's language, for every layer (services, jobs, views).
+
+Services raise errors with `_("…")` (lazy: translated when shown, in the language of whoever
+reads it); codes stored in the database (roles, job states, audit actions) are shown through the
+label tables here, never raw. Source strings are English; `web/translations/` holds Indonesian.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext
+
+_ = lazy_gettext  # `_` is what the message extractor looks for
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it yet (tables of patterns)."""
+    return message
+
+
+def text(value: Any) -> Any:
+    """Lazy strings to plain ones, recursively (for JSON bodies and stored reports)."""
+    if isinstance(value, dict):
+        return {k: text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [text(v) for v in value]
+    if value is not None and type(value).__name__ == "LazyString":
+        return str(value)
+    return value
+
+
+ROLE_LABELS = {
+    "pegawai": _("Employee"),
+    "admin_opd": _("Agency admin"),
+    "admin_kota": _("City admin (BKPSDM)"),
+    "operator": _("Operator"),
+    "system": _("System"),
+}
+
+JOB_STATUS_LABELS = {
+    "queued": _("Waiting"),
+    "running": _("Running"),
+    "retrying": _("Retrying"),
+    "succeeded": _("Done"),
+    "failed": _("Failed"),
+    "rejected": _("Rejected"),
+}
+
+AUDIT_ACTION_LABELS = {
+    "city_admin.enter": _("City admin entered the agency"),
+    "city_admin.leave": _("City admin left the agency"),
+    "employee.create": _("Employee added"),
+    "employee.update": _("Employee changed"),
+    "employee.deactivate": _("Employee made inactive"),
+    "employee.import": _("Employees imported"),
+    "employee.import_upload": _("Employee file uploaded"),
+    "employee.link_user": _("Account linked to employee"),
+    "membership.create": _("Role granted"),
+    "membership.delete": _("Role removed"),
+    "org_unit.create": _("Work unit added"),
+    "org_unit.update": _("Work unit changed"),
+    "org_unit.delete": _("Work unit deleted"),
+    "position.create": _("Position added"),
+    "position.update": _("Position changed"),
+    "token.create": _("API token created"),
+    "token.revoke": _("API token revoked"),
+    "job.read": _("Job record read by the operator"),
+    "auth.sign_in": _("Signed in"),
+    "auth.sign_in_failed": _("Failed sign-in"),
+    "auth.locked": _("Sign-in locked after failures"),
+}
+
+
+def _label(table: dict[str, Any], code: str | None, fallback: Any) -> Any:
+    if not code:
+        return ""
+    return table.get(code, fallback)
+
+
+def role_label(code: str | None) -> Any:
+    return _label(ROLE_LABELS, code, _("Other role"))
+
+
+def job_status_label(code: str | None) -> Any:
+    return _label(JOB_STATUS_LABELS, code, _("Unknown"))
+
+
+def audit_action_label(code: str | None) -> Any:
+    return _label(AUDIT_ACTION_LABELS, code, _("Other change"))

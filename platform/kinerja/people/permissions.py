@@ -1,0 +1,44 @@
+"""Permission rules of the kinds people owns: employees, positions and employee imports."""
+
+from __future__ import annotations
+
+from kinerja import permissions as perm
+
+EMPLOYEE = "employee"  # the employee record (profile)
+POSITION = "position"  # a jabatan
+IMPORT = "import"  # employee imports
+
+# What an employee may change on their own record.
+SELF_EDITABLE = ("email",)
+
+
+def _employee(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    if perm.is_agency_admin(p) or perm.is_visiting_city_admin(p):
+        return True
+    own = perm.is_self(p, r)
+    if action == perm.VIEW:
+        return own or perm.is_superior_of(p, r.employee_id)
+    return action == perm.EDIT and own
+
+
+def _position(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    return action == perm.VIEW or perm.is_agency_admin(p)
+
+
+def _import(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    return perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+
+
+perm.register(EMPLOYEE, _employee)
+perm.register(POSITION, _position)
+perm.register(IMPORT, _import)
+
+
+def may_see_everyone(p: perm.Principal) -> bool:
+    """Sees every employee of the agency (the admin, or a city admin who entered)."""
+    return perm.can(p, perm.VIEW, perm.Resource(EMPLOYEE, p.tenant_id or 0))
+
+
+def editable_fields(p: perm.Principal, all_fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The employee fields `p` may change: all for the admin, the e-mail on their own record."""
+    return all_fields if perm.is_agency_admin(p) else SELF_EDITABLE

@@ -1,0 +1,132 @@
+"""Who may do what: the principal, the named questions, and a rule per resource kind.
+
+Each module that owns a kind of object registers its rule here (`register`); a kind without a
+rule is denied to everyone. Views, services and templates all ask the same questions (`can`,
+`is_agency_admin`, …); none decides on its own. Nothing crosses tenants: another tenant's object
+is invisible (the callers answer 404), never "forbidden".
+
+Rules of the identity issue, kept by the registered rules:
+- a pegawai sees their own data; a superior also sees the data of direct and indirect
+  subordinates (from the hierarchy, not from a role);
+- an admin_opd manages their own agency (tenant);
+- the city admin (admin_kota, BKPSDM) sees aggregates of every agency, and personal data of one
+  agency only after explicitly entering it (audited), and then only to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+VIEW, EDIT, MANAGE = "view", "edit", "manage"
+ACTIONS = (VIEW, EDIT, MANAGE)
+
+ROLE_PEGAWAI = "pegawai"  # a member of the agency's staff
+ROLE_ADMIN_OPD = "admin_opd"  # the agency's administrator
+ROLE_ADMIN_KOTA = "admin_kota"  # the city's personnel agency (BKPSDM); not a tenant role
+TENANT_ROLES = (ROLE_PEGAWAI, ROLE_ADMIN_OPD)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, as seen from one tenant (or from none, outside the agencies)."""
+
+    user_id: int | None = None
+    tenant_id: int | None = None
+    roles: frozenset[str] = frozenset()  # roles in `tenant_id`
+    employee_id: int | None = None  # their employee record in `tenant_id`
+    subordinate_ids: frozenset[int] = frozenset()  # direct and indirect
+    city_admin: bool = False
+    entered_tenant: bool = False  # city admin explicitly entered `tenant_id` (audited)
+    name: str | None = None  # display name, for the header
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def role(self) -> str | None:
+        """The strongest role here, for the audit log."""
+        if ROLE_ADMIN_OPD in self.roles:
+            return ROLE_ADMIN_OPD
+        if ROLE_PEGAWAI in self.roles:
+            return ROLE_PEGAWAI
+        if self.city_admin:
+            return ROLE_ADMIN_KOTA
+        return None
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: str
+    tenant_id: int
+    employee_id: int | None = None  # whose data it is (for personal kinds)
+    user_id: int | None = None  # whose token or membership it is
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+# --- the named questions -----------------------------------------------------------------------
+def is_member(p: Principal) -> bool:
+    """Holds a role in the principal's tenant."""
+    return p.authenticated and p.tenant_id is not None and bool(p.roles)
+
+
+def is_agency_admin(p: Principal) -> bool:
+    return is_member(p) and ROLE_ADMIN_OPD in p.roles
+
+
+def is_city_admin(p: Principal) -> bool:
+    return p.authenticated and p.city_admin
+
+
+def is_visiting_city_admin(p: Principal) -> bool:
+    """A city admin inside an agency they entered explicitly (read-only, audited)."""
+    return is_city_admin(p) and not p.roles and p.tenant_id is not None and p.entered_tenant
+
+
+def must_enter_first(p: Principal) -> bool:
+    """A city admin at an agency's door who has not entered it yet."""
+    return is_city_admin(p) and not p.roles and p.tenant_id is not None and not p.entered_tenant
+
+
+def may_be_inside(p: Principal) -> bool:
+    """May see anything of the principal's tenant at all: a member, or a city admin who entered."""
+    return is_member(p) or is_visiting_city_admin(p)
+
+
+def is_self(p: Principal, r: Resource) -> bool:
+    if r.employee_id is not None and r.employee_id == p.employee_id:
+        return True
+    return r.user_id is not None and r.user_id == p.user_id
+
+
+def is_superior_of(p: Principal, employee_id: int | None) -> bool:
+    return employee_id is not None and employee_id in p.subordinate_ids
+
+
+# --- rules per kind ----------------------------------------------------------------------------
+Rule = Callable[[Principal, str, Resource], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def register(kind: str, rule: Rule) -> None:
+    """Give `kind` its rule; one owner per kind (a second registration is a programming error)."""
+    if kind in _RULES and _RULES[kind] is not rule:
+        raise ValueError(f"permission rule for {kind!r} is already registered")
+    _RULES[kind] = rule
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(sorted(_RULES))
+
+
+def can(p: Principal, action: str, r: Resource) -> bool:
+    """Deny by default: unknown actions and kinds, other tenants and strangers get nothing."""
+    rule = _RULES.get(r.kind)
+    if rule is None or action not in ACTIONS:
+        return False
+    if not p.authenticated or p.tenant_id != r.tenant_id or not may_be_inside(p):
+        return False
+    if is_visiting_city_admin(p) and action != VIEW:
+        return False  # entering is for reading
+    return rule(p, action, r)

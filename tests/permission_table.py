@@ -1,0 +1,65 @@
+"""Shared principals and objects for the table-driven permission tests of each module."""
+
+from __future__ import annotations
+
+from kinerja import permissions as perm
+
+A, B = 1, 2  # tenants
+ME, SUB, SUBSUB, PEER = 10, 11, 12, 13  # employees in A; SUBSUB reports to SUB
+ME_USER, PEER_USER = 100, 101
+RELATIONS = ("own", "subordinate", "peer", "other_tenant")
+
+PRINCIPALS = {
+    "anonymous": perm.Principal(tenant_id=A),
+    "pegawai": perm.Principal(
+        user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai"}), employee_id=ME
+    ),
+    "superior": perm.Principal(
+        user_id=ME_USER,
+        tenant_id=A,
+        roles=frozenset({"pegawai"}),
+        employee_id=ME,
+        subordinate_ids=frozenset({SUB, SUBSUB}),
+    ),
+    "admin_opd": perm.Principal(
+        user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME
+    ),
+    "admin_kota": perm.Principal(user_id=ME_USER, tenant_id=A, city_admin=True),
+    "admin_kota_entered": perm.Principal(
+        user_id=ME_USER, tenant_id=A, city_admin=True, entered_tenant=True
+    ),
+    "member_elsewhere": perm.Principal(
+        user_id=ME_USER, tenant_id=3, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME
+    ),
+}
+
+ALL = {"own": "vem", "subordinate": "vem", "peer": "vem", "other_tenant": ""}
+NONE = {"own": "", "subordinate": "", "peer": "", "other_tenant": ""}
+READ = {"own": "v", "subordinate": "v", "peer": "v", "other_tenant": ""}
+OWN_ONLY = {"own": "vem", "subordinate": "", "peer": "", "other_tenant": ""}
+
+
+def resource(kind: str, relation: str, **extra: object) -> perm.Resource:
+    tenant = B if relation == "other_tenant" else A
+    employee = {"own": ME, "subordinate": SUBSUB, "peer": PEER, "other_tenant": PEER}[relation]
+    user = ME_USER if relation == "own" else PEER_USER
+    return perm.Resource(
+        kind=kind, tenant_id=tenant, employee_id=employee, user_id=user, extra=dict(extra)
+    )
+
+
+def allowed(who: str, kind: str, relation: str) -> str:
+    target = resource(kind, relation)
+    return "".join(a[0] for a in perm.ACTIONS if perm.can(PRINCIPALS[who], a, target))
+
+
+def cases(table: dict[str, dict[str, dict[str, str]]]) -> list[tuple[str, str, str]]:
+    """Every principal against every kind of the table and every relation; a table must name
+    every principal, so a new kind cannot forget one."""
+    assert set(table) == set(PRINCIPALS)
+    return [
+        (who, kind, relation)
+        for who, kinds in table.items()
+        for kind in kinds
+        for relation in RELATIONS
+    ]
