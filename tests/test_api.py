@@ -37,27 +37,41 @@ def test_tenant_list_is_public_and_shows_only_active(client, tenants) -> None:
         "/api/v1/tenants/dinkes/units/999999",
     ],
 )
-def test_unknown_or_suspended_tenants_and_routes_are_404_json(client, tenants, path: str) -> None:
-    assert_error_shape(client.get(path), 404)
+def test_unknown_or_suspended_tenants_and_routes_are_404_json(
+    client, tenants, operator, path: str
+) -> None:
+    assert_error_shape(client.get(path, headers=operator), 404)
 
 
-def test_units_are_scoped_to_the_tenant_in_the_url(client, tenants, owner_engine) -> None:
-    a_units = client.get("/api/v1/tenants/dinkes/units").get_json()
+def test_an_agency_answers_anonymous_api_callers_with_401(client, tenants) -> None:
+    response = client.get("/api/v1/tenants/dinkes/units")
+    assert_error_shape(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    # Authentication comes before the body is validated: no schema is revealed.
+    anonymous_post = client.post("/api/v1/tenants/dinkes/units", json={"bad": 1})
+    assert_error_shape(anonymous_post, 401)
+
+
+def test_units_are_scoped_to_the_tenant_in_the_url(
+    client, tenants, owner_engine, operator
+) -> None:
+    a_units = client.get("/api/v1/tenants/dinkes/units", headers=operator).get_json()
     assert {u["code"] for u in a_units} == {"A-TOP", "A-SUB"}
-    b_ids = [u["id"] for u in client.get("/api/v1/tenants/disdik/units").get_json()]
-    for unit_id in b_ids:  # B's ids through A's URL: 404, and nothing of B in the answer
-        body = assert_error_shape(client.get(f"/api/v1/tenants/dinkes/units/{unit_id}"), 404)
+    b_units = client.get("/api/v1/tenants/disdik/units", headers=operator).get_json()
+    for unit_id in [u["id"] for u in b_units]:  # B's ids through A's URL: 404, nothing of B
+        response = client.get(f"/api/v1/tenants/dinkes/units/{unit_id}", headers=operator)
+        body = assert_error_shape(response, 404)
         assert "B-" not in str(body)
 
 
-def test_units_are_paginated(client, tenants) -> None:
-    response = client.get("/api/v1/tenants/disdik/units?page=2&page_size=2")
+def test_units_are_paginated(client, tenants, operator) -> None:
+    response = client.get("/api/v1/tenants/disdik/units?page=2&page_size=2", headers=operator)
     assert response.status_code == 200
     assert len(response.get_json()) == 1
     assert '"total": 3' in response.headers["X-Pagination"]
 
 
-def test_writes_need_the_operator_token(client, tenants) -> None:
+def test_writes_need_the_operator_token(client, tenants, operator) -> None:
     response = client.post("/api/v1/tenants/dinkes/units", json={"code": "X", "name": "x"})
     assert_error_shape(response, 401)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -67,11 +81,11 @@ def test_writes_need_the_operator_token(client, tenants) -> None:
         headers={"Authorization": "Bearer wrong"},
     )
     assert_error_shape(wrong, 401)
-    assert client.get("/api/v1/tenants/dinkes/units?q=X").get_json() == []
+    assert client.get("/api/v1/tenants/dinkes/units?q=X", headers=operator).get_json() == []
 
 
 def test_create_update_delete_a_unit(client, tenants, operator, owner_engine) -> None:
-    top = client.get("/api/v1/tenants/dinkes/units?q=A-TOP").get_json()[0]
+    top = client.get("/api/v1/tenants/dinkes/units?q=A-TOP", headers=operator).get_json()[0]
     created = client.post(
         "/api/v1/tenants/dinkes/units",
         headers=operator,
@@ -80,18 +94,18 @@ def test_create_update_delete_a_unit(client, tenants, operator, owner_engine) ->
     assert created.status_code == 201, created.get_json()
     unit = created.get_json()
     path = f"/api/v1/tenants/dinkes/units/{unit['id']}"
-    read = client.get(path)
+    read = client.get(path, headers=operator)
     etag = read.headers["ETag"]
     assert_error_shape(client.patch(path, headers=operator, json={"name": "y"}), 428)
     stale = client.patch(path, headers={**operator, "If-Match": '"stale"'}, json={"name": "y"})
     assert_error_shape(stale, 412)
     changed = client.patch(path, headers={**operator, "If-Match": etag}, json={"name": "Renamed"})
     assert changed.status_code == 200 and changed.get_json()["name"] == "Renamed"
-    new_etag = client.get(path).headers["ETag"]
+    new_etag = client.get(path, headers=operator).headers["ETag"]
     assert new_etag != etag
     deleted = client.delete(path, headers={**operator, "If-Match": new_etag})
     assert deleted.status_code == 204
-    assert_error_shape(client.get(path), 404)
+    assert_error_shape(client.get(path, headers=operator), 404)
     from sqlalchemy import text
 
     with owner_engine.connect() as conn:
@@ -104,8 +118,9 @@ def test_create_update_delete_a_unit(client, tenants, operator, owner_engine) ->
 
 
 def test_unit_rules_give_clear_errors(client, tenants, operator) -> None:
-    units = {u["code"]: u for u in client.get("/api/v1/tenants/dinkes/units").get_json()}
-    b_unit = client.get("/api/v1/tenants/disdik/units").get_json()[0]
+    listed = client.get("/api/v1/tenants/dinkes/units", headers=operator).get_json()
+    units = {u["code"]: u for u in listed}
+    b_unit = client.get("/api/v1/tenants/disdik/units", headers=operator).get_json()[0]
     base = "/api/v1/tenants/dinkes/units"
     duplicate = client.post(base, headers=operator, json={"code": "A-TOP", "name": "x"})
     assert "already exists" in assert_error_shape(duplicate, 409)["message"]
@@ -117,7 +132,7 @@ def test_unit_rules_give_clear_errors(client, tenants, operator) -> None:
     assert "parent_id" in assert_error_shape(foreign_parent, 422)["errors"]["json"]
     top = units["A-TOP"]
     path = f"{base}/{top['id']}"
-    etag = client.get(path).headers["ETag"]
+    etag = client.get(path, headers=operator).headers["ETag"]
     cycle = client.patch(
         path, headers={**operator, "If-Match": etag}, json={"parent_id": units["A-SUB"]["id"]}
     )

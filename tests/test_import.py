@@ -244,10 +244,25 @@ def test_only_admins_import_and_never_into_another_agency(
     assert other.status_code == 404
 
 
-def test_template_has_the_documented_columns(client, tenants) -> None:
-    response = client.get("/api/v1/tenants/dinkes/imports/template.csv")
+def test_template_has_the_documented_columns(client, tenants, people, admin_headers) -> None:
+    response = client.get("/api/v1/tenants/dinkes/imports/template.csv", headers=admin_headers)
     header = response.get_data(as_text=True).splitlines()[0].split(",")
     assert response.mimetype == "text/csv" and header[:9] == list(importer.REQUIRED)
+    example = response.get_data(as_text=True).splitlines()[1].split(",")
+    assert example[0] != "198609262015051001"  # the example is nobody's real record
+
+
+def test_xlsx_template_keeps_the_nip_columns_as_text(client, tenants, people, admin_headers):
+    from openpyxl import load_workbook
+
+    response = client.get("/api/v1/tenants/dinkes/imports/template.xlsx", headers=admin_headers)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:9] == list(importer.REQUIRED)
+    nip_column = header.index("nip") + 1
+    assert sheet.cell(row=2, column=nip_column).number_format == "@"
+    assert isinstance(sheet.cell(row=2, column=nip_column).value, str)
 
 
 def test_cli_import_with_progress_and_dry_run(app, tenants, people, tmp_path, owner_engine) -> None:

@@ -349,12 +349,15 @@ def worker(burst: bool) -> None:
 
     from rq import Worker
 
-    from kinerja import jobs
+    from kinerja import jobs, maintenance
     from kinerja.db import db as database
 
     engine = database.engine
     # rq forks a work horse per job: the child must not reuse the parent's pooled connections.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    if not burst:
+        # Jobs an outage left queued are requeued (and old uploads deleted) on a schedule.
+        maintenance.start(current_app._get_current_object())  # type: ignore[attr-defined]
     Worker([jobs.queue()], connection=jobs.queue().connection).work(
         burst=burst, with_scheduler=True
     )

@@ -13,7 +13,12 @@ from typing import Any
 from flask import Flask, Request, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    default_exceptions,
+)
 
 from kinerja.exceptions import Invalid, ServiceError
 from kinerja.i18n import N_, _, text
@@ -147,25 +152,18 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     return response
 
 
-class ServiceHTTPError(HTTPException):
-    """A service error on its way out, as the HTTP error its status means."""
-
-    def __init__(self, error: ServiceError) -> None:
-        super().__init__(description=str(error))
-        self.code = error.status
-        self.data: dict[str, Any] = {"message": str(error)}
-        if isinstance(error, Invalid):
-            self.data = {
-                "message": STATUS_MESSAGES[422],
-                "errors": {"json": {error.field: [error.message]}},
-            }
-
-        known = default_exceptions.get(error.status)
-        self.name = str(known.name) if known else "Error"  # type: ignore[misc]
+def as_http(error: ServiceError) -> HTTPException:
+    """A service error as the HTTP error its status means, with the API's field messages."""
+    http = default_exceptions.get(error.status, BadRequest)(description=str(error))
+    data: dict[str, Any] = {"message": str(error)}
+    if isinstance(error, Invalid):
+        data = {"message": STATUS_MESSAGES[422], "errors": {"json": {error.field: [error.message]}}}
+    http.data = data  # type: ignore[attr-defined]
+    return http
 
 
 def handle_service_error(error: ServiceError) -> ResponseReturnValue:
-    return handle_http_exception(ServiceHTTPError(error))
+    return handle_http_exception(as_http(error))
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:

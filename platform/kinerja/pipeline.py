@@ -247,9 +247,8 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Register the pipeline first, so nothing runs before the request has an id."""
-    app.url_map.converters["int"] = (
-        IdConverter  # before any route is added    app.url_value_preprocessor(_pull_tenant)
-    )
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.url_value_preprocessor(_pull_tenant)
     app.url_defaults(_add_tenant)
     app.before_request_funcs.setdefault(None, []).insert(0, _run)
     app.after_request(_finish)

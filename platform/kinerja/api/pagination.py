@@ -26,4 +26,6 @@ class SelectPage(Page):
         query = self.collection.limit(self.page_params.page_size).offset(
             self.page_params.first_item
         )
+        if len(query.column_descriptions) > 1:  # a select of columns: rows, read by name
+            return list(db.session.execute(query).all())
         return list(db.session.scalars(query))

@@ -103,9 +103,8 @@ class JobSchema(Schema):
         if has_request_context() and is_operator():
             data["error"] = None
             result = data.get("result") or {}
-            data["result"] = {
-                k: v for k, v in result.items() if isinstance(v, int | str) and k != "errors"
-            } or None
+            counts = {k: v for k, v in result.items() if type(v) is int}
+            data["result"] = {**counts, "status": result.get("status")} if result else None
         return data
 
 

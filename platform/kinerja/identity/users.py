@@ -121,6 +121,8 @@ def _drop(session: Session, user_id: int, role: str | None, source: str | None) 
 
 def grant_by_nip(session: Session, nip_value: str, role: str) -> dict[str, Any]:
     """Give `role` by hand to the account of the employee with this NIP in the session's tenant."""
+    if role not in TENANT_ROLES:
+        raise Invalid("role", _("Choose a role."))
     employee = session.scalar(
         select(Employee).where(Employee.nip == nip_value.strip(), Employee.active)
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Any
 from rq import get_current_job
 from werkzeug.utils import import_string
 
-from kinerja import logs
+from kinerja import audit, logs
 from kinerja.db import db
 from kinerja.jobs.models import FAILED, RETRYING, RUNNING, SUCCEEDED, BackgroundJob
 
@@ -46,6 +45,16 @@ def _update(tenant_id: int, job_id: uuid.UUID, **values: Any) -> None:
             setattr(record, key, value)
 
 
+def public_error(exc: BaseException) -> str:
+    """What a job record may say about a failure: the kind of error, never SQL, parameters or
+    the data that caused it (those stay in the log, with the request id)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error ({type(exc).__name__}); see the log"
+    return f"{type(exc).__name__}; see the log"
+
+
 def run(
     job_id: str,
     tenant_id: int,
@@ -59,7 +68,8 @@ def run(
     job_uuid = uuid.UUID(job_id)
     rq_job = get_current_job()
     last_attempt = not (rq_job is not None and rq_job.retries_left)
-    with logs.scope(request_id=request_id, tenant=tenant_id, job_id=job_id):
+    actor = audit.Actor(role="system", request_id=request_id)
+    with logs.scope(request_id=request_id, tenant=tenant_id, job_id=job_id), audit.acting(actor):
         with db.unit_of_work(tenant_id) as session:
             record = session.get(BackgroundJob, (tenant_id, job_uuid))
             if record is None:
@@ -82,7 +92,7 @@ def run(
                 tenant_id,
                 job_uuid,
                 status=FAILED if last_attempt else RETRYING,
-                error="".join(traceback.format_exception_only(exc)).strip(),
+                error=public_error(exc),
                 finished_at=datetime.now(UTC) if last_attempt else None,
             )
             raise

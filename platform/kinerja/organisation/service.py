@@ -9,8 +9,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from kinerja import audit
+from kinerja.db.load import load_or_404
 from kinerja.db.search import contains
-from kinerja.exceptions import Conflict, Invalid, NotFound
+from kinerja.exceptions import Conflict, Invalid
+from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
 
 
@@ -29,10 +31,27 @@ def count_units(session: Session) -> int:
 
 
 def get_unit(session: Session, unit_id: int) -> OrgUnit:
-    unit = session.scalar(select(OrgUnit).where(OrgUnit.id == unit_id))
-    if unit is None:
-        raise NotFound(f"Unit {unit_id} not found")
-    return unit
+    return load_or_404(session, OrgUnit, unit_id)
+
+
+def as_tree(units: list[OrgUnit]) -> list[tuple[int, OrgUnit]]:
+    """(depth, unit) in tree order, children under their parent; orphans at the top level."""
+    known = {u.id for u in units}
+    by_parent: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in known else None
+        by_parent.setdefault(parent, []).append(unit)
+    tree: list[tuple[int, OrgUnit]] = []
+    stack = [(0, u) for u in reversed(by_parent.get(None, []))]
+    seen: set[int] = set()
+    while stack:  # iterative: a deep tree must not exhaust the recursion limit
+        depth, unit = stack.pop()
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        tree.append((depth, unit))
+        stack.extend((depth + 1, c) for c in reversed(by_parent.get(unit.id, [])))
+    return tree
 
 
 def _check_code_free(session: Session, code: str, unit_id: int | None = None) -> None:
@@ -40,7 +59,7 @@ def _check_code_free(session: Session, code: str, unit_id: int | None = None) ->
     if unit_id is not None:
         query = query.where(OrgUnit.id != unit_id)
     if session.scalar(query) is not None:
-        raise Conflict(f"A unit with code {code!r} already exists")
+        raise Conflict(_("A unit with code %(code)s already exists.", code=code))
 
 
 def _check_parent(session: Session, parent_id: int | None, unit_id: int | None = None) -> None:
@@ -50,14 +69,14 @@ def _check_parent(session: Session, parent_id: int | None, unit_id: int | None =
     current: int | None = parent_id
     while current is not None:
         if current == unit_id:
-            raise Conflict("A unit cannot sit under itself or one of its own sub-units")
+            raise Conflict(_("A unit cannot sit under itself or one of its own sub-units."))
         if current in seen:  # an existing cycle (should not happen) must not hang the request
-            raise Conflict("The unit tree already has a cycle; fix it before moving units")
+            raise Conflict(_("The unit tree already has a cycle; fix it before moving units."))
         seen.add(current)
         parent = session.scalar(select(OrgUnit).where(OrgUnit.id == current))
         if parent is None:
             if current == parent_id:
-                raise Invalid("parent_id", f"Unit {parent_id} does not exist in this agency")
+                raise Invalid("parent_id", _("This unit does not exist in this agency."))
             break
         current = parent.parent_id
 
@@ -112,7 +131,7 @@ def update_unit(
 def delete_unit(session: Session, unit: OrgUnit, actor_role: str | None = None) -> None:
     has_children = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id == unit.id).limit(1))
     if has_children is not None:
-        raise Conflict("This unit still has sub-units; move or delete them first")
+        raise Conflict(_("This unit still has sub-units; move or delete them first."))
     audit.record(
         session,
         "org_unit.delete",

@@ -81,6 +81,17 @@ def by_nip(session: Session, value: str) -> Employee | None:
     return session.scalar(select(Employee).where(Employee.nip == value))
 
 
+def superior_by_nip(session: Session, value: str) -> int | None:
+    """The id of the superior named by NIP (empty: no superior); `Invalid` when unknown."""
+    value = value.strip().replace(" ", "")
+    if not value:
+        return None
+    superior = by_nip(session, value[:18]) if len(value) <= 18 else None
+    if superior is None:
+        raise Invalid("superior_nip", _("No employee of this agency has the superior's NIP."))
+    return superior.id
+
+
 def subordinate_ids(session: Session, employee_id: int) -> frozenset[int]:
     """Direct and indirect subordinates, by walking the hierarchy down in the database."""
     tree = (
@@ -122,7 +133,7 @@ def validate(session: Session, data: Mapping[str, Any], employee_id: int | None 
         try:
             nip.parse(data["nip"])
         except nip.NipError as error:
-            raise Invalid("nip", gettext(nip.RULES[error.rule])) from None
+            raise Invalid("nip", nip.describe(error.rule)) from None
         existing = by_nip(session, data["nip"].strip())
         if existing is not None and existing.id != employee_id:
             raise Conflict(_("An employee with NIP %(nip)s already exists.", nip=data["nip"]))

@@ -285,7 +285,7 @@ def check(
         if "nip" in numeric:
             bad("nip", NIP_AS_NUMBER)
         elif (rule := "length" if len(value) > 18 else nip.check(value)) is not None:
-            bad("nip", nip.RULES[rule])
+            bad("nip", nip.RULES[rule], rule=rule)
         elif value in seen:
             bad("nip", N_("NIP repeated: already on row %(other)s"), other=seen[value])
         else:
@@ -335,15 +335,13 @@ def check(
             bad("nip_atasan", NIP_AS_NUMBER)
             superior = None
         elif superior is not None and len(superior) > 18:
-            bad("nip_atasan", nip.RULES["length"])
+            bad("nip_atasan", nip.RULES["length"], rule="length")
             superior = None
         elif superior is not None and superior == value:
             bad("nip_atasan", N_("an employee cannot be their own superior"))
         active_text = v.get("aktif", "").lower()
         if active_text not in YES | NO:
             bad("aktif", N_("must be ya or tidak"))
-        if problems:
-            continue  # a rejected file: keep only what the checks below need
         records.append(
             Record(
                 row,
@@ -360,20 +358,15 @@ def check(
                 active_text not in NO,
             )
         )
-    if not problems:
-        in_file = {r.nip for r in records}
-        for r in records:
-            if (
-                r.superior_nip
-                and r.superior_nip not in in_file
-                and r.superior_nip not in known_nips
-            ):
-                problems.add(
-                    r.row,
-                    "nip_atasan",
-                    N_("no employee with NIP %(nip)s in the file or agency"),
-                    nip=r.superior_nip,
-                )
+    in_file = {r.nip for r in records}
+    for r in records:
+        if r.superior_nip and r.superior_nip not in in_file and r.superior_nip not in known_nips:
+            problems.add(
+                r.row,
+                "nip_atasan",
+                N_("no employee with NIP %(nip)s in the file or agency"),
+                nip=r.superior_nip,
+            )
     problems.items.sort(key=lambda e: (e.row, e.column))
     return records, problems
 

@@ -101,9 +101,12 @@ def describe(problem: dict[str, Any]) -> str:
     params = problem.get("params") or {}
     message = gettext(str(problem.get("message", "")))
     try:
-        return message % params if params else message
+        text = message % params if params else message
     except (KeyError, TypeError, ValueError):
-        return message
+        text = message
+    if "rule" in params:  # a NIP rule: name it, as the form and the API do
+        text = f"{text} (rule: {params['rule']})"
+    return text
 
 
 def localized(result: dict[str, Any] | None) -> dict[str, Any] | None:

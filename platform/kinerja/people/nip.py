@@ -98,3 +98,10 @@ def check(raw: str) -> str | None:
     except NipError as error:
         return error.rule
     return None
+
+
+def describe(rule: str) -> str:
+    """The failed rule in the reader's language, naming its code for whoever fixes the data."""
+    from flask_babel import gettext
+
+    return f"{gettext(RULES[rule])} (rule: {rule})"

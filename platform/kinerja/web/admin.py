@@ -1,5 +1,5 @@
 """Agency pages beyond the directory: import with progress, API tokens, audit log, positions,
-memberships. Every view asks the permission module; other agencies' data is 404."""
+roles, work units. Views stay thin: the services decide, the permission questions guard."""
 
 from __future__ import annotations
 
@@ -23,12 +23,18 @@ from sqlalchemy import func, select
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.db import db
+from kinerja.db.load import load_or_404
 from kinerja.exceptions import ServiceError
+from kinerja.i18n import JOB_STATUS_LABELS, N_
 from kinerja.identity import tokens, users
-from kinerja.identity.models import ApiToken, Membership, User
-from kinerja.identity.permissions import TOKEN
+from kinerja.identity.models import SOURCE_ADMIN, SOURCE_EMPLOYEE, SOURCE_SSO, ApiToken, User
+from kinerja.identity.models import Membership as MembershipRow
+from kinerja.identity.permissions import MEMBERSHIP, TOKEN
 from kinerja.identity.principal import current, require
 from kinerja.jobs.models import BackgroundJob
+from kinerja.organisation import service as units
+from kinerja.organisation.models import OrgUnit
+from kinerja.organisation.permissions import ORG_UNIT
 from kinerja.people import importer, imports, positions
 from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, EmployeeImport, Position
@@ -42,11 +48,21 @@ def require_admin() -> None:
     require(perm.MANAGE, perm.Resource(IMPORT, g.tenant.id))
 
 
+def page_number() -> int:
+    """?page=N, clamped: a page far past the end is simply empty, never a database error."""
+    raw = request.args.get("page", "1")
+    return max(1, min(int(raw), 10**9)) if raw.isdigit() and len(raw) < 12 else 1
+
+
+def confirmed() -> bool:
+    return request.method == "POST" and request.form.get("confirmed") == "1"
+
+
 # --- import ------------------------------------------------------------------------------------
 @bp.route("/imports", methods=["GET", "POST"])
 def import_page() -> Any:
     require_admin()
-    error = None
+    error, code = None, 200
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -61,43 +77,59 @@ def import_page() -> Any:
                     user_id=current().user_id,
                 )
             except importer.FileRejected as rejected:
-                error, code = str(rejected), rejected.status
+                error, code = imports.describe(vars(rejected)), rejected.status
             else:
                 db.session.commit()
                 return redirect(url_for("admin.import_status", import_id=record.id), code=303)
-    recent = db.session.execute(
+    rows = db.session.execute(
         select(
             EmployeeImport.id,
             EmployeeImport.filename,
             EmployeeImport.created_at,
             BackgroundJob.status,
             BackgroundJob.progress,
+            BackgroundJob.result,
         )
         .join(BackgroundJob, BackgroundJob.id == EmployeeImport.job_id)
         .order_by(EmployeeImport.created_at.desc())
         .limit(20)
     ).all()
+    # A job that ran to the end may still have rejected its file: show what happened to it.
+    recent = [
+        {**row._asdict(), "outcome": (row.result or {}).get("status", row.status)}
+        if row.status == "succeeded" and (row.result or {}).get("status") == "rejected"
+        else {**row._asdict(), "outcome": row.status}
+        for row in rows
+    ]
     page = render_template(
         "imports.html", recent=recent, error=error, columns=importer.REQUIRED + importer.OPTIONAL
     )
-    return (page, code) if error else page
+    return page, code
 
 
-def _job_of(import_id: int) -> tuple[Any, BackgroundJob]:
+def _job_of(import_id: int) -> tuple[EmployeeImport, BackgroundJob]:
     require_admin()
-    record = imports.get(db.session, import_id)
-    if record is None:
-        abort(404)
+    record = load_or_404(db.session, EmployeeImport, import_id)
     job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.id == record.job_id))
     if job is None:
         abort(404)
     return record, job
 
 
+def _status_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in JOB_STATUS_LABELS.items()}
+
+
 @bp.get("/imports/<int:import_id>")
 def import_status(import_id: int) -> Any:
     record, job = _job_of(import_id)
-    return render_template("import_status.html", record=record, job=job)
+    return render_template(
+        "import_status.html",
+        record=record,
+        job=job,
+        report=imports.localized(job.result),
+        status_labels=_status_labels(),
+    )
 
 
 @bp.get("/imports/<int:import_id>/status.json")
@@ -105,8 +137,8 @@ def import_status_json(import_id: int) -> Any:
     _, job = _job_of(import_id)
     return jsonify(
         status=job.status,
+        label=_status_labels().get(job.status, ""),
         progress=job.progress,
-        error=job.error,
         done=job.status in {"succeeded", "failed"},
     )
 
@@ -115,7 +147,7 @@ def import_status_json(import_id: int) -> Any:
 @bp.route("/tokens", methods=["GET", "POST"])
 def token_page() -> Any:
     principal = current()
-    if not principal.roles:
+    if not perm.is_member(principal):
         abort(404)
     issued, error = None, None
     if request.method == "POST":
@@ -155,12 +187,20 @@ def token_page() -> Any:
     return page, 422 if error else 200
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 def revoke_token(token_id: int) -> Any:
-    record = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
-    if record is None:
-        abort(404)
+    """Revoking asks first (a token in use by another application stops working at once)."""
+    record = load_or_404(db.session, ApiToken, token_id)
     require(perm.MANAGE, perm.Resource(TOKEN, g.tenant.id, user_id=record.user_id))
+    if not confirmed():
+        return render_template(
+            "confirm.html",
+            title=_("Revoke the token %(name)s?", name=record.name),
+            question=_("Applications that use it stop working at once. This cannot be undone."),
+            warning=None,
+            action=_("Revoke"),
+            back=url_for("admin.token_page"),
+        )
     tokens.revoke(db.session, record)
     db.session.commit()
     return redirect(url_for("admin.token_page"), code=303)
@@ -172,9 +212,14 @@ def audit_page() -> Any:
     query = audit.visible_entries(current())
     if query is None:
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    entries = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    pages = max(1, -(-total // PAGE_SIZE))
+    entries = (
+        db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        if page <= pages
+        else []
+    )
     actor_ids = {e.actor_user_id for e in entries if e.actor_user_id}
     actors = (
         {
@@ -184,37 +229,36 @@ def audit_page() -> Any:
         if actor_ids
         else {}
     )
-    return render_template(
-        "audit.html",
-        entries=entries,
-        actors=actors,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-    )
+    return render_template("audit.html", entries=entries, actors=actors, page=page, pages=pages)
 
 
-# --- positions and memberships -----------------------------------------------------------------
+# --- positions ---------------------------------------------------------------------------------
+def _position_form() -> tuple[dict[str, Any] | None, str | None]:
+    name = request.form.get("name", "").strip()[:200]
+    ptype = request.form.get("type", "")
+    grade = request.form.get("grade", "").strip()
+    if (
+        not name
+        or ptype not in POSITION_TYPES
+        or (grade and not (grade.isdigit() and len(grade) <= 2 and 1 <= int(grade) <= 17))
+    ):
+        return None, _("Give a name, a type and, if known, a grade from 1 to 17.")
+    return {"name": name, "type": ptype, "grade": int(grade) if grade else None}, None
+
+
 @bp.route("/positions", methods=["GET", "POST"])
 def positions_page() -> Any:
     require(perm.VIEW, perm.Resource(POSITION, g.tenant.id))
     error = None
     if request.method == "POST":
         require_admin()
-        name = request.form.get("name", "").strip()[:200]
-        ptype = request.form.get("type", "")
-        grade = request.form.get("grade", "")
-        if (
-            not name
-            or ptype not in POSITION_TYPES
-            or (grade and not (grade.isdigit() and 1 <= int(grade) <= 17))
-        ):
-            error = _("Give a name, a type and, if known, a grade from 1 to 17.")
-        else:
+        data, error = _position_form()
+        if data is not None:
             try:
-                positions.create_position(db.session, name, ptype, int(grade) if grade else None)
-            except ServiceError:
+                positions.create_position(db.session, data["name"], data["type"], data["grade"])
+            except ServiceError as problem:
                 db.session.rollback()
-                error = _("A position with this name already exists.")
+                error = str(problem)
             else:
                 db.session.commit()
                 return redirect(url_for("admin.positions_page"), code=303)
@@ -227,72 +271,151 @@ def positions_page() -> Any:
         .group_by(Position.tenant_id, Position.id)
         .order_by(Position.name)
     ).all()
-    admin = perm.is_agency_admin(current())
     page = render_template(
-        "positions.html", rows=rows, types=POSITION_TYPES, admin=admin, error=error
+        "positions.html",
+        rows=rows,
+        types=POSITION_TYPES,
+        admin=perm.is_agency_admin(current()),
+        error=error,
+        position=None,
     )
     return (page, 422) if error else page
 
 
-@bp.route("/memberships", methods=["GET", "POST"])
-def memberships_page() -> Any:
-    require_admin()
+@bp.route("/positions/<int:position_id>", methods=["GET", "POST"])
+def edit_position(position_id: int) -> Any:
+    require(perm.MANAGE, perm.Resource(POSITION, g.tenant.id))
+    position = load_or_404(db.session, Position, position_id)
     error = None
     if request.method == "POST":
-        nip_value = request.form.get("nip", "").strip()
-        role = request.form.get("role", "")
-        employee = db.session.scalar(select(Employee).where(Employee.nip == nip_value))
-        if role not in {"pegawai", "admin_opd"}:
-            error = _("Choose a role.")
-        elif employee is None:
-            error = _("No employee of this agency has this NIP.")
-        elif employee.user_id is None:
-            error = _("This employee has not signed in yet; roles follow the first sign-in.")
-        else:
-            users.ensure_membership(db.session, employee.user_id, role)
-            db.session.commit()
-            return redirect(url_for("admin.memberships_page"), code=303)
-    rows = db.session.execute(
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .order_by(User.display_name, Membership.role)
-    ).all()
-    page = render_template("memberships.html", rows=rows, error=error)
+        data, error = _position_form()
+        if data is not None:
+            try:
+                positions.update_position(db.session, position, data)
+            except ServiceError as problem:
+                db.session.rollback()
+                error = str(problem)
+            else:
+                db.session.commit()
+                return redirect(url_for("admin.positions_page"), code=303)
+    page = render_template(
+        "position_edit.html", position=position, types=POSITION_TYPES, error=error
+    )
     return (page, 422) if error else page
 
 
-@bp.post("/memberships/<int:user_id>/<role>/delete")
+# --- roles -------------------------------------------------------------------------------------
+SOURCE_LABELS = {
+    SOURCE_ADMIN: N_("granted by an admin"),
+    SOURCE_SSO: N_("from single sign-on groups"),
+    SOURCE_EMPLOYEE: N_("with the employee record"),
+}
+
+
+@bp.route("/memberships", methods=["GET", "POST"])
+def memberships_page() -> Any:
+    require(perm.VIEW, perm.Resource(MEMBERSHIP, g.tenant.id))
+    can_manage = perm.is_agency_admin(current())
+    error = None
+    if request.method == "POST":
+        if not can_manage:
+            abort(403)
+        try:
+            users.grant_by_nip(
+                db.session, request.form.get("nip", ""), request.form.get("role", "")
+            )
+        except ServiceError as problem:
+            db.session.rollback()
+            error = str(problem)
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.memberships_page"), code=303)
+    page = render_template(
+        "memberships.html",
+        rows=_membership_rows(),
+        error=error,
+        can_manage=can_manage,
+        source_labels={k: _(v) for k, v in SOURCE_LABELS.items()},
+    )
+    return (page, 422) if error else page
+
+
+def _membership_rows() -> list[dict[str, Any]]:
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for m, u in db.session.execute(
+        select(MembershipRow, User)
+        .join(User, User.id == MembershipRow.user_id)
+        .order_by(User.display_name, MembershipRow.role, MembershipRow.source)
+    ):
+        row = rows.setdefault(
+            (u.id, m.role),
+            {
+                "user_id": u.id,
+                "display_name": u.display_name,
+                "nip": u.nip,
+                "email": u.email,
+                "role": m.role,
+                "sources": [],
+            },
+        )
+        row["sources"].append(m.source)
+    return list(rows.values())
+
+
+@bp.route("/memberships/<int:user_id>/<role>/delete", methods=["GET", "POST"])
 def delete_membership(user_id: int, role: str) -> Any:
     require_admin()
+    if not confirmed():
+        own = user_id == current().user_id
+        return render_template(
+            "confirm.html",
+            title=_("Remove this role?"),
+            question=_("The person loses what the role allows in this agency at once."),
+            warning=_("This is your own role.") if own else None,
+            action=_("Remove"),
+            back=url_for("admin.memberships_page"),
+        )
     try:
         users.remove_membership(db.session, current().user_id, user_id, role)
-    except ServiceError as error:
-        abort(error.status, description=str(error))
+    except ServiceError as problem:
+        db.session.rollback()
+        page = render_template(
+            "memberships.html",
+            rows=_membership_rows(),
+            error=str(problem),
+            can_manage=True,
+            source_labels={k: _(v) for k, v in SOURCE_LABELS.items()},
+        )
+        return page, problem.status
     db.session.commit()
     return redirect(url_for("admin.memberships_page"), code=303)
 
 
 # --- work units --------------------------------------------------------------------------------
+def _unit_form() -> tuple[dict[str, Any] | None, str | None]:
+    parent = request.form.get("parent_id", "")
+    data = {
+        "code": request.form.get("code", "").strip()[:40],
+        "name": request.form.get("name", "").strip()[:200],
+        "parent_id": int(parent) if parent.isdigit() and len(parent) < 19 else None,
+    }
+    if not data["code"] or not data["name"]:
+        return None, _("Give a code and a name.")
+    return data, None
+
+
+def _all_units() -> list[OrgUnit]:
+    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)))
+
+
 @bp.route("/units", methods=["GET", "POST"])
 def units_page() -> Any:
-    from kinerja.exceptions import ServiceError
-    from kinerja.organisation import service as units
-    from kinerja.organisation.models import OrgUnit
-
-    error = None
     admin = perm.is_agency_admin(current())
+    error = None
     if request.method == "POST":
-        if not admin:
-            abort(404)
-        parent = request.form.get("parent_id", "")
-        data = {
-            "code": request.form.get("code", "").strip()[:40],
-            "name": request.form.get("name", "").strip()[:200],
-            "parent_id": int(parent) if parent.isdigit() else None,
-        }
-        if not data["code"] or not data["name"]:
-            error = _("Give a code and a name.")
-        else:
+        require(perm.MANAGE, perm.Resource(ORG_UNIT, g.tenant.id))
+        data, error = _unit_form()
+        if data is not None:
             try:
                 units.create_unit(db.session, data)
             except ServiceError as problem:
@@ -301,17 +424,28 @@ def units_page() -> Any:
             else:
                 db.session.commit()
                 return redirect(url_for("admin.units_page"), code=303)
-    rows = db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)).all()
-    by_parent: dict[int | None, list[Any]] = {}
-    for unit in rows:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    tree: list[tuple[int, Any]] = []
+    rows = _all_units()
+    page = render_template(
+        "units.html", tree=units.as_tree(rows), units=rows, admin=admin, error=error, unit=None
+    )
+    return (page, 422) if error else page
 
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent, []):
-            tree.append((depth, unit))
-            walk(unit.id, depth + 1)
 
-    walk(None, 0)
-    page = render_template("units.html", tree=tree, units=rows, admin=admin, error=error)
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+def edit_unit(unit_id: int) -> Any:
+    require(perm.MANAGE, perm.Resource(ORG_UNIT, g.tenant.id))
+    unit = units.get_unit(db.session, unit_id)
+    error = None
+    if request.method == "POST":
+        data, error = _unit_form()
+        if data is not None:
+            try:
+                units.update_unit(db.session, unit, data)
+            except ServiceError as problem:
+                db.session.rollback()
+                error = str(problem)
+            else:
+                db.session.commit()
+                return redirect(url_for("admin.units_page"), code=303)
+    page = render_template("unit_edit.html", unit=unit, units=_all_units(), error=error)
     return (page, 422) if error else page

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.db import db
-from kinerja.exceptions import ServiceError
+from kinerja.exceptions import Invalid, ServiceError
 from kinerja.identity import users
 from kinerja.identity.permissions import MEMBERSHIP
 from kinerja.identity.principal import SESSION_ENTERED, current, require
@@ -22,6 +22,7 @@ from kinerja.people.models import Employee, Position
 from kinerja.people.permissions import editable_fields
 from kinerja.pipeline import door
 from kinerja.tenancy.models import Tenant
+from kinerja.web.admin import page_number
 
 PAGE_SIZE = 25
 bp = Blueprint("people", __name__, url_prefix="/t/<tenant>")
@@ -38,24 +39,32 @@ def my_record() -> Any:
 @bp.get("/employees")
 def directory() -> Any:
     q = request.args.get("q", "").strip()[:100]
-    unit = request.args.get("unit", type=int)
-    page = max(1, request.args.get("page", 1, type=int))
+    raw_unit = request.args.get("unit", "")
+    unit = int(raw_unit) if raw_unit.isdigit() and len(raw_unit) < 19 else None
+    page = page_number()
     query = employees.restrict_to_visible(employees.query_employees(q or None, unit), current())
     if query is None:
         abort(404)  # neither a member here nor an admin who may see everyone
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    pages = max(1, -(-total // PAGE_SIZE))
+    rows = (
+        db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        if page <= pages
+        else []
+    )
     units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all()
     return render_template(
         "employees.html",
         rows=rows,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
+        pager_args={"q": q, "unit": unit},
         q=q,
         unit=unit,
         units=units,
         unit_names={u.id: u.name for u in units},
+        admin=perm.is_agency_admin(current()),
     )
 
 
@@ -108,16 +117,22 @@ def update(employee_id: int) -> Any:
     allowed = editable_fields(principal, employees.FIELDS)
     data: dict[str, Any] = {}
     for key in allowed:
+        if key == "superior_id":
+            continue  # asked for by NIP, below, as the create form and the import do
         if key not in request.form and key != "active":
             continue
         raw = request.form.get(key, "").strip()
-        if key in {"position_id", "org_unit_id", "superior_id"}:
-            data[key] = int(raw) if raw.isdigit() else None
+        if key in {"position_id", "org_unit_id"}:
+            data[key] = int(raw) if raw.isdigit() and len(raw) < 19 else None
         elif key == "active":
             data[key] = request.form.get("active") == "on"
         else:
             data[key] = raw or (None if key in {"email", "golongan"} else raw)
     try:
+        if "superior_id" in allowed and "superior_nip" in request.form:
+            data["superior_id"] = employees.superior_by_nip(
+                db.session, request.form.get("superior_nip", "")
+            )
         employees.update_employee(db.session, person, data)
     except ServiceError as error:
         db.session.rollback()
@@ -179,8 +194,6 @@ def new_employee() -> Any:
     require(perm.MANAGE, perm.Resource(MEMBERSHIP, g.tenant.id))
     error, code, form = None, 200, request.form
     if request.method == "POST":
-        superior_nip = form.get("superior_nip", "").strip()
-        superior = employees.by_nip(db.session, superior_nip) if superior_nip else None
         data: dict[str, Any] = {
             "nip": form.get("nip", "").strip(),
             "name": form.get("name", "").strip(),
@@ -193,13 +206,13 @@ def new_employee() -> Any:
             "org_unit_id": int(form["org_unit_id"])
             if form.get("org_unit_id", "").isdigit()
             else None,
-            "superior_id": superior.id if superior else None,
         }
         try:
-            if superior_nip and superior is None:
-                raise ServiceError(_("No employee of this agency has the superior's NIP."))
+            data["superior_id"] = employees.superior_by_nip(
+                db.session, form.get("superior_nip", "")
+            )
             if not data["name"]:
-                raise ServiceError(_("The name is required."))
+                raise Invalid("name", _("The name is required."))
             person = employees.create_employee(db.session, data)
         except ServiceError as problem:
             db.session.rollback()
