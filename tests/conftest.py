@@ -238,7 +238,8 @@ def tenants(app: Flask, owner_engine: Engine) -> Tenants:
 
 @pytest.fixture
 def operator() -> dict[str, str]:
-    return {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    # English, so assertions read the source messages; Indonesian is the default (tested apart).
+    return {"Authorization": f"Bearer {OPERATOR_TOKEN}", "Accept-Language": "en"}
 
 
 def csrf_token(client, path: str = "/") -> str:

@@ -19,7 +19,7 @@ def test_admin_imports_through_the_page_and_sees_progress_and_report(
     sign_in(client, "admin")
     page = client.get("/t/dinkes/imports")
     assert page.status_code == 200
-    link = re.search(r'href="([^"]+template[^"]*)"', page.get_data(as_text=True)).group(1)
+    link = re.search(r'href="([^"]+template\.csv)"', page.get_data(as_text=True)).group(1)
     template = client.get(link)
     assert template.mimetype == "text/csv" and template.get_data(as_text=True).startswith(
         "nip,nama"
@@ -38,7 +38,7 @@ def test_admin_imports_through_the_page_and_sees_progress_and_report(
     assert poll["status"] == "queued" and poll["done"] is False
     SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
     poll = client.get(status_url + "/status.json").get_json()
-    assert poll == {"status": "succeeded", "progress": 100, "error": None, "done": True}
+    assert poll == {"status": "succeeded", "label": "Selesai", "progress": 100, "done": True}
     report = client.get(status_url).get_data(as_text=True)
     assert "Diterapkan" in report or "Applied" in report
 
@@ -77,7 +77,17 @@ def test_token_page_shows_a_new_token_once_and_revokes(client, people, owner_eng
     assert secret not in client.get("/t/dinkes/tokens").get_data(as_text=True)
     with owner_engine.connect() as conn:
         token_id = conn.execute(text("SELECT id FROM api_token")).scalar_one()
+    # Revoking asks first; nothing happens until it is confirmed.
+    ask = client.get(f"/t/dinkes/tokens/{token_id}/revoke")
+    assert ask.status_code == 200 and 'name="confirmed"' in ask.get_data(as_text=True)
     client.post(f"/t/dinkes/tokens/{token_id}/revoke", data={"csrf_token": token})
+    still = client.get(
+        "/api/v1/tenants/dinkes/employees", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert still.status_code == 200
+    client.post(
+        f"/t/dinkes/tokens/{token_id}/revoke", data={"csrf_token": token, "confirmed": "1"}
+    )
     assert (
         client.get(
             "/api/v1/tenants/dinkes/employees", headers={"Authorization": f"Bearer {secret}"}
@@ -94,10 +104,11 @@ def test_audit_page_shows_what_each_may_read(client, people) -> None:
         data={"csrf_token": token, "name": "Analis", "type": "fungsional", "grade": "9"},
     )
     admin_view = client.get("/t/dinkes/audit").get_data(as_text=True)
-    assert "position.create" in admin_view
+    assert "Jabatan ditambahkan" in admin_view  # the action in words, never its code
+    assert "position.create" not in admin_view
     other = client.application.test_client()
     sign_in(other, "staff")
-    assert "position.create" not in other.get("/t/dinkes/audit").get_data(as_text=True)
+    assert "Jabatan ditambahkan" not in other.get("/t/dinkes/audit").get_data(as_text=True)
     assert other.get("/t/disdik/audit").status_code == 404
 
 
@@ -117,7 +128,7 @@ def test_roles_page_grants_and_removes(client, people, owner_engine) -> None:
     assert roles == {"pegawai", "admin_opd"}
     client.post(
         f"/t/dinkes/memberships/{people.users['staff']}/admin_opd/delete",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "confirmed": "1"},
     )
     with owner_engine.connect() as conn:
         roles = set(

@@ -92,7 +92,7 @@ def admin_headers(tenants, people) -> dict[str, str]:
         token = token_service.issue(
             session, tenants.a, people.users["admin"], "admin_opd", "t", 1
         ).token
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 
 def upload(client, headers, content: bytes, filename: str, dry_run: bool = False):  # type: ignore[no-untyped-def]

@@ -134,5 +134,7 @@ def test_a_job_whose_push_fails_stays_queued_and_is_requeued_later(
     again = app.test_cli_runner().invoke(cli, ["jobs", "requeue", "--older-than", "0"])
     assert "0 jobs requeued" in again.output  # already in Redis: not pushed twice
     work()
-    body = client.get(f"/api/v1/tenants/dinkes/jobs/{job_id}", headers=operator).get_json()
-    assert body["status"] == "succeeded" and body["result"]["label"] == "late"
+    with db.unit_of_work(tenants.a) as session:
+        stored = session.get(BackgroundJob, (tenants.a, job_id))
+        assert stored is not None
+        assert stored.status == "succeeded" and (stored.result or {})["label"] == "late"

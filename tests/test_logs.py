@@ -9,12 +9,12 @@ import logging
 from kinerja import logs
 
 
-def test_json_log_lines_carry_request_id_and_tenant(client, tenants) -> None:
+def test_json_log_lines_carry_request_id_and_tenant(client, tenants, operator) -> None:
     stream = io.StringIO()
     handler = logs.make_handler(stream, "json")
     logging.getLogger().addHandler(handler)
     try:
-        client.get("/api/v1/tenants/dinkes/units", headers={"X-Request-ID": "trace-1"})
+        client.get("/api/v1/tenants/dinkes/units", headers={**operator, "X-Request-ID": "trace-1"})
     finally:
         logging.getLogger().removeHandler(handler)
     records = [json.loads(line) for line in stream.getvalue().splitlines()]

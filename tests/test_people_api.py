@@ -21,7 +21,7 @@ def issue(tenant_id: int, user_id: int, role: str = "pegawai", days: int | None 
 
 
 def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 
 @pytest.fixture

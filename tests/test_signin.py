@@ -64,11 +64,95 @@ def test_failed_sign_ins_are_rate_limited_per_account(client, people, app) -> No
     assert sign_in(client, "peer", address="192.0.2.7").status_code == 303
 
 
-def test_failed_sign_ins_are_rate_limited_per_address(client, people, app) -> None:
+def test_typos_of_one_person_do_not_lock_out_the_office(client, people, app) -> None:
+    # Dozens of staff share one NAT address: one person's failures lock only their account.
     limit = app.config["LOGIN_MAX_FAILURES"]
-    for i in range(limit):
-        sign_in(client, f"nobody{i}", "wrong")
-    assert sign_in(client, "peer").status_code == 429
+    for _ in range(limit + 2):
+        sign_in(client, "staff", "wrong", address="198.51.100.9")
+    assert sign_in(client, "peer", address="198.51.100.9").status_code == 303
+
+
+def test_one_address_spraying_many_accounts_is_stopped_at_its_own_limit(
+    client, people, app
+) -> None:
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 8
+    try:
+        for i in range(8):
+            assert sign_in(client, f"nobody{i}", "wrong").status_code == 401
+        refused = sign_in(client, "peer")
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "jaringan ini" in refused.get_data(as_text=True)
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 100
+
+
+def test_parallel_guesses_get_no_further_than_the_limit(app, redis_url) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from redis import Redis
+
+    from kinerja.identity import throttle
+
+    client = Redis.from_url(redis_url)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        decisions = list(
+            pool.map(
+                lambda i: throttle.attempt(client, "victim@example.go.id", f"10.0.0.{i}", 5, 1000),
+                range(40),
+            )
+        )
+    # Counted before any password is checked: exactly five may be checked, never more.
+    assert sum(d.allowed for d in decisions) == 5
+    assert all(d.retry_after > 0 for d in decisions if not d.allowed)
+
+
+def test_lockouts_grow_and_a_correct_password_clears_them(app, redis_url) -> None:
+    from redis import Redis
+
+    from kinerja.identity import throttle
+
+    client = Redis.from_url(redis_url)
+    account, address = "slow@example.go.id", "10.1.1.1"
+    waits = []
+    for _ in range(3):
+        for _ in range(3):
+            throttle.attempt(client, account, address, 3, 1000)
+        locked = throttle.attempt(client, account, address, 3, 1000)
+        assert not locked.allowed
+        waits.append(locked.retry_after)
+        client.delete(f"{throttle.PREFIX}:lock:{throttle._digest(account)}")  # time passes
+    assert waits[0] < waits[1] < waits[2]
+    throttle.succeeded(client, account, address)
+    assert throttle.attempt(client, account, address, 3, 1000).allowed
+
+
+def test_sign_ins_failures_and_lockouts_are_in_the_audit_log(
+    client, people, app, owner_engine
+) -> None:
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    sign_in(client, "staff")
+    for _ in range(limit + 1):
+        sign_in(client, "staff", "wrong")
+    with owner_engine.connect() as conn:
+        actions = conn.execute(
+            text("SELECT action FROM audit_log WHERE actor_user_id = :u ORDER BY id"),
+            {"u": people.users["staff"]},
+        ).scalars().all()
+    assert actions[0] == "auth.sign_in"
+    assert actions.count("auth.sign_in_failed") == limit
+    assert "auth.locked" in actions
+
+
+def test_the_client_address_comes_only_from_trusted_proxies(database, redis_url, people):
+    trusting = create_app(app_config(database, redis_url, TRUSTED_PROXIES=1))
+    seen = []
+    trusting.before_request(lambda: seen.append(__import__("flask").request.remote_addr))
+    trusting.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.5"})
+    direct = create_app(app_config(database, redis_url))
+    direct.before_request(lambda: seen.append(__import__("flask").request.remote_addr))
+    direct.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert seen == ["203.0.113.5", "127.0.0.1"]
 
 
 def test_local_sign_in_is_off_unless_enabled(database, redis_url, people) -> None:
@@ -127,7 +211,8 @@ def test_pegawai_may_change_own_email_only_and_it_is_audited(client, people, own
         ).one()
         entry = conn.execute(
             text(
-                "SELECT action, changes, actor_role FROM audit_log WHERE subject_employee_id = :i"
+                "SELECT action, changes, actor_role FROM audit_log "
+                "WHERE subject_employee_id = :i AND action = 'employee.update'"
             ),
             {"i": people.staff},
         ).one()
@@ -147,12 +232,12 @@ def test_admin_edits_and_a_cycle_is_refused_with_409(client, people) -> None:
         data={
             "csrf_token": token,
             "name": "Kepala Dinas",
-            "superior_id": str(people.staff),
+            "superior_nip": "198609262015051001",  # the staff member, below the head
             "active": "on",
         },
     )
     assert cycle.status_code == 409
-    assert "cycle" in cycle.get_data(as_text=True)
+    assert "siklus" in cycle.get_data(as_text=True)
     ok = client.post(path, data={"csrf_token": token, "name": "Kepala Dinas Baru", "active": "on"})
     assert ok.status_code == 303
     assert "Kepala Dinas Baru" in client.get(path).get_data(as_text=True)
@@ -168,24 +253,28 @@ def test_cross_tenant_superior_is_refused(client, people) -> None:
             "csrf_token": token,
             "name": "Staf",
             "active": "on",
-            "superior_id": str(people.other),
+            "superior_nip": "197001011990121001",  # an employee of the other agency
         },
     )
     assert response.status_code == 422
-    assert "does not exist in this agency" in response.get_data(as_text=True)
+    assert "NIP atasan" in response.get_data(as_text=True)
 
 
 def test_city_admin_enters_an_agency_explicitly_and_it_is_audited(
     client, people, owner_engine
 ) -> None:
     sign_in(client, "kota")
-    assert client.get("/t/dinkes/employees").status_code == 404
+    door = client.get("/t/dinkes/employees")
+    assert door.status_code == 403  # a page that says to enter the agency first
+    assert 'action="/t/dinkes/enter"' in door.get_data(as_text=True)
     profile = client.get("/me").get_data(as_text=True)
     assert "Dinas Kesehatan" in profile
     token = csrf_token(client, "/me")
     assert client.post("/t/dinkes/enter", data={"csrf_token": token}).status_code == 303
-    assert client.get("/t/dinkes/employees").status_code == 200
-    assert client.get("/t/disdik/employees").status_code == 404  # only the one entered
+    inside = client.get("/t/dinkes/employees")
+    assert inside.status_code == 200
+    assert "Keluar dari OPD" in inside.get_data(as_text=True)  # the banner, with a way out
+    assert client.get("/t/disdik/employees").status_code == 403  # only the one entered
     with owner_engine.connect() as conn:
         actions = conn.execute(text("SELECT action, actor_role FROM audit_log")).all()
     assert [tuple(a) for a in actions] == [("city_admin.enter", "admin_kota")]
@@ -193,6 +282,11 @@ def test_city_admin_enters_an_agency_explicitly_and_it_is_audited(
     path = f"/t/dinkes/employees/{people.staff}"
     response = client.post(path, data={"csrf_token": token, "email": "x@y.id"})
     assert response.status_code == 403
+    client.post("/t/dinkes/leave", data={"csrf_token": token})
+    assert client.get("/t/dinkes/employees").status_code == 403
+    with owner_engine.connect() as conn:
+        last = conn.execute(text("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")).scalar()
+    assert last == "city_admin.leave"
 
 
 def test_sign_in_with_redis_down_is_a_clear_503_not_a_500(database, people) -> None:

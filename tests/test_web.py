@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 
 def test_landing_lists_active_agencies_in_indonesian(client, tenants) -> None:
@@ -42,10 +42,36 @@ def test_unknown_language_keeps_the_default(client, tenants) -> None:
     assert '<html lang="id">' in client.get("/").get_data(as_text=True)
 
 
-def test_tenant_home_shows_only_its_own_units(client, tenants) -> None:
+def test_tenant_home_shows_only_its_own_units(client, people) -> None:
+    sign_in(client, "staff")
     html = client.get("/t/dinkes/").get_data(as_text=True)
     assert "Dinas Kesehatan" in html and "A-TOP" in html
     assert "B-TOP" not in html and "C-TOP" not in html
+
+
+def test_agency_pages_ask_anonymous_visitors_to_sign_in(client, tenants) -> None:
+    response = client.get("/t/dinkes/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=/t/dinkes/")
+    assert "A-TOP" not in response.get_data(as_text=True)
+
+
+def test_the_agency_home_shows_what_the_person_can_do(client, people) -> None:
+    sign_in(client, "staff")
+    staff = client.get("/t/dinkes/").get_data(as_text=True)
+    assert "/t/dinkes/employees" in staff and "/t/dinkes/imports" not in staff
+    assert "Segera hadir" not in staff and "Coming next" not in staff
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/auth/logout")})
+    sign_in(client, "admin")
+    admin = client.get("/t/dinkes/").get_data(as_text=True)
+    assert "/t/dinkes/imports" in admin and "/t/dinkes/memberships" in admin
+
+
+def test_the_header_says_who_is_signed_in_where_and_as_what(client, people) -> None:
+    sign_in(client, "admin")
+    html = client.get("/t/dinkes/employees").get_data(as_text=True)
+    header = html.split("</header>")[0]
+    assert "Admin" in header and "Dinas Kesehatan" in header and "Admin OPD" in header
 
 
 @pytest.mark.parametrize("path", ["/t/nope/", "/t/dishub/", "/no-such-page"])
@@ -70,12 +96,15 @@ def test_agency_names_are_escaped(client, owner_engine) -> None:
     assert "&lt;script&gt;" in html
 
 
-def test_stylesheet_is_served(client) -> None:
+def test_stylesheets_are_served_locally(client) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'href="/static/kinerja.css"' in html
     css = client.get("/static/kinerja.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
-    assert b".tenants" in css.data
+    assert b".kj-nav" in css.data
+    framework = client.get("/bootstrap/static/css/bootstrap.min.css")
+    assert framework.status_code == 200 and b"Bootstrap" in framework.data[:200]
+    assert "//cdn" not in html and "https://" not in html.split("<body")[0]
 
 
 def test_landing_search_filters_agencies_without_javascript(client, tenants) -> None:

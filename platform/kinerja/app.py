@@ -13,7 +13,7 @@ from kinerja import errors, health, jobs, logs
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the `KINERJA_*` environment (Flask config keys)."""
     # No app-level static folder: the web blueprint serves /static (an app route would shadow it).
-    app = Flask("kinerja", static_folder=None)
+    app = Flask("kinerja", static_folder=None, static_url_path="/static")
     app.config.update(settings.load(overrides=config))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

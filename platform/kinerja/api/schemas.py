@@ -104,7 +104,8 @@ class JobSchema(Schema):
             data["error"] = None
             result = data.get("result") or {}
             counts = {k: v for k, v in result.items() if type(v) is int}
-            data["result"] = {**counts, "status": result.get("status")} if result else None
+            status = {"status": result["status"]} if isinstance(result.get("status"), str) else {}
+            data["result"] = {**counts, **status} if result else None
         return data
 
 

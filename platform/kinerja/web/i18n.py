@@ -26,9 +26,16 @@ babel = Babel()
 def select_locale() -> str:
     from flask import current_app, has_request_context
 
-    chosen = request.cookies.get(COOKIE) if has_request_context() else None
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    chosen = request.cookies.get(COOKIE)
     if chosen in LOCALES:
         return chosen
+    if request.path.startswith("/api/") and request.accept_languages:
+        # API clients say their language in Accept-Language; pages use the remembered choice.
+        best = request.accept_languages.best_match(list(LOCALES))
+        if best:
+            return best
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
