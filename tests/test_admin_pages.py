@@ -85,9 +85,7 @@ def test_token_page_shows_a_new_token_once_and_revokes(client, people, owner_eng
         "/api/v1/tenants/dinkes/employees", headers={"Authorization": f"Bearer {secret}"}
     )
     assert still.status_code == 200
-    client.post(
-        f"/t/dinkes/tokens/{token_id}/revoke", data={"csrf_token": token, "confirmed": "1"}
-    )
+    client.post(f"/t/dinkes/tokens/{token_id}/revoke", data={"csrf_token": token, "confirmed": "1"})
     assert (
         client.get(
             "/api/v1/tenants/dinkes/employees", headers={"Authorization": f"Bearer {secret}"}

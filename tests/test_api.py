@@ -52,9 +52,7 @@ def test_an_agency_answers_anonymous_api_callers_with_401(client, tenants) -> No
     assert_error_shape(anonymous_post, 401)
 
 
-def test_units_are_scoped_to_the_tenant_in_the_url(
-    client, tenants, owner_engine, operator
-) -> None:
+def test_units_are_scoped_to_the_tenant_in_the_url(client, tenants, owner_engine, operator) -> None:
     a_units = client.get("/api/v1/tenants/dinkes/units", headers=operator).get_json()
     assert {u["code"] for u in a_units} == {"A-TOP", "A-SUB"}
     b_units = client.get("/api/v1/tenants/disdik/units", headers=operator).get_json()

@@ -80,6 +80,7 @@ def test_sso_sign_in_in_a_real_browser(served, browser, people, idp) -> None:
     response = page.goto(f"{served}/t/disdik/employees/{people.other}")
     assert response is not None and response.status == 404
 
+    page.click("summary")  # the header menu (no JavaScript needed: <details>)
     page.click("text=Keluar")
     # RP-initiated logout: the provider asks to confirm, then sends the browser home.
     page.wait_for_url(f"{idp.issuer}/session/end**")
@@ -98,13 +99,58 @@ def test_local_demo_sign_in_in_a_real_browser(served, browser, people) -> None:
     page.goto(f"{served}/auth/login")
     page.fill("#login", "admin@example.go.id")
     page.fill("#password", "wrong")
-    page.click("button.primary")
+    page.click("form[action='/auth/local'] button[type=submit]")
     assert "NIP/e-mail atau kata sandi salah" in page.content()
     from tests.conftest import PASSWORD
 
     page.fill("#login", "admin@example.go.id")
     page.fill("#password", PASSWORD)
-    page.click("button.primary")
+    page.click("form[action='/auth/local'] button[type=submit]")
     page.wait_for_url(f"{served}/me")
     page.goto(f"{served}/t/dinkes/employees")
     assert "Staf" in page.content() and "Rekan" in page.content()
+
+
+PAGES_OF_AN_ADMIN = [
+    "/",
+    "/me",
+    "/t/dinkes/",
+    "/t/dinkes/employees",
+    "/t/dinkes/employees/new",
+    "/t/dinkes/units",
+    "/t/dinkes/positions",
+    "/t/dinkes/memberships",
+    "/t/dinkes/imports",
+    "/t/dinkes/tokens",
+    "/t/dinkes/audit",
+]
+
+
+def test_every_page_fits_a_360_px_phone_and_breaks_no_content_policy(
+    served, browser, people
+) -> None:
+    from tests.conftest import PASSWORD
+
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{served}/auth/login")
+    page.fill("#login", "admin@example.go.id")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/auth/local'] button[type=submit]")
+    page.wait_for_url(f"{served}/me")
+    page.goto(f"{served}/t/dinkes/employees/{people.staff}")
+    PAGES = [*PAGES_OF_AN_ADMIN, f"/t/dinkes/employees/{people.staff}"]
+    for path in PAGES:
+        response = page.goto(f"{served}{path}")
+        assert response is not None and response.status == 200, path
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px wider than a 360 px screen"
+        header = page.text_content("header") or ""
+        assert "Admin" in header, path  # who is signed in, on every page
+    assert problems == []

@@ -214,3 +214,69 @@ def test_login_goes_straight_to_sso_when_it_is_the_only_way_in(
     assert (
         client.get("/auth/logout").status_code == 200
     )  # a confirmation page, signing out is a POST
+
+
+def set_groups(idp: Idp, login: str, *groups: str) -> None:
+    import requests
+
+    response = requests.post(
+        f"{idp.issuer}/_test/groups/{login}", data={"group": list(groups)}, timeout=10
+    )
+    assert response.status_code == 204
+
+
+def roles_of(owner_engine, user_login_nip: str) -> set[tuple[str, str]]:
+    from sqlalchemy import text
+
+    with owner_engine.connect() as conn:
+        return {
+            (r.role, r.source)
+            for r in conn.execute(
+                text(
+                    "SELECT m.role, m.source FROM membership m JOIN app_user u ON u.id = m.user_id "
+                    "WHERE u.nip = :n"
+                ),
+                {"n": user_login_nip},
+            )
+        }
+
+
+def test_roles_from_groups_follow_the_provider_and_leave_hand_granted_ones(
+    sso_app, people, base_url, idp: Idp, owner_engine
+) -> None:
+    admin_nip = "198811202010011004"
+    try:
+        client = sso_app.test_client()
+        client.get(callback_path(log_in_at_idp(start(client), base_url, "admin")))
+        assert ("admin_opd", "sso") in roles_of(owner_engine, admin_nip)
+        # The group is removed at the provider: the next sign-in removes the SSO grant only.
+        set_groups(idp, "admin")
+        client = sso_app.test_client()
+        client.get(callback_path(log_in_at_idp(start(client), base_url, "admin")))
+        roles = roles_of(owner_engine, admin_nip)
+        assert ("admin_opd", "sso") not in roles
+        assert ("admin_opd", "admin") in roles  # granted by hand (the fixture): stays
+    finally:
+        set_groups(idp, "admin", "opd-admin")
+
+
+def test_the_city_admin_flag_follows_the_provider(
+    sso_app, people, base_url, idp: Idp, owner_engine
+) -> None:
+    try:
+        client = sso_app.test_client()
+        client.get(callback_path(log_in_at_idp(start(client), base_url, "kota")))
+        assert "Admin Kota" in client.get("/me").get_data(as_text=True)
+        set_groups(idp, "kota")
+        client = sso_app.test_client()
+        response = client.get(callback_path(log_in_at_idp(start(client), base_url, "kota")))
+        assert response.status_code == 403  # no agency and no longer a city admin: no access
+        from sqlalchemy import text
+
+        with owner_engine.connect() as conn:
+            flags = conn.execute(
+                text("SELECT sso_city_admin FROM app_user WHERE oidc_subject = 'kota'")
+            ).scalar()
+        assert flags is False
+    finally:
+        set_groups(idp, "kota", "bkpsdm-admin")

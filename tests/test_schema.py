@@ -145,3 +145,118 @@ def test_migrations_upgrade_from_empty_and_downgrade_back(fresh_database) -> Non
     with engine.connect() as conn:
         assert audit(conn) == []
     engine.dispose()
+
+
+BAD_CATALOGUE = {
+    "global_table_not_allowed": (
+        "CREATE TABLE t_stray (id bigint PRIMARY KEY)",
+        "t_stray: has no tenant_id and is not on the allow-list of global tables",
+    ),
+    "definer_not_allowed": (
+        "CREATE FUNCTION t_peek() RETURNS bigint LANGUAGE sql SECURITY DEFINER "
+        "AS $$ SELECT count(*) FROM employee $$;"
+        "REVOKE EXECUTE ON FUNCTION t_peek() FROM PUBLIC",
+        "t_peek(): SECURITY DEFINER function not on the allow-list",
+    ),
+    "definer_public": (
+        "GRANT EXECUTE ON FUNCTION kinerja_user_memberships(bigint) TO PUBLIC",
+        "kinerja_user_memberships(bigint): SECURITY DEFINER function executable by PUBLIC",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CATALOGUE))
+def test_catalogue_outside_the_rules_is_caught(owner_engine: Engine, case: str) -> None:
+    ddl, expected = BAD_CATALOGUE[case]
+    with owner_engine.connect() as conn, conn.begin() as tx:
+        for statement in ddl.split(";"):
+            conn.execute(text(statement))
+        problems = audit(conn)
+        tx.rollback()
+    assert problems == [expected]
+
+
+def test_security_definer_functions_are_not_for_public_nor_other_roles(
+    owner_engine: Engine,
+) -> None:
+    with owner_engine.connect() as conn, conn.begin() as tx:
+        conn.execute(text("CREATE ROLE kinerja_test_nobody LOGIN"))
+        allowed = conn.execute(
+            text(
+                "SELECT has_function_privilege(:r, 'kinerja_user_memberships(bigint)', 'EXECUTE')"
+            ),
+            {"r": "kinerja_test_nobody"},
+        ).scalar()
+        app_allowed = conn.execute(
+            text(
+                "SELECT has_function_privilege(:r, 'kinerja_user_memberships(bigint)', 'EXECUTE')"
+            ),
+            {"r": APP_ROLE},
+        ).scalar()
+        tx.rollback()
+    assert allowed is False and app_allowed is True
+
+
+def test_models_and_migrated_schema_do_not_drift(owner_engine: Engine) -> None:
+    from kinerja.db.catalog import audit_metadata
+    from kinerja.models import Base
+
+    with owner_engine.connect() as conn:
+        assert audit_metadata(conn, Base.metadata) == []
+
+
+def test_drift_and_a_tenant_column_outside_the_tenant_base_are_caught(
+    owner_engine: Engine,
+) -> None:
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    from kinerja.db.catalog import audit_metadata, untenanted_mappings
+    from kinerja.models import Base
+
+    extra = MetaData()
+    for table in Base.metadata.tables.values():
+        table.to_metadata(extra)
+    Table("t_missing", extra, Column("id", Integer, primary_key=True))
+    with owner_engine.connect() as conn:
+        problems = audit_metadata(conn, extra)
+    assert problems and all("t_missing" in p for p in problems)
+
+    class Mapper:  # stands for a mapper: a class and its columns
+        class_ = type("Sneaky", (), {})
+        columns = {"id": None, "tenant_id": None}
+
+    assert untenanted_mappings([Mapper]) == [
+        "Sneaky: has tenant_id but does not inherit TenantOwned"
+    ]
+
+
+def test_migrations_run_with_an_owner_that_is_not_a_superuser(pg_server: str) -> None:
+    """The owner needs CREATEROLE and its own database, never SUPERUSER (docs/tenancy.md)."""
+    import uuid
+
+    import psycopg
+
+    from tests.conftest import Database, _url, drop_database
+
+    name = f"kinerja_test_{uuid.uuid4().hex[:10]}"
+    owner = f"kinerja_owner_{uuid.uuid4().hex[:6]}"
+    app_role = f"kinerja_app_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(_url(pg_server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{owner}" LOGIN CREATEROLE NOSUPERUSER')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    db = Database(name, _url(pg_server, name, owner), _url(pg_server, name, app_role))
+    try:
+        with psycopg.connect(_url(pg_server, name), autocommit=True) as conn:
+            conn.execute(f'ALTER SCHEMA public OWNER TO "{owner}"')
+        migrate.upgrade(db.owner_url, db.app_url, app_role)
+        migrate.upgrade(db.owner_url, db.app_url, app_role)  # re-runs without a superuser
+        engine = make_engine(db.owner_url)
+        with engine.connect() as conn:
+            assert audit(conn) == []
+            assert audit_app_role(conn, app_role) == []
+        engine.dispose()
+    finally:
+        drop_database(pg_server, db)
+        with psycopg.connect(_url(pg_server, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP ROLE IF EXISTS "{app_role}"')
+            conn.execute(f'DROP ROLE IF EXISTS "{owner}"')

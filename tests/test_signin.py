@@ -135,10 +135,14 @@ def test_sign_ins_failures_and_lockouts_are_in_the_audit_log(
     for _ in range(limit + 1):
         sign_in(client, "staff", "wrong")
     with owner_engine.connect() as conn:
-        actions = conn.execute(
-            text("SELECT action FROM audit_log WHERE actor_user_id = :u ORDER BY id"),
-            {"u": people.users["staff"]},
-        ).scalars().all()
+        actions = (
+            conn.execute(
+                text("SELECT action FROM audit_log WHERE actor_user_id = :u ORDER BY id"),
+                {"u": people.users["staff"]},
+            )
+            .scalars()
+            .all()
+        )
     assert actions[0] == "auth.sign_in"
     assert actions.count("auth.sign_in_failed") == limit
     assert "auth.locked" in actions

@@ -89,6 +89,11 @@ def must_enter_first(p: Principal) -> bool:
     return is_city_admin(p) and not p.roles and p.tenant_id is not None and not p.entered_tenant
 
 
+def may_appoint_admin(p: Principal) -> bool:
+    """The city admin may give an agency its admin OPD, whether or not they entered it."""
+    return is_city_admin(p) and not p.roles and p.tenant_id is not None
+
+
 def may_be_inside(p: Principal) -> bool:
     """May see anything of the principal's tenant at all: a member, or a city admin who entered."""
     return is_member(p) or is_visiting_city_admin(p)

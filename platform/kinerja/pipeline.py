@@ -19,8 +19,19 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter
 
@@ -35,7 +46,15 @@ _SLUG_KEY = "kinerja.tenant_slug"
 # Paths that never need to know who is asking (and must work when the database is down).
 SKIP_PRINCIPAL = ("/healthz", "/readyz", "/static/", "/favicon.ico", "/api/v1/docs")
 # What the pipeline keeps on `g`; cleared at both ends of a request.
-REQUEST_KEYS = ("request_id", "started", "tenant", "principal", "user_id", "csrf_token")
+REQUEST_KEYS = (
+    "request_id",
+    "started",
+    "tenant",
+    "principal",
+    "cookie_principal",
+    "user_id",
+    "csrf_token",
+)
 API_PREFIX = "/api/"
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -129,6 +148,9 @@ def _gate() -> Any:
         if is_operator():
             return None  # the deployment's operator; each view decides what it may do
         if not who.authenticated:
+            by_cookie = g.get("cookie_principal")
+            if by_cookie is not None and not perm.is_member(by_cookie):
+                abort(404)  # signed in, but nothing of this agency is theirs to write
             raise unauthorized("Sign in first: send Authorization: Bearer <API token>.")
         if not perm.may_be_inside(who):
             abort(404)
@@ -194,9 +216,16 @@ def _security_headers(response: Response) -> None:
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"
-    headers["Content-Security-Policy"] = (
-        DOCS_CSP if request.path.rstrip("/") == "/api/v1/docs" else CSP
-    )
+    policy = DOCS_CSP if request.path.rstrip("/") == "/api/v1/docs" else CSP
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if issuer:
+        # Signing out is a form whose answer redirects to the provider: browsers apply
+        # form-action to that redirect, so the provider's origin is allowed there.
+        parts = urlsplit(issuer)
+        policy = policy.replace(
+            "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}"
+        )
+    headers["Content-Security-Policy"] = policy
     headers["Server"] = "Kinerja"  # never the server's name and version
     principal = g.get("principal")
     personal = "tenant" in g or (principal is not None and principal.authenticated)

@@ -71,6 +71,14 @@ provider.proxy = false;
 
 const callback = provider.callback();
 server.on('request', async (req, res) => {
+  // Test control only: change a user's groups, as an administrator of the real provider would.
+  const groupsChange = req.method === 'POST' && req.url.match(/^\/_test\/groups\/([a-z]+)$/);
+  if (groupsChange && USERS[groupsChange[1]]) {
+    const form = await readForm(req);
+    USERS[groupsChange[1]].groups = form.getAll('group');
+    res.writeHead(204);
+    return res.end();
+  }
   const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
   if (!match) return callback(req, res);
   try {

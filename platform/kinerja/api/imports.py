@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from kinerja.api.common import abort
+from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER, admin
 from kinerja.api.schemas import JobSchema
 from kinerja.db import db

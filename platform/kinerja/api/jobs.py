@@ -6,11 +6,11 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from kinerja import audit
 from kinerja.api.auth import OPERATOR, is_operator, require_operator
+from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import JobQuerySchema, JobSchema
 from kinerja.db import db

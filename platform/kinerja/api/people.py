@@ -9,12 +9,11 @@ from typing import Any
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from kinerja import audit
 from kinerja import permissions as perm
-from kinerja.api.common import abort
+from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import (
     AuditSchema,

@@ -43,7 +43,7 @@ class Choice(fields.String):
                     code = known
         if code is None:
             accepted = ", ".join(f"{c} ({self.labels[c]})" for c in self.labels)
-            raise ValidationError(_("Must be one of: %(choices)s.", choices=accepted))
+            raise ValidationError(str(_("Must be one of: %(choices)s.", choices=accepted)))
         return code
 
 
@@ -176,9 +176,13 @@ class TokenSchema(Schema):
     expires_days = fields.Integer(
         load_only=True,
         load_default=90,
+        allow_none=True,
         strict=True,
         validate=validate.Range(1, 3650),
-        metadata={"description": "days until it expires; at most KINERJA_TOKEN_MAX_DAYS"},
+        metadata={
+            "description": "days until it expires (null: the longest allowed); at most "
+            "KINERJA_TOKEN_MAX_DAYS"
+        },
     )
     prefix = fields.String(dump_only=True, metadata={"description": "to recognise the token"})
     created_at = fields.DateTime(dump_only=True)

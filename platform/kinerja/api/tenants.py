@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from kinerja.api.common import Blueprint
 from kinerja.api.schemas import TenantSchema
 from kinerja.db import db
 from kinerja.tenancy.service import list_tenants

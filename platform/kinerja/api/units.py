@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from kinerja.api.auth import OPERATOR, is_operator, require_operator
+from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
 from kinerja.db import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Identity, String, func
+from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,6 +20,10 @@ class AuditEntry(TenantOwned, Base):
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),
+        Index("ix_audit_log_tenant_id_subject", "tenant_id", "subject_employee_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -160,13 +160,9 @@ def audit_metadata(conn: Connection, metadata: MetaData) -> list[str]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from kinerja.db.base import Base, TenantOwned
+    from kinerja.db.base import Base
 
-    problems: list[str] = []
-    for mapper in Base.registry.mappers:
-        cls = mapper.class_
-        if "tenant_id" in mapper.columns and not issubclass(cls, TenantOwned):
-            problems.append(f"{cls.__name__}: has tenant_id but does not inherit TenantOwned")
+    problems = untenanted_mappings(Base.registry.mappers)
     context = MigrationContext.configure(conn)
     for diff in compare_metadata(context, metadata):
         problems.append(f"schema drift between the models and the database: {_describe(diff)}")
@@ -179,3 +175,15 @@ def _describe(diff: Any) -> str:
     kind, *rest = diff
     names = [getattr(r, "name", None) or str(r) for r in rest if r is not None][:3]
     return f"{kind} {' '.join(str(n) for n in names)}"
+
+
+def untenanted_mappings(mappers: Any) -> list[str]:
+    """Mapped classes with a tenant_id that do not inherit the tenant base (so the ORM would not
+    filter them by tenant)."""
+    from kinerja.db.base import TenantOwned
+
+    return [
+        f"{m.class_.__name__}: has tenant_id but does not inherit TenantOwned"
+        for m in mappers
+        if "tenant_id" in m.columns and not issubclass(m.class_, TenantOwned)
+    ]

@@ -54,7 +54,12 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
         user_id, token_role = record.user_id, record.role
     elif request.path.startswith("/api/") and request.method not in {"GET", "HEAD", "OPTIONS"}:
         # API writes authenticate by token only: a cookie alone could be a cross-site request.
+        # Who the cookie belongs to still decides between "not here at all" (404) and "use a
+        # token" (401), so another agency's staff learn nothing either way.
         user_id = None
+        cookie_user = db_session.get(User, session.get(SESSION_USER) or 0)
+        if cookie_user is not None and cookie_user.active:
+            g.cookie_principal = _build(db_session, cookie_user, tenant_id, None)
     else:
         user_id = session.get(SESSION_USER)
     principal = Principal(tenant_id=tenant_id)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,6 +28,7 @@ class BackgroundJob(TenantOwned, Timestamps, Base):
         CheckConstraint(
             "status IN (" + ", ".join(repr(s) for s in JOB_STATUSES) + ")", name="status"
         ),
+        Index("ix_background_job_tenant_id_created_at", "tenant_id", "created_at"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
     )
 

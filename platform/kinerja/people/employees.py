@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import Select, literal_column, or_, select
 from sqlalchemy.orm import Session
 

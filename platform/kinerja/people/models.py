@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -61,6 +62,9 @@ class Employee(TenantOwned, Timestamps, Base):
             name="fk_employee_position",
         ),
         CheckConstraint("superior_id IS NULL OR superior_id <> id", name="not_own_superior"),
+        Index("ix_employee_tenant_id_superior_id", "tenant_id", "superior_id"),
+        Index("ix_employee_tenant_id_org_unit_id", "tenant_id", "org_unit_id"),
+        Index("ix_employee_user_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_bootstrap import Bootstrap5
 
 from kinerja import i18n as labels
+from kinerja import permissions as perm
 from kinerja.tenancy.kinds import KINDS
 from kinerja.web import admin, auth, i18n, menu, people
 from kinerja.web.views import bp, tenant_bp
@@ -46,4 +47,8 @@ def init_app(app: Flask) -> None:
         role_label=labels.role_label,
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,
+        # Templates ask the same named questions as views and services; none decides alone.
+        is_agency_admin=perm.is_agency_admin,
+        is_visiting_city_admin=perm.is_visiting_city_admin,
+        may_appoint_admin=perm.may_appoint_admin,
     )

@@ -154,6 +154,24 @@ def enter() -> Any:
     return redirect(url_for("tenant.home"), code=303)
 
 
+@bp.post("/appoint-admin")
+@door
+def appoint_admin() -> Any:
+    """The city admin appoints an agency's admin OPD (by NIP), entered or not; audited."""
+    principal = current()
+    if not perm.may_appoint_admin(principal):
+        abort(404)
+    try:
+        users.grant_by_nip(db.session, request.form.get("nip", ""), "admin_opd")
+    except ServiceError as problem:
+        db.session.rollback()
+        page = render_template("enter_first.html", tenant=g.tenant, error=str(problem))
+        return page, problem.status
+    db.session.commit()
+    flash_to = "admin.memberships_page" if principal.entered_tenant else "tenant.home"
+    return redirect(url_for(flash_to, appointed=1), code=303)
+
+
 @bp.post("/leave")
 @door
 def leave() -> Any:

@@ -1,0 +1,166 @@
+"""Guards that cover routes not written yet: every rule of the app's url_map is walked.
+
+Every rule under an agency (`<tenant>`), every method, is called anonymously (401 for the API, a
+redirect to sign-in for pages), by a member of another agency with a session and with a token
+(404), and by the city admin before entering (a page saying to enter first; the API 404). Rules
+outside the agencies must be on a short, explicit allow-list, so a new public route is a decision.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from kinerja.app import create_app
+from kinerja.db import db
+from kinerja.identity import tokens as token_service
+from tests.conftest import app_config, sign_in
+
+PUBLIC = {
+    "/": "the list of agencies",
+    "/lang": "the language choice",
+    "/me": "my profile (asks to sign in)",
+    "/favicon.ico": "the icon",
+    "/static/<path:filename>": "our stylesheet, script and icon",
+    "/bootstrap/static/<path:filename>": "the CSS framework from its wheel",
+    "/auth/login": "sign-in",
+    "/auth/sso": "single sign-on",
+    "/auth/callback": "single sign-on's return",
+    "/auth/local": "local demo accounts",
+    "/auth/logout": "sign-out",
+    "/healthz": "liveness",
+    "/readyz": "readiness",
+    "/api/v1/openapi.json": "the API description",
+    "/api/v1/docs": "the browsable API description",
+    "/api/v1/docs/assets/<path:filename>": "its assets",
+    "/api/v1/tenants": "the list of agencies",
+}
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.fixture(scope="module")
+def url_map_app(database, redis_url) -> Flask:
+    return create_app(app_config(database, redis_url))
+
+
+def _rules(app: Flask) -> list[Any]:
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
+
+
+def _path(rule: Any, slug: str) -> str:
+    values: dict[str, Any] = {}
+    for name in rule.arguments:
+        converter = rule._converters.get(name)
+        kind = type(converter).__name__ if converter is not None else ""
+        if name == "tenant":
+            values[name] = slug
+        elif "Integer" in kind or "IdConverter" in kind:
+            values[name] = 1
+        elif "UUID" in kind:
+            values[name] = uuid.uuid4()
+        else:
+            values[name] = "pegawai"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def tenant_cases(app: Flask) -> list[tuple[str, str, str]]:
+    return [
+        (rule.endpoint, method, rule.rule)
+        for rule in _rules(app)
+        if "tenant" in rule.arguments
+        for method in METHODS
+        if method in rule.methods
+    ]
+
+
+def _call(client: Any, method: str, path: str, headers: dict[str, str] | None = None) -> Any:
+    body = {"json": {}} if path.startswith("/api/") and method != "GET" else {}
+    return client.open(path, method=method, headers=headers or {}, **body)
+
+
+def test_every_route_outside_the_agencies_is_on_the_public_allow_list(url_map_app) -> None:
+    outside = {r.rule for r in _rules(url_map_app) if "tenant" not in r.arguments}
+    assert outside == set(PUBLIC), "a new public route: add it to PUBLIC with its reason"
+
+
+def test_the_walk_covers_every_agency_route(url_map_app) -> None:
+    cases = tenant_cases(url_map_app)
+    endpoints = {endpoint for endpoint, _, _ in cases}
+    assert len(cases) >= 40 and {"people.directory", "people_api.Employees"} <= endpoints
+
+
+def test_anonymous_callers_are_asked_to_sign_in_everywhere_in_an_agency(
+    url_map_app, client, tenants
+) -> None:
+    problems = []
+    for endpoint, method, rule in tenant_cases(url_map_app):
+        path = _path(next(r for r in _rules(url_map_app) if r.rule == rule), "dinkes")
+        response = _call(client, method, path)
+        if path.startswith("/api/"):
+            ok = response.status_code == 401 and "WWW-Authenticate" in response.headers
+        else:
+            ok = response.status_code == 302 and response.headers["Location"].startswith(
+                "/auth/login"
+            )
+        if not ok:
+            problems.append(f"{method} {path} ({endpoint}): {response.status_code}")
+    assert problems == []
+
+
+def test_members_of_another_agency_find_nothing_by_session(url_map_app, client, people) -> None:
+    sign_in(client, "outsider")  # a member (and admin) of disdik only
+    problems = []
+    for endpoint, method, rule in tenant_cases(url_map_app):
+        path = _path(next(r for r in _rules(url_map_app) if r.rule == rule), "dinkes")
+        response = _call(client, method, path)
+        if response.status_code != 404:
+            problems.append(f"{method} {path} ({endpoint}): {response.status_code}")
+    assert problems == []
+
+
+def test_members_of_another_agency_find_nothing_by_token(url_map_app, client, people) -> None:
+    with db.unit_of_work(people_tenant(people, "b")) as session:
+        token = token_service.issue(
+            session, people_tenant(people, "b"), people.users["outsider"], "admin_opd", "t", 5
+        ).token
+    headers = {"Authorization": f"Bearer {token}"}
+    problems = []
+    for endpoint, method, rule in tenant_cases(url_map_app):
+        path = _path(next(r for r in _rules(url_map_app) if r.rule == rule), "dinkes")
+        response = _call(client, method, path, headers)
+        if response.status_code != 404:
+            problems.append(f"{method} {path} ({endpoint}): {response.status_code}")
+    assert problems == []
+
+
+def test_the_city_admin_must_enter_an_agency_first(url_map_app, client, people) -> None:
+    sign_in(client, "kota")
+    problems = []
+    for endpoint, method, rule in tenant_cases(url_map_app):
+        view = url_map_app.view_functions[endpoint]
+        if getattr(view, "kinerja_door", False):
+            continue  # entering, leaving and appointing are what the door is for
+        path = _path(next(r for r in _rules(url_map_app) if r.rule == rule), "dinkes")
+        response = _call(client, method, path)
+        if path.startswith("/api/"):
+            ok = response.status_code == 404
+        else:
+            ok = response.status_code == 403 and 'action="/t/dinkes/enter"' in response.get_data(
+                as_text=True
+            )
+        if not ok:
+            problems.append(f"{method} {path} ({endpoint}): {response.status_code}")
+    assert problems == []
+
+
+def people_tenant(people: Any, which: str) -> int:
+    from sqlalchemy import select
+
+    from kinerja.tenancy.models import Tenant
+
+    slug = {"a": "dinkes", "b": "disdik"}[which]
+    with db.unit_of_work() as session:
+        return int(session.scalar(select(Tenant.id).where(Tenant.slug == slug)) or 0)
