@@ -4,7 +4,8 @@ Run from the repository root:
 `.venv/bin/python -m bench.tenant_scoping [--tenants 50 --units 500 --repeat 300]`
 Uses KINERJA_TEST_DATABASE_URL / KINERJA_TEST_REDIS_URL when set, embedded servers otherwise.
 Creates and drops its own database. Prints one table; ratios are against the anchor of the same
-kind measured in the same run (raw SQL without RLS for the data paths, /healthz for HTTP).
+kind measured in the same run: one raw SQL statement for the ORM, the same transaction without
+RLS (as the superuser owner) for RLS, /healthz for HTTP.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from sqlalchemy import select
 from kinerja.app import create_app
 from kinerja.db import db, migrate
 from kinerja.organisation.models import OrgUnit
-from tests.conftest import app_config, create_database, drop_database
+from tests.conftest import OPERATOR_TOKEN, app_config, create_database, drop_database
 
-QUERY = "SELECT id, code, name, parent_id FROM org_unit {where} ORDER BY code, id LIMIT 50"
+# The same columns the ORM loads for an OrgUnit, so every row does the same work in the database.
+COLUMNS = "tenant_id, id, parent_id, code, name, created_at, updated_at"
+QUERY = f"SELECT {COLUMNS} FROM org_unit WHERE tenant_id = %s ORDER BY code, id LIMIT 50"
+SET_TENANT = "SELECT set_config('kinerja.tenant_id', %s, true)"
 
 
 def measure(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -85,18 +89,25 @@ def main() -> None:
             target = conn.execute("SELECT id FROM tenant WHERE slug = 'opd-025'").fetchone()[0]
 
         owner = psycopg.connect(database.owner_url, autocommit=True)
-        app_role = psycopg.connect(database.app_url)
+        owner_tx = psycopg.connect(database.owner_url)  # superuser: RLS does not apply
+        app_role = psycopg.connect(database.app_url)  # the application role: RLS applies
 
         def raw_owner() -> object:
-            return owner.execute(QUERY.format(where="WHERE tenant_id = %s"), (target,)).fetchall()
+            return owner.execute(QUERY, (target,)).fetchall()
 
-        def raw_rls() -> object:
-            with app_role.transaction():
-                app_role.execute("SELECT set_config('kinerja.tenant_id', %s, true)", (str(target),))
-                return app_role.execute(QUERY.format(where="")).fetchall()
+        def transaction(conn: psycopg.Connection) -> Callable[[], object]:
+            """What every tenant transaction does: BEGIN with set_config, the query, COMMIT."""
+
+            def run() -> object:
+                with conn.transaction():
+                    conn.execute(SET_TENANT, (str(target),))
+                    return conn.execute(QUERY, (target,)).fetchall()
+
+            return run
 
         app = create_app(app_config(database, redis_url, LOG_LEVEL="WARNING"))
         client = app.test_client()
+        operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
         def orm() -> object:
             with app.app_context(), db.unit_of_work(target) as session:
@@ -105,18 +116,20 @@ def main() -> None:
                 ).all()
 
         def http_units() -> object:
-            response = client.get("/api/v1/tenants/opd-025/units?page_size=50")
+            response = client.get("/api/v1/tenants/opd-025/units?page_size=50", headers=operator)
             assert response.status_code == 200 and len(response.get_json()) == 50
             return response
 
         def http_health() -> object:
             return client.get("/healthz")
 
-        assert len(raw_owner()) == len(raw_rls()) == len(orm()) == 50  # type: ignore[arg-type]
+        rls_off, rls_on = transaction(owner_tx), transaction(app_role)
+        assert len(raw_owner()) == len(rls_off()) == len(rls_on()) == len(orm()) == 50  # type: ignore[arg-type]
         rows = [
-            ("raw SQL, owner, WHERE tenant_id (anchor)", measure(raw_owner, args.repeat), "data"),
-            ("raw SQL, app role, RLS only", measure(raw_rls, args.repeat), "data"),
-            ("ORM session, filter + RLS", measure(orm, args.repeat), "data"),
+            ("raw SQL, one statement (anchor)", measure(raw_owner, args.repeat), "data"),
+            ("same transaction, RLS off (anchor)", measure(rls_off, args.repeat), "tx"),
+            ("same transaction, RLS on", measure(rls_on, args.repeat), "tx"),
+            ("ORM unit of work, filter + RLS", measure(orm, args.repeat), "data"),
             ("GET /healthz (anchor)", measure(http_health, args.repeat), "http"),
             ("GET /api/v1/tenants/<t>/units", measure(http_units, args.repeat), "http"),
         ]
@@ -136,8 +149,8 @@ def main() -> None:
             med = statistics.median(samples)
             p95 = statistics.quantiles(samples, n=20)[18]
             print(f"| {name:45} | {med:9.0f} | {p95:6.0f} | {med / anchors[kind]:8.2f} |")
-        owner.close()
-        app_role.close()
+        for conn in (owner, owner_tx, app_role):
+            conn.close()
         with app.app_context():
             db.engine.dispose()
     finally:

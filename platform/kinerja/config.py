@@ -256,14 +256,14 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGIN_MAX_FAILURES",
         _positive_int,
         "5",
-        "failed sign-ins per account and per address allowed in 15 minutes",
+        "sign-in attempts per account in 15 minutes; then a lock of 1, 2, 4 … (at most 60) minutes",
     ),
     Setting(
         "KINERJA_LOGIN_MAX_FAILURES_PER_ADDRESS",
         "LOGIN_MAX_FAILURES_PER_ADDRESS",
         _positive_int,
         "100",
-        "failed sign-ins from one address in 15 minutes (an office shares one NAT address)",
+        "sign-in attempts from one address in 15 minutes (an office shares one NAT address)",
     ),
     Setting(
         "KINERJA_TRUSTED_PROXIES",

@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kinerja.db import db
-from kinerja.identity.models import Membership, User
+from kinerja.identity.models import (
+    ROLE_PEGAWAI,
+    SOURCE_ADMIN,
+    SOURCE_EMPLOYEE,
+    Membership,
+    User,
+)
 from kinerja.identity.passwords import hash_password
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, Position
@@ -152,7 +158,9 @@ def _load_people(tenant_id: int) -> int:
                     session.add(user)
                     session.flush()
                 for role in roles:
-                    session.add(Membership(user_id=user.id, role=role))
+                    # pegawai comes with the employee record; other roles are granted by hand.
+                    source = SOURCE_EMPLOYEE if role == ROLE_PEGAWAI else SOURCE_ADMIN
+                    session.add(Membership(user_id=user.id, role=role, source=source))
             employee = Employee(
                 nip=nip,
                 name=name,

@@ -7,6 +7,7 @@ identity map skip loader criteria, so RLS is the net under this one.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import event, false, text
@@ -15,6 +16,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from kinerja.db.base import TenantOwned
 
 TENANT_KEY = "tenant_id"
+# Set by a statement that already called set_config for this tenant in the open transaction.
+RLS_SET = "kinerja.rls_set"
 # The one opt-out, for cross-tenant maintenance code:
 # `.execution_options(kinerja_cross_tenant=True)`.
 # Grep for it in review. Row-level security still applies to the application role.
@@ -37,12 +40,16 @@ def bind_tenant(session: Session, tenant_id: int) -> None:
     if bound is not None and bound != tenant_id:
         raise TenantScopeError(f"session already bound to tenant {bound}, not {tenant_id}")
     session.info[TENANT_KEY] = tenant_id
-    if session.in_transaction():
+    already = session.info.pop(RLS_SET, None) == tenant_id
+    if session.in_transaction() and not already:
         # The transaction began before the tenant was known (e.g. the slug lookup): set it now.
         session.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})
 
 
+@functools.lru_cache(maxsize=4096)
 def _criteria_for(tenant_id: int | None) -> Any:
+    """The tenant filter option, built once per tenant: options are immutable, and building one
+    (with its lambda analysed for the statement cache) is the costly part of every query."""
     if tenant_id is None:
         # Fail closed: no tenant means no rows.
         return with_loader_criteria(TenantOwned, lambda cls: false(), include_aliases=True)
@@ -81,6 +88,7 @@ def _check_tenant_on_write(session: Session, flush_context: Any, instances: Any)
 @event.listens_for(Session, "after_begin")
 def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None:
     tenant_id = current_tenant_id(session)
-    if tenant_id is not None:
-        # Transaction-local (`true`): a pooled connection never carries it into the next request.
-        connection.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})
+    if tenant_id is None:
+        return
+    # Transaction-local (`true`): a pooled connection never carries it into the next request.
+    connection.execute(_SET_TENANT, {"tenant_id": str(tenant_id)})

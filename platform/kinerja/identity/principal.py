@@ -60,6 +60,8 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
         cookie_user = db_session.get(User, session.get(SESSION_USER) or 0)
         if cookie_user is not None and cookie_user.active:
             g.cookie_principal = _build(db_session, cookie_user, tenant_id, None)
+    elif request.path.startswith("/api/") and "Authorization" in request.headers:
+        user_id = None  # another scheme (the operator's): the browser session is not asked
     else:
         user_id = session.get(SESSION_USER)
     principal = Principal(tenant_id=tenant_id)
