@@ -17,6 +17,7 @@ from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
+    Unauthorized,
     default_exceptions,
 )
 
@@ -94,6 +95,13 @@ def localize(message: Any) -> Any:
                 return gettext(replacement, **match.groupdict())
         return message
     return text(message)
+
+
+def unauthorized(message: Any) -> HTTPException:
+    """A 401 that says how to authenticate (`WWW-Authenticate: Bearer`)."""
+    error = Unauthorized(description=message)
+    error.data = {"headers": {"WWW-Authenticate": 'Bearer realm="kinerja"'}}  # type: ignore[attr-defined]
+    return error
 
 
 def wants_json(req: Request) -> bool:

@@ -32,11 +32,11 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import Unauthorized
 from werkzeug.routing import IntegerConverter
 
 from kinerja import audit, logs
 from kinerja import permissions as perm
+from kinerja.errors import unauthorized
 from kinerja.i18n import _
 
 log = logging.getLogger("kinerja.request")
@@ -68,13 +68,6 @@ def door(view: V) -> V:
 
 def is_api() -> bool:
     return request.path.startswith(API_PREFIX)
-
-
-def unauthorized(message: str) -> Unauthorized:
-    """A 401 that says how to authenticate (`WWW-Authenticate: Bearer`)."""
-    error = Unauthorized(description=message)
-    error.data = {"headers": {"WWW-Authenticate": 'Bearer realm="kinerja"'}}  # type: ignore[attr-defined]
-    return error
 
 
 # --- 1. request state --------------------------------------------------------------------------

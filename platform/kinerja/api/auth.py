@@ -31,8 +31,8 @@ def require_operator(kind: str = "org_unit") -> None:
     from flask import g
 
     from kinerja import permissions as perm
+    from kinerja.errors import unauthorized
     from kinerja.identity.principal import current
-    from kinerja.pipeline import unauthorized
 
     if is_operator():
         return

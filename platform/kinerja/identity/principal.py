@@ -29,7 +29,7 @@ def _bearer() -> str | None:
 
 
 def _refused(message: str) -> None:
-    from kinerja.pipeline import unauthorized
+    from kinerja.errors import unauthorized
 
     raise unauthorized(message)
 
