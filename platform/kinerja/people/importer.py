@@ -11,6 +11,7 @@ jabatan, jenis_jabatan, unit_kerja, nip_atasan; optional: kelas_jabatan, aktif.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -204,14 +205,15 @@ def read_rows(fmt: str, content: bytes) -> Iterator[Row]:
     """(spreadsheet row number, {column: text}, numeric columns) for every non-empty row after
     the header. Streams: nothing but the current row is held."""
     if fmt == "csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        rows: Iterator[list[Any]] = iter(csv.reader(io.StringIO(text), delimiter=delimiter))
-        width = None
+        # Decoded as a stream: memory stays that of the bytes already received, whatever the
+        # number of rows (no second copy of the whole file as text).
+        encoding = "utf-8-sig" if _is_utf8(content) else "cp1252"
+        text = io.TextIOWrapper(
+            io.BytesIO(content), encoding=encoding, errors="replace", newline=""
+        )
+        sample = content[:4096]
+        delimiter = ";" if sample.count(b";") > sample.count(b",") else ","
+        rows: Iterator[list[Any]] = iter(csv.reader(text, delimiter=delimiter))
     else:
         from openpyxl import load_workbook  # parses with defusedxml when it is installed
 
@@ -221,8 +223,8 @@ def read_rows(fmt: str, content: bytes) -> Iterator[Row]:
             sheet = book.worksheets[0]
         except (*UNREADABLE, ValueError, IndexError):
             raise FileRejected(415, N_("Not a readable Excel file.")) from None
-        width = 64  # more header columns than any template; cells beyond are never read
-        rows = (list(r) for r in sheet.iter_rows(values_only=True, max_col=width))
+        # More header columns than any template; cells beyond are never read.
+        rows = (list(r) for r in sheet.iter_rows(values_only=True, max_col=64))
     header = _header(next(rows, [])[:64])
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -240,6 +242,18 @@ def read_rows(fmt: str, content: bytes) -> Iterator[Row]:
             values[name] = _text(cell)
         if any(values.values()):
             yield number, values, numeric
+
+
+def _is_utf8(content: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the bytes are UTF-8, checked a megabyte at a time (nothing decoded is kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(content), chunk):
+            decoder.decode(content[start : start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:
