@@ -10,39 +10,36 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask import Flask
 from redis import Redis
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from kinerja.app import create_app
 from kinerja.db import make_engine, migrate
 from kinerja.embedded import remove
 from tests import idp_support
-
-APP_ROLE = "kinerja_test_app"
-OPERATOR_TOKEN = "test-operator-token-0123456789"
-
-
-@dataclass
-class Database:
-    name: str
-    owner_url: str  # superuser, the schema owner in tests
-    app_url: str  # the unprivileged application role
-
-
-def _url(server_url: str, database: str, user: str | None = None) -> str:
-    url = make_url(server_url).set(drivername="postgresql", database=database)
-    if user is not None:
-        url = url.set(username=user, password=None)
-    return url.render_as_string(hide_password=False)
+from tests.support import (  # noqa: F401 - tests import these through conftest too
+    APP_ROLE,
+    OPERATOR_TOKEN,
+    PASSWORD,
+    Database,
+    People,
+    Tenants,
+    _url,
+    add_units,
+    app_config,
+    build_people,
+    create_database,
+    csrf_token,
+    drop_database,
+    insert_tenant,
+    sign_in,
+    sso_config,
+)
 
 
 @pytest.fixture(scope="session")
@@ -78,18 +75,6 @@ def redis_url() -> Iterator[str]:
     remove(folder)
 
 
-def create_database(server_url: str) -> Database:
-    name = f"kinerja_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_url(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return Database(name, _url(server_url, name), _url(server_url, name, APP_ROLE))
-
-
-def drop_database(server_url: str, db: Database) -> None:
-    with psycopg.connect(_url(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
-
-
 @pytest.fixture
 def fresh_database(pg_server: str) -> Iterator[Database]:
     """An empty database of its own, for migration tests."""
@@ -120,24 +105,6 @@ def app_engine(database: Database) -> Iterator[Engine]:
     engine = make_engine(database.app_url)
     yield engine
     engine.dispose()
-
-
-def app_config(database: Database, redis_url: str, **extra: object) -> dict[str, object]:
-    config: dict[str, object] = {
-        "DATABASE_URL": database.app_url,
-        "DATABASE_OWNER_URL": database.owner_url,
-        "DATABASE_APP_ROLE": APP_ROLE,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": "test-secret-key-0123456789",
-        "OPERATOR_TOKEN": OPERATOR_TOKEN,
-        "JOB_RETRY_INTERVALS": [0, 0],  # retries at once, so a burst worker sees them
-        "JOB_QUEUE": "kinerja_test",
-        "LOG_FORMAT": "text",
-        "LOCAL_LOGIN": True,
-        "TESTING": True,
-    }
-    config.update(extra)
-    return config
 
 
 @pytest.fixture(scope="session")
@@ -178,62 +145,18 @@ def client(app: Flask):
     return app.test_client()
 
 
-@dataclass
-class Tenants:
-    a: int
-    b: int
-    suspended: int
-
-
-def insert_tenant(
-    engine: Engine, slug: str, name: str, kind: str = "dinas", status: str = "active"
-) -> int:
-    with engine.begin() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "INSERT INTO tenant (slug, name, kind, status) VALUES (:s, :n, :k, :st) "
-                    "RETURNING id"
-                ),
-                {"s": slug, "n": name, "k": kind, "st": status},
-            ).scalar_one()
-        )
-
-
-def insert_units(engine: Engine, tenant_id: int, codes: list[str]) -> list[int]:
-    """Insert units as the owner (superuser: bypasses RLS), one under the other."""
-    ids: list[int] = []
-    with engine.begin() as conn:
-        for code in codes:
-            ids.append(
-                int(
-                    conn.execute(
-                        text(
-                            "INSERT INTO org_unit (tenant_id, parent_id, code, name) "
-                            "VALUES (:t, :p, :c, :n) RETURNING id"
-                        ),
-                        {
-                            "t": tenant_id,
-                            "p": ids[0] if ids else None,
-                            "c": code,
-                            "n": f"Unit {code}",
-                        },
-                    ).scalar_one()
-                )
-            )
-    return ids
-
-
 @pytest.fixture
 def tenants(app: Flask, owner_engine: Engine) -> Tenants:
-    """Two active agencies with units (A: 2, B: 3) and a suspended one."""
+    """Two active agencies and a suspended one, with units made by the organisation service
+    (A: 2, B: 3, the suspended one: 1)."""
     a = insert_tenant(owner_engine, "dinkes", "Dinas Kesehatan")
     b = insert_tenant(owner_engine, "disdik", "Dinas Pendidikan")
     c = insert_tenant(owner_engine, "dishub", "Dinas Perhubungan", status="suspended")
-    insert_units(owner_engine, a, ["A-TOP", "A-SUB"])
-    insert_units(owner_engine, b, ["B-TOP", "B-SUB1", "B-SUB2"])
-    insert_units(owner_engine, c, ["C-TOP"])
-    return Tenants(a, b, c)
+    found = Tenants(a, b, c)
+    found.units.update(add_units(a, ["A-TOP", "A-SUB"]))
+    found.units.update(add_units(b, ["B-TOP", "B-SUB1", "B-SUB2"]))
+    found.units.update(add_units(c, ["C-TOP"]))
+    return found
 
 
 @pytest.fixture
@@ -242,113 +165,10 @@ def operator() -> dict[str, str]:
     return {"Authorization": f"Bearer {OPERATOR_TOKEN}", "Accept-Language": "en"}
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """The CSRF token a page hands out, as a browser would read it from the form."""
-    import re
-
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-PASSWORD = "correct horse battery"
-
-
-@dataclass
-class People:
-    """Tenant A (dinkes): head > superior > staff, and a peer under the head; tenant B: other."""
-
-    head: int
-    superior: int
-    staff: int
-    peer: int
-    other: int  # employee in tenant B
-    users: dict[str, int]  # login name -> user id
-    units: dict[str, int]
-
-
-def _hash() -> str:
-    from kinerja.identity.passwords import hash_password
-
-    global _PASSWORD_HASH
-    if "_PASSWORD_HASH" not in globals():
-        _PASSWORD_HASH = hash_password(PASSWORD)
-    return _PASSWORD_HASH
-
-
 @pytest.fixture
-def people(tenants: Tenants, owner_engine: Engine) -> People:
-    users: dict[str, int] = {}
-    with owner_engine.begin() as conn:
-
-        def user(login: str, nip: str | None, city_admin: bool = False) -> int:
-            uid = int(
-                conn.execute(
-                    text(
-                        "INSERT INTO app_user (display_name, email, nip, password_hash, is_city_admin) "
-                        "VALUES (:n, :e, :nip, :h, :c) RETURNING id"
-                    ),
-                    {
-                        "n": login.title(),
-                        "e": f"{login}@example.go.id",
-                        "nip": nip,
-                        "h": _hash(),
-                        "c": city_admin,
-                    },
-                ).scalar_one()
-            )
-            users[login] = uid
-            return uid
-
-        def member(tenant: int, uid: int, *roles: str) -> None:
-            for role in roles:
-                conn.execute(
-                    text("INSERT INTO membership (tenant_id, user_id, role) VALUES (:t, :u, :r)"),
-                    {"t": tenant, "u": uid, "r": role},
-                )
-
-        def employee(
-            tenant: int, nip: str, name: str, superior: int | None, uid: int | None
-        ) -> int:
-            return int(
-                conn.execute(
-                    text(
-                        "INSERT INTO employee (tenant_id, nip, name, asn_type, golongan, superior_id, "
-                        "user_id) VALUES (:t, :nip, :n, 'PNS', 'III/a', :s, :u) RETURNING id"
-                    ),
-                    {"t": tenant, "nip": nip, "n": name, "s": superior, "u": uid},
-                ).scalar_one()
-            )
-
-        admin = user("admin", "198811202010011004")
-        boss = user("boss", "198001152005012003")
-        staff_user = user("staff", "198609262015051001")
-        peer_user = user("peer", "199207082019032011")
-        outsider = user("outsider", "197001011990121001")
-        user("kota", None, city_admin=True)
-        member(tenants.a, admin, "pegawai", "admin_opd")
-        member(tenants.a, boss, "pegawai")
-        member(tenants.a, staff_user, "pegawai")
-        member(tenants.a, peer_user, "pegawai")
-        member(tenants.b, outsider, "pegawai", "admin_opd")
-        head = employee(tenants.a, "197503122000031002", "Kepala Dinas", None, None)
-        superior = employee(tenants.a, "198001152005012003", "Atasan", head, boss)
-        staff = employee(tenants.a, "198609262015051001", "Staf", superior, staff_user)
-        peer = employee(tenants.a, "199207082019032011", "Rekan", head, peer_user)
-        employee(tenants.a, "198811202010011004", "Admin OPD", head, admin)
-        other = employee(tenants.b, "197001011990121001", "Pegawai Disdik", None, outsider)
-        units = {r.code: int(r.id) for r in conn.execute(text("SELECT code, id FROM org_unit"))}
-    return People(head, superior, staff, peer, other, users, units)
-
-
-def sign_in(client, login: str, password: str = PASSWORD, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
-    token = csrf_token(client, "/auth/login")
-    return client.post(
-        "/auth/local",
-        data={"login": f"{login}@example.go.id", "password": password, "csrf_token": token},
-        environ_base={"REMOTE_ADDR": address},
-    )
+def people(tenants: Tenants) -> People:
+    """Units, accounts, employees and roles, built through the services (see tests/support.py)."""
+    return build_people(tenants)
 
 
 # --- single sign-on: the test OIDC provider and an app configured for it -----------------------
@@ -367,16 +187,6 @@ def idp(base_url: str) -> Iterator[idp_support.Idp]:
     except subprocess.TimeoutExpired:
         provider.process.kill()
         provider.process.wait()
-
-
-def sso_config(idp: idp_support.Idp, base_url: str) -> dict[str, object]:
-    return {
-        "OIDC_ISSUER": idp.issuer,
-        "OIDC_CLIENT_ID": idp.client_id,
-        "OIDC_CLIENT_SECRET": idp.client_secret,
-        "BASE_URL": base_url,
-        "OIDC_ROLE_MAP": {"bkpsdm-admin": "admin_kota", "opd-admin": "admin_opd"},
-    }
 
 
 @pytest.fixture(scope="session")

@@ -101,7 +101,7 @@ def test_local_demo_sign_in_in_a_real_browser(served, browser, people) -> None:
     page.fill("#password", "wrong")
     page.click("form[action='/auth/local'] button[type=submit]")
     assert "NIP/e-mail atau kata sandi salah" in page.content()
-    from tests.conftest import PASSWORD
+    from tests.support import PASSWORD
 
     page.fill("#login", "admin@example.go.id")
     page.fill("#password", PASSWORD)
@@ -129,7 +129,7 @@ PAGES_OF_AN_ADMIN = [
 def test_every_page_fits_a_360_px_phone_and_breaks_no_content_policy(
     served, browser, people
 ) -> None:
-    from tests.conftest import PASSWORD
+    from tests.support import PASSWORD
 
     page = browser.new_page(viewport={"width": 360, "height": 740})
     problems: list[str] = []

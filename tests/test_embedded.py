@@ -116,7 +116,7 @@ def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> Non
 def test_run_command_uses_configured_servers_and_starts_nothing_embedded(
     tmp_path: Path, pg_server: str, redis_url: str
 ) -> None:
-    from .conftest import create_database, drop_database
+    from tests.support import create_database, drop_database
 
     database = create_database(pg_server)
     data_dir = tmp_path / "var"

@@ -17,7 +17,7 @@ from flask import Flask
 from kinerja.app import create_app
 from kinerja.db import db
 from kinerja.identity import tokens as token_service
-from tests.conftest import app_config, sign_in
+from tests.support import app_config, sign_in
 
 PUBLIC = {
     "/": "the list of agencies",

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from kinerja.db import db
 from kinerja.identity import tokens as token_service
-from tests.conftest import csrf_token, sign_in
+from tests.support import csrf_token, sign_in
 from tests.test_import import GOOD, HEADER, row, to_csv, to_xlsx, upload, work
 
 API = "/api/v1/tenants/dinkes"
@@ -324,7 +324,7 @@ def test_redirects_are_built_from_the_configured_address_not_the_host_header(
     database, redis_url, people
 ) -> None:
     from kinerja.app import create_app
-    from tests.conftest import app_config
+    from tests.support import app_config
 
     app = create_app(app_config(database, redis_url, BASE_URL="https://kinerja.example"))
     client = app.test_client()
@@ -407,7 +407,10 @@ def test_the_city_admin_appoints_an_agency_admin_from_the_ui(client, people, own
         ).scalars()
         assert "admin_opd" in set(roles)
         entry = conn.execute(
-            text("SELECT actor_role FROM audit_log WHERE action = 'membership.create'")
+            text(
+                "SELECT actor_role FROM audit_log WHERE action = 'membership.create' "
+                "ORDER BY id DESC LIMIT 1"
+            )
         ).scalar()
     assert entry == "admin_kota"
 
@@ -430,3 +433,18 @@ def test_the_worker_requeues_jobs_an_outage_left_queued(app, tenants) -> None:
 def test_json_problem_payloads_are_plain_json(client, tenants, people, admin) -> None:
     response = client.post(f"{API}/positions", headers=admin, json={"name": "", "type": "x"})
     json.dumps(response.get_json())  # lazy strings would not serialise
+
+
+def test_operator_reads_of_job_records_are_audited(client, tenants, operator, owner_engine):
+    from kinerja import jobs
+    from tests import jobs_for_tests
+
+    with db.unit_of_work(tenants.a) as session:
+        job_id = jobs.enqueue(session, jobs_for_tests.list_visible_units, "x").id
+    assert client.get(f"{API}/jobs/{job_id}", headers=operator).status_code == 200
+    assert client.get(f"{API}/jobs", headers=operator).status_code == 200
+    with owner_engine.connect() as conn:
+        reads = conn.execute(
+            text("SELECT object_id, actor_role FROM audit_log WHERE action = 'job.read'")
+        ).all()
+    assert sorted(tuple(r) for r in reads) == [(str(job_id), "operator"), ("list", "operator")]

@@ -117,8 +117,8 @@ def test_a_job_whose_push_fails_stays_queued_and_is_requeued_later(
 ) -> None:
     from kinerja.app import create_app
     from kinerja.cli import cli
-    from tests.conftest import app_config
     from tests.idp_support import free_port
+    from tests.support import app_config
 
     down = create_app(app_config(database, f"redis://127.0.0.1:{free_port()}/0"))
     with down.app_context(), db.unit_of_work(tenants.a) as session:

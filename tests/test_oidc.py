@@ -166,7 +166,7 @@ def test_a_wrong_nonce_is_refused(sso_app, people, base_url) -> None:
 
 
 def test_logout_ends_the_provider_session_too(sso_app, people, base_url, idp) -> None:
-    from tests.conftest import csrf_token
+    from tests.support import csrf_token
 
     client = sso_app.test_client()
     client.get(callback_path(log_in_at_idp(start(client), base_url, "staff")))
@@ -179,8 +179,8 @@ def test_logout_ends_the_provider_session_too(sso_app, people, base_url, idp) ->
 
 def test_an_unreachable_provider_gets_a_clear_503_page(database, redis_url, people) -> None:
     from kinerja.app import create_app
-    from tests.conftest import app_config
     from tests.idp_support import free_port
+    from tests.support import app_config
 
     dead = f"http://127.0.0.1:{free_port()}"
     app = create_app(
@@ -202,7 +202,7 @@ def test_login_goes_straight_to_sso_when_it_is_the_only_way_in(
     database, redis_url, idp, base_url, people
 ) -> None:
     from kinerja.app import create_app
-    from tests.conftest import app_config, sso_config
+    from tests.support import app_config, sso_config
 
     app = create_app(
         app_config(database, redis_url, LOCAL_LOGIN=False, **sso_config(idp, base_url))

@@ -342,7 +342,7 @@ def test_audit_log_refuses_update_and_delete_in_the_database(
 
 
 def test_api_writes_ignore_the_session_cookie(client, people) -> None:
-    from tests.conftest import sign_in
+    from tests.support import sign_in
 
     sign_in(client, "admin")
     assert client.get("/api/v1/tenants/dinkes/employees").status_code == 200  # reads: fine
@@ -421,7 +421,7 @@ def test_every_people_endpoint_of_tenant_b_is_404_for_tenant_a(
 ) -> None:
     by_token = client.get(f"/api/v1/tenants/disdik/{path}", headers=bearer(admin_token))
     assert by_token.status_code == 404, path
-    from tests.conftest import sign_in
+    from tests.support import sign_in
 
     sign_in(client, "admin")
     by_session = client.get(f"/api/v1/tenants/disdik/{path}")

@@ -7,8 +7,7 @@ from sqlalchemy import Engine, text
 
 from kinerja.db import make_engine, migrate
 from kinerja.db.catalog import audit, audit_app_role
-
-from .conftest import APP_ROLE
+from tests.support import APP_ROLE
 
 
 def test_every_tenant_table_is_sound_after_upgrade(owner_engine: Engine) -> None:
@@ -236,7 +235,7 @@ def test_migrations_run_with_an_owner_that_is_not_a_superuser(pg_server: str) ->
 
     import psycopg
 
-    from tests.conftest import Database, _url, drop_database
+    from tests.support import Database, _url, drop_database
 
     name = f"kinerja_test_{uuid.uuid4().hex[:10]}"
     owner = f"kinerja_owner_{uuid.uuid4().hex[:6]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_token, sign_in
+from tests.support import csrf_token, sign_in
 
 
 def test_landing_lists_active_agencies_in_indonesian(client, tenants) -> None:
@@ -88,7 +88,7 @@ def test_json_clients_get_json_errors_outside_the_api(client) -> None:
 
 
 def test_agency_names_are_escaped(client, owner_engine) -> None:
-    from .conftest import insert_tenant
+    from tests.support import insert_tenant
 
     insert_tenant(owner_engine, "xss", "<script>alert(1)</script>")
     html = client.get("/").get_data(as_text=True)
