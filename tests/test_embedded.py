@@ -24,9 +24,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str) -> tuple[int, str]:
+OPERATOR = "embedded-test-operator-token"
+
+
+def get(url: str, token: str | None = None) -> tuple[int, str]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=5
+        ) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -57,6 +63,7 @@ def processes_using(folder: Path) -> list[psutil.Process]:
 def boot(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
     env["KINERJA_LOG_FORMAT"] = "json"
+    env["KINERJA_OPERATOR_TOKEN"] = OPERATOR
     return subprocess.Popen(
         [
             sys.executable,
@@ -90,7 +97,8 @@ def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> Non
         status, html = get(base + "/")
         assert status == 200
         assert "Pilih perangkat daerah Anda" in html and "Dinas Kesehatan" in html
-        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100")
+        assert get(base + "/api/v1/tenants/dinkes/units")[0] == 401  # agencies are for members
+        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100", OPERATOR)
         first_units = json.loads(body)
         assert status == 200 and len(first_units) >= 5  # the demo data set
         assert processes_using(data_dir), "the embedded servers should be running"
@@ -104,7 +112,7 @@ def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> Non
     process = boot(data_dir, port, log)
     try:
         wait_ready(process, base)
-        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100")
+        status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100", OPERATOR)
         assert [u["id"] for u in json.loads(body)] == [u["id"] for u in first_units]
     finally:
         code = stop(process)
