@@ -39,6 +39,7 @@ from kinerja.people import importer, imports, positions
 from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, EmployeeImport, Position
 from kinerja.people.permissions import IMPORT, POSITION
+from kinerja.web.forms import Problem, form_page, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<tenant>")
 PAGE_SIZE = 50
@@ -249,19 +250,19 @@ def _position_form() -> tuple[dict[str, Any] | None, str | None]:
 @bp.route("/positions", methods=["GET", "POST"])
 def positions_page() -> Any:
     require(perm.VIEW, perm.Resource(POSITION, g.tenant.id))
-    error = None
+    error: Problem = None
     if request.method == "POST":
         require_admin()
         data, error = _position_form()
         if data is not None:
-            try:
-                positions.create_position(db.session, data["name"], data["type"], data["grade"])
-            except ServiceError as problem:
-                db.session.rollback()
-                error = str(problem)
-            else:
-                db.session.commit()
-                return redirect(url_for("admin.positions_page"), code=303)
+            done, error = submit(
+                lambda: positions.create_position(
+                    db.session, data["name"], data["type"], data["grade"]
+                ),
+                "admin.positions_page",
+            )
+            if done:
+                return done
     rows = db.session.execute(
         select(Position, func.count(Employee.id))
         .outerjoin(
@@ -271,37 +272,31 @@ def positions_page() -> Any:
         .group_by(Position.tenant_id, Position.id)
         .order_by(Position.name)
     ).all()
-    page = render_template(
+    return form_page(
         "positions.html",
+        error,
         rows=rows,
         types=POSITION_TYPES,
         admin=perm.is_agency_admin(current()),
-        error=error,
         position=None,
     )
-    return (page, 422) if error else page
 
 
 @bp.route("/positions/<int:position_id>", methods=["GET", "POST"])
 def edit_position(position_id: int) -> Any:
     require(perm.MANAGE, perm.Resource(POSITION, g.tenant.id))
     position = load_or_404(db.session, Position, position_id)
-    error = None
+    error: Problem = None
     if request.method == "POST":
         data, error = _position_form()
         if data is not None:
-            try:
-                positions.update_position(db.session, position, data)
-            except ServiceError as problem:
-                db.session.rollback()
-                error = str(problem)
-            else:
-                db.session.commit()
-                return redirect(url_for("admin.positions_page"), code=303)
-    page = render_template(
-        "position_edit.html", position=position, types=POSITION_TYPES, error=error
-    )
-    return (page, 422) if error else page
+            done, error = submit(
+                lambda: positions.update_position(db.session, position, data),
+                "admin.positions_page",
+            )
+            if done:
+                return done
+    return form_page("position_edit.html", error, position=position, types=POSITION_TYPES)
 
 
 # --- roles -------------------------------------------------------------------------------------
@@ -316,28 +311,28 @@ SOURCE_LABELS = {
 def memberships_page() -> Any:
     require(perm.VIEW, perm.Resource(MEMBERSHIP, g.tenant.id))
     can_manage = perm.is_agency_admin(current())
-    error = None
+    error: Problem = None
     if request.method == "POST":
         if not can_manage:
             abort(403)
-        try:
-            users.grant_by_nip(
-                db.session, request.form.get("nip", ""), request.form.get("role", "")
-            )
-        except ServiceError as problem:
-            db.session.rollback()
-            error = str(problem)
-        else:
-            db.session.commit()
-            return redirect(url_for("admin.memberships_page"), code=303)
-    page = render_template(
+        form = request.form
+        done, error = submit(
+            lambda: users.grant_by_nip(db.session, form.get("nip", ""), form.get("role", "")),
+            "admin.memberships_page",
+        )
+        if done:
+            return done
+    return _memberships(error, can_manage)
+
+
+def _memberships(error: Problem, can_manage: bool) -> Any:
+    return form_page(
         "memberships.html",
+        error,
         rows=_membership_rows(),
-        error=error,
         can_manage=can_manage,
         source_labels={k: _(v) for k, v in SOURCE_LABELS.items()},
     )
-    return (page, 422) if error else page
 
 
 def _membership_rows() -> list[dict[str, Any]]:
@@ -375,20 +370,13 @@ def delete_membership(user_id: int, role: str) -> Any:
             action=_("Remove"),
             back=url_for("admin.memberships_page"),
         )
-    try:
-        users.remove_membership(db.session, current().user_id, user_id, role)
-    except ServiceError as problem:
-        db.session.rollback()
-        page = render_template(
-            "memberships.html",
-            rows=_membership_rows(),
-            error=str(problem),
-            can_manage=True,
-            source_labels={k: _(v) for k, v in SOURCE_LABELS.items()},
-        )
-        return page, problem.status
-    db.session.commit()
-    return redirect(url_for("admin.memberships_page"), code=303)
+    done, error = submit(
+        lambda: users.remove_membership(db.session, current().user_id, user_id, role),
+        "admin.memberships_page",
+    )
+    if done:
+        return done
+    return _memberships(error, True)  # the refusal explained, with its status
 
 
 # --- work units --------------------------------------------------------------------------------
@@ -411,41 +399,31 @@ def _all_units() -> list[OrgUnit]:
 @bp.route("/units", methods=["GET", "POST"])
 def units_page() -> Any:
     admin = perm.is_agency_admin(current())
-    error = None
+    error: Problem = None
     if request.method == "POST":
         require(perm.MANAGE, perm.Resource(ORG_UNIT, g.tenant.id))
         data, error = _unit_form()
         if data is not None:
-            try:
-                units.create_unit(db.session, data)
-            except ServiceError as problem:
-                db.session.rollback()
-                error = str(problem)
-            else:
-                db.session.commit()
-                return redirect(url_for("admin.units_page"), code=303)
+            done, error = submit(lambda: units.create_unit(db.session, data), "admin.units_page")
+            if done:
+                return done
     rows = _all_units()
-    page = render_template(
-        "units.html", tree=units.as_tree(rows), units=rows, admin=admin, error=error, unit=None
+    return form_page(
+        "units.html", error, tree=units.as_tree(rows), units=rows, admin=admin, unit=None
     )
-    return (page, 422) if error else page
 
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def edit_unit(unit_id: int) -> Any:
     require(perm.MANAGE, perm.Resource(ORG_UNIT, g.tenant.id))
     unit = units.get_unit(db.session, unit_id)
-    error = None
+    error: Problem = None
     if request.method == "POST":
         data, error = _unit_form()
         if data is not None:
-            try:
-                units.update_unit(db.session, unit, data)
-            except ServiceError as problem:
-                db.session.rollback()
-                error = str(problem)
-            else:
-                db.session.commit()
-                return redirect(url_for("admin.units_page"), code=303)
-    page = render_template("unit_edit.html", unit=unit, units=_all_units(), error=error)
-    return (page, 422) if error else page
+            done, error = submit(
+                lambda: units.update_unit(db.session, unit, data), "admin.units_page"
+            )
+            if done:
+                return done
+    return form_page("unit_edit.html", error, unit=unit, units=_all_units())

@@ -1,0 +1,33 @@
+"""What every form page does with a service call: commit and go on, or roll back and show why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import redirect, render_template, url_for
+
+from kinerja.db import db
+from kinerja.exceptions import ServiceError
+
+Problem = ServiceError | str | None  # a refusal by a service, or a form's own message
+
+
+def submit(change: Callable[[], Any], then: str, **url_values: Any) -> tuple[Any, Problem]:
+    """Run `change`; on success commit and redirect to endpoint `then` (303), else roll back and
+    return the refusal to show on the form again (nothing half-done is kept)."""
+    try:
+        change()
+    except ServiceError as problem:
+        db.session.rollback()
+        return None, problem
+    db.session.commit()
+    return redirect(url_for(then, **url_values), code=303), None
+
+
+def form_page(template: str, problem: Problem, **context: Any) -> Any:
+    """The form again, with why the last submission was refused and its status (404, 409 or
+    422; 422 for the form's own messages)."""
+    status = problem.status if isinstance(problem, ServiceError) else 422 if problem else 200
+    error = str(problem) if problem else None
+    return render_template(template, error=error, **context), status
