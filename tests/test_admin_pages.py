@@ -153,7 +153,7 @@ def test_units_page_shows_the_tree_and_admin_adds_units(client, people, owner_en
     )
     assert ok.status_code == 303
     dup = client.post("/t/dinkes/units", data={"csrf_token": token, "code": "A-NEW", "name": "x"})
-    assert dup.status_code == 422
+    assert dup.status_code == 409  # as the API answers: the code is taken
     foreign = client.post(
         "/t/dinkes/units",
         data={
