@@ -448,3 +448,16 @@ def test_operator_reads_of_job_records_are_audited(client, tenants, operator, ow
             text("SELECT object_id, actor_role FROM audit_log WHERE action = 'job.read'")
         ).all()
     assert sorted(tuple(r) for r in reads) == [(str(job_id), "operator"), ("list", "operator")]
+
+
+def test_no_request_state_survives_into_the_next_request(client, people) -> None:
+    from flask import g
+
+    from kinerja.audit import current_actor
+
+    sign_in(client, "admin")
+    assert client.get("/t/dinkes/employees").status_code == 200
+    assert "principal" not in g and "tenant" not in g  # cleared at the end of the request
+    assert current_actor().user_id is None
+    stranger = client.application.test_client()  # same app context, no cookie
+    assert stranger.get("/t/dinkes/employees").status_code == 302
