@@ -12,7 +12,17 @@ from flask_bootstrap import Bootstrap5
 from kinerja import i18n as labels
 from kinerja import permissions as perm
 from kinerja.tenancy.kinds import KINDS
-from kinerja.web import admin, auth, i18n, menu, people
+from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
+    access,
+    admin,
+    auth,
+    i18n,
+    imports,
+    menu,
+    people,
+    records,
+    structure,
+)
 from kinerja.web.views import bp, tenant_bp
 
 bootstrap = Bootstrap5()
