@@ -59,6 +59,7 @@ def app_config(database: Database, redis_url: str, **extra: object) -> dict[str,
         "LOG_FORMAT": "text",
         "LOCAL_LOGIN": True,
         "TESTING": True,
+        "PLUGINS": "none",  # tests load no installed plugin unless they ask
     }
     config.update(extra)
     return config

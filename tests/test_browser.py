@@ -123,6 +123,8 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/imports",
     "/t/dinkes/tokens",
     "/t/dinkes/audit",
+    "/t/dinkes/competencies",
+    "/t/dinkes/plugins",
 ]
 
 

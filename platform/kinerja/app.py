@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
-    from kinerja import api, identity, pipeline, redis, web
+    from kinerja import api, identity, pipeline, plugins, redis, web
     from kinerja.db import db
 
     pipeline.init_app(app)  # request id → tenant → principal → gate → CSRF → body, in that order
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     redis.init_app(app)  # the one Redis client
     jobs.init_app(app)  # the job queue
     identity.init_app(app)  # sessions, CSRF, single sign-on
+    plugins.init_app(app)  # the core's plugin and the installed ones the allow-list admits
     errors.init_app(app)  # one error shape
     api.init_app(app)  # /api/v1 and its OpenAPI document
     web.init_app(app)  # pages, language

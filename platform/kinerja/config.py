@@ -91,6 +91,16 @@ def _non_negative_int(value: str) -> int:
     return int(value)
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError("must be a number of seconds, e.g. 2 or 0.5") from None
+    if seconds <= 0:
+        raise ValueError("must be more than 0 seconds")
+    return seconds
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value not in allowed:
@@ -306,6 +316,20 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "60",
         "how often a worker pushes jobs that an outage left queued, and cleans old uploads",
+    ),
+    Setting(
+        "KINERJA_PLUGINS",
+        "PLUGINS",
+        str,
+        "all",
+        "installed plugins that may load: all, none, or names separated by commas",
+    ),
+    Setting(
+        "KINERJA_PLUGIN_TIME_LIMIT",
+        "PLUGIN_TIME_LIMIT",
+        _seconds,
+        "2",
+        "seconds a plugin's call may take; a slower answer is dropped and shown as an error",
     ),
     Setting(
         "KINERJA_SESSION_HOURS",

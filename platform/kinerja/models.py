@@ -6,6 +6,7 @@ from kinerja.identity.models import ApiToken, Membership, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
+from kinerja.plugins.models import TenantPlugin
 from kinerja.tenancy.models import Tenant
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "OrgUnit",
     "Position",
     "Tenant",
+    "TenantPlugin",
     "User",
 ]

@@ -54,6 +54,7 @@ REQUEST_KEYS = (
     "cookie_principal",
     "user_id",
     "csrf_token",
+    "plugins_enabled",
 )
 API_PREFIX = "/api/"
 

@@ -121,7 +121,7 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import imports, jobs, people, tenants, units
+    from kinerja.api import imports, jobs, people, plugins, tenants, units
 
-    for blp in (tenants.blp, units.blp, people.blp, imports.blp, jobs.blp):
+    for blp in (tenants.blp, units.blp, people.blp, imports.blp, jobs.blp, plugins.blp):
         api.register_blueprint(blp)

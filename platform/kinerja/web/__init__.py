@@ -20,6 +20,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     imports,
     menu,
     people,
+    plugins,
     records,
     structure,
 )
@@ -28,7 +29,7 @@ from kinerja.web.views import bp, tenant_bp
 bootstrap = Bootstrap5()
 
 
-def _menu_items() -> list[menu.Item]:
+def _menu_items() -> list[Any]:
     principal = g.get("principal")
     if "tenant" not in g or principal is None:
         return []
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(plugins.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

@@ -1,0 +1,105 @@
+"""The core's own plugin: what every agency has, delivered through the same hooks as agency
+plugins (marked `trylast`, so a plugin can come before it). Always enabled."""
+
+from __future__ import annotations
+
+from kinerja import permissions as perm
+from kinerja.i18n import _
+from kinerja.plugins.hookspecs import hookimpl
+from kinerja.plugins.types import Competency, MenuItem, PluginInfo
+
+NAME = "kinerja-core"
+
+# PermenPANRB 38/2017: the eight manajerial and one sosial kultural competencies (domain.md, [C]);
+# the level wording is data ([U]) and can be refined without code.
+_LEVELS = (
+    "Level 1: memahami dan menerapkan dalam tugasnya sendiri",
+    "Level 2: menerapkan secara konsisten dan membantu rekan kerja",
+    "Level 3: mengembangkan dan menjadi contoh di unit kerjanya",
+    "Level 4: mengelola dan mendorong penerapan di lingkup instansi",
+    "Level 5: menjadi panutan dan membangun budaya di tingkat nasional",
+)
+MANAJERIAL = (
+    ("M1", "Integritas", "Konsisten berperilaku selaras dengan nilai, norma dan etika organisasi."),
+    ("M2", "Kerja Sama", "Menjalin dan membina kerja sama dengan pihak lain secara efektif."),
+    ("M3", "Komunikasi", "Menyampaikan dan menerima informasi secara jelas dan santun."),
+    ("M4", "Orientasi pada Hasil", "Mempertahankan komitmen untuk mencapai hasil terbaik."),
+    ("M5", "Pelayanan Publik", "Melayani masyarakat secara profesional, adil dan tepat waktu."),
+    (
+        "M6",
+        "Pengembangan Diri dan Orang Lain",
+        "Meningkatkan pengetahuan dan kemampuan diri sendiri dan orang lain.",
+    ),
+    ("M7", "Mengelola Perubahan", "Menyesuaikan diri dan mendorong perubahan di organisasi."),
+    ("M8", "Pengambilan Keputusan", "Membuat keputusan yang baik secara tepat waktu."),
+)
+SOSIAL_KULTURAL = (
+    (
+        "SK1",
+        "Perekat Bangsa",
+        "Mempromosikan sikap toleransi dan persatuan dalam keberagaman.",
+    ),
+)
+
+
+@hookimpl(trylast=True)
+def kinerja_plugin_info() -> PluginInfo:
+    return PluginInfo(
+        name=NAME,
+        title="Kinerja",
+        description="Kompetensi manajerial dan sosial kultural, menu inti.",
+    )
+
+
+@hookimpl(trylast=True)
+def kinerja_competencies() -> list[Competency]:
+    return [
+        Competency(code, name, "manajerial", text, _LEVELS) for code, name, text in MANAJERIAL
+    ] + [
+        Competency(code, name, "sosial_kultural", text, _LEVELS)
+        for code, name, text in SOSIAL_KULTURAL
+    ]
+
+
+@hookimpl(trylast=True)
+def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
+    """The core's pages, in the order people need them."""
+    p = principal
+    if not perm.may_be_inside(p):
+        return []
+    items = [MenuItem("tenant.home", _("Home"), _("What you can do in this agency"), 0)]
+    if perm.is_member(p) and p.employee_id is not None:
+        items.append(MenuItem("people.my_record", _("My record"), _("Your employee record"), 10))
+    items += [
+        MenuItem(
+            "people.directory",
+            _("Employees"),
+            _("You, your team and, for admins, everyone"),
+            20,
+        ),
+        MenuItem("admin.units_page", _("Work units"), _("The agency's structure"), 30),
+        MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
+        MenuItem(
+            "plugins.competencies",
+            _("Competencies"),
+            _("The competency dictionary in force here"),
+            50,
+        ),
+    ]
+    if perm.is_agency_admin(p) or perm.is_visiting_city_admin(p):
+        items.append(
+            MenuItem("admin.memberships_page", _("Roles"), _("Who administers the agency"), 60)
+        )
+        items.append(
+            MenuItem("plugins.plugins_page", _("Plugins"), _("What this agency has added"), 65)
+        )
+    if perm.is_agency_admin(p):
+        items.append(
+            MenuItem("admin.import_page", _("Import"), _("Employees from SIASN or Excel"), 70)
+        )
+    if perm.is_member(p):
+        items.append(
+            MenuItem("admin.token_page", _("API tokens"), _("Keys for other applications"), 80)
+        )
+    items.append(MenuItem("admin.audit_page", _("Audit log"), _("Who changed what, and when"), 90))
+    return items

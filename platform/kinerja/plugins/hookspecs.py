@@ -1,0 +1,31 @@
+"""Every hook a plugin can implement. One contract line each; `docs/plugins.md` documents them
+with their exact signatures (a test compares the two)."""
+
+from __future__ import annotations
+
+import pluggy
+
+from kinerja.permissions import Principal
+from kinerja.plugins.types import Competency, MenuItem, PluginInfo
+
+PROJECT = "kinerja"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def kinerja_plugin_info() -> PluginInfo:
+    """Name, title, description, version and settings schema of the implementing plugin."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_competencies() -> list[Competency]:
+    """Competencies the plugin adds to the dictionary of the agencies that enable it."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_menu_items(principal: Principal) -> list[MenuItem]:
+    """Agency menu entries the plugin offers to `principal` where it is enabled."""
+    raise NotImplementedError

@@ -1,0 +1,168 @@
+"""The one plugin manager: the core's built-in plugin, then the installed plugins (entry-point
+group `kinerja.plugins`) that the allow-list admits. Calls go only to the plugins enabled for the
+tenant, one plugin at a time: pluggy stops at the first exception, so each call is isolated here,
+timed, and its result checked; a failure is logged, counted and kept for the tenant's admin."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from kinerja.plugins import core, hookspecs
+from kinerja.plugins.types import GROUPS, Competency, MenuItem, PluginInfo
+
+log = logging.getLogger(__name__)
+ENTRY_POINTS = "kinerja.plugins"
+ALWAYS_ON = frozenset({core.NAME})
+
+# What each hook must return, checked on every call (a wrong type is a failure, not a crash).
+RETURNS: dict[str, Callable[[Any], bool]] = {
+    "kinerja_plugin_info": lambda r: isinstance(r, PluginInfo),
+    "kinerja_competencies": lambda r: (
+        isinstance(r, list) and all(isinstance(c, Competency) for c in r)
+    ),
+    "kinerja_menu_items": lambda r: isinstance(r, list) and all(isinstance(m, MenuItem) for m in r),
+}
+
+
+class StartupError(Exception):
+    """An installed plugin cannot be used; the message names it."""
+
+
+@dataclass
+class Failure:
+    plugin: str
+    hook: str
+    message: str
+    at: datetime
+    count: int = 1
+
+
+@dataclass
+class Plugins:
+    """Built once per app (`init_app`); `call` is what the rest of the core uses."""
+
+    pm: pluggy.PluginManager
+    time_limit: float
+    infos: dict[str, PluginInfo] = field(default_factory=dict)
+    failures: dict[tuple[int | None, str, str], Failure] = field(default_factory=dict)
+    on_failure: Callable[[int | None, Failure], None] | None = None
+    _callers: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, allow: str, time_limit: float, extra: Iterable[Any] = ()) -> Plugins:
+        """`allow`: "all" (every installed plugin), "none", or comma-separated names."""
+        pm = pluggy.PluginManager(hookspecs.PROJECT)
+        pm.add_hookspecs(hookspecs)
+        pm.register(core, name=core.NAME)
+        wanted = None if allow == "all" else {n.strip() for n in allow.split(",") if n.strip()}
+        if allow != "none":
+            for point in entry_points(group=ENTRY_POINTS):
+                if wanted is not None and point.name not in wanted:
+                    continue
+                try:
+                    pm.register(point.load(), name=point.name)
+                except Exception as error:
+                    raise StartupError(f"plugin {point.name}: cannot be loaded: {error}") from None
+        for plugin in extra:  # tests register throwaway plugins this way
+            pm.register(plugin, name=getattr(plugin, "NAME", None))
+        plugins = cls(pm, time_limit)
+        plugins._check()
+        return plugins
+
+    def _check(self) -> None:
+        """Refuse to start on what can be checked now: info, codes, groups, levels."""
+        codes: dict[str, str] = {}
+        for name, plugin in self.pm.list_name_plugin():
+            try:
+                info_impl = getattr(plugin, "kinerja_plugin_info", None)
+                info = info_impl() if info_impl else PluginInfo(name=name, title=name)
+                competencies_impl = getattr(plugin, "kinerja_competencies", None)
+                competencies = competencies_impl() if competencies_impl else []
+            except Exception as error:
+                raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
+            if not isinstance(info, PluginInfo):
+                raise StartupError(f"plugin {name}: kinerja_plugin_info must return PluginInfo")
+            if not RETURNS["kinerja_competencies"](competencies):
+                raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
+            self.infos[name] = info
+            for competency in competencies:
+                if competency.group not in GROUPS or len(competency.levels) != 5:
+                    raise StartupError(
+                        f"plugin {name}: competency {competency.code} needs a group of "
+                        f"{', '.join(GROUPS)} and five levels"
+                    )
+                if competency.code in codes:
+                    raise StartupError(
+                        f"plugin {name}: competency code {competency.code} is already "
+                        f"{codes[competency.code]}'s"
+                    )
+                codes[competency.code] = name
+
+    def installed(self) -> list[PluginInfo]:
+        return sorted(self.infos.values(), key=lambda i: (i.name != core.NAME, i.name))
+
+    def hooks_of(self, name: str) -> list[str]:
+        plugin = self.pm.get_plugin(name)
+        return sorted(h.name for h in self.pm.get_hookcallers(plugin) or []) if plugin else []
+
+    def _caller(self, hook: str, enabled: frozenset[str]) -> Any:
+        key = (hook, enabled)
+        if key not in self._callers:
+            off = [p for n, p in self.pm.list_name_plugin() if n not in enabled | ALWAYS_ON]
+            self._callers[key] = self.pm.subset_hook_caller(hook, remove_plugins=off)
+        return self._callers[key]
+
+    def call(
+        self, hook: str, enabled: Iterable[str], tenant_id: int | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        """(plugin, result) of each enabled plugin, in pluggy's order; failures are skipped."""
+        results = []
+        caller = self._caller(hook, frozenset(enabled))
+        for impl in reversed(caller.get_hookimpls()):
+            started = time.perf_counter()
+            try:
+                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+            except Exception as error:  # a plugin's bug must never break the core's answer
+                self._failed(tenant_id, impl.plugin_name, hook, f"{type(error).__name__}: {error}")
+                continue
+            elapsed = time.perf_counter() - started
+            if elapsed > self.time_limit:
+                self._failed(
+                    tenant_id, impl.plugin_name, hook, f"too slow: {elapsed:.2f} s, result dropped"
+                )
+                continue
+            if not RETURNS.get(hook, lambda r: True)(result):
+                self._failed(
+                    tenant_id, impl.plugin_name, hook, f"wrong return type {type(result).__name__}"
+                )
+                continue
+            results.append((impl.plugin_name, result))
+        return results
+
+    def _failed(self, tenant_id: int | None, plugin: str, hook: str, message: str) -> None:
+        log.error(
+            "plugin %s failed in %s: %s",
+            plugin,
+            hook,
+            message,
+            extra={"plugin": plugin, "hook": hook, "tenant_id": tenant_id},
+        )
+        key = (tenant_id, plugin, hook)
+        known = self.failures.get(key)
+        failure = Failure(
+            plugin, hook, message[:500], datetime.now(UTC), (known.count + 1) if known else 1
+        )
+        self.failures[key] = failure
+        if self.on_failure is not None:
+            try:
+                self.on_failure(tenant_id, failure)
+            except Exception:  # recording must not fail the request either
+                log.exception("could not record the failure of plugin %s", plugin)

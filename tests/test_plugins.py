@@ -1,0 +1,249 @@
+"""The plugin platform: per-agency enablement, isolation of failures, start-up checks, the
+competency dictionary, and the hooks' documentation."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+from marshmallow import Schema, fields
+from sqlalchemy import text
+
+from kinerja import plugins
+from kinerja.db import db
+from kinerja.identity import tokens as token_service
+from kinerja.plugins import hookspecs
+from kinerja.plugins.hookspecs import hookimpl
+from kinerja.plugins.manager import Plugins, StartupError
+from kinerja.plugins.types import Competency, MenuItem, PluginInfo
+from tests.support import csrf_token, sign_in
+
+LEVELS = ("satu", "dua", "tiga", "empat", "lima")
+
+
+class Settings(Schema):
+    region = fields.String(required=True)
+
+
+class Throwaway:
+    """A plugin made for one test: a technical competency and a menu entry."""
+
+    NAME = "throwaway"
+
+    @hookimpl
+    def kinerja_plugin_info(self) -> PluginInfo:
+        return PluginInfo(self.NAME, "Throwaway", "for tests", "0.1", Settings)
+
+    @hookimpl
+    def kinerja_competencies(self) -> list[Competency]:
+        return [Competency("TX1", "Uji Teknis", "teknis", "uji", LEVELS)]
+
+    @hookimpl
+    def kinerja_menu_items(self, principal) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+        return [MenuItem("plugins.competencies", "Throwaway page", "", 55)]
+
+
+class Broken:
+    """Sound at start-up; then raises in one hook and answers the wrong type in another."""
+
+    NAME = "broken"
+    armed = False
+
+    @hookimpl
+    def kinerja_plugin_info(self) -> PluginInfo:
+        return PluginInfo(self.NAME, "Broken", "fails on purpose")
+
+    @hookimpl
+    def kinerja_competencies(self) -> list[Competency]:
+        if self.armed:
+            raise RuntimeError("the plugin's own bug")
+        return []
+
+    @hookimpl
+    def kinerja_menu_items(self, principal) -> str:  # type: ignore[no-untyped-def]
+        return "not a list"
+
+
+@pytest.fixture
+def with_plugins(app):  # type: ignore[no-untyped-def]
+    original = app.extensions[plugins.KEY]
+    Broken.armed = False
+    plugins.init_app(app, extra=[Throwaway(), Broken()])
+    yield app
+    app.extensions[plugins.KEY] = original
+
+
+def admin_token(tenant_id: int, user_id: int) -> dict[str, str]:
+    with db.unit_of_work(tenant_id) as session:
+        token = token_service.issue(session, tenant_id, user_id, "admin_opd", "t", 5).token
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+
+
+def enable(client, headers, name: str, enabled: bool = True, settings=None):  # type: ignore[no-untyped-def]
+    body = {"enabled": enabled, "settings": settings}
+    return client.put(f"/api/v1/tenants/dinkes/plugins/{name}", headers=headers, json=body)
+
+
+def codes(client, headers, slug: str = "dinkes") -> set[str]:  # type: ignore[no-untyped-def]
+    response = client.get(f"/api/v1/tenants/{slug}/competencies", headers=headers)
+    return {c["code"] for c in response.get_json()}
+
+
+def test_the_core_delivers_its_competencies_through_the_same_hook(client, people) -> None:
+    headers = admin_token(people_tenant(people), people.users["admin"])
+    found = client.get("/api/v1/tenants/dinkes/competencies", headers=headers).get_json()
+    groups = {(c["group"], c["plugin"]) for c in found}
+    assert groups == {("manajerial", "kinerja-core"), ("sosial_kultural", "kinerja-core")}
+    assert len([c for c in found if c["group"] == "manajerial"]) == 8
+    assert all(len(c["levels"]) == 5 for c in found)
+
+
+def test_a_plugin_enabled_for_one_agency_shows_there_and_nowhere_else(
+    client, people, with_plugins, tenants
+) -> None:
+    a = admin_token(tenants.a, people.users["admin"])
+    b = admin_token(tenants.b, people.users["outsider"])
+    assert "TX1" not in codes(client, a)
+    assert enable(client, a, "throwaway", settings={"region": "Medan"}).status_code == 200
+    assert "TX1" in codes(client, a)  # on the next request, without a restart
+    assert "TX1" not in codes(client, b, "disdik")
+    sign_in(client, "admin")
+    assert "Throwaway page" in client.get("/t/dinkes/").get_data(as_text=True)
+    other = client.application.test_client()
+    sign_in(other, "outsider")
+    assert "Throwaway page" not in other.get("/t/disdik/").get_data(as_text=True)
+    assert enable(client, a, "throwaway", enabled=False).status_code == 200
+    assert "TX1" not in codes(client, a)  # disabled: hidden at once, its row kept
+    assert enable(client, a, "throwaway").get_json()["settings"] == {"region": "Medan"}
+
+
+def test_bad_settings_are_refused_naming_the_field(client, people, with_plugins, tenants) -> None:
+    a = admin_token(tenants.a, people.users["admin"])
+    response = enable(client, a, "throwaway", settings={"region": 5})
+    assert response.status_code == 422
+    assert "settings.region" in response.get_json()["errors"]["json"]
+    unknown = enable(client, a, "nope")
+    assert unknown.status_code == 404
+
+
+def test_a_failing_plugin_leaves_the_core_answering_and_its_admin_sees_why(
+    client, people, with_plugins, tenants, owner_engine
+) -> None:
+    a = admin_token(tenants.a, people.users["admin"])
+    assert enable(client, a, "broken").status_code == 200
+    Broken.armed = True
+    assert "M1" in codes(client, a)  # the core's competencies still come
+    sign_in(client, "admin")
+    home = client.get("/t/dinkes/")
+    assert home.status_code == 200 and "/t/dinkes/employees" in home.get_data(as_text=True)
+    page = client.get("/t/dinkes/plugins").get_data(as_text=True)
+    assert "wrong return type" in page or "own bug" in page  # the last error, for the admin
+    with owner_engine.connect() as conn:
+        count, last = conn.execute(
+            text("SELECT error_count, last_error FROM tenant_plugin WHERE plugin = 'broken'")
+        ).one()
+    Broken.armed = False
+    assert count >= 2 and ("wrong return type" in last or "RuntimeError" in last)
+
+
+def test_turning_plugins_on_and_off_is_audited(client, people, with_plugins, tenants, owner_engine):
+    a = admin_token(tenants.a, people.users["admin"])
+    enable(client, a, "throwaway", settings={"region": "Medan"})
+    enable(client, a, "throwaway", enabled=False)
+    with owner_engine.connect() as conn:
+        actions = (
+            conn.execute(
+                text("SELECT action FROM audit_log WHERE object_type = 'plugin' ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
+    assert actions == ["plugin.enable", "plugin.disable"]
+
+
+def test_only_the_agency_admin_turns_plugins_on(client, people, with_plugins) -> None:
+    sign_in(client, "staff")
+    token = csrf_token(client, "/t/dinkes/plugins")
+    response = client.post(
+        "/t/dinkes/plugins", data={"csrf_token": token, "plugin": "throwaway", "enabled": "1"}
+    )
+    assert response.status_code == 403
+
+
+def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
+    class Copycat(Throwaway):
+        NAME = "copycat"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Copycat")
+
+    with pytest.raises(StartupError, match="copycat: competency code TX1"):
+        Plugins.load("none", 2, [Throwaway(), Copycat()])
+
+    class FourLevels(Throwaway):
+        NAME = "four"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Four")
+
+        @hookimpl
+        def kinerja_competencies(self) -> list[Competency]:
+            return [Competency("F1", "x", "teknis", "", LEVELS[:4])]  # type: ignore[arg-type]
+
+    with pytest.raises(StartupError, match="plugin four"):
+        Plugins.load("none", 2, [FourLevels()])
+
+    broken = Broken()
+    broken.armed = True
+    with pytest.raises(StartupError, match="plugin broken: fails at start-up"):
+        Plugins.load("none", 2, [broken])
+
+
+def test_a_slow_plugin_is_cut_off(app) -> None:
+    import time
+
+    class Slow(Throwaway):
+        NAME = "slow"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Slow")
+
+        @hookimpl
+        def kinerja_competencies(self) -> list[Competency]:
+            time.sleep(0.05)
+            return [Competency("S1", "Lambat", "teknis", "", LEVELS)]
+
+    manager = Plugins.load("none", 0.01, [Slow()])
+    results = manager.call("kinerja_competencies", {"slow"})
+    assert [name for name, _ in results] == ["kinerja-core"]
+    assert "too slow" in manager.failures[(None, "slow", "kinerja_competencies")].message
+
+
+def test_every_hook_is_documented_with_its_exact_signature() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text()
+    hooks = [
+        (name, function)
+        for name, function in vars(hookspecs).items()
+        if name.startswith("kinerja_") and callable(function)
+    ]
+    assert hooks
+    for name, function in hooks:
+        # Annotations are strings here (postponed evaluation): shown as written, unquoted.
+        signature = f"{name}{inspect.signature(function)}".replace("'", "")
+        heading = re.search(rf"^### `{re.escape(signature)}`$", docs, re.M)
+        assert heading, f"docs/plugins.md lacks a heading `### `{signature}``"
+        assert function.__doc__ and function.__doc__.strip()
+
+
+def people_tenant(people) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from kinerja.tenancy.models import Tenant
+
+    with db.unit_of_work() as session:
+        return int(session.scalar(select(Tenant.id).where(Tenant.slug == "dinkes")) or 0)
