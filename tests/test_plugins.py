@@ -247,3 +247,46 @@ def people_tenant(people) -> int:  # type: ignore[no-untyped-def]
 
     with db.unit_of_work() as session:
         return int(session.scalar(select(Tenant.id).where(Tenant.slug == "dinkes")) or 0)
+
+
+@pytest.fixture
+def dinkes_app(database, redis_url, app):  # type: ignore[no-untyped-def]
+    """An app that loads the pip-installed Dinas Kesehatan plugin through its entry point."""
+    from kinerja.app import create_app
+    from tests.support import app_config
+
+    plugged = create_app(app_config(database, redis_url, PLUGINS="kinerja-dinkes"))
+    with plugged.app_context():
+        yield plugged
+
+
+def write_catalogue(folder: Path, plugins_yaml: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "opd.yaml").write_text(
+        "- {slug: dinkes, name: Dinas Kesehatan, kind: dinas}\n"
+        f"- {{slug: disdik, name: Dinas Pendidikan, kind: dinas, plugins: {plugins_yaml}}}\n"
+    )
+    return folder
+
+
+def test_the_catalogue_enables_a_pip_installed_plugin_for_one_agency(
+    dinkes_app, people, tmp_path, tenants
+) -> None:
+    from kinerja.cli import cli
+
+    runner = dinkes_app.test_cli_runner()
+    bad = write_catalogue(tmp_path / "bad", "{kinerja-dinkes: {target_coverage: 150}}")
+    refused = runner.invoke(cli, ["tenants", "sync", "--path", str(bad)])
+    assert refused.exit_code == 1
+    assert "opd.yaml:2: disdik: kinerja-dinkes: settings.target_coverage" in refused.output
+    good = write_catalogue(tmp_path / "good", "{kinerja-dinkes: {target_coverage: 90}}")
+    done = runner.invoke(cli, ["tenants", "sync", "--path", str(good)])
+    assert done.exit_code == 0, done.output
+    assert "disdik: plugin kinerja-dinkes enabled" in done.output
+    client = dinkes_app.test_client()
+    b = admin_token(tenants.b, people.users["outsider"])
+    a = admin_token(tenants.a, people.users["admin"])
+    assert "DK-IMUN" in codes(client, b, "disdik")
+    assert "DK-IMUN" not in codes(client, a, "dinkes")
+    again = runner.invoke(cli, ["tenants", "sync", "--path", str(good)])
+    assert "plugin kinerja-dinkes" not in again.output  # nothing to change the second time

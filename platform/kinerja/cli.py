@@ -148,6 +148,14 @@ def tenants_sync(path: Path | None, dry_run: bool) -> None:
     except catalogue.CatalogueError as exc:
         click.echo(f"kinerja: catalogue rejected, nothing changed: {exc}", err=True)
         sys.exit(1)
+    from kinerja import plugins
+    from kinerja.plugins import catalogue as plugin_catalogue
+
+    try:
+        plugin_catalogue.check(entries, plugins.get())
+    except plugin_catalogue.PluginCatalogueError as exc:
+        click.echo(f"kinerja: catalogue rejected, nothing changed: {exc}", err=True)
+        sys.exit(1)
     session = database.new_session()
     try:
         report = service.sync(session, entries)
@@ -160,6 +168,9 @@ def tenants_sync(path: Path | None, dry_run: bool) -> None:
     prefix = "(dry run) " if dry_run else ""
     for line in report.lines():
         click.echo(prefix + line)
+    if not dry_run:
+        for line in plugin_catalogue.apply(entries, plugins.get()):
+            click.echo(line)
 
 
 # --- tokens -------------------------------------------------------------------------------------

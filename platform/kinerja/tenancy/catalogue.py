@@ -6,7 +6,9 @@ Each file holds a list of agencies:
       name: Dinas Kesehatan
       kind: dinas                   # one of kinerja.tenancy.kinds.KINDS
       status: active                # or suspended (never deleted, only suspended)
-      settings: {}                  # free-form per-tenant settings (plugins come later)
+      settings: {}                  # free-form per-tenant settings
+      plugins:                      # installed plugins this agency enables, with their settings
+        kinerja-dinkes: {}
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import yaml
 from kinerja.tenancy.kinds import ACTIVE, KINDS, STATUSES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
-FIELDS = {"slug", "name", "kind", "status", "settings"}
+FIELDS = {"slug", "name", "kind", "status", "settings", "plugins"}
 
 
 class CatalogueError(Exception):
@@ -40,6 +42,8 @@ class Entry:
     status: str = ACTIVE
     settings: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> settings
+    plugins_line: int = 0
 
 
 def _scalar(node: yaml.Node, path: Path, what: str) -> str:
@@ -98,12 +102,25 @@ def _entry(node: yaml.Node, path: Path) -> Entry:
                 path, settings_node.start_mark.line + 1, "settings must be a mapping"
             )
         settings = yaml.safe_load(yaml.serialize(settings_node)) or {}
+    plugins: dict[str, dict[str, Any]] = {}
+    plugins_line = 0
+    if "plugins" in values:
+        plugins_node = values["plugins"]
+        plugins_line = plugins_node.start_mark.line + 1
+        loaded = yaml.safe_load(yaml.serialize(plugins_node)) or {}
+        if not isinstance(plugins_node, yaml.MappingNode) or not all(
+            isinstance(v, dict | type(None)) for v in loaded.values()
+        ):
+            raise CatalogueError(
+                path, plugins_line, "plugins must map each plugin's name to its settings ({})"
+            )
+        plugins = {str(k): dict(v or {}) for k, v in loaded.items()}
     name = _scalar(values["name"], path, "name")
     if len(name) > 200:
         raise CatalogueError(
             path, values["name"].start_mark.line + 1, "name is over 200 characters"
         )
-    return Entry(slug, name, kind, status, settings, f"{path.name}:{line}")
+    return Entry(slug, name, kind, status, settings, f"{path.name}:{line}", plugins, plugins_line)
 
 
 def load_file(path: Path) -> list[Entry]:
