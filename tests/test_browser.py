@@ -125,6 +125,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/audit",
     "/t/dinkes/competencies",
     "/t/dinkes/plugins",
+    "/t/dinkes/reports",
 ]
 
 

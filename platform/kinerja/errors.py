@@ -21,7 +21,7 @@ from werkzeug.exceptions import (
     default_exceptions,
 )
 
-from kinerja.exceptions import Invalid, ServiceError
+from kinerja.exceptions import Invalid, InvalidFields, ServiceError
 from kinerja.i18n import N_, _, text
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,8 @@ def as_http(error: ServiceError) -> HTTPException:
     data: dict[str, Any] = {"message": str(error)}
     if isinstance(error, Invalid):
         data = {"message": STATUS_MESSAGES[422], "errors": {"json": {error.field: [error.message]}}}
+    elif isinstance(error, InvalidFields):
+        data = {"message": STATUS_MESSAGES[422], "errors": {"json": error.errors}}
     http.data = data  # type: ignore[attr-defined]
     return http
 

@@ -41,3 +41,19 @@ class Invalid(ServiceError):
     def __init__(self, field: str, message: Any) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidFields(ServiceError):
+    """Several fields break rules at once (a report form): `errors` is {field: [message]}."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
+        super().__init__(next(iter(errors.values()))[0] if errors else None)
+        self.errors = errors
+
+
+class Unavailable(ServiceError):
+    """Something the request needs could not run (a plugin's rule); try again later."""
+
+    status = 503

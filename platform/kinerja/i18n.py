@@ -47,6 +47,13 @@ JOB_STATUS_LABELS = {
     "rejected": _("Rejected"),
 }
 
+REPORT_STATUS_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+}
+
 AUDIT_ACTION_LABELS = {
     "city_admin.enter": _("City admin entered the agency"),
     "city_admin.leave": _("City admin left the agency"),
@@ -66,6 +73,12 @@ AUDIT_ACTION_LABELS = {
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
     "job.read": _("Job record read by the operator"),
+    "plugin.enable": _("Plugin turned on"),
+    "plugin.disable": _("Plugin turned off"),
+    "report.submit": _("Report submitted"),
+    "report.draft": _("Report saved as draft"),
+    "report.approve": _("Report approved"),
+    "report.reject": _("Report rejected"),
     "auth.sign_in": _("Signed in"),
     "auth.sign_in_failed": _("Failed sign-in"),
     "auth.locked": _("Sign-in locked after failures"),
@@ -88,3 +101,7 @@ def job_status_label(code: str | None) -> Any:
 
 def audit_action_label(code: str | None) -> Any:
     return _label(AUDIT_ACTION_LABELS, code, _("Other change"))
+
+
+def report_status_label(code: str | None) -> Any:
+    return _label(REPORT_STATUS_LABELS, code, _("Unknown"))

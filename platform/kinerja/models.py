@@ -7,6 +7,7 @@ from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
 from kinerja.plugins.models import TenantPlugin
+from kinerja.reports.models import ReportSubmission
 from kinerja.tenancy.models import Tenant
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Membership",
     "OrgUnit",
     "Position",
+    "ReportSubmission",
     "Tenant",
     "TenantPlugin",
     "User",

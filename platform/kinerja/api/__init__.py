@@ -121,7 +121,8 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import imports, jobs, people, plugins, tenants, units
+    from kinerja.api import imports, jobs, people, plugins, reports, tenants, units
 
-    for blp in (tenants.blp, units.blp, people.blp, imports.blp, jobs.blp, plugins.blp):
+    blueprints = (tenants, units, people, imports, jobs, plugins, reports)
+    for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

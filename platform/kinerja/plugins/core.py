@@ -80,6 +80,12 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         MenuItem("admin.units_page", _("Work units"), _("The agency's structure"), 30),
         MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
         MenuItem(
+            "reports.index",
+            _("Reports"),
+            _("Report forms of the agency: fill in, follow, add up"),
+            45,
+        ),
+        MenuItem(
             "plugins.competencies",
             _("Competencies"),
             _("The competency dictionary in force here"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pluggy
 
 from kinerja.permissions import Principal
-from kinerja.plugins.types import Competency, MenuItem, PluginInfo
+from kinerja.plugins.types import Competency, MenuItem, PluginInfo, ReportForm
 
 PROJECT = "kinerja"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -28,4 +28,10 @@ def kinerja_competencies() -> list[Competency]:
 @hookspec
 def kinerja_menu_items(principal: Principal) -> list[MenuItem]:
     """Agency menu entries the plugin offers to `principal` where it is enabled."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_report_forms() -> list[ReportForm]:
+    """Report forms (laporan) the plugin offers to the agencies that enable it."""
     raise NotImplementedError

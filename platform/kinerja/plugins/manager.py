@@ -16,7 +16,16 @@ from typing import Any
 import pluggy
 
 from kinerja.plugins import core, hookspecs
-from kinerja.plugins.types import GROUPS, Competency, MenuItem, PluginInfo
+from kinerja.plugins.types import (
+    AGGREGATES,
+    FIELD_TYPES,
+    FREQUENCIES,
+    GROUPS,
+    Competency,
+    MenuItem,
+    PluginInfo,
+    ReportForm,
+)
 
 log = logging.getLogger(__name__)
 ENTRY_POINTS = "kinerja.plugins"
@@ -29,6 +38,9 @@ RETURNS: dict[str, Callable[[Any], bool]] = {
         isinstance(r, list) and all(isinstance(c, Competency) for c in r)
     ),
     "kinerja_menu_items": lambda r: isinstance(r, list) and all(isinstance(m, MenuItem) for m in r),
+    "kinerja_report_forms": lambda r: (
+        isinstance(r, list) and all(isinstance(f, ReportForm) for f in r)
+    ),
 }
 
 
@@ -52,6 +64,7 @@ class Plugins:
     pm: pluggy.PluginManager
     time_limit: float
     infos: dict[str, PluginInfo] = field(default_factory=dict)
+    forms: dict[str, tuple[str, ReportForm]] = field(default_factory=dict)  # code -> plugin
     failures: dict[tuple[int | None, str, str], Failure] = field(default_factory=dict)
     on_failure: Callable[[int | None, Failure], None] | None = None
     _callers: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
@@ -80,12 +93,15 @@ class Plugins:
     def _check(self) -> None:
         """Refuse to start on what can be checked now: info, codes, groups, levels."""
         codes: dict[str, str] = {}
+        form_codes: dict[str, str] = {}
         for name, plugin in self.pm.list_name_plugin():
             try:
                 info_impl = getattr(plugin, "kinerja_plugin_info", None)
                 info = info_impl() if info_impl else PluginInfo(name=name, title=name)
                 competencies_impl = getattr(plugin, "kinerja_competencies", None)
                 competencies = competencies_impl() if competencies_impl else []
+                forms_impl = getattr(plugin, "kinerja_report_forms", None)
+                forms = forms_impl() if forms_impl else []
             except Exception as error:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not isinstance(info, PluginInfo):
@@ -93,6 +109,17 @@ class Plugins:
             if not RETURNS["kinerja_competencies"](competencies):
                 raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
             self.infos[name] = info
+            for form in forms:
+                problem = form_problem(form)
+                if problem:
+                    raise StartupError(f"plugin {name}: report form {form.code}: {problem}")
+                if form.code in form_codes:
+                    raise StartupError(
+                        f"plugin {name}: report form code {form.code} is already "
+                        f"{form_codes[form.code]}'s"
+                    )
+                form_codes[form.code] = name
+                self.forms[form.code] = (name, form)
             for competency in competencies:
                 if competency.group not in GROUPS or len(competency.levels) != 5:
                     raise StartupError(
@@ -166,3 +193,25 @@ class Plugins:
                 self.on_failure(tenant_id, failure)
             except Exception:  # recording must not fail the request either
                 log.exception("could not record the failure of plugin %s", plugin)
+
+
+def form_problem(form: ReportForm) -> str | None:
+    """What is wrong with a declared form, checked at start-up (None when it is sound)."""
+    if not form.code or not form.fields:
+        return "needs a code and at least one field"
+    if form.frequency not in FREQUENCIES:
+        return f"frequency must be one of {', '.join(FREQUENCIES)}"
+    names = [f.name for f in form.fields]
+    if len(set(names)) != len(names):
+        return "field names repeat"
+    for f in form.fields:
+        if f.type not in FIELD_TYPES:
+            return f"field {f.name}: type must be one of {', '.join(FIELD_TYPES)}"
+        if f.type == "choice" and not f.choices:
+            return f"field {f.name}: a choice field needs choices"
+        if f.aggregate is not None and f.aggregate not in AGGREGATES:
+            return f"field {f.name}: aggregate must be one of {', '.join(AGGREGATES)}"
+    for needed in (*form.group_by, *(n for r in form.ratios for n in (r.numerator, r.denominator))):
+        if needed not in names:
+            return f"{needed} is not a field of the form"
+    return None

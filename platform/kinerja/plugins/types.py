@@ -39,3 +39,54 @@ class MenuItem:
     label: Any
     description: Any = ""
     order: int = 100
+
+
+FIELD_TYPES = ("integer", "number", "text", "date", "choice")
+AGGREGATES = ("sum", "average", "count")
+FREQUENCIES = ("daily", "weekly", "monthly")
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a report form; the core checks type, presence, bounds and choices."""
+
+    name: str
+    label: str  # Indonesian, as people see it
+    type: str = "integer"  # one of FIELD_TYPES
+    label_en: str = ""
+    unit: str = ""
+    required: bool = True
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    aggregate: str | None = None  # one of AGGREGATES: how a month of submissions adds up
+    max_length: int = 500
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A derived figure of the monthly summary: Σ numerator ÷ Σ denominator, in percent."""
+
+    name: str
+    label: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """A report form (laporan) a plugin declares; the core renders, stores and sums it up.
+
+    `check` is the plugin's cross-field rule: given the values that passed the field checks, it
+    returns {field: message} for what breaks a rule (empty when all is well).
+    """
+
+    code: str
+    title: str
+    fields: tuple[FormField, ...]
+    title_en: str = ""
+    frequency: str = "daily"  # one of FREQUENCIES
+    position_types: tuple[str, ...] = ()  # who fills it in; empty: every employee
+    group_by: tuple[str, ...] = ()  # fields the monthly summary is broken down by
+    ratios: tuple[Ratio, ...] = ()
+    check: Any = None  # Callable[[dict[str, Any]], dict[str, str]] | None

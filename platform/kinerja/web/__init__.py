@@ -22,6 +22,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     people,
     plugins,
     records,
+    reports,
     structure,
 )
 from kinerja.web.views import bp, tenant_bp
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(plugins.bp)
+    app.register_blueprint(reports.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:
@@ -59,6 +61,7 @@ def init_app(app: Flask) -> None:
         role_label=labels.role_label,
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,
+        report_status_label=labels.report_status_label,
         # Templates ask the same named questions as views and services; none decides alone.
         is_agency_admin=perm.is_agency_admin,
         is_visiting_city_admin=perm.is_visiting_city_admin,

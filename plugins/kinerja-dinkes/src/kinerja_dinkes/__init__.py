@@ -1,11 +1,14 @@
-"""Kinerja plugin of Dinas Kesehatan: the technical competencies of a health agency."""
+"""Kinerja plugin of Dinas Kesehatan: the technical competencies of a health agency and the
+Laporan Harian Imunisasi (daily immunisation report of a puskesmas or posyandu)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from kinerja.plugins.hookspecs import hookimpl
-from kinerja.plugins.types import Competency, PluginInfo
+from kinerja.plugins.types import Competency, FormField, PluginInfo, Ratio, ReportForm
 
 NAME = "kinerja-dinkes"
 HEALTH_POSITIONS = ("fungsional", "pelaksana", "pengawas", "administrator")
@@ -76,3 +79,88 @@ def kinerja_competencies() -> list[Competency]:
         Competency(code, name, "teknis", description, _levels(subject), HEALTH_POSITIONS)
         for code, name, description, subject in COMPETENCIES
     ]
+
+
+ANTIGENS = (
+    "HB0",
+    "BCG",
+    "Polio 1",
+    "Polio 2",
+    "Polio 3",
+    "Polio 4",
+    "DPT-HB-Hib 1",
+    "DPT-HB-Hib 2",
+    "DPT-HB-Hib 3",
+    "IPV",
+    "Campak-Rubella 1",
+    "Campak-Rubella 2",
+)
+
+
+def check_immunisation(values: dict[str, Any]) -> dict[str, str]:
+    """The report's own rules: no more immunised than targeted, no more KIPI than immunised."""
+    problems = {}
+    if values["diimunisasi"] > values["sasaran"]:
+        problems["diimunisasi"] = "Jumlah diimunisasi tidak boleh melebihi sasaran."
+    if values["kipi"] > values["diimunisasi"]:
+        problems["kipi"] = "Jumlah KIPI tidak boleh melebihi jumlah diimunisasi."
+    return problems
+
+
+IMMUNISATION = ReportForm(
+    code="LHI",
+    title="Laporan Harian Imunisasi",
+    title_en="Daily immunisation report",
+    frequency="daily",
+    position_types=("fungsional", "pelaksana"),
+    fields=(
+        FormField("puskesmas", "Puskesmas / posyandu", "text", "Health centre", max_length=200),
+        FormField("antigen", "Antigen", "choice", "Antigen", choices=ANTIGENS),
+        FormField(
+            "sasaran",
+            "Sasaran",
+            "integer",
+            "Target children",
+            "anak",
+            min=0,
+            max=100000,
+            aggregate="sum",
+        ),
+        FormField(
+            "diimunisasi",
+            "Jumlah diimunisasi",
+            "integer",
+            "Immunised",
+            "anak",
+            min=0,
+            max=100000,
+            aggregate="sum",
+        ),
+        FormField(
+            "kipi",
+            "KIPI (kejadian ikutan pasca imunisasi)",
+            "integer",
+            "Adverse events",
+            "kasus",
+            min=0,
+            max=100000,
+            aggregate="sum",
+        ),
+        FormField(
+            "catatan_kipi",
+            "Catatan KIPI",
+            "text",
+            "Adverse events note",
+            required=False,
+            max_length=1000,
+        ),
+    ),
+    group_by=("puskesmas", "antigen"),
+    ratios=(Ratio("cakupan", "Cakupan (%)", "diimunisasi", "sasaran"),),
+    check=check_immunisation,
+)
+
+
+@hookimpl
+def kinerja_report_forms() -> list[ReportForm]:
+    return [IMMUNISATION]

@@ -1,0 +1,162 @@
+"""Report forms through the API: their definitions, submissions and the monthly summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from kinerja import permissions as perm
+from kinerja import plugins
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import SelectPage
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.identity.principal import current, require
+from kinerja.reports import rules, service
+from kinerja.reports.models import ReportSubmission
+from kinerja.reports.permissions import REPORT
+
+blp = Blueprint(
+    "reports_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/forms",
+    description="Report forms (laporan) of the agency's plugins: definitions, submissions "
+    "(checked against the form; 422 names each field), decisions and the monthly summary.",
+)
+
+
+class FieldSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    type = fields.String()
+    unit = fields.String()
+    required = fields.Boolean()
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    choices = fields.List(fields.String())
+    aggregate = fields.String(allow_none=True)
+
+
+class FormSchema(Schema):
+    code = fields.String()
+    title = fields.String()
+    title_en = fields.String()
+    frequency = fields.String()
+    plugin = fields.String()
+    fields_ = fields.List(fields.Nested(FieldSchema), data_key="fields", attribute="fields")
+    group_by = fields.List(fields.String())
+
+
+class SubmissionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    form_code = fields.String(dump_only=True)
+    employee_id = fields.Integer(dump_only=True)
+    report_date = fields.Date(dump_only=True)
+    data = fields.Dict(dump_only=True)
+    status = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class DecisionSchema(Schema):
+    action = fields.String(required=True, metadata={"enum": list(rules.ACTIONS)})
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class MonthSchema(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM; this month by default"})
+    by = fields.String(load_default="unit", metadata={"enum": ["unit", "person"]})
+    status = fields.String(metadata={"enum": list(rules.STATUSES)})
+
+
+def _forms() -> service.Forms:
+    return plugins.call("kinerja_report_forms")
+
+
+@blp.route("")
+class Forms(MethodView):
+    @blp.response(200, FormSchema(many=True))
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The report forms of the plugins enabled in the agency"""
+        return [{**vars(form), "plugin": plugin} for plugin, form in service.forms_here(_forms())]
+
+
+@blp.route("/<code>/submissions")
+class Submissions(MethodView):
+    @blp.arguments(MonthSchema, location="query")
+    @blp.response(200, SubmissionSchema(many=True))
+    @blp.paginate(SelectPage)
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any], code: str) -> Any:
+        """Submissions of a month you may see (yours, your team's; all for the admin)"""
+        service.find(_forms(), code)
+        month = service.parse_month(args.get("month"), date.today())
+        in_month = service.month_query(code, month).with_only_columns(ReportSubmission.id)
+        query = service.visible(current()).where(ReportSubmission.id.in_(in_month))
+        if args.get("status"):
+            query = query.where(ReportSubmission.status == args["status"])
+        return query.order_by(ReportSubmission.report_date.desc(), ReportSubmission.id.desc())
+
+    @blp.response(201, SubmissionSchema)
+    @blp.doc(security=BEARER)
+    def post(self, code: str) -> Any:
+        """Submit a filled-in form (JSON: report_date and the form's fields; draft: true)"""
+        plugin, form = service.find(_forms(), code)
+        principal = current()
+        require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            abort(422, errors={"json": {"_schema": ["Send the form's fields as a JSON object."]}})
+        submission = service.create(
+            db.session,
+            plugin,
+            form,
+            principal.employee_id or 0,
+            principal.user_id,
+            raw,
+            today=date.today(),
+            submit=raw.get("draft") is not True,
+        )
+        db.session.commit()
+        return submission
+
+
+@blp.route("/<code>/submissions/<int:submission_id>/decision")
+class Decision(MethodView):
+    @blp.arguments(DecisionSchema)
+    @blp.response(200, SubmissionSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], code: str, submission_id: int) -> Any:
+        """Submit (yours), approve or reject (your subordinate's; a reason is required)"""
+        submission = service.get(db.session, submission_id)
+        if submission.form_code != code or data["action"] not in rules.ACTIONS:
+            abort(404)
+        needed = perm.EDIT if data["action"] == "submit" else perm.MANAGE
+        require(needed, perm.Resource(REPORT, g.tenant.id, employee_id=submission.employee_id))
+        service.decide(db.session, submission, data["action"], current().user_id, data["reason"])
+        db.session.commit()
+        return submission
+
+
+@blp.route("/<code>/summary")
+class Summary(MethodView):
+    @blp.arguments(MonthSchema, location="query")
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any], code: str) -> Any:
+        """The month added up per work unit or per person, with the form's ratios"""
+        _plugin, form = service.find(_forms(), code)
+        month = service.parse_month(args.get("month"), date.today())
+        by = "person" if args.get("by") == "person" else "unit"
+        in_month = service.month_query(code, month).with_only_columns(ReportSubmission.id)
+        visible = service.visible(current()).where(ReportSubmission.id.in_(in_month))
+        return {
+            "month": month.strftime("%Y-%m"),
+            "by": by,
+            "lines": service.summary(db.session, form, month, by, visible),
+        }

@@ -1,0 +1,190 @@
+"""Report submissions: create (checked against the plugin's form), decide, list, sum up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import Select, extract, select
+from sqlalchemy.orm import Session
+
+from kinerja import audit
+from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound, Unavailable
+from kinerja.i18n import _, report_status_label
+from kinerja.people.models import Employee
+from kinerja.plugins.types import ReportForm
+from kinerja.reports import rules
+from kinerja.reports.models import ReportSubmission
+
+Forms = list[tuple[str, list[ReportForm]]]  # what the kinerja_report_forms hook gave
+
+
+def forms_here(found: Forms) -> list[tuple[str, ReportForm]]:
+    """(plugin, form) of the plugins enabled here."""
+    return [(plugin, form) for plugin, forms in found for form in forms]
+
+
+def find(found: Forms, code: str) -> tuple[str, ReportForm]:
+    for plugin, form in forms_here(found):
+        if form.code == code:
+            return plugin, form
+    raise NotFound()
+
+
+def _messages(problems: rules.Problems) -> dict[str, list[str]]:
+    return {field: [gettext(msgid, **params)] for field, (msgid, params) in problems.items()}
+
+
+def create(
+    session: Session,
+    plugin: str,
+    form: ReportForm,
+    employee_id: int,
+    user_id: int | None,
+    raw: Mapping[str, Any],
+    *,
+    today: date,
+    submit: bool = True,
+) -> ReportSubmission:
+    """Check `raw` against the form and the plugin's rule; store it (submitted, or a draft)."""
+    report_date = _report_date(raw.get("report_date"), today)
+    values, problems = rules.read(form, raw, today)
+    errors = _messages(problems)
+    if not errors and form.check is not None:
+        try:
+            cross = form.check(dict(values)) or {}
+        except Exception as error:  # the plugin's bug: nothing is stored, the core answers
+            raise Unavailable(
+                _("The form's own rules could not be checked; try again later.")
+            ) from error
+        errors = {field: [str(message)] for field, message in cross.items()}
+    if errors:
+        raise InvalidFields(errors)
+    submission = ReportSubmission(
+        form_code=form.code,
+        plugin=plugin,
+        employee_id=employee_id,
+        report_date=report_date,
+        data=values,
+        status=rules.SUBMITTED if submit else rules.DRAFT,
+        created_by=user_id,
+    )
+    session.add(submission)
+    session.flush()
+    audit.record(
+        session,
+        "report.submit" if submit else "report.draft",
+        "report_submission",
+        submission.id,
+        changes={"form": [None, form.code], "date": [None, report_date.isoformat()]},
+        subject_employee_id=employee_id,
+    )
+    return submission
+
+
+def _report_date(raw: Any, today: date) -> date:
+    if raw in (None, ""):
+        return today
+    try:
+        value = date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        raise Invalid("report_date", _("Enter a valid date.")) from None
+    if value > today:
+        raise Invalid("report_date", _("A report cannot be for a day still to come."))
+    return value
+
+
+def get(session: Session, submission_id: int) -> ReportSubmission:
+    from kinerja.db.load import load_or_404
+
+    return load_or_404(session, ReportSubmission, submission_id)
+
+
+def decide(
+    session: Session,
+    submission: ReportSubmission,
+    action: str,
+    user_id: int | None,
+    reason: str | None = None,
+) -> ReportSubmission:
+    """Submit, approve or reject, by the table of `rules.TRANSITIONS`; audited."""
+    status = rules.next_status(submission.status, action)
+    if status is None:
+        raise Conflict(
+            _(
+                "A report that is %(status)s cannot be changed that way.",
+                status=report_status_label(submission.status),
+            )
+        )
+    if action == "reject" and not (reason or "").strip():
+        raise Invalid("reason", _("Say why the report is rejected."))
+    before = submission.status
+    submission.status = status
+    submission.reason = (reason or "").strip()[:1000] or None if action == "reject" else None
+    if action in ("approve", "reject"):
+        submission.decided_by, submission.decided_at = user_id, datetime.now(UTC)
+    session.flush()
+    audit.record(
+        session,
+        f"report.{action}",
+        "report_submission",
+        submission.id,
+        changes={"status": [before, status]},
+        subject_employee_id=submission.employee_id,
+    )
+    return submission
+
+
+def month_query(code: str, month: date) -> Select[Any]:
+    return (
+        select(ReportSubmission)
+        .where(
+            ReportSubmission.form_code == code,
+            extract("year", ReportSubmission.report_date) == month.year,
+            extract("month", ReportSubmission.report_date) == month.month,
+        )
+        .order_by(ReportSubmission.report_date.desc(), ReportSubmission.id.desc())
+    )
+
+
+def summary(
+    session: Session, form: ReportForm, month: date, by: str, visible: Select[Any]
+) -> list[dict[str, Any]]:
+    """The month's approved and submitted reports added up per unit or per person."""
+    rows = session.execute(
+        select(ReportSubmission.data, Employee.name, Employee.org_unit_id)
+        .join(Employee, Employee.id == ReportSubmission.employee_id)
+        .where(ReportSubmission.id.in_(visible.with_only_columns(ReportSubmission.id)))
+        .where(ReportSubmission.status.in_((rules.SUBMITTED, rules.APPROVED)))
+    ).all()
+    from kinerja.organisation.models import OrgUnit
+
+    unit_names = {i: n for i, n in session.execute(select(OrgUnit.id, OrgUnit.name))}
+    keyed = [
+        ((name if by == "person" else unit_names.get(unit_id, "-")), data)
+        for data, name, unit_id in rows
+    ]
+    return rules.summarise(form, keyed)
+
+
+def visible(principal: Any) -> Select[Any]:
+    """The submissions `principal` may see: their own and their subordinates'; everything for
+    the agency's admin and a city admin who entered."""
+    from kinerja import permissions as perm
+
+    query = select(ReportSubmission)
+    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
+        return query
+    people = set(principal.subordinate_ids) | {principal.employee_id or -1}
+    return query.where(ReportSubmission.employee_id.in_(people))
+
+
+def parse_month(raw: str | None, today: date) -> date:
+    """`YYYY-MM` (default: this month) as the first day of that month."""
+    try:
+        year, month = (int(p) for p in (raw or "").split("-")[:2])
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)

@@ -1,0 +1,144 @@
+"""Report form pages (laporan): fill one in on a phone, follow and decide submissions, and the
+monthly summary per unit or per person (CSV too). Forms come from the agency's plugins."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, request
+
+from kinerja import permissions as perm
+from kinerja import plugins
+from kinerja.db import db
+from kinerja.identity.principal import current, require
+from kinerja.reports import rules, service
+from kinerja.reports.models import ReportSubmission
+from kinerja.reports.permissions import REPORT
+from kinerja.web.forms import Problem, form_page, submit
+
+bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
+
+
+def _forms() -> service.Forms:
+    return plugins.call("kinerja_report_forms")
+
+
+def _resource(employee_id: int | None) -> perm.Resource:
+    return perm.Resource(REPORT, g.tenant.id, employee_id=employee_id)
+
+
+@bp.get("")
+def index() -> Any:
+    principal = current()
+    forms = service.forms_here(_forms())
+    recent = db.session.scalars(
+        service.visible(principal).order_by(ReportSubmission.id.desc()).limit(30)
+    ).all()
+    waiting = [
+        s
+        for s in recent
+        if s.status == rules.SUBMITTED and perm.is_superior_of(principal, s.employee_id)
+    ]
+    titles = {form.code: form.title for _, form in forms}
+    return form_page(
+        "reports.html", None, forms=forms, recent=recent, waiting=waiting, titles=titles
+    )
+
+
+@bp.route("/<code>/new", methods=["GET", "POST"])
+def new(code: str) -> Any:
+    plugin, form = service.find(_forms(), code)
+    principal = current()
+    require(perm.EDIT, _resource(principal.employee_id))
+    error: Problem = None
+    field_errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        raw = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        done, error = submit(
+            lambda: service.create(
+                db.session,
+                plugin,
+                form,
+                principal.employee_id or 0,
+                principal.user_id,
+                raw,
+                today=date.today(),
+                submit=request.form.get("draft") != "1",
+            ),
+            "reports.index",
+            saved=1,
+        )
+        if done:
+            return done
+        field_errors = getattr(error, "errors", {}) or {}
+    return form_page(
+        "report_form.html",
+        error,
+        form=form,
+        values=request.form,
+        field_errors=field_errors,
+        today=date.today().isoformat(),
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/<action>")
+def decide(submission_id: int, action: str) -> Any:
+    if action not in rules.ACTIONS:
+        abort(404)
+    submission = service.get(db.session, submission_id)
+    needed = perm.EDIT if action == "submit" else perm.MANAGE
+    require(needed, _resource(submission.employee_id))
+    done, error = submit(
+        lambda: service.decide(
+            db.session, submission, action, current().user_id, request.form.get("reason")
+        ),
+        "reports.index",
+    )
+    if done:
+        return done
+    return form_page("report_refused.html", error)
+
+
+@bp.get("/<code>/summary")
+def summary(code: str) -> Any:
+    _plugin, form = service.find(_forms(), code)
+    principal = current()
+    month = service.parse_month(request.args.get("month"), date.today())
+    by = "person" if request.args.get("by") == "person" else "unit"
+    visible = service.visible(principal).where(
+        ReportSubmission.id.in_(
+            service.month_query(code, month).with_only_columns(ReportSubmission.id)
+        )
+    )
+    lines = service.summary(db.session, form, month, by, visible)
+    columns = [
+        *form.group_by,
+        *(f.name for f in form.fields if f.aggregate),
+        *(r.name for r in form.ratios),
+    ]
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([by, "submissions", *columns])
+        for line in lines:
+            writer.writerow([line["key"], line["submissions"], *(line.get(c) for c in columns)])
+        name = f"{code}-{month:%Y-%m}-{by}.csv"
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+    labels = {f.name: f.label for f in form.fields} | {r.name: r.label for r in form.ratios}
+    return form_page(
+        "report_summary.html",
+        None,
+        form=form,
+        lines=lines,
+        columns=columns,
+        labels=labels,
+        month=month,
+        by=by,
+    )

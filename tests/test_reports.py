@@ -1,0 +1,222 @@
+"""Report forms: the pure rules table-driven, and the Laporan Harian Imunisasi of the Dinas
+Kesehatan plugin end to end (pip-installed, enabled for one agency)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from kinerja.db import db
+from kinerja.identity import tokens as token_service
+from kinerja.plugins.types import FormField, Ratio, ReportForm
+from kinerja.reports import rules
+from tests.support import csrf_token, sign_in
+
+TODAY = date(2026, 11, 29)
+FORM = ReportForm(
+    code="T",
+    title="Uji",
+    fields=(
+        FormField("place", "Tempat", "text"),
+        FormField("kind", "Jenis", "choice", choices=("a", "b")),
+        FormField("target", "Sasaran", "integer", min=0, aggregate="sum"),
+        FormField("done", "Selesai", "integer", min=0, aggregate="sum"),
+        FormField("score", "Nilai", "number", min=0, max=10, aggregate="average", required=False),
+        FormField("day", "Hari", "date", required=False),
+    ),
+    group_by=("kind",),
+    ratios=(Ratio("rate", "Capaian", "done", "target"),),
+)
+GOOD = {"place": "X", "kind": "a", "target": "10", "done": "5"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "msgid"),
+    [
+        ({"place": ""}, "place", "This field is required."),
+        ({"kind": "z"}, "kind", "Must be one of: %(choices)s."),
+        ({"target": "-1"}, "target", "Enter a number of at least %(min)s."),
+        ({"target": "1.5"}, "target", "Enter a whole number."),
+        ({"target": "sepuluh"}, "target", "Enter a number."),
+        ({"target": "NaN"}, "target", "Enter a number."),
+        ({"score": "11"}, "score", "Enter a number of at most %(max)s."),
+        ({"day": "2026-02-30"}, "day", "Enter a valid date."),
+        ({"place": "x" * 501}, "place", "Enter at most %(max)s characters."),
+    ],
+)
+def test_each_field_rule_names_its_field(change: dict, field: str, msgid: str) -> None:
+    _values, problems = rules.read(FORM, {**GOOD, **change}, TODAY)
+    assert list(problems) == [field] and problems[field][0] == msgid
+
+
+def test_a_good_submission_reads_into_typed_values() -> None:
+    values, problems = rules.read(FORM, {**GOOD, "score": "7,5", "unknown": "x"}, TODAY)
+    assert problems == {}
+    assert values == {"place": "X", "kind": "a", "target": 10, "done": 5, "score": 7.5}
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "after"),
+    [
+        ("draft", "submit", "submitted"),
+        ("rejected", "submit", "submitted"),
+        ("submitted", "approve", "approved"),
+        ("submitted", "reject", "rejected"),
+        ("approved", "reject", None),
+        ("approved", "submit", None),
+        ("draft", "approve", None),
+        ("rejected", "approve", None),
+    ],
+)
+def test_statuses_follow_the_table(status: str, action: str, after: str | None) -> None:
+    assert rules.next_status(status, action) == after
+
+
+def test_the_summary_adds_up_by_key_and_group_with_ratios() -> None:
+    rows = [
+        ("U1", {"kind": "a", "target": 10, "done": 5, "score": 4.0}),
+        ("U1", {"kind": "a", "target": 10, "done": 10, "score": 8.0}),
+        ("U1", {"kind": "b", "target": 0, "done": 0}),
+        ("U2", {"kind": "a", "target": 4, "done": 1}),
+    ]
+    lines = rules.summarise(FORM, rows)
+    assert lines[0] == {
+        "key": "U1",
+        "submissions": 2,
+        "kind": "a",
+        "target": 20,
+        "done": 15,
+        "score": 6.0,
+        "rate": 75.0,
+    }
+    assert lines[1]["rate"] is None  # nothing targeted: no percentage, not a division by zero
+    assert [(line["key"], line["kind"]) for line in lines] == [
+        ("U1", "a"),
+        ("U1", "b"),
+        ("U2", "a"),
+    ]
+
+
+# --- the Dinas Kesehatan form, end to end ------------------------------------------------------
+@pytest.fixture
+def health(database, redis_url, app, people, tenants):  # type: ignore[no-untyped-def]
+    from kinerja.app import create_app
+    from tests.support import app_config
+
+    plugged = create_app(app_config(database, redis_url, PLUGINS="kinerja-dinkes"))
+    with plugged.app_context():
+        client = plugged.test_client()
+        admin = token(tenants.a, people.users["admin"], "admin_opd")
+        enabled = client.put(
+            "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+        )
+        assert enabled.status_code == 200
+        yield plugged, client
+
+
+def token(tenant_id: int, user_id: int, role: str = "pegawai") -> dict[str, str]:
+    with db.unit_of_work(tenant_id) as session:
+        issued = token_service.issue(session, tenant_id, user_id, role, "t", 5)
+    return {"Authorization": f"Bearer {issued.token}", "Accept-Language": "en"}
+
+
+LHI = "/api/v1/tenants/dinkes/forms/LHI"
+REPORT = {
+    "puskesmas": "Puskesmas Padang Bulan",
+    "antigen": "BCG",
+    "sasaran": 20,
+    "diimunisasi": 18,
+    "kipi": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"diimunisasi": 21}, "diimunisasi"),  # more immunised than targeted
+        ({"kipi": 19}, "kipi"),  # more adverse events than immunised
+        ({"sasaran": -1}, "sasaran"),
+        ({"diimunisasi": 2.5}, "diimunisasi"),
+        ({"antigen": "Vaksin X"}, "antigen"),
+        ({"puskesmas": ""}, "puskesmas"),
+        ({"report_date": (date.today() + timedelta(days=1)).isoformat()}, "report_date"),
+    ],
+)
+def test_each_rule_of_the_immunisation_report_refuses_naming_the_field(
+    health, people, tenants, change: dict, field: str
+) -> None:
+    _app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    response = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, **change})
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["errors"]["json"]
+    listed = client.get(f"{LHI}/submissions", headers=staff).get_json()
+    assert listed == []  # nothing stored
+
+
+def test_a_report_is_submitted_decided_by_the_superior_and_added_up(
+    health, people, tenants
+) -> None:
+    _app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    boss = token(tenants.a, people.users["boss"])
+    peer = token(tenants.a, people.users["peer"])
+    created = client.post(f"{LHI}/submissions", headers=staff, json=REPORT)
+    assert created.status_code == 201 and created.get_json()["status"] == "submitted"
+    second = client.post(
+        f"{LHI}/submissions", headers=staff, json={**REPORT, "sasaran": 20, "diimunisasi": 12}
+    ).get_json()
+    decision = f"{LHI}/submissions/{created.get_json()['id']}/decision"
+    assert client.post(decision, headers=peer, json={"action": "approve"}).status_code == 404
+    assert client.post(decision, headers=staff, json={"action": "approve"}).status_code == 403
+    no_reason = client.post(decision, headers=boss, json={"action": "reject"})
+    assert no_reason.status_code == 422
+    approved = client.post(decision, headers=boss, json={"action": "approve"})
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    again = client.post(decision, headers=boss, json={"action": "approve"})
+    assert again.status_code == 409
+    summary = client.get(f"{LHI}/summary", headers=boss).get_json()
+    line = summary["lines"][0]
+    assert (line["sasaran"], line["diimunisasi"], line["cakupan"]) == (40, 30, 75.0)
+    assert second["status"] == "submitted"
+
+
+def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
+    app, _client = health
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/LHI/new")
+    assert page.status_code == 200 and "Laporan Harian Imunisasi" in page.get_data(as_text=True)
+    token_value = csrf_token(browser, "/t/dinkes/reports/LHI/new")
+    bad = browser.post(
+        "/t/dinkes/reports/LHI/new",
+        data={**{k: str(v) for k, v in REPORT.items()}, "kipi": "30", "csrf_token": token_value},
+    )
+    assert bad.status_code == 422 and "KIPI tidak boleh melebihi" in bad.get_data(as_text=True)
+    good = browser.post(
+        "/t/dinkes/reports/LHI/new",
+        data={**{k: str(v) for k, v in REPORT.items()}, "csrf_token": token_value},
+    )
+    assert good.status_code == 303
+    csv_text = browser.get("/t/dinkes/reports/LHI/summary?format=csv&by=person").get_data(
+        as_text=True
+    )
+    assert csv_text.splitlines()[0].startswith("person,submissions,puskesmas,antigen")
+    assert "Staf" in csv_text and "90.0" in csv_text
+
+
+def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenants) -> None:
+    _app, client = health
+    outsider = token(tenants.b, people.users["outsider"], "admin_opd")
+    assert (
+        client.get(LHI.replace("dinkes", "disdik") + "/summary", headers=outsider).status_code
+        == 404
+    )
+    assert client.get(LHI + "/summary", headers=outsider).status_code == 404
+    admin = token(tenants.a, people.users["admin"], "admin_opd")
+    client.put(
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    )
+    assert client.get(LHI + "/summary", headers=admin).status_code == 404
+    assert client.get("/api/v1/tenants/dinkes/forms", headers=admin).get_json() == []
