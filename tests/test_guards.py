@@ -37,6 +37,7 @@ PUBLIC = {
     "/api/v1/docs": "the browsable API description",
     "/api/v1/docs/assets/<path:filename>": "its assets",
     "/api/v1/tenants": "the list of agencies",
+    "/plugins": "the city admin's plugin catalogue (asks to sign in; 404 to anyone else)",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

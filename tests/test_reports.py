@@ -220,3 +220,60 @@ def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenan
     )
     assert client.get(LHI + "/summary", headers=admin).status_code == 404
     assert client.get("/api/v1/tenants/dinkes/forms", headers=admin).get_json() == []
+
+
+def test_the_demo_loads_a_month_of_immunisation_reports_once(health, people, tenants) -> None:
+    from kinerja import demo
+
+    _app, client = health
+    lines = demo.load()
+    assert any("60 immunisation reports created" in line for line in lines), lines
+    again = demo.load()
+    assert any("0 immunisation reports created" in line for line in again)
+    admin = token(tenants.a, people.users["admin"], "admin_opd")
+    today = date.today()
+    months = {(today - timedelta(days=d)).strftime("%Y-%m") for d in range(1, 31)}
+    total = 0
+    for month in months:
+        summary = client.get(f"{LHI}/summary?month={month}&by=person", headers=admin).get_json()
+        total += sum(line["submissions"] for line in summary["lines"])
+    assert total == 60
+
+
+def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
+    health, people, owner_engine
+) -> None:
+    from sqlalchemy import text
+
+    app, _client = health
+    browser = app.test_client()
+    assert browser.get("/plugins").status_code == 302  # anonymous: sign in first
+    sign_in(browser, "staff")
+    assert browser.get("/plugins").status_code == 404
+    city = app.test_client()
+    sign_in(city, "kota")
+    page = city.get("/plugins").get_data(as_text=True)
+    assert "kinerja-dinkes" in page and "kinerja_report_forms" in page
+    assert "target_coverage" in page
+    assert "Dinas Kesehatan" in page.split("kinerja_competencies")[1].split("</dl>")[0]
+    form_token = csrf_token(city, "/plugins")
+    done = city.post(
+        "/plugins",
+        data={
+            "csrf_token": form_token,
+            "tenant": "disdik",
+            "plugin": "kinerja-dinkes",
+            "enabled": "1",
+        },
+    )
+    assert done.status_code == 303
+    with owner_engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT a.actor_role FROM audit_log a JOIN tenant t ON t.id = a.tenant_id "
+                "WHERE t.slug = 'disdik' AND a.action = 'plugin.enable'"
+            )
+        ).scalar()
+    assert row == "admin_kota"
+    after = city.get("/plugins").get_data(as_text=True).split("kinerja_competencies")[1]
+    assert "Dinas Pendidikan" in after.split("</dl>")[0]  # listed among the agencies with it on

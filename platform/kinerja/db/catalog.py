@@ -16,7 +16,9 @@ from kinerja.db.rls import SETTING
 GLOBAL_TABLES = frozenset({"tenant", "app_user", "alembic_version"})
 # SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
 # one user's or one NIP's rows, none executable by PUBLIC.
-DEFINER_ALLOW_LIST = frozenset({"kinerja_user_memberships", "kinerja_employees_by_nip"})
+DEFINER_ALLOW_LIST = frozenset(
+    {"kinerja_user_memberships", "kinerja_employees_by_nip", "kinerja_plugin_enablement"}
+)
 
 _ALL_TABLES = text("""
     SELECT c.relname,

@@ -86,3 +86,18 @@ def record_failure(session: Session, failure: Failure) -> None:
     row.error_count += 1
     row.last_error = f"{failure.hook}: {failure.message}"[:1000]
     row.last_error_at = datetime.now(UTC)
+
+
+def enablement_everywhere(session: Session) -> dict[str, list[int]]:
+    """plugin -> the agencies (tenant ids) that have it on: for the city admin's catalogue.
+
+    Reads across agencies through the allow-listed SECURITY DEFINER function, which returns
+    only who has what switched on.
+    """
+    from sqlalchemy import text
+
+    found: dict[str, list[int]] = {}
+    rows = session.execute(text("SELECT * FROM kinerja_plugin_enablement() WHERE enabled"))
+    for tenant_id, plugin, _enabled in rows:
+        found.setdefault(str(plugin), []).append(int(tenant_id))
+    return found

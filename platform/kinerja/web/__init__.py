@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(plugins.bp)
+    app.register_blueprint(plugins.city)
     app.register_blueprint(reports.bp)
 
     @app.get("/favicon.ico")

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, g, request
 from kinerja import permissions as perm
 from kinerja import plugins
 from kinerja.db import db
+from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
@@ -50,3 +51,58 @@ def plugins_page() -> Any:
         hooks={i.name: plugins.get().hooks_of(i.name) for i in installed},
         admin=admin,
     )
+
+
+city = Blueprint("plugin_catalogue", __name__)
+
+
+@city.route("/plugins", methods=["GET", "POST"])
+def catalogue() -> Any:
+    """The city admin's catalogue: installed plugins, their hooks and settings, and the agencies
+    that have each on; the city admin turns a plugin on or off for any agency (audited there)."""
+    from flask import redirect, url_for
+    from sqlalchemy import select
+
+    from kinerja import audit
+    from kinerja.tenancy.models import Tenant
+
+    principal = current()
+    if not principal.authenticated:
+        return redirect(url_for("auth.login", next="/plugins"))
+    if not perm.is_city_admin(principal):
+        abort(404)
+    tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
+    by_id = {t.id: t for t in tenants}
+    error: Problem = None
+    if request.method == "POST":
+        tenant = next((t for t in tenants if t.slug == request.form.get("tenant")), None)
+        name = request.form.get("plugin", "")[:100]
+        wanted = request.form.get("enabled") == "1"
+        if tenant is None:
+            abort(404)
+        actor = audit.Actor(user_id=principal.user_id, role="admin_kota")
+        try:
+            with db.unit_of_work(tenant.id) as session, audit.acting(actor):
+                service.set_enabled(session, plugins.get(), name, wanted)
+        except ServiceError as problem:  # the unit of work rolled back
+            error = problem
+        if error is None:
+            return redirect(url_for("plugin_catalogue.catalogue"), code=303)
+    installed = [i for i in plugins.get().installed() if i.name not in ALWAYS_ON]
+    enabled = service.enablement_everywhere(db.session)
+    return form_page(
+        "plugin_catalogue.html",
+        error,
+        installed=installed,
+        hooks={i.name: plugins.get().hooks_of(i.name) for i in installed},
+        settings={i.name: _settings_fields(i.settings_schema) for i in installed},
+        enabled={
+            name: sorted((by_id[t] for t in ids if t in by_id), key=lambda t: t.name)
+            for name, ids in enabled.items()
+        },
+        tenants=tenants,
+    )
+
+
+def _settings_fields(schema: Any) -> list[str]:
+    return sorted(schema().fields) if schema is not None else []
