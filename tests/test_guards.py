@@ -44,7 +44,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 @pytest.fixture(scope="module")
 def url_map_app(database, redis_url) -> Flask:
-    return create_app(app_config(database, redis_url))
+    # Every installed plugin too: their pages are agency routes like any other.
+    return create_app(app_config(database, redis_url, PLUGINS="all"))
 
 
 def _rules(app: Flask) -> list[Any]:
@@ -91,11 +92,13 @@ def test_the_walk_covers_every_agency_route(url_map_app) -> None:
     cases = tenant_cases(url_map_app)
     endpoints = {endpoint for endpoint, _, _ in cases}
     assert len(cases) >= 40 and {"people.directory", "people_api.Employees"} <= endpoints
+    assert "dinkes.coverage_page" in endpoints  # a plugin's page is walked like the core's
 
 
 def test_anonymous_callers_are_asked_to_sign_in_everywhere_in_an_agency(
-    url_map_app, client, tenants
+    url_map_app, tenants
 ) -> None:
+    client = url_map_app.test_client()
     problems = []
     for endpoint, method, rule in tenant_cases(url_map_app):
         path = _path(next(r for r in _rules(url_map_app) if r.rule == rule), "dinkes")
@@ -111,7 +114,8 @@ def test_anonymous_callers_are_asked_to_sign_in_everywhere_in_an_agency(
     assert problems == []
 
 
-def test_members_of_another_agency_find_nothing_by_session(url_map_app, client, people) -> None:
+def test_members_of_another_agency_find_nothing_by_session(url_map_app, people) -> None:
+    client = url_map_app.test_client()
     sign_in(client, "outsider")  # a member (and admin) of disdik only
     problems = []
     for endpoint, method, rule in tenant_cases(url_map_app):
@@ -122,7 +126,8 @@ def test_members_of_another_agency_find_nothing_by_session(url_map_app, client, 
     assert problems == []
 
 
-def test_members_of_another_agency_find_nothing_by_token(url_map_app, client, people) -> None:
+def test_members_of_another_agency_find_nothing_by_token(url_map_app, people) -> None:
+    client = url_map_app.test_client()
     with db.unit_of_work(people_tenant(people, "b")) as session:
         token = token_service.issue(
             session, people_tenant(people, "b"), people.users["outsider"], "admin_opd", "t", 5
@@ -137,7 +142,8 @@ def test_members_of_another_agency_find_nothing_by_token(url_map_app, client, pe
     assert problems == []
 
 
-def test_the_city_admin_must_enter_an_agency_first(url_map_app, client, people) -> None:
+def test_the_city_admin_must_enter_an_agency_first(url_map_app, people) -> None:
+    client = url_map_app.test_client()
     sign_in(client, "kota")
     problems = []
     for endpoint, method, rule in tenant_cases(url_map_app):

@@ -277,3 +277,28 @@ def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
     assert row == "admin_kota"
     after = city.get("/plugins").get_data(as_text=True).split("kinerja_competencies")[1]
     assert "Dinas Pendidikan" in after.split("</dl>")[0]  # listed among the agencies with it on
+
+
+def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people, tenants):
+    app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    client.post(f"{LHI}/submissions", headers=staff, json=REPORT)
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan")
+    assert page.status_code == 200 and "BCG" in page.get_data(as_text=True)
+    assert "90.0" in page.get_data(as_text=True)
+    assert "/t/dinkes/p/kinerja-dinkes/cakupan" in browser.get("/t/dinkes/").get_data(as_text=True)
+    outsider = app.test_client()
+    sign_in(outsider, "outsider")
+    assert outsider.get("/t/disdik/p/kinerja-dinkes/cakupan").status_code == 404  # off there
+    assert outsider.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404  # not theirs
+    admin = token(tenants.a, people.users["admin"], "admin_opd")
+    client.put(
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    )
+    assert browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404
+    client.put(
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+    )
+    assert "BCG" in browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)

@@ -17,6 +17,30 @@ def init_app(app: Flask, extra: list[Any] | None = None) -> None:
     plugins = Plugins.load(app.config["PLUGINS"], app.config["PLUGIN_TIME_LIMIT"], extra or [])
     plugins.on_failure = _keep_failure
     app.extensions[KEY] = plugins
+    if not app.config.get("KINERJA_PLUGIN_PAGES_MOUNTED"):  # routes are added once per app
+        _mount_pages(app, plugins)
+        app.config["KINERJA_PLUGIN_PAGES_MOUNTED"] = True
+
+
+def _mount_pages(app: Flask, plugins: Plugins) -> None:
+    """Each plugin's pages under /t/<tenant>/p/<plugin>/, answering 404 where it is off.
+
+    Mounted for every installed plugin at start-up (Flask cannot add routes later); whether an
+    agency may see them is decided per request, so enabling needs no restart.
+    """
+    from flask import abort, request
+
+    owners: dict[str, str] = {}
+    for name, blueprints in plugins.call("kinerja_pages", set(plugins.infos)):
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint, url_prefix=f"/t/<tenant>/p/{name}")
+            owners[blueprint.name] = name
+
+    @app.before_request
+    def _only_where_enabled() -> None:
+        plugin = owners.get(request.blueprint or "")
+        if plugin is not None and plugin not in enabled_here():
+            abort(404)
 
 
 def get(app: Flask | None = None) -> Plugins:

@@ -4,6 +4,7 @@ with their exact signatures (a test compares the two)."""
 from __future__ import annotations
 
 import pluggy
+from flask import Blueprint
 
 from kinerja.permissions import Principal
 from kinerja.plugins.types import Competency, MenuItem, PluginInfo, ReportForm
@@ -34,4 +35,10 @@ def kinerja_menu_items(principal: Principal) -> list[MenuItem]:
 @hookspec
 def kinerja_report_forms() -> list[ReportForm]:
     """Report forms (laporan) the plugin offers to the agencies that enable it."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_pages() -> list[Blueprint]:
+    """Blueprints of the plugin's own pages, served under /t/<tenant>/p/<plugin>/ where enabled."""
     raise NotImplementedError

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Blueprint
 from marshmallow import Schema, fields, validate
 
+from kinerja import permissions as perm
 from kinerja.plugins.hookspecs import hookimpl
-from kinerja.plugins.types import Competency, FormField, PluginInfo, Ratio, ReportForm
+from kinerja.plugins.types import (
+    Competency,
+    FormField,
+    MenuItem,
+    PluginInfo,
+    Ratio,
+    ReportForm,
+)
 
 NAME = "kinerja-dinkes"
 HEALTH_POSITIONS = ("fungsional", "pelaksana", "pengawas", "administrator")
@@ -164,3 +173,17 @@ IMMUNISATION = ReportForm(
 @hookimpl
 def kinerja_report_forms() -> list[ReportForm]:
     return [IMMUNISATION]
+
+
+@hookimpl
+def kinerja_pages() -> list[Blueprint]:
+    from kinerja_dinkes.pages import bp
+
+    return [bp]
+
+
+@hookimpl
+def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
+    if not perm.may_be_inside(principal):
+        return []
+    return [MenuItem("dinkes.coverage_page", "Cakupan imunisasi", "Per antigen, bulan ini", 47)]
