@@ -112,7 +112,18 @@ def health(database, redis_url, app, people, tenants):  # type: ignore[no-untype
             "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
         )
         assert enabled.status_code == 200
+        give_position(tenants.a, people.staff, "fungsional")
         yield plugged, client
+
+
+def give_position(tenant_id: int, employee_id: int, kind: str) -> None:
+    """The Laporan Harian Imunisasi is for functional and executing staff."""
+    from kinerja.people import employees, positions
+
+    with db.unit_of_work(tenant_id) as session:
+        position = positions.create_position(session, f"Jabatan {kind}", kind, 8)
+        employee = employees.get_employee(session, employee_id)
+        employees.update_employee(session, employee, {"position_id": position.id})
 
 
 def token(tenant_id: int, user_id: int, role: str = "pegawai") -> dict[str, str]:
@@ -302,3 +313,30 @@ def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people
         "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
     )
     assert "BCG" in browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+
+
+def test_the_agency_admin_edits_a_plugins_settings_on_its_page(health, people) -> None:
+    app, _client = health
+    browser = app.test_client()
+    sign_in(browser, "admin")
+    page = browser.get("/t/dinkes/plugins").get_data(as_text=True)
+    assert 'name="settings.target_coverage"' in page
+    token_value = csrf_token(browser, "/t/dinkes/plugins")
+    form = {
+        "csrf_token": token_value,
+        "plugin": "kinerja-dinkes",
+        "enabled": "1",
+        "save_settings": "1",
+    }
+    bad = browser.post("/t/dinkes/plugins", data={**form, "settings.target_coverage": "150"})
+    assert bad.status_code == 422
+    good = browser.post("/t/dinkes/plugins", data={**form, "settings.target_coverage": "90"})
+    assert good.status_code == 303
+    assert 'value="90"' in browser.get("/t/dinkes/plugins").get_data(as_text=True)
+
+
+def test_a_form_is_filled_in_only_by_the_positions_it_is_for(health, people, tenants) -> None:
+    _app, client = health
+    boss = token(tenants.a, people.users["boss"])  # no functional position
+    refused = client.post(f"{LHI}/submissions", headers=boss, json=REPORT)
+    assert refused.status_code == 403 and "Fungsional" in refused.get_json()["message"]

@@ -29,6 +29,12 @@ class NotFound(ServiceError):
         return _("Not found.")
 
 
+class Forbidden(ServiceError):
+    """Visible, but not for this person to do (the reason is in the message)."""
+
+    status = 403
+
+
 class Conflict(ServiceError):
     status = 409
 

@@ -42,6 +42,9 @@ class PluginSchema(Schema):
     description = fields.String(dump_only=True)
     version = fields.String(dump_only=True)
     hooks = fields.List(fields.String(), dump_only=True)
+    settings_schema = fields.Dict(
+        dump_only=True, metadata={"description": "each setting's type and whether it is required"}
+    )
     enabled = fields.Boolean(required=True)
     settings = fields.Dict(load_default=None, allow_none=True)
     error_count = fields.Integer(dump_only=True)
@@ -58,6 +61,7 @@ def _view(name: str) -> dict[str, Any]:
         "description": info.description,
         "version": info.version,
         "hooks": plugins.get().hooks_of(name),
+        "settings_schema": service.describe_settings(info.settings_schema),
         "enabled": bool(row and row.enabled),
         "settings": row.settings if row else {},
         "error_count": row.error_count if row else 0,

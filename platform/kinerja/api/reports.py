@@ -110,6 +110,7 @@ class Submissions(MethodView):
         plugin, form = service.find(_forms(), code)
         principal = current()
         require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
+        service.check_may_fill(db.session, form, principal.employee_id)
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": ["Send the form's fields as a JSON object."]}})

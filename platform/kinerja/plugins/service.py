@@ -101,3 +101,32 @@ def enablement_everywhere(session: Session) -> dict[str, list[int]]:
     for tenant_id, plugin, _enabled in rows:
         found.setdefault(str(plugin), []).append(int(tenant_id))
     return found
+
+
+def describe_settings(schema: Any) -> dict[str, dict[str, Any]]:
+    """{setting: {type, required, default}} of a plugin's marshmallow schema (for people)."""
+    if schema is None:
+        return {}
+    described = {}
+    for name, field in schema().fields.items():
+        default = field.load_default
+        described[name] = {
+            "type": type(field).__name__.lower(),
+            "required": field.required,
+            "default": None
+            if callable(default) or default.__class__.__name__ == "_Missing"
+            else default,
+        }
+    return described
+
+
+def settings_from_form(schema: Any, form: Mapping[str, str]) -> dict[str, Any]:
+    """The settings a page posted (`settings.<name>` inputs), blanks left to their defaults."""
+    if schema is None:
+        return {}
+    prefix = "settings."
+    return {
+        key[len(prefix) :]: value.strip()
+        for key, value in form.items()
+        if key.startswith(prefix) and value.strip() != ""
+    }

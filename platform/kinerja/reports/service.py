@@ -11,7 +11,14 @@ from sqlalchemy import Select, extract, select
 from sqlalchemy.orm import Session
 
 from kinerja import audit
-from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound, Unavailable
+from kinerja.exceptions import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    InvalidFields,
+    NotFound,
+    Unavailable,
+)
 from kinerja.i18n import _, report_status_label
 from kinerja.people.models import Employee
 from kinerja.plugins.types import ReportForm
@@ -188,3 +195,28 @@ def parse_month(raw: str | None, today: date) -> date:
         return date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+
+
+def position_type_of(session: Session, employee_id: int | None) -> str | None:
+    from kinerja.people.models import Position
+
+    if employee_id is None:
+        return None
+    return session.scalar(
+        select(Position.type)
+        .join(Employee, Employee.position_id == Position.id)
+        .where(Employee.id == employee_id)
+    )
+
+
+def may_fill(form: ReportForm, position_type: str | None) -> bool:
+    """Whether someone in a position of this type fills the form in (no list: everyone)."""
+    return not form.position_types or position_type in form.position_types
+
+
+def check_may_fill(session: Session, form: ReportForm, employee_id: int | None) -> None:
+    from kinerja.people.classification import POSITION_TYPES
+
+    if not may_fill(form, position_type_of(session, employee_id)):
+        kinds = ", ".join(POSITION_TYPES.get(t, t) for t in form.position_types)
+        raise Forbidden(_("This form is filled in by: %(kinds)s.", kinds=kinds))

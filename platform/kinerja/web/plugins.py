@@ -36,8 +36,14 @@ def plugins_page() -> Any:
             abort(403)
         name = request.form.get("plugin", "")[:100]
         wanted = request.form.get("enabled") == "1"
+        info = plugins.get().infos.get(name)
+        posted = (
+            service.settings_from_form(info.settings_schema, request.form)
+            if info is not None and request.form.get("save_settings")
+            else None
+        )
         done, error = submit(
-            lambda: service.set_enabled(db.session, plugins.get(), name, wanted),
+            lambda: service.set_enabled(db.session, plugins.get(), name, wanted, posted),
             "plugins.plugins_page",
         )
         if done:
@@ -49,6 +55,7 @@ def plugins_page() -> Any:
         installed=installed,
         rows=service.rows(db.session),
         hooks={i.name: plugins.get().hooks_of(i.name) for i in installed},
+        settings={i.name: service.describe_settings(i.settings_schema) for i in installed},
         admin=admin,
     )
 

@@ -43,8 +43,16 @@ def index() -> Any:
         if s.status == rules.SUBMITTED and perm.is_superior_of(principal, s.employee_id)
     ]
     titles = {form.code: form.title for _, form in forms}
+    mine = service.position_type_of(db.session, principal.employee_id)
+    fillable = {form.code for _, form in forms if service.may_fill(form, mine)}
     return form_page(
-        "reports.html", None, forms=forms, recent=recent, waiting=waiting, titles=titles
+        "reports.html",
+        None,
+        forms=forms,
+        recent=recent,
+        waiting=waiting,
+        titles=titles,
+        fillable=fillable if perm.is_member(principal) else set(),
     )
 
 
@@ -53,6 +61,7 @@ def new(code: str) -> Any:
     plugin, form = service.find(_forms(), code)
     principal = current()
     require(perm.EDIT, _resource(principal.employee_id))
+    service.check_may_fill(db.session, form, principal.employee_id)
     error: Problem = None
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
