@@ -239,6 +239,7 @@ def test_the_demo_loads_a_month_of_immunisation_reports_once(health, people, ten
     _app, client = health
     lines = demo.load()
     assert any("60 immunisation reports created" in line for line in lines), lines
+    assert any("3 puskesmas registered" in line for line in lines), lines
     again = demo.load()
     assert any("0 immunisation reports created" in line for line in again)
     admin = token(tenants.a, people.users["admin"], "admin_opd")

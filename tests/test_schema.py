@@ -259,3 +259,16 @@ def test_migrations_run_with_an_owner_that_is_not_a_superuser(pg_server: str) ->
         with psycopg.connect(_url(pg_server, "postgres"), autocommit=True) as conn:
             conn.execute(f'DROP ROLE IF EXISTS "{app_role}"')
             conn.execute(f'DROP ROLE IF EXISTS "{owner}"')
+
+
+def test_plugin_branches_are_migrated_and_audited_like_the_core(owner_engine: Engine) -> None:
+    """The Dinas Kesehatan plugin ships its own Alembic branch: upgraded with the core's heads,
+    its table follows the tenancy rules (the catalogue audit walks it like any other)."""
+    with owner_engine.connect() as conn:
+        forced = conn.execute(
+            text("SELECT relforcerowsecurity FROM pg_class WHERE relname = 'dinkes_puskesmas'")
+        ).scalar()
+        heads = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        assert audit(conn) == []
+    assert forced is True
+    assert "dk0001" in heads  # the core's head is its dependency, so Alembic keeps this one

@@ -41,10 +41,11 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Migrate to REVISION (default: head) and provision the application role."""
+    """Migrate to REVISION (default: every head, the core's and each plugin's branch) and
+    provision the application role."""
     from kinerja.db import migrate
 
     cfg = current_app.config

@@ -178,66 +178,15 @@ def _load_people(tenant_id: int) -> int:
     return created
 
 
-# A month of immunisation reports by the two staff of the immunisation section, if the Dinas
-# Kesehatan plugin is installed and enabled (the catalogue enables it for dinkes).
-REPORTERS = {
-    "198609262015051001": "Puskesmas Padang Bulan",
-    "199207082019032011": "Puskesmas Teladan",
-}
-ANTIGENS = ("HB0", "BCG", "Polio 1", "DPT-HB-Hib 1", "Campak-Rubella 1")
+def _load_plugin_data(tenant_id: int) -> list[str]:
+    """Each plugin enabled in the agency adds its own demo data (`kinerja_demo_data`)."""
+    from kinerja import plugins
+    from kinerja.plugins import service
 
-
-def _load_reports(tenant_id: int) -> int:
-    """30 days of Laporan Harian Imunisasi per reporter; most approved, the last days waiting."""
-    from datetime import date, timedelta
-
-    from kinerja import audit, plugins
-    from kinerja.plugins import service as plugin_service
-    from kinerja.reports import service as reports
-    from kinerja.reports.models import ReportSubmission
-
-    found = plugins.get().forms.get("LHI")
-    if found is None:
-        return 0
-    plugin, form = found
-    created = 0
-    today = date.today()
-    with db.unit_of_work(tenant_id) as session, audit.acting(audit.Actor(role="system")):
-        if plugin not in plugin_service.enabled_names(session):
-            return 0
-        if session.scalar(select(ReportSubmission.id).limit(1)) is not None:
-            return 0  # loaded before
-        staff = {e.nip: e for e in session.scalars(select(Employee))}
-        superior = staff.get("198001152005012003")
-        for nip, puskesmas in REPORTERS.items():
-            employee = staff.get(nip)
-            if employee is None:
-                continue
-            for back in range(30, 0, -1):
-                day = today - timedelta(days=back)
-                antigen = ANTIGENS[(back + len(nip)) % len(ANTIGENS)]
-                target = 15 + (back * 7) % 11
-                done = target - (back % 4)
-                submission = reports.create(
-                    session,
-                    plugin,
-                    form,
-                    employee.id,
-                    employee.user_id,
-                    {
-                        "report_date": day.isoformat(),
-                        "puskesmas": puskesmas,
-                        "antigen": antigen,
-                        "sasaran": target,
-                        "diimunisasi": done,
-                        "kipi": 1 if back % 9 == 0 else 0,
-                    },
-                    today=today,
-                )
-                if back > 3 and superior is not None:
-                    reports.decide(session, submission, "approve", superior.user_id)
-                created += 1
-    return created
+    with db.unit_of_work(tenant_id) as session:
+        enabled = service.enabled_names(session)
+    found = plugins.get().call("kinerja_demo_data", enabled, tenant_id, tenant_id=tenant_id)
+    return [line for _, lines in found for line in lines]
 
 
 def _load_city_admin() -> bool:
@@ -279,7 +228,7 @@ def load() -> list[str]:
         report.append(f"{slug}: {created} work units created, {len(units) - created} already there")
     if "dinkes" in tenants:
         report.append(f"dinkes: {_load_people(tenants['dinkes'])} employees created")
-        report.append(f"dinkes: {_load_reports(tenants['dinkes'])} immunisation reports created")
+        report.extend(f"dinkes: {line}" for line in _load_plugin_data(tenants["dinkes"]))
     if _load_city_admin():
         report.append(f"city admin {CITY_ADMIN[0]} created")
     report.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from alembic import command
@@ -33,15 +34,34 @@ def migrations_dir() -> Path:
     raise FileNotFoundError("the migrations folder is missing from this installation")
 
 
+PLUGIN_MIGRATIONS = "kinerja.migrations"  # entry points: plugin name -> package of revisions
+
+
+def plugin_migration_dirs() -> list[Path]:
+    """The revision folders of installed plugins that ship tables (their own Alembic branches)."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    folders: list[Path] = []
+    for point in sorted(entry_points(group=PLUGIN_MIGRATIONS), key=lambda p: p.name):
+        module = import_module(point.value)
+        folders.extend(Path(p) for p in getattr(module, "__path__", []))
+    return folders
+
+
 def alembic_config(owner_url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
+    # The core's revisions and every installed plugin's branch; `upgrade` runs all heads.
+    locations = [migrations_dir() / "versions", *plugin_migration_dirs()]
+    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     # Alembic's ini interpolation would choke on a '%' in a password.
     cfg.set_main_option("sqlalchemy.url", owner_url.replace("%", "%%"))
     return cfg
 
 
-def upgrade(owner_url: str, app_url: str, app_role: str, revision: str = "head") -> None:
+def upgrade(owner_url: str, app_url: str, app_role: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(owner_url), revision)
     provision_app_role(owner_url, app_url, app_role)
 
@@ -57,7 +77,8 @@ def current(owner_url: str) -> str | None:
             has_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
             if not has_table:
                 return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            heads = conn.execute(text("SELECT version_num FROM alembic_version ORDER BY 1"))
+            return ",".join(heads.scalars()) or None
     finally:
         engine.dispose()
 

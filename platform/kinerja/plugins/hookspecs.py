@@ -42,3 +42,9 @@ def kinerja_report_forms() -> list[ReportForm]:
 def kinerja_pages() -> list[Blueprint]:
     """Blueprints of the plugin's own pages, served under /t/<tenant>/p/<plugin>/ where enabled."""
     raise NotImplementedError
+
+
+@hookspec
+def kinerja_demo_data(tenant_id: int) -> list[str]:
+    """Create the plugin's demo data in an agency where it is enabled (idempotent); say what."""
+    raise NotImplementedError

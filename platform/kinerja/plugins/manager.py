@@ -148,7 +148,7 @@ class Plugins:
         return self._callers[key]
 
     def call(
-        self, hook: str, enabled: Iterable[str], tenant_id: int | None = None, **kwargs: Any
+        self, hook: str, enabled: Iterable[str], tenant_id: int | None = None, /, **kwargs: Any
     ) -> list[tuple[str, Any]]:
         """(plugin, result) of each enabled plugin, in pluggy's order; failures are skipped."""
         results = []

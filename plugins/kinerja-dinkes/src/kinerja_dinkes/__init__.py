@@ -18,6 +18,7 @@ from kinerja.plugins.types import (
     Ratio,
     ReportForm,
 )
+from kinerja_dinkes import models as models
 
 NAME = "kinerja-dinkes"
 HEALTH_POSITIONS = ("fungsional", "pelaksana", "pengawas", "administrator")
@@ -173,6 +174,13 @@ IMMUNISATION = ReportForm(
 @hookimpl
 def kinerja_report_forms() -> list[ReportForm]:
     return [IMMUNISATION]
+
+
+@hookimpl
+def kinerja_demo_data(tenant_id: int) -> list[str]:
+    from kinerja_dinkes import demo
+
+    return demo.load(tenant_id, NAME)
 
 
 @hookimpl

@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from sqlalchemy import select
 
 from kinerja.db import db
 from kinerja.identity.principal import current
 from kinerja.reports import service
 from kinerja.reports.models import ReportSubmission
+from kinerja_dinkes.models import Puskesmas
 
 bp = Blueprint("dinkes", __name__, template_folder="templates")
 
@@ -41,4 +43,7 @@ def coverage_page() -> Any:
     in_month = service.month_query(IMMUNISATION.code, month).with_only_columns(ReportSubmission.id)
     visible = service.visible(current()).where(ReportSubmission.id.in_(in_month))
     lines = service.summary(db.session, IMMUNISATION, month, "unit", visible)
-    return render_template("dinkes/coverage.html", rows=coverage(lines), month=month)
+    reported = {line["puskesmas"] for line in lines}
+    registry = db.session.scalars(select(Puskesmas).order_by(Puskesmas.name)).all()
+    silent = [p for p in registry if p.name not in reported]
+    return render_template("dinkes/coverage.html", rows=coverage(lines), month=month, silent=silent)

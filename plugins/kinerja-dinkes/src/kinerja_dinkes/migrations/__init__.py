@@ -1,0 +1,1 @@
+"""The plugin's own Alembic branch (`kinerja_dinkes`), run by `kinerja db upgrade`."""
