@@ -54,7 +54,7 @@ def alembic_config(owner_url: str) -> Config:
     cfg.set_main_option("script_location", str(migrations_dir()))
     # The core's revisions and every installed plugin's branch; `upgrade` runs all heads.
     locations = [migrations_dir() / "versions", *plugin_migration_dirs()]
-    cfg.set_main_option("version_path_separator", "os")
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     # Alembic's ini interpolation would choke on a '%' in a password.
     cfg.set_main_option("sqlalchemy.url", owner_url.replace("%", "%%"))
