@@ -65,6 +65,12 @@ class Broken:
     def kinerja_menu_items(self, principal) -> str:  # type: ignore[no-untyped-def]
         return "not a list"
 
+    @hookimpl
+    def kinerja_report_forms(self) -> list:  # type: ignore[type-arg]
+        if self.armed:
+            raise ValueError("forms broke")
+        return []
+
 
 @pytest.fixture
 def with_plugins(app):  # type: ignore[no-untyped-def]
@@ -138,8 +144,9 @@ def test_a_failing_plugin_leaves_the_core_answering_and_its_admin_sees_why(
     sign_in(client, "admin")
     home = client.get("/t/dinkes/")
     assert home.status_code == 200 and "/t/dinkes/employees" in home.get_data(as_text=True)
+    assert client.get("/t/dinkes/reports").status_code == 200  # its forms broke, the page did not
     page = client.get("/t/dinkes/plugins").get_data(as_text=True)
-    assert "wrong return type" in page or "own bug" in page  # the last error, for the admin
+    assert "wrong return type" in page or "own bug" in page or "forms broke" in page
     with owner_engine.connect() as conn:
         count, last = conn.execute(
             text("SELECT error_count, last_error FROM tenant_plugin WHERE plugin = 'broken'")
@@ -201,6 +208,20 @@ def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
     broken.armed = True
     with pytest.raises(StartupError, match="plugin broken: fails at start-up"):
         Plugins.load("none", 2, [broken])
+
+    class BadSchema(Throwaway):
+        NAME = "badschema"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Bad", settings_schema={"region": "string"})
+
+        @hookimpl
+        def kinerja_competencies(self) -> list[Competency]:
+            return []
+
+    with pytest.raises(StartupError, match="plugin badschema: settings_schema"):
+        Plugins.load("none", 2, [BadSchema()])
 
 
 def test_a_slow_plugin_is_cut_off(app) -> None:

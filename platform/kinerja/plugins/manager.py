@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
+from marshmallow import Schema as MarshmallowSchema
 
 from kinerja.plugins import core, hookspecs
 from kinerja.plugins.types import (
@@ -106,6 +107,11 @@ class Plugins:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not isinstance(info, PluginInfo):
                 raise StartupError(f"plugin {name}: kinerja_plugin_info must return PluginInfo")
+            schema = info.settings_schema
+            if schema is not None and not (
+                isinstance(schema, type) and issubclass(schema, MarshmallowSchema)
+            ):
+                raise StartupError(f"plugin {name}: settings_schema must be a marshmallow Schema")
             if not RETURNS["kinerja_competencies"](competencies):
                 raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
             self.infos[name] = info
