@@ -77,10 +77,37 @@ def current(owner_url: str) -> str | None:
             has_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
             if not has_table:
                 return None
-            heads = conn.execute(text("SELECT version_num FROM alembic_version ORDER BY 1"))
-            return ",".join(heads.scalars()) or None
+            heads = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
     finally:
         engine.dispose()
+    return describe_heads(owner_url, heads) if heads else None
+
+
+def describe_heads(owner_url: str, heads: list[str]) -> str:
+    """The core's revision and each plugin branch's, e.g. `0008, kinerja_dinkes@dk0001`.
+
+    Alembic stores only the heads it needs: a plugin revision that depends on the core's covers
+    it, so the core's revision is found among the stored heads' ancestors.
+    """
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(owner_url))
+    core_versions = (migrations_dir() / "versions").resolve()
+    core: list[str] = []
+    branches: list[str] = []
+    for head in heads:
+        for revision in script.iterate_revisions(head, "base"):
+            if revision is None:
+                continue
+            in_core = Path(revision.path).resolve().parent == core_versions
+            if in_core:
+                core.append(revision.revision)
+                break
+            if revision.revision == head:
+                label = next(iter(revision.branch_labels), "plugin")
+                branches.append(f"{label}@{head}")
+    ordered = [r.revision for r in script.walk_revisions() if r.revision in set(core)]
+    return ", ".join([*ordered[:1], *sorted(branches)])
 
 
 def _literal(value: str) -> str:
