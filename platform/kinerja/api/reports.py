@@ -97,8 +97,7 @@ class Submissions(MethodView):
         """Submissions of a month you may see (yours, your team's; all for the admin)"""
         service.find(_forms(), code)
         month = service.parse_month(args.get("month"), date.today())
-        in_month = service.month_query(code, month).with_only_columns(ReportSubmission.id)
-        query = service.visible(current()).where(ReportSubmission.id.in_(in_month))
+        query = service.visible_in_month(current(), code, month)
         if args.get("status"):
             query = query.where(ReportSubmission.status == args["status"])
         return query.order_by(ReportSubmission.report_date.desc(), ReportSubmission.id.desc())
@@ -110,16 +109,14 @@ class Submissions(MethodView):
         plugin, form = service.find(_forms(), code)
         principal = current()
         require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
-        service.check_may_fill(db.session, form, principal.employee_id)
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": ["Send the form's fields as a JSON object."]}})
-        submission = service.create(
+        submission = service.create_for(
             db.session,
             plugin,
             form,
-            principal.employee_id or 0,
-            principal.user_id,
+            principal,
             raw,
             today=date.today(),
             submit=raw.get("draft") is not True,
@@ -154,8 +151,7 @@ class Summary(MethodView):
         _plugin, form = service.find(_forms(), code)
         month = service.parse_month(args.get("month"), date.today())
         by = "person" if args.get("by") == "person" else "unit"
-        in_month = service.month_query(code, month).with_only_columns(ReportSubmission.id)
-        visible = service.visible(current()).where(ReportSubmission.id.in_(in_month))
+        visible = service.visible_in_month(current(), code, month)
         return {
             "month": month.strftime("%Y-%m"),
             "by": by,

@@ -220,3 +220,33 @@ def check_may_fill(session: Session, form: ReportForm, employee_id: int | None) 
     if not may_fill(form, position_type_of(session, employee_id)):
         kinds = ", ".join(POSITION_TYPES.get(t, t) for t in form.position_types)
         raise Forbidden(_("This form is filled in by: %(kinds)s.", kinds=kinds))
+
+
+def visible_in_month(principal: Any, code: str, month: date) -> Select[Any]:
+    """The month's submissions of form `code` that `principal` may see."""
+    in_month = month_query(code, month).with_only_columns(ReportSubmission.id)
+    return visible(principal).where(ReportSubmission.id.in_(in_month))
+
+
+def create_for(
+    session: Session,
+    plugin: str,
+    form: ReportForm,
+    principal: Any,
+    raw: Mapping[str, Any],
+    *,
+    today: date,
+    submit: bool,
+) -> ReportSubmission:
+    """A submission by `principal` for themself: the form must be theirs to fill in."""
+    check_may_fill(session, form, principal.employee_id)
+    return create(
+        session,
+        plugin,
+        form,
+        principal.employee_id or 0,
+        principal.user_id,
+        raw,
+        today=today,
+        submit=submit,
+    )

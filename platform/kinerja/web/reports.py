@@ -67,12 +67,11 @@ def new(code: str) -> Any:
     if request.method == "POST":
         raw = {k: v for k, v in request.form.items() if k != "csrf_token"}
         done, error = submit(
-            lambda: service.create(
+            lambda: service.create_for(
                 db.session,
                 plugin,
                 form,
-                principal.employee_id or 0,
-                principal.user_id,
+                principal,
                 raw,
                 today=date.today(),
                 submit=request.form.get("draft") != "1",
@@ -117,11 +116,7 @@ def summary(code: str) -> Any:
     principal = current()
     month = service.parse_month(request.args.get("month"), date.today())
     by = "person" if request.args.get("by") == "person" else "unit"
-    visible = service.visible(principal).where(
-        ReportSubmission.id.in_(
-            service.month_query(code, month).with_only_columns(ReportSubmission.id)
-        )
-    )
+    visible = service.visible_in_month(principal, code, month)
     lines = service.summary(db.session, form, month, by, visible)
     columns = [
         *form.group_by,

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from kinerja.db import db
 from kinerja.identity.principal import current
 from kinerja.reports import service
-from kinerja.reports.models import ReportSubmission
 from kinerja_dinkes.models import Puskesmas
 
 bp = Blueprint("dinkes", __name__, template_folder="templates")
@@ -40,8 +39,7 @@ def coverage_page() -> Any:
     from kinerja_dinkes import IMMUNISATION
 
     month = service.parse_month(request.args.get("month"), date.today())
-    in_month = service.month_query(IMMUNISATION.code, month).with_only_columns(ReportSubmission.id)
-    visible = service.visible(current()).where(ReportSubmission.id.in_(in_month))
+    visible = service.visible_in_month(current(), IMMUNISATION.code, month)
     lines = service.summary(db.session, IMMUNISATION, month, "unit", visible)
     reported = {line["puskesmas"] for line in lines}
     registry = db.session.scalars(select(Puskesmas).order_by(Puskesmas.name)).all()
