@@ -341,3 +341,14 @@ def test_a_form_is_filled_in_only_by_the_positions_it_is_for(health, people, ten
     boss = token(tenants.a, people.users["boss"])  # no functional position
     refused = client.post(f"{LHI}/submissions", headers=boss, json=REPORT)
     assert refused.status_code == 403 and "Fungsional" in refused.get_json()["message"]
+
+
+def test_the_plugins_pages_and_forms_speak_english_on_request(health, people) -> None:
+    app, _client = health
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    browser.post("/lang", data={"lang": "en", "csrf_token": csrf_token(browser, "/")})
+    form = browser.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    assert "Daily immunisation report" in form and "Target children" in form
+    page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "Immunisation coverage" in page and "Cakupan imunisasi" not in page

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,
         report_status_label=labels.report_status_label,
+        in_language=i18n.in_language,
         # Templates ask the same named questions as views and services; none decides alone.
         is_agency_admin=perm.is_agency_admin,
         is_visiting_city_admin=perm.is_visiting_city_admin,

@@ -39,6 +39,14 @@ def select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def in_language(indonesian: str, english: str = "") -> str:
+    """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return english if english and locale is not None and locale.language == "en" else indonesian
+
+
 def compile_catalogues(source: Path = SOURCE) -> Path:
     """Compile every `.po` under `source` into a cache folder keyed by their content."""
     digest = hashlib.sha256()

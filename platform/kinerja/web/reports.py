@@ -18,6 +18,7 @@ from kinerja.reports import rules, service
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
 from kinerja.web.forms import Problem, form_page, submit
+from kinerja.web.i18n import in_language
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
 
@@ -42,7 +43,7 @@ def index() -> Any:
         for s in recent
         if s.status == rules.SUBMITTED and perm.is_superior_of(principal, s.employee_id)
     ]
-    titles = {form.code: form.title for _, form in forms}
+    titles = {form.code: in_language(form.title, form.title_en) for _, form in forms}
     mine = service.position_type_of(db.session, principal.employee_id)
     fillable = {form.code for _, form in forms if service.may_fill(form, mine)}
     return form_page(
@@ -135,7 +136,8 @@ def summary(code: str) -> Any:
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )
-    labels = {f.name: f.label for f in form.fields} | {r.name: r.label for r in form.ratios}
+    labels = {f.name: in_language(f.label, f.label_en) for f in form.fields}
+    labels |= {r.name: r.label for r in form.ratios}
     return form_page(
         "report_summary.html",
         None,

@@ -194,4 +194,8 @@ def kinerja_pages() -> list[Blueprint]:
 def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
     if not perm.may_be_inside(principal):
         return []
-    return [MenuItem("dinkes.coverage_page", "Cakupan imunisasi", "Per antigen, bulan ini", 47)]
+    from kinerja.web.i18n import in_language
+
+    label = in_language("Cakupan imunisasi", "Immunisation coverage")
+    hint = in_language("Per antigen, bulan ini", "Per antigen, this month")
+    return [MenuItem("dinkes.coverage_page", label, hint, 47)]
