@@ -109,11 +109,19 @@ ANTIGENS = (
 
 def check_immunisation(values: dict[str, Any]) -> dict[str, str]:
     """The report's own rules: no more immunised than targeted, no more KIPI than immunised."""
+    from kinerja.web.i18n import in_language
+
     problems = {}
     if values["diimunisasi"] > values["sasaran"]:
-        problems["diimunisasi"] = "Jumlah diimunisasi tidak boleh melebihi sasaran."
+        problems["diimunisasi"] = in_language(
+            "Jumlah diimunisasi tidak boleh melebihi sasaran.",
+            "No more children can be immunised than targeted.",
+        )
     if values["kipi"] > values["diimunisasi"]:
-        problems["kipi"] = "Jumlah KIPI tidak boleh melebihi jumlah diimunisasi."
+        problems["kipi"] = in_language(
+            "Jumlah KIPI tidak boleh melebihi jumlah diimunisasi.",
+            "There cannot be more adverse events than immunised children.",
+        )
     return problems
 
 
