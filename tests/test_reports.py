@@ -40,6 +40,8 @@ GOOD = {"place": "X", "kind": "a", "target": "10", "done": "5"}
         ({"target": "1.5"}, "target", "Enter a whole number."),
         ({"target": "sepuluh"}, "target", "Enter a number."),
         ({"target": "NaN"}, "target", "Enter a number."),
+        ({"target": "1e999999999"}, "target", "Enter a number."),  # no unbounded int()
+        ({"target": "-1e999999999"}, "target", "Enter a number."),
         ({"score": "11"}, "score", "Enter a number of at most %(max)s."),
         ({"day": "2026-02-30"}, "day", "Enter a valid date."),
         ({"place": "x" * 501}, "place", "Enter at most %(max)s characters."),

@@ -32,6 +32,7 @@ def next_status(status: str, action: str) -> str | None:
 
 
 Problems = dict[str, tuple[str, dict[str, Any]]]  # field -> (English msgid, parameters)
+MAX_DIGITS = 15  # no report counts beyond 10^15; larger input is refused before conversion
 
 
 def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
@@ -55,7 +56,8 @@ def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
         return None, (N_("Enter a number."), {})
-    if not number.is_finite():
+    if not number.is_finite() or number.adjusted() > MAX_DIGITS:
+        # Huge exponents ("1e999999999") would cost unbounded time and memory to turn into an int.
         return None, (N_("Enter a number."), {})
     if f.type == "integer":
         if number != number.to_integral_value():
