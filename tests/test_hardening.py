@@ -461,3 +461,36 @@ def test_no_request_state_survives_into_the_next_request(client, people) -> None
     assert current_actor().user_id is None
     stranger = client.application.test_client()  # same app context, no cookie
     assert stranger.get("/t/dinkes/employees").status_code == 302
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999", "-1", "1e3", ""])
+def test_hostile_numbers_in_pages_and_forms_answer_4xx_never_500(client, people, value) -> None:
+    sign_in(client, "admin")
+    assert client.get(f"/t/dinkes/employees?unit={value}&page={value}").status_code == 200
+    assert client.get(f"/t/dinkes/audit?page={value}").status_code == 200
+    token = csrf_token(client, "/t/dinkes/employees/new")
+    created = client.post(
+        "/t/dinkes/employees/new",
+        data={
+            "csrf_token": token,
+            "nip": "199912312024012002",
+            "name": "Baru",
+            "asn_type": "PNS",
+            "position_id": value,
+            "org_unit_id": value,
+        },
+    )
+    assert created.status_code in (303, 409, 422)
+    unit = client.post(
+        "/t/dinkes/units", data={"csrf_token": token, "code": "X1", "name": "x", "parent_id": value}
+    )
+    assert unit.status_code in (303, 409, 422)
+    grade = client.post(
+        "/t/dinkes/positions",
+        data={"csrf_token": token, "name": "P", "type": "fungsional", "grade": value},
+    )
+    assert grade.status_code in (303, 409, 422)
+    tokens_page = client.post(
+        "/t/dinkes/tokens", data={"csrf_token": token, "name": "t", "expires_days": value}
+    )
+    assert tokens_page.status_code == 422

@@ -20,7 +20,7 @@ from kinerja.identity.models import Membership as MembershipRow
 from kinerja.identity.permissions import MEMBERSHIP, TOKEN
 from kinerja.identity.principal import current, require
 from kinerja.web.admin import bp, confirmed, require_admin
-from kinerja.web.forms import Problem, form_page, submit
+from kinerja.web.forms import Problem, form_page, submit, whole_number
 
 
 # --- API tokens --------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def token_page() -> Any:
                 principal.roles,
                 role,
                 name,
-                int(days) if days.isdigit() and len(days) < 7 else 0,
+                whole_number(days, 10**6) or 0,
                 max_days=current_app.config["TOKEN_MAX_DAYS"],
             )
         except ServiceError as problem:

@@ -11,6 +11,7 @@ from flask import Blueprint, g, request
 from kinerja import permissions as perm
 from kinerja.identity.principal import require
 from kinerja.people.permissions import IMPORT
+from kinerja.web.forms import whole_number
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<tenant>")
 PAGE_SIZE = 50
@@ -22,8 +23,7 @@ def require_admin() -> None:
 
 def page_number() -> int:
     """?page=N, clamped: a page far past the end is simply empty, never a database error."""
-    raw = request.args.get("page", "1")
-    return max(1, min(int(raw), 10**9)) if raw.isdigit() and len(raw) < 12 else 1
+    return whole_number(request.args.get("page"), 10**9) or 1
 
 
 def confirmed() -> bool:

@@ -31,3 +31,20 @@ def form_page(template: str, problem: Problem, **context: Any) -> Any:
     status = problem.status if isinstance(problem, ServiceError) else 422 if problem else 200
     error = str(problem) if problem else None
     return render_template(template, error=error, **context), status
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def whole_number(raw: str | None, largest: int = BIGINT_MAX) -> int | None:
+    """A form or query value as a whole number from 1 to `largest`, else None.
+
+    ASCII digits only: `str.isdigit` also accepts superscripts ('²') and other scripts' digits,
+    which `int()` then refuses or reads as another number; and ids beyond PostgreSQL's bigint
+    must never reach a query.
+    """
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= largest else None

@@ -23,6 +23,7 @@ from kinerja.people.permissions import editable_fields
 from kinerja.pipeline import door
 from kinerja.tenancy.models import Tenant
 from kinerja.web.admin import page_number
+from kinerja.web.forms import whole_number
 
 PAGE_SIZE = 25
 bp = Blueprint("people", __name__, url_prefix="/t/<tenant>")
@@ -40,7 +41,7 @@ def my_record() -> Any:
 def directory() -> Any:
     q = request.args.get("q", "").strip()[:100]
     raw_unit = request.args.get("unit", "")
-    unit = int(raw_unit) if raw_unit.isdigit() and len(raw_unit) < 19 else None
+    unit = whole_number(raw_unit)
     page = page_number()
     query = employees.restrict_to_visible(employees.query_employees(q or None, unit), current())
     if query is None:
@@ -123,7 +124,7 @@ def update(employee_id: int) -> Any:
             continue
         raw = request.form.get(key, "").strip()
         if key in {"position_id", "org_unit_id"}:
-            data[key] = int(raw) if raw.isdigit() and len(raw) < 19 else None
+            data[key] = whole_number(raw)
         elif key == "active":
             data[key] = request.form.get("active") == "on"
         else:
@@ -218,12 +219,8 @@ def new_employee() -> Any:
             "email": form.get("email", "").strip() or None,
             "asn_type": form.get("asn_type", "PNS"),
             "golongan": form.get("golongan") or None,
-            "position_id": int(form["position_id"])
-            if form.get("position_id", "").isdigit()
-            else None,
-            "org_unit_id": int(form["org_unit_id"])
-            if form.get("org_unit_id", "").isdigit()
-            else None,
+            "position_id": whole_number(form.get("position_id")),
+            "org_unit_id": whole_number(form.get("org_unit_id")),
         }
         try:
             data["superior_id"] = employees.superior_by_nip(

@@ -20,7 +20,7 @@ from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, Position
 from kinerja.people.permissions import POSITION
 from kinerja.web.admin import bp, require_admin
-from kinerja.web.forms import Problem, form_page, submit
+from kinerja.web.forms import Problem, form_page, submit, whole_number
 
 
 # --- positions ---------------------------------------------------------------------------------
@@ -28,13 +28,9 @@ def _position_form() -> tuple[dict[str, Any] | None, str | None]:
     name = request.form.get("name", "").strip()[:200]
     ptype = request.form.get("type", "")
     grade = request.form.get("grade", "").strip()
-    if (
-        not name
-        or ptype not in POSITION_TYPES
-        or (grade and not (grade.isdigit() and len(grade) <= 2 and 1 <= int(grade) <= 17))
-    ):
+    if not name or ptype not in POSITION_TYPES or (grade and whole_number(grade, 17) is None):
         return None, _("Give a name, a type and, if known, a grade from 1 to 17.")
-    return {"name": name, "type": ptype, "grade": int(grade) if grade else None}, None
+    return {"name": name, "type": ptype, "grade": whole_number(grade, 17)}, None
 
 
 @bp.route("/positions", methods=["GET", "POST"])
@@ -95,7 +91,7 @@ def _unit_form() -> tuple[dict[str, Any] | None, str | None]:
     data = {
         "code": request.form.get("code", "").strip()[:40],
         "name": request.form.get("name", "").strip()[:200],
-        "parent_id": int(parent) if parent.isdigit() and len(parent) < 19 else None,
+        "parent_id": whole_number(parent),
     }
     if not data["code"] or not data["name"]:
         return None, _("Give a code and a name.")
