@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 
 _ = lazy_gettext  # `_` is what the message extractor looks for
 
@@ -25,7 +26,7 @@ def text(value: Any) -> Any:
         return {k: text(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [text(v) for v in value]
-    if value is not None and type(value).__name__ == "LazyString":
+    if isinstance(value, LazyString):
         return str(value)
     return value
 

@@ -155,5 +155,5 @@ class Summary(MethodView):
         return {
             "month": month.strftime("%Y-%m"),
             "by": by,
-            "lines": service.summary(db.session, form, month, by, visible),
+            "lines": service.summary(db.session, form, by, visible),
         }

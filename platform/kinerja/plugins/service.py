@@ -56,14 +56,13 @@ def set_enabled(
 
     Turning off keeps the row and everything the plugin stored: turning on again brings it back.
     """
-    row = session.scalar(select(TenantPlugin).where(TenantPlugin.plugin == name))
-    new_settings = (
-        check_settings(plugins, name, settings)
-        if settings is not None
-        else (row.settings if row else check_settings(plugins, name, {}))
-    )
     if name not in plugins.infos or name in ALWAYS_ON:
         raise NotFound(_("No plugin %(name)s is installed here.", name=name))
+    row = session.scalar(select(TenantPlugin).where(TenantPlugin.plugin == name))
+    if settings is not None:
+        new_settings = check_settings(plugins, name, settings)
+    else:  # keep what the agency set; a first enabling takes the schema's defaults
+        new_settings = row.settings if row else check_settings(plugins, name, {})
     before = {"enabled": row.enabled, "settings": row.settings} if row else {}
     if row is None:
         row = TenantPlugin(plugin=name, enabled=enabled, settings=new_settings, error_count=0)

@@ -11,6 +11,8 @@ from sqlalchemy import Select, extract, select
 from sqlalchemy.orm import Session
 
 from kinerja import audit
+from kinerja import permissions as perm
+from kinerja.db.load import load_or_404
 from kinerja.exceptions import (
     Conflict,
     Forbidden,
@@ -20,7 +22,9 @@ from kinerja.exceptions import (
     Unavailable,
 )
 from kinerja.i18n import _, report_status_label
-from kinerja.people.models import Employee
+from kinerja.organisation.models import OrgUnit
+from kinerja.people.classification import POSITION_TYPES
+from kinerja.people.models import Employee, Position
 from kinerja.plugins.types import ReportForm
 from kinerja.reports import rules
 from kinerja.reports.models import ReportSubmission
@@ -104,8 +108,6 @@ def _report_date(raw: Any, today: date) -> date:
 
 
 def get(session: Session, submission_id: int) -> ReportSubmission:
-    from kinerja.db.load import load_or_404
-
     return load_or_404(session, ReportSubmission, submission_id)
 
 
@@ -157,17 +159,15 @@ def month_query(code: str, month: date) -> Select[Any]:
 
 
 def summary(
-    session: Session, form: ReportForm, month: date, by: str, visible: Select[Any]
+    session: Session, form: ReportForm, by: str, visible: Select[Any]
 ) -> list[dict[str, Any]]:
-    """The month's approved and submitted reports added up per unit or per person."""
+    """The `visible` submissions (submitted or approved) added up per unit or per person."""
     rows = session.execute(
         select(ReportSubmission.data, Employee.name, Employee.org_unit_id)
         .join(Employee, Employee.id == ReportSubmission.employee_id)
         .where(ReportSubmission.id.in_(visible.with_only_columns(ReportSubmission.id)))
         .where(ReportSubmission.status.in_((rules.SUBMITTED, rules.APPROVED)))
     ).all()
-    from kinerja.organisation.models import OrgUnit
-
     unit_names = {i: n for i, n in session.execute(select(OrgUnit.id, OrgUnit.name))}
     keyed = [
         ((name if by == "person" else unit_names.get(unit_id, "-")), data)
@@ -179,8 +179,6 @@ def summary(
 def visible(principal: Any) -> Select[Any]:
     """The submissions `principal` may see: their own and their subordinates'; everything for
     the agency's admin and a city admin who entered."""
-    from kinerja import permissions as perm
-
     query = select(ReportSubmission)
     if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
         return query
@@ -198,8 +196,6 @@ def parse_month(raw: str | None, today: date) -> date:
 
 
 def position_type_of(session: Session, employee_id: int | None) -> str | None:
-    from kinerja.people.models import Position
-
     if employee_id is None:
         return None
     return session.scalar(
@@ -215,8 +211,6 @@ def may_fill(form: ReportForm, position_type: str | None) -> bool:
 
 
 def check_may_fill(session: Session, form: ReportForm, employee_id: int | None) -> None:
-    from kinerja.people.classification import POSITION_TYPES
-
     if not may_fill(form, position_type_of(session, employee_id)):
         kinds = ", ".join(POSITION_TYPES.get(t, t) for t in form.position_types)
         raise Forbidden(_("This form is filled in by: %(kinds)s.", kinds=kinds))

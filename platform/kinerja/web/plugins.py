@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, g, redirect, request, url_for
+from sqlalchemy import select
 
+from kinerja import audit, plugins
 from kinerja import permissions as perm
-from kinerja import plugins
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
 from kinerja.plugins.permissions import PLUGIN
+from kinerja.tenancy.models import Tenant
 from kinerja.web.forms import Problem, form_page, submit
 
 bp = Blueprint("plugins", __name__, url_prefix="/t/<tenant>")
@@ -67,12 +69,6 @@ city = Blueprint("plugin_catalogue", __name__)
 def catalogue() -> Any:
     """The city admin's catalogue: installed plugins, their hooks and settings, and the agencies
     that have each on; the city admin turns a plugin on or off for any agency (audited there)."""
-    from flask import redirect, url_for
-    from sqlalchemy import select
-
-    from kinerja import audit
-    from kinerja.tenancy.models import Tenant
-
     principal = current()
     if not principal.authenticated:
         return redirect(url_for("auth.login", next="/plugins"))

@@ -118,7 +118,7 @@ def summary(code: str) -> Any:
     month = service.parse_month(request.args.get("month"), date.today())
     by = "person" if request.args.get("by") == "person" else "unit"
     visible = service.visible_in_month(principal, code, month)
-    lines = service.summary(db.session, form, month, by, visible)
+    lines = service.summary(db.session, form, by, visible)
     columns = [
         *form.group_by,
         *(f.name for f in form.fields if f.aggregate),

@@ -40,7 +40,7 @@ def coverage_page() -> Any:
 
     month = service.parse_month(request.args.get("month"), date.today())
     visible = service.visible_in_month(current(), IMMUNISATION.code, month)
-    lines = service.summary(db.session, IMMUNISATION, month, "unit", visible)
+    lines = service.summary(db.session, IMMUNISATION, "unit", visible)
     reported = {line["puskesmas"] for line in lines}
     registry = db.session.scalars(select(Puskesmas).order_by(Puskesmas.name)).all()
     silent = [p for p in registry if p.name not in reported]
