@@ -55,6 +55,7 @@ REQUEST_KEYS = (
     "user_id",
     "csrf_token",
     "plugins_enabled",
+    "menu_items",
 )
 API_PREFIX = "/api/"
 

@@ -31,10 +31,13 @@ bootstrap = Bootstrap5()
 
 
 def _menu_items() -> list[Any]:
+    """The agency menu, gathered once per request (the layout and the home page both show it)."""
     principal = g.get("principal")
     if "tenant" not in g or principal is None:
         return []
-    return menu.tenant_menu(principal)
+    if "menu_items" not in g:
+        g.menu_items = menu.tenant_menu(principal)
+    return g.menu_items
 
 
 def init_app(app: Flask) -> None:
