@@ -55,6 +55,13 @@ REPORT_STATUS_LABELS = {
     "rejected": _("Rejected"),
 }
 
+SKP_STATUS_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Awaiting approval"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+}
+
 AUDIT_ACTION_LABELS = {
     "city_admin.enter": _("City admin entered the agency"),
     "city_admin.leave": _("City admin left the agency"),
@@ -80,6 +87,22 @@ AUDIT_ACTION_LABELS = {
     "report.draft": _("Report saved as draft"),
     "report.approve": _("Report approved"),
     "report.reject": _("Report rejected"),
+    "skp.create": _("SKP started"),
+    "skp.update": _("SKP changed"),
+    "skp.rhk_add": _("Result (RHK) added"),
+    "skp.rhk_update": _("Result (RHK) changed"),
+    "skp.rhk_delete": _("Result (RHK) removed"),
+    "skp.hand_down": _("Result handed down"),
+    "skp.expectations": _("Superior's expectations set"),
+    "skp.submit": _("SKP submitted"),
+    "skp.withdraw": _("SKP withdrawn"),
+    "skp.approve": _("SKP approved"),
+    "skp.reject": _("SKP rejected"),
+    "skp.revise": _("SKP revision opened"),
+    "plan.frequency": _("Evaluation frequency set"),
+    "plan.target_create": _("Agency target added"),
+    "plan.target_update": _("Agency target changed"),
+    "plan.target_delete": _("Agency target deleted"),
     "auth.sign_in": _("Signed in"),
     "auth.sign_in_failed": _("Failed sign-in"),
     "auth.locked": _("Sign-in locked after failures"),
@@ -106,3 +129,7 @@ def audit_action_label(code: str | None) -> Any:
 
 def report_status_label(code: str | None) -> Any:
     return _label(REPORT_STATUS_LABELS, code, _("Unknown"))
+
+
+def skp_status_label(code: str | None) -> Any:
+    return _label(SKP_STATUS_LABELS, code, _("Unknown"))

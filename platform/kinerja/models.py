@@ -6,11 +6,27 @@ from kinerja.identity.models import ApiToken, Membership, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
+from kinerja.performance.models import (
+    AgencyYear,
+    Iki,
+    OrgTarget,
+    PerformanceYear,
+    Rhk,
+    Skp,
+    SkpVersion,
+)
 from kinerja.plugins.models import TenantPlugin
 from kinerja.reports.models import ReportSubmission
 from kinerja.tenancy.models import Tenant
 
 __all__ = [
+    "AgencyYear",
+    "Iki",
+    "OrgTarget",
+    "PerformanceYear",
+    "Rhk",
+    "Skp",
+    "SkpVersion",
     "ApiToken",
     "AuditEntry",
     "BackgroundJob",

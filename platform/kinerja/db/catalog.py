@@ -13,11 +13,17 @@ from sqlalchemy import Connection, MetaData, text
 from kinerja.db.rls import SETTING
 
 # Tables that belong to no agency. Every other table must be tenant-owned (tenant_id, RLS …).
-GLOBAL_TABLES = frozenset({"tenant", "app_user", "alembic_version"})
+# performance_year: the city's calendar (dates, open or closed), the same for every agency.
+GLOBAL_TABLES = frozenset({"tenant", "app_user", "alembic_version", "performance_year"})
 # SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
 # one user's or one NIP's rows, none executable by PUBLIC.
 DEFINER_ALLOW_LIST = frozenset(
-    {"kinerja_user_memberships", "kinerja_employees_by_nip", "kinerja_plugin_enablement"}
+    {
+        "kinerja_user_memberships",
+        "kinerja_employees_by_nip",
+        "kinerja_plugin_enablement",
+        "kinerja_skp_counts",
+    }
 )
 
 _ALL_TABLES = text("""

@@ -1,0 +1,519 @@
+"""The performance year through the API: periods, the agency's targets, SKP with RHK and IKI,
+the workflow, versions and the Matriks Peran Hasil. Views are thin: the services decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from kinerja import permissions as perm
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import SelectPage
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.i18n import skp_status_label
+from kinerja.identity.principal import current, require
+from kinerja.people import employees
+from kinerja.performance import cascade, flow, plan, targets, workflow, years
+from kinerja.performance import skp as skps
+from kinerja.performance.models import Skp
+from kinerja.performance.permissions import PLAN
+
+blp = Blueprint(
+    "skp_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>",
+    description="The year's plan: evaluation periods, the agency's targets, SKP (Sasaran "
+    "Kinerja Pegawai) with RHK (results) and IKI (indicators), approval, versions and the "
+    "cascade (Matriks Peran Hasil).",
+)
+YEAR = fields.Integer(
+    validate=validate.Range(years.FIRST_YEAR, years.LAST_YEAR),
+    metadata={"description": "the performance year; this year by default"},
+)
+
+
+# --- schemas -----------------------------------------------------------------------------------
+class PeriodSchema(Schema):
+    number = fields.Integer()
+    starts = fields.Date()
+    ends = fields.Date()
+
+
+class YearSchema(Schema):
+    year = fields.Integer(dump_only=True)
+    starts = fields.Date(dump_only=True)
+    ends = fields.Date(dump_only=True)
+    closed = fields.Boolean(dump_only=True)
+    frequency = fields.String(
+        required=True, validate=validate.OneOf(["monthly", "quarterly", "semester"])
+    )
+    periods = fields.List(fields.Nested(PeriodSchema), dump_only=True)
+
+
+class IndicatorSchema(Schema):
+    text = fields.String(required=True)
+    target = fields.String(load_default="")
+    unit = fields.String(load_default="")
+
+
+class TargetSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    code = fields.String(required=True)
+    text = fields.String(required=True)
+    indicators = fields.List(fields.Nested(IndicatorSchema), load_default=list)
+
+
+class TargetPatchSchema(Schema):
+    code = fields.String()
+    text = fields.String()
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+
+
+class YearQuerySchema(Schema):
+    year = YEAR
+
+
+class SkpQuerySchema(Schema):
+    year = YEAR
+    status = fields.String(validate=validate.OneOf(workflow.STATES))
+    employee_id = fields.Integer(validate=validate.Range(1, 2**63 - 1))
+
+
+class MatrixQuerySchema(Schema):
+    year = YEAR
+    unit_id = fields.Integer(validate=validate.Range(1, 2**63 - 1))
+
+
+class IkiSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    text = fields.String(required=True)
+    aspect = fields.String(allow_none=True)
+    target_low = fields.Raw(
+        allow_none=True, metadata={"description": "a number (a string keeps its decimals)"}
+    )
+    target_high = fields.Raw(allow_none=True)
+    unit = fields.String(allow_none=True)
+    narrative = fields.String(allow_none=True)
+
+
+class RhkSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(validate=validate.OneOf(["utama", "tambahan"]), load_default="utama")
+    text = fields.String(required=True)
+    parent_rhk_id = fields.Integer(allow_none=True)
+    org_target_id = fields.Integer(allow_none=True)
+    cascading = fields.String(allow_none=True)
+    perspektif = fields.String(allow_none=True)
+    proposed = fields.Boolean(dump_only=True)
+    iki = fields.List(fields.Dict(), load_default=list)
+
+
+class RhkPatchSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(["utama", "tambahan"]))
+    text = fields.String()
+    parent_rhk_id = fields.Integer(allow_none=True)
+    org_target_id = fields.Integer(allow_none=True)
+    cascading = fields.String(allow_none=True)
+    perspektif = fields.String(allow_none=True)
+    iki = fields.List(fields.Dict(), metadata={"description": "replaces the indicators"})
+    accept = fields.Boolean(metadata={"description": "accept a handed-down proposal"})
+
+
+class SkpSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    employee_id = fields.Integer(dump_only=True)
+    year = fields.Integer(dump_only=True)
+    approach = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    status_label = fields.Function(
+        lambda s: str(skp_status_label(s["status"] if isinstance(s, dict) else s.status)),
+        dump_only=True,
+    )
+    version = fields.Integer(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    revision_reason = fields.String(dump_only=True, allow_none=True)
+    acting = fields.Boolean(dump_only=True)
+    submitted_at = fields.DateTime(dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class SkpDetailSchema(SkpSchema):
+    header = fields.Dict(dump_only=True)
+    header_source = fields.String(dump_only=True)
+    rhk = fields.List(fields.Dict(), dump_only=True)
+    expectations = fields.Dict(dump_only=True)
+    lampiran = fields.Dict(dump_only=True)
+    actions = fields.List(fields.String(), dump_only=True)
+
+
+class SkpCreateSchema(Schema):
+    year = YEAR
+    approach = fields.String(
+        validate=validate.OneOf(["kuantitatif", "kualitatif"]), load_default="kuantitatif"
+    )
+    start = fields.String(validate=validate.OneOf(skps.STARTS), load_default="empty")
+
+
+class LampiranSchema(Schema):
+    dukungan = fields.String()
+    skema = fields.String()
+    konsekuensi = fields.String()
+
+
+class SkpPatchSchema(Schema):
+    approach = fields.String(validate=validate.OneOf(["kuantitatif", "kualitatif"]))
+    lampiran = fields.Nested(LampiranSchema)
+
+
+class TransitionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(workflow.ACTIONS))
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class HandDownSchema(Schema):
+    employee_ids = fields.List(
+        fields.Integer(validate=validate.Range(1, 2**63 - 1)),
+        required=True,
+        validate=validate.Length(1, 200),
+    )
+
+
+class VersionSchema(Schema):
+    version = fields.Integer()
+    reason = fields.String(allow_none=True)
+    approved_at = fields.DateTime()
+    approved_by = fields.Integer(allow_none=True)
+    content = fields.Dict()
+    changes = fields.List(fields.Dict())
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _year(args: dict[str, Any]) -> int:
+    return args.get("year") or date.today().year
+
+
+def _plan_resource() -> perm.Resource:
+    return perm.Resource(PLAN, g.tenant.id)
+
+
+def _skp(skp_id: int, action: str = perm.VIEW) -> Skp:
+    skp = skps.get(db.session, skp_id)
+    require(action, skps.resource(skp, None, g.tenant.id))
+    return skp
+
+
+def detail(skp: Skp) -> dict[str, Any]:
+    """The SKP with its content and the actions the caller may try now."""
+    employee = employees.get_employee(db.session, skp.employee_id)
+    roles = skps.roles(current(), skp, skps.chain(db.session, employee))
+    return {
+        **{k: getattr(skp, k) for k in SkpSchema().fields if hasattr(skp, k)},
+        **skps.content(db.session, skp),
+        "actions": workflow.available(skp.status, roles),
+    }
+
+
+def _dump(skp: Skp) -> dict[str, Any]:
+    return detail(skp)
+
+
+# --- periods and targets -----------------------------------------------------------------------
+@blp.route("/years/<int:year>")
+class Year(MethodView):
+    @blp.response(200, YearSchema)
+    @blp.doc(security=BEARER)
+    def get(self, year: int) -> Any:
+        """The performance year: dates, open or closed, the agency's frequency and periods"""
+        require(perm.VIEW, _plan_resource())
+        years.check_year(year)
+        return _year_dict(year)
+
+    @blp.arguments(YearSchema)
+    @blp.response(200, YearSchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any], year: int) -> Any:
+        """Set the agency's evaluation frequency for the year (admin OPD)"""
+        require(perm.MANAGE, _plan_resource())
+        years.set_frequency(db.session, year, data["frequency"])
+        db.session.commit()
+        return _year_dict(year)
+
+
+def _year_dict(year: int) -> dict[str, Any]:
+    info = years.info(db.session, year)
+    return {
+        **vars(info),
+        "frequency": years.frequency(db.session, year),
+        "periods": years.periods_of(db.session, year),
+    }
+
+
+@blp.route("/targets")
+class Targets(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
+    @blp.response(200, TargetSchema(many=True))
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The agency's targets (sasaran strategis) of a year"""
+        require(perm.VIEW, _plan_resource())
+        return db.session.scalars(targets.query(_year(args))).all()
+
+    @blp.arguments(YearQuerySchema, location="query")
+    @blp.arguments(TargetSchema)
+    @blp.response(201, TargetSchema)
+    @blp.doc(security=BEARER)
+    def post(self, args: dict[str, Any], data: dict[str, Any]) -> Any:
+        """Add a target for the year (admin OPD)"""
+        require(perm.MANAGE, _plan_resource())
+        target = targets.create(db.session, _year(args), data)
+        db.session.commit()
+        return target
+
+
+@blp.route("/targets/<int:target_id>")
+class Target(MethodView):
+    @blp.etag
+    @blp.response(200, TargetSchema)
+    @blp.doc(security=BEARER)
+    def get(self, target_id: int) -> Any:
+        """One target"""
+        require(perm.VIEW, _plan_resource())
+        return targets.get(db.session, target_id)
+
+    @blp.etag
+    @blp.arguments(TargetPatchSchema)
+    @blp.response(200, TargetSchema)
+    @blp.doc(security=BEARER)
+    def patch(self, data: dict[str, Any], target_id: int) -> Any:
+        """Change a target (admin OPD; send If-Match)"""
+        require(perm.MANAGE, _plan_resource())
+        target = targets.get(db.session, target_id)
+        blp.check_etag(target, TargetSchema)
+        targets.update(db.session, target, data)
+        db.session.commit()
+        return target
+
+    @blp.etag
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, target_id: int) -> None:
+        """Delete a target no result cascades from (admin OPD; send If-Match)"""
+        require(perm.MANAGE, _plan_resource())
+        target = targets.get(db.session, target_id)
+        blp.check_etag(target, TargetSchema)
+        targets.delete(db.session, target)
+        db.session.commit()
+
+
+# --- SKP ---------------------------------------------------------------------------------------
+@blp.route("/skp")
+class SkpList(MethodView):
+    @blp.arguments(SkpQuerySchema, location="query")
+    @blp.response(200, SkpSchema(many=True))
+    @blp.paginate(SelectPage)
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The SKP you may see (yours, your team's; all for the admin), newest first"""
+        query = skps.visible(current()).where(Skp.year == _year(args))
+        if args.get("status"):
+            query = query.where(Skp.status == args["status"])
+        if args.get("employee_id"):
+            query = query.where(Skp.employee_id == args["employee_id"])
+        return query.order_by(Skp.updated_at.desc(), Skp.id.desc())
+
+    @blp.arguments(SkpCreateSchema)
+    @blp.response(201, SkpDetailSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start your SKP for a year: empty, from your superior's results, or a copy"""
+        principal = current()
+        require(perm.EDIT, skps.resource(None, principal.employee_id, g.tenant.id))
+        employee = employees.get_employee(db.session, principal.employee_id or 0)
+        skp = skps.create(db.session, employee, _year(data), data["approach"], data["start"])
+        db.session.commit()
+        return _dump(skp)
+
+
+@blp.route("/skp/waiting")
+class Waiting(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
+    @blp.response(200, SkpSchema(many=True))
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Submitted SKP waiting for your decision"""
+        return flow.waiting(db.session, current(), args.get("year"))
+
+
+@blp.route("/skp/counts")
+class Counts(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """How many SKP of the agency are in each state (admin OPD)"""
+        require(perm.MANAGE, _plan_resource())
+        year = _year(args)
+        found = flow.counts(db.session, year)
+        return {"year": year, "counts": {s: found.get(s, 0) for s in workflow.STATES}}
+
+
+@blp.route("/skp/matrix")
+class Matrix(MethodView):
+    @blp.arguments(MatrixQuerySchema, location="query")
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Matriks Peran Hasil: targets → RHK → subordinates' RHK, with the gaps flagged"""
+        roots, unlinked = cascade.build(db.session, current(), _year(args), args.get("unit_id"))
+        return {
+            "year": _year(args),
+            "tree": [n.as_dict() for n in roots],
+            "unlinked": [n.as_dict() for n in unlinked],
+        }
+
+
+@blp.route("/skp/<int:skp_id>")
+class SkpDetail(MethodView):
+    @blp.etag
+    @blp.response(200, SkpDetailSchema)
+    @blp.doc(security=BEARER)
+    def get(self, skp_id: int) -> Any:
+        """One SKP: header (a snapshot once submitted), results, behaviour, attachment"""
+        return _dump(_skp(skp_id))
+
+    @blp.etag
+    @blp.arguments(SkpPatchSchema)
+    @blp.response(200, SkpDetailSchema)
+    @blp.doc(security=BEARER)
+    def patch(self, data: dict[str, Any], skp_id: int) -> Any:
+        """Change the approach or the lampiran of your draft (send If-Match)"""
+        skp = _skp(skp_id, perm.EDIT)
+        blp.check_etag(_dump(skp), SkpDetailSchema)
+        plan.update_plan(db.session, skp, data)
+        db.session.commit()
+        return _dump(skp)
+
+
+@blp.route("/skp/<int:skp_id>/rhk")
+class RhkList(MethodView):
+    @blp.arguments(RhkSchema)
+    @blp.response(201, RhkSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], skp_id: int) -> Any:
+        """Add a result (RHK) with its indicators (IKI) to your draft"""
+        skp = _skp(skp_id, perm.EDIT)
+        rhk = plan.add_rhk(db.session, skp, data)
+        db.session.commit()
+        return _rhk(rhk)
+
+
+def _rhk(rhk: Any) -> dict[str, Any]:
+    return skps.rhk_dict(rhk, skps.iki_by_rhk(db.session, [rhk.id])[rhk.id])
+
+
+@blp.route("/skp/<int:skp_id>/rhk/<int:rhk_id>")
+class RhkDetail(MethodView):
+    @blp.etag
+    @blp.response(200, RhkSchema)
+    @blp.doc(security=BEARER)
+    def get(self, skp_id: int, rhk_id: int) -> Any:
+        """One result with its indicators"""
+        skp = _skp(skp_id)
+        return _rhk(plan.get_rhk(db.session, skp, rhk_id))
+
+    @blp.etag
+    @blp.arguments(RhkPatchSchema)
+    @blp.response(200, RhkSchema)
+    @blp.doc(security=BEARER)
+    def patch(self, data: dict[str, Any], skp_id: int, rhk_id: int) -> Any:
+        """Change a result; `iki` replaces its indicators; `accept` takes a proposal (If-Match)"""
+        skp = _skp(skp_id, perm.EDIT)
+        rhk = plan.get_rhk(db.session, skp, rhk_id)
+        blp.check_etag(_rhk(rhk), RhkSchema)
+        plan.update_rhk(db.session, skp, rhk, data)
+        db.session.commit()
+        return _rhk(rhk)
+
+    @blp.etag
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, skp_id: int, rhk_id: int) -> None:
+        """Remove a result of your draft (send If-Match)"""
+        skp = _skp(skp_id, perm.EDIT)
+        rhk = plan.get_rhk(db.session, skp, rhk_id)
+        blp.check_etag(_rhk(rhk), RhkSchema)
+        plan.delete_rhk(db.session, skp, rhk)
+        db.session.commit()
+
+
+@blp.route("/skp/<int:skp_id>/rhk/<int:rhk_id>/hand-down")
+class HandDown(MethodView):
+    @blp.arguments(HandDownSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], skp_id: int, rhk_id: int) -> Any:
+        """Hand one of your results down: it appears as a proposal in your subordinates' drafts"""
+        skp = _skp(skp_id, perm.EDIT)
+        rhk = plan.get_rhk(db.session, skp, rhk_id)
+        done, skipped = plan.hand_down(db.session, skp, rhk, data["employee_ids"])
+        db.session.commit()
+        return {"handed_to": done, "skipped": [{"name": n, "why": str(w)} for n, w in skipped]}
+
+
+@blp.route("/skp/<int:skp_id>/expectations")
+class Expectations(MethodView):
+    @blp.response(200, SkpDetailSchema)
+    @blp.doc(security=BEARER)
+    def put(self, skp_id: int) -> Any:
+        """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text})"""
+        skp = _skp(skp_id, perm.MANAGE)
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            abort(422, errors={"json": {"_schema": ["Send an object of value code to text."]}})
+        plan.set_expectations(db.session, skp, raw)
+        db.session.commit()
+        return _dump(skp)
+
+
+@blp.route("/skp/<int:skp_id>/transitions")
+class Transition(MethodView):
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, SkpDetailSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], skp_id: int) -> Any:
+        """Submit, withdraw, approve, reject (reason) or open a revision (reason)"""
+        skp = _skp(skp_id)
+        flow.act(db.session, current(), skp, data["action"], data.get("reason"))
+        db.session.commit()
+        return _dump(skp)
+
+
+@blp.route("/skp/<int:skp_id>/versions")
+class Versions(MethodView):
+    @blp.response(200, VersionSchema(many=True, only=("version", "reason", "approved_at")))
+    @blp.doc(security=BEARER)
+    def get(self, skp_id: int) -> Any:
+        """The approved versions of an SKP"""
+        return flow.version_list(db.session, _skp(skp_id))
+
+
+@blp.route("/skp/<int:skp_id>/versions/<int:number>")
+class Version(MethodView):
+    @blp.response(200, VersionSchema)
+    @blp.doc(security=BEARER)
+    def get(self, skp_id: int, number: int) -> Any:
+        """One approved version, whole, with what it changed against the one before"""
+        skp = _skp(skp_id)
+        found = flow.version(db.session, skp, number)
+        return {
+            "version": found.version,
+            "reason": found.reason,
+            "approved_at": found.approved_at,
+            "approved_by": found.approved_by,
+            "content": found.content,
+            "changes": [vars(c) for c in flow.changes_in(db.session, skp, number)],
+        }

@@ -1,0 +1,85 @@
+"""The Matriks Peran Hasil of a year, for what the asking person may see (the agency, a unit)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinerja import permissions as perm
+from kinerja.organisation.models import OrgUnit
+from kinerja.people.models import Employee
+from kinerja.performance import flow, matrix
+from kinerja.performance import skp as skps
+from kinerja.performance.models import OrgTarget, Skp
+
+
+def unit_subtree(session: Session, unit_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, todo = set(), [unit_id]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def people_in_view(
+    session: Session, principal: perm.Principal, unit_id: int | None
+) -> set[int] | None:
+    """Employees whose plans are in the view; None: everyone (the whole agency)."""
+    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
+    people: set[int] | None = None
+    if not everyone:
+        people = set(principal.subordinate_ids) | {principal.employee_id or -1}
+    if unit_id is not None:
+        units = unit_subtree(session, unit_id)
+        in_units = set(session.scalars(select(Employee.id).where(Employee.org_unit_id.in_(units))))
+        people = in_units if people is None else people & in_units
+    return people
+
+
+def build(
+    session: Session, principal: perm.Principal, year: int, unit_id: int | None = None
+) -> tuple[list[matrix.Node], list[matrix.Node]]:
+    people = people_in_view(session, principal, unit_id)
+    rows = flow.matrix_rows(session, year, people)
+    ikis = skps.iki_by_rhk(session, [rhk.id for rhk, *_ in rows])
+    targets = []
+    if people is None:
+        targets = [
+            (t.id, f"{t.code}: {t.text}")
+            for t in session.scalars(
+                select(OrgTarget).where(OrgTarget.year == year).order_by(OrgTarget.code)
+            )
+        ]
+    leaders = {
+        boss
+        for boss in session.scalars(
+            select(Employee.superior_id)
+            .join(Skp, Skp.employee_id == Employee.id)
+            .where(Skp.year == year, Employee.superior_id.is_not(None))
+        )
+        if boss is not None
+    }
+    return matrix.build(
+        targets,
+        (
+            matrix.Row(
+                rhk.id,
+                employee_id,
+                name,
+                status,
+                rhk.kind,
+                rhk.text,
+                rhk.parent_rhk_id,
+                rhk.org_target_id,
+                tuple(i.text for i in ikis.get(rhk.id, [])),
+            )
+            for rhk, name, employee_id, status in rows
+        ),
+        leaders,
+    )

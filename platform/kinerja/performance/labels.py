@@ -1,0 +1,61 @@
+"""Words for the performance year's codes, in the user's language (never a raw code on screen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.i18n import _
+
+KINDS = {"utama": _("Main (utama)"), "tambahan": _("Additional (tambahan)")}
+CASCADING = {"langsung": _("Direct (langsung)"), "tidak_langsung": _("Indirect (tidak langsung)")}
+ASPECTS = {
+    "kuantitas": _("Quantity (kuantitas)"),
+    "kualitas": _("Quality (kualitas)"),
+    "waktu": _("Time (waktu)"),
+    "biaya": _("Cost (biaya)"),
+}
+APPROACHES = {
+    "kuantitatif": _("Quantitative (kuantitatif)"),
+    "kualitatif": _("Qualitative (kualitatif)"),
+}
+# JPT SKPs group results by perspective [S] (domain.md).
+PERSPECTIVES = {
+    "penerima_layanan": _("Service recipients (penerima layanan)"),
+    "proses_bisnis": _("Business process (proses bisnis)"),
+    "penguatan_internal": _("Internal strengthening (penguatan internal)"),
+    "anggaran": _("Budget (anggaran)"),
+}
+FREQUENCIES = {
+    "monthly": _("Monthly"),
+    "quarterly": _("Quarterly"),
+    "semester": _("Per semester"),
+}
+ACTIONS = {
+    "submit": _("Submit for approval"),
+    "withdraw": _("Withdraw"),
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+    "revise": _("Open a revision"),
+}
+LAMPIRAN = {
+    "dukungan": _("Resource support (dukungan sumber daya)"),
+    "skema": _("Accountability scheme (skema pertanggungjawaban)"),
+    "konsekuensi": _("Consequences (konsekuensi)"),
+}
+STARTS = {
+    "empty": _("Empty"),
+    "superior": _("From my superior's results"),
+    "copy": _("Copy of last year's SKP"),
+}
+SECTIONS = {
+    "header": _("Header"),
+    "approach": _("Approach"),
+    "rhk": _("Result (RHK)"),
+    "iki": _("Indicator (IKI)"),
+    "perilaku": _("Work behaviour"),
+    "lampiran": _("Attachment"),
+}
+
+
+def label(table: dict[str, Any], code: str | None) -> Any:
+    return table.get(code or "", code or "")
