@@ -85,7 +85,7 @@ def test_available_actions_follow_the_table() -> None:
     assert workflow.available(SUBMITTED, frozenset({RATER})) == [APPROVE, REJECT]
     assert workflow.available(SUBMITTED, frozenset({OWNER})) == [WITHDRAW]
     assert workflow.available(APPROVED, frozenset({RATER})) == []
-    assert workflow.EDITABLE == {DRAFT, REJECTED}
+    assert {DRAFT, REJECTED} == workflow.EDITABLE
 
 
 # --- periods -------------------------------------------------------------------------------------

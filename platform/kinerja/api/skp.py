@@ -185,7 +185,7 @@ class HandDownSchema(Schema):
     )
 
 
-class VersionSchema(Schema):
+class SkpVersionSchema(Schema):
     version = fields.Integer()
     reason = fields.String(allow_none=True)
     approved_at = fields.DateTime()
@@ -494,7 +494,7 @@ class Transition(MethodView):
 
 @blp.route("/skp/<int:skp_id>/versions")
 class Versions(MethodView):
-    @blp.response(200, VersionSchema(many=True, only=("version", "reason", "approved_at")))
+    @blp.response(200, SkpVersionSchema(many=True, only=("version", "reason", "approved_at")))
     @blp.doc(security=BEARER)
     def get(self, skp_id: int) -> Any:
         """The approved versions of an SKP"""
@@ -503,7 +503,7 @@ class Versions(MethodView):
 
 @blp.route("/skp/<int:skp_id>/versions/<int:number>")
 class Version(MethodView):
-    @blp.response(200, VersionSchema)
+    @blp.response(200, SkpVersionSchema)
     @blp.doc(security=BEARER)
     def get(self, skp_id: int, number: int) -> Any:
         """One approved version, whole, with what it changed against the one before"""
