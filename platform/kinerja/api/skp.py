@@ -185,10 +185,13 @@ class HandDownSchema(Schema):
     )
 
 
-class SkpVersionSchema(Schema):
+class SkpVersionBriefSchema(Schema):
     version = fields.Integer()
     reason = fields.String(allow_none=True)
     approved_at = fields.DateTime()
+
+
+class SkpVersionSchema(SkpVersionBriefSchema):
     approved_by = fields.Integer(allow_none=True)
     content = fields.Dict()
     changes = fields.List(fields.Dict())
@@ -494,7 +497,7 @@ class Transition(MethodView):
 
 @blp.route("/skp/<int:skp_id>/versions")
 class Versions(MethodView):
-    @blp.response(200, SkpVersionSchema(many=True, only=("version", "reason", "approved_at")))
+    @blp.response(200, SkpVersionBriefSchema(many=True))
     @blp.doc(security=BEARER)
     def get(self, skp_id: int) -> Any:
         """The approved versions of an SKP"""

@@ -79,6 +79,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         ),
         MenuItem("admin.units_page", _("Work units"), _("The agency's structure"), 30),
         MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
+        MenuItem("skp.index", _("SKP"), _("Your plan for the year, your team's, approvals"), 42),
         MenuItem(
             "reports.index",
             _("Reports"),

@@ -23,6 +23,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     plugins,
     records,
     reports,
+    skp,
     structure,
 )
 from kinerja.web.views import bp, tenant_bp
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(plugins.bp)
     app.register_blueprint(plugins.city)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(skp.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:
@@ -66,6 +68,7 @@ def init_app(app: Flask) -> None:
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,
         report_status_label=labels.report_status_label,
+        skp_status_label=labels.skp_status_label,
         in_language=i18n.in_language,
         # Templates ask the same named questions as views and services; none decides alone.
         is_agency_admin=perm.is_agency_admin,

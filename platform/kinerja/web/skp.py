@@ -1,0 +1,378 @@
+"""SKP pages: my plan for the year, my team's, what waits for my decision, one plan with its
+results, indicators, behaviour and attachment, its versions, the cascade (Matriks Peran Hasil)
+and the admin OPD's targets and frequency. Every change goes through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from sqlalchemy import select
+
+from kinerja import permissions as perm
+from kinerja.db import db
+from kinerja.exceptions import ServiceError
+from kinerja.identity.principal import current, require
+from kinerja.organisation import service as organisation
+from kinerja.people import employees
+from kinerja.people.models import Employee
+from kinerja.performance import (
+    behaviour,
+    cascade,
+    flow,
+    labels,
+    matrix,
+    plan,
+    targets,
+    workflow,
+    years,
+)
+from kinerja.performance import skp as skps
+from kinerja.performance.models import Skp
+from kinerja.performance.permissions import PLAN
+from kinerja.web.forms import Problem, form_page, submit, whole_number
+
+bp = Blueprint("skp", __name__, url_prefix="/t/<tenant>/skp")
+
+
+def _year() -> int:
+    value = whole_number(request.values.get("year"), years.LAST_YEAR)
+    return value if value and value >= years.FIRST_YEAR else date.today().year
+
+
+def _skp(skp_id: int, action: str = perm.VIEW) -> Skp:
+    skp = skps.get(db.session, skp_id)
+    require(action, skps.resource(skp, None, g.tenant.id))
+    return skp
+
+
+def _form(*names: str) -> dict[str, Any]:
+    return {n: request.form.get(n, "") for n in names if n in request.form}
+
+
+@bp.get("")
+def index() -> Any:
+    return _index_page(None)
+
+
+def _index_page(problem: Problem) -> Any:
+    principal = current()
+    year = _year()
+    mine = (
+        skps.of_employee(db.session, principal.employee_id, year)
+        if principal.employee_id and perm.is_member(principal)
+        else None
+    )
+    team = []
+    if principal.employee_id and perm.is_member(principal):
+        direct = db.session.scalars(
+            select(Employee)
+            .where(Employee.superior_id == principal.employee_id, Employee.active)
+            .order_by(Employee.name)
+        ).all()
+        plans = {
+            s.employee_id: s
+            for s in db.session.scalars(
+                select(Skp).where(Skp.year == year, Skp.employee_id.in_([e.id for e in direct]))
+            )
+        }
+        team = [(e, plans.get(e.id)) for e in direct]
+    everyone: list[Any] = []
+    counts: dict[str, int] = {}
+    status = request.args.get("status")
+    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
+        counts = flow.counts(db.session, year)
+        query = (
+            select(Skp, Employee.name)
+            .join(Employee, Employee.id == Skp.employee_id)
+            .where(Skp.year == year)
+        )
+        if status in workflow.STATES:
+            query = query.where(Skp.status == status)
+        everyone = list(db.session.execute(query.order_by(Employee.name).limit(300)))
+    return form_page(
+        "skp_index.html",
+        problem,
+        year=year,
+        year_info=years.info(db.session, year),
+        mine=mine,
+        team=team,
+        waiting=flow.waiting(db.session, principal, year),
+        everyone=everyone,
+        counts=counts,
+        status=status,
+        names=_names,
+        labels=labels,
+        states=workflow.STATES,
+    )
+
+
+def _names(employee_ids: list[int]) -> dict[int, str]:
+    if not employee_ids:
+        return {}
+    rows = db.session.execute(
+        select(Employee.id, Employee.name).where(Employee.id.in_(employee_ids))
+    )
+    return {employee_id: name for employee_id, name in rows}
+
+
+@bp.post("/new")
+def new() -> Any:
+    principal = current()
+    require(perm.EDIT, skps.resource(None, principal.employee_id, g.tenant.id))
+    employee = employees.get_employee(db.session, principal.employee_id or 0)
+    created: list[Skp] = []
+
+    def start() -> None:
+        created.append(
+            skps.create(
+                db.session,
+                employee,
+                _year(),
+                request.form.get("approach", "kuantitatif"),
+                request.form.get("start", "empty"),
+            )
+        )
+
+    done, problem = submit(start, "skp.index")
+    if done:
+        return redirect(url_for("skp.show", skp_id=created[0].id), code=303)
+    return _index_page(problem)
+
+
+# --- one plan ----------------------------------------------------------------------------------
+@bp.get("/<int:skp_id>")
+def show(skp_id: int) -> Any:
+    return _show_page(_skp(skp_id), None)
+
+
+def _show_page(skp: Skp, problem: Problem) -> Any:
+    principal = current()
+    employee = employees.get_employee(db.session, skp.employee_id)
+    of = skps.chain(db.session, employee)
+    roles = skps.roles(principal, skp, of)
+    content = skps.content(db.session, skp)
+    rows = skps.rhk_rows(db.session, skp)
+    resource = skps.resource(skp, None, g.tenant.id)
+    may_edit = perm.can(principal, perm.EDIT, resource) and skp.status in workflow.EDITABLE
+    field_errors = getattr(problem, "errors", None) or {}
+    return form_page(
+        "skp.html",
+        problem,
+        skp=skp,
+        employee=employee,
+        content=content,
+        sources=skps.parent_texts(db.session, rows),
+        actions=workflow.available(skp.status, roles),
+        may_edit=may_edit and not years.info(db.session, skp.year).closed,
+        may_expect=perm.can(principal, perm.MANAGE, resource)
+        and workflow.RATER in roles | _superior_role(principal, skp)
+        and skp.status != workflow.APPROVED,
+        parents=plan.parent_choices(db.session, skp) if may_edit else [],
+        org_targets=plan.target_choices(db.session, skp) if may_edit else [],
+        subordinates=plan.hand_down_choices(db.session, skp) if workflow.OWNER in roles else [],
+        values=behaviour.values(),
+        versions=flow.version_list(db.session, skp),
+        pending=flow.changes_in(db.session, skp, None),
+        field_errors=field_errors,
+        labels=labels,
+        closed=years.info(db.session, skp.year).closed,
+    )
+
+
+def _superior_role(principal: perm.Principal, skp: Skp) -> frozenset[str]:
+    """Any superior up the line may write expectations, not only the rater."""
+    if perm.is_superior_of(principal, skp.employee_id):
+        return frozenset({workflow.RATER})
+    return frozenset()
+
+
+def _change(skp: Skp, change: Any) -> Any:
+    try:
+        change()
+    except ServiceError as problem:
+        db.session.rollback()
+        return _show_page(_skp(skp.id), problem)
+    db.session.commit()
+    return redirect(url_for("skp.show", skp_id=skp.id, saved=1), code=303)
+
+
+@bp.post("/<int:skp_id>/act/<action>")
+def act(skp_id: int, action: str) -> Any:
+    if action not in workflow.ACTIONS:
+        abort(404)
+    skp = _skp(skp_id)
+    return _change(
+        skp, lambda: flow.act(db.session, current(), skp, action, request.form.get("reason"))
+    )
+
+
+RHK_FIELDS = ("kind", "text", "parent_rhk_id", "org_target_id", "cascading", "perspektif")
+IKI_FIELDS = ("text", "aspect", "target_low", "target_high", "unit", "narrative")
+
+
+@bp.post("/<int:skp_id>/rhk")
+def add_rhk(skp_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    raw: dict[str, Any] = _form(*RHK_FIELDS)
+    iki = {k: request.form.get(f"iki_{k}", "") for k in IKI_FIELDS}
+    if any(v.strip() for v in iki.values()):
+        raw["iki"] = [iki]
+    return _change(skp, lambda: plan.add_rhk(db.session, skp, raw))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>")
+def update_rhk(skp_id: int, rhk_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    raw: dict[str, Any] = _form(*RHK_FIELDS, "accept")
+    return _change(skp, lambda: plan.update_rhk(db.session, skp, rhk, raw))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>/delete")
+def delete_rhk(skp_id: int, rhk_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    return _change(skp, lambda: plan.delete_rhk(db.session, skp, rhk))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>/iki")
+def add_iki(skp_id: int, rhk_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    return _change(skp, lambda: plan.add_iki(db.session, skp, rhk, _form(*IKI_FIELDS)))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>/iki/<int:iki_id>/delete")
+def delete_iki(skp_id: int, rhk_id: int, iki_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    return _change(skp, lambda: plan.delete_iki(db.session, skp, rhk, iki_id))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>/hand-down")
+def hand_down(skp_id: int, rhk_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    chosen = [
+        n for n in (whole_number(v) for v in request.form.getlist("employee_id")) if n is not None
+    ]
+    return _change(skp, lambda: plan.hand_down(db.session, skp, rhk, chosen))
+
+
+@bp.post("/<int:skp_id>/plan")
+def update_plan(skp_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    raw = _form("approach", *plan.LAMPIRAN_KEYS)
+    return _change(skp, lambda: plan.update_plan(db.session, skp, raw))
+
+
+@bp.post("/<int:skp_id>/expectations")
+def expectations(skp_id: int) -> Any:
+    skp = _skp(skp_id, perm.MANAGE)
+    raw = _form(*behaviour.codes())
+    return _change(skp, lambda: plan.set_expectations(db.session, skp, raw))
+
+
+@bp.get("/<int:skp_id>/versions/<int:number>")
+def version(skp_id: int, number: int) -> Any:
+    skp = _skp(skp_id)
+    found = flow.version(db.session, skp, number)
+    return form_page(
+        "skp_version.html",
+        None,
+        skp=skp,
+        found=found,
+        changes=flow.changes_in(db.session, skp, number),
+        labels=labels,
+    )
+
+
+# --- the cascade -------------------------------------------------------------------------------
+@bp.get("/matrix")
+def matrix_page() -> Any:
+    year = _year()
+    unit_id = whole_number(request.args.get("unit"))
+    roots, unlinked = cascade.build(db.session, current(), year, unit_id)
+    units = organisation.as_tree(list(db.session.scalars(organisation.query_units())))
+    return form_page(
+        "skp_matrix.html",
+        None,
+        year=year,
+        unit_id=unit_id,
+        units=units,
+        roots=roots,
+        unlinked=unlinked,
+        rows=matrix.flatten(roots),
+        flags={"not": matrix.NOT_INTERVENED, "nothing": matrix.INTERVENES_NOTHING},
+    )
+
+
+# --- the agency's plan (admin OPD) -------------------------------------------------------------
+def _plan_page(problem: Problem, year: int) -> Any:
+    require(perm.VIEW, perm.Resource(PLAN, g.tenant.id))
+    return form_page(
+        "skp_plan.html",
+        problem,
+        year=year,
+        year_info=years.info(db.session, year),
+        frequency=years.frequency(db.session, year),
+        periods=years.periods_of(db.session, year),
+        targets=db.session.scalars(targets.query(year)).all(),
+        may_manage=perm.can(current(), perm.MANAGE, perm.Resource(PLAN, g.tenant.id)),
+        labels=labels,
+        field_errors=getattr(problem, "errors", None) or {},
+    )
+
+
+@bp.get("/plan")
+def plan_page() -> Any:
+    return _plan_page(None, _year())
+
+
+def _indicators() -> list[dict[str, str]]:
+    texts = request.form.getlist("indicator_text")
+    goals = request.form.getlist("indicator_target")
+    units = request.form.getlist("indicator_unit")
+    return [
+        {
+            "text": t,
+            "target": goals[i] if i < len(goals) else "",
+            "unit": units[i] if i < len(units) else "",
+        }
+        for i, t in enumerate(texts[: targets.MAX_INDICATORS])
+    ]
+
+
+def _plan_change(change: Any) -> Any:
+    require(perm.MANAGE, perm.Resource(PLAN, g.tenant.id))
+    year = _year()
+    done, problem = submit(change, "skp.plan_page", year=year, saved=1)
+    return done or _plan_page(problem, year)
+
+
+@bp.post("/plan/frequency")
+def set_frequency() -> Any:
+    return _plan_change(
+        lambda: years.set_frequency(db.session, _year(), request.form.get("frequency", ""))
+    )
+
+
+@bp.post("/plan/targets")
+def add_target() -> Any:
+    data = {**_form("code", "text"), "indicators": _indicators()}
+    return _plan_change(lambda: targets.create(db.session, _year(), data))
+
+
+@bp.post("/plan/targets/<int:target_id>")
+def update_target(target_id: int) -> Any:
+    target = targets.get(db.session, target_id)
+    data = {**_form("code", "text"), "indicators": _indicators()}
+    return _plan_change(lambda: targets.update(db.session, target, data))
+
+
+@bp.post("/plan/targets/<int:target_id>/delete")
+def delete_target(target_id: int) -> Any:
+    target = targets.get(db.session, target_id)
+    return _plan_change(lambda: targets.delete(db.session, target))
