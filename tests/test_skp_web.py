@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from kinerja.db import db
+from kinerja.people import employees
 from kinerja.performance import flow, plan, targets
 from kinerja.performance import skp as skps
-from kinerja.people import employees
 from kinerja.permissions import Principal
 from tests.support import csrf_token, sign_in
 
