@@ -232,3 +232,44 @@ def build_people(tenants: Tenants) -> People:
         ("pegawai", "admin_opd"),
     )
     return People(head, superior, staff, peer, other, user_ids, dict(tenants.units))
+
+
+def plan_head_and_boss(tenants: Tenants, people: People, year: int) -> int:
+    """Head and kepala bidang planned and approved (through the services); the boss's RHK id."""
+    from kinerja.db import db
+    from kinerja.people import employees
+    from kinerja.performance import flow, plan, targets
+    from kinerja.performance import skp as skps
+    from kinerja.permissions import Principal
+
+    a = tenants.a
+    with db.unit_of_work(a) as session:
+        target = targets.create(session, year, {"code": "SS1", "text": "Derajat kesehatan"})
+        head = employees.get_employee(session, people.head)
+        head_skp = skps.create(session, head, year)
+        iki = {"text": "Cakupan", "aspect": "kuantitas", "target_low": "95", "unit": "%"}
+        head_rhk = plan.add_rhk(
+            session, head_skp, {"text": "Imunisasi", "org_target_id": target.id, "iki": [iki]}
+        )
+        as_head = Principal(
+            user_id=1, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=head.id
+        )
+        admin = Principal(user_id=2, tenant_id=a, roles=frozenset({"admin_opd"}), employee_id=-1)
+        flow.act(session, as_head, head_skp, "submit")
+        flow.act(session, admin, head_skp, "approve")
+        boss = employees.get_employee(session, people.superior)
+        boss_skp = skps.create(session, boss, year)
+        boss_rhk = plan.add_rhk(
+            session,
+            boss_skp,
+            {"text": "Imunisasi bidang", "parent_rhk_id": head_rhk.id, "iki": [iki]},
+        )
+        as_boss = Principal(
+            user_id=3, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=boss.id
+        )
+        as_boss_head = Principal(
+            user_id=1, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=head.id
+        )
+        flow.act(session, as_boss, boss_skp, "submit")
+        flow.act(session, as_boss_head, boss_skp, "approve")
+        return boss_rhk.id

@@ -126,6 +126,9 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/competencies",
     "/t/dinkes/plugins",
     "/t/dinkes/reports",
+    "/t/dinkes/skp",
+    "/t/dinkes/skp/plan",
+    "/t/dinkes/skp/matrix",
 ]
 
 
@@ -157,3 +160,61 @@ def test_every_page_fits_a_360_px_phone_and_breaks_no_content_policy(
         header = page.text_content("header") or ""
         assert "Admin" in header, path  # who is signed in, on every page
     assert problems == []
+
+
+def _sign_in(page, served: str, login: str) -> None:
+    from tests.support import PASSWORD
+
+    page.goto(f"{served}/auth/login")
+    page.fill("#login", f"{login}@example.go.id")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/auth/local'] button[type=submit]")
+    page.wait_for_url(f"{served}/me")
+
+
+def _fits(page, what: str) -> None:
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{what} is {overflow}px wider than a 360 px screen"
+
+
+def test_an_skp_is_drafted_submitted_and_approved_on_a_phone(
+    served, browser, people, tenants
+) -> None:
+    from datetime import date
+
+    from tests.support import plan_head_and_boss
+
+    year = date.today().year
+    plan_head_and_boss(tenants, people, year)
+    phone = {"viewport": {"width": 360, "height": 740}}
+    staff = browser.new_context(**phone).new_page()
+    _sign_in(staff, served, "staff")
+    staff.goto(f"{served}/t/dinkes/skp")
+    staff.click("text=Mulai SKP saya")
+    staff.wait_for_url("**/t/dinkes/skp/*")
+    staff.fill("#new-text", "Laporan cakupan imunisasi bulanan")
+    staff.select_option("#new-parent", label="Imunisasi bidang")
+    staff.fill("#new-iki-text", "Laporan tepat waktu")
+    staff.select_option("select[name=iki_aspect]", "kuantitas")
+    staff.fill("input[name=iki_target_low]", "12")
+    staff.fill("input[name=iki_unit]", "laporan")
+    staff.click("form[action$='/rhk'] button[type=submit]")
+    assert "Laporan cakupan imunisasi bulanan" in staff.content()
+    _fits(staff, "the SKP page")
+    staff.click("button:has-text('Ajukan')")
+    assert "Diajukan" in (staff.text_content("h1") or "")
+    boss = browser.new_context(**phone).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(f"{served}/t/dinkes/skp")
+    assert "Menunggu Anda" in boss.content()
+    _fits(boss, "the SKP list")
+    boss.click("section[aria-labelledby=waiting-h] a")
+    boss.click("button:has-text('Setujui')")
+    assert "Disetujui" in (boss.text_content("h1") or "")
+    staff.reload()
+    assert "Disetujui" in (staff.text_content("h1") or "") and "versi 1" in staff.content()
+    boss.goto(f"{served}/t/dinkes/skp/matrix")
+    _fits(boss, "the cascade")
+    assert "Laporan cakupan imunisasi bulanan" in boss.content()

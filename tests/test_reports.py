@@ -354,3 +354,27 @@ def test_the_plugins_pages_and_forms_speak_english_on_request(health, people) ->
     assert "Daily immunisation report" in form and "Target children" in form
     page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
     assert "Immunisation coverage" in page and "Cakupan imunisasi" not in page
+
+
+def test_the_plugin_adds_the_years_reports_to_the_skp_page(health, people, tenants) -> None:
+    app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    for done in (18, 12):
+        body = {**REPORT, "sasaran": 20, "diimunisasi": done, "kipi": 0}
+        assert client.post(f"{LHI}/submissions", headers=staff, json=body).status_code == 201
+    year = date.today().year
+    skp = client.post("/api/v1/tenants/dinkes/skp", headers=staff, json={"year": year})
+    assert skp.status_code == 201, skp.get_json()
+    [section] = skp.get_json()["sections"]
+    assert section["plugin"] == "kinerja-dinkes"
+    assert section["lines"][0] == "2 laporan · 30 dari 40 sasaran diimunisasi (75.0%)"
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get(f"/t/dinkes/skp/{skp.get_json()['id']}").get_data(as_text=True)
+    assert f"Laporan Harian Imunisasi {year}" in page and "30 dari 40 sasaran" in page
+    other = client.post(
+        "/api/v1/tenants/dinkes/skp",
+        headers=token(tenants.a, people.users["peer"]),
+        json={"year": year},
+    )
+    assert other.get_json()["sections"] == []  # nobody else's reports

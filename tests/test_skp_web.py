@@ -7,51 +7,15 @@ import re
 
 from kinerja.db import db
 from kinerja.people import employees
-from kinerja.performance import flow, plan, targets
+from kinerja.performance import flow
 from kinerja.performance import skp as skps
-from kinerja.permissions import Principal
-from tests.support import csrf_token, sign_in
+from tests.support import csrf_token, plan_head_and_boss, sign_in
 
 YEAR = 2026
 
 
-def _approved_chain(tenants, people) -> int:
-    """Head and kepala bidang planned and approved (through the services); the boss's RHK id."""
-    a = tenants.a
-    with db.unit_of_work(a) as session:
-        target = targets.create(session, YEAR, {"code": "SS1", "text": "Derajat kesehatan"})
-        head = employees.get_employee(session, people.head)
-        head_skp = skps.create(session, head, YEAR)
-        iki = {"text": "Cakupan", "aspect": "kuantitas", "target_low": "95", "unit": "%"}
-        head_rhk = plan.add_rhk(
-            session, head_skp, {"text": "Imunisasi", "org_target_id": target.id, "iki": [iki]}
-        )
-        as_head = Principal(
-            user_id=1, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=head.id
-        )
-        admin = Principal(user_id=2, tenant_id=a, roles=frozenset({"admin_opd"}), employee_id=-1)
-        flow.act(session, as_head, head_skp, "submit")
-        flow.act(session, admin, head_skp, "approve")
-        boss = employees.get_employee(session, people.superior)
-        boss_skp = skps.create(session, boss, YEAR)
-        boss_rhk = plan.add_rhk(
-            session,
-            boss_skp,
-            {"text": "Imunisasi bidang", "parent_rhk_id": head_rhk.id, "iki": [iki]},
-        )
-        as_boss = Principal(
-            user_id=3, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=boss.id
-        )
-        as_boss_head = Principal(
-            user_id=1, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=head.id
-        )
-        flow.act(session, as_boss, boss_skp, "submit")
-        flow.act(session, as_boss_head, boss_skp, "approve")
-        return boss_rhk.id
-
-
 def test_draft_submit_and_approve_through_the_pages(app, people, tenants) -> None:
-    boss_rhk = _approved_chain(tenants, people)
+    boss_rhk = plan_head_and_boss(tenants, people, YEAR)
     staff = app.test_client()
     sign_in(staff, "staff")
     index = staff.get(f"/t/dinkes/skp?year={YEAR}")
@@ -156,3 +120,65 @@ def test_the_admin_sets_targets_and_frequency_and_others_only_read(app, people) 
         ).status_code
         == 403
     )
+
+
+def test_the_demo_plans_a_whole_year_once(app, people, tenants) -> None:
+    from datetime import date
+
+    from kinerja import demo
+    from kinerja.performance.models import Skp, SkpVersion
+
+    lines = demo.load()
+    assert any("SKP" in line for line in lines), lines
+    year = date.today().year
+    with db.unit_of_work(tenants.a) as session:
+        counts = flow.counts(session, year)
+        revised = session.query(SkpVersion).filter(SkpVersion.version == 2).count()
+        proposals = [
+            r
+            for s in session.query(Skp).filter(Skp.status == "draft")
+            for r in skps.rhk_rows(session, s)
+        ]
+    assert counts["approved"] >= 4 and counts["submitted"] == 1 and counts["rejected"] == 1
+    assert counts["draft"] >= 1 and any(r.proposed for r in proposals)
+    assert revised == 1
+    demo.load()
+    with db.unit_of_work(tenants.a) as session:
+        assert flow.counts(session, year) == counts  # loaded once
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    page = boss.get(f"/t/dinkes/skp?year={year}").get_data(as_text=True)
+    assert "Menunggu Anda" in page
+    matrix = boss.get(f"/t/dinkes/skp/matrix?year={year}").get_data(as_text=True)
+    assert "Tersedianya data cakupan imunisasi" in matrix
+
+
+def test_the_city_sets_years_and_sees_only_counts(app, people, tenants) -> None:
+    from kinerja.performance import years
+
+    with db.unit_of_work(tenants.a) as session:
+        skps.create(session, employees.get_employee(session, people.staff), YEAR)
+    anonymous = app.test_client()
+    assert anonymous.get("/city/years").status_code == 302
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert staff.get("/city/years").status_code == 404
+    city = app.test_client()
+    sign_in(city, "kota")
+    page = city.get(f"/city/years?year={YEAR}").get_data(as_text=True)
+    row = re.search(r"Dinas Kesehatan</a></td>(.*?)</tr>", page, re.S)
+    assert row and [int(n) for n in re.findall(r">(\d+)<", row.group(1))] == [1, 0, 0, 0]
+    assert "Staf" not in page  # counts, never people
+    token = csrf_token(city, f"/city/years?year={YEAR}")
+    bad = city.post(
+        f"/city/years?year={YEAR}",
+        data={"starts": "2026-13-01", "ends": "2026-12-31", "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    closed = city.post(
+        f"/city/years?year={YEAR}",
+        data={"starts": "2026-01-01", "ends": "2026-12-31", "closed": "1", "csrf_token": token},
+    )
+    assert closed.status_code == 303
+    with db.unit_of_work() as session:
+        assert years.info(session, YEAR).closed

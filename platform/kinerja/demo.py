@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from kinerja.db import db
@@ -96,6 +98,28 @@ PEOPLE = [
         ("pegawai",),
     ),
     (
+        "198205102008012007",
+        "Dewi Lestari, S.KM, M.Kes",
+        "III/d",
+        "Kepala Seksi Surveilans dan Imunisasi",
+        "pengawas",
+        9,
+        "P2P-IMUN",
+        "198001152005012003",
+        ("pegawai",),
+    ),
+    (
+        "199501202020121003",
+        "Fajar Ramadhan, A.Md.Kes",
+        "II/c",
+        "Pengelola Data Imunisasi",
+        "pelaksana",
+        6,
+        "P2P-IMUN",
+        "198205102008012007",
+        None,
+    ),
+    (
         "199207082019032011",
         "Rina Marpaung, A.Md.Keb",
         "II/d",
@@ -178,6 +202,14 @@ def _load_people(tenant_id: int) -> int:
     return created
 
 
+def _load_year(tenant_id: int) -> list[str]:
+    """This year's plans, from the agency's targets down to the staff (`performance.demo`)."""
+    from kinerja.performance import demo as performance_demo
+
+    with db.unit_of_work(tenant_id) as session:
+        return performance_demo.load_year(session, date.today().year)
+
+
 def _load_plugin_data(tenant_id: int) -> list[str]:
     """Each plugin enabled in the agency adds its own demo data (`kinerja_demo_data`)."""
     from kinerja import plugins
@@ -228,11 +260,13 @@ def load() -> list[str]:
         report.append(f"{slug}: {created} work units created, {len(units) - created} already there")
     if "dinkes" in tenants:
         report.append(f"dinkes: {_load_people(tenants['dinkes'])} employees created")
+        report.extend(f"dinkes: {line}" for line in _load_year(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_plugin_data(tenants["dinkes"]))
     if _load_city_admin():
         report.append(f"city admin {CITY_ADMIN[0]} created")
     report.append(
         f"demo sign-in (password {DEMO_PASSWORD}): admin OPD 198811202010011004, "
-        f"superior 198001152005012003, pegawai 198609262015051001, city admin {CITY_ADMIN[0]}"
+        f"kepala bidang 198001152005012003, kepala seksi 198205102008012007, "
+        f"pegawai 198609262015051001, head 197503122000031002, city admin {CITY_ADMIN[0]}"
     )
     return report

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from kinerja import permissions as perm
+from kinerja import plugins
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
@@ -151,6 +152,7 @@ class SkpDetailSchema(SkpSchema):
     expectations = fields.Dict(dump_only=True)
     lampiran = fields.Dict(dump_only=True)
     actions = fields.List(fields.String(), dump_only=True)
+    sections = fields.List(fields.Dict(), dump_only=True)
 
 
 class SkpCreateSchema(Schema):
@@ -220,6 +222,13 @@ def detail(skp: Skp) -> dict[str, Any]:
         **{k: getattr(skp, k) for k in SkpSchema().fields if hasattr(skp, k)},
         **skps.content(db.session, skp),
         "actions": workflow.available(skp.status, roles),
+        "sections": [
+            {"plugin": plugin, "title": s.title, "title_en": s.title_en, "lines": list(s.lines)}
+            for plugin, listed in plugins.call(
+                "kinerja_skp_sections", employee_id=skp.employee_id, year=skp.year
+            )
+            for s in listed
+        ],
     }
 
 

@@ -98,7 +98,7 @@ def read_iki(raw: Mapping[str, Any], approach: str) -> dict[str, Any]:
     return values
 
 
-def _is_jpt(session: Session, employee_id: int) -> bool:
+def is_jpt(session: Session, employee_id: int) -> bool:
     kind = session.scalar(
         select(Position.type)
         .join(Employee, Employee.position_id == Position.id)
@@ -177,7 +177,7 @@ def read_rhk(
     if values.get("perspektif") is not None:
         if values["perspektif"] not in labels.PERSPECTIVES:
             errors["perspektif"] = [_("Choose one of the listed perspectives.")]
-        elif not _is_jpt(session, skp.employee_id):
+        elif not is_jpt(session, skp.employee_id):
             errors["perspektif"] = [_("Only the SKP of a JPT has perspectives.")]
     if errors:
         raise InvalidFields(errors)

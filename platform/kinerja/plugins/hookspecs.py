@@ -7,7 +7,7 @@ import pluggy
 from flask import Blueprint
 
 from kinerja.permissions import Principal
-from kinerja.plugins.types import Competency, MenuItem, PluginInfo, ReportForm
+from kinerja.plugins.types import Competency, MenuItem, PluginInfo, ReportForm, SkpSection
 
 PROJECT = "kinerja"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -47,4 +47,10 @@ def kinerja_pages() -> list[Blueprint]:
 @hookspec
 def kinerja_demo_data(tenant_id: int) -> list[str]:
     """Create the plugin's demo data in an agency where it is enabled (idempotent); say what."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_skp_sections(employee_id: int, year: int) -> list[SkpSection]:
+    """Read-only sections the plugin adds to the SKP of `employee_id` for `year` where enabled."""
     raise NotImplementedError

@@ -26,6 +26,7 @@ from kinerja.plugins.types import (
     MenuItem,
     PluginInfo,
     ReportForm,
+    SkpSection,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ RETURNS: dict[str, Callable[[Any], bool]] = {
     "kinerja_menu_items": lambda r: isinstance(r, list) and all(isinstance(m, MenuItem) for m in r),
     "kinerja_report_forms": lambda r: (
         isinstance(r, list) and all(isinstance(f, ReportForm) for f in r)
+    ),
+    "kinerja_skp_sections": lambda r: (
+        isinstance(r, list)
+        and all(isinstance(s, SkpSection) and len(s.lines) <= 50 for s in r)
+        and len(r) <= 10
     ),
 }
 

@@ -41,6 +41,15 @@ class MenuItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SkpSection:
+    """A read-only section a plugin adds to an SKP page (e.g. the year's report-form totals)."""
+
+    title: str
+    title_en: str = ""
+    lines: tuple[str, ...] = ()
+
+
 FIELD_TYPES = ("integer", "number", "text", "date", "choice")
 AGGREGATES = ("sum", "average", "count")
 FREQUENCIES = ("daily", "weekly", "monthly")

@@ -16,6 +16,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     access,
     admin,
     auth,
+    city,
     i18n,
     imports,
     menu,
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(plugins.city)
     app.register_blueprint(reports.bp)
     app.register_blueprint(skp.bp)
+    app.register_blueprint(city.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
 from kinerja import permissions as perm
+from kinerja import plugins
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
@@ -178,7 +179,14 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         field_errors=field_errors,
         labels=labels,
         closed=years.info(db.session, skp.year).closed,
+        sections=sections(skp),
     )
+
+
+def sections(skp: Skp) -> list[Any]:
+    """What the agency's plugins add to this plan (read-only; a failing plugin adds nothing)."""
+    found = plugins.call("kinerja_skp_sections", employee_id=skp.employee_id, year=skp.year)
+    return [section for _plugin, listed in found for section in listed]
 
 
 def _superior_role(principal: perm.Principal, skp: Skp) -> frozenset[str]:

@@ -17,6 +17,7 @@ from kinerja.plugins.types import (
     PluginInfo,
     Ratio,
     ReportForm,
+    SkpSection,
 )
 from kinerja_dinkes import models as models
 
@@ -207,3 +208,12 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
     label = in_language("Cakupan imunisasi", "Immunisation coverage")
     hint = in_language("Per antigen, bulan ini", "Per antigen, this month")
     return [MenuItem("dinkes.coverage_page", label, hint, 47)]
+
+
+@hookimpl
+def kinerja_skp_sections(employee_id: int, year: int) -> list[SkpSection]:
+    """The year's immunisation reports of the SKP's owner: evidence the rater reads beside the
+    plan (submitted and approved reports only)."""
+    from kinerja_dinkes.sections import immunisation_year
+
+    return immunisation_year(employee_id, year)

@@ -1,0 +1,89 @@
+"""The city admin's view of the performance year: the city's years (dates, open or closed) and
+how many SKP each agency has in each state: counts only, never an agency's plans."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, redirect, request, url_for
+from sqlalchemy import select
+
+from kinerja import permissions as perm
+from kinerja.db import db
+from kinerja.exceptions import Invalid, ServiceError
+from kinerja.i18n import _
+from kinerja.identity.principal import current
+from kinerja.performance import flow, workflow, years
+from kinerja.tenancy.models import Tenant
+from kinerja.web.forms import Problem, form_page, whole_number
+
+bp = Blueprint("city_plan", __name__, url_prefix="/city")
+log = logging.getLogger("kinerja.city")
+
+
+def _city_admin() -> Any:
+    principal = current()
+    if not principal.authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    if not perm.is_city_admin(principal):
+        abort(404)
+    return None
+
+
+def _year() -> int:
+    value = whole_number(request.values.get("year"), years.LAST_YEAR)
+    return value if value and value >= years.FIRST_YEAR else date.today().year
+
+
+def _date(field: str) -> date:
+    try:
+        return date.fromisoformat(request.form.get(field, "").strip())
+    except ValueError:
+        raise Invalid(field, _("Enter a valid date.")) from None
+
+
+@bp.route("/years", methods=["GET", "POST"])
+def years_page() -> Any:
+    """Open or close a performance year and move its dates; SKP counts per agency."""
+    refused = _city_admin()
+    if refused is not None:
+        return refused
+    year = _year()
+    problem: Problem = None
+    if request.method == "POST":
+        try:
+            with db.unit_of_work() as session:
+                info = years.set_year(
+                    session,
+                    year,
+                    _date("starts"),
+                    _date("ends"),
+                    closed=request.form.get("closed") == "1",
+                )
+            # The years are the city's (no agency's audit log holds them): the log keeps who.
+            log.info(
+                "performance year %s set: %s to %s, closed=%s, by user %s",
+                year,
+                info.starts,
+                info.ends,
+                info.closed,
+                current().user_id,
+            )
+            return redirect(url_for("city_plan.years_page", year=year, saved=1), code=303)
+        except ServiceError as error:
+            problem = error
+    tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
+    counts = flow.city_counts(db.session, year)
+    return form_page(
+        "city_years.html",
+        problem,
+        year=year,
+        info=years.info(db.session, year),
+        known=years.known(db.session),
+        tenants=tenants,
+        counts=counts,
+        states=workflow.STATES,
+        totals={s: sum(c.get(s, 0) for c in counts.values()) for s in workflow.STATES},
+    )
