@@ -5,8 +5,9 @@ Run from the repository root: `.venv/bin/python -m bench.skp [--repeat 200] [--s
 Needs PostgreSQL and Redis (the KINERJA_TEST_* URLs, or embedded servers). Builds one agency
 through the services: a head, 6 kepala bidang, 4 kepala seksi under each and `--staff` staff
 under each kepala seksi, every one with an approved SKP of 3 results x 2 indicators cascading
-from their superior's. Anchors: `GET /healthz` for HTTP paths, and for the matrix one raw SQL
-query that reads the same rows the matrix is built from.
+from their superior's. Anchors: an authenticated API read of one employee record (the same
+pipeline: token, principal, one object) for the SKP paths (`/healthz` printed for scale), and
+for the matrix one raw SQL query that reads the same rows the matrix is built from.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ IKI = [
 ]
 
 
-def build(tenant_id: int, staff_per_kasi: int) -> tuple[int, int, int]:
+def build(tenant_id: int, staff_per_kasi: int) -> tuple[int, int, int, int]:
     """The agency's people and their approved plans; (employees, a staff SKP id, its owner's
-    user id)."""
+    user id, its owner's employee id)."""
     from kinerja.db import db
+    from kinerja.identity import users
     from kinerja.people.models import Employee
     from kinerja.performance import flow, plan, targets
     from kinerja.performance import skp as skps
@@ -88,8 +90,9 @@ def build(tenant_id: int, staff_per_kasi: int) -> tuple[int, int, int]:
     user = add_user("bench-staff", None)
     with db.unit_of_work(tenant_id) as session:
         session.get(Employee, {"tenant_id": tenant_id, "id": sample}).user_id = user
+        users.ensure_membership(session, user, "pegawai")
         skp_id = skps.of_employee(session, sample, year).id
-    return count, skp_id, user
+    return count, skp_id, user, sample
 
 
 RAW = """
@@ -124,7 +127,7 @@ def run(repeat: int, staff: int) -> tuple[int, list[tuple[str, float, str]]]:
         with app.app_context():
             tenant = insert_tenant(owner, "dinkes", "Dinas Kesehatan")
             started = time.perf_counter()
-            people, skp_id, user = build(tenant, staff)
+            people, skp_id, user, owner_id = build(tenant, staff)
             print(
                 f"# built {people} employees with approved SKP in "
                 f"{time.perf_counter() - started:.1f}s"
@@ -171,10 +174,19 @@ def run(repeat: int, staff: int) -> tuple[int, list[tuple[str, float, str]]]:
                 return rows
 
             few = max(5, repeat // 20)
+
+            def employee() -> object:  # the same pipeline: token, principal, one record
+                response = client.get(
+                    f"/api/v1/tenants/dinkes/employees/{owner_id}", headers=headers
+                )
+                assert response.status_code == 200, response.get_json()
+                return response
+
             rows = [
-                ("GET /healthz (anchor)", measure(lambda: client.get("/healthz"), repeat), "http"),
-                ("GET …/skp/<id> (one SKP, 3 RHK x 2 IKI)", measure(detail, repeat), "http"),
-                ("submit + withdraw (2 POSTs)", measure(cycle, few), "http"),
+                ("GET /healthz", measure(lambda: client.get("/healthz"), repeat), "-"),
+                ("GET …/employees/<id> (anchor)", measure(employee, repeat), "api"),
+                ("GET …/skp/<id> (one SKP, 3 RHK x 2 IKI)", measure(detail, repeat), "api"),
+                ("submit + withdraw (2 POSTs)", measure(cycle, few), "api"),
                 ("raw SQL: the matrix's rows (anchor)", measure(raw, few), "matrix"),
                 ("cascade.build: the whole agency's tree", measure(matrix, few), "matrix"),
             ]
@@ -202,7 +214,8 @@ def main() -> None:
     print(f"| {'path':45} | median µs | x anchor |")
     print(f"|{'-' * 47}|-----------|----------|")
     for name, value, kind in rows:
-        print(f"| {name:45} | {value:9.1f} | {value / anchors[kind]:8.2f} |")
+        ratio = f"{value / anchors[kind]:8.2f}" if kind in anchors else "        "
+        print(f"| {name:45} | {value:9.1f} | {ratio} |")
 
 
 if __name__ == "__main__":

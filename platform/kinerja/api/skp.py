@@ -217,10 +217,11 @@ def _skp(skp_id: int, action: str = perm.VIEW) -> Skp:
 def detail(skp: Skp) -> dict[str, Any]:
     """The SKP with its content and the actions the caller may try now."""
     employee = employees.get_employee(db.session, skp.employee_id)
-    roles = skps.roles(current(), skp, skps.chain(db.session, employee))
+    of = skps.chain(db.session, employee)
+    roles = skps.roles(current(), skp, of)
     return {
         **{k: getattr(skp, k) for k in SkpSchema().fields if hasattr(skp, k)},
-        **skps.content(db.session, skp),
+        **skps.content(db.session, skp, of),
         "actions": workflow.available(skp.status, roles),
         "sections": [
             {"plugin": plugin, "title": s.title, "title_en": s.title_en, "lines": list(s.lines)}

@@ -9,7 +9,6 @@ from kinerja import permissions as perm
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee
 from kinerja.performance import flow, matrix
-from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Skp
 
 
@@ -47,7 +46,7 @@ def build(
 ) -> tuple[list[matrix.Node], list[matrix.Node]]:
     people = people_in_view(session, principal, unit_id)
     rows = flow.matrix_rows(session, year, people)
-    ikis = skps.iki_by_rhk(session, [rhk.id for rhk, *_ in rows])
+    ikis = flow.iki_texts(session, year)
     targets = []
     if people is None:
         targets = [
@@ -68,18 +67,8 @@ def build(
     return matrix.build(
         targets,
         (
-            matrix.Row(
-                rhk.id,
-                employee_id,
-                name,
-                status,
-                rhk.kind,
-                rhk.text,
-                rhk.parent_rhk_id,
-                rhk.org_target_id,
-                tuple(i.text for i in ikis.get(rhk.id, [])),
-            )
-            for rhk, name, employee_id, status in rows
+            matrix.Row(rid, emp, name, status, kind, text, parent, target, tuple(ikis.get(rid, ())))
+            for rid, emp, name, status, kind, text, parent, target in rows
         ),
         leaders,
     )

@@ -82,7 +82,7 @@ def act(
     reason = (reason or "").strip()[:MAX_REASON] or None
     changes: dict[str, Any] = {"status": [before, outcome.to]}
     if action == workflow.SUBMIT:
-        skp.header_submitted = skps.live_header(session, skp)
+        skp.header_submitted = skps.live_header(session, skp, of)
         skp.submitted_at, skp.reason = now, None
     elif action == workflow.WITHDRAW:
         skp.header_submitted = None
@@ -95,7 +95,7 @@ def act(
             skp.reason = reason
             changes["reason"] = [None, reason]
         else:
-            skp.header_approved = skps.live_header(session, skp)
+            skp.header_approved = skps.live_header(session, skp, of)
     elif action == workflow.REVISE:
         changes["version"] = [skp.version, skp.version + 1]
         skp.version += 1
@@ -205,9 +205,19 @@ def city_counts(session: Session, year: int) -> dict[int, dict[str, int]]:
 
 
 def matrix_rows(session: Session, year: int, employee_ids: set[int] | None) -> list[Any]:
-    """(Rhk, Employee name, Skp status) of the year's plans, proposals left out."""
+    """The year's RHK as plain rows (no ORM objects: an agency has thousands), proposals left
+    out: id, employee id and name, SKP status, kind, text, parent RHK, target."""
     query = (
-        select(Rhk, Employee.name, Employee.id, Skp.status)
+        select(
+            Rhk.id,
+            Employee.id,
+            Employee.name,
+            Skp.status,
+            Rhk.kind,
+            Rhk.text,
+            Rhk.parent_rhk_id,
+            Rhk.org_target_id,
+        )
         .join(Skp, Skp.id == Rhk.skp_id)
         .join(Employee, Employee.id == Skp.employee_id)
         .where(Skp.year == year, Rhk.proposed.is_(False))
@@ -216,3 +226,18 @@ def matrix_rows(session: Session, year: int, employee_ids: set[int] | None) -> l
     if employee_ids is not None:
         query = query.where(Skp.employee_id.in_(employee_ids))
     return list(session.execute(query))
+
+
+def iki_texts(session: Session, year: int) -> dict[int, list[str]]:
+    """The IKI texts of the year's RHK, by RHK id, in their order."""
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Iki.rhk_id, Iki.text)
+        .join(Rhk, Rhk.id == Iki.rhk_id)
+        .join(Skp, Skp.id == Rhk.skp_id)
+        .where(Skp.year == year)
+        .order_by(Iki.rhk_id, Iki.position, Iki.id)
+    )
+    for rhk_id, text_ in rows:
+        found.setdefault(rhk_id, []).append(text_)
+    return found

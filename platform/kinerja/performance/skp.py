@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
+from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
@@ -43,9 +44,11 @@ class Chain:
 
 
 def _employee(session: Session, employee_id: int | None) -> Employee | None:
-    if employee_id is None:
+    """By primary key: an employee loaded earlier in the request costs no query."""
+    tenant_id = current_tenant_id(session)
+    if employee_id is None or tenant_id is None:
         return None
-    return session.scalar(select(Employee).where(Employee.id == employee_id))
+    return session.get(Employee, {"tenant_id": tenant_id, "id": employee_id})
 
 
 def _active_above(session: Session, employee: Employee) -> tuple[Employee | None, bool]:
@@ -80,32 +83,45 @@ def roles(principal: perm.Principal, skp: Skp, of: Chain) -> frozenset[str]:
 
 
 # --- the header --------------------------------------------------------------------------------
-def person(session: Session, employee: Employee | None) -> dict[str, Any] | None:
-    """Name, NIP, pangkat/golongan, jabatan and unit kerja, as printed on the SKP."""
-    if employee is None:
-        return None
-    position = session.scalar(select(Position.name).where(Position.id == employee.position_id))
-    unit = session.scalar(select(OrgUnit.name).where(OrgUnit.id == employee.org_unit_id))
-    return {
-        "id": employee.id,
-        "name": employee.name,
-        "nip": employee.nip,
-        "golongan": employee.golongan,
-        "pangkat": pangkat(employee.golongan) if employee.golongan else None,
-        "jabatan": position,
-        "unit": unit,
+def people(session: Session, *employees: Employee | None) -> list[dict[str, Any] | None]:
+    """Name, NIP, pangkat/golongan, jabatan and unit kerja of each, as printed on the SKP (one
+    query for all of them)."""
+    ids = [e.id for e in employees if e is not None]
+    found = {
+        employee_id: (position, unit)
+        for employee_id, position, unit in session.execute(
+            select(Employee.id, Position.name, OrgUnit.name)
+            .outerjoin(Position, Position.id == Employee.position_id)
+            .outerjoin(OrgUnit, OrgUnit.id == Employee.org_unit_id)
+            .where(Employee.id.in_(ids or [-1]))
+        )
     }
+    return [
+        None
+        if e is None
+        else {
+            "id": e.id,
+            "name": e.name,
+            "nip": e.nip,
+            "golongan": e.golongan,
+            "pangkat": pangkat(e.golongan) if e.golongan else None,
+            "jabatan": found.get(e.id, (None, None))[0],
+            "unit": found.get(e.id, (None, None))[1],
+        }
+        for e in employees
+    ]
 
 
-def live_header(session: Session, skp: Skp) -> dict[str, Any]:
+def live_header(session: Session, skp: Skp, of: Chain | None = None) -> dict[str, Any]:
     employee = _employee(session, skp.employee_id)
     assert employee is not None  # the foreign key keeps it
-    of = chain(session, employee)
+    of = of or chain(session, employee)
     year = years.info(session, skp.year)
+    own, rater, reviewer = people(session, employee, of.rater, of.reviewer)
     return {
-        "employee": person(session, employee),
-        "pejabat_penilai": person(session, of.rater),
-        "atasan_pejabat_penilai": person(session, of.reviewer),
+        "employee": own,
+        "pejabat_penilai": rater,
+        "atasan_pejabat_penilai": reviewer,
         "acting": of.acting,
         "approved_by_admin": of.rater is None,
         "year": skp.year,
@@ -114,14 +130,14 @@ def live_header(session: Session, skp: Skp) -> dict[str, Any]:
     }
 
 
-def header(session: Session, skp: Skp) -> tuple[dict[str, Any], str]:
+def header(session: Session, skp: Skp, of: Chain | None = None) -> tuple[dict[str, Any], str]:
     """The header to show and where it comes from: "approved" or "submitted" (a snapshot, which
     a later transfer or promotion does not rewrite) or "live" (a draft)."""
     if skp.status == workflow.APPROVED and skp.header_approved:
         return skp.header_approved, "approved"
     if skp.status in (workflow.SUBMITTED, workflow.REJECTED) and skp.header_submitted:
         return skp.header_submitted, "submitted"
-    return live_header(session, skp), "live"
+    return live_header(session, skp, of), "live"
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -192,11 +208,12 @@ def rhk_dict(rhk: Rhk, ikis: list[Iki]) -> dict[str, Any]:
     }
 
 
-def content(session: Session, skp: Skp) -> dict[str, Any]:
-    """The whole plan as data: what a version freezes, the API returns and the diff compares."""
+def content(session: Session, skp: Skp, of: Chain | None = None) -> dict[str, Any]:
+    """The whole plan as data: what a version freezes, the API returns and the diff compares
+    (`of`: the rater chain when the caller has it already)."""
     rows = rhk_rows(session, skp)
     ikis = iki_by_rhk(session, [r.id for r in rows])
-    shown, source = header(session, skp)
+    shown, source = header(session, skp, of)
     return {
         "header": shown,
         "header_source": source,

@@ -153,7 +153,7 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
     employee = employees.get_employee(db.session, skp.employee_id)
     of = skps.chain(db.session, employee)
     roles = skps.roles(principal, skp, of)
-    content = skps.content(db.session, skp)
+    content = skps.content(db.session, skp, of)
     rows = skps.rhk_rows(db.session, skp)
     resource = skps.resource(skp, None, g.tenant.id)
     may_edit = perm.can(principal, perm.EDIT, resource) and skp.status in workflow.EDITABLE
