@@ -12,8 +12,6 @@ or embedded servers) submits the Dinas Kesehatan immunisation report through the
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -21,6 +19,7 @@ from datetime import date
 
 import pluggy
 
+from bench import table
 from kinerja.plugins import core, hookspecs
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.manager import Plugins
@@ -153,17 +152,9 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     args = parser.parse_args()
     rows = dispatch(args.repeat) + submission(args.submissions)
-    anchors = {kind: value for name, value, kind in rows if "anchor" in name}
-    where = "service" if os.environ.get("KINERJA_TEST_DATABASE_URL") else "embedded"
-    print(f"# plugin dispatch ({args.repeat} calls) and report submission ({args.submissions})")
-    print(
-        f"# machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, PostgreSQL and Redis: {where}"
+    table.medians(
+        f"plugin dispatch ({args.repeat} calls) and report submission ({args.submissions})", rows
     )
-    print(f"| {'path':45} | median µs | x anchor |")
-    print(f"|{'-' * 47}|-----------|----------|")
-    for name, value, kind in rows:
-        print(f"| {name:45} | {value:9.1f} | {value / anchors[kind]:8.2f} |")
 
 
 if __name__ == "__main__":

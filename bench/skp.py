@@ -13,10 +13,9 @@ for the matrix one raw SQL query that reads the same rows the matrix is built fr
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
+from bench import table
 from bench.plugin_dispatch import measure
 
 IKI = [
@@ -204,18 +203,7 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=12, help="staff under each kepala seksi")
     args = parser.parse_args()
     people, rows = run(args.repeat, args.staff)
-    anchors = {kind: value for name, value, kind in rows if "anchor" in name}
-    where = "service" if os.environ.get("KINERJA_TEST_DATABASE_URL") else "embedded"
-    print(f"# SKP paths, one agency of {people} employees with approved plans")
-    print(
-        f"# machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, PostgreSQL and Redis: {where}"
-    )
-    print(f"| {'path':45} | median µs | x anchor |")
-    print(f"|{'-' * 47}|-----------|----------|")
-    for name, value, kind in rows:
-        ratio = f"{value / anchors[kind]:8.2f}" if kind in anchors else "        "
-        print(f"| {name:45} | {value:9.1f} | {ratio} |")
+    table.medians(f"SKP paths, one agency of {people} employees with approved plans", rows)
 
 
 if __name__ == "__main__":

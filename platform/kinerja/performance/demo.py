@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kinerja.people.models import Employee
-from kinerja.performance import flow, plan, targets
+from kinerja.performance import flow, inputs, plan, targets
 from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Rhk
 from kinerja.permissions import Principal
@@ -206,7 +206,7 @@ def load_year(session: Session, year: int) -> list[str]:
         sources = (
             [r.id for r in skps.rhk_rows(session, above) if r.kind == "utama"] if above else []
         )
-        jpt = plan.is_jpt(session, employee.id)
+        jpt = inputs.is_jpt(session, employee.id)
         for row in p.rows:
             link: dict[str, Any] = {}
             if isinstance(row.source, str):

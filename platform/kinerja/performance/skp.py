@@ -178,20 +178,23 @@ def iki_by_rhk(session: Session, rhk_ids: list[int]) -> dict[int, list[Iki]]:
 def _number(value: Decimal | None) -> str | None:
     if value is None:
         return None
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
+
+
+IKI_FIELDS = ("text", "aspect", "target_low", "target_high", "unit", "narrative")
+
+
+def iki_values(iki: Iki) -> dict[str, Any]:
+    """An IKI's own fields, as stored (for copying it into another plan)."""
+    return {name: getattr(iki, name) for name in IKI_FIELDS}
 
 
 def iki_dict(iki: Iki) -> dict[str, Any]:
-    return {
-        "id": iki.id,
-        "text": iki.text,
-        "aspect": iki.aspect,
-        "target_low": _number(iki.target_low),
-        "target_high": _number(iki.target_high),
-        "unit": iki.unit,
-        "narrative": iki.narrative,
-    }
+    """An IKI for JSON: its id, and targets as exact decimal strings."""
+    values = iki_values(iki)
+    for name in ("target_low", "target_high"):
+        values[name] = _number(values[name])
+    return {"id": iki.id, **values}
 
 
 def rhk_dict(rhk: Rhk, ikis: list[Iki]) -> dict[str, Any]:
@@ -302,17 +305,6 @@ def add_rhk_row(session: Session, skp: Skp, values: dict[str, Any], ikis: list[d
     return rhk
 
 
-def _iki_values(iki: Iki) -> dict[str, Any]:
-    return {
-        "text": iki.text,
-        "aspect": iki.aspect,
-        "target_low": iki.target_low,
-        "target_high": iki.target_high,
-        "unit": iki.unit,
-        "narrative": iki.narrative,
-    }
-
-
 def _copy_last_year(session: Session, skp: Skp) -> int:
     last = of_employee(session, skp.employee_id, skp.year - 1)
     if last is None:
@@ -325,7 +317,7 @@ def _copy_last_year(session: Session, skp: Skp) -> int:
             continue
         # Links point into last year's plans: the new year's cascade is chosen again.
         values = {"kind": row.kind, "text": row.text, "perspektif": row.perspektif}
-        add_rhk_row(session, skp, values, [_iki_values(i) for i in ikis[row.id]])
+        add_rhk_row(session, skp, values, [iki_values(i) for i in ikis[row.id]])
     return len(rows)
 
 

@@ -22,6 +22,7 @@ from kinerja.performance import (
     behaviour,
     cascade,
     flow,
+    inputs,
     labels,
     matrix,
     plan,
@@ -170,8 +171,8 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         may_expect=perm.can(principal, perm.MANAGE, resource)
         and workflow.RATER in roles | _superior_role(principal, skp)
         and skp.status != workflow.APPROVED,
-        parents=plan.parent_choices(db.session, skp) if may_edit else [],
-        org_targets=plan.target_choices(db.session, skp) if may_edit else [],
+        parents=inputs.parent_choices(db.session, skp) if may_edit else [],
+        org_targets=inputs.target_choices(db.session, skp) if may_edit else [],
         subordinates=plan.hand_down_choices(db.session, skp) if workflow.OWNER in roles else [],
         values=behaviour.values(),
         versions=flow.version_list(db.session, skp),
