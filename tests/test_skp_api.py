@@ -317,3 +317,36 @@ def test_other_agencies_see_nothing_and_the_city_sees_counts_only(client, who, t
     with db.unit_of_work() as session:
         counts = session.execute(text("SELECT * FROM kinerja_skp_counts(:y)"), {"y": YEAR}).all()
     assert [(t, s, n) for t, s, n in counts] == [(tenants.a, "draft", 1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"text": ["a"], "iki": [IKI]}, "text"),
+        ({"text": "x", "iki": [{**IKI, "target_low": "1e999"}]}, "iki.0.target_low"),
+        ({"text": "x", "iki": [{**IKI, "target_low": "-1"}]}, "iki.0.target_low"),
+        ({"text": "x", "iki": [{**IKI, "target_high": "5"}]}, "iki.0.target_high"),
+        ({"text": "x", "iki": [{**IKI, "aspect": "rasa"}]}, "iki.0.aspect"),
+        ({"text": "x", "iki": ["teks"]}, "iki"),  # the schema refuses it first
+        ({"text": "x", "iki": [IKI] * 11}, "iki"),
+        ({"text": "x", "kind": "lain", "iki": [IKI]}, "kind"),
+        ({"text": "x", "perspektif": "anggaran", "iki": [IKI]}, "perspektif"),  # not a JPT
+        ({"text": "x", "parent_rhk_id": 2**62, "iki": [IKI]}, "parent_rhk_id"),
+        ({"text": "x" * 2001, "iki": [IKI]}, "text"),
+    ],
+)
+def test_bad_results_are_refused_naming_the_field(client, who, body, field) -> None:
+    skp = ok(client.post(f"{API}/skp", json={"year": YEAR}, headers=who["staff"]), 201)
+    refused = client.post(f"{API}/skp/{skp['id']}/rhk", json=body, headers=who["staff"])
+    assert refused.status_code == 422, refused.get_json()
+    assert field in refused.get_json()["errors"]["json"]
+    assert ok(client.get(f"{API}/skp/{skp['id']}", headers=who["staff"]))["rhk"] == []
+
+
+def test_expectations_are_the_superiors_and_text_only(client, who) -> None:
+    skp = ok(client.post(f"{API}/skp", json={"year": YEAR}, headers=who["staff"]), 201)
+    url = f"{API}/skp/{skp['id']}/expectations"
+    assert client.put(url, json={"akuntabel": "x"}, headers=who["staff"]).status_code == 403
+    assert client.put(url, json={"akuntabel": ["x"]}, headers=who["boss"]).status_code == 422
+    done = ok(client.put(url, json={"akuntabel": "Tepat waktu", "bogus": "x"}, headers=who["boss"]))
+    assert done["expectations"] == {"akuntabel": "Tepat waktu"}

@@ -22,7 +22,13 @@ MAX_TARGET = Decimal(10) ** 15
 
 
 def text(raw: Any, limit: int) -> str:
-    value = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw).strip())
+    """Text of at most `limit` characters; numbers are read as their text, anything else (a
+    list, an object from JSON) is refused."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise ValueError(_("Enter text."))
+    value = str(raw).strip()
     if len(value) > limit:
         raise ValueError(_("Enter at most %(max)s characters.", max=limit))
     return value
