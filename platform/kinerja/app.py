@@ -29,12 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
-    from kinerja import api, identity, pipeline, plugins, redis, web
+    from kinerja import api, identity, pipeline, plugins, redis, storage, web
     from kinerja.db import db
 
     pipeline.init_app(app)  # request id → tenant → principal → gate → CSRF → body, in that order
     db.init_app(app)  # database, with the tenant scoping listeners
     redis.init_app(app)  # the one Redis client
+    storage.init_app(app)  # evidence files: the local folder or an S3-compatible store
     jobs.init_app(app)  # the job queue
     identity.init_app(app)  # sessions, CSRF, single sign-on
     plugins.init_app(app)  # the core's plugin and the installed ones the allow-list admits

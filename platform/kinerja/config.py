@@ -339,6 +339,54 @@ SETTINGS: tuple[Setting, ...] = (
         "how long a browser session lasts without activity",
     ),
     Setting(
+        "KINERJA_STORAGE",
+        "STORAGE",
+        _choice("local", "s3"),
+        "local",
+        "where evidence files live: local (KINERJA_STORAGE_DIR) or s3 (an S3-compatible store)",
+    ),
+    Setting(
+        "KINERJA_STORAGE_DIR",
+        "STORAGE_DIR",
+        str,
+        "var/evidence",
+        "folder of evidence files when KINERJA_STORAGE is local",
+    ),
+    Setting("KINERJA_S3_BUCKET", "S3_BUCKET", str, "", "bucket of evidence files (s3 storage)"),
+    Setting(
+        "KINERJA_S3_ENDPOINT_URL",
+        "S3_ENDPOINT_URL",
+        str,
+        "",
+        "S3 endpoint, e.g. a MinIO URL; empty: AWS's default for the region",
+    ),
+    Setting("KINERJA_S3_REGION", "S3_REGION", str, "", "S3 region (s3 storage)"),
+    Setting("KINERJA_S3_ACCESS_KEY_ID", "S3_ACCESS_KEY_ID", str, "", "S3 access key id"),
+    Setting(
+        "KINERJA_S3_SECRET_ACCESS_KEY", "S3_SECRET_ACCESS_KEY", str, "", "S3 secret access key"
+    ),
+    Setting(
+        "KINERJA_EVIDENCE_MAX_BYTES",
+        "EVIDENCE_MAX_BYTES",
+        _positive_int,
+        "10485760",
+        "largest evidence file (photo or PDF) of a daily entry, in bytes",
+    ),
+    Setting(
+        "KINERJA_EVIDENCE_MAX_FILES",
+        "EVIDENCE_MAX_FILES",
+        _positive_int,
+        "5",
+        "evidence files a daily entry may carry",
+    ),
+    Setting(
+        "KINERJA_EVIDENCE_URL_SECONDS",
+        "EVIDENCE_URL_SECONDS",
+        _positive_int,
+        "300",
+        "lifetime of a signed download URL of an evidence file (s3 storage)",
+    ),
+    Setting(
         "KINERJA_DEFAULT_LOCALE",
         "BABEL_DEFAULT_LOCALE",
         _choice("id", "en"),
@@ -384,6 +432,12 @@ def load(
     if config["OIDC_ISSUER"] and not config["BASE_URL"]:
         # Redirects are built from the configured address, never from the request's Host.
         raise ConfigError("KINERJA_BASE_URL is not set: single sign-on needs the public URL")
+    # A daily entry's request carries its files and a little form: the one route allowed more.
+    config["EVIDENCE_MAX_REQUEST"] = (
+        config["EVIDENCE_MAX_BYTES"] * config["EVIDENCE_MAX_FILES"] + 1024 * 1024
+    )
+    if config["STORAGE"] == "s3" and not config["S3_BUCKET"]:
+        raise ConfigError("KINERJA_S3_BUCKET is not set: s3 storage needs a bucket")
     if not config["DATABASE_OWNER_URL"]:
         config["DATABASE_OWNER_URL"] = config["DATABASE_URL"]
     config.update(overrides)

@@ -56,6 +56,7 @@ class Launcher:
             "KINERJA_OPERATOR_TOKEN", persistent_secret(self.data_dir / "operator_token")
         )
         env.setdefault("KINERJA_LOG_FORMAT", "text")
+        env.setdefault("KINERJA_STORAGE_DIR", str(self.data_dir / "evidence"))
         if self.demo:
             env.setdefault("KINERJA_LOCAL_LOGIN", "true")  # the demo accounts sign in locally
         return env

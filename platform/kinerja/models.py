@@ -6,6 +6,7 @@ from kinerja.identity.models import ApiToken, Membership, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
+from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.models import (
     AgencyYear,
     Iki,
@@ -27,7 +28,9 @@ __all__ = [
     "Base",
     "Employee",
     "EmployeeImport",
+    "EvidenceFile",
     "Iki",
+    "LogPolicy",
     "Membership",
     "OrgTarget",
     "OrgUnit",
@@ -40,4 +43,5 @@ __all__ = [
     "Tenant",
     "TenantPlugin",
     "User",
+    "WorkEntry",
 ]

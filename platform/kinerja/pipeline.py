@@ -68,6 +68,17 @@ def door(view: V) -> V:
     return view
 
 
+def large_body(config_key: str) -> Callable[[V], V]:
+    """Let a view accept a body up to `config_key` bytes (evidence uploads) instead of
+    MAX_CONTENT_LENGTH; checked after the gate, so strangers never get to send that much."""
+
+    def mark(view: V) -> V:
+        view.kinerja_max_body = config_key  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def is_api() -> bool:
     return request.path.startswith(API_PREFIX)
 
@@ -163,6 +174,15 @@ def _gate() -> Any:
 
 
 # --- 5. CSRF and bodies ------------------------------------------------------------------------
+def _body_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    key = getattr(getattr(view, "view_class", view), "kinerja_max_body", None) or getattr(
+        view, "kinerja_max_body", None
+    )
+    if key:
+        request.max_content_length = int(current_app.config[key])
+
+
 def _check_forms() -> None:
     from kinerja.identity import check_csrf
 
@@ -180,6 +200,7 @@ STEPS: tuple[Callable[[], Any], ...] = (
     _resolve_tenant,
     _load_principal,
     _gate,
+    _body_limit,
     _check_forms,
     _check_body,
 )

@@ -121,8 +121,8 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import imports, jobs, people, plugins, reports, skp, tenants, units
+    from kinerja.api import imports, jobs, log, people, plugins, reports, skp, tenants, units
 
-    blueprints = (tenants, units, people, imports, jobs, plugins, reports, skp)
+    blueprints = (tenants, units, people, imports, jobs, plugins, reports, skp, log)
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

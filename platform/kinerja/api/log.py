@@ -1,0 +1,358 @@
+"""Daily work through the API: entries with evidence, created exactly once (Idempotency-Key),
+decided by the superior one by one or in bulk, the team's new entries, totals per result."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, redirect, request, send_file
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from kinerja import permissions as perm
+from kinerja import storage
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import SelectPage
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.identity.principal import current, require
+from kinerja.people import employees
+from kinerja.performance.log import rules, service, uploads
+from kinerja.performance.log.evidence import BY_CODE
+from kinerja.performance.log.labels import status_label
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
+from kinerja.pipeline import large_body
+
+blp = Blueprint(
+    "log_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>",
+    description="Daily work (laporan harian): entries against the SKP's results with photos or "
+    "PDFs as evidence (the type is read from the content), created exactly once with an "
+    "`Idempotency-Key`, verified by the superior.",
+)
+ID = fields.Integer(validate=validate.Range(1, 2**62))
+
+
+class FileSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    url = fields.String()
+    thumbnail_url = fields.String(allow_none=True)
+
+
+class EntrySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    employee_id = fields.Integer(dump_only=True)
+    entry_date = fields.Date(required=True)
+    rhk_id = fields.Integer(allow_none=True)
+    iki_id = fields.Integer(allow_none=True)
+    extra_reason = fields.String(allow_none=True)
+    activity = fields.String(required=True)
+    quantity = fields.Decimal(allow_none=True, as_string=True)
+    unit = fields.String(allow_none=True)
+    started = fields.Time(allow_none=True)
+    ended = fields.Time(allow_none=True)
+    minutes = fields.Integer(allow_none=True)
+    location = fields.String(allow_none=True)
+    status = fields.String(dump_only=True)
+    status_label = fields.Function(lambda e: str(status_label(e.status)), dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    late = fields.Boolean(dump_only=True)
+    submitted_at = fields.DateTime(dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+    files = fields.Method("_files", dump_only=True)
+
+    def _files(self, entry: WorkEntry) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "name": f.name,
+                "size": f.size,
+                "url": _file_url(entry, f.id, "file"),
+                "thumbnail_url": _file_url(entry, f.id, "thumbnail") if f.thumb_key else None,
+            }
+            for f in service.files_of(db.session, entry)
+        ]
+
+
+def _file_url(entry: WorkEntry, file_id: int, which: str) -> str:
+    return f"/api/v1/tenants/{g.tenant.slug}/entries/{entry.id}/files/{file_id}/{which}"
+
+
+class QuerySchema(Schema):
+    scope = fields.String(
+        load_default="mine",
+        validate=validate.OneOf(["mine", "team", "subtree", "all"]),
+        metadata={"description": "mine; team (direct subordinates); subtree; all (admin OPD)"},
+    )
+    date_from = fields.Date()
+    date_to = fields.Date()
+    employee_id = ID
+    rhk_id = ID
+    status = fields.String(validate=validate.OneOf(rules.STATES))
+    after = fields.Integer(
+        validate=validate.Range(0, 2**62),
+        metadata={"description": "only entries with a larger id: what arrived since"},
+    )
+
+
+class TransitionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(rules.ACTIONS))
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class BulkSchema(Schema):
+    ids = fields.List(ID, required=True, validate=validate.Length(1, 500))
+
+
+class TotalsQuerySchema(Schema):
+    year = fields.Integer(validate=validate.Range(2000, 2100))
+    employee_id = ID
+
+
+class PolicySchema(Schema):
+    deadline_days = fields.Integer(validate=validate.Range(0, 31))
+    late_allowed = fields.Boolean()
+    days_off_count = fields.Boolean()
+    keep_location = fields.Boolean()
+
+
+def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
+    entry = service.get(db.session, entry_id)
+    require(action, service.resource(entry))
+    return entry
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return config["EVIDENCE_MAX_FILES"], config["EVIDENCE_MAX_BYTES"]
+
+
+def _incoming() -> tuple[dict[str, Any], list[service.Upload]]:
+    """The entry's fields and files, from JSON or from multipart/form-data."""
+    if request.mimetype == "multipart/form-data":
+        raw = {k: v for k, v in request.form.items()}
+        return raw, uploads.read(request.files.getlist("evidence"), _limits()[1])
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(422, errors={"json": {"_schema": ["Send the entry as a JSON object."]}})
+    return body, []
+
+
+@blp.route("/entries")
+class Entries(MethodView):
+    accepts_upload = True  # multipart/form-data with files, or JSON
+
+    @blp.arguments(QuerySchema, location="query")
+    @blp.response(200, EntrySchema(many=True))
+    @blp.paginate(SelectPage)
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Entries you may see: yours, your team's (direct or subtree), all for the admin OPD"""
+        principal = current()
+        scope = args["scope"]
+        if scope == "mine":
+            query = service.visible(principal).where(
+                WorkEntry.employee_id == (principal.employee_id or -1)
+            )
+        elif scope in ("team", "subtree"):
+            query = service.team(db.session, principal, whole_subtree=scope == "subtree")
+        else:
+            query = service.visible(principal)
+        query = service.filtered(query, args)
+        return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
+
+    @blp.response(201, EntrySchema)
+    @blp.doc(
+        security=BEARER,
+        parameters=[
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "schema": {"type": "string", "maxLength": 100},
+                "description": "a retry with the same key returns the first result",
+            }
+        ],
+    )
+    def post(self) -> Any:
+        """Log an entry (JSON, or multipart with up to 5 `evidence` files); `draft: true` keeps
+        it unsent"""
+        principal = current()
+        require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
+        employee = employees.get_employee(db.session, principal.employee_id or 0)
+        raw, files = _incoming()
+        entry, replayed = service.create(
+            db.session,
+            principal,
+            employee,
+            raw,
+            files,
+            key=request.headers.get("Idempotency-Key"),
+            submit=str(raw.get("draft", "")).lower() not in ("true", "1"),
+            limits=_limits(),
+        )
+        db.session.commit()
+        if replayed:
+            return EntrySchema().dump(entry), 200, {"Idempotent-Replayed": "true"}
+        return entry
+
+
+large_body("EVIDENCE_MAX_REQUEST")(Entries)
+
+
+@blp.route("/entries/<int:entry_id>")
+class Entry(MethodView):
+    @blp.etag
+    @blp.response(200, EntrySchema)
+    @blp.doc(security=BEARER)
+    def get(self, entry_id: int) -> Any:
+        """One entry with links to its files"""
+        return _entry(entry_id)
+
+    @blp.etag
+    @blp.arguments(EntrySchema(partial=True))
+    @blp.response(200, EntrySchema)
+    @blp.doc(security=BEARER)
+    def patch(self, data: dict[str, Any], entry_id: int) -> Any:
+        """Correct a draft or a rejected entry (send If-Match)"""
+        entry = _entry(entry_id, perm.EDIT)
+        blp.check_etag(entry, EntrySchema)
+        service.update(db.session, entry, request.get_json(silent=True) or {})
+        db.session.commit()
+        return entry
+
+    @blp.etag
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, entry_id: int) -> None:
+        """Delete a draft and its files (send If-Match); submitted work stays"""
+        entry = _entry(entry_id, perm.EDIT)
+        blp.check_etag(entry, EntrySchema)
+        keys = service.delete_draft(db.session, entry)
+        db.session.commit()
+        for key in keys:
+            storage.get().delete(key)
+
+
+@blp.route("/entries/<int:entry_id>/files")
+class Files(MethodView):
+    accepts_upload = True
+
+    @blp.response(201, EntrySchema)
+    @blp.doc(security=BEARER)
+    def post(self, entry_id: int) -> Any:
+        """Add evidence files to a draft or a rejected entry (multipart `evidence`)"""
+        entry = _entry(entry_id, perm.EDIT)
+        files = uploads.read(request.files.getlist("evidence"), _limits()[1])
+        service.add_files(db.session, entry, files, _limits())
+        db.session.commit()
+        return entry
+
+
+large_body("EVIDENCE_MAX_REQUEST")(Files)
+
+
+@blp.route("/entries/<int:entry_id>/files/<int:file_id>/<any(file, thumbnail):which>")
+class FileContent(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, entry_id: int, file_id: int, which: str) -> Any:
+        """The evidence file (or its thumbnail): for the owner, their superiors, the admin OPD"""
+        entry = _entry(entry_id)
+        found = service.file_of(db.session, entry, file_id)
+        key = found.storage_key if which == "file" else found.thumb_key
+        if key is None:
+            abort(404)
+        return send_evidence(key, found.kind if which == "file" else "jpeg", found.name)
+
+
+def send_evidence(key: str, kind: str, name: str) -> Any:
+    """Send a stored file after the caller's check: a signed URL from S3, or the bytes."""
+    store = storage.get()
+    signed = store.signed_url(key, current_app.config["EVIDENCE_URL_SECONDS"])
+    if signed:
+        return redirect(signed, code=302)
+    try:
+        data = store.get(key)
+    except KeyError:
+        abort(404)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=BY_CODE[kind].content_type,
+        download_name=name if kind != "jpeg" or "." in name else f"{name}.jpg",
+        as_attachment=kind == "pdf",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/entries/<int:entry_id>/transitions")
+class Transition(MethodView):
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, EntrySchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], entry_id: int) -> Any:
+        """Send, withdraw, approve or reject (with a reason)"""
+        entry = _entry(entry_id)
+        service.act(db.session, current(), entry, data["action"], data.get("reason"))
+        db.session.commit()
+        return entry
+
+
+@blp.route("/entries/approve")
+class BulkApprove(MethodView):
+    @blp.arguments(BulkSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Approve a selection of your team's entries; the others are listed with why not"""
+        done, skipped = service.bulk_approve(db.session, current(), data["ids"])
+        db.session.commit()
+        return {"approved": done, "skipped": [{"id": i, "why": w} for i, w in skipped]}
+
+
+@blp.route("/entries/totals")
+class Totals(MethodView):
+    @blp.arguments(TotalsQuerySchema, location="query")
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Quantities per indicator and unit of a year's sent and approved entries"""
+        principal = current()
+        employee_id = args.get("employee_id") or principal.employee_id or 0
+        require(perm.VIEW, perm.Resource(ENTRY, g.tenant.id, employee_id=employee_id))
+        year = args.get("year") or date.today().year
+        found = service.totals(db.session, employee_id, year)
+        return {
+            "year": year,
+            "employee_id": employee_id,
+            "totals": [
+                {"iki_id": iki, "unit": unit, "quantity": format(total.normalize(), "f")}
+                for (iki, unit), total in sorted(found.items(), key=lambda i: str(i[0]))
+            ],
+        }
+
+
+@blp.route("/log-policy")
+class Policy(MethodView):
+    @blp.response(200, PolicySchema)
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The agency's rules for daily entries: deadline, late entries, days off, location"""
+        require(perm.VIEW, perm.Resource(LOG_POLICY, g.tenant.id))
+        return vars(service.policy(db.session))
+
+    @blp.arguments(PolicySchema)
+    @blp.response(200, PolicySchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any]) -> Any:
+        """Change them (admin OPD)"""
+        require(perm.MANAGE, perm.Resource(LOG_POLICY, g.tenant.id))
+        found = service.set_policy(db.session, data)
+        db.session.commit()
+        return vars(found)

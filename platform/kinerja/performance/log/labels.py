@@ -1,0 +1,24 @@
+"""Words for daily entries' codes, in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.i18n import _
+
+STATUSES = {
+    "draft": _("Draft"),
+    "submitted": _("Waiting for verification"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+}
+ACTIONS = {
+    "submit": _("Send"),
+    "withdraw": _("Withdraw"),
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+}
+
+
+def status_label(code: str | None) -> Any:
+    return STATUSES.get(code or "", code or "")

@@ -1,0 +1,26 @@
+"""Permission rules of daily entries and the agency's rules for them."""
+
+from __future__ import annotations
+
+from kinerja import permissions as perm
+
+ENTRY = "work_entry"  # a daily entry; Resource.employee_id is whose it is
+LOG_POLICY = "log_policy"  # the agency's deadline, late entries, days off, photo location
+
+
+def _entry(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    own = perm.is_self(p, r)
+    above = perm.is_superior_of(p, r.employee_id)
+    if action == perm.VIEW:  # the owner, their superior chain, the admin OPD
+        return own or above or perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+    if action == perm.EDIT:
+        return own and perm.is_member(p)
+    return above or perm.is_agency_admin(p)  # decide: who exactly is the service's question
+
+
+def _policy(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    return action == perm.VIEW or perm.is_agency_admin(p)
+
+
+perm.register(ENTRY, _entry)
+perm.register(LOG_POLICY, _policy)

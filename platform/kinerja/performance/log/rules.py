@@ -1,0 +1,125 @@
+"""The rules of daily entries as data and pure functions: statuses, who takes each step, and
+the deadline (an entry for day D until the end of D + n, Asia/Jakarta time, with or without days
+off counting). No database, no Flask."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from kinerja.i18n import N_
+
+WIB = ZoneInfo("Asia/Jakarta")  # the agencies of Medan work in Western Indonesian Time
+
+DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
+STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
+EDITABLE = frozenset({DRAFT, REJECTED})
+SUBMIT, WITHDRAW, APPROVE, REJECT = "submit", "withdraw", "approve", "reject"
+ACTIONS = (SUBMIT, WITHDRAW, APPROVE, REJECT)
+OWNER, VERIFIER = "owner", "verifier"  # the employee; their rater (or the admin OPD for the head)
+REASON = "reason"
+
+
+@dataclass(frozen=True)
+class Step:
+    to: str
+    by: str
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[tuple[str, str], Step] = {
+    (DRAFT, SUBMIT): Step(SUBMITTED, OWNER),
+    (REJECTED, SUBMIT): Step(SUBMITTED, OWNER),  # corrected, sent again
+    (SUBMITTED, WITHDRAW): Step(DRAFT, OWNER),
+    (SUBMITTED, APPROVE): Step(APPROVED, VERIFIER),
+    (SUBMITTED, REJECT): Step(REJECTED, VERIFIER, needs_reason=True),
+}
+
+
+def decide(state: str, action: str, roles: frozenset[str], reason: str | None) -> str:
+    """The next state, or why not: "state", "who" or "reason" (as a `Refused`)."""
+    step = TRANSITIONS.get((state, action))
+    if step is None:
+        raise Refused("state")
+    if step.by not in roles:
+        raise Refused("who")
+    if step.needs_reason and not (reason or "").strip():
+        raise Refused(REASON)
+    return step.to
+
+
+class Refused(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+# --- the deadline ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Policy:
+    deadline_days: int = 3
+    late_allowed: bool = False
+    days_off_count: bool = True  # weekends and holidays count toward the days
+    keep_location: bool = False
+
+
+@cache
+def holidays() -> frozenset[date]:
+    raw = json.loads(resources.files(__package__).joinpath("holidays.json").read_text("utf-8"))
+    return frozenset(date.fromisoformat(day) for day in raw["days"])
+
+
+def is_day_off(day: date, off: Iterable[date] = ()) -> bool:
+    return day.weekday() >= 5 or day in off
+
+
+def last_day(entry_date: date, policy: Policy, off: frozenset[date] | None = None) -> date:
+    """The last day on which an entry for `entry_date` is on time."""
+    off = holidays() if off is None else off
+    if policy.days_off_count:
+        return entry_date + timedelta(days=policy.deadline_days)
+    day, counted = entry_date, 0
+    while counted < policy.deadline_days:
+        day += timedelta(days=1)
+        if not is_day_off(day, off):
+            counted += 1
+    return day
+
+
+def closes_at(entry_date: date, policy: Policy, off: frozenset[date] | None = None) -> datetime:
+    """The moment the entry window closes: the end of `last_day` in Asia/Jakarta."""
+    return datetime.combine(last_day(entry_date, policy, off) + timedelta(days=1), time(), WIB)
+
+
+@dataclass(frozen=True)
+class Timing:
+    allowed: bool
+    late: bool
+    closes: datetime
+    problem: str | None = None  # an English msgid when not allowed
+
+
+def timing(
+    entry_date: date, now: datetime, policy: Policy, off: frozenset[date] | None = None
+) -> Timing:
+    """Whether an entry for `entry_date` may be made at `now` (any timezone), and if late."""
+    closes = closes_at(entry_date, policy, off)
+    today = now.astimezone(WIB).date()
+    if entry_date > today:
+        return Timing(False, False, closes, N_("An entry cannot be for a day still to come."))
+    if now < closes:
+        return Timing(True, False, closes)
+    if policy.late_allowed:
+        return Timing(True, True, closes)
+    return Timing(False, True, closes, N_("The deadline for this day has passed (%(closes)s)."))
+
+
+def policy_from(row: Mapping[str, object] | None) -> Policy:
+    if not row:
+        return Policy()
+    return Policy(**{k: row[k] for k in Policy.__dataclass_fields__ if k in row})  # type: ignore[arg-type]

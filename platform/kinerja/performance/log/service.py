@@ -1,0 +1,597 @@
+"""Daily entries: reading and checking them, creating them exactly once, their evidence, the
+workflow, the team's feed and the totals per result. Every change is in the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import format_datetime, gettext
+from sqlalchemy import Select, extract, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kinerja import audit, storage
+from kinerja import permissions as perm
+from kinerja.db.load import load_or_404
+from kinerja.db.scoping import current_tenant_id
+from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound, ServiceError
+from kinerja.i18n import _
+from kinerja.people.models import Employee
+from kinerja.performance import inputs
+from kinerja.performance import skp as skps
+from kinerja.performance.log import evidence, rules
+from kinerja.performance.log.labels import ACTIONS, status_label
+from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
+from kinerja.performance.models import Iki, Rhk, Skp
+
+MAX_MINUTES = 24 * 60
+FIELDS = (
+    "entry_date",
+    "rhk_id",
+    "iki_id",
+    "extra_reason",
+    "activity",
+    "quantity",
+    "unit",
+    "started",
+    "ended",
+    "minutes",
+    "location",
+)
+
+
+class Unsupported(ServiceError):
+    """A file we do not keep (answered 415, with why)."""
+
+    status = 415
+
+
+class TooLarge(ServiceError):
+    status = 413
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+# --- the agency's rules ------------------------------------------------------------------------
+def policy(session: Session) -> rules.Policy:
+    row = session.get(LogPolicy, current_tenant_id(session))
+    if row is None:
+        return rules.Policy()
+    return rules.Policy(row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location)
+
+
+def set_policy(session: Session, raw: Mapping[str, Any]) -> rules.Policy:
+    before = policy(session)
+    days = raw.get("deadline_days", before.deadline_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 31:
+        raise Invalid("deadline_days", _("Enter a whole number of days from 0 to 31."))
+    row = session.get(LogPolicy, current_tenant_id(session)) or LogPolicy()
+    row.deadline_days = days
+    for flag in ("late_allowed", "days_off_count", "keep_location"):
+        setattr(row, flag, bool(raw.get(flag, getattr(before, flag))))
+    session.add(row)
+    session.flush()
+    after = policy(session)
+    changes = audit.diff(vars(before), vars(after))
+    if changes:
+        audit.record(session, "log.policy", "log_policy", None, changes=changes)
+    return after
+
+
+# --- reading an entry --------------------------------------------------------------------------
+def _when(raw: Any, field: str) -> time | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return time.fromisoformat(str(raw).strip()[:8])
+    except ValueError:
+        raise ValueError(_("Enter a time like 08:30.")) from None
+
+
+def _day(raw: Any) -> date:
+    try:
+        return date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        raise ValueError(_("Enter a valid date.")) from None
+
+
+def _whole(raw: Any, low: int, high: int) -> int | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise ValueError(_("Enter a whole number."))
+    value = int(text)
+    if not low <= value <= high:
+        raise ValueError(_("Enter a number from %(a)s to %(b)s.", a=low, b=high))
+    return value
+
+
+def _id(raw: Any) -> int | None:
+    return _whole(raw, 1, 2**62) if raw not in (None, "", 0, "0") else None
+
+
+READERS = {
+    "entry_date": _day,
+    "rhk_id": _id,
+    "iki_id": _id,
+    "extra_reason": lambda v: inputs.text(v, 300) or None,
+    "activity": lambda v: inputs.text(v, 4000),
+    "quantity": inputs.decimal,
+    "unit": lambda v: inputs.text(v, 40) or None,
+    "started": lambda v: _when(v, "started"),
+    "ended": lambda v: _when(v, "ended"),
+    "minutes": lambda v: _whole(v, 1, MAX_MINUTES),
+    "location": lambda v: inputs.text(v, 200) or None,
+}
+
+
+def read(
+    session: Session, employee: Employee, raw: Mapping[str, Any], partial: bool = False
+) -> dict[str, Any]:
+    """Every field's problem at once; links checked against the employee's approved SKP."""
+    errors: dict[str, list[Any]] = {}
+    values: dict[str, Any] = {}
+    for name, reader in READERS.items():
+        if partial and name not in raw:
+            continue
+        try:
+            values[name] = reader(raw.get(name))
+        except ValueError as problem:
+            errors[name] = [problem.args[0]]
+    required = _("This field is required.")
+    if not partial:
+        if "activity" not in errors and not values.get("activity"):
+            errors["activity"] = [required]
+        if not errors.get("rhk_id") and not values.get("rhk_id") and not values.get("extra_reason"):
+            errors["rhk_id"] = [
+                _("Choose the result (RHK) this work serves, or say why it is an additional task.")
+            ]
+    if values.get("rhk_id") and "entry_date" in values and not errors:
+        _check_links(session, employee, values, errors)
+    started, ended = values.get("started"), values.get("ended")
+    if started and ended:
+        if ended <= started:
+            errors["ended"] = [_("The end must come after the start.")]
+        elif not values.get("minutes"):
+            values["minutes"] = (ended.hour * 60 + ended.minute) - (
+                started.hour * 60 + started.minute
+            )
+    if errors:
+        raise InvalidFields(errors)
+    return values
+
+
+def _check_links(
+    session: Session, employee: Employee, values: dict[str, Any], errors: dict[str, list[Any]]
+) -> None:
+    rhk = session.scalar(
+        select(Rhk)
+        .join(Skp, Skp.id == Rhk.skp_id)
+        .where(
+            Rhk.id == values["rhk_id"],
+            Skp.employee_id == employee.id,
+            Skp.year == values["entry_date"].year,
+            # an approved plan, or one being revised (its results were approved before)
+            (Skp.status == "approved") | (Skp.version > 1),
+            Rhk.proposed.is_(False),
+        )
+    )
+    if rhk is None:
+        errors["rhk_id"] = [_("Choose a result of your approved SKP of that year.")]
+        return
+    if values.get("iki_id"):
+        iki = session.scalar(select(Iki).where(Iki.id == values["iki_id"], Iki.rhk_id == rhk.id))
+        if iki is None:
+            errors["iki_id"] = [_("Choose an indicator of that result.")]
+        elif not values.get("unit"):
+            values["unit"] = iki.unit  # the IKI's unit unless another is given
+
+
+def choices(session: Session, employee_id: int, year: int) -> list[tuple[Rhk, list[Iki]]]:
+    """The results (with their indicators) an entry of `year` may serve."""
+    skp = skps.of_employee(session, employee_id, year)
+    if skp is None or not (skp.status == "approved" or skp.version > 1):
+        return []
+    rows = [r for r in skps.rhk_rows(session, skp) if not r.proposed]
+    ikis = skps.iki_by_rhk(session, [r.id for r in rows])
+    return [(r, ikis[r.id]) for r in rows]
+
+
+# --- creating, exactly once --------------------------------------------------------------------
+def _check_timing(session: Session, entry_date: date, now: datetime) -> bool:
+    timing = rules.timing(entry_date, now, policy(session))
+    if not timing.allowed:
+        closes = format_datetime(timing.closes, "d MMM y HH:mm")
+        raise Invalid("entry_date", gettext(timing.problem or "", closes=closes))
+    return timing.late
+
+
+def replay(session: Session, employee_id: int, key: str | None) -> WorkEntry | None:
+    if not key:
+        return None
+    return session.scalar(
+        select(WorkEntry).where(
+            WorkEntry.employee_id == employee_id, WorkEntry.idempotency_key == key
+        )
+    )
+
+
+def check_key(key: str | None) -> str | None:
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > 100 or not key.isascii() or not key.isprintable():
+        raise Invalid("idempotency_key", _("An Idempotency-Key is 1 to 100 plain characters."))
+    return key
+
+
+def create(
+    session: Session,
+    principal: perm.Principal,
+    employee: Employee,
+    raw: Mapping[str, Any],
+    uploads: Sequence[Upload] = (),
+    *,
+    key: str | None = None,
+    submit: bool = True,
+    now: datetime | None = None,
+    limits: tuple[int, int] = (5, 10 * 1024 * 1024),
+) -> tuple[WorkEntry, bool]:
+    """(the entry, whether it was created earlier with the same `key`): a retry after a dropped
+    connection gets the first result, never a second entry."""
+    key = check_key(key)
+    earlier = replay(session, employee.id, key)
+    if earlier is not None:
+        return earlier, True
+    now = now or datetime.now(UTC)
+    values = read(session, employee, raw)
+    late = _check_timing(session, values["entry_date"], now)
+    files = _check_uploads(uploads, *limits)
+    entry = WorkEntry(
+        employee_id=employee.id,
+        status=rules.SUBMITTED if submit else rules.DRAFT,
+        late=late,
+        idempotency_key=key,
+        created_by=principal.user_id,
+        submitted_at=now if submit else None,
+        **values,
+    )
+    try:
+        with session.begin_nested():
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        # The same key raced in from another connection: answer with that one.
+        session.expunge(entry)
+        found = replay(session, employee.id, key)
+        if found is None:
+            raise
+        return found, True
+    _store(session, entry, files)
+    audit.record(
+        session,
+        "log.submit" if submit else "log.draft",
+        "work_entry",
+        entry.id,
+        changes={"date": [None, entry.entry_date.isoformat()]}
+        | ({"late": [None, True]} if late else {}),
+        subject_employee_id=employee.id,
+    )
+    return entry, False
+
+
+def _check_uploads(
+    uploads: Sequence[Upload], max_files: int, max_bytes: int
+) -> list[tuple[Upload, evidence.Kind]]:
+    if len(uploads) > max_files:
+        raise Invalid("evidence", _("At most %(n)s files per entry.", n=max_files))
+    checked = []
+    for upload in uploads:
+        if len(upload.data) > max_bytes:
+            raise TooLarge(
+                _("%(name)s is larger than %(mb)s MB.", name=upload.name, mb=max_bytes // 2**20)
+            )
+        try:
+            checked.append((upload, evidence.identify(upload.name, upload.data)))
+        except evidence.Refused as refused:
+            raise Unsupported(
+                f"{evidence.safe_name(upload.name)}: {gettext(refused.msgid, **refused.params)}"
+            ) from None
+    return checked
+
+
+def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidence.Kind]]) -> None:
+    """Write the files, then their rows; on any failure remove what was written."""
+    keep_location = policy(session).keep_location
+    written: list[str] = []
+    try:
+        for upload, kind in files:
+            try:
+                kept = evidence.keep(kind, upload.data, keep_location)
+            except evidence.Refused as refused:
+                raise Unsupported(
+                    f"{evidence.safe_name(upload.name)}: {gettext(refused.msgid, **refused.params)}"
+                ) from None
+            name = uuid.uuid4().hex
+            key = storage.tenant_key(
+                entry.tenant_id, "entries", str(entry.id), f"{name}.{kept.kind}"
+            )
+            storage.get().put(key, kept.data, kept.content_type)
+            written.append(key)
+            thumb_key = None
+            if kept.thumbnail is not None:
+                thumb_key = storage.tenant_key(
+                    entry.tenant_id, "entries", str(entry.id), f"{name}.thumb.jpeg"
+                )
+                storage.get().put(thumb_key, kept.thumbnail, "image/jpeg")
+                written.append(thumb_key)
+            session.add(
+                EvidenceFile(
+                    entry_id=entry.id,
+                    kind=kept.kind,
+                    name=evidence.safe_name(upload.name),
+                    size=len(kept.data),
+                    sha256=hashlib.sha256(kept.data).hexdigest(),
+                    storage_key=key,
+                    thumb_key=thumb_key,
+                )
+            )
+        session.flush()
+    except Exception:
+        for key in written:
+            storage.get().delete(key)
+        raise
+
+
+def add_files(
+    session: Session, entry: WorkEntry, uploads: Sequence[Upload], limits: tuple[int, int]
+) -> None:
+    check_editable(entry)
+    have = len(files_of(session, entry))
+    files = _check_uploads(uploads, max(0, limits[0] - have), limits[1])
+    _store(session, entry, files)
+
+
+# --- changing ----------------------------------------------------------------------------------
+def get(session: Session, entry_id: int) -> WorkEntry:
+    return load_or_404(session, WorkEntry, entry_id)
+
+
+def resource(entry: WorkEntry) -> perm.Resource:
+    return perm.Resource("work_entry", entry.tenant_id, employee_id=entry.employee_id)
+
+
+def check_editable(entry: WorkEntry) -> None:
+    if entry.status not in rules.EDITABLE:
+        raise Conflict(
+            _(
+                "This entry is %(state)s: it cannot be changed now.",
+                state=status_label(entry.status),
+            )
+        )
+
+
+def update(
+    session: Session, entry: WorkEntry, raw: Mapping[str, Any], now: datetime | None = None
+) -> WorkEntry:
+    check_editable(entry)
+    employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
+    assert employee is not None
+    merged = {name: getattr(entry, name) for name in FIELDS} | dict(raw)
+    values = read(session, employee, {k: _plain(v) for k, v in merged.items()})
+    if values["entry_date"] != entry.entry_date:
+        entry.late = _check_timing(session, values["entry_date"], now or datetime.now(UTC))
+    before = {name: _plain(getattr(entry, name)) for name in FIELDS}
+    for name, value in values.items():
+        setattr(entry, name, value)
+    session.flush()
+    changes = audit.diff(before, {name: _plain(getattr(entry, name)) for name in FIELDS})
+    if changes:
+        audit.record(
+            session,
+            "log.update",
+            "work_entry",
+            entry.id,
+            changes=changes,
+            subject_employee_id=entry.employee_id,
+        )
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def delete_draft(session: Session, entry: WorkEntry) -> list[str]:
+    """Delete a draft and (after the commit, by the caller) its files: returns their keys."""
+    if entry.status != rules.DRAFT:
+        raise Conflict(_("Only a draft can be deleted; submitted work stays on record."))
+    keys = [k for f in files_of(session, entry) for k in (f.storage_key, f.thumb_key) if k]
+    audit.record(
+        session,
+        "log.delete",
+        "work_entry",
+        entry.id,
+        changes={"date": [entry.entry_date.isoformat(), None]},
+        subject_employee_id=entry.employee_id,
+    )
+    session.delete(entry)
+    session.flush()
+    return keys
+
+
+def roles(session: Session, principal: perm.Principal, entry: WorkEntry) -> frozenset[str]:
+    held = set()
+    if perm.is_member(principal) and principal.employee_id == entry.employee_id:
+        held.add(rules.OWNER)
+    employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
+    if employee is not None:
+        rater = skps.chain(session, employee).rater
+        if rater is not None and perm.is_member(principal) and principal.employee_id == rater.id:
+            held.add(rules.VERIFIER)
+        if rater is None and perm.is_agency_admin(principal) and not held:
+            held.add(rules.VERIFIER)
+    return frozenset(held)
+
+
+def act(
+    session: Session,
+    principal: perm.Principal,
+    entry: WorkEntry,
+    action: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> WorkEntry:
+    if action not in rules.ACTIONS:
+        raise NotFound()
+    try:
+        to = rules.decide(entry.status, action, roles(session, principal, entry), reason)
+    except rules.Refused as refused:
+        if refused.why == "state":
+            raise Conflict(
+                _(
+                    "This entry is %(state)s: it cannot be %(action)s now.",
+                    state=status_label(entry.status),
+                    action=str(ACTIONS[action]).lower(),
+                )
+            ) from None
+        if refused.why == "who":
+            raise Forbidden(_("Only the employee's superior decides on this entry.")) from None
+        raise Invalid("reason", _("Say why the entry is rejected.")) from None
+    now = now or datetime.now(UTC)
+    before = entry.status
+    entry.status = to
+    if action == rules.SUBMIT:
+        entry.submitted_at, entry.reason = now, None
+    elif action in (rules.APPROVE, rules.REJECT):
+        entry.decided_by, entry.decided_at = principal.user_id, now
+        entry.reason = (reason or "").strip()[:1000] if action == rules.REJECT else None
+    session.flush()
+    audit.record(
+        session,
+        f"log.{action}",
+        "work_entry",
+        entry.id,
+        changes={"status": [before, to]}
+        | ({"reason": [None, entry.reason]} if entry.reason else {}),
+        subject_employee_id=entry.employee_id,
+    )
+    return entry
+
+
+def bulk_approve(
+    session: Session, principal: perm.Principal, entry_ids: Sequence[int]
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """Approve each entry the principal verifies; the others are listed with why not."""
+    done: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    for entry_id in dict.fromkeys(entry_ids):
+        entry = session.scalar(select(WorkEntry).where(WorkEntry.id == entry_id))
+        if entry is None or not perm.can(principal, perm.VIEW, resource(entry)):
+            skipped.append((entry_id, str(_("Not found."))))
+            continue
+        try:
+            with session.begin_nested():
+                act(session, principal, entry, rules.APPROVE)
+            done.append(entry_id)
+        except ServiceError as problem:
+            skipped.append((entry_id, str(problem.message)))
+    return done, skipped
+
+
+# --- reading -----------------------------------------------------------------------------------
+def files_of(session: Session, entry: WorkEntry) -> list[EvidenceFile]:
+    return list(
+        session.scalars(
+            select(EvidenceFile).where(EvidenceFile.entry_id == entry.id).order_by(EvidenceFile.id)
+        )
+    )
+
+
+def file_of(session: Session, entry: WorkEntry, file_id: int) -> EvidenceFile:
+    found = session.scalar(
+        select(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.entry_id == entry.id)
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def visible(principal: perm.Principal) -> Select[Any]:
+    query = select(WorkEntry)
+    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
+        return query
+    people = set(principal.subordinate_ids) | {principal.employee_id or -1}
+    return query.where(WorkEntry.employee_id.in_(people))
+
+
+def team(session: Session, principal: perm.Principal, whole_subtree: bool = False) -> Select[Any]:
+    """The entries of the principal's direct subordinates (or the whole subtree), never drafts."""
+    if whole_subtree:
+        people = set(principal.subordinate_ids)
+    else:
+        people = set(
+            session.scalars(
+                select(Employee.id).where(Employee.superior_id == (principal.employee_id or -1))
+            )
+        )
+    return select(WorkEntry).where(
+        WorkEntry.employee_id.in_(people or {-1}), WorkEntry.status != rules.DRAFT
+    )
+
+
+def filtered(query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
+    if args.get("employee_id"):
+        query = query.where(WorkEntry.employee_id == args["employee_id"])
+    if args.get("rhk_id"):
+        query = query.where(WorkEntry.rhk_id == args["rhk_id"])
+    if args.get("status"):
+        query = query.where(WorkEntry.status == args["status"])
+    if args.get("date_from"):
+        query = query.where(WorkEntry.entry_date >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(WorkEntry.entry_date <= args["date_to"])
+    if args.get("after"):
+        query = query.where(WorkEntry.id > args["after"])
+    return query
+
+
+def waiting_count(session: Session, principal: perm.Principal) -> int:
+    """Submitted entries of the principal's direct subordinates (for the navigation)."""
+    if not perm.is_member(principal) or not principal.subordinate_ids:
+        return 0
+    query = team(session, principal).where(WorkEntry.status == rules.SUBMITTED)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def totals(
+    session: Session, employee_id: int, year: int
+) -> dict[tuple[int | None, str | None], Decimal]:
+    """Quantities of the year's submitted and approved entries per (IKI, unit): the progress the
+    SKP shows and the evaluation will propose as realisation."""
+    rows = session.execute(
+        select(WorkEntry.iki_id, WorkEntry.unit, func.sum(WorkEntry.quantity))
+        .where(
+            WorkEntry.employee_id == employee_id,
+            extract("year", WorkEntry.entry_date) == year,
+            WorkEntry.status.in_((rules.SUBMITTED, rules.APPROVED)),
+            WorkEntry.quantity.is_not(None),
+        )
+        .group_by(WorkEntry.iki_id, WorkEntry.unit)
+    )
+    return {(iki_id, unit): total or Decimal(0) for iki_id, unit, total in rows}
