@@ -8,6 +8,7 @@ Redis database that the suite FLUSHES between tests. Without them, embedded serv
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -133,8 +134,9 @@ def _reset(owner_engine: Engine, redis_url: str) -> None:
 
 @pytest.fixture
 def app(_session_app: Flask, owner_engine: Engine, redis_url: str) -> Iterator[Flask]:
-    """The app, with an empty database and Redis for every test."""
+    """The app, with an empty database, Redis and evidence folder for every test."""
     _reset(owner_engine, redis_url)
+    shutil.rmtree(_session_app.config["STORAGE_DIR"], ignore_errors=True)
     with _session_app.app_context():
         yield _session_app
     _reset(owner_engine, redis_url)

@@ -4,7 +4,9 @@ the application). `conftest.py` holds only fixtures."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from functools import cache
@@ -60,6 +62,8 @@ def app_config(database: Database, redis_url: str, **extra: object) -> dict[str,
         "LOCAL_LOGIN": True,
         "TESTING": True,
         "PLUGINS": "none",  # tests load no installed plugin unless they ask
+        # Evidence files of the suite's processes, never in the checkout's var/.
+        "STORAGE_DIR": os.path.join(tempfile.gettempdir(), f"kinerja-test-evidence-{os.getpid()}"),
     }
     config.update(extra)
     return config
@@ -273,3 +277,31 @@ def plan_head_and_boss(tenants: Tenants, people: People, year: int) -> int:
         flow.act(session, as_boss, boss_skp, "submit")
         flow.act(session, as_boss_head, boss_skp, "approve")
         return boss_rhk.id
+
+
+def plan_staff(tenants: Tenants, people: People, year: int, boss_rhk: int) -> tuple[int, int]:
+    """The staff's SKP from the boss's result, approved by the boss: (RHK id, IKI id)."""
+    from kinerja.db import db
+    from kinerja.people import employees
+    from kinerja.performance import flow, plan
+    from kinerja.performance import skp as skps
+    from kinerja.permissions import Principal
+
+    a = tenants.a
+    with db.unit_of_work(a) as session:
+        staff = employees.get_employee(session, people.staff)
+        skp = skps.create(session, staff, year)
+        iki = {"text": "Laporan", "aspect": "kuantitas", "target_low": "12", "unit": "laporan"}
+        rhk = plan.add_rhk(
+            session, skp, {"text": "Laporan imunisasi", "parent_rhk_id": boss_rhk, "iki": [iki]}
+        )
+        owner = Principal(
+            user_id=9, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=staff.id
+        )
+        boss = Principal(
+            user_id=8, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=people.superior
+        )
+        flow.act(session, owner, skp, "submit")
+        flow.act(session, boss, skp, "approve")
+        iki_id = skps.iki_by_rhk(session, [rhk.id])[rhk.id][0].id
+        return rhk.id, iki_id

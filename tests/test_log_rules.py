@@ -139,6 +139,7 @@ def test_photos_lose_their_location_unless_the_agency_keeps_it() -> None:
     assert max(thumb.size) == evidence.THUMB and thumb.format == "JPEG"
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_a_broken_photo_and_a_pixel_bomb_are_refused() -> None:
     kind = evidence.KINDS[1]  # png
     with pytest.raises(evidence.Refused):

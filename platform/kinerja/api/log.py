@@ -200,7 +200,7 @@ class Entries(MethodView):
         )
         db.session.commit()
         if replayed:
-            return EntrySchema().dump(entry), 200, {"Idempotent-Replayed": "true"}
+            return entry, 200, {"Idempotent-Replayed": "true"}
         return entry
 
 

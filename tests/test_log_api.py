@@ -1,0 +1,251 @@
+"""Daily work through the API: entries against the approved SKP, exactly once, with evidence
+whose kind comes from its content, the deadline, the superior's feed and decisions, totals,
+isolation of entries and of their files."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from kinerja.db import db
+from kinerja.performance.log.models import EvidenceFile, WorkEntry
+from tests.support import People, plan_head_and_boss, plan_staff
+from tests.test_skp_api import token
+
+API = "/api/v1/tenants/dinkes/entries"
+TODAY = date.today()
+
+
+def png(colour: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def year(people: People, tenants: Any) -> dict[str, int]:
+    boss_rhk = plan_head_and_boss(tenants, people, TODAY.year)
+    rhk, iki = plan_staff(tenants, people, TODAY.year, boss_rhk)
+    return {"rhk": rhk, "iki": iki, "boss_rhk": boss_rhk}
+
+
+@pytest.fixture
+def who(people: People, tenants: Any) -> dict[str, dict[str, str]]:
+    a = tenants.a
+    return {
+        "staff": token(a, people.users["staff"]),
+        "boss": token(a, people.users["boss"]),
+        "peer": token(a, people.users["peer"]),
+        "admin": token(a, people.users["admin"], "admin_opd"),
+        "outsider": token(tenants.b, people.users["outsider"], "admin_opd"),
+    }
+
+
+def entry(year: dict[str, int], **changes: Any) -> dict[str, Any]:
+    return {
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": year["rhk"],
+        "iki_id": year["iki"],
+        "activity": "Merekap laporan imunisasi puskesmas",
+        "quantity": "3",
+        "started": "08:00",
+        "ended": "09:30",
+    } | changes
+
+
+def count(tenant_id: int, model: Any = WorkEntry) -> int:
+    with db.unit_of_work(tenant_id) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_an_entry_is_made_once_however_often_it_is_sent(client, who, year, tenants) -> None:
+    headers = who["staff"] | {"Idempotency-Key": "hp-murah-0001"}
+    first = client.post(API, json=entry(year), headers=headers)
+    assert first.status_code == 201, first.get_json()
+    body = first.get_json()
+    assert body["unit"] == "laporan" and body["minutes"] == 90 and body["status"] == "submitted"
+    again = client.post(API, json=entry(year, activity="ketik ulang"), headers=headers)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == body["id"] and count(tenants.a) == 1
+    other_key = client.post(API, json=entry(year), headers=who["staff"] | {"Idempotency-Key": "2"})
+    assert other_key.status_code == 201 and count(tenants.a) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"rhk_id": None}, "rhk_id"),  # neither a result nor a reason for an additional task
+        ({"activity": ""}, "activity"),
+        ({"entry_date": (TODAY + timedelta(days=2)).isoformat()}, "entry_date"),
+        ({"entry_date": (TODAY - timedelta(days=10)).isoformat()}, "entry_date"),
+        ({"started": "25:00"}, "started"),
+        ({"ended": "07:00"}, "ended"),
+        ({"quantity": "-2"}, "quantity"),
+        ({"iki_id": 2**40}, "iki_id"),
+        ({"rhk_id": 2**40}, "rhk_id"),
+        ({"minutes": 5000, "started": None, "ended": None}, "minutes"),
+    ],
+)
+def test_bad_entries_are_refused_naming_the_field(client, who, year, tenants, changes, field):
+    response = client.post(API, json=entry(year, **changes), headers=who["staff"])
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["errors"]["json"]
+    assert count(tenants.a) == 0
+
+
+def test_an_additional_task_needs_only_its_reason(client, who, year) -> None:
+    body = entry(year, rhk_id=None, iki_id=None, extra_reason="Diminta kepala dinas")
+    created = client.post(API, json=body, headers=who["staff"])
+    assert created.status_code == 201 and created.get_json()["extra_reason"]
+
+
+def test_the_deadline_holds_unless_the_agency_allows_late_entries(client, who, year) -> None:
+    old = (TODAY - timedelta(days=10)).isoformat()
+    refused = client.post(API, json=entry(year, entry_date=old), headers=who["staff"])
+    assert "deadline" in refused.get_json()["errors"]["json"]["entry_date"][0]
+    policy = client.put(
+        "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": True}, headers=who["admin"]
+    )
+    assert policy.status_code == 200 and policy.get_json()["late_allowed"] is True
+    assert (
+        client.put(
+            "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": False}, headers=who["staff"]
+        ).status_code
+        == 403
+    )
+    late = client.post(API, json=entry(year, entry_date=old), headers=who["staff"])
+    assert late.status_code == 201 and late.get_json()["late"] is True
+
+
+def test_evidence_is_kept_by_its_content_and_only_its_people_see_it(
+    client, who, year, tenants
+) -> None:
+    form = {k: v for k, v in entry(year).items() if v is not None}
+    form["evidence"] = [(io.BytesIO(png()), "IMG_2041.png"), (io.BytesIO(b"%PDF-1.4\n"), "spt.pdf")]
+    created = client.post(API, data=form, headers=who["staff"], content_type="multipart/form-data")
+    assert created.status_code == 201, created.get_json()
+    files = created.get_json()["files"]
+    assert [f["kind"] for f in files] == ["png", "pdf"] and files[0]["thumbnail_url"]
+    photo = client.get(files[0]["url"], headers=who["staff"])
+    assert photo.status_code == 200 and photo.data.startswith(b"\x89PNG")
+    thumb = client.get(files[0]["thumbnail_url"], headers=who["boss"])
+    assert thumb.status_code == 200 and thumb.data[:3] == b"\xff\xd8\xff"
+    assert client.get(files[0]["url"], headers=who["peer"]).status_code == 404
+    assert client.get(files[0]["url"], headers=who["outsider"]).status_code == 404
+    elsewhere = files[0]["url"].replace("/dinkes/", "/disdik/")
+    assert client.get(elsewhere, headers=who["outsider"]).status_code == 404
+    assert client.get(files[0]["url"]).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("foto.pdf", png()), ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 200), ("a.svg", b"<svg/>")],
+)
+def test_a_file_that_is_not_what_it_says_is_refused_and_nothing_is_kept(
+    client, who, year, tenants, name, data
+) -> None:
+    form = {k: v for k, v in entry(year).items() if v is not None}
+    form["evidence"] = [(io.BytesIO(data), name)]
+    refused = client.post(API, data=form, headers=who["staff"], content_type="multipart/form-data")
+    assert refused.status_code == 415 and name in refused.get_json()["message"]
+    assert count(tenants.a) == 0 and count(tenants.a, EvidenceFile) == 0
+
+
+def test_too_many_and_too_large_files_are_refused(app, client, who, year, tenants) -> None:
+    form = {k: v for k, v in entry(year).items() if v is not None}
+    form["evidence"] = [(io.BytesIO(png()), f"{n}.png") for n in range(6)]
+    too_many = client.post(API, data=form, headers=who["staff"], content_type="multipart/form-data")
+    assert too_many.status_code == 422
+    app.config["EVIDENCE_MAX_BYTES"] = 100
+    try:
+        form["evidence"] = [(io.BytesIO(png()), "besar.png")]
+        large = client.post(
+            API, data=form, headers=who["staff"], content_type="multipart/form-data"
+        )
+        assert large.status_code == 413
+    finally:
+        app.config["EVIDENCE_MAX_BYTES"] = 10 * 1024 * 1024
+    assert count(tenants.a) == 0
+
+
+def test_the_superior_sees_new_work_decides_and_approves_in_bulk(client, who, year) -> None:
+    ids = [
+        client.post(
+            API, json=entry(year, activity=f"Kegiatan {n}"), headers=who["staff"]
+        ).get_json()["id"]
+        for n in range(3)
+    ]
+    feed = client.get(f"{API}?scope=team&after={ids[0]}", headers=who["boss"]).get_json()
+    assert sorted(e["id"] for e in feed) == ids[1:]
+    assert client.get(f"{API}?scope=team", headers=who["peer"]).get_json() == []
+    reject = f"{API}/{ids[0]}/transitions"
+    assert client.post(reject, json={"action": "reject"}, headers=who["boss"]).status_code == 422
+    assert client.post(reject, json={"action": "approve"}, headers=who["staff"]).status_code == 403
+    rejected = client.post(
+        reject, json={"action": "reject", "reason": "Lampirkan foto"}, headers=who["boss"]
+    )
+    assert rejected.get_json()["status"] == "rejected"
+    url = f"{API}/{ids[0]}"
+    etag = client.get(url, headers=who["staff"]).headers["ETag"]
+    corrected = client.patch(
+        url, json={"activity": "Merekap, dengan foto"}, headers=who["staff"] | {"If-Match": etag}
+    )
+    assert corrected.status_code == 200, corrected.get_json()
+    assert client.post(reject, json={"action": "submit"}, headers=who["staff"]).status_code == 200
+    bulk = client.post(f"{API}/approve", json={"ids": [*ids, 2**40]}, headers=who["boss"])
+    assert sorted(bulk.get_json()["approved"]) == sorted(ids)
+    assert [s["id"] for s in bulk.get_json()["skipped"]] == [2**40]
+    mine = client.get(API, headers=who["staff"]).get_json()
+    assert {e["status"] for e in mine} == {"approved"}
+    totals = client.get("/api/v1/tenants/dinkes/entries/totals", headers=who["staff"]).get_json()
+    assert totals["totals"] == [{"iki_id": year["iki"], "unit": "laporan", "quantity": "9"}]
+    assert (
+        client.get(
+            f"/api/v1/tenants/dinkes/entries/totals?employee_id={mine[0]['employee_id']}",
+            headers=who["peer"],
+        ).status_code
+        == 404
+    )
+
+
+def test_deleting_a_draft_deletes_its_files_and_nothing_else_deletes(
+    app, client, who, year, tenants
+):
+    form = {k: v for k, v in entry(year, draft="true").items() if v is not None}
+    form["evidence"] = [(io.BytesIO(png()), "a.png")]
+    draft = client.post(API, data=form, headers=who["staff"], content_type="multipart/form-data")
+    assert draft.get_json()["status"] == "draft"
+    folder = (
+        Path(app.config["STORAGE_DIR"]) / f"t{tenants.a}" / "entries" / str(draft.get_json()["id"])
+    )
+    stored = [p for p in folder.rglob("*") if p.is_file()]
+    assert len(stored) == 2  # the photo and its thumbnail
+    url = f"{API}/{draft.get_json()['id']}"
+    sent = client.post(API, json=entry(year), headers=who["staff"]).get_json()
+    etag = client.get(f"{API}/{sent['id']}", headers=who["staff"]).headers["ETag"]
+    kept = client.delete(f"{API}/{sent['id']}", headers=who["staff"] | {"If-Match": etag})
+    assert kept.status_code == 409
+    etag = client.get(url, headers=who["staff"]).headers["ETag"]
+    assert client.delete(url, headers=who["staff"] | {"If-Match": etag}).status_code == 204
+    assert all(not p.exists() for p in stored)
+
+
+def test_another_agency_finds_no_entry(client, who, year) -> None:
+    created = client.post(API, json=entry(year), headers=who["staff"]).get_json()
+    outsider = who["outsider"]
+    assert client.get(f"{API}/{created['id']}", headers=outsider).status_code == 404
+    other = API.replace("/dinkes/", "/disdik/")
+    assert client.get(f"{other}/{created['id']}", headers=outsider).status_code == 404
+    assert client.get(f"{other}?scope=all", headers=outsider).get_json() == []
+    assert (
+        client.post(f"{other}/approve", json={"ids": [created["id"]]}, headers=outsider).get_json()[
+            "approved"
+        ]
+        == []
+    )
