@@ -82,6 +82,13 @@ class EntrySchema(Schema):
         ]
 
 
+class EntryPatchSchema(EntrySchema):
+    """What a correction may send: any of the entry's fields."""
+
+    entry_date = fields.Date()
+    activity = fields.String()
+
+
 def _file_url(entry: WorkEntry, file_id: int, which: str) -> str:
     return f"/api/v1/tenants/{g.tenant.slug}/entries/{entry.id}/files/{file_id}/{which}"
 
@@ -217,7 +224,7 @@ class Entry(MethodView):
         return _entry(entry_id)
 
     @blp.etag
-    @blp.arguments(EntrySchema(partial=True))
+    @blp.arguments(EntryPatchSchema)
     @blp.response(200, EntrySchema)
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], entry_id: int) -> Any:
