@@ -129,6 +129,9 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/skp",
     "/t/dinkes/skp/plan",
     "/t/dinkes/skp/matrix",
+    "/t/dinkes/log",
+    "/t/dinkes/log/team",
+    "/t/dinkes/log/policy",
 ]
 
 
@@ -218,3 +221,40 @@ def test_an_skp_is_drafted_submitted_and_approved_on_a_phone(
     boss.goto(f"{served}/t/dinkes/skp/matrix")
     _fits(boss, "the cascade")
     assert "Laporan cakupan imunisasi bulanan" in boss.content()
+
+
+def test_an_entry_logged_on_a_phone_reaches_the_superiors_feed_without_a_reload(
+    served, browser, people, tenants, tmp_path
+) -> None:
+    from datetime import date
+
+    from PIL import Image
+
+    from tests.support import plan_head_and_boss, plan_staff
+
+    year = date.today().year
+    plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    phone = {"viewport": {"width": 360, "height": 740}}
+    boss = browser.new_context(**phone).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(f"{served}/t/dinkes/log/team")
+    assert "Belum ada laporan dari tim Anda" in boss.content()
+    picture = tmp_path / "IMG_0001.jpg"
+    Image.new("RGB", (640, 480), "teal").save(picture, "JPEG")
+    staff = browser.new_context(**phone).new_page()
+    _sign_in(staff, served, "staff")
+    staff.goto(f"{served}/t/dinkes/log")
+    _fits(staff, "the daily work page")
+    staff.select_option("#rhk_id", label="Laporan imunisasi")
+    staff.fill("#activity", "Input data imunisasi ke ASIK")
+    staff.fill("#quantity", "25")
+    staff.set_input_files("#photo", str(picture))
+    sent_at = time.perf_counter()
+    staff.click("form[data-offline] button[type=submit]:not([name])")
+    staff.wait_for_url("**/t/dinkes/log?saved=1")
+    boss.wait_for_selector("text=Input data imunisasi ke ASIK", timeout=8000)
+    arrived = time.perf_counter() - sent_at
+    print(f"\nentry in the superior's feed {arrived:.1f}s after sending (no reload)")
+    assert arrived < 5.5
+    assert boss.locator("#feed img.kj-thumb-sm").count() == 1
+    _fits(boss, "the team's feed")

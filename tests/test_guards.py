@@ -64,6 +64,8 @@ def _path(rule: Any, slug: str) -> str:
             values[name] = 1
         elif "UUID" in kind:
             values[name] = uuid.uuid4()
+        elif "Any" in kind:
+            values[name] = sorted(converter.items)[0]  # one of the words the route accepts
         else:
             values[name] = "pegawai"
     return rule.build(values, append_unknown=False)[1]

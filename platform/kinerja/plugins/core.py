@@ -80,6 +80,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         MenuItem("admin.units_page", _("Work units"), _("The agency's structure"), 30),
         MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
         MenuItem("skp.index", _("SKP"), _("Your plan for the year, your team's, approvals"), 42),
+        MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43),
         MenuItem(
             "reports.index",
             _("Reports"),
@@ -93,6 +94,10 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
             50,
         ),
     ]
+    if perm.is_member(p) and p.subordinate_ids:
+        items.append(
+            MenuItem("log.team", _("Team's work"), _("New entries of your team, to verify"), 44)
+        )
     if perm.is_agency_admin(p) or perm.is_visiting_city_admin(p):
         items.append(
             MenuItem("admin.memberships_page", _("Roles"), _("Who administers the agency"), 60)

@@ -19,6 +19,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     city,
     i18n,
     imports,
+    log,
     menu,
     people,
     plugins,
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(plugins.city)
     app.register_blueprint(reports.bp)
     app.register_blueprint(skp.bp)
+    app.register_blueprint(log.bp)
     app.register_blueprint(city.bp)
 
     @app.get("/favicon.ico")
@@ -66,6 +68,7 @@ def init_app(app: Flask) -> None:
         KINDS=KINDS,
         get_locale=get_locale,
         menu_items=_menu_items,
+        menu_badge=menu.badge,
         role_label=labels.role_label,
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,

@@ -1,0 +1,318 @@
+"""Daily work pages: log an entry with a photo in one screen, follow your entries, and (for a
+superior) the team's feed that fills itself as work arrives, with bulk approval. Every change
+goes through `performance.log.service`; the pages work without JavaScript."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from kinerja import permissions as perm
+from kinerja import storage
+from kinerja.api.log import send_evidence
+from kinerja.db import db
+from kinerja.exceptions import ServiceError
+from kinerja.identity.principal import current, require
+from kinerja.people import employees
+from kinerja.people.models import Employee
+from kinerja.performance.log import rules, service, uploads
+from kinerja.performance.log.labels import ACTIONS, STATUSES
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
+from kinerja.pipeline import large_body
+from kinerja.web import menu
+from kinerja.web.forms import Problem, form_page, submit, whole_number
+
+bp = Blueprint("log", __name__, url_prefix="/t/<tenant>/log")
+FIELDS = (
+    "entry_date",
+    "rhk_id",
+    "iki_id",
+    "extra_reason",
+    "activity",
+    "quantity",
+    "unit",
+    "started",
+    "ended",
+    "minutes",
+    "location",
+)
+FEED_SIZE = 50
+
+
+def _limits() -> tuple[int, int]:
+    return current_app.config["EVIDENCE_MAX_FILES"], current_app.config["EVIDENCE_MAX_BYTES"]
+
+
+def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
+    entry = service.get(db.session, entry_id)
+    require(action, service.resource(entry))
+    return entry
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
+    return {employee_id: name for employee_id, name in rows}
+
+
+# --- my entries --------------------------------------------------------------------------------
+@bp.get("")
+def index() -> Any:
+    return _index(None, {})
+
+
+def _index(problem: Problem, values: dict[str, Any]) -> Any:
+    principal = current()
+    today = date.today()
+    mine: list[WorkEntry] = []
+    choices: list[Any] = []
+    if principal.employee_id and perm.is_member(principal):
+        mine = list(
+            db.session.scalars(
+                select(WorkEntry)
+                .where(WorkEntry.employee_id == principal.employee_id)
+                .order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
+                .limit(30)
+            )
+        )
+        choices = service.choices(db.session, principal.employee_id, today.year)
+    return form_page(
+        "log.html",
+        problem,
+        mine=mine,
+        choices=choices,
+        values=values or {"entry_date": today.isoformat()},
+        key=values.get("idempotency_key") or uuid.uuid4().hex,
+        field_errors=getattr(problem, "errors", None) or {},
+        policy=service.policy(db.session),
+        statuses=STATUSES,
+        may_log=perm.is_member(principal) and principal.employee_id is not None,
+    )
+
+
+@bp.post("/new")
+def new() -> Any:
+    principal = current()
+    require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
+    employee = employees.get_employee(db.session, principal.employee_id or 0)
+    values = {name: request.form.get(name, "") for name in FIELDS}
+    files = uploads.read(request.files.getlist("evidence"), _limits()[1])
+    key = request.form.get("idempotency_key")
+    done, problem = submit(
+        lambda: service.create(
+            db.session,
+            principal,
+            employee,
+            values,
+            files,
+            key=key,
+            submit=request.form.get("draft") != "1",
+            limits=_limits(),
+        ),
+        "log.index",
+        saved=1,
+    )
+    if done:
+        return done
+    return _index(problem, {**values, "idempotency_key": key})
+
+
+large_body("EVIDENCE_MAX_REQUEST")(new)
+
+
+@bp.get("/<int:entry_id>")
+def show(entry_id: int) -> Any:
+    return _show(_entry(entry_id), None)
+
+
+def _show(entry: WorkEntry, problem: Problem) -> Any:
+    principal = current()
+    held = service.roles(db.session, principal, entry)
+    return form_page(
+        "log_entry.html",
+        problem,
+        entry=entry,
+        owner=_names({entry.employee_id}).get(entry.employee_id, ""),
+        files=service.files_of(db.session, entry),
+        actions=[
+            a for (s, a), step in rules.TRANSITIONS.items() if s == entry.status and step.by in held
+        ],
+        action_labels=ACTIONS,
+        statuses=STATUSES,
+    )
+
+
+@bp.post("/<int:entry_id>/act/<action>")
+def act(entry_id: int, action: str) -> Any:
+    if action not in rules.ACTIONS:
+        abort(404)
+    entry = _entry(entry_id)
+    try:
+        service.act(db.session, current(), entry, action, request.form.get("reason"))
+    except ServiceError as problem:
+        db.session.rollback()
+        return _show(_entry(entry_id), problem)
+    db.session.commit()
+    back = request.form.get("back")
+    if back == "team":
+        return redirect(url_for("log.team", decided=1), code=303)
+    return redirect(url_for("log.show", entry_id=entry.id, saved=1), code=303)
+
+
+@bp.post("/<int:entry_id>/delete")
+def delete(entry_id: int) -> Any:
+    entry = _entry(entry_id, perm.EDIT)
+    try:
+        keys = service.delete_draft(db.session, entry)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _show(_entry(entry_id), problem)
+    db.session.commit()
+    for key in keys:
+        storage.get().delete(key)
+    return redirect(url_for("log.index", deleted=1), code=303)
+
+
+@bp.get("/<int:entry_id>/files/<int:file_id>/<any(file, thumbnail):which>")
+def evidence_file(entry_id: int, file_id: int, which: str) -> Any:
+    entry = _entry(entry_id)
+    found = service.file_of(db.session, entry, file_id)
+    key = found.storage_key if which == "file" else found.thumb_key
+    if key is None:
+        abort(404)
+    return send_evidence(key, found.kind if which == "file" else "jpeg", found.name)
+
+
+# --- the team's feed ---------------------------------------------------------------------------
+def _team_args() -> dict[str, Any]:
+    return {
+        "employee_id": whole_number(request.args.get("employee")),
+        "rhk_id": whole_number(request.args.get("rhk")),
+        "status": request.args.get("status")
+        if request.args.get("status") in rules.STATES
+        else None,
+        "date_from": _day(request.args.get("from")),
+        "date_to": _day(request.args.get("to")),
+        "after": whole_number(request.args.get("after")),
+    }
+
+
+def _feed(args: dict[str, Any]) -> list[WorkEntry]:
+    principal = current()
+    query = service.team(db.session, principal, whole_subtree=request.args.get("subtree") == "1")
+    query = service.filtered(query, args)
+    return list(db.session.scalars(query.order_by(WorkEntry.id.desc()).limit(FEED_SIZE)))
+
+
+def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
+    files = {e.id: service.files_of(db.session, e) for e in entries}
+    return {
+        "entries": entries,
+        "files": files,
+        "names": _names({e.employee_id for e in entries}),
+        "statuses": STATUSES,
+    }
+
+
+@bp.get("/team")
+def team() -> Any:
+    principal = current()
+    if not perm.is_member(principal):
+        abort(404)
+    args = _team_args()
+    entries = _feed(args)
+    people = db.session.scalars(
+        select(Employee)
+        .where(Employee.id.in_(principal.subordinate_ids or {-1}))
+        .order_by(Employee.name)
+    ).all()
+    return form_page(
+        "log_team.html",
+        None,
+        people=people,
+        args=args,
+        subtree=request.args.get("subtree") == "1",
+        newest=max((e.id for e in entries), default=0),
+        **_feed_context(entries),
+    )
+
+
+@bp.get("/team/feed")
+def team_feed() -> Any:
+    """What arrived after `after`, as rendered list items: the page's script puts them on top."""
+    principal = current()
+    if not perm.is_member(principal):
+        abort(404)
+    entries = _feed(_team_args())
+    html = render_template("_log_items.html", **_feed_context(entries))
+    return jsonify(
+        {"newest": max((e.id for e in entries), default=0), "count": len(entries), "html": html}
+    )
+
+
+@bp.post("/team/approve")
+def bulk_approve() -> Any:
+    chosen = [n for n in (whole_number(v) for v in request.form.getlist("entry")) if n]
+    done, skipped = service.bulk_approve(db.session, current(), chosen)
+    db.session.commit()
+    return redirect(url_for("log.team", approved=len(done), skipped=len(skipped)), code=303)
+
+
+# --- the agency's rules ------------------------------------------------------------------------
+@bp.route("/policy", methods=["GET", "POST"])
+def policy() -> Any:
+    resource = perm.Resource(LOG_POLICY, g.tenant.id)
+    require(perm.VIEW, resource)
+    problem: Problem = None
+    if request.method == "POST":
+        require(perm.MANAGE, resource)
+        raw = {
+            "deadline_days": whole_number(request.form.get("deadline_days"), 31)
+            if request.form.get("deadline_days", "").strip() != "0"
+            else 0,
+            **{
+                f: request.form.get(f) == "1"
+                for f in ("late_allowed", "days_off_count", "keep_location")
+            },
+        }
+        if raw["deadline_days"] is None:
+            raw["deadline_days"] = -1  # refused by the service, with its message
+        done, problem = submit(lambda: service.set_policy(db.session, raw), "log.policy", saved=1)
+        if done:
+            return done
+    return form_page(
+        "log_policy.html",
+        problem,
+        policy=service.policy(db.session),
+        may_manage=perm.can(current(), perm.MANAGE, resource),
+    )
+
+
+def _waiting(principal: perm.Principal) -> int:
+    return service.waiting_count(db.session, principal)
+
+
+menu.count("log.team", _waiting)

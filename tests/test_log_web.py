@@ -1,0 +1,115 @@
+"""Daily work in the pages: one screen to log with a photo, the same key never logs twice, the
+team's feed (and its JSON for the page's script), bulk approval, the menu's count, the rules."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from PIL import Image
+
+from kinerja.db import db
+from kinerja.performance.log.models import WorkEntry
+from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
+
+TODAY = date.today()
+
+
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 90), "orange").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_log_with_a_photo_and_the_superior_verifies_it(app, people, tenants) -> None:
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get("/t/dinkes/log").get_data(as_text=True)
+    assert "Laporan harian" in page and 'capture="environment"' in page
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    token = csrf_token(staff, "/t/dinkes/log")
+    form = {
+        "csrf_token": token,
+        "idempotency_key": key,
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": str(rhk),
+        "iki_id": str(iki),
+        "activity": "Verifikasi data imunisasi Puskesmas Teladan",
+        "quantity": "2",
+        "evidence": (io.BytesIO(photo()), "IMG_20261129.jpg"),
+    }
+    sent = staff.post("/t/dinkes/log/new", data=form, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    form["evidence"] = (io.BytesIO(photo()), "IMG_20261129.jpg")
+    again = staff.post("/t/dinkes/log/new", data=form, content_type="multipart/form-data")
+    assert again.status_code == 303  # the same form sent twice: still one entry
+    with db.unit_of_work(tenants.a) as session:
+        assert session.query(WorkEntry).count() == 1
+    mine = staff.get("/t/dinkes/log").get_data(as_text=True)
+    assert "Verifikasi data imunisasi" in mine and "Menunggu verifikasi" in mine
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    nav = boss.get("/t/dinkes/").get_data(as_text=True)
+    assert re.search(r"Laporan tim <span[^>]*>1</span>", nav)
+    team = boss.get("/t/dinkes/log/team").get_data(as_text=True)
+    assert "Verifikasi data imunisasi" in team and "/thumbnail" in team
+    thumb = re.search(r'src="(/t/dinkes/log/\d+/files/\d+/thumbnail)"', team).group(1)
+    assert boss.get(thumb).data[:3] == b"\xff\xd8\xff"
+    feed = boss.get("/t/dinkes/log/team/feed?after=0").get_json()
+    assert feed["count"] == 1 and "Verifikasi data imunisasi" in feed["html"]
+    assert boss.get(f"/t/dinkes/log/team/feed?after={feed['newest']}").get_json()["count"] == 0
+    entry_id = re.search(r'name="entry" value="(\d+)"', team).group(1)
+    boss_token = csrf_token(boss, "/t/dinkes/log/team")
+    approved = boss.post(
+        "/t/dinkes/log/team/approve", data={"entry": [entry_id], "csrf_token": boss_token}
+    )
+    assert approved.status_code == 303 and "approved=1" in approved.headers["Location"]
+    assert "Disetujui" in staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
+    peer = app.test_client()
+    sign_in(peer, "peer")
+    assert peer.get(f"/t/dinkes/log/{entry_id}").status_code == 404
+    assert peer.get(thumb).status_code == 404
+
+
+def test_a_refused_file_keeps_what_was_typed(app, people, tenants) -> None:
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    token = csrf_token(staff, "/t/dinkes/log")
+    form = {
+        "csrf_token": token,
+        "entry_date": TODAY.isoformat(),
+        "extra_reason": "Rapat koordinasi",
+        "activity": "Notulen rapat",
+        "evidence": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 100), "notulen.jpg"),
+    }
+    refused = staff.post("/t/dinkes/log/new", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 415
+    page = refused.get_data(as_text=True)
+    assert "notulen.jpg" in page and "Notulen rapat" in page  # nothing typed is lost
+
+
+def test_the_rules_page_is_the_admins(app, people) -> None:
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    token = csrf_token(admin, "/t/dinkes/log/policy")
+    saved = admin.post(
+        "/t/dinkes/log/policy",
+        data={"deadline_days": "5", "late_allowed": "1", "csrf_token": token},
+    )
+    assert saved.status_code == 303
+    page = admin.get("/t/dinkes/log/policy").get_data(as_text=True)
+    assert 'value="5"' in page
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert "disabled" in staff.get("/t/dinkes/log/policy").get_data(as_text=True)
+    staff_token = csrf_token(staff, "/t/dinkes/log/policy")
+    assert (
+        staff.post(
+            "/t/dinkes/log/policy", data={"deadline_days": "9", "csrf_token": staff_token}
+        ).status_code
+        == 403
+    )
