@@ -8,9 +8,11 @@ import re
 from datetime import date
 
 from PIL import Image
+from sqlalchemy import select
 
 from kinerja.db import db
 from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Skp
 from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
 
 TODAY = date.today()
@@ -69,6 +71,10 @@ def test_log_with_a_photo_and_the_superior_verifies_it(app, people, tenants) -> 
     )
     assert approved.status_code == 303 and "approved=1" in approved.headers["Location"]
     assert "Disetujui" in staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
+    with db.unit_of_work(tenants.a) as session:
+        skp_id = session.scalar(select(Skp.id).where(Skp.employee_id == people.staff))
+    plan = staff.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
+    assert "sejauh ini: 2 laporan" in plan  # the entries' output as the IKI's progress
     peer = app.test_client()
     sign_in(peer, "peer")
     assert peer.get(f"/t/dinkes/log/{entry_id}").status_code == 404

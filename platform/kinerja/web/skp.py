@@ -31,6 +31,7 @@ from kinerja.performance import (
     years,
 )
 from kinerja.performance import skp as skps
+from kinerja.performance.log import service as log_service
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 from kinerja.web.forms import Problem, form_page, submit, whole_number
@@ -181,7 +182,17 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         labels=labels,
         closed=years.info(db.session, skp.year).closed,
         sections=sections(skp),
+        progress=progress(skp),
     )
+
+
+def progress(skp: Skp) -> dict[int, list[tuple[str, Any]]]:
+    """Per IKI, the quantities of the year's sent and approved daily entries, by unit."""
+    found: dict[int, list[tuple[str, Any]]] = {}
+    for (iki_id, unit), total in log_service.totals(db.session, skp.employee_id, skp.year).items():
+        if iki_id is not None:
+            found.setdefault(iki_id, []).append((unit or "", total.normalize()))
+    return found
 
 
 def sections(skp: Skp) -> list[Any]:
