@@ -378,3 +378,30 @@ def test_the_plugin_adds_the_years_reports_to_the_skp_page(health, people, tenan
         json={"year": year},
     )
     assert other.get_json()["sections"] == []  # nobody else's reports
+
+
+def test_a_report_form_can_be_the_days_work(health, people, tenants) -> None:
+    from kinerja.performance.log.models import WorkEntry
+    from tests.support import csrf_token, plan_head_and_boss, plan_staff
+
+    app, _client = health
+    year = date.today().year
+    rhk, _iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    assert "Laporan imunisasi" in page  # the results of the approved SKP to log it against
+    token_value = csrf_token(browser, "/t/dinkes/reports/LHI/new")
+    data = {**{k: str(v) for k, v in REPORT.items()}, "csrf_token": token_value}
+    sent = browser.post("/t/dinkes/reports/LHI/new", data={**data, "log_rhk": str(rhk)})
+    assert sent.status_code == 303
+    extra = browser.post("/t/dinkes/reports/LHI/new", data={**data, "log_rhk": "0"})
+    assert extra.status_code == 303
+    with db.unit_of_work(tenants.a) as session:
+        entries = session.query(WorkEntry).order_by(WorkEntry.id).all()
+    assert [(e.rhk_id, e.quantity, e.unit) for e in entries] == [
+        (rhk, 1, "laporan"),
+        (None, 1, "laporan"),
+    ]
+    assert all(e.report_submission_id and e.status == "submitted" for e in entries)
+    assert entries[1].extra_reason == "Laporan Harian Imunisasi"

@@ -14,10 +14,12 @@ from kinerja import permissions as perm
 from kinerja import plugins
 from kinerja.db import db
 from kinerja.identity.principal import current, require
+from kinerja.people import employees
+from kinerja.performance.log import service as log_service
 from kinerja.reports import rules, service
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
-from kinerja.web.forms import Problem, form_page, submit
+from kinerja.web.forms import Problem, form_page, submit, whole_number
 from kinerja.web.i18n import in_language
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
@@ -66,20 +68,26 @@ def new(code: str) -> Any:
     error: Problem = None
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        raw = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        done, error = submit(
-            lambda: service.create_for(
-                db.session,
-                plugin,
-                form,
-                principal,
-                raw,
-                today=date.today(),
-                submit=request.form.get("draft") != "1",
-            ),
-            "reports.index",
-            saved=1,
-        )
+        raw = {k: v for k, v in request.form.items() if k not in ("csrf_token", "log_rhk")}
+        sent = request.form.get("draft") != "1"
+
+        def save() -> None:
+            submission = service.create_for(
+                db.session, plugin, form, principal, raw, today=date.today(), submit=sent
+            )
+            if sent and request.form.get("log_rhk") not in (None, ""):
+                # The submission is also the day's work: an entry whose output it is.
+                employee = employees.get_employee(db.session, principal.employee_id or 0)
+                log_service.from_report(
+                    db.session,
+                    principal,
+                    employee,
+                    submission,
+                    in_language(form.title, form.title_en),
+                    whole_number(request.form.get("log_rhk")),
+                )
+
+        done, error = submit(save, "reports.index", saved=1)
         if done:
             return done
         field_errors = getattr(error, "errors", {}) or {}
@@ -90,6 +98,7 @@ def new(code: str) -> Any:
         values=request.form,
         field_errors=field_errors,
         today=date.today().isoformat(),
+        results=log_service.choices(db.session, principal.employee_id or 0, date.today().year),
     )
 
 

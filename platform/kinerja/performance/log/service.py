@@ -291,6 +291,32 @@ def create(
     return entry, False
 
 
+def from_report(
+    session: Session,
+    principal: perm.Principal,
+    employee: Employee,
+    submission: Any,
+    title: str,
+    rhk_id: int | None,
+    now: datetime | None = None,
+) -> WorkEntry:
+    """A daily entry whose output is a report-form submission (e.g. the Laporan Harian
+    Imunisasi): same date, one report as the output, sent with it."""
+    raw = {
+        "entry_date": submission.report_date.isoformat(),
+        "rhk_id": rhk_id,
+        "activity": title,
+        "quantity": "1",
+        "unit": "laporan",
+        # Without a result it is an additional task, and the form says what it was.
+        "extra_reason": None if rhk_id else title[:300],
+    }
+    entry, _replayed = create(session, principal, employee, raw, now=now)
+    entry.report_submission_id = submission.id
+    session.flush()
+    return entry
+
+
 def _check_uploads(
     uploads: Sequence[Upload], max_files: int, max_bytes: int
 ) -> list[tuple[Upload, evidence.Kind]]:
