@@ -148,7 +148,15 @@ def test_the_demo_plans_a_whole_year_once(app, people, tenants) -> None:
     boss = app.test_client()
     sign_in(boss, "boss")
     page = boss.get(f"/t/dinkes/skp?year={year}").get_data(as_text=True)
-    assert "Menunggu Anda" in page
+    assert "Tim saya" in page and "Disetujui" in page
+    feed = boss.get("/t/dinkes/log/team?status=submitted").get_data(as_text=True)
+    assert "Menunggu verifikasi" in feed  # last week's daily work of the demo staff
+    with db.unit_of_work(tenants.a) as session:
+        from kinerja.performance.log.models import EvidenceFile, WorkEntry
+
+        statuses = {e.status for e in session.query(WorkEntry)}
+        assert statuses == {"draft", "submitted", "approved", "rejected"}
+        assert session.query(EvidenceFile).count() > 0
     matrix = boss.get(f"/t/dinkes/skp/matrix?year={year}").get_data(as_text=True)
     assert "Tersedianya data cakupan imunisasi" in matrix
 

@@ -205,9 +205,12 @@ def _load_people(tenant_id: int) -> int:
 def _load_year(tenant_id: int) -> list[str]:
     """This year's plans, from the agency's targets down to the staff (`performance.demo`)."""
     from kinerja.performance import demo as performance_demo
+    from kinerja.performance.log import demo as log_demo
 
     with db.unit_of_work(tenant_id) as session:
-        return performance_demo.load_year(session, date.today().year)
+        lines = performance_demo.load_year(session, date.today().year)
+    with db.unit_of_work(tenant_id) as session:
+        return lines + log_demo.load(session, date.today())
 
 
 def _load_plugin_data(tenant_id: int) -> list[str]:

@@ -138,7 +138,6 @@ PLANS = (
                 kind="tambahan",
             ),
         ),
-        end="submitted",
     ),
     Plan(
         "199207082019032011",
@@ -149,8 +148,19 @@ PLANS = (
                 0,
             ),
         ),
+        end="submitted",
+    ),
+    Plan(
+        "199003152023211001",
+        (
+            Row(
+                "Tersedianya data kepegawaian dinas yang mutakhir",
+                (("Data pegawai dimutakhirkan", "kuantitas", "20", "berkas"),),
+                1,
+            ),
+        ),
         end="rejected",
-        reason="Target terlalu rendah: sesuaikan dengan jumlah posyandu binaan (10).",
+        reason="Target terlalu rendah: sesuaikan dengan jumlah pegawai dinas.",
     ),
 )
 
