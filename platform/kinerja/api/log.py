@@ -110,7 +110,7 @@ class QuerySchema(Schema):
     )
 
 
-class TransitionSchema(Schema):
+class EntryTransitionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(rules.ACTIONS))
     reason = fields.String(load_default=None, allow_none=True)
 
@@ -302,7 +302,7 @@ def send_evidence(key: str, kind: str, name: str) -> Any:
 
 @blp.route("/entries/<int:entry_id>/transitions")
 class Transition(MethodView):
-    @blp.arguments(TransitionSchema)
+    @blp.arguments(EntryTransitionSchema)
     @blp.response(200, EntrySchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any], entry_id: int) -> Any:

@@ -33,6 +33,7 @@ from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.labels import ACTIONS, STATUSES
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
+from kinerja.performance.models import Rhk, Skp
 from kinerja.pipeline import large_body
 from kinerja.web import menu
 from kinerja.web.forms import Problem, form_page, submit, whole_number
@@ -249,10 +250,22 @@ def team() -> Any:
         .where(Employee.id.in_(principal.subordinate_ids or {-1}))
         .order_by(Employee.name)
     ).all()
+    results = db.session.execute(
+        select(Rhk.id, Rhk.text)
+        .join(Skp, Skp.id == Rhk.skp_id)
+        .where(
+            Skp.employee_id.in_(principal.subordinate_ids or {-1}),
+            Skp.year == date.today().year,
+            Rhk.proposed.is_(False),
+        )
+        .order_by(Rhk.text)
+        .limit(300)
+    ).all()
     return form_page(
         "log_team.html",
         None,
         people=people,
+        results=results,
         args=args,
         subtree=request.args.get("subtree") == "1",
         newest=max((e.id for e in entries), default=0),
