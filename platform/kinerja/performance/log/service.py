@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import format_datetime, gettext
 from sqlalchemy import Select, extract, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from kinerja import audit, storage
@@ -64,10 +64,19 @@ class Upload:
 
 # --- the agency's rules ------------------------------------------------------------------------
 def policy(session: Session) -> rules.Policy:
-    row = session.get(LogPolicy, current_tenant_id(session))
-    if row is None:
-        return rules.Policy()
-    return rules.Policy(row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location)
+    """The agency's rules, read once per session and tenant (a create asks twice)."""
+    tenant_id = current_tenant_id(session)
+    cache: dict[int | None, rules.Policy] = session.info.setdefault("kinerja_log_policy", {})
+    if tenant_id not in cache:
+        row = session.get(LogPolicy, tenant_id)
+        cache[tenant_id] = (
+            rules.Policy()
+            if row is None
+            else rules.Policy(
+                row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location
+            )
+        )
+    return cache[tenant_id]
 
 
 def set_policy(session: Session, raw: Mapping[str, Any]) -> rules.Policy:
@@ -81,6 +90,7 @@ def set_policy(session: Session, raw: Mapping[str, Any]) -> rules.Policy:
         setattr(row, flag, bool(raw.get(flag, getattr(before, flag))))
     session.add(row)
     session.flush()
+    session.info.get("kinerja_log_policy", {}).pop(current_tenant_id(session), None)
     after = policy(session)
     changes = audit.diff(vars(before), vars(after))
     if changes:
@@ -251,33 +261,41 @@ def create(
     """(the entry, whether it was created earlier with the same `key`): a retry after a dropped
     connection gets the first result, never a second entry."""
     key = check_key(key)
-    earlier = replay(session, employee.id, key)
-    if earlier is not None:
-        return earlier, True
     now = now or datetime.now(UTC)
-    values = read(session, employee, raw)
-    late = _check_timing(session, values["entry_date"], now)
-    files = _check_uploads(uploads, *limits)
-    entry = WorkEntry(
-        employee_id=employee.id,
-        status=rules.SUBMITTED if submit else rules.DRAFT,
-        late=late,
-        idempotency_key=key,
-        created_by=principal.user_id,
-        submitted_at=now if submit else None,
-        **values,
-    )
     try:
-        with session.begin_nested():
-            session.add(entry)
-            session.flush()
-    except IntegrityError:
-        # The same key raced in from another connection: answer with that one.
-        session.expunge(entry)
-        found = replay(session, employee.id, key)
-        if found is None:
-            raise
-        return found, True
+        values = read(session, employee, raw)
+        late = _check_timing(session, values["entry_date"], now)
+        files = _check_uploads(uploads, *limits)
+    except ServiceError:
+        # A retry may come after the deadline passed or the plan changed: it still gets the
+        # first result, never a refusal of work already accepted.
+        earlier = replay(session, employee.id, key)
+        if earlier is not None:
+            return earlier, True
+        raise
+    # One statement for the usual case: the row, or nothing when the key was used before (by a
+    # retry, or by another connection racing this one). A NULL key never conflicts.
+    inserted = session.scalars(
+        pg_insert(WorkEntry)
+        .values(
+            tenant_id=current_tenant_id(session),
+            employee_id=employee.id,
+            status=rules.SUBMITTED if submit else rules.DRAFT,
+            late=late,
+            idempotency_key=key,
+            created_by=principal.user_id,
+            submitted_at=now if submit else None,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", "employee_id", "idempotency_key"])
+        .returning(WorkEntry),
+        execution_options={"populate_existing": True},
+    ).first()
+    if inserted is None:
+        earlier = replay(session, employee.id, key)
+        assert earlier is not None  # the conflict was on this very key
+        return earlier, True
+    entry = inserted
     _store(session, entry, files)
     audit.record(
         session,
