@@ -22,6 +22,12 @@ API = "/api/v1/tenants/dinkes/entries"
 TODAY = date.today()
 
 
+def pdf() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (595, 842), "white").save(out, "PDF")  # an A4 page
+    return out.getvalue()
+
+
 def png(colour: str = "red") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), colour).save(out, "PNG")
@@ -127,11 +133,14 @@ def test_evidence_is_kept_by_its_content_and_only_its_people_see_it(
     client, who, year, tenants
 ) -> None:
     form = {k: v for k, v in entry(year).items() if v is not None}
-    form["evidence"] = [(io.BytesIO(png()), "IMG_2041.png"), (io.BytesIO(b"%PDF-1.4\n"), "spt.pdf")]
+    form["evidence"] = [(io.BytesIO(png()), "IMG_2041.png"), (io.BytesIO(pdf()), "spt.pdf")]
     created = client.post(API, data=form, headers=who["staff"], content_type="multipart/form-data")
     assert created.status_code == 201, created.get_json()
     files = created.get_json()["files"]
-    assert [f["kind"] for f in files] == ["png", "pdf"] and files[0]["thumbnail_url"]
+    assert [f["kind"] for f in files] == ["png", "pdf"]
+    assert files[0]["thumbnail_url"] and files[1]["thumbnail_url"]  # a PDF's first page too
+    page = client.get(files[1]["thumbnail_url"], headers=who["boss"])
+    assert page.status_code == 200 and page.data[:3] == b"\xff\xd8\xff"
     photo = client.get(files[0]["url"], headers=who["staff"])
     assert photo.status_code == 200 and photo.data.startswith(b"\x89PNG")
     thumb = client.get(files[0]["thumbnail_url"], headers=who["boss"])
@@ -145,7 +154,12 @@ def test_evidence_is_kept_by_its_content_and_only_its_people_see_it(
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("foto.pdf", png()), ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 200), ("a.svg", b"<svg/>")],
+    [
+        ("foto.pdf", png()),
+        ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 200),
+        ("a.svg", b"<svg/>"),
+        ("rusak.pdf", b"%PDF-1.4 not really"),  # a PDF that cannot be opened
+    ],
 )
 def test_a_file_that_is_not_what_it_says_is_refused_and_nothing_is_kept(
     client, who, year, tenants, name, data

@@ -117,11 +117,34 @@ def _thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _first_page(data: bytes) -> bytes:
+    """A thumbnail of a PDF's first page (PDFium, Chromium's PDF engine, from its wheel); a PDF
+    it cannot open is refused like an unreadable photo."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+        try:
+            if len(document) == 0:
+                raise Refused(N_("The PDF cannot be read; send another file."))
+            page = document[0]
+            width, height = page.get_size()
+            scale = min(2.0, THUMB / max(width, height, 1))  # points to pixels, at most THUMB
+            image = page.render(scale=scale).to_pil()
+        finally:
+            document.close()
+    except pdfium.PdfiumError as error:
+        raise Refused(N_("The PDF cannot be read; send another file.")) from error
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
 def keep(kind: Kind, data: bytes, keep_location: bool) -> Kept:
     """What to store for a file of `kind`: PDFs as they are; photos re-encoded without location
     (unless kept) and with a thumbnail; HEIC as JPEG."""
     if kind.code == "pdf":
-        return Kept("pdf", kind.content_type, data, None)
+        return Kept("pdf", kind.content_type, data, _first_page(data))
     if kind.code == "heic":
         import pillow_heif
 
