@@ -36,6 +36,7 @@ from werkzeug.routing import IntegerConverter
 
 from kinerja import audit, logs
 from kinerja import permissions as perm
+from kinerja.bodies import limit_of
 from kinerja.errors import unauthorized
 from kinerja.i18n import _
 
@@ -66,17 +67,6 @@ def door(view: V) -> V:
     """Mark a tenant view that a city admin may use before entering (the "enter" action)."""
     view.kinerja_door = True  # type: ignore[attr-defined]
     return view
-
-
-def large_body(config_key: str) -> Callable[[V], V]:
-    """Let a view accept a body up to `config_key` bytes (evidence uploads) instead of
-    MAX_CONTENT_LENGTH; checked after the gate, so strangers never get to send that much."""
-
-    def mark(view: V) -> V:
-        view.kinerja_max_body = config_key  # type: ignore[attr-defined]
-        return view
-
-    return mark
 
 
 def is_api() -> bool:
@@ -175,10 +165,7 @@ def _gate() -> Any:
 
 # --- 5. CSRF and bodies ------------------------------------------------------------------------
 def _body_limit() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    key = getattr(getattr(view, "view_class", view), "kinerja_max_body", None) or getattr(
-        view, "kinerja_max_body", None
-    )
+    key = limit_of(current_app.view_functions.get(request.endpoint or ""))
     if key:
         request.max_content_length = int(current_app.config[key])
 

@@ -16,6 +16,7 @@ from kinerja import storage
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
@@ -24,7 +25,6 @@ from kinerja.performance.log.evidence import BY_CODE
 from kinerja.performance.log.labels import status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
-from kinerja.pipeline import large_body
 
 blp = Blueprint(
     "log_api",
@@ -271,16 +271,17 @@ class FileContent(MethodView):
     @blp.doc(security=BEARER)
     def get(self, entry_id: int, file_id: int, which: str) -> Any:
         """The evidence file (or its thumbnail): for the owner, their superiors, the admin OPD"""
-        entry = _entry(entry_id)
-        found = service.file_of(db.session, entry, file_id)
-        key = found.storage_key if which == "file" else found.thumb_key
-        if key is None:
-            abort(404)
-        return send_evidence(key, found.kind if which == "file" else "jpeg", found.name)
+        return send_evidence(_entry(entry_id), file_id, which)
 
 
-def send_evidence(key: str, kind: str, name: str) -> Any:
-    """Send a stored file after the caller's check: a signed URL from S3, or the bytes."""
+def send_evidence(entry: WorkEntry, file_id: int, which: str) -> Any:
+    """Send an entry's file or its thumbnail (the caller checked who asks): a signed URL from
+    S3, or the bytes."""
+    found = service.file_of(db.session, entry, file_id)
+    key = found.storage_key if which == "file" else found.thumb_key
+    if key is None:
+        abort(404)
+    kind, name = (found.kind, found.name) if which == "file" else ("jpeg", found.name)
     store = storage.get()
     signed = store.signed_url(key, current_app.config["EVIDENCE_URL_SECONDS"])
     if signed:

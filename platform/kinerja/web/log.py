@@ -24,6 +24,7 @@ from sqlalchemy import select
 from kinerja import permissions as perm
 from kinerja import storage
 from kinerja.api.log import send_evidence
+from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
@@ -34,24 +35,10 @@ from kinerja.performance.log.labels import ACTIONS, STATUSES
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
 from kinerja.performance.models import Rhk, Skp
-from kinerja.pipeline import large_body
 from kinerja.web import menu
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 
 bp = Blueprint("log", __name__, url_prefix="/t/<tenant>/log")
-FIELDS = (
-    "entry_date",
-    "rhk_id",
-    "iki_id",
-    "extra_reason",
-    "activity",
-    "quantity",
-    "unit",
-    "started",
-    "ended",
-    "minutes",
-    "location",
-)
 FEED_SIZE = 50
 
 
@@ -119,7 +106,7 @@ def new() -> Any:
     principal = current()
     require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
     employee = employees.get_employee(db.session, principal.employee_id or 0)
-    values = {name: request.form.get(name, "") for name in FIELDS}
+    values = {name: request.form.get(name, "") for name in service.FIELDS}
     files = uploads.read(request.files.getlist("evidence"), _limits()[1])
     key = request.form.get("idempotency_key")
     done, problem = submit(
@@ -199,12 +186,7 @@ def delete(entry_id: int) -> Any:
 
 @bp.get("/<int:entry_id>/files/<int:file_id>/<any(file, thumbnail):which>")
 def evidence_file(entry_id: int, file_id: int, which: str) -> Any:
-    entry = _entry(entry_id)
-    found = service.file_of(db.session, entry, file_id)
-    key = found.storage_key if which == "file" else found.thumb_key
-    if key is None:
-        abort(404)
-    return send_evidence(key, found.kind if which == "file" else "jpeg", found.name)
+    return send_evidence(_entry(entry_id), file_id, which)
 
 
 # --- the team's feed ---------------------------------------------------------------------------
