@@ -1,0 +1,50 @@
+"""The public rules of performance management and talent, as data and pure functions.
+
+Plugins, tests and auditors import this module; nothing here touches a database, Flask or the
+clock. Every table is a plain mapping (the defaults follow `domain.md`), and every function
+takes an optional table to override it. Codes are the upper-case strings below; an unknown code
+raises `ValueError` naming it. `docs/rules.md` documents each function with its table.
+
+- `predikat(hasil, perilaku)`: the Predikat Kinerja from the two ratings (PermenPANRB 6/2022).
+- `curve_violations(organisation, counts)`: how a predikat distribution breaks the agency's curve
+  (SE MenPANRB 3/2023).
+- `angka_kredit(predikat, coefficient)`: credit points of a functional position.
+- `jpm(assessed, required)`, `jpm_category(percent, scale)`: Job Person Match.
+- `nine_box(kinerja, potensial)`: the talent box (PermenPANRB 3/2020).
+"""
+
+from kinerja.rules.curve import CURVES, ORGANISATION_LEVELS, curve_violations
+from kinerja.rules.performance import (
+    ANGKA_KREDIT_PERCENT,
+    PREDIKAT,
+    PREDIKAT_MATRIX,
+    RATINGS,
+    angka_kredit,
+    predikat,
+)
+from kinerja.rules.talent import (
+    JPM_SCALES,
+    NINE_BOX,
+    POTENSIAL,
+    jpm,
+    jpm_category,
+    nine_box,
+)
+
+__all__ = [
+    "ANGKA_KREDIT_PERCENT",
+    "CURVES",
+    "JPM_SCALES",
+    "NINE_BOX",
+    "ORGANISATION_LEVELS",
+    "POTENSIAL",
+    "PREDIKAT",
+    "PREDIKAT_MATRIX",
+    "RATINGS",
+    "angka_kredit",
+    "curve_violations",
+    "jpm",
+    "jpm_category",
+    "nine_box",
+    "predikat",
+]
