@@ -387,6 +387,20 @@ SETTINGS: tuple[Setting, ...] = (
         "lifetime of a signed download URL of an evidence file (s3 storage)",
     ),
     Setting(
+        "KINERJA_ACHIEVEMENT_SET_BY",
+        "ACHIEVEMENT_SET_BY",
+        _choice("city", "agency"),
+        "city",
+        "who sets an agency's yearly achievement (the curve it is held to): city or agency admin",
+    ),
+    Setting(
+        "KINERJA_CURVE_POLICY",
+        "CURVE_POLICY",
+        _choice("confirm", "block"),
+        "confirm",
+        "annual ratings that break the curve: confirm (with an audited reason) or block",
+    ),
+    Setting(
         "KINERJA_DEFAULT_LOCALE",
         "BABEL_DEFAULT_LOCALE",
         _choice("id", "en"),

@@ -6,6 +6,7 @@ from kinerja.identity.models import ApiToken, Membership, User
 from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
+from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.models import (
     AgencyYear,
@@ -28,10 +29,13 @@ __all__ = [
     "Base",
     "Employee",
     "EmployeeImport",
+    "Evaluation",
+    "EvaluationItem",
     "EvidenceFile",
     "Iki",
     "LogPolicy",
     "Membership",
+    "OrgAchievement",
     "OrgTarget",
     "OrgUnit",
     "PerformanceYear",

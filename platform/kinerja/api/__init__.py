@@ -121,8 +121,19 @@ def init_app(app: Flask) -> None:
     def swagger_assets(filename: str) -> Any:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
-    from kinerja.api import imports, jobs, log, people, plugins, reports, skp, tenants, units
+    from kinerja.api import (
+        evaluation,
+        imports,
+        jobs,
+        log,
+        people,
+        plugins,
+        reports,
+        skp,
+        tenants,
+        units,
+    )
 
-    blueprints = (tenants, units, people, imports, jobs, plugins, reports, skp, log)
+    blueprints = (tenants, units, people, imports, jobs, plugins, reports, skp, log, evaluation)
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

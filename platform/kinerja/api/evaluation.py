@@ -1,0 +1,259 @@
+"""Evaluations through the API: start one for a period or the year, the employee's realisasi,
+the rater's ratings, the reviewer's decision (against the agency's curve), the curve itself."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from kinerja import permissions as perm
+from kinerja import rules
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import SelectPage
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.identity.principal import current, require
+from kinerja.performance import skp as skps
+from kinerja.performance.evaluation import service, workflow
+from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.evaluation.permissions import ACHIEVEMENT
+
+blp = Blueprint(
+    "evaluation_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>",
+    description="Evaluation of the SKP (periodic and annual): realisasi with evidence, Rating "
+    "Hasil Kerja and Rating Perilaku Kerja, the Predikat Kinerja, the reviewer's approval and "
+    "the agency's distribution curve.",
+)
+ID = fields.Integer(validate=validate.Range(1, 2**62))
+RATING = fields.String(validate=validate.OneOf(rules.RATINGS))
+
+
+class EvaluationSchema(Schema):
+    id = fields.Integer()
+    skp_id = fields.Integer()
+    employee_id = fields.Integer()
+    year = fields.Integer()
+    period = fields.Integer(metadata={"description": "0: the year; 1…n: a period"})
+    starts = fields.Date()
+    ends = fields.Date()
+    status = fields.String()
+    version = fields.Integer()
+    rating_hasil = fields.String(allow_none=True)
+    rating_perilaku = fields.String(allow_none=True)
+    predikat = fields.String(allow_none=True)
+    feedback = fields.String(allow_none=True)
+    behaviour_feedback = fields.Dict()
+    reason = fields.String(allow_none=True)
+    curve_reason = fields.String(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+    revisions = fields.List(fields.Dict())
+
+
+class DetailSchema(EvaluationSchema):
+    items = fields.List(fields.Dict())
+    actions = fields.List(fields.String())
+    angka_kredit = fields.String(allow_none=True)
+
+
+class StartSchema(Schema):
+    skp_id = ID
+    period = fields.Integer(required=True, validate=validate.Range(0, 12))
+
+
+class ListSchema(Schema):
+    year = fields.Integer(validate=validate.Range(2000, 2100))
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
+    status = fields.String(validate=validate.OneOf(workflow.STATES))
+
+
+class RatingSchema(Schema):
+    rating_hasil = RATING
+    rating_perilaku = RATING
+    feedback = fields.String(allow_none=True)
+    behaviour_feedback = fields.Dict(keys=fields.String(), values=fields.String())
+    item_feedback = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class EvaluationTransitionSchema(Schema):
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [workflow.SUBMIT, workflow.RETURN, workflow.APPROVE, workflow.REVISE]
+        ),
+    )
+    reason = fields.String(load_default=None, allow_none=True)
+    curve_reason = fields.String(load_default=None, allow_none=True)
+
+
+class AchievementSchema(Schema):
+    level = fields.String(required=True, validate=validate.OneOf(rules.ORGANISATION_LEVELS))
+    head_from_organisation = fields.Boolean(load_default=True)
+
+
+def _evaluation(evaluation_id: int, action: str = perm.VIEW) -> Evaluation:
+    evaluation = service.get(db.session, evaluation_id)
+    require(action, service.resource(evaluation))
+    return evaluation
+
+
+def detail(evaluation: Evaluation) -> dict[str, Any]:
+    held = service.roles(db.session, current(), evaluation)
+    credit = service.angka_kredit(db.session, evaluation)
+    return {
+        **{name: getattr(evaluation, name) for name in EvaluationSchema().fields},
+        "items": [
+            {
+                "iki_id": iki.id,
+                "iki": iki.text,
+                "rhk": rhk.text,
+                "target_low": skps.iki_dict(iki)["target_low"],
+                "target_high": skps.iki_dict(iki)["target_high"],
+                "unit": iki.unit,
+                "realisasi": format(item.realisasi.normalize(), "f")
+                if item.realisasi is not None
+                else None,
+                "realisasi_text": item.realisasi_text,
+                "evidence": item.evidence,
+                "feedback": item.feedback,
+            }
+            for item, iki, rhk in service.items(db.session, evaluation)
+        ],
+        "actions": workflow.available(evaluation.status, held),
+        "angka_kredit": str(credit) if credit is not None else None,
+    }
+
+
+@blp.route("/evaluations")
+class Evaluations(MethodView):
+    @blp.arguments(ListSchema, location="query")
+    @blp.response(200, EvaluationSchema(many=True))
+    @blp.paginate(SelectPage)
+    @blp.doc(security=BEARER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Evaluations you may see: yours, your team's, all for the admin OPD"""
+        principal = current()
+        query = select(Evaluation).where(Evaluation.year == (args.get("year") or date.today().year))
+        if args["scope"] == "mine":
+            query = query.where(Evaluation.employee_id == (principal.employee_id or -1))
+        elif args["scope"] == "team":
+            query = query.where(Evaluation.employee_id.in_(principal.subordinate_ids or {-1}))
+        elif not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
+            people = set(principal.subordinate_ids) | {principal.employee_id or -1}
+            query = query.where(Evaluation.employee_id.in_(people))
+        if args.get("status"):
+            query = query.where(Evaluation.status == args["status"])
+        return query.order_by(Evaluation.year.desc(), Evaluation.period, Evaluation.id)
+
+    @blp.arguments(StartSchema)
+    @blp.response(201, DetailSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start the evaluation of your SKP for a period (or 0: the year)"""
+        skp = skps.get(db.session, data.get("skp_id") or 0)
+        require(perm.EDIT, perm.Resource("evaluation", g.tenant.id, employee_id=skp.employee_id))
+        evaluation = service.start(db.session, skp, data["period"])
+        db.session.commit()
+        return detail(evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>")
+class EvaluationDetail(MethodView):
+    @blp.response(200, DetailSchema)
+    @blp.doc(security=BEARER)
+    def get(self, evaluation_id: int) -> Any:
+        """One evaluation with its items, the actions you may take and the angka kredit"""
+        return detail(_evaluation(evaluation_id))
+
+
+@blp.route("/evaluations/<int:evaluation_id>/items")
+class Items(MethodView):
+    @blp.response(200, DetailSchema)
+    @blp.doc(security=BEARER)
+    def put(self, evaluation_id: int) -> Any:
+        """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids]}}"""
+        evaluation = _evaluation(evaluation_id, perm.EDIT)
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            abort(422, errors={"json": {"_schema": ["Send an object of IKI id to realisasi."]}})
+        service.update_items(db.session, evaluation, raw)
+        db.session.commit()
+        return detail(evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/rating")
+class Rating(MethodView):
+    @blp.arguments(RatingSchema)
+    @blp.response(200, DetailSchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any], evaluation_id: int) -> Any:
+        """The Pejabat Penilai's ratings and feedback; the predikat follows from the matrix"""
+        evaluation = _evaluation(evaluation_id, perm.MANAGE)
+        service.rate(db.session, current(), evaluation, data)
+        db.session.commit()
+        return detail(evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/transitions")
+class Transition(MethodView):
+    @blp.arguments(EvaluationTransitionSchema)
+    @blp.response(200, DetailSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], evaluation_id: int) -> Any:
+        """Submit (yours), return or approve (the reviewer; an annual approval that breaks the
+        curve needs `curve_reason`), revise an approved one (the rater, with a reason)"""
+        evaluation = _evaluation(evaluation_id)
+        service.act(
+            db.session,
+            current(),
+            evaluation,
+            data["action"],
+            data.get("reason"),
+            data.get("curve_reason"),
+            current_app.config["CURVE_POLICY"],
+        )
+        db.session.commit()
+        return detail(evaluation)
+
+
+@blp.route("/curve")
+class CurveView(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The agency's annual predikat distribution against its curve"""
+        year = request.args.get("year", type=int) or date.today().year
+        found = service.curve(db.session, year)
+        return {
+            "year": year,
+            "achievement": found.level,
+            "counts": found.counts,
+            "violations": found.violations,
+        }
+
+
+@blp.route("/achievement/<int:year>")
+class Achievement(MethodView):
+    @blp.arguments(AchievementSchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any], year: int) -> Any:
+        """Set the agency's achievement of a year (admin OPD, where the city lets agencies)"""
+        agency_may = current_app.config["ACHIEVEMENT_SET_BY"] == "agency"
+        require(
+            perm.MANAGE,
+            perm.Resource(ACHIEVEMENT, g.tenant.id, extra={"agency_may_set": agency_may}),
+        )
+        found = service.set_achievement(
+            db.session, year, data["level"], current().user_id, data["head_from_organisation"]
+        )
+        db.session.commit()
+        return {
+            "year": found.year,
+            "level": found.level,
+            "head_from_organisation": found.head_from_organisation,
+        }

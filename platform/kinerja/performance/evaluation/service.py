@@ -1,0 +1,443 @@
+"""Evaluations: start one for a period or the year (realisasi proposed from daily work), the
+employee's realisasi, the rater's ratings, the reviewer's decision against the agency's curve,
+revisions; the agency's achievement. Every change is in the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kinerja import audit, rules
+from kinerja import permissions as perm
+from kinerja.db.load import load_or_404
+from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound
+from kinerja.i18n import _
+from kinerja.people.models import Employee, Position
+from kinerja.performance import behaviour, inputs, years
+from kinerja.performance import skp as skps
+from kinerja.performance.evaluation import workflow
+from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
+from kinerja.performance.log import rules as log_rules
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Iki, Rhk, Skp
+
+ANNUAL = 0
+
+
+@cache
+def _data() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("angka_kredit.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def coefficient(position_name: str | None, position_type: str | None) -> Decimal | None:
+    """The annual credit-point coefficient of a functional position, by its jenjang."""
+    if position_type != "fungsional" or not position_name:
+        return None
+    for jenjang, value in _data()["jenjang"]:
+        if jenjang.lower() in position_name.lower():
+            return Decimal(value)
+    return None
+
+
+def rating_from_achievement(level: str) -> str:
+    return str(_data()["rating_from_achievement"][level])
+
+
+# --- the agency's achievement ------------------------------------------------------------------
+def achievement(session: Session, year: int) -> OrgAchievement | None:
+    return session.scalar(select(OrgAchievement).where(OrgAchievement.year == year))
+
+
+def set_achievement(
+    session: Session,
+    year: int,
+    level: str,
+    user_id: int | None,
+    head_from_organisation: bool = True,
+) -> OrgAchievement:
+    years.check_year(year)
+    if level not in rules.ORGANISATION_LEVELS:
+        raise Invalid("level", _("Choose one of the organisation's achievement levels."))
+    row = achievement(session, year) or OrgAchievement(year=year)
+    before = row.level
+    row.level, row.head_from_organisation = level, head_from_organisation
+    row.set_by, row.set_at = user_id, datetime.now(UTC)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "evaluation.achievement",
+        "org_achievement",
+        year,
+        changes={"level": [before, level]},
+    )
+    return row
+
+
+def distribution(session: Session, year: int, period: int = ANNUAL) -> dict[str, int]:
+    """Approved predikat of the year (annual evaluations by default), counted."""
+    rows = session.execute(
+        select(Evaluation.predikat, func.count())
+        .where(
+            Evaluation.year == year,
+            Evaluation.period == period,
+            Evaluation.status == workflow.APPROVED,
+            Evaluation.predikat.is_not(None),
+        )
+        .group_by(Evaluation.predikat)
+    )
+    return {code: n for code, n in rows if code is not None}
+
+
+@dataclass(frozen=True)
+class Curve:
+    level: str | None
+    counts: dict[str, int]
+    violations: list[str]
+
+
+def curve(session: Session, year: int, extra: str | None = None) -> Curve:
+    """The agency's annual distribution against its curve (with one more predikat: what an
+    approval would make it)."""
+    counts = distribution(session, year)
+    if extra:
+        counts[extra] = counts.get(extra, 0) + 1
+    found = achievement(session, year)
+    if found is None:
+        return Curve(None, counts, [])
+    return Curve(found.level, counts, rules.curve_violations(found.level, counts))
+
+
+# --- starting ----------------------------------------------------------------------------------
+def _period(session: Session, skp: Skp, number: int) -> tuple[date, date]:
+    if number == ANNUAL:
+        info = years.info(session, skp.year)
+        return info.starts, info.ends
+    found = next((p for p in years.periods_of(session, skp.year) if p.number == number), None)
+    if found is None:
+        raise Invalid("period", _("This year has no period %(n)s.", n=number))
+    return found.starts, found.ends
+
+
+def get(session: Session, evaluation_id: int) -> Evaluation:
+    return load_or_404(session, Evaluation, evaluation_id)
+
+
+def resource(evaluation: Evaluation) -> perm.Resource:
+    return perm.Resource("evaluation", evaluation.tenant_id, employee_id=evaluation.employee_id)
+
+
+def proposed(session: Session, employee_id: int, starts: date, ends: date) -> dict[int, Decimal]:
+    """Per IKI, the quantities of the period's sent and approved daily entries: the starting
+    realisasi."""
+    rows = session.execute(
+        select(WorkEntry.iki_id, func.sum(WorkEntry.quantity))
+        .where(
+            WorkEntry.employee_id == employee_id,
+            WorkEntry.entry_date.between(starts, ends),
+            WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
+            WorkEntry.iki_id.is_not(None),
+        )
+        .group_by(WorkEntry.iki_id)
+    )
+    return {iki_id: total for iki_id, total in rows if iki_id is not None and total is not None}
+
+
+def start(session: Session, skp: Skp, period: int) -> Evaluation:
+    years.check_open(session, skp.year)
+    if not (skp.status == "approved" or skp.version > 1):
+        raise Conflict(_("Only an approved SKP is evaluated."))
+    if session.scalar(
+        select(Evaluation.id).where(Evaluation.skp_id == skp.id, Evaluation.period == period)
+    ):
+        raise Conflict(_("This period is already being evaluated."))
+    starts, ends = _period(session, skp, period)
+    evaluation = Evaluation(
+        skp_id=skp.id,
+        employee_id=skp.employee_id,
+        year=skp.year,
+        period=period,
+        starts=starts,
+        ends=ends,
+        status=workflow.DRAFT,
+        version=1,
+        behaviour_feedback={},
+        revisions=[],
+    )
+    session.add(evaluation)
+    session.flush()
+    totals = proposed(session, skp.employee_id, starts, ends)
+    ikis = session.scalars(
+        select(Iki)
+        .join(Rhk, Rhk.id == Iki.rhk_id)
+        .where(Rhk.skp_id == skp.id, Rhk.proposed.is_(False))
+        .order_by(Rhk.position, Iki.position, Iki.id)
+    )
+    for iki in ikis:
+        session.add(
+            EvaluationItem(
+                evaluation_id=evaluation.id,
+                iki_id=iki.id,
+                realisasi=totals.get(iki.id),
+                evidence=[],
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        "evaluation.start",
+        "evaluation",
+        evaluation.id,
+        changes={"year": [None, skp.year], "period": [None, period]},
+        subject_employee_id=skp.employee_id,
+    )
+    return evaluation
+
+
+def items(session: Session, evaluation: Evaluation) -> list[tuple[EvaluationItem, Iki, Rhk]]:
+    rows = session.execute(
+        select(EvaluationItem, Iki, Rhk)
+        .join(Iki, Iki.id == EvaluationItem.iki_id)
+        .join(Rhk, Rhk.id == Iki.rhk_id)
+        .where(EvaluationItem.evaluation_id == evaluation.id)
+        .order_by(Rhk.position, Rhk.id, Iki.position, Iki.id)
+    )
+    return [(item, iki, rhk) for item, iki, rhk in rows]
+
+
+# --- the employee's realisasi ------------------------------------------------------------------
+def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any]) -> Evaluation:
+    """{iki id: {realisasi, realisasi_text, evidence: [daily entry ids]}} of the employee."""
+    if evaluation.status not in workflow.EDITABLE_BY_OWNER:
+        raise Conflict(_("The realisation can be changed only before it is submitted."))
+    years.check_open(session, evaluation.year)
+    by_iki = {item.iki_id: item for item, _iki, _rhk in items(session, evaluation)}
+    errors: dict[str, list[Any]] = {}
+    for key, given in raw.items():
+        item = by_iki.get(int(key)) if str(key).isdigit() else None
+        if item is None or not isinstance(given, Mapping):
+            errors[str(key)] = [_("Not an indicator of this evaluation.")]
+            continue
+        try:
+            if "realisasi" in given:
+                item.realisasi = inputs.decimal(given["realisasi"])
+            if "realisasi_text" in given:
+                item.realisasi_text = inputs.text(given["realisasi_text"], 4000) or None
+            if "evidence" in given:
+                item.evidence = _evidence(session, evaluation, given["evidence"])
+        except ValueError as problem:
+            errors[str(key)] = [problem.args[0]]
+    if errors:
+        raise InvalidFields(errors)
+    session.flush()
+    audit.record(
+        session,
+        "evaluation.realisasi",
+        "evaluation",
+        evaluation.id,
+        changes={"items": [None, len(raw)]},
+        subject_employee_id=evaluation.employee_id,
+    )
+    return evaluation
+
+
+def _evidence(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
+    if not isinstance(raw, list) or len(raw) > 200:
+        raise ValueError(_("Give at most %(max)s entries as a list.", max=200))
+    ids = {int(i) for i in raw if isinstance(i, int) and not isinstance(i, bool) and i > 0}
+    if len(ids) != len(raw):
+        raise ValueError(_("Choose daily entries of this period."))
+    found = set(
+        session.scalars(
+            select(WorkEntry.id).where(
+                WorkEntry.id.in_(ids),
+                WorkEntry.employee_id == evaluation.employee_id,
+                WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
+            )
+        )
+    )
+    if found != ids:
+        raise ValueError(_("Choose daily entries of this period."))
+    return sorted(ids)
+
+
+# --- roles and ratings -------------------------------------------------------------------------
+def roles(session: Session, principal: perm.Principal, evaluation: Evaluation) -> frozenset[str]:
+    held = set()
+    member = perm.is_member(principal)
+    if member and principal.employee_id == evaluation.employee_id:
+        held.add(workflow.OWNER)
+    employee = session.scalar(select(Employee).where(Employee.id == evaluation.employee_id))
+    if employee is None:
+        return frozenset(held)
+    chain = skps.chain(session, employee)
+    admin = perm.is_agency_admin(principal) and principal.employee_id != evaluation.employee_id
+    if (chain.rater is not None and member and principal.employee_id == chain.rater.id) or (
+        chain.rater is None and admin
+    ):
+        held.add(workflow.RATER)
+    if (chain.reviewer is not None and member and principal.employee_id == chain.reviewer.id) or (
+        chain.reviewer is None and admin and workflow.RATER not in held
+    ):
+        held.add(workflow.REVIEWER)
+    return frozenset(held)
+
+
+def is_head(session: Session, evaluation: Evaluation) -> bool:
+    employee = session.scalar(select(Employee).where(Employee.id == evaluation.employee_id))
+    return employee is not None and skps.chain(session, employee).rater is None
+
+
+def rate(
+    session: Session, principal: perm.Principal, evaluation: Evaluation, raw: Mapping[str, Any]
+) -> Evaluation:
+    """The rater's ratings and feedback (per IKI, per BerAKHLAK value, overall); the predikat
+    follows from the matrix. The head's Rating Hasil Kerja is the agency's achievement where the
+    agency says so."""
+    if workflow.RATER not in roles(session, principal, evaluation):
+        raise Forbidden(_("Only the Pejabat Penilai rates this evaluation."))
+    if evaluation.status not in workflow.RATABLE:
+        raise Conflict(_("This evaluation is not waiting for ratings."))
+    errors: dict[str, list[Any]] = {}
+    hasil = raw.get("rating_hasil")
+    perilaku = raw.get("rating_perilaku")
+    found = achievement(session, evaluation.year)
+    if found is not None and found.head_from_organisation and is_head(session, evaluation):
+        hasil = rating_from_achievement(found.level)
+    for field, value in (("rating_hasil", hasil), ("rating_perilaku", perilaku)):
+        if value not in rules.RATINGS:
+            errors[field] = [_("Choose above, as expected or below expectations.")]
+    if errors:
+        raise InvalidFields(errors)
+    evaluation.rating_hasil, evaluation.rating_perilaku = str(hasil), str(perilaku)
+    evaluation.predikat = rules.predikat(str(hasil), str(perilaku))
+    evaluation.feedback = inputs.text(raw.get("feedback"), 4000) or None
+    evaluation.behaviour_feedback = {
+        code: inputs.text(text, 1000)
+        for code, text in (raw.get("behaviour_feedback") or {}).items()
+        if code in behaviour.codes() and inputs.text(text, 1000)
+    }
+    by_iki = {item.iki_id: item for item, _i, _r in items(session, evaluation)}
+    for key, text in (raw.get("item_feedback") or {}).items():
+        item = by_iki.get(int(key)) if str(key).isdigit() else None
+        if item is not None:
+            item.feedback = inputs.text(text, 2000) or None
+    evaluation.rated_by = principal.user_id
+    return act(session, principal, evaluation, workflow.RATE)
+
+
+def act(
+    session: Session,
+    principal: perm.Principal,
+    evaluation: Evaluation,
+    action: str,
+    reason: str | None = None,
+    curve_reason: str | None = None,
+    curve_policy: str = "confirm",
+) -> Evaluation:
+    if action not in workflow.ACTIONS:
+        raise NotFound()
+    held = roles(session, principal, evaluation)
+    violations: list[str] = []
+    if action == workflow.APPROVE and evaluation.period == ANNUAL and evaluation.predikat:
+        violations = curve(session, evaluation.year, evaluation.predikat).violations
+    curve_ok = not violations or (curve_policy == "confirm" and bool((curve_reason or "").strip()))
+    facts = {
+        workflow.YEAR_OPEN: not years.info(session, evaluation.year).closed,
+        workflow.HAS_RATINGS: bool(evaluation.rating_hasil and evaluation.rating_perilaku),
+        workflow.REASON: bool((reason or "").strip()),
+        workflow.CURVE_OK: curve_ok,
+    }
+    try:
+        to = workflow.decide(evaluation.status, action, held, facts)
+    except workflow.Refused as refused:
+        raise _refusal(refused.why, evaluation, violations, curve_policy) from None
+    before = evaluation.status
+    changes: dict[str, Any] = {"status": [before, to]}
+    if action == workflow.APPROVE:
+        evaluation.approved_by, evaluation.approved_at = principal.user_id, datetime.now(UTC)
+        if violations:
+            evaluation.curve_reason = (curve_reason or "").strip()[:1000]
+            changes["curve"] = [None, violations]
+            changes["curve_reason"] = [None, evaluation.curve_reason]
+        changes["predikat"] = [None, evaluation.predikat]
+    elif action in (workflow.RETURN, workflow.REVISE):
+        evaluation.reason = (reason or "").strip()[:1000]
+        changes["reason"] = [None, evaluation.reason]
+        if action == workflow.REVISE:
+            evaluation.revisions = [*evaluation.revisions, _snapshot(evaluation)]
+            evaluation.version += 1
+            changes["version"] = [evaluation.version - 1, evaluation.version]
+    elif action == workflow.RATE:
+        changes["predikat"] = [None, evaluation.predikat]
+    evaluation.status = to
+    session.flush()
+    audit.record(
+        session,
+        f"evaluation.{action}",
+        "evaluation",
+        evaluation.id,
+        changes=changes,
+        subject_employee_id=evaluation.employee_id,
+    )
+    return evaluation
+
+
+def _snapshot(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "version": evaluation.version,
+        "rating_hasil": evaluation.rating_hasil,
+        "rating_perilaku": evaluation.rating_perilaku,
+        "predikat": evaluation.predikat,
+        "approved_at": evaluation.approved_at.isoformat() if evaluation.approved_at else None,
+        "curve_reason": evaluation.curve_reason,
+    }
+
+
+def _refusal(why: str, evaluation: Evaluation, violations: list[str], policy: str) -> Exception:
+    if why == "state":
+        return Conflict(_("This evaluation cannot take that step now."))
+    if why == "who":
+        return Forbidden(_("This step is not yours to take on this evaluation."))
+    if why == workflow.REASON:
+        return Invalid("reason", _("Give a reason."))
+    if why == workflow.CURVE_OK:
+        if policy == "block":
+            return Conflict(
+                _(
+                    "The city does not allow ratings that break the curve: %(what)s",
+                    what="; ".join(violations),
+                )
+            )
+        return Invalid(
+            "curve_reason",
+            _(
+                "These ratings break the curve (%(what)s): confirm with a reason.",
+                what="; ".join(violations),
+            ),
+        )
+    return Conflict(_(workflow.UNMET[why]))
+
+
+def angka_kredit(session: Session, evaluation: Evaluation) -> Decimal | None:
+    """Credit points of an approved annual evaluation of a functional position."""
+    if evaluation.period != ANNUAL or not evaluation.predikat:
+        return None
+    position = session.execute(
+        select(Position.name, Position.type)
+        .join(Employee, Employee.position_id == Position.id)
+        .where(Employee.id == evaluation.employee_id)
+    ).first()
+    value = coefficient(*position) if position else None
+    return rules.angka_kredit(evaluation.predikat, value) if value is not None else None

@@ -1,0 +1,214 @@
+"""Evaluation through the API: realisasi proposed from daily work, ratings to predikat, the
+reviewer's approval against the curve (confirmed with a reason), revisions, isolation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from kinerja.audit.models import AuditEntry
+from kinerja.db import db
+from tests.support import People, plan_head_and_boss, plan_staff
+from tests.test_skp_api import head_account, token
+
+API = "/api/v1/tenants/dinkes"
+TODAY = date.today()
+
+
+@pytest.fixture
+def setup(people: People, tenants: Any) -> dict[str, Any]:
+    a = tenants.a
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    who = {
+        "staff": token(a, people.users["staff"]),
+        "boss": token(a, people.users["boss"]),
+        "head": token(a, head_account(people, a)),
+        "peer": token(a, people.users["peer"]),
+        "admin": token(a, people.users["admin"], "admin_opd"),
+        "outsider": token(tenants.b, people.users["outsider"], "admin_opd"),
+    }
+    with db.unit_of_work(a) as session:
+        from kinerja.performance import skp as skps
+
+        skp_id = skps.of_employee(session, people.staff, TODAY.year).id
+    return {"rhk": rhk, "iki": iki, "skp": skp_id, "who": who}
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def act(client, headers, evaluation_id, action, **extra) -> Any:
+    return client.post(
+        f"{API}/evaluations/{evaluation_id}/transitions",
+        json={"action": action} | extra,
+        headers=headers,
+    )
+
+
+def test_a_year_is_evaluated_from_daily_work_to_an_approved_predikat(app, client, setup, tenants):
+    who = setup["who"]
+    for quantity in ("4", "5"):
+        entry = {
+            "entry_date": TODAY.isoformat(),
+            "rhk_id": setup["rhk"],
+            "iki_id": setup["iki"],
+            "activity": "Rekap",
+            "quantity": quantity,
+        }
+        created = ok(client.post(f"{API}/entries", json=entry, headers=who["staff"]), 201)
+        ok(
+            client.post(
+                f"{API}/entries/{created['id']}/transitions",
+                json={"action": "approve"},
+                headers=who["boss"],
+            )
+        )
+    started = ok(
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["staff"]
+        ),
+        201,
+    )
+    [item] = started["items"]
+    assert item["realisasi"] == "9" and item["unit"] == "laporan"  # proposed from the log
+    assert (
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["staff"]
+        ).status_code
+        == 409
+    )
+    url = f"{API}/evaluations/{started['id']}"
+    ok(
+        client.put(
+            f"{url}/items", json={str(setup["iki"]): {"realisasi": "10"}}, headers=who["staff"]
+        )
+    )
+    assert (
+        client.put(
+            f"{url}/rating",
+            json={"rating_hasil": "SESUAI", "rating_perilaku": "SESUAI"},
+            headers=who["boss"],
+        ).status_code
+        == 409
+    )  # not submitted yet
+    ok(act(client, who["staff"], started["id"], "submit"))
+    assert (
+        client.put(
+            f"{url}/items", json={str(setup["iki"]): {"realisasi": "1"}}, headers=who["staff"]
+        ).status_code
+        == 409
+    )
+    assert (
+        client.put(
+            f"{url}/rating",
+            json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
+            headers=who["peer"],
+        ).status_code
+        == 404
+    )
+    assert (
+        client.put(
+            f"{url}/rating",
+            json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
+            headers=who["head"],
+        ).status_code
+        == 403
+    )  # the reviewer, not the rater
+    rated = ok(
+        client.put(
+            f"{url}/rating",
+            json={
+                "rating_hasil": "DI_ATAS",
+                "rating_perilaku": "SESUAI",
+                "feedback": "Konsisten",
+                "behaviour_feedback": {"akuntabel": "Tepat waktu"},
+                "item_feedback": {str(setup["iki"]): "Melebihi target"},
+            },
+            headers=who["boss"],
+        )
+    )
+    assert rated["status"] == "rated" and rated["predikat"] == "BAIK"
+    assert rated["items"][0]["feedback"] == "Melebihi target"
+    returned = act(client, who["head"], started["id"], "return")
+    assert returned.status_code == 422  # a reason is needed
+    ok(act(client, who["head"], started["id"], "return", reason="Periksa lagi bukti dukung"))
+    ok(
+        client.put(
+            f"{url}/rating",
+            json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
+            headers=who["boss"],
+        )
+    )
+    # The agency's curve: BAIK needs some Butuh Perbaikan or Kurang; one Sangat Baik breaks it.
+    app.config["ACHIEVEMENT_SET_BY"] = "agency"
+    try:
+        ok(
+            client.put(
+                f"{API}/achievement/{TODAY.year}", json={"level": "BAIK"}, headers=who["admin"]
+            )
+        )
+    finally:
+        app.config["ACHIEVEMENT_SET_BY"] = "city"
+    assert (
+        client.put(
+            f"{API}/achievement/{TODAY.year}", json={"level": "ISTIMEWA"}, headers=who["admin"]
+        ).status_code
+        == 403
+    )  # the city's, by default
+    refused = act(client, who["head"], started["id"], "approve")
+    assert refused.status_code == 422 and "curve_reason" in refused.get_json()["errors"]["json"]
+    approved = ok(
+        act(
+            client,
+            who["head"],
+            started["id"],
+            "approve",
+            curve_reason="Satu pegawai dinilai lebih dulu",
+        )
+    )
+    assert approved["status"] == "approved" and approved["predikat"] == "SANGAT_BAIK"
+    curve = ok(client.get(f"{API}/curve?year={TODAY.year}", headers=who["admin"]))
+    assert curve["counts"] == {"SANGAT_BAIK": 1} and curve["violations"]
+    with db.unit_of_work(tenants.a) as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "evaluation.approve"))
+    assert entry.changes["curve_reason"][1] == "Satu pegawai dinilai lebih dulu"
+    # A correction is a revision with a reason, by the rater.
+    assert act(client, who["boss"], started["id"], "revise").status_code == 422
+    revised = ok(act(client, who["boss"], started["id"], "revise", reason="Salah input"))
+    assert revised["version"] == 2 and revised["revisions"][0]["predikat"] == "SANGAT_BAIK"
+    assert revised["status"] == "submitted"
+
+
+def test_evaluations_of_another_agency_are_not_found(client, setup) -> None:
+    who = setup["who"]
+    started = ok(
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 1}, headers=who["staff"]
+        ),
+        201,
+    )
+    assert started["starts"].endswith("-01-01")
+    url = f"{API}/evaluations/{started['id']}"
+    assert client.get(url, headers=who["outsider"]).status_code == 404
+    other = f"/api/v1/tenants/disdik/evaluations/{started['id']}"
+    assert client.get(other, headers=who["outsider"]).status_code == 404
+    assert client.get(url, headers=who["peer"]).status_code == 404
+    assert (
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["peer"]
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 9}, headers=who["staff"]
+        ).status_code
+        == 422
+    )
