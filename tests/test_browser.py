@@ -132,6 +132,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/log",
     "/t/dinkes/log/team",
     "/t/dinkes/log/policy",
+    "/t/dinkes/evaluations",
 ]
 
 

@@ -81,6 +81,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
         MenuItem("skp.index", _("SKP"), _("Your plan for the year, your team's, approvals"), 42),
         MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43),
+        MenuItem("evaluation.index", _("Evaluation"), _("Realisation, ratings, predikat"), 46),
         MenuItem(
             "reports.index",
             _("Reports"),

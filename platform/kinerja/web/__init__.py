@@ -17,6 +17,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     admin,
     auth,
     city,
+    evaluation,
     i18n,
     imports,
     log,
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(skp.bp)
     app.register_blueprint(log.bp)
+    app.register_blueprint(evaluation.bp)
     app.register_blueprint(city.bp)
 
     @app.get("/favicon.ico")

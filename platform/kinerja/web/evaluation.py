@@ -1,0 +1,203 @@
+"""Evaluation pages: start one, enter realisasi, rate (the Pejabat Penilai), approve or return
+(the Atasan Pejabat Penilai, against the agency's curve), and the curve itself."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from sqlalchemy import select
+
+from kinerja import permissions as perm
+from kinerja import rules
+from kinerja.db import db
+from kinerja.exceptions import ServiceError
+from kinerja.i18n import _
+from kinerja.identity.principal import current, require
+from kinerja.people.models import Employee
+from kinerja.performance import behaviour, years
+from kinerja.performance import skp as skps
+from kinerja.performance.evaluation import service, workflow
+from kinerja.performance.evaluation.models import Evaluation
+from kinerja.web.forms import Problem, form_page, submit, whole_number
+
+bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
+
+STATUS_WORDS = {
+    "draft": _("Being filled in"),
+    "submitted": _("Waiting for the rating"),
+    "rated": _("Waiting for the reviewer"),
+    "approved": _("Approved"),
+}
+ACHIEVEMENT_WORDS = {
+    "ISTIMEWA": "Istimewa",
+    "BAIK": "Baik",
+    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
+    "KURANG": "Kurang",
+    "SANGAT_KURANG": "Sangat Kurang",
+}
+PREDIKAT_WORDS = {
+    "SANGAT_BAIK": "Sangat Baik",
+    "BAIK": "Baik",
+    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
+    "KURANG": "Kurang/Misconduct",
+    "SANGAT_KURANG": "Sangat Kurang",
+}
+
+
+def _year() -> int:
+    value = whole_number(request.values.get("year"), years.LAST_YEAR)
+    return value if value and value >= years.FIRST_YEAR else date.today().year
+
+
+def _evaluation(evaluation_id: int, action: str = perm.VIEW) -> Evaluation:
+    evaluation = service.get(db.session, evaluation_id)
+    require(action, service.resource(evaluation))
+    return evaluation
+
+
+@bp.get("")
+def index() -> Any:
+    return _index(None)
+
+
+def _index(problem: Problem) -> Any:
+    principal = current()
+    year = _year()
+    mine = list(
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.employee_id == (principal.employee_id or -1), Evaluation.year == year)
+            .order_by(Evaluation.period)
+        )
+    )
+    skp = skps.of_employee(db.session, principal.employee_id or -1, year)
+    team = list(
+        db.session.execute(
+            select(Evaluation, Employee.name)
+            .join(Employee, Employee.id == Evaluation.employee_id)
+            .where(
+                Evaluation.employee_id.in_(principal.subordinate_ids or {-1}),
+                Evaluation.year == year,
+            )
+            .order_by(Employee.name, Evaluation.period)
+        )
+    )
+    found = service.curve(db.session, year)
+    return form_page(
+        "evaluations.html",
+        problem,
+        year=year,
+        mine=mine,
+        skp=skp if skp is not None and (skp.status == "approved" or skp.version > 1) else None,
+        periods=years.periods_of(db.session, year),
+        team=team,
+        curve=found,
+        predikat_words=PREDIKAT_WORDS,
+        status_words=STATUS_WORDS,
+        achievement_words=ACHIEVEMENT_WORDS,
+        show_curve=perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal),
+    )
+
+
+@bp.post("/start")
+def start() -> Any:
+    skp = skps.get(db.session, whole_number(request.form.get("skp_id")) or 0)
+    require(perm.EDIT, perm.Resource("evaluation", g.tenant.id, employee_id=skp.employee_id))
+    made: list[Evaluation] = []
+    period = whole_number(request.form.get("period"), 12) or 0
+    done, problem = submit(
+        lambda: made.append(service.start(db.session, skp, period)), "evaluation.index"
+    )
+    if done:
+        return redirect(url_for("evaluation.show", evaluation_id=made[0].id), code=303)
+    return _index(problem)
+
+
+@bp.get("/<int:evaluation_id>")
+def show(evaluation_id: int) -> Any:
+    return _show(_evaluation(evaluation_id), None)
+
+
+def _show(evaluation: Evaluation, problem: Problem) -> Any:
+    held = service.roles(db.session, current(), evaluation)
+    owner = db.session.scalar(select(Employee.name).where(Employee.id == evaluation.employee_id))
+    curve = service.curve(db.session, evaluation.year, evaluation.predikat)
+    return form_page(
+        "evaluation.html",
+        problem,
+        evaluation=evaluation,
+        owner=owner,
+        rows=service.items(db.session, evaluation),
+        held=held,
+        actions=workflow.available(evaluation.status, held),
+        values=behaviour.values(),
+        ratings=rules.RATINGS,
+        predikat_words=PREDIKAT_WORDS,
+        status_words=STATUS_WORDS,
+        angka_kredit=service.angka_kredit(db.session, evaluation),
+        would_break=curve.violations
+        if evaluation.period == service.ANNUAL and evaluation.status == workflow.RATED
+        else [],
+        workflow=workflow,
+    )
+
+
+def _change(evaluation: Evaluation, change: Any) -> Any:
+    try:
+        change()
+    except ServiceError as problem:
+        db.session.rollback()
+        return _show(_evaluation(evaluation.id), problem)
+    db.session.commit()
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation.id, saved=1), code=303)
+
+
+@bp.post("/<int:evaluation_id>/items")
+def save_items(evaluation_id: int) -> Any:
+    evaluation = _evaluation(evaluation_id, perm.EDIT)
+    raw = {
+        key.removeprefix("realisasi-"): {"realisasi": value}
+        for key, value in request.form.items()
+        if key.startswith("realisasi-")
+    }
+    return _change(evaluation, lambda: service.update_items(db.session, evaluation, raw))
+
+
+@bp.post("/<int:evaluation_id>/rating")
+def rate(evaluation_id: int) -> Any:
+    evaluation = _evaluation(evaluation_id, perm.MANAGE)
+    raw = {
+        "rating_hasil": request.form.get("rating_hasil"),
+        "rating_perilaku": request.form.get("rating_perilaku"),
+        "feedback": request.form.get("feedback"),
+        "behaviour_feedback": {
+            v.code: request.form.get(f"behaviour-{v.code}", "") for v in behaviour.values()
+        },
+        "item_feedback": {
+            k.removeprefix("feedback-"): v
+            for k, v in request.form.items()
+            if k.startswith("feedback-")
+        },
+    }
+    return _change(evaluation, lambda: service.rate(db.session, current(), evaluation, raw))
+
+
+@bp.post("/<int:evaluation_id>/act/<action>")
+def act(evaluation_id: int, action: str) -> Any:
+    if action not in (workflow.SUBMIT, workflow.RETURN, workflow.APPROVE, workflow.REVISE):
+        abort(404)
+    evaluation = _evaluation(evaluation_id)
+    return _change(
+        evaluation,
+        lambda: service.act(
+            db.session,
+            current(),
+            evaluation,
+            action,
+            request.form.get("reason"),
+            request.form.get("curve_reason"),
+            current_app.config["CURVE_POLICY"],
+        ),
+    )

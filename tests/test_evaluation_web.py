@@ -1,0 +1,56 @@
+"""Evaluation pages: start, realisasi, rating, approval by the reviewer, in words not codes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kinerja.db import db
+from kinerja.performance import skp as skps
+from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
+from tests.test_skp_api import head_account
+
+TODAY = date.today()
+
+
+def test_an_evaluation_through_the_pages(app, people, tenants) -> None:
+    _rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    head_account(people, tenants.a)
+    with db.unit_of_work(tenants.a) as session:
+        skp_id = skps.of_employee(session, people.staff, TODAY.year).id
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get("/t/dinkes/evaluations").get_data(as_text=True)
+    assert "Evaluasi saya" in page and "Tahunan" in page
+    token = csrf_token(staff, "/t/dinkes/evaluations")
+    started = staff.post(
+        "/t/dinkes/evaluations/start", data={"skp_id": skp_id, "period": "0", "csrf_token": token}
+    )
+    assert started.status_code == 303
+    url = started.headers["Location"]
+    saved = staff.post(f"{url}/items", data={f"realisasi-{iki}": "11", "csrf_token": token})
+    assert saved.status_code == 303
+    assert staff.post(f"{url}/act/submit", data={"csrf_token": token}).status_code == 303
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    form = boss.get(url).get_data(as_text=True)
+    assert "Rating Hasil Kerja" in form and "Menunggu penilaian" in form and "11" in form
+    boss_token = csrf_token(boss, url)
+    rated = boss.post(
+        f"{url}/rating",
+        data={"rating_hasil": "SESUAI", "rating_perilaku": "DI_ATAS", "csrf_token": boss_token},
+    )
+    assert rated.status_code == 303
+    head = app.test_client()
+    sign_in(head, "head")
+    review = head.get(url).get_data(as_text=True)
+    assert "Predikat Kinerja" in review and "Baik" in review and "Menunggu atasan" in review
+    head_token = csrf_token(head, url)
+    assert head.post(f"{url}/act/approve", data={"csrf_token": head_token}).status_code == 303
+    final = staff.get(url).get_data(as_text=True)
+    assert re.search(r"Predikat Kinerja: <strong>Baik</strong>", final) and "Disetujui" in final
+    peer = app.test_client()
+    sign_in(peer, "peer")
+    assert peer.get(url).status_code == 404
