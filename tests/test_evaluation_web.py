@@ -54,3 +54,43 @@ def test_an_evaluation_through_the_pages(app, people, tenants) -> None:
     peer = app.test_client()
     sign_in(peer, "peer")
     assert peer.get(url).status_code == 404
+
+
+def test_the_city_sets_each_agencys_achievement(app, people, tenants) -> None:
+    from sqlalchemy import select
+
+    from kinerja.audit.models import AuditEntry
+
+    city = app.test_client()
+    sign_in(city, "kota")
+    page = city.get(f"/city/years?year={TODAY.year}").get_data(as_text=True)
+    assert "Capaian organisasi" in page
+    token = csrf_token(city, f"/city/years?year={TODAY.year}")
+    saved = city.post(
+        f"/city/achievement?year={TODAY.year}",
+        data={"tenant": "dinkes", "level": "BAIK", "csrf_token": token},
+    )
+    assert saved.status_code == 303
+    assert (
+        city.post(
+            f"/city/achievement?year={TODAY.year}",
+            data={"tenant": "dinkes", "level": "HEBAT", "csrf_token": token},
+        ).status_code
+        == 422
+    )
+    page = city.get(f"/city/years?year={TODAY.year}").get_data(as_text=True)
+    assert '<option value="BAIK" selected>' in page
+    with db.unit_of_work(tenants.a) as session:
+        entry = session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "evaluation.achievement")
+        )
+        assert entry is not None and entry.actor_role == "admin_kota"
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert (
+        staff.post(
+            f"/city/achievement?year={TODAY.year}",
+            data={"tenant": "dinkes", "level": "ISTIMEWA", "csrf_token": csrf_token(staff, "/")},
+        ).status_code
+        == 404
+    )

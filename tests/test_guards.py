@@ -39,6 +39,7 @@ PUBLIC = {
     "/api/v1/tenants": "the list of agencies",
     "/plugins": "the city admin's plugin catalogue (asks to sign in; 404 to anyone else)",
     "/city/years": "the city admin's years and SKP counts (asks to sign in; 404 to anyone else)",
+    "/city/achievement": "the city admin sets an agency's achievement (the same)",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

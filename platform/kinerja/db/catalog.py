@@ -23,6 +23,7 @@ DEFINER_ALLOW_LIST = frozenset(
         "kinerja_employees_by_nip",
         "kinerja_plugin_enablement",
         "kinerja_skp_counts",
+        "kinerja_org_achievements",
     }
 )
 

@@ -7,15 +7,17 @@ import logging
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlalchemy import select
 
+from kinerja import audit, rules
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import Invalid, ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.performance import flow, workflow, years
+from kinerja.performance.evaluation import service as evaluation
 from kinerja.tenancy.models import Tenant
 from kinerja.web.forms import Problem, form_page, whole_number
 
@@ -86,4 +88,30 @@ def years_page() -> Any:
         counts=counts,
         states=workflow.STATES,
         totals={s: sum(c.get(s, 0) for c in counts.values()) for s in workflow.STATES},
+        achievements=evaluation.city_achievements(db.session, year),
+        levels=rules.ORGANISATION_LEVELS,
+        city_sets=current_app.config["ACHIEVEMENT_SET_BY"] == "city",
     )
+
+
+@bp.post("/achievement")
+def set_achievement() -> Any:
+    """The city sets an agency's achievement of a year (recorded in that agency's audit log)."""
+    refused = _city_admin()
+    if refused is not None:
+        return refused
+    if current_app.config["ACHIEVEMENT_SET_BY"] != "city":
+        abort(404)
+    year = _year()
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == request.form.get("tenant", "")))
+    if tenant is None:
+        abort(404)
+    actor = audit.Actor(user_id=current().user_id, role="admin_kota")
+    try:
+        with db.unit_of_work(tenant.id) as session, audit.acting(actor):
+            evaluation.set_achievement(
+                session, year, request.form.get("level", ""), current().user_id
+            )
+    except ServiceError:
+        abort(422)
+    return redirect(url_for("city_plan.years_page", year=year, saved=1), code=303)

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kinerja import audit, rules
@@ -83,6 +83,15 @@ def set_achievement(
         changes={"level": [before, level]},
     )
     return row
+
+
+def city_achievements(session: Session, year: int) -> dict[int, str]:
+    """Every agency's achievement of the year, for the city (one level each, no personal data),
+    through the allow-listed SECURITY DEFINER function."""
+    rows = session.execute(
+        text("SELECT tenant_id, level FROM kinerja_org_achievements(:year)"), {"year": year}
+    )
+    return {tenant_id: level for tenant_id, level in rows}
 
 
 def distribution(session: Session, year: int, period: int = ANNUAL) -> dict[str, int]:
@@ -324,15 +333,15 @@ def rate(
     evaluation.predikat = rules.predikat(str(hasil), str(perilaku))
     evaluation.feedback = inputs.text(raw.get("feedback"), 4000) or None
     evaluation.behaviour_feedback = {
-        code: inputs.text(text, 1000)
-        for code, text in (raw.get("behaviour_feedback") or {}).items()
-        if code in behaviour.codes() and inputs.text(text, 1000)
+        code: inputs.text(given, 1000)
+        for code, given in (raw.get("behaviour_feedback") or {}).items()
+        if code in behaviour.codes() and inputs.text(given, 1000)
     }
     by_iki = {item.iki_id: item for item, _i, _r in items(session, evaluation)}
-    for key, text in (raw.get("item_feedback") or {}).items():
+    for key, given in (raw.get("item_feedback") or {}).items():
         item = by_iki.get(int(key)) if str(key).isdigit() else None
         if item is not None:
-            item.feedback = inputs.text(text, 2000) or None
+            item.feedback = inputs.text(given, 2000) or None
     evaluation.rated_by = principal.user_id
     return act(session, principal, evaluation, workflow.RATE)
 
