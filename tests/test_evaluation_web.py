@@ -94,3 +94,37 @@ def test_the_city_sets_each_agencys_achievement(app, people, tenants) -> None:
         ).status_code
         == 404
     )
+
+
+def _text(pdf: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+def test_the_skp_and_the_evaluation_print_as_pdf_with_their_text(app, people, tenants) -> None:
+    _rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    with db.unit_of_work(tenants.a) as session:
+        skp_id = skps.of_employee(session, people.staff, TODAY.year).id
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    skp_pdf = staff.get(f"/t/dinkes/skp/{skp_id}/document.pdf")
+    assert skp_pdf.status_code == 200 and skp_pdf.mimetype == "application/pdf"
+    text = _text(skp_pdf.data)
+    assert f"SASARAN KINERJA PEGAWAI (SKP) TAHUN {TODAY.year}" in text
+    assert "Laporan imunisasi" in text and "12 laporan" in text and "Staf" in text
+    assert "Atasan" in text and "Berorientasi Pelayanan" in text and "Medan," in text
+    token = csrf_token(staff, "/t/dinkes/evaluations")
+    url = staff.post(
+        "/t/dinkes/evaluations/start", data={"skp_id": skp_id, "period": "0", "csrf_token": token}
+    ).headers["Location"]
+    staff.post(f"{url}/items", data={f"realisasi-{iki}": "13", "csrf_token": token})
+    text = _text(staff.get(f"{url}/document.pdf").data)
+    assert f"DOKUMEN EVALUASI KINERJA PEGAWAI TAHUN {TODAY.year}" in text and "13" in text
+    peer = app.test_client()
+    sign_in(peer, "peer")
+    assert peer.get(f"/t/dinkes/skp/{skp_id}/document.pdf").status_code == 404
+    assert peer.get(f"{url}/document.pdf").status_code == 404

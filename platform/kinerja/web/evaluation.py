@@ -16,11 +16,12 @@ from kinerja.exceptions import ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, years
+from kinerja.performance import behaviour, documents, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service, workflow
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.skp import pdf_response
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 
@@ -36,6 +37,11 @@ ACHIEVEMENT_WORDS = {
     "BUTUH_PERBAIKAN": "Butuh Perbaikan",
     "KURANG": "Kurang",
     "SANGAT_KURANG": "Sangat Kurang",
+}
+RATING_WORDS = {
+    "DI_ATAS": "Di atas ekspektasi",
+    "SESUAI": "Sesuai ekspektasi",
+    "DI_BAWAH": "Di bawah ekspektasi",
 }
 PREDIKAT_WORDS = {
     "SANGAT_BAIK": "Sangat Baik",
@@ -152,6 +158,42 @@ def _change(evaluation: Evaluation, change: Any) -> Any:
         return _show(_evaluation(evaluation.id), problem)
     db.session.commit()
     return redirect(url_for("evaluation.show", evaluation_id=evaluation.id, saved=1), code=303)
+
+
+@bp.get("/<int:evaluation_id>/document.pdf")
+def document(evaluation_id: int) -> Any:
+    """The evaluation (the annual one: the Dokumen Evaluasi Kinerja Pegawai) as PDF."""
+    evaluation = _evaluation(evaluation_id)
+    skp = skps.get(db.session, evaluation.skp_id)
+    header, _source = skps.header(db.session, skp)
+    rows = [
+        {
+            "rhk": rhk.text,
+            "iki": iki.text,
+            "target": f"{skps.iki_dict(iki)['target_low'] or '-'} {iki.unit or ''}".strip(),
+            "realisasi": format(item.realisasi.normalize(), "f")
+            if item.realisasi is not None
+            else (item.realisasi_text or "-"),
+            "feedback": item.feedback or "-",
+        }
+        for item, iki, rhk in service.items(db.session, evaluation)
+    ]
+    credit = service.angka_kredit(db.session, evaluation)
+    facts = {
+        "year": evaluation.year,
+        "period": evaluation.period,
+        "starts": evaluation.starts.isoformat(),
+        "ends": evaluation.ends.isoformat(),
+        "rating_hasil": evaluation.rating_hasil,
+        "rating_perilaku": evaluation.rating_perilaku,
+        "predikat": evaluation.predikat,
+        "feedback": evaluation.feedback,
+        "behaviour_feedback": evaluation.behaviour_feedback,
+        "angka_kredit": credit,
+    }
+    words = {**PREDIKAT_WORDS, **RATING_WORDS}
+    data = documents.evaluation_pdf(header, facts, rows, words, date.today())
+    return pdf_response(data, f"evaluasi-{evaluation.year}-{evaluation.period}.pdf")
 
 
 @bp.post("/<int:evaluation_id>/items")

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja import plugins
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
+from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.organisation import service as organisation
 from kinerja.people import employees
@@ -21,6 +22,7 @@ from kinerja.people.models import Employee
 from kinerja.performance import (
     behaviour,
     cascade,
+    documents,
     flow,
     inputs,
     labels,
@@ -216,6 +218,30 @@ def _change(skp: Skp, change: Any) -> Any:
         return _show_page(_skp(skp.id), problem)
     db.session.commit()
     return redirect(url_for("skp.show", skp_id=skp.id, saved=1), code=303)
+
+
+@bp.get("/<int:skp_id>/document.pdf")
+def document(skp_id: int) -> Any:
+    """The SKP as the PDF people sign."""
+    skp = _skp(skp_id)
+    data = documents.skp_pdf(
+        skps.content(db.session, skp),
+        skp.year,
+        str(skp_status_label(skp.status)),
+        date.today(),
+    )
+    return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
+
+
+def pdf_response(data: bytes, name: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.post("/<int:skp_id>/act/<action>")

@@ -1,0 +1,237 @@
+"""The documents people sign, as PDF (fpdf2, pure Python): the SKP and the evaluation (periodic,
+or the annual Dokumen Evaluasi Kinerja Pegawai). The layout people know: a title, the header
+block with the three parties, tables, signature blocks with place and date. Text stays text
+(extractable). The built-in PDF fonts know Latin-1 only: other characters are replaced."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fpdf import FPDF
+
+from kinerja.performance import behaviour
+
+PLACE = "Medan"
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def _latin(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+class Document(FPDF):
+    def __init__(self, title: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_title(_latin(title))
+        self.set_creator("Kinerja Kota Medan")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_page()
+        self.set_font("Helvetica", style="B", size=12)
+        self.multi_cell(0, 6, _latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=7)
+        self.cell(0, 5, f"Kinerja Kota Medan - {self.page_no()}", align="C")
+
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font("Helvetica", style="B", size=9)
+        self.cell(0, 6, _latin(text), new_x="LMARGIN", new_y="NEXT")
+
+    def table_of(self, rows: list[list[Any]], widths: tuple[int, ...], head: bool = True) -> None:
+        self.set_font("Helvetica", size=8)
+        with self.table(col_widths=widths, first_row_as_headings=head, line_height=4.5) as table:
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(_latin(value))
+
+    def parties(self, header: dict[str, Any]) -> None:
+        """The header block: the employee, the Pejabat Penilai and the Atasan Pejabat Penilai."""
+        rows: list[list[Any]] = [["", "PEGAWAI", "PEJABAT PENILAI", "ATASAN PEJABAT PENILAI"]]
+        people = [
+            header.get("employee") or {},
+            header.get("pejabat_penilai") or {"name": "Admin OPD"},
+            header.get("atasan_pejabat_penilai") or {},
+        ]
+        for label, key in (
+            ("Nama", "name"),
+            ("NIP", "nip"),
+            ("Pangkat/Gol.", "golongan"),
+            ("Jabatan", "jabatan"),
+            ("Unit kerja", "unit"),
+        ):
+            cells = []
+            for person in people:
+                value = person.get(key) or "-"
+                if key == "golongan" and person.get("pangkat"):
+                    value = f"{person['pangkat']} ({person.get('golongan')})"
+                cells.append(value)
+            rows.append([label, *cells])
+        self.table_of(rows, (22, 56, 56, 56))
+
+    def signatures(
+        self, day: date, left: tuple[str, dict[str, Any]], right: tuple[str, dict[str, Any]]
+    ) -> None:
+        self.ln(6)
+        self.set_font("Helvetica", size=9)
+        width = (self.w - self.l_margin - self.r_margin) / 2
+        self.cell(width, 5, "")
+        self.cell(width, 5, _latin(f"{PLACE}, {long_date(day)}"), new_x="LMARGIN", new_y="NEXT")
+        for part in ("role", "space", "name", "nip"):
+            for role, person in (left, right):
+                text = {
+                    "role": role,
+                    "space": "",
+                    "name": person.get("name") or "",
+                    "nip": f"NIP {person['nip']}" if person.get("nip") else "",
+                }[part]
+                self.cell(width, 14 if part == "space" else 5, _latin(text))
+            self.ln(14 if part == "space" else 5)
+
+
+def skp_pdf(content: dict[str, Any], year: int, status_word: str, day: date) -> bytes:
+    """The SKP: header, Hasil Kerja (utama, tambahan) with IKI and targets, Perilaku Kerja with
+    the superior's expectations, Lampiran, signatures of the employee and the rater."""
+    header = content["header"]
+    doc = Document(f"SASARAN KINERJA PEGAWAI (SKP) TAHUN {year}")
+    doc.set_font("Helvetica", size=8)
+    doc.cell(
+        0,
+        5,
+        _latin(
+            f"Periode: {header.get('starts')} s.d. {header.get('ends')} - Pendekatan: "
+            f"{content['approach']} - Status: {status_word}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.parties(header)
+    for kind, title in (("utama", "HASIL KERJA UTAMA"), ("tambahan", "HASIL KERJA TAMBAHAN")):
+        doc.heading(title)
+        rows: list[list[Any]] = [
+            ["No", "Rencana Hasil Kerja", "Indikator Kinerja Individu", "Target"]
+        ]
+        for n, rhk in enumerate((r for r in content["rhk"] if r["kind"] == kind), start=1):
+            ikis = rhk["iki"] or [{"text": "-", "target_low": None, "unit": None}]
+            for i, iki in enumerate(ikis):
+                target = _target(iki)
+                rows.append(
+                    [str(n) if i == 0 else "", rhk["text"] if i == 0 else "", iki["text"], target]
+                )
+        if len(rows) == 1:
+            rows.append(["", "-", "", ""])
+        doc.table_of(rows, (8, 80, 70, 32))
+    doc.heading("PERILAKU KERJA (BerAKHLAK)")
+    rows = [["No", "Perilaku", "Ekspektasi khusus pimpinan"]]
+    for n, value in enumerate(behaviour.values(), start=1):
+        rows.append([str(n), value.name, content["expectations"].get(value.code, "") or "-"])
+    doc.table_of(rows, (8, 60, 122))
+    doc.heading("LAMPIRAN")
+    lampiran = content.get("lampiran") or {}
+    doc.table_of(
+        [
+            ["Dukungan sumber daya", lampiran.get("dukungan") or "-"],
+            ["Skema pertanggungjawaban", lampiran.get("skema") or "-"],
+            ["Konsekuensi", lampiran.get("konsekuensi") or "-"],
+        ],
+        (50, 140),
+        head=False,
+    )
+    doc.signatures(
+        day,
+        ("Pegawai yang dinilai,", header.get("employee") or {}),
+        ("Pejabat Penilai Kinerja,", header.get("pejabat_penilai") or {"name": "Admin OPD"}),
+    )
+    return bytes(doc.output())
+
+
+def _target(iki: dict[str, Any]) -> str:
+    low, high = iki.get("target_low"), iki.get("target_high")
+    if low is None:
+        return iki.get("narrative") or "-"
+    span = f"{low}-{high}" if high is not None else f"{low}"
+    return f"{span} {iki.get('unit') or ''}".strip()
+
+
+def evaluation_pdf(
+    header: dict[str, Any],
+    evaluation: dict[str, Any],
+    rows: list[dict[str, Any]],
+    words: dict[str, str],
+    day: date,
+) -> bytes:
+    """The periodic evaluation, or (period 0) the Dokumen Evaluasi Kinerja Pegawai: realisasi
+    per IKI with feedback, the feedback per BerAKHLAK value, the two ratings, the predikat (and
+    angka kredit), signatures of the rater and of the employee."""
+    annual = evaluation["period"] == 0
+    title = (
+        f"DOKUMEN EVALUASI KINERJA PEGAWAI TAHUN {evaluation['year']}"
+        if annual
+        else f"EVALUASI KINERJA PEGAWAI PERIODE {evaluation['period']} TAHUN {evaluation['year']}"
+    )
+    doc = Document(title)
+    doc.set_font("Helvetica", size=8)
+    doc.cell(
+        0,
+        5,
+        _latin(f"Periode: {evaluation['starts']} s.d. {evaluation['ends']}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.parties(header)
+    doc.heading("CAPAIAN KINERJA ORGANISASI / HASIL KERJA")
+    table: list[list[Any]] = [
+        ["No", "Rencana Hasil Kerja", "IKI", "Target", "Realisasi", "Umpan balik"]
+    ]
+    for n, row in enumerate(rows, start=1):
+        table.append(
+            [str(n), row["rhk"], row["iki"], row["target"], row["realisasi"], row["feedback"]]
+        )
+    doc.table_of(table, (8, 45, 45, 22, 22, 48))
+    doc.heading("PERILAKU KERJA (BerAKHLAK)")
+    given = evaluation.get("behaviour_feedback") or {}
+    doc.table_of(
+        [["No", "Perilaku", "Umpan balik"]]
+        + [[str(n), v.name, given.get(v.code) or "-"] for n, v in enumerate(behaviour.values(), 1)],
+        (8, 60, 122),
+    )
+    doc.heading("PENILAIAN")
+    result = [
+        ["Rating Hasil Kerja", words.get(evaluation.get("rating_hasil") or "", "-")],
+        ["Rating Perilaku Kerja", words.get(evaluation.get("rating_perilaku") or "", "-")],
+        ["Predikat Kinerja Pegawai", words.get(evaluation.get("predikat") or "", "-")],
+    ]
+    if annual and evaluation.get("angka_kredit") is not None:
+        result.append(["Angka kredit", str(evaluation["angka_kredit"])])
+    if evaluation.get("feedback"):
+        result.append(["Umpan balik", evaluation["feedback"]])
+    doc.table_of(result, (60, 130), head=False)
+    doc.signatures(
+        day,
+        ("Pegawai yang dinilai,", header.get("employee") or {}),
+        ("Pejabat Penilai Kinerja,", header.get("pejabat_penilai") or {"name": "Admin OPD"}),
+    )
+    return bytes(doc.output())
