@@ -157,6 +157,11 @@ def test_the_demo_plans_a_whole_year_once(app, people, tenants) -> None:
         statuses = {e.status for e in session.query(WorkEntry)}
         assert statuses == {"draft", "submitted", "approved", "rejected"}
         assert session.query(EvidenceFile).count() > 0
+        from kinerja.performance.evaluation import service as evaluations
+
+        last = evaluations.curve(session, year - 1)
+        assert last.level == "BAIK" and sum(last.counts.values()) >= 5
+        assert last.violations == []  # the finished year fits its curve
     matrix = boss.get(f"/t/dinkes/skp/matrix?year={year}").get_data(as_text=True)
     assert "Tersedianya data cakupan imunisasi" in matrix
 

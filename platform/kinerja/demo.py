@@ -209,8 +209,12 @@ def _load_year(tenant_id: int) -> list[str]:
 
     with db.unit_of_work(tenant_id) as session:
         lines = performance_demo.load_year(session, date.today().year)
+    from kinerja.performance.evaluation import demo as evaluation_demo
+
     with db.unit_of_work(tenant_id) as session:
-        return lines + log_demo.load(session, date.today())
+        lines += log_demo.load(session, date.today())
+    with db.unit_of_work(tenant_id) as session:
+        return lines + evaluation_demo.load(session, date.today())
 
 
 def _load_plugin_data(tenant_id: int) -> list[str]:

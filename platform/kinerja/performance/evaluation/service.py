@@ -296,8 +296,10 @@ def roles(session: Session, principal: perm.Principal, evaluation: Evaluation) -
         chain.rater is None and admin
     ):
         held.add(workflow.RATER)
+    # No Atasan Pejabat Penilai in the agency (the head, or those the head rates): the admin
+    # OPD reviews, and for the head rates as well.
     if (chain.reviewer is not None and member and principal.employee_id == chain.reviewer.id) or (
-        chain.reviewer is None and admin and workflow.RATER not in held
+        chain.reviewer is None and admin
     ):
         held.add(workflow.REVIEWER)
     return frozenset(held)
