@@ -107,6 +107,7 @@ AUDIT_ACTION_LABELS = {
     "log.approve": _("Daily entry approved"),
     "log.reject": _("Daily entry rejected"),
     "log.policy": _("Rules for daily work changed"),
+    "feedback.start": _("Feedback thread started"),
     "evaluation.start": _("Evaluation started"),
     "evaluation.realisasi": _("Realisation entered"),
     "evaluation.submit": _("Evaluation submitted"),

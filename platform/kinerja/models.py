@@ -7,6 +7,7 @@ from kinerja.jobs.models import BackgroundJob
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, EmployeeImport, Position
 from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
+from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.models import (
     AgencyYear,
@@ -32,6 +33,9 @@ __all__ = [
     "Evaluation",
     "EvaluationItem",
     "EvidenceFile",
+    "FeedbackMessage",
+    "FeedbackRead",
+    "FeedbackThread",
     "Iki",
     "LogPolicy",
     "Membership",

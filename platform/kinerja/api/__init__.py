@@ -123,6 +123,7 @@ def init_app(app: Flask) -> None:
 
     from kinerja.api import (
         evaluation,
+        feedback,
         imports,
         jobs,
         log,
@@ -134,6 +135,18 @@ def init_app(app: Flask) -> None:
         units,
     )
 
-    blueprints = (tenants, units, people, imports, jobs, plugins, reports, skp, log, evaluation)
+    blueprints = (
+        tenants,
+        units,
+        people,
+        imports,
+        jobs,
+        plugins,
+        reports,
+        skp,
+        log,
+        evaluation,
+        feedback,
+    )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

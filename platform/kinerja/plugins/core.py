@@ -82,6 +82,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         MenuItem("skp.index", _("SKP"), _("Your plan for the year, your team's, approvals"), 42),
         MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43),
         MenuItem("evaluation.index", _("Evaluation"), _("Realisation, ratings, predikat"), 46),
+        MenuItem("feedback.index", _("Feedback"), _("Conversations about the work"), 47),
         MenuItem(
             "reports.index",
             _("Reports"),

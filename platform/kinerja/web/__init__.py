@@ -18,6 +18,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     auth,
     city,
     evaluation,
+    feedback,
     i18n,
     imports,
     log,
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(skp.bp)
     app.register_blueprint(log.bp)
     app.register_blueprint(evaluation.bp)
+    app.register_blueprint(feedback.bp)
     app.register_blueprint(city.bp)
 
     @app.get("/favicon.ico")

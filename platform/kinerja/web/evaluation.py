@@ -16,7 +16,7 @@ from kinerja.exceptions import ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, documents, years
+from kinerja.performance import behaviour, documents, feedback, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service, workflow
 from kinerja.performance.evaluation.models import Evaluation
@@ -147,6 +147,9 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         if evaluation.period == service.ANNUAL and evaluation.status == workflow.RATED
         else [],
         workflow=workflow,
+        conversation=feedback.during(
+            db.session, evaluation.employee_id, evaluation.starts, evaluation.ends
+        ),
     )
 
 

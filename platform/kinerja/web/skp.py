@@ -184,6 +184,8 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         labels=labels,
         closed=years.info(db.session, skp.year).closed,
         sections=sections(skp),
+        # the employee and the rater may talk about a result (continuous feedback)
+        talk=bool(roles & {workflow.OWNER, workflow.RATER}) and of.rater is not None,
         progress=progress(skp),
     )
 

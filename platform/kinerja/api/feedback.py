@@ -1,0 +1,104 @@
+"""Continuous feedback through the API: threads about the SKP, an RHK, an IKI or a daily entry,
+between an employee and their superior, with read receipts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from kinerja.api.common import Blueprint
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.identity.principal import current
+from kinerja.performance import feedback
+from kinerja.performance.feedback_models import FeedbackThread
+
+blp = Blueprint(
+    "feedback_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/feedback",
+    description="Continuous feedback (umpan balik berkelanjutan) between an employee and their "
+    "superior; seen by the two of them, the Atasan Pejabat Penilai and the admin OPD only.",
+)
+
+
+class StartSchema(Schema):
+    subject = fields.String(required=True, validate=validate.OneOf(feedback.SUBJECTS))
+    subject_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    body = fields.String(required=True)
+
+
+class MessageSchema(Schema):
+    body = fields.String(required=True)
+
+
+class ThreadSchema(Schema):
+    id = fields.Integer()
+    employee_id = fields.Integer()
+    superior_id = fields.Integer()
+    subject = fields.String()
+    subject_id = fields.Integer()
+    title = fields.String()
+    created_at = fields.DateTime()
+
+
+def thread_dict(thread: FeedbackThread) -> dict[str, Any]:
+    read = feedback.receipts(db.session, thread)
+    return {
+        **ThreadSchema().dump(thread),
+        "messages": [
+            {
+                "id": m.id,
+                "author_id": m.author_id,
+                "body": m.body,
+                "created_at": m.created_at.isoformat(),
+                # read by the other participant (the read receipt)
+                "read": any(last >= m.id for who, last in read.items() if who != m.author_id),
+            }
+            for m in feedback.messages(db.session, thread)
+        ],
+    }
+
+
+@blp.route("")
+class Threads(MethodView):
+    @blp.response(200, ThreadSchema(many=True))
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The threads you take part in or oversee"""
+        return feedback.visible(db.session, current())
+
+    @blp.arguments(StartSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Start a thread about your work (with your superior) or your subordinate's"""
+        thread = feedback.start(
+            db.session, current(), data["subject"], data["subject_id"], data["body"]
+        )
+        db.session.commit()
+        return thread_dict(thread), 201
+
+
+@blp.route("/<int:thread_id>")
+class Thread(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, thread_id: int) -> Any:
+        """A thread with its messages (opening it marks it read)"""
+        thread = feedback.get(db.session, current(), thread_id)
+        feedback.mark_read(db.session, current(), thread)
+        db.session.commit()
+        return thread_dict(thread)
+
+
+@blp.route("/<int:thread_id>/messages")
+class Messages(MethodView):
+    @blp.arguments(MessageSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], thread_id: int) -> Any:
+        """Answer in a thread"""
+        thread = feedback.get(db.session, current(), thread_id)
+        feedback.post(db.session, current(), thread, data["body"])
+        db.session.commit()
+        return thread_dict(thread), 201

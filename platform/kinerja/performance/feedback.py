@@ -1,0 +1,217 @@
+"""Continuous feedback: either side starts a thread about the SKP, an RHK, an IKI or a daily
+entry; only the employee, their superior, the superior's superior (the Atasan Pejabat Penilai)
+and the admin OPD see it; read receipts per participant."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kinerja import audit
+from kinerja import permissions as perm
+from kinerja.db.load import load_or_404
+from kinerja.exceptions import Forbidden, Invalid, NotFound
+from kinerja.i18n import _
+from kinerja.people.models import Employee
+from kinerja.performance import inputs
+from kinerja.performance import skp as skps
+from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Iki, Rhk, Skp
+
+SUBJECTS = ("skp", "rhk", "iki", "entry")
+MAX_BODY = 4000
+
+
+def _employee(session: Session, employee_id: int | None) -> Employee | None:
+    if employee_id is None:
+        return None
+    return session.scalar(select(Employee).where(Employee.id == employee_id))
+
+
+def reviewer_of(session: Session, thread: FeedbackThread) -> int | None:
+    superior = _employee(session, thread.superior_id)
+    if superior is None:
+        return None
+    above = skps.chain(session, superior).rater
+    return above.id if above is not None else None
+
+
+def may_see(session: Session, principal: perm.Principal, thread: FeedbackThread) -> bool:
+    if not perm.may_be_inside(principal) or perm.is_visiting_city_admin(principal):
+        return False  # the two of them, the Atasan Pejabat Penilai and the admin OPD only
+    if perm.is_agency_admin(principal):
+        return True
+    me = principal.employee_id
+    return me is not None and me in (
+        thread.employee_id,
+        thread.superior_id,
+        reviewer_of(session, thread),
+    )
+
+
+def may_write(principal: perm.Principal, thread: FeedbackThread) -> bool:
+    return perm.is_member(principal) and principal.employee_id in (
+        thread.employee_id,
+        thread.superior_id,
+    )
+
+
+def get(session: Session, principal: perm.Principal, thread_id: int) -> FeedbackThread:
+    thread = load_or_404(session, FeedbackThread, thread_id)
+    if not may_see(session, principal, thread):
+        raise NotFound()
+    return thread
+
+
+def _subject_owner(session: Session, subject: str, subject_id: int) -> int | None:
+    """Whose work the subject is (the employee id), or None when it is not in this agency."""
+    if subject == "skp":
+        query: Select[Any] = select(Skp.employee_id).where(Skp.id == subject_id)
+    elif subject == "rhk":
+        query = select(Skp.employee_id).join(Rhk, Rhk.skp_id == Skp.id).where(Rhk.id == subject_id)
+    elif subject == "iki":
+        query = (
+            select(Skp.employee_id)
+            .join(Rhk, Rhk.skp_id == Skp.id)
+            .join(Iki, Iki.rhk_id == Rhk.id)
+            .where(Iki.id == subject_id)
+        )
+    else:
+        query = select(WorkEntry.employee_id).where(WorkEntry.id == subject_id)
+    owner: int | None = session.scalar(query)
+    return owner
+
+
+def start(
+    session: Session, principal: perm.Principal, subject: str, subject_id: int, body: str
+) -> FeedbackThread:
+    """The employee (with their rater) or the rater (with the employee) starts a thread."""
+    if subject not in SUBJECTS:
+        raise Invalid("subject", _("Choose the SKP, a result, an indicator or a daily entry."))
+    owner = _subject_owner(session, subject, subject_id)
+    employee = _employee(session, owner)
+    if employee is None:
+        raise NotFound()
+    rater = skps.chain(session, employee).rater
+    me = principal.employee_id
+    if not perm.is_member(principal) or rater is None or me not in (employee.id, rater.id):
+        raise NotFound()  # someone else's work: not there for this person
+    text = _body(body)
+    thread = FeedbackThread(
+        employee_id=employee.id,
+        superior_id=rater.id,
+        subject=subject,
+        subject_id=subject_id,
+        title=text[:120],
+    )
+    session.add(thread)
+    session.flush()
+    post(session, principal, thread, text)
+    audit.record(
+        session,
+        "feedback.start",
+        "feedback_thread",
+        thread.id,
+        changes={"subject": [None, f"{subject} {subject_id}"]},
+        subject_employee_id=employee.id,
+    )
+    return thread
+
+
+def _body(body: Any) -> str:
+    try:
+        text = inputs.text(body, MAX_BODY)
+    except ValueError as problem:
+        raise Invalid("body", problem.args[0]) from None
+    if not text:
+        raise Invalid("body", _("Write a message."))
+    return text
+
+
+def post(
+    session: Session, principal: perm.Principal, thread: FeedbackThread, body: str
+) -> FeedbackMessage:
+    if not may_write(principal, thread):
+        raise Forbidden(_("Only the employee and their superior write in this thread."))
+    message = FeedbackMessage(
+        thread_id=thread.id, author_id=principal.employee_id or 0, body=_body(body)
+    )
+    session.add(message)
+    session.flush()
+    mark_read(session, principal, thread)
+    return message
+
+
+def messages(session: Session, thread: FeedbackThread) -> list[FeedbackMessage]:
+    return list(
+        session.scalars(
+            select(FeedbackMessage)
+            .where(FeedbackMessage.thread_id == thread.id)
+            .order_by(FeedbackMessage.id)
+        )
+    )
+
+
+def mark_read(session: Session, principal: perm.Principal, thread: FeedbackThread) -> None:
+    """A participant who opens the thread has read it up to its last message."""
+    me = principal.employee_id
+    if me not in (thread.employee_id, thread.superior_id):
+        return  # the reviewer and the admin read without leaving a receipt
+    last = session.scalar(
+        select(func.max(FeedbackMessage.id)).where(FeedbackMessage.thread_id == thread.id)
+    )
+    if last is None:
+        return
+    row = session.scalar(
+        select(FeedbackRead).where(
+            FeedbackRead.thread_id == thread.id, FeedbackRead.employee_id == me
+        )
+    )
+    if row is None:
+        session.add(FeedbackRead(thread_id=thread.id, employee_id=me, last_read=last))
+    elif row.last_read < last:
+        row.last_read, row.read_at = last, datetime.now(UTC)
+    session.flush()
+
+
+def receipts(session: Session, thread: FeedbackThread) -> dict[int, int]:
+    """employee id -> the last message id they read."""
+    rows = session.execute(
+        select(FeedbackRead.employee_id, FeedbackRead.last_read).where(
+            FeedbackRead.thread_id == thread.id
+        )
+    )
+    return {employee_id: last for employee_id, last in rows}
+
+
+def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]:
+    query = select(FeedbackThread).order_by(FeedbackThread.id.desc()).limit(200)
+    if not perm.is_agency_admin(principal):
+        me = principal.employee_id or -1
+        below = principal.subordinate_ids or frozenset()
+        query = query.where(
+            (FeedbackThread.employee_id == me)
+            | (FeedbackThread.superior_id == me)
+            | FeedbackThread.superior_id.in_(below or {-1})
+        )
+    return [t for t in session.scalars(query) if may_see(session, principal, t)]
+
+
+def during(session: Session, employee_id: int, starts: date, ends: date) -> list[FeedbackMessage]:
+    """Feedback given about an employee's work in a period: shown when rating."""
+    return list(
+        session.scalars(
+            select(FeedbackMessage)
+            .join(FeedbackThread, FeedbackThread.id == FeedbackMessage.thread_id)
+            .where(
+                FeedbackThread.employee_id == employee_id,
+                func.date(FeedbackMessage.created_at).between(starts, ends),
+            )
+            .order_by(FeedbackMessage.id)
+            .limit(100)
+        )
+    )
