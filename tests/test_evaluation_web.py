@@ -128,3 +128,16 @@ def test_the_skp_and_the_evaluation_print_as_pdf_with_their_text(app, people, te
     sign_in(peer, "peer")
     assert peer.get(f"/t/dinkes/skp/{skp_id}/document.pdf").status_code == 404
     assert peer.get(f"{url}/document.pdf").status_code == 404
+
+
+def test_the_admin_sees_the_curve_in_words_and_who_is_not_evaluated(app, people, tenants):
+    from kinerja.performance.evaluation import service
+
+    plan_staff(tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year))
+    with db.unit_of_work(tenants.a) as session:
+        service.set_achievement(session, TODAY.year, "BAIK", None)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = admin.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
+    assert "Capaian organisasi" in page and "Baik" in page
+    assert "Belum dievaluasi (tahunan): 3" in page and "Staf" in page  # head, boss, staff

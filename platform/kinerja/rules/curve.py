@@ -67,31 +67,47 @@ CURVES: Mapping[str, Sequence[Condition]] = {
 }
 
 
-def _names(group: tuple[str, ...]) -> str:
-    return " + ".join(LABELS.get(code, code) for code in group)
+# The words of each kind of broken condition (English; callers may pass their language's).
+MESSAGES: Mapping[str, str] = {
+    "at_most": "{names} is {share} of {total} employees; allowed: at most {percent}%",
+    "none": "{names} is {share} of {total} employees; allowed: none",
+    "at_least": "{names} is {share} of {total} employees; needed: at least {percent}%",
+    "present": "there must be some {names}",
+    "largest": "{name} ({count}) must be the largest group, but {others}",
+    "has": "{name} has {count}",
+    "or": " and/or ",
+}
 
 
-def _broken(condition: Condition, counts: Mapping[str, int], total: int) -> str | None:
+def _names(group: tuple[str, ...], joiner: str = " + ") -> str:
+    return joiner.join(LABELS.get(code, code) for code in group)
+
+
+def _broken(
+    condition: Condition, counts: Mapping[str, int], total: int, words: Mapping[str, str]
+) -> str | None:
     share = Decimal(sum(counts.get(code, 0) for code in condition.group)) * 100 / total
-    shown = f"{share.quantize(Decimal('0.1'))}%"
-    names = _names(condition.group)
+    facts = {
+        "names": _names(condition.group),
+        "share": f"{share.quantize(Decimal('0.1'))}%",
+        "total": total,
+        "percent": condition.percent,
+    }
     if condition.kind == "at_most" and share > condition.percent:
-        if condition.percent == 0:
-            return f"{names} is {shown} of {total} employees; none is allowed"
-        return f"{names} is {shown} of {total} employees; at most {condition.percent}% is allowed"
+        return words["none" if condition.percent == 0 else "at_most"].format(**facts)
     if condition.kind == "at_least" and share < condition.percent:
-        return f"{names} is {shown} of {total} employees; at least {condition.percent}% is needed"
+        return words["at_least"].format(**facts)
     if condition.kind == "present" and share == 0:
-        return f"there must be some {' and/or '.join(LABELS[c] for c in condition.group)}"
+        return words["present"].format(names=_names(condition.group, words["or"]))
     if condition.kind == "largest":
         code = condition.group[0]
         mine = counts.get(code, 0)
         bigger = [c for c in PREDIKAT if c != code and counts.get(c, 0) >= mine]
         if bigger:
-            return (
-                f"{LABELS[code]} ({mine}) must be the largest group, but "
-                f"{', '.join(f'{LABELS[c]} has {counts.get(c, 0)}' for c in bigger)}"
+            others = ", ".join(
+                words["has"].format(name=LABELS[c], count=counts.get(c, 0)) for c in bigger
             )
+            return words["largest"].format(name=LABELS[code], count=mine, others=others)
     return None
 
 
@@ -99,10 +115,13 @@ def curve_violations(
     organisation: str,
     counts: Mapping[str, int],
     curves: Mapping[str, Sequence[Condition]] | None = None,
+    messages: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One readable message per condition the distribution `counts` (predikat -> number of
     employees) breaks under the organisation's achievement; empty when it fits (and when no
-    one is counted). "The largest group" means strictly larger than every other group."""
+    one is counted). "The largest group" means strictly larger than every other group.
+    `messages` gives the words in another language (the keys and fields of `MESSAGES`)."""
+    words = {**MESSAGES, **(messages or {})}
     table = CURVES if curves is None else curves
     check(organisation, table, "organisational achievement")
     for code, number in counts.items():
@@ -112,5 +131,5 @@ def curve_violations(
     total = sum(counts.values())
     if total == 0:
         return []
-    found = (_broken(condition, counts, total) for condition in table[organisation])
+    found = (_broken(condition, counts, total, words) for condition in table[organisation])
     return [message for message in found if message]

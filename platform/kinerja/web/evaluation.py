@@ -20,6 +20,7 @@ from kinerja.performance import behaviour, documents, feedback, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service, workflow
 from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.models import Skp
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 from kinerja.web.skp import pdf_response
 
@@ -91,6 +92,37 @@ def _index(problem: Problem) -> Any:
         )
     )
     found = service.curve(db.session, year)
+    history = list(
+        db.session.execute(
+            select(Evaluation.year, Evaluation.predikat)
+            .where(
+                Evaluation.employee_id == (principal.employee_id or -1),
+                Evaluation.period == service.ANNUAL,
+                Evaluation.status == workflow.APPROVED,
+            )
+            .order_by(Evaluation.year.desc())
+        )
+    )
+    missing: list[str] = []
+    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
+        evaluated = (
+            select(Evaluation.employee_id)
+            .where(
+                Evaluation.year == year,
+                Evaluation.period == service.ANNUAL,
+                Evaluation.status == workflow.APPROVED,
+            )
+            .scalar_subquery()
+        )
+        missing = list(
+            db.session.scalars(
+                select(Employee.name)
+                .join(Skp, Skp.employee_id == Employee.id)
+                .where(Skp.year == year, Skp.status == "approved", Employee.id.not_in(evaluated))
+                .order_by(Employee.name)
+                .limit(500)
+            )
+        )
     return form_page(
         "evaluations.html",
         problem,
@@ -104,6 +136,8 @@ def _index(problem: Problem) -> Any:
         status_words=STATUS_WORDS,
         achievement_words=ACHIEVEMENT_WORDS,
         show_curve=perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal),
+        history=history,
+        missing=missing,
     )
 
 

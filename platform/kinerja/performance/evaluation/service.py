@@ -31,6 +31,16 @@ from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
 
 ANNUAL = 0
+# The curve's messages in the reader's language (the fields of kinerja.rules.curve.MESSAGES).
+CURVE_WORDS = {
+    "at_most": _("{names} is {share} of {total} employees; allowed: at most {percent}%"),
+    "none": _("{names} is {share} of {total} employees; allowed: none"),
+    "at_least": _("{names} is {share} of {total} employees; needed: at least {percent}%"),
+    "present": _("there must be some {names}"),
+    "largest": _("{name} ({count}) must be the largest group, but {others}"),
+    "has": _("{name} has {count}"),
+    "or": _(" and/or "),
+}
 
 
 @cache
@@ -125,7 +135,8 @@ def curve(session: Session, year: int, extra: str | None = None) -> Curve:
     found = achievement(session, year)
     if found is None:
         return Curve(None, counts, [])
-    return Curve(found.level, counts, rules.curve_violations(found.level, counts))
+    words = {key: str(text) for key, text in CURVE_WORDS.items()}
+    return Curve(found.level, counts, rules.curve_violations(found.level, counts, messages=words))
 
 
 # --- starting ----------------------------------------------------------------------------------
