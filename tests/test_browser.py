@@ -259,3 +259,40 @@ def test_an_entry_logged_on_a_phone_reaches_the_superiors_feed_without_a_reload(
     assert arrived < 5.5
     assert boss.locator("#feed img.kj-thumb-sm").count() == 1
     _fits(boss, "the team's feed")
+
+
+def test_a_superior_rates_an_evaluation_on_a_phone(served, browser, people, tenants) -> None:
+    from datetime import date
+
+    from kinerja.db import db
+    from kinerja.performance import skp as skps
+    from kinerja.performance.evaluation import service, workflow
+    from kinerja.permissions import Principal
+    from tests.support import plan_head_and_boss, plan_staff
+
+    year = date.today().year
+    _rhk, iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    with db.unit_of_work(tenants.a) as session:
+        skp = skps.of_employee(session, people.staff, year)
+        evaluation = service.start(session, skp, service.ANNUAL)
+        owner = Principal(1, tenants.a, frozenset({"pegawai"}), people.staff)
+        service.update_items(session, evaluation, {str(iki): {"realisasi": "14"}})
+        service.act(session, owner, evaluation, workflow.SUBMIT)
+        evaluation_id = evaluation.id
+    phone = {"viewport": {"width": 360, "height": 740}}
+    boss = browser.new_context(**phone).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(f"{served}/t/dinkes/evaluations")
+    boss.click(f"a[href$='/evaluations/{evaluation_id}']")
+    _fits(boss, "the rating form")
+    boss.select_option("#rating_hasil", "DI_ATAS")
+    boss.select_option("#rating_perilaku", "DI_ATAS")
+    boss.fill("#feedback", "Melampaui target dengan data lengkap")
+    boss.click("button:has-text('Nilai')")
+    text = boss.inner_text("main")
+    assert "Sangat Baik" in text and "Menunggu atasan pejabat penilai" in text, text
+    staff = browser.new_context(**phone).new_page()
+    _sign_in(staff, served, "staff")
+    staff.goto(f"{served}/t/dinkes/evaluations/{evaluation_id}")
+    assert "Sangat Baik" in staff.content() and "Melampaui target" in staff.content()
+    _fits(staff, "the evaluation")
