@@ -212,3 +212,25 @@ def test_evaluations_of_another_agency_are_not_found(client, setup) -> None:
         ).status_code
         == 422
     )
+
+
+def test_the_documents_come_through_the_api_too(client, setup) -> None:
+    import pypdfium2 as pdfium
+
+    who = setup["who"]
+    started = ok(
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["staff"]
+        ),
+        201,
+    )
+    for url in (
+        f"{API}/skp/{setup['skp']}/document",
+        f"{API}/evaluations/{started['id']}/document",
+    ):
+        answer = client.get(url, headers=who["staff"])
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+        text = pdfium.PdfDocument(answer.data)[0].get_textpage().get_text_range()
+        assert "Staf" in text and str(TODAY.year) in text
+        assert client.get(url, headers=who["peer"]).status_code == 404
+        assert client.get(url, headers=who["outsider"]).status_code == 404

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from kinerja.api.people import BEARER
 from kinerja.db import db
 from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
-from kinerja.performance.evaluation import service, workflow
+from kinerja.performance.evaluation import printing, service, workflow
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT
 
@@ -170,6 +170,23 @@ class EvaluationDetail(MethodView):
     def get(self, evaluation_id: int) -> Any:
         """One evaluation with its items, the actions you may take and the angka kredit"""
         return detail(_evaluation(evaluation_id))
+
+
+@blp.route("/evaluations/<int:evaluation_id>/document")
+class Document(MethodView):
+    @blp.doc(security=BEARER, responses={200: {"content": {"application/pdf": {}}}})
+    def get(self, evaluation_id: int) -> Any:
+        """The evaluation as PDF (annual: the Dokumen Evaluasi Kinerja Pegawai)"""
+        evaluation = _evaluation(evaluation_id)
+        data = printing.evaluation_document(db.session, evaluation, date.today())
+        return Response(
+            data,
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="{printing.filename(evaluation)}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
 
 
 @blp.route("/evaluations/<int:evaluation_id>/items")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import g, request
+from flask import Response, g, request
 from flask.views import MethodView
 
 from kinerja import permissions as perm
@@ -33,9 +33,10 @@ from kinerja.api.skp_schemas import (
     YearSchema,
 )
 from kinerja.db import db
+from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
-from kinerja.performance import cascade, flow, plan, targets, workflow, years
+from kinerja.performance import cascade, documents, flow, plan, targets, workflow, years
 from kinerja.performance import skp as skps
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
@@ -261,6 +262,25 @@ class SkpDetail(MethodView):
         plan.update_plan(db.session, skp, data)
         db.session.commit()
         return _dump(skp)
+
+
+@blp.route("/skp/<int:skp_id>/document")
+class Document(MethodView):
+    @blp.doc(security=BEARER, responses={200: {"content": {"application/pdf": {}}}})
+    def get(self, skp_id: int) -> Any:
+        """The SKP as the PDF people sign"""
+        skp = _skp(skp_id)
+        data = documents.skp_pdf(
+            skps.content(db.session, skp), skp.year, str(skp_status_label(skp.status)), date.today()
+        )
+        return Response(
+            data,
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="skp-{skp.year}-{skp.employee_id}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )
 
 
 @blp.route("/skp/<int:skp_id>/rhk")

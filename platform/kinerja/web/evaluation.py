@@ -13,44 +13,22 @@ from kinerja import permissions as perm
 from kinerja import rules
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, documents, feedback, years
+from kinerja.performance import behaviour, feedback, years
 from kinerja.performance import skp as skps
-from kinerja.performance.evaluation import service, workflow
+from kinerja.performance.evaluation import printing, service, workflow
+from kinerja.performance.evaluation.labels import (
+    ACHIEVEMENT_WORDS,
+    PREDIKAT_WORDS,
+    STATUS_WORDS,
+)
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.models import Skp
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 from kinerja.web.skp import pdf_response
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
-
-STATUS_WORDS = {
-    "draft": _("Being filled in"),
-    "submitted": _("Waiting for the rating"),
-    "rated": _("Waiting for the reviewer"),
-    "approved": _("Approved"),
-}
-ACHIEVEMENT_WORDS = {
-    "ISTIMEWA": "Istimewa",
-    "BAIK": "Baik",
-    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
-    "KURANG": "Kurang",
-    "SANGAT_KURANG": "Sangat Kurang",
-}
-RATING_WORDS = {
-    "DI_ATAS": "Di atas ekspektasi",
-    "SESUAI": "Sesuai ekspektasi",
-    "DI_BAWAH": "Di bawah ekspektasi",
-}
-PREDIKAT_WORDS = {
-    "SANGAT_BAIK": "Sangat Baik",
-    "BAIK": "Baik",
-    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
-    "KURANG": "Kurang/Misconduct",
-    "SANGAT_KURANG": "Sangat Kurang",
-}
 
 
 def _year() -> int:
@@ -201,35 +179,7 @@ def _change(evaluation: Evaluation, change: Any) -> Any:
 def document(evaluation_id: int) -> Any:
     """The evaluation (the annual one: the Dokumen Evaluasi Kinerja Pegawai) as PDF."""
     evaluation = _evaluation(evaluation_id)
-    skp = skps.get(db.session, evaluation.skp_id)
-    header, _source = skps.header(db.session, skp)
-    rows = [
-        {
-            "rhk": rhk.text,
-            "iki": iki.text,
-            "target": f"{skps.iki_dict(iki)['target_low'] or '-'} {iki.unit or ''}".strip(),
-            "realisasi": format(item.realisasi.normalize(), "f")
-            if item.realisasi is not None
-            else (item.realisasi_text or "-"),
-            "feedback": item.feedback or "-",
-        }
-        for item, iki, rhk in service.items(db.session, evaluation)
-    ]
-    credit = service.angka_kredit(db.session, evaluation)
-    facts = {
-        "year": evaluation.year,
-        "period": evaluation.period,
-        "starts": evaluation.starts.isoformat(),
-        "ends": evaluation.ends.isoformat(),
-        "rating_hasil": evaluation.rating_hasil,
-        "rating_perilaku": evaluation.rating_perilaku,
-        "predikat": evaluation.predikat,
-        "feedback": evaluation.feedback,
-        "behaviour_feedback": evaluation.behaviour_feedback,
-        "angka_kredit": credit,
-    }
-    words = {**PREDIKAT_WORDS, **RATING_WORDS}
-    data = documents.evaluation_pdf(header, facts, rows, words, date.today())
+    data = printing.evaluation_document(db.session, evaluation, date.today())
     return pdf_response(data, f"evaluasi-{evaluation.year}-{evaluation.period}.pdf")
 
 
