@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 import flask_smorest
-from flask import request
+from flask import Response, request
 from flask_smorest import abort as _abort
 from werkzeug.exceptions import PreconditionFailed
 
@@ -26,3 +26,15 @@ class Blueprint(flask_smorest.Blueprint):
         if request.if_match.star_tag:
             raise PreconditionFailed(description=_("Send If-Match with the ETag you read, not *."))
         super().check_etag(etag_data, etag_schema)
+
+
+def pdf_response(data: bytes, name: str) -> Response:
+    """A PDF document, shown inline, never cached by shared caches (it is personal)."""
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

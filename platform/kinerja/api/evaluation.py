@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import current_app, g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja import rules
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.db import db
@@ -179,14 +179,7 @@ class Document(MethodView):
         """The evaluation as PDF (annual: the Dokumen Evaluasi Kinerja Pegawai)"""
         evaluation = _evaluation(evaluation_id)
         data = printing.evaluation_document(db.session, evaluation, date.today())
-        return Response(
-            data,
-            mimetype="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="{printing.filename(evaluation)}"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return pdf_response(data, printing.filename(evaluation))
 
 
 @blp.route("/evaluations/<int:evaluation_id>/items")

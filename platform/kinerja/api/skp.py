@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, g, request
+from flask import g, request
 from flask.views import MethodView
 
 from kinerja import permissions as perm
 from kinerja import plugins
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.skp_schemas import (
@@ -273,14 +273,7 @@ class Document(MethodView):
         data = documents.skp_pdf(
             skps.content(db.session, skp), skp.year, str(skp_status_label(skp.status)), date.today()
         )
-        return Response(
-            data,
-            mimetype="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="skp-{skp.year}-{skp.employee_id}.pdf"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 
 
 @blp.route("/skp/<int:skp_id>/rhk")

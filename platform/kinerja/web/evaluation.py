@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja import rules
+from kinerja.api.common import pdf_response
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
@@ -26,7 +27,6 @@ from kinerja.performance.evaluation.labels import (
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.models import Skp
 from kinerja.web.forms import Problem, form_page, submit, whole_number
-from kinerja.web.skp import pdf_response
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 
@@ -180,7 +180,7 @@ def document(evaluation_id: int) -> Any:
     """The evaluation (the annual one: the Dokumen Evaluasi Kinerja Pegawai) as PDF."""
     evaluation = _evaluation(evaluation_id)
     data = printing.evaluation_document(db.session, evaluation, date.today())
-    return pdf_response(data, f"evaluasi-{evaluation.year}-{evaluation.period}.pdf")
+    return pdf_response(data, printing.filename(evaluation))
 
 
 @bp.post("/<int:evaluation_id>/items")

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja import plugins
+from kinerja.api.common import pdf_response
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.i18n import skp_status_label
@@ -233,17 +234,6 @@ def document(skp_id: int) -> Any:
         date.today(),
     )
     return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
-
-
-def pdf_response(data: bytes, name: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 @bp.post("/<int:skp_id>/act/<action>")
