@@ -141,3 +141,32 @@ def test_the_admin_sees_the_curve_in_words_and_who_is_not_evaluated(app, people,
     page = admin.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
     assert "Capaian organisasi" in page and "Baik" in page
     assert "Belum dievaluasi (tahunan): 3" in page and "Staf" in page  # head, boss, staff
+
+
+def test_the_superior_sees_the_teams_progress_toward_the_targets(app, people, tenants) -> None:
+    from kinerja.performance.evaluation import service
+
+    _rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    token = csrf_token(staff, "/t/dinkes/log")
+    staff.post(
+        "/t/dinkes/log/new",
+        data={
+            "csrf_token": token,
+            "entry_date": TODAY.isoformat(),
+            "rhk_id": str(_rhk),
+            "iki_id": str(iki),
+            "activity": "Rekap",
+            "quantity": "3",
+        },
+    )
+    with db.unit_of_work(tenants.a) as session:
+        assert service.progress(session, people.staff, TODAY.year) == 25  # 3 of 12 laporan
+        assert service.progress(session, people.peer, TODAY.year) is None  # no approved plan
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    page = boss.get("/t/dinkes/evaluations").get_data(as_text=True)
+    assert "Tim saya tahun ini" in page and "25%" in page

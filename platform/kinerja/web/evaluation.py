@@ -69,6 +69,18 @@ def _index(problem: Problem) -> Any:
             .order_by(Employee.name, Evaluation.period)
         )
     )
+    members = list(
+        db.session.scalars(
+            select(Employee)
+            .where(Employee.superior_id == (principal.employee_id or -1), Employee.active)
+            .order_by(Employee.name)
+        )
+    )
+    latest = {e.employee_id: e for e, _name in team}  # ordered by period: the last one stays
+    team_table = [
+        (member, service.progress(db.session, member.id, year), latest.get(member.id))
+        for member in members
+    ]
     found = service.curve(db.session, year)
     history = list(
         db.session.execute(
@@ -116,6 +128,7 @@ def _index(problem: Problem) -> Any:
         show_curve=perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal),
         history=history,
         missing=missing,
+        team_table=team_table,
     )
 
 

@@ -463,3 +463,29 @@ def angka_kredit(session: Session, evaluation: Evaluation) -> Decimal | None:
     ).first()
     value = coefficient(*position) if position else None
     return rules.angka_kredit(evaluation.predikat, value) if value is not None else None
+
+
+def progress(session: Session, employee_id: int, year: int) -> Decimal | None:
+    """How far the year's daily work has come toward the SKP's numeric targets: the mean over
+    the IKI of (sent and approved quantity ÷ target), each capped at 100 %; None without an
+    approved plan or numeric targets."""
+    skp = skps.of_employee(session, employee_id, year)
+    if skp is None or not (skp.status == "approved" or skp.version > 1):
+        return None
+    targets: dict[int, Decimal] = {
+        iki_id: low
+        for iki_id, low in session.execute(
+            select(Iki.id, Iki.target_low)
+            .join(Rhk, Rhk.id == Iki.rhk_id)
+            .where(Rhk.skp_id == skp.id, Rhk.proposed.is_(False), Iki.target_low > 0)
+        )
+        if low is not None
+    }
+    if not targets:
+        return None
+    info = years.info(session, year)
+    done = proposed(session, employee_id, info.starts, info.ends)
+    shares = [
+        min(Decimal(1), done.get(iki, Decimal(0)) / target) for iki, target in targets.items()
+    ]
+    return (sum(shares, Decimal(0)) * 100 / len(shares)).quantize(Decimal(1))
