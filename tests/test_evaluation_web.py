@@ -170,3 +170,40 @@ def test_the_superior_sees_the_teams_progress_toward_the_targets(app, people, te
     sign_in(boss, "boss")
     page = boss.get("/t/dinkes/evaluations").get_data(as_text=True)
     assert "Tim saya tahun ini" in page and "25%" in page
+
+
+def test_daily_entries_are_ticked_as_bukti_dukung(app, people, tenants) -> None:
+    from kinerja.performance.evaluation.models import EvaluationItem
+
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    with db.unit_of_work(tenants.a) as session:
+        skp_id = skps.of_employee(session, people.staff, TODAY.year).id
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    token = csrf_token(staff, "/t/dinkes/log")
+    staff.post(
+        "/t/dinkes/log/new",
+        data={
+            "csrf_token": token,
+            "entry_date": TODAY.isoformat(),
+            "rhk_id": str(rhk),
+            "iki_id": str(iki),
+            "activity": "Rekap mingguan",
+            "quantity": "2",
+        },
+    )
+    url = staff.post(
+        "/t/dinkes/evaluations/start", data={"skp_id": skp_id, "period": "0", "csrf_token": token}
+    ).headers["Location"]
+    page = staff.get(url).get_data(as_text=True)
+    entry = re.search(rf'name="evidence-{iki}" value="(\d+)"', page).group(1)
+    saved = staff.post(
+        f"{url}/items",
+        data={f"realisasi-{iki}": "2", f"evidence-{iki}": entry, "csrf_token": token},
+    )
+    assert saved.status_code == 303
+    with db.unit_of_work(tenants.a) as session:
+        item = session.query(EvaluationItem).one()
+        assert item.evidence == [int(entry)]

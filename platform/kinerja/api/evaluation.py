@@ -62,7 +62,7 @@ class DetailSchema(EvaluationSchema):
     angka_kredit = fields.String(allow_none=True)
 
 
-class StartSchema(Schema):
+class EvaluationStartSchema(Schema):
     skp_id = ID
     period = fields.Integer(required=True, validate=validate.Range(0, 12))
 
@@ -151,7 +151,7 @@ class Evaluations(MethodView):
             query = query.where(Evaluation.status == args["status"])
         return query.order_by(Evaluation.year.desc(), Evaluation.period, Evaluation.id)
 
-    @blp.arguments(StartSchema)
+    @blp.arguments(EvaluationStartSchema)
     @blp.response(201, DetailSchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:

@@ -24,7 +24,7 @@ blp = Blueprint(
 )
 
 
-class StartSchema(Schema):
+class ThreadStartSchema(Schema):
     subject = fields.String(required=True, validate=validate.OneOf(feedback.SUBJECTS))
     subject_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
     body = fields.String(required=True)
@@ -70,7 +70,7 @@ class Threads(MethodView):
         """The threads you take part in or oversee"""
         return feedback.visible(db.session, current())
 
-    @blp.arguments(StartSchema)
+    @blp.arguments(ThreadStartSchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:
         """Start a thread about your work (with your superior) or your subordinate's"""

@@ -172,6 +172,9 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         if evaluation.period == service.ANNUAL and evaluation.status == workflow.RATED
         else [],
         workflow=workflow,
+        candidates=service.candidate_entries(db.session, evaluation)
+        if "owner" in held and evaluation.status == workflow.DRAFT
+        else {},
         conversation=feedback.during(
             db.session, evaluation.employee_id, evaluation.starts, evaluation.ends
         ),
@@ -199,11 +202,15 @@ def document(evaluation_id: int) -> Any:
 @bp.post("/<int:evaluation_id>/items")
 def save_items(evaluation_id: int) -> Any:
     evaluation = _evaluation(evaluation_id, perm.EDIT)
-    raw = {
+    raw: dict[str, dict[str, Any]] = {
         key.removeprefix("realisasi-"): {"realisasi": value}
         for key, value in request.form.items()
         if key.startswith("realisasi-")
     }
+    for key in raw:  # the daily entries ticked as bukti dukung of each IKI
+        raw[key]["evidence"] = [
+            n for n in (whole_number(v) for v in request.form.getlist(f"evidence-{key}")) if n
+        ]
     return _change(evaluation, lambda: service.update_items(db.session, evaluation, raw))
 
 

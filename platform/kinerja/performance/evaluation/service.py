@@ -489,3 +489,21 @@ def progress(session: Session, employee_id: int, year: int) -> Decimal | None:
         min(Decimal(1), done.get(iki, Decimal(0)) / target) for iki, target in targets.items()
     ]
     return (sum(shares, Decimal(0)) * 100 / len(shares)).quantize(Decimal(1))
+
+
+def candidate_entries(session: Session, evaluation: Evaluation) -> dict[int, list[WorkEntry]]:
+    """Per IKI, the period's sent and approved daily entries that can back its realisasi."""
+    found: dict[int, list[WorkEntry]] = {}
+    for entry in session.scalars(
+        select(WorkEntry)
+        .where(
+            WorkEntry.employee_id == evaluation.employee_id,
+            WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
+            WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
+            WorkEntry.iki_id.is_not(None),
+        )
+        .order_by(WorkEntry.entry_date, WorkEntry.id)
+        .limit(2000)
+    ):
+        found.setdefault(entry.iki_id or 0, []).append(entry)
+    return found
