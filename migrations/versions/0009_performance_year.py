@@ -13,6 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from kinerja.db import rls
+from kinerja.db.ddl import moment, tenant_column, timestamps
 
 revision = "0009"
 down_revision = "0008"
@@ -22,26 +23,6 @@ depends_on = None
 TENANT_TABLES = ("agency_year", "org_target", "skp", "rhk", "iki", "skp_version")
 
 
-def _tenant(table: str) -> sa.Column:
-    return sa.Column(
-        "tenant_id",
-        sa.BigInteger,
-        sa.ForeignKey("tenant.id", name=f"fk_{table}_tenant_id_tenant"),
-        nullable=False,
-    )
-
-
-def _stamps() -> list[sa.Column]:
-    return [
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-    ]
-
-
 def upgrade() -> None:
     op.create_table(
         "performance_year",
@@ -49,15 +30,13 @@ def upgrade() -> None:
         sa.Column("starts", sa.Date, nullable=False),
         sa.Column("ends", sa.Date, nullable=False),
         sa.Column("closed", sa.Boolean, nullable=False),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        moment("updated_at"),
         sa.PrimaryKeyConstraint("year", name="pk_performance_year"),
         sa.CheckConstraint("starts < ends", name="ck_performance_year_dates"),
     )
     op.create_table(
         "agency_year",
-        _tenant("agency_year"),
+        tenant_column("agency_year"),
         sa.Column("year", sa.Integer, nullable=False, autoincrement=False),
         sa.Column("frequency", sa.String(10), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "year", name="pk_agency_year"),
@@ -67,19 +46,19 @@ def upgrade() -> None:
     )
     op.create_table(
         "org_target",
-        _tenant("org_target"),
+        tenant_column("org_target"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("code", sa.String(20), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("indicators", postgresql.JSONB, nullable=False),
-        *_stamps(),
+        *timestamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_org_target"),
         sa.UniqueConstraint("tenant_id", "year", "code", name="uq_org_target_tenant_id_year_code"),
     )
     op.create_table(
         "skp",
-        _tenant("skp"),
+        tenant_column("skp"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("employee_id", sa.BigInteger, nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
@@ -96,7 +75,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True)),
         sa.Column("decided_by", sa.BigInteger),
         sa.Column("acting", sa.Boolean, nullable=False),
-        *_stamps(),
+        *timestamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_skp"),
         sa.UniqueConstraint(
             "tenant_id", "employee_id", "year", name="uq_skp_tenant_id_employee_id_year"
@@ -114,7 +93,7 @@ def upgrade() -> None:
     op.create_index("ix_skp_tenant_id_year_status", "skp", ["tenant_id", "year", "status"])
     op.create_table(
         "rhk",
-        _tenant("rhk"),
+        tenant_column("rhk"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("skp_id", sa.BigInteger, nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
@@ -150,7 +129,7 @@ def upgrade() -> None:
     op.create_index("ix_rhk_tenant_id_parent_rhk_id", "rhk", ["tenant_id", "parent_rhk_id"])
     op.create_table(
         "iki",
-        _tenant("iki"),
+        tenant_column("iki"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("rhk_id", sa.BigInteger, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
@@ -176,7 +155,7 @@ def upgrade() -> None:
     op.create_index("ix_iki_tenant_id_rhk_id", "iki", ["tenant_id", "rhk_id"])
     op.create_table(
         "skp_version",
-        _tenant("skp_version"),
+        tenant_column("skp_version"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("skp_id", sa.BigInteger, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from kinerja.db import rls
+from kinerja.db.ddl import moment, tenant_column, timestamps
 
 revision = "0010"
 down_revision = "0009"
@@ -20,19 +21,10 @@ depends_on = None
 TABLES = ("log_policy", "work_entry", "evidence_file")
 
 
-def _tenant(table: str) -> sa.Column:
-    return sa.Column(
-        "tenant_id",
-        sa.BigInteger,
-        sa.ForeignKey("tenant.id", name=f"fk_{table}_tenant_id_tenant"),
-        nullable=False,
-    )
-
-
 def upgrade() -> None:
     op.create_table(
         "log_policy",
-        _tenant("log_policy"),
+        tenant_column("log_policy"),
         sa.Column("deadline_days", sa.Integer, nullable=False),
         sa.Column("late_allowed", sa.Boolean, nullable=False),
         sa.Column("days_off_count", sa.Boolean, nullable=False),
@@ -42,7 +34,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "work_entry",
-        _tenant("work_entry"),
+        tenant_column("work_entry"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("employee_id", sa.BigInteger, nullable=False),
         sa.Column("entry_date", sa.Date, nullable=False),
@@ -65,12 +57,7 @@ def upgrade() -> None:
         sa.Column("submitted_at", sa.DateTime(timezone=True)),
         sa.Column("decided_by", sa.BigInteger),
         sa.Column("decided_at", sa.DateTime(timezone=True)),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        *timestamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_work_entry"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "employee_id"],
@@ -111,7 +98,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "evidence_file",
-        _tenant("evidence_file"),
+        tenant_column("evidence_file"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("entry_id", sa.BigInteger, nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
@@ -120,9 +107,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("storage_key", sa.String(400), nullable=False),
         sa.Column("thumb_key", sa.String(400)),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        moment("created_at"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_evidence_file"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "entry_id"],

@@ -13,6 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from kinerja.db import rls
+from kinerja.db.ddl import tenant_column, timestamps
 
 revision = "0011"
 down_revision = "0010"
@@ -23,19 +24,10 @@ TABLES = ("org_achievement", "evaluation", "evaluation_item")
 RATING = "('DI_ATAS', 'SESUAI', 'DI_BAWAH')"
 
 
-def _tenant(table: str) -> sa.Column:
-    return sa.Column(
-        "tenant_id",
-        sa.BigInteger,
-        sa.ForeignKey("tenant.id", name=f"fk_{table}_tenant_id_tenant"),
-        nullable=False,
-    )
-
-
 def upgrade() -> None:
     op.create_table(
         "org_achievement",
-        _tenant("org_achievement"),
+        tenant_column("org_achievement"),
         sa.Column("year", sa.Integer, nullable=False, autoincrement=False),
         sa.Column("level", sa.String(16), nullable=False),
         sa.Column("head_from_organisation", sa.Boolean, nullable=False),
@@ -49,7 +41,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "evaluation",
-        _tenant("evaluation"),
+        tenant_column("evaluation"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("skp_id", sa.BigInteger, nullable=False),
         sa.Column("employee_id", sa.BigInteger, nullable=False),
@@ -70,12 +62,7 @@ def upgrade() -> None:
         sa.Column("approved_by", sa.BigInteger),
         sa.Column("approved_at", sa.DateTime(timezone=True)),
         sa.Column("revisions", postgresql.JSONB, nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        *timestamps(),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_evaluation"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "skp_id"], ["skp.tenant_id", "skp.id"], name="fk_evaluation_skp"
@@ -104,7 +91,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "evaluation_item",
-        _tenant("evaluation_item"),
+        tenant_column("evaluation_item"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("evaluation_id", sa.BigInteger, nullable=False),
         sa.Column("iki_id", sa.BigInteger, nullable=False),

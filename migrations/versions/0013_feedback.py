@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from kinerja.db import rls
+from kinerja.db.ddl import moment, tenant_column
 
 revision = "0013"
 down_revision = "0012"
@@ -20,30 +21,17 @@ depends_on = None
 TABLES = ("feedback_thread", "feedback_message", "feedback_read")
 
 
-def _tenant(table: str) -> sa.Column:
-    return sa.Column(
-        "tenant_id",
-        sa.BigInteger,
-        sa.ForeignKey("tenant.id", name=f"fk_{table}_tenant_id_tenant"),
-        nullable=False,
-    )
-
-
-def _now(name: str) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
-
-
 def upgrade() -> None:
     op.create_table(
         "feedback_thread",
-        _tenant("feedback_thread"),
+        tenant_column("feedback_thread"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("employee_id", sa.BigInteger, nullable=False),
         sa.Column("superior_id", sa.BigInteger, nullable=False),
         sa.Column("subject", sa.String(8), nullable=False),
         sa.Column("subject_id", sa.BigInteger, nullable=False),
         sa.Column("title", sa.String(200), nullable=False),
-        _now("created_at"),
+        moment("created_at"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_feedback_thread"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "employee_id"],
@@ -64,12 +52,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "feedback_message",
-        _tenant("feedback_message"),
+        tenant_column("feedback_message"),
         sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False),
         sa.Column("thread_id", sa.BigInteger, nullable=False),
         sa.Column("author_id", sa.BigInteger, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
-        _now("created_at"),
+        moment("created_at"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_feedback_message"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "thread_id"],
@@ -83,11 +71,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "feedback_read",
-        _tenant("feedback_read"),
+        tenant_column("feedback_read"),
         sa.Column("thread_id", sa.BigInteger, nullable=False),
         sa.Column("employee_id", sa.BigInteger, nullable=False),
         sa.Column("last_read", sa.BigInteger, nullable=False),
-        _now("read_at"),
+        moment("read_at"),
         sa.PrimaryKeyConstraint("tenant_id", "thread_id", "employee_id", name="pk_feedback_read"),
         sa.ForeignKeyConstraint(
             ["tenant_id", "thread_id"],
