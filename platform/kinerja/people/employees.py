@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, literal_column, or_, select
@@ -89,6 +89,15 @@ def superior_by_nip(session: Session, value: str) -> int | None:
     if superior is None:
         raise Invalid("superior_nip", _("No employee of this agency has the superior's NIP."))
     return superior.id
+
+
+def names(session: Session, employee_ids: Iterable[int]) -> dict[int, str]:
+    """Names of the given employees, in one query (for lists that show who)."""
+    ids = set(employee_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
+    return {employee_id: name for employee_id, name in rows}
 
 
 def subordinate_ids(session: Session, employee_id: int) -> frozenset[int]:

@@ -19,7 +19,7 @@ from kinerja.identity.principal import current
 from kinerja.performance import flow, workflow, years
 from kinerja.performance.evaluation import service as evaluation
 from kinerja.tenancy.models import Tenant
-from kinerja.web.forms import Problem, form_page, whole_number
+from kinerja.web.forms import Problem, form_page, year_param
 
 bp = Blueprint("city_plan", __name__, url_prefix="/city")
 log = logging.getLogger("kinerja.city")
@@ -32,11 +32,6 @@ def _city_admin() -> Any:
     if not perm.is_city_admin(principal):
         abort(404)
     return None
-
-
-def _year() -> int:
-    value = whole_number(request.values.get("year"), years.LAST_YEAR)
-    return value if value and value >= years.FIRST_YEAR else date.today().year
 
 
 def _date(field: str) -> date:
@@ -52,7 +47,7 @@ def years_page() -> Any:
     refused = _city_admin()
     if refused is not None:
         return refused
-    year = _year()
+    year = year_param()
     problem: Problem = None
     if request.method == "POST":
         try:
@@ -102,7 +97,7 @@ def set_achievement() -> Any:
         return refused
     if current_app.config["ACHIEVEMENT_SET_BY"] != "city":
         abort(404)
-    year = _year()
+    year = year_param()
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == request.form.get("tenant", "")))
     if tenant is None:
         abort(404)

@@ -26,14 +26,9 @@ from kinerja.performance.evaluation.labels import (
 )
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.models import Skp
-from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
-
-
-def _year() -> int:
-    value = whole_number(request.values.get("year"), years.LAST_YEAR)
-    return value if value and value >= years.FIRST_YEAR else date.today().year
 
 
 def _evaluation(evaluation_id: int, action: str = perm.VIEW) -> Evaluation:
@@ -49,7 +44,7 @@ def index() -> Any:
 
 def _index(problem: Problem) -> Any:
     principal = current()
-    year = _year()
+    year = year_param()
     mine = list(
         db.session.scalars(
             select(Evaluation)

@@ -6,29 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
-from sqlalchemy import select
 
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current
-from kinerja.people.models import Employee
+from kinerja.people import employees
 from kinerja.performance import feedback
 from kinerja.web.forms import form_page, whole_number
 
 bp = Blueprint("feedback", __name__, url_prefix="/t/<tenant>/feedback")
 
 
-def _names(ids: set[int]) -> dict[int, str]:
-    rows = db.session.execute(
-        select(Employee.id, Employee.name).where(Employee.id.in_(ids or {-1}))
-    )
-    return {employee_id: name for employee_id, name in rows}
-
-
 @bp.get("")
 def index() -> Any:
     threads = feedback.visible(db.session, current())
-    names = _names({t.employee_id for t in threads} | {t.superior_id for t in threads})
+    names = employees.names(
+        db.session, {t.employee_id for t in threads} | {t.superior_id for t in threads}
+    )
     return form_page("feedback.html", None, threads=threads, names=names)
 
 
@@ -45,7 +39,9 @@ def start() -> Any:
     except ServiceError as problem:
         db.session.rollback()
         threads = feedback.visible(db.session, current())
-        names = _names({t.employee_id for t in threads} | {t.superior_id for t in threads})
+        names = employees.names(
+            db.session, {t.employee_id for t in threads} | {t.superior_id for t in threads}
+        )
         return form_page("feedback.html", problem, threads=threads, names=names)
     db.session.commit()
     return redirect(url_for("feedback.thread", thread_id=thread.id), code=303)
@@ -74,6 +70,6 @@ def thread(thread_id: int) -> Any:
         thread=found,
         messages=feedback.messages(db.session, found),
         receipts=feedback.receipts(db.session, found),
-        names=_names({found.employee_id, found.superior_id}),
+        names=employees.names(db.session, {found.employee_id, found.superior_id}),
         may_write=feedback.may_write(principal, found),
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
@@ -48,3 +49,11 @@ def whole_number(raw: str | None, largest: int = BIGINT_MAX) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= largest else None
+
+
+def year_param() -> int:
+    """The performance year a page asks for (`?year=` or a form field); this year otherwise."""
+    from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
+
+    value = whole_number(request.values.get("year"), LAST_YEAR)
+    return value if value and value >= FIRST_YEAR else date.today().year

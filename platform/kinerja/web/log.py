@@ -59,13 +59,6 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def _names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = db.session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
-    return {employee_id: name for employee_id, name in rows}
-
-
 # --- my entries --------------------------------------------------------------------------------
 @bp.get("")
 def index() -> Any:
@@ -143,7 +136,7 @@ def _show(entry: WorkEntry, problem: Problem) -> Any:
         "log_entry.html",
         problem,
         entry=entry,
-        owner=_names({entry.employee_id}).get(entry.employee_id, ""),
+        owner=employees.names(db.session, {entry.employee_id}).get(entry.employee_id, ""),
         files=service.files_of(db.session, entry),
         actions=[
             a for (s, a), step in rules.TRANSITIONS.items() if s == entry.status and step.by in held
@@ -215,7 +208,7 @@ def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
     return {
         "entries": entries,
         "files": files,
-        "names": _names({e.employee_id for e in entries}),
+        "names": employees.names(db.session, {e.employee_id for e in entries}),
         "statuses": STATUSES,
     }
 

@@ -37,14 +37,9 @@ from kinerja.performance import skp as skps
 from kinerja.performance.log import service as log_service
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
-from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
 
 bp = Blueprint("skp", __name__, url_prefix="/t/<tenant>/skp")
-
-
-def _year() -> int:
-    value = whole_number(request.values.get("year"), years.LAST_YEAR)
-    return value if value and value >= years.FIRST_YEAR else date.today().year
 
 
 def _skp(skp_id: int, action: str = perm.VIEW) -> Skp:
@@ -64,7 +59,7 @@ def index() -> Any:
 
 def _index_page(problem: Problem) -> Any:
     principal = current()
-    year = _year()
+    year = year_param()
     mine = (
         skps.of_employee(db.session, principal.employee_id, year)
         if principal.employee_id and perm.is_member(principal)
@@ -108,19 +103,10 @@ def _index_page(problem: Problem) -> Any:
         everyone=everyone,
         counts=counts,
         status=status,
-        names=_names,
+        names=lambda ids: employees.names(db.session, ids),
         labels=labels,
         states=workflow.STATES,
     )
-
-
-def _names(employee_ids: list[int]) -> dict[int, str]:
-    if not employee_ids:
-        return {}
-    rows = db.session.execute(
-        select(Employee.id, Employee.name).where(Employee.id.in_(employee_ids))
-    )
-    return {employee_id: name for employee_id, name in rows}
 
 
 @bp.post("/new")
@@ -135,7 +121,7 @@ def new() -> Any:
             skps.create(
                 db.session,
                 employee,
-                _year(),
+                year_param(),
                 request.form.get("approach", "kuantitatif"),
                 request.form.get("start", "empty"),
             )
@@ -330,7 +316,7 @@ def version(skp_id: int, number: int) -> Any:
 # --- the cascade -------------------------------------------------------------------------------
 @bp.get("/matrix")
 def matrix_page() -> Any:
-    year = _year()
+    year = year_param()
     unit_id = whole_number(request.args.get("unit"))
     roots, unlinked = cascade.build(db.session, current(), year, unit_id)
     units = organisation.as_tree(list(db.session.scalars(organisation.query_units())))
@@ -366,7 +352,7 @@ def _plan_page(problem: Problem, year: int) -> Any:
 
 @bp.get("/plan")
 def plan_page() -> Any:
-    return _plan_page(None, _year())
+    return _plan_page(None, year_param())
 
 
 def _indicators() -> list[dict[str, str]]:
@@ -385,7 +371,7 @@ def _indicators() -> list[dict[str, str]]:
 
 def _plan_change(change: Any) -> Any:
     require(perm.MANAGE, perm.Resource(PLAN, g.tenant.id))
-    year = _year()
+    year = year_param()
     done, problem = submit(change, "skp.plan_page", year=year, saved=1)
     return done or _plan_page(problem, year)
 
@@ -393,14 +379,14 @@ def _plan_change(change: Any) -> Any:
 @bp.post("/plan/frequency")
 def set_frequency() -> Any:
     return _plan_change(
-        lambda: years.set_frequency(db.session, _year(), request.form.get("frequency", ""))
+        lambda: years.set_frequency(db.session, year_param(), request.form.get("frequency", ""))
     )
 
 
 @bp.post("/plan/targets")
 def add_target() -> Any:
     data = {**_form("code", "text"), "indicators": _indicators()}
-    return _plan_change(lambda: targets.create(db.session, _year(), data))
+    return _plan_change(lambda: targets.create(db.session, year_param(), data))
 
 
 @bp.post("/plan/targets/<int:target_id>")
