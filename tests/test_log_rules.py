@@ -36,6 +36,12 @@ def test_every_state_and_action(state: str, action: str) -> None:
         assert (to, next(iter(roles))) == EXPECTED[(state, action)]
 
 
+def test_available_actions_follow_the_table() -> None:
+    assert rules.available("submitted", frozenset({"verifier"})) == ["approve", "reject"]
+    assert rules.available("submitted", frozenset({"owner"})) == ["withdraw"]
+    assert rules.available("approved", frozenset({"owner", "verifier"})) == []
+
+
 def test_a_rejection_needs_a_reason() -> None:
     with pytest.raises(rules.Refused) as refused:
         rules.decide("submitted", "reject", frozenset({"verifier"}), "  ")

@@ -138,9 +138,7 @@ def _show(entry: WorkEntry, problem: Problem) -> Any:
         entry=entry,
         owner=employees.names(db.session, {entry.employee_id}).get(entry.employee_id, ""),
         files=service.files_of(db.session, entry),
-        actions=[
-            a for (s, a), step in rules.TRANSITIONS.items() if s == entry.status and step.by in held
-        ],
+        actions=rules.available(entry.status, held),
         action_labels=ACTIONS,
         statuses=STATUSES,
     )
@@ -204,7 +202,7 @@ def _feed(args: dict[str, Any]) -> list[WorkEntry]:
 
 
 def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
-    files = {e.id: service.files_of(db.session, e) for e in entries}
+    files = service.files_by_entry(db.session, [e.id for e in entries])
     return {
         "entries": entries,
         "files": files,

@@ -5,7 +5,7 @@ off counting). No database, no Flask."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -51,6 +51,11 @@ def decide(state: str, action: str, roles: frozenset[str], reason: str | None) -
     if step.needs_reason and not (reason or "").strip():
         raise Refused(REASON)
     return step.to
+
+
+def available(state: str, roles: frozenset[str]) -> list[str]:
+    """The actions someone holding `roles` may try from `state` (for buttons)."""
+    return [a for (s, a), step in TRANSITIONS.items() if s == state and step.by in roles]
 
 
 class Refused(Exception):
@@ -117,9 +122,3 @@ def timing(
     if policy.late_allowed:
         return Timing(True, True, closes)
     return Timing(False, True, closes, N_("The deadline for this day has passed (%(closes)s)."))
-
-
-def policy_from(row: Mapping[str, object] | None) -> Policy:
-    if not row:
-        return Policy()
-    return Policy(**{k: row[k] for k in Policy.__dataclass_fields__ if k in row})  # type: ignore[arg-type]

@@ -560,11 +560,20 @@ def bulk_approve(
 
 # --- reading -----------------------------------------------------------------------------------
 def files_of(session: Session, entry: WorkEntry) -> list[EvidenceFile]:
-    return list(
-        session.scalars(
-            select(EvidenceFile).where(EvidenceFile.entry_id == entry.id).order_by(EvidenceFile.id)
-        )
-    )
+    return files_by_entry(session, [entry.id])[entry.id]
+
+
+def files_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list[EvidenceFile]]:
+    """The files of several entries in one query (a feed shows fifty at a time)."""
+    found: dict[int, list[EvidenceFile]] = {entry_id: [] for entry_id in entry_ids}
+    if entry_ids:
+        for file in session.scalars(
+            select(EvidenceFile)
+            .where(EvidenceFile.entry_id.in_(entry_ids))
+            .order_by(EvidenceFile.id)
+        ):
+            found[file.entry_id].append(file)
+    return found
 
 
 def file_of(session: Session, entry: WorkEntry, file_id: int) -> EvidenceFile:
