@@ -234,3 +234,35 @@ def test_the_documents_come_through_the_api_too(client, setup) -> None:
         assert "Staf" in text and str(TODAY.year) in text
         assert client.get(url, headers=who["peer"]).status_code == 404
         assert client.get(url, headers=who["outsider"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"evidence": [2**63]},  # beyond bigint: refused, not a database error
+        {"evidence": ["1"]},
+        {"evidence": "1"},
+        {"evidence": [True]},
+        {"realisasi": "banyak"},
+        {"realisasi": "1e999"},
+        {"realisasi_text": ["x"]},
+    ],
+)
+def test_bad_realisasi_is_refused_naming_the_indicator(client, setup, given) -> None:
+    who = setup["who"]
+    started = ok(
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["staff"]
+        ),
+        201,
+    )
+    url = f"{API}/evaluations/{started['id']}/items"
+    refused = client.put(url, json={str(setup["iki"]): given}, headers=who["staff"])
+    assert refused.status_code == 422, refused.get_json()
+    assert str(setup["iki"]) in refused.get_json()["errors"]["json"]
+    assert (
+        client.put(
+            url, json={"99999999999999999999999": {"realisasi": "1"}}, headers=who["staff"]
+        ).status_code
+        == 422
+    )

@@ -275,7 +275,8 @@ def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any
 def _evidence(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
     if not isinstance(raw, list) or len(raw) > 200:
         raise ValueError(_("Give at most %(max)s entries as a list.", max=200))
-    ids = {int(i) for i in raw if isinstance(i, int) and not isinstance(i, bool) and i > 0}
+    # Ids beyond PostgreSQL's bigint must never reach a query.
+    ids = {i for i in raw if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62}
     if len(ids) != len(raw):
         raise ValueError(_("Choose daily entries of this period."))
     found = set(
