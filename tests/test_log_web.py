@@ -109,6 +109,17 @@ def test_the_rules_page_is_the_admins(app, people) -> None:
     assert saved.status_code == 303
     page = admin.get("/t/dinkes/log/policy").get_data(as_text=True)
     assert 'value="5"' in page
+    for bad in ("abc", "40", "-1", "²"):
+        refused = admin.post(
+            "/t/dinkes/log/policy", data={"deadline_days": bad, "csrf_token": token}
+        )
+        assert refused.status_code == 422 and "0 sampai 31" in refused.get_data(as_text=True)
+    assert (
+        admin.post(
+            "/t/dinkes/log/policy", data={"deadline_days": "0", "csrf_token": token}
+        ).status_code
+        == 303
+    )  # the same day only
     staff = app.test_client()
     sign_in(staff, "staff")
     assert "disabled" in staff.get("/t/dinkes/log/policy").get_data(as_text=True)

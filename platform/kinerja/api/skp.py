@@ -85,10 +85,6 @@ def detail(skp: Skp) -> dict[str, Any]:
     }
 
 
-def _dump(skp: Skp) -> dict[str, Any]:
-    return detail(skp)
-
-
 # --- periods and targets -----------------------------------------------------------------------
 @blp.route("/years/<int:year>")
 class Year(MethodView):
@@ -203,7 +199,7 @@ class SkpList(MethodView):
         employee = employees.get_employee(db.session, principal.employee_id or 0)
         skp = skps.create(db.session, employee, _year(data), data["approach"], data["start"])
         db.session.commit()
-        return _dump(skp)
+        return detail(skp)
 
 
 @blp.route("/skp/waiting")
@@ -249,7 +245,7 @@ class SkpDetail(MethodView):
     @blp.doc(security=BEARER)
     def get(self, skp_id: int) -> Any:
         """One SKP: header (a snapshot once submitted), results, behaviour, attachment"""
-        return _dump(_skp(skp_id))
+        return detail(_skp(skp_id))
 
     @blp.etag
     @blp.arguments(SkpPatchSchema)
@@ -258,10 +254,10 @@ class SkpDetail(MethodView):
     def patch(self, data: dict[str, Any], skp_id: int) -> Any:
         """Change the approach or the lampiran of your draft (send If-Match)"""
         skp = _skp(skp_id, perm.EDIT)
-        blp.check_etag(_dump(skp), SkpDetailSchema)
+        blp.check_etag(detail(skp), SkpDetailSchema)
         plan.update_plan(db.session, skp, data)
         db.session.commit()
-        return _dump(skp)
+        return detail(skp)
 
 
 @blp.route("/skp/<int:skp_id>/document")
@@ -353,7 +349,7 @@ class Expectations(MethodView):
             abort(422, errors={"json": {"_schema": ["Send an object of value code to text."]}})
         plan.set_expectations(db.session, skp, raw)
         db.session.commit()
-        return _dump(skp)
+        return detail(skp)
 
 
 @blp.route("/skp/<int:skp_id>/transitions")
@@ -366,7 +362,7 @@ class Transition(MethodView):
         skp = _skp(skp_id)
         flow.act(db.session, current(), skp, data["action"], data.get("reason"))
         db.session.commit()
-        return _dump(skp)
+        return detail(skp)
 
 
 @blp.route("/skp/<int:skp_id>/versions")

@@ -165,7 +165,7 @@ PLANS = (
 )
 
 
-def _principal(session: Session, employee: Employee, *roles: str) -> Principal:
+def _principal(employee: Employee, *roles: str) -> Principal:
     return Principal(
         user_id=employee.user_id or 0,
         tenant_id=employee.tenant_id,
@@ -177,8 +177,8 @@ def _principal(session: Session, employee: Employee, *roles: str) -> Principal:
 def _rater(session: Session, employee: Employee, admin: Employee) -> Principal:
     rater = skps.chain(session, employee).rater
     if rater is None:
-        return _principal(session, admin, "pegawai", "admin_opd")
-    return _principal(session, rater)
+        return _principal(admin, "pegawai", "admin_opd")
+    return _principal(rater)
 
 
 def _iki(items: tuple[tuple[str, str, str, str], ...]) -> list[dict[str, Any]]:
@@ -237,7 +237,7 @@ def load_year(session: Session, year: int, finished: bool = False) -> list[str]:
             )
         if p.lampiran:
             plan.update_plan(session, skp, {"lampiran": p.lampiran})
-        owner = _principal(session, employee)
+        owner = _principal(employee)
         if finished:
             p = Plan(p.nip, p.rows, end="approved", lampiran=p.lampiran)
         if p.end != "draft":

@@ -275,17 +275,17 @@ def policy() -> Any:
     problem: Problem = None
     if request.method == "POST":
         require(perm.MANAGE, resource)
+        days = request.form.get("deadline_days", "").strip()
         raw = {
-            "deadline_days": whole_number(request.form.get("deadline_days"), 31)
-            if request.form.get("deadline_days", "").strip() != "0"
-            else 0,
+            # Anything but a small whole number goes to the service as -1: it says what is wrong.
+            "deadline_days": int(days)
+            if days.isascii() and days.isdigit() and len(days) <= 2
+            else -1,
             **{
                 f: request.form.get(f) == "1"
                 for f in ("late_allowed", "days_off_count", "keep_location")
             },
         }
-        if raw["deadline_days"] is None:
-            raw["deadline_days"] = -1  # refused by the service, with its message
         done, problem = submit(lambda: service.set_policy(db.session, raw), "log.policy", saved=1)
         if done:
             return done

@@ -147,7 +147,16 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
     content = skps.content(db.session, skp, of)
     rows = skps.rhk_rows(db.session, skp)
     resource = skps.resource(skp, None, g.tenant.id)
-    may_edit = perm.can(principal, perm.EDIT, resource) and skp.status in workflow.EDITABLE
+    closed = years.info(db.session, skp.year).closed
+    may_edit = (
+        perm.can(principal, perm.EDIT, resource) and skp.status in workflow.EDITABLE and not closed
+    )
+    # Expectations: any superior up the line, or whoever rates (the admin OPD for the head).
+    may_expect = (
+        perm.can(principal, perm.MANAGE, resource)
+        and (perm.is_superior_of(principal, skp.employee_id) or workflow.RATER in roles)
+        and skp.status != workflow.APPROVED
+    )
     field_errors = getattr(problem, "errors", None) or {}
     return form_page(
         "skp.html",
@@ -157,10 +166,8 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         content=content,
         sources=skps.parent_texts(db.session, rows),
         actions=workflow.available(skp.status, roles),
-        may_edit=may_edit and not years.info(db.session, skp.year).closed,
-        may_expect=perm.can(principal, perm.MANAGE, resource)
-        and workflow.RATER in roles | _superior_role(principal, skp)
-        and skp.status != workflow.APPROVED,
+        may_edit=may_edit,
+        may_expect=may_expect,
         parents=inputs.parent_choices(db.session, skp) if may_edit else [],
         org_targets=inputs.target_choices(db.session, skp) if may_edit else [],
         subordinates=plan.hand_down_choices(db.session, skp) if workflow.OWNER in roles else [],
@@ -169,7 +176,7 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         pending=flow.changes_in(db.session, skp, None),
         field_errors=field_errors,
         labels=labels,
-        closed=years.info(db.session, skp.year).closed,
+        closed=closed,
         sections=sections(skp),
         # the employee and the rater may talk about a result (continuous feedback)
         talk=bool(roles & {workflow.OWNER, workflow.RATER}) and of.rater is not None,
@@ -190,13 +197,6 @@ def sections(skp: Skp) -> list[Any]:
     """What the agency's plugins add to this plan (read-only; a failing plugin adds nothing)."""
     found = plugins.call("kinerja_skp_sections", employee_id=skp.employee_id, year=skp.year)
     return [section for _plugin, listed in found for section in listed]
-
-
-def _superior_role(principal: perm.Principal, skp: Skp) -> frozenset[str]:
-    """Any superior up the line may write expectations, not only the rater."""
-    if perm.is_superior_of(principal, skp.employee_id):
-        return frozenset({workflow.RATER})
-    return frozenset()
 
 
 def _change(skp: Skp, change: Any) -> Any:
