@@ -133,6 +133,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/log/team",
     "/t/dinkes/log/policy",
     "/t/dinkes/evaluations",
+    "/t/dinkes/feedback",
 ]
 
 
