@@ -137,7 +137,8 @@ def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
     return entry
 
 
-def _limits() -> tuple[int, int]:
+def limits() -> tuple[int, int]:
+    """(files per entry, bytes per file) from the settings."""
     config = current_app.config
     return config["EVIDENCE_MAX_FILES"], config["EVIDENCE_MAX_BYTES"]
 
@@ -146,7 +147,7 @@ def _incoming() -> tuple[dict[str, Any], list[service.Upload]]:
     """The entry's fields and files, from JSON or from multipart/form-data."""
     if request.mimetype == "multipart/form-data":
         raw = {k: v for k, v in request.form.items()}
-        return raw, uploads.read(request.files.getlist("evidence"), _limits()[1])
+        return raw, uploads.read(request.files.getlist("evidence"), limits()[1])
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(422, errors={"json": {"_schema": ["Send the entry as a JSON object."]}})
@@ -203,7 +204,7 @@ class Entries(MethodView):
             files,
             key=request.headers.get("Idempotency-Key"),
             submit=str(raw.get("draft", "")).lower() not in ("true", "1"),
-            limits=_limits(),
+            limits=limits(),
         )
         db.session.commit()
         if replayed:
@@ -257,8 +258,8 @@ class Files(MethodView):
     def post(self, entry_id: int) -> Any:
         """Add evidence files to a draft or a rejected entry (multipart `evidence`)"""
         entry = _entry(entry_id, perm.EDIT)
-        files = uploads.read(request.files.getlist("evidence"), _limits()[1])
-        service.add_files(db.session, entry, files, _limits())
+        files = uploads.read(request.files.getlist("evidence"), limits()[1])
+        service.add_files(db.session, entry, files, limits())
         db.session.commit()
         return entry
 

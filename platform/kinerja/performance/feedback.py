@@ -46,11 +46,10 @@ def may_see(session: Session, principal: perm.Principal, thread: FeedbackThread)
     if perm.is_agency_admin(principal):
         return True
     me = principal.employee_id
-    return me is not None and me in (
-        thread.employee_id,
-        thread.superior_id,
-        reviewer_of(session, thread),
-    )
+    if me is None:
+        return False
+    # The participants first: the reviewer is looked up (a walk up the hierarchy) only if needed.
+    return me in (thread.employee_id, thread.superior_id) or me == reviewer_of(session, thread)
 
 
 def may_write(principal: perm.Principal, thread: FeedbackThread) -> bool:

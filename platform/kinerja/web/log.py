@@ -11,7 +11,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -23,7 +22,7 @@ from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja import storage
-from kinerja.api.log import send_evidence
+from kinerja.api.log import limits, send_evidence
 from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
@@ -40,10 +39,6 @@ from kinerja.web.forms import Problem, form_page, submit, whole_number
 
 bp = Blueprint("log", __name__, url_prefix="/t/<tenant>/log")
 FEED_SIZE = 50
-
-
-def _limits() -> tuple[int, int]:
-    return current_app.config["EVIDENCE_MAX_FILES"], current_app.config["EVIDENCE_MAX_BYTES"]
 
 
 def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
@@ -100,7 +95,7 @@ def new() -> Any:
     require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
     employee = employees.get_employee(db.session, principal.employee_id or 0)
     values = {name: request.form.get(name, "") for name in service.FIELDS}
-    files = uploads.read(request.files.getlist("evidence"), _limits()[1])
+    files = uploads.read(request.files.getlist("evidence"), limits()[1])
     key = request.form.get("idempotency_key")
     done, problem = submit(
         lambda: service.create(
@@ -111,7 +106,7 @@ def new() -> Any:
             files,
             key=key,
             submit=request.form.get("draft") != "1",
-            limits=_limits(),
+            limits=limits(),
         ),
         "log.index",
         saved=1,
