@@ -25,7 +25,9 @@ bp = Blueprint("city_plan", __name__, url_prefix="/city")
 log = logging.getLogger("kinerja.city")
 
 
-def _city_admin() -> Any:
+def city_admin_only() -> Any:
+    """For the city admin's own pages (outside the agencies): a redirect to sign in, 404 for
+    anyone else, None for the city admin."""
     principal = current()
     if not principal.authenticated:
         return redirect(url_for("auth.login", next=request.path))
@@ -44,7 +46,7 @@ def _date(field: str) -> date:
 @bp.route("/years", methods=["GET", "POST"])
 def years_page() -> Any:
     """Open or close a performance year and move its dates; SKP counts per agency."""
-    refused = _city_admin()
+    refused = city_admin_only()
     if refused is not None:
         return refused
     year = year_param()
@@ -92,7 +94,7 @@ def years_page() -> Any:
 @bp.post("/achievement")
 def set_achievement() -> Any:
     """The city sets an agency's achievement of a year (recorded in that agency's audit log)."""
-    refused = _city_admin()
+    refused = city_admin_only()
     if refused is not None:
         return refused
     if current_app.config["ACHIEVEMENT_SET_BY"] != "city":

@@ -16,6 +16,7 @@ from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
 from kinerja.plugins.permissions import PLUGIN
 from kinerja.tenancy.models import Tenant
+from kinerja.web.city import city_admin_only
 from kinerja.web.forms import Problem, form_page, submit
 
 bp = Blueprint("plugins", __name__, url_prefix="/t/<tenant>")
@@ -69,11 +70,10 @@ city = Blueprint("plugin_catalogue", __name__)
 def catalogue() -> Any:
     """The city admin's catalogue: installed plugins, their hooks and settings, and the agencies
     that have each on; the city admin turns a plugin on or off for any agency (audited there)."""
+    refused = city_admin_only()
+    if refused is not None:
+        return refused
     principal = current()
-    if not principal.authenticated:
-        return redirect(url_for("auth.login", next="/plugins"))
-    if not perm.is_city_admin(principal):
-        abort(404)
     tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
     by_id = {t.id: t for t in tenants}
     error: Problem = None
