@@ -1,0 +1,109 @@
+"""The page furniture of Kinerja's PDF documents (fpdf2): title, tables, the three parties,
+signature blocks. Imported only when a document is made: fpdf2 costs a third of a second to
+import, which no worker or command should pay at start-up."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fpdf import FPDF
+
+PLACE = "Medan"
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def latin(value: Any) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+class Document(FPDF):
+    def __init__(self, title: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_title(latin(title))
+        self.set_creator("Kinerja Kota Medan")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_page()
+        self.set_font("Helvetica", style="B", size=12)
+        self.multi_cell(0, 6, latin(title), align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=7)
+        self.cell(0, 5, f"Kinerja Kota Medan - {self.page_no()}", align="C")
+
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font("Helvetica", style="B", size=9)
+        self.cell(0, 6, latin(text), new_x="LMARGIN", new_y="NEXT")
+
+    def table_of(self, rows: list[list[Any]], widths: tuple[int, ...], head: bool = True) -> None:
+        self.set_font("Helvetica", size=8)
+        with self.table(col_widths=widths, first_row_as_headings=head, line_height=4.5) as table:
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(latin(value))
+
+    def parties(self, header: dict[str, Any]) -> None:
+        """The header block: the employee, the Pejabat Penilai and the Atasan Pejabat Penilai."""
+        rows: list[list[Any]] = [["", "PEGAWAI", "PEJABAT PENILAI", "ATASAN PEJABAT PENILAI"]]
+        people = [
+            header.get("employee") or {},
+            header.get("pejabat_penilai") or {"name": "Admin OPD"},
+            header.get("atasan_pejabat_penilai") or {},
+        ]
+        for label, key in (
+            ("Nama", "name"),
+            ("NIP", "nip"),
+            ("Pangkat/Gol.", "golongan"),
+            ("Jabatan", "jabatan"),
+            ("Unit kerja", "unit"),
+        ):
+            cells = []
+            for person in people:
+                value = person.get(key) or "-"
+                if key == "golongan" and person.get("pangkat"):
+                    value = f"{person['pangkat']} ({person.get('golongan')})"
+                cells.append(value)
+            rows.append([label, *cells])
+        self.table_of(rows, (22, 56, 56, 56))
+
+    def signatures(
+        self, day: date, left: tuple[str, dict[str, Any]], right: tuple[str, dict[str, Any]]
+    ) -> None:
+        self.ln(6)
+        self.set_font("Helvetica", size=9)
+        width = (self.w - self.l_margin - self.r_margin) / 2
+        self.cell(width, 5, "")
+        self.cell(width, 5, latin(f"{PLACE}, {long_date(day)}"), new_x="LMARGIN", new_y="NEXT")
+        for part in ("role", "space", "name", "nip"):
+            for role, person in (left, right):
+                text = {
+                    "role": role,
+                    "space": "",
+                    "name": person.get("name") or "",
+                    "nip": f"NIP {person['nip']}" if person.get("nip") else "",
+                }[part]
+                self.cell(width, 14 if part == "space" else 5, latin(text))
+            self.ln(14 if part == "space" else 5)
