@@ -141,6 +141,10 @@ def test_evidence_is_kept_by_its_content_and_only_its_people_see_it(
     assert files[0]["thumbnail_url"] and files[1]["thumbnail_url"]  # a PDF's first page too
     page = client.get(files[1]["thumbnail_url"], headers=who["boss"])
     assert page.status_code == 200 and page.data[:3] == b"\xff\xd8\xff"
+    plain = client.post(API, json=entry(year), headers=who["staff"]).get_json()
+    listed = {e["id"]: e["files"] for e in client.get(API, headers=who["staff"]).get_json()}
+    assert [f["id"] for f in listed[created.get_json()["id"]]] == [f["id"] for f in files]
+    assert listed[plain["id"]] == []  # each entry its own files, read for the page at once
     photo = client.get(files[0]["url"], headers=who["staff"])
     assert photo.status_code == 200 and photo.data.startswith(b"\x89PNG")
     thumb = client.get(files[0]["thumbnail_url"], headers=who["boss"])
