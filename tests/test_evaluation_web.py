@@ -71,13 +71,12 @@ def test_the_city_sets_each_agencys_achievement(app, people, tenants) -> None:
         data={"tenant": "dinkes", "level": "BAIK", "csrf_token": token},
     )
     assert saved.status_code == 303
-    assert (
-        city.post(
-            f"/city/achievement?year={TODAY.year}",
-            data={"tenant": "dinkes", "level": "HEBAT", "csrf_token": token},
-        ).status_code
-        == 422
+    refused = city.post(
+        f"/city/achievement?year={TODAY.year}",
+        data={"tenant": "dinkes", "level": "HEBAT", "csrf_token": token},
     )
+    assert refused.status_code == 422
+    assert "Pilih salah satu tingkat capaian organisasi" in refused.get_data(as_text=True)
     page = city.get(f"/city/years?year={TODAY.year}").get_data(as_text=True)
     assert '<option value="BAIK" selected>' in page
     with db.unit_of_work(tenants.a) as session:

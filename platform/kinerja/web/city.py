@@ -73,6 +73,10 @@ def years_page() -> Any:
             return redirect(url_for("city_plan.years_page", year=year, saved=1), code=303)
         except ServiceError as error:
             problem = error
+    return _years_page(year, problem)
+
+
+def _years_page(year: int, problem: Problem) -> Any:
     tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
     counts = flow.city_counts(db.session, year)
     return form_page(
@@ -109,6 +113,6 @@ def set_achievement() -> Any:
             evaluation.set_achievement(
                 session, year, request.form.get("level", ""), current().user_id
             )
-    except ServiceError:
-        abort(422)
+    except ServiceError as problem:  # the unit of work rolled back: say why on the page
+        return _years_page(year, problem)
     return redirect(url_for("city_plan.years_page", year=year, saved=1), code=303)
