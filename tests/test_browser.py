@@ -297,3 +297,39 @@ def test_a_superior_rates_an_evaluation_on_a_phone(served, browser, people, tena
     staff.goto(f"{served}/t/dinkes/evaluations/{evaluation_id}")
     assert "Sangat Baik" in staff.content() and "Melampaui target" in staff.content()
     _fits(staff, "the evaluation")
+
+
+def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
+    served, browser, people, tenants, tmp_path
+) -> None:
+    from datetime import date
+
+    from PIL import Image
+
+    from kinerja.db import db
+    from kinerja.performance import skp as skps
+    from kinerja.performance.evaluation import service
+    from tests.support import plan_head_and_boss, plan_staff
+
+    year = date.today().year
+    plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    with db.unit_of_work(tenants.a) as session:
+        evaluation_id = service.start(session, skps.of_employee(session, people.staff, year), 0).id
+    picture = tmp_path / "sertifikat.jpg"
+    Image.new("RGB", (800, 600), "navy").save(picture, "JPEG")
+    phone = {"viewport": {"width": 360, "height": 740}}
+    staff = browser.new_context(**phone).new_page()
+    _sign_in(staff, served, "staff")
+    staff.goto(f"{served}/t/dinkes/evaluations/{evaluation_id}")
+    _fits(staff, "the realisasi form")
+    staff.set_input_files("input[type=file]", str(picture))
+    staff.click("button:has-text('Lampirkan')")
+    staff.wait_for_url("**saved=1")
+    assert staff.locator("main img.kj-thumb").count() == 1
+    _fits(staff, "the realisasi with its file")
+    city = browser.new_context(**phone).new_page()
+    _sign_in(city, served, "kota")
+    for path in ("/city/years", "/plugins", "/me"):
+        response = city.goto(f"{served}{path}")
+        assert response is not None and response.status == 200, path
+        _fits(city, path)

@@ -20,6 +20,11 @@ TODAY = date.today()
 
 @pytest.fixture
 def setup(people: People, tenants: Any) -> dict[str, Any]:
+    return prepared(people, tenants)
+
+
+def prepared(people: People, tenants: Any) -> dict[str, Any]:
+    """The staff's approved SKP of this year (its RHK, IKI and id) and everyone's tokens."""
     a = tenants.a
     rhk, iki = plan_staff(
         tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)

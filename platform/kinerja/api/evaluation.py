@@ -14,14 +14,17 @@ from sqlalchemy import select
 from kinerja import permissions as perm
 from kinerja import rules
 from kinerja.api.common import Blueprint, abort, pdf_response
+from kinerja.api.log import limits, send_stored
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
-from kinerja.performance.evaluation import printing, service, workflow
-from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.evaluation import evidence, printing, service, workflow
+from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT
+from kinerja.performance.log import uploads
 
 blp = Blueprint(
     "evaluation_api",
@@ -92,6 +95,10 @@ class EvaluationTransitionSchema(Schema):
     curve_reason = fields.String(load_default=None, allow_none=True)
 
 
+class FileFormSchema(Schema):
+    iki_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+
+
 class AchievementSchema(Schema):
     level = fields.String(required=True, validate=validate.OneOf(rules.ORGANISATION_LEVELS))
     head_from_organisation = fields.Boolean(load_default=True)
@@ -103,8 +110,21 @@ def _evaluation(evaluation_id: int, action: str = perm.VIEW) -> Evaluation:
     return evaluation
 
 
+def _file(evaluation: Evaluation, found: EvaluationFile) -> dict[str, Any]:
+    base = f"/api/v1/tenants/{g.tenant.slug}/evaluations/{evaluation.id}/files/{found.id}"
+    return {
+        "id": found.id,
+        "kind": found.kind,
+        "name": found.name,
+        "size": found.size,
+        "url": f"{base}/file",
+        "thumbnail_url": f"{base}/thumbnail" if found.thumb_key else None,
+    }
+
+
 def detail(evaluation: Evaluation) -> dict[str, Any]:
     held = service.roles(db.session, current(), evaluation)
+    files = evidence.files(db.session, evaluation)
     credit = service.angka_kredit(db.session, evaluation)
     return {
         **{name: getattr(evaluation, name) for name in EvaluationSchema().fields},
@@ -121,6 +141,8 @@ def detail(evaluation: Evaluation) -> dict[str, Any]:
                 else None,
                 "realisasi_text": item.realisasi_text,
                 "evidence": item.evidence,
+                "reports": item.reports,
+                "files": [_file(evaluation, f) for f in files.get(iki.id, [])],
                 "feedback": item.feedback,
             }
             for item, iki, rhk in service.items(db.session, evaluation)
@@ -187,7 +209,8 @@ class Items(MethodView):
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
     def put(self, evaluation_id: int) -> Any:
-        """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids]}}"""
+        """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids],
+        reports: [report submission ids]}}; files of their own go to `…/files`"""
         evaluation = _evaluation(evaluation_id, perm.EDIT)
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
@@ -195,6 +218,48 @@ class Items(MethodView):
         service.update_items(db.session, evaluation, raw)
         db.session.commit()
         return detail(evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/files")
+class Files(MethodView):
+    accepts_upload = True  # multipart/form-data with the files and `iki_id`
+
+    @blp.arguments(FileFormSchema, location="form")
+    @blp.response(201, DetailSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], evaluation_id: int) -> Any:
+        """Attach files of your own (photos, PDFs) as bukti dukung of one IKI: multipart
+        `evidence` (up to the per-entry limit per IKI) and `iki_id`"""
+        evaluation = _evaluation(evaluation_id, perm.EDIT)
+        iki_id = data["iki_id"]
+        found = uploads.read(request.files.getlist("evidence"), limits()[1])
+        evidence.add_files(db.session, evaluation, iki_id, found, limits(), current().user_id)
+        db.session.commit()
+        return detail(evaluation)
+
+
+large_body("EVIDENCE_MAX_REQUEST")(Files)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/files/<int:file_id>")
+class FileRow(MethodView):
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, evaluation_id: int, file_id: int) -> None:
+        """Remove a file while the realisasi can still change"""
+        evaluation = _evaluation(evaluation_id, perm.EDIT)
+        keys = evidence.delete_file(db.session, evaluation, file_id)
+        db.session.commit()
+        evidence.discard(keys)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/files/<int:file_id>/<any(file, thumbnail):which>")
+class FileContent(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, evaluation_id: int, file_id: int, which: str) -> Any:
+        """A file of the evaluation (or its thumbnail), for whoever may see the evaluation"""
+        evaluation = _evaluation(evaluation_id)
+        return send_stored(evidence.file_of(db.session, evaluation, file_id), which)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/rating")

@@ -287,9 +287,13 @@ class FileContent(MethodView):
 
 
 def send_evidence(entry: WorkEntry, file_id: int, which: str) -> Any:
-    """Send an entry's file or its thumbnail (the caller checked who asks): a signed URL from
-    S3, or the bytes."""
-    found = service.file_of(db.session, entry, file_id)
+    """Send an entry's file or its thumbnail (the caller checked who asks)."""
+    return send_stored(service.file_of(db.session, entry, file_id), which)
+
+
+def send_stored(found: Any, which: str) -> Any:
+    """Send a stored evidence file (a row with kind, name, storage_key, thumb_key) or its
+    thumbnail: a signed URL from S3, or the bytes."""
     key = found.storage_key if which == "file" else found.thumb_key
     if key is None:
         abort(404)

@@ -10,23 +10,28 @@ from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
 from kinerja import permissions as perm
-from kinerja import rules
+from kinerja import plugins, rules
 from kinerja.api.common import pdf_response
+from kinerja.api.log import limits, send_stored
+from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years
 from kinerja.performance import skp as skps
-from kinerja.performance.evaluation import printing, service, workflow
+from kinerja.performance.evaluation import evidence, printing, service, workflow
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
     STATUS_WORDS,
 )
 from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
+from kinerja.reports import service as report_service
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
+from kinerja.web.i18n import in_language
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 
@@ -148,6 +153,7 @@ def show(evaluation_id: int) -> Any:
 
 def _show(evaluation: Evaluation, problem: Problem) -> Any:
     held = service.roles(db.session, current(), evaluation)
+    editing = workflow.OWNER in held and evaluation.status in workflow.EDITABLE_BY_OWNER
     owner = db.session.scalar(select(Employee.name).where(Employee.id == evaluation.employee_id))
     curve = service.curve(db.session, evaluation.year, evaluation.predikat)
     return form_page(
@@ -167,9 +173,13 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         if evaluation.period == service.ANNUAL and evaluation.status == workflow.RATED
         else [],
         workflow=workflow,
-        candidates=service.candidate_entries(db.session, evaluation)
-        if "owner" in held and evaluation.status == workflow.DRAFT
-        else {},
+        candidates=evidence.candidate_entries(db.session, evaluation) if editing else {},
+        reports=evidence.candidate_reports(db.session, evaluation) if editing else [],
+        report_titles={
+            form.code: in_language(form.title, form.title_en)
+            for _, form in report_service.forms_here(plugins.call("kinerja_report_forms"))
+        },
+        files=evidence.files(db.session, evaluation),
         conversation=feedback.during(
             db.session, evaluation.employee_id, evaluation.starts, evaluation.ends
         ),
@@ -202,11 +212,48 @@ def save_items(evaluation_id: int) -> Any:
         for key, value in request.form.items()
         if key.startswith("realisasi-")
     }
-    for key in raw:  # the daily entries ticked as bukti dukung of each IKI
-        raw[key]["evidence"] = [
-            n for n in (whole_number(v) for v in request.form.getlist(f"evidence-{key}")) if n
-        ]
+    for key in raw:  # the daily entries and reports ticked as bukti dukung of each IKI
+        for kind in ("evidence", "reports"):
+            raw[key][kind] = [
+                n for n in (whole_number(v) for v in request.form.getlist(f"{kind}-{key}")) if n
+            ]
     return _change(evaluation, lambda: service.update_items(db.session, evaluation, raw))
+
+
+@bp.post("/<int:evaluation_id>/files")
+def add_files(evaluation_id: int) -> Any:
+    """Files of their own as bukti dukung of one IKI (a form per IKI on the page)."""
+    evaluation = _evaluation(evaluation_id, perm.EDIT)
+    iki_id = whole_number(request.form.get("iki_id"))
+    found = uploads.read(request.files.getlist("evidence"), limits()[1])
+    return _change(
+        evaluation,
+        lambda: evidence.add_files(
+            db.session, evaluation, iki_id, found, limits(), current().user_id
+        ),
+    )
+
+
+large_body("EVIDENCE_MAX_REQUEST")(add_files)
+
+
+@bp.post("/<int:evaluation_id>/files/<int:file_id>/delete")
+def delete_file(evaluation_id: int, file_id: int) -> Any:
+    evaluation = _evaluation(evaluation_id, perm.EDIT)
+    try:
+        keys = evidence.delete_file(db.session, evaluation, file_id)
+    except ServiceError as problem:
+        db.session.rollback()
+        return _show(_evaluation(evaluation.id), problem)
+    db.session.commit()
+    evidence.discard(keys)
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation.id, saved=1), code=303)
+
+
+@bp.get("/<int:evaluation_id>/files/<int:file_id>/<any(file, thumbnail):which>")
+def evidence_file(evaluation_id: int, file_id: int, which: str) -> Any:
+    evaluation = _evaluation(evaluation_id)
+    return send_stored(evidence.file_of(db.session, evaluation, file_id), which)
 
 
 @bp.post("/<int:evaluation_id>/rating")

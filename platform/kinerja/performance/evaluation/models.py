@@ -20,11 +20,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja.db import Base, TenantOwned, Timestamps
+from kinerja.performance.log.models import StoredFile
 
 
 class OrgAchievement(TenantOwned, Base):
@@ -117,4 +119,32 @@ class EvaluationItem(TenantOwned, Base):
     realisasi: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     realisasi_text: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[int]] = mapped_column(JSONB, default=list)  # daily entry ids
+    reports: Mapped[list[int]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )  # report submission ids
     feedback: Mapped[str | None] = mapped_column(Text)
+
+
+class EvaluationFile(StoredFile, TenantOwned, Base):
+    """A file of its own backing one IKI's realisasi (a certificate, a signed letter); the
+    bytes live in the storage like a daily entry's evidence."""
+
+    __tablename__ = "evaluation_file"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "evaluation_id", "iki_id"],
+            [
+                "evaluation_item.tenant_id",
+                "evaluation_item.evaluation_id",
+                "evaluation_item.iki_id",
+            ],
+            name="fk_evaluation_file_item",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("kind IN ('jpeg', 'png', 'webp', 'pdf')", name="kind"),
+        Index("ix_evaluation_file_tenant_id_evaluation_id", "tenant_id", "evaluation_id"),
+    )
+
+    evaluation_id: Mapped[int] = mapped_column(BigInteger)
+    iki_id: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)

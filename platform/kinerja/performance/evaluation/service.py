@@ -21,10 +21,11 @@ from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound
 from kinerja.i18n import _
+from kinerja.identity.models import Membership
 from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, inputs, years
 from kinerja.performance import skp as skps
-from kinerja.performance.evaluation import workflow
+from kinerja.performance.evaluation import evidence, workflow
 from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
@@ -238,7 +239,8 @@ def items(session: Session, evaluation: Evaluation) -> list[tuple[EvaluationItem
 
 # --- the employee's realisasi ------------------------------------------------------------------
 def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any]) -> Evaluation:
-    """{iki id: {realisasi, realisasi_text, evidence: [daily entry ids]}} of the employee."""
+    """{iki id: {realisasi, realisasi_text, evidence: [daily entry ids], reports: [report
+    submission ids]}} of the employee."""
     if evaluation.status not in workflow.EDITABLE_BY_OWNER:
         raise Conflict(_("The realisation can be changed only before it is submitted."))
     years.check_open(session, evaluation.year)
@@ -255,7 +257,9 @@ def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any
             if "realisasi_text" in given:
                 item.realisasi_text = inputs.text(given["realisasi_text"], 4000) or None
             if "evidence" in given:
-                item.evidence = _evidence(session, evaluation, given["evidence"])
+                item.evidence = evidence.entries(session, evaluation, given["evidence"])
+            if "reports" in given:
+                item.reports = evidence.reports(session, evaluation, given["reports"])
         except ValueError as problem:
             errors[str(key)] = [problem.args[0]]
     if errors:
@@ -270,27 +274,6 @@ def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any
         subject_employee_id=evaluation.employee_id,
     )
     return evaluation
-
-
-def _evidence(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
-    if not isinstance(raw, list) or len(raw) > 200:
-        raise ValueError(_("Give at most %(max)s entries as a list.", max=200))
-    # Ids beyond PostgreSQL's bigint must never reach a query.
-    ids = {i for i in raw if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62}
-    if len(ids) != len(raw):
-        raise ValueError(_("Choose daily entries of this period."))
-    found = set(
-        session.scalars(
-            select(WorkEntry.id).where(
-                WorkEntry.id.in_(ids),
-                WorkEntry.employee_id == evaluation.employee_id,
-                WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
-            )
-        )
-    )
-    if found != ids:
-        raise ValueError(_("Choose daily entries of this period."))
-    return sorted(ids)
 
 
 # --- roles and ratings -------------------------------------------------------------------------
@@ -309,12 +292,24 @@ def roles(session: Session, principal: perm.Principal, evaluation: Evaluation) -
     ):
         held.add(workflow.RATER)
     # No Atasan Pejabat Penilai in the agency (the head, or those the head rates): the admin
-    # OPD reviews, and for the head rates as well.
-    if (chain.reviewer is not None and member and principal.employee_id == chain.reviewer.id) or (
-        chain.reviewer is None and admin
-    ):
+    # OPD reviews, and for the head rates as well. When the one evaluated is the only admin
+    # OPD, nobody else could review: their rater approves too, rather than it waiting forever.
+    if chain.reviewer is not None:
+        if member and principal.employee_id == chain.reviewer.id:
+            held.add(workflow.REVIEWER)
+    elif admin or (workflow.RATER in held and not _other_admin(session, employee.user_id)):
         held.add(workflow.REVIEWER)
     return frozenset(held)
+
+
+def _other_admin(session: Session, user_id: int | None) -> bool:
+    """Whether the agency has an admin OPD other than this user."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.role == perm.ROLE_ADMIN_OPD, Membership.user_id != (user_id or -1))
+    )
+    return bool(found)
 
 
 def is_head(session: Session, evaluation: Evaluation) -> bool:
@@ -490,21 +485,3 @@ def progress(session: Session, employee_id: int, year: int) -> Decimal | None:
         min(Decimal(1), done.get(iki, Decimal(0)) / target) for iki, target in targets.items()
     ]
     return (sum(shares, Decimal(0)) * 100 / len(shares)).quantize(Decimal(1))
-
-
-def candidate_entries(session: Session, evaluation: Evaluation) -> dict[int, list[WorkEntry]]:
-    """Per IKI, the period's sent and approved daily entries that can back its realisasi."""
-    found: dict[int, list[WorkEntry]] = {}
-    for entry in session.scalars(
-        select(WorkEntry)
-        .where(
-            WorkEntry.employee_id == evaluation.employee_id,
-            WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
-            WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
-            WorkEntry.iki_id.is_not(None),
-        )
-        .order_by(WorkEntry.entry_date, WorkEntry.id)
-        .limit(2000)
-    ):
-        found.setdefault(entry.iki_id or 0, []).append(entry)
-    return found

@@ -92,7 +92,21 @@ class WorkEntry(TenantOwned, Timestamps, Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class EvidenceFile(TenantOwned, Base):
+class StoredFile:
+    """The columns of an evidence file kept in the storage (a photo or a PDF, cleaned, with a
+    thumbnail where one can be made); the tables add what the file belongs to."""
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(400))
+    thumb_key: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EvidenceFile(StoredFile, TenantOwned, Base):
     """A photo or PDF backing an entry; the bytes live in the storage under `storage_key`."""
 
     __tablename__ = "evidence_file"
@@ -107,12 +121,4 @@ class EvidenceFile(TenantOwned, Base):
         Index("ix_evidence_file_tenant_id_entry_id", "tenant_id", "entry_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     entry_id: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(8))
-    name: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(400))
-    thumb_key: Mapped[str | None] = mapped_column(String(400))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -265,7 +265,7 @@ def create(
     try:
         values = read(session, employee, raw)
         late = _check_timing(session, values["entry_date"], now)
-        files = _check_uploads(uploads, *limits)
+        files = check_uploads(uploads, *limits)
     except ServiceError:
         # A retry may come after the deadline passed or the plan changed: it still gets the
         # first result, never a refusal of work already accepted.
@@ -335,7 +335,7 @@ def from_report(
     return entry
 
 
-def _check_uploads(
+def check_uploads(
     uploads: Sequence[Upload], max_files: int, max_bytes: int
 ) -> list[tuple[Upload, evidence.Kind]]:
     if len(uploads) > max_files:
@@ -355,10 +355,31 @@ def _check_uploads(
     return checked
 
 
-def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidence.Kind]]) -> None:
-    """Write the files, then their rows; on any failure remove what was written."""
-    keep_location = policy(session).keep_location
-    written: list[str] = []
+@dataclass(frozen=True)
+class Written:
+    """A file kept in the storage (its thumbnail too), ready to become a row."""
+
+    kind: str
+    name: str
+    size: int
+    sha256: str
+    storage_key: str
+    thumb_key: str | None
+
+    def stored_keys(self) -> list[str]:
+        return [k for k in (self.storage_key, self.thumb_key) if k]
+
+
+def write(
+    tenant_id: int,
+    folder: Sequence[str],
+    files: list[tuple[Upload, evidence.Kind]],
+    keep_location: bool,
+) -> list[Written]:
+    """Clean (location stripped, HEIC converted) and write the files under the tenant's
+    `folder`; on any failure remove what was written. The caller adds the rows and calls
+    `remove` if they cannot be stored."""
+    done: list[Written] = []
     try:
         for upload, kind in files:
             try:
@@ -368,21 +389,18 @@ def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidenc
                     f"{evidence.safe_name(upload.name)}: {gettext(refused.msgid, **refused.params)}"
                 ) from None
             name = uuid.uuid4().hex
-            key = storage.tenant_key(
-                entry.tenant_id, "entries", str(entry.id), f"{name}.{kept.kind}"
-            )
+            key = storage.tenant_key(tenant_id, *folder, f"{name}.{kept.kind}")
             storage.get().put(key, kept.data, kept.content_type)
-            written.append(key)
             thumb_key = None
             if kept.thumbnail is not None:
-                thumb_key = storage.tenant_key(
-                    entry.tenant_id, "entries", str(entry.id), f"{name}.thumb.jpeg"
-                )
-                storage.get().put(thumb_key, kept.thumbnail, "image/jpeg")
-                written.append(thumb_key)
-            session.add(
-                EvidenceFile(
-                    entry_id=entry.id,
+                thumb_key = storage.tenant_key(tenant_id, *folder, f"{name}.thumb.jpeg")
+                try:
+                    storage.get().put(thumb_key, kept.thumbnail, "image/jpeg")
+                except Exception:
+                    storage.get().delete(key)
+                    raise
+            done.append(
+                Written(
                     kind=kept.kind,
                     name=evidence.safe_name(upload.name),
                     size=len(kept.data),
@@ -391,10 +409,29 @@ def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidenc
                     thumb_key=thumb_key,
                 )
             )
+    except Exception:
+        remove(done)
+        raise
+    return done
+
+
+def remove(written: Sequence[Written]) -> None:
+    for item in written:
+        for key in item.stored_keys():
+            storage.get().delete(key)
+
+
+def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidence.Kind]]) -> None:
+    """Write the files, then their rows; on any failure remove what was written."""
+    written = write(
+        entry.tenant_id, ("entries", str(entry.id)), files, policy(session).keep_location
+    )
+    try:
+        for item in written:
+            session.add(EvidenceFile(entry_id=entry.id, **asdict(item)))
         session.flush()
     except Exception:
-        for key in written:
-            storage.get().delete(key)
+        remove(written)
         raise
 
 
@@ -403,7 +440,7 @@ def add_files(
 ) -> None:
     check_editable(entry)
     have = len(files_of(session, entry))
-    files = _check_uploads(uploads, max(0, limits[0] - have), limits[1])
+    files = check_uploads(uploads, max(0, limits[0] - have), limits[1])
     _store(session, entry, files)
 
 

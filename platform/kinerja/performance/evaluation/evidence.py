@@ -1,0 +1,211 @@
+"""Bukti dukung (evidence) of an evaluation's realisasi: the period's daily entries, report-form
+submissions, and files of their own. Each kind is chosen per IKI and checked to belong to the
+employee and the period; files are cleaned and stored like a daily entry's evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinerja import audit, storage
+from kinerja.exceptions import Conflict, NotFound
+from kinerja.i18n import _
+from kinerja.performance.evaluation import workflow
+from kinerja.performance.evaluation.models import Evaluation, EvaluationFile, EvaluationItem
+from kinerja.performance.log import rules as log_rules
+from kinerja.performance.log import service as log
+from kinerja.performance.log.models import WorkEntry
+from kinerja.reports import rules as report_rules
+from kinerja.reports.models import ReportSubmission
+
+MAX_LINKS = 200
+# Reports a superior may rely on: sent for approval or approved, never a draft or a rejected one.
+USABLE_REPORTS = (report_rules.SUBMITTED, report_rules.APPROVED)
+
+
+def _ids(raw: Any, wrong: str) -> set[int]:
+    if not isinstance(raw, list) or len(raw) > MAX_LINKS:
+        raise ValueError(_("Give at most %(max)s entries as a list.", max=MAX_LINKS))
+    # Ids beyond PostgreSQL's bigint must never reach a query.
+    ids = {i for i in raw if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62}
+    if len(ids) != len(raw):
+        raise ValueError(wrong)
+    return ids
+
+
+def entries(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
+    """Daily entries of the employee within the period."""
+    wrong = _("Choose daily entries of this period.")
+    ids = _ids(raw, wrong)
+    found = set(
+        session.scalars(
+            select(WorkEntry.id).where(
+                WorkEntry.id.in_(ids),
+                WorkEntry.employee_id == evaluation.employee_id,
+                WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
+            )
+        )
+    )
+    if found != ids:
+        raise ValueError(wrong)
+    return sorted(ids)
+
+
+def reports(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
+    """Report-form submissions of the employee within the period, sent or approved."""
+    wrong = _("Choose reports of this period that were sent or approved.")
+    ids = _ids(raw, wrong)
+    found = set(
+        session.scalars(
+            select(ReportSubmission.id).where(
+                ReportSubmission.id.in_(ids),
+                ReportSubmission.employee_id == evaluation.employee_id,
+                ReportSubmission.report_date.between(evaluation.starts, evaluation.ends),
+                ReportSubmission.status.in_(USABLE_REPORTS),
+            )
+        )
+    )
+    if found != ids:
+        raise ValueError(wrong)
+    return sorted(ids)
+
+
+def candidate_reports(session: Session, evaluation: Evaluation) -> list[ReportSubmission]:
+    """The period's reports that can back a realisasi (any IKI: a form is not tied to one)."""
+    return list(
+        session.scalars(
+            select(ReportSubmission)
+            .where(
+                ReportSubmission.employee_id == evaluation.employee_id,
+                ReportSubmission.report_date.between(evaluation.starts, evaluation.ends),
+                ReportSubmission.status.in_(USABLE_REPORTS),
+            )
+            .order_by(ReportSubmission.report_date, ReportSubmission.id)
+            .limit(500)
+        )
+    )
+
+
+def candidate_entries(session: Session, evaluation: Evaluation) -> dict[int, list[WorkEntry]]:
+    """Per IKI, the period's sent and approved daily entries that can back its realisasi."""
+    found: dict[int, list[WorkEntry]] = {}
+    for entry in session.scalars(
+        select(WorkEntry)
+        .where(
+            WorkEntry.employee_id == evaluation.employee_id,
+            WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
+            WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
+            WorkEntry.iki_id.is_not(None),
+        )
+        .order_by(WorkEntry.entry_date, WorkEntry.id)
+        .limit(2000)
+    ):
+        found.setdefault(entry.iki_id or 0, []).append(entry)
+    return found
+
+
+# --- files of their own -------------------------------------------------------------------------
+def files(session: Session, evaluation: Evaluation) -> dict[int, list[EvaluationFile]]:
+    """Per IKI, the files attached to the evaluation."""
+    found: dict[int, list[EvaluationFile]] = {}
+    for row in session.scalars(
+        select(EvaluationFile)
+        .where(EvaluationFile.evaluation_id == evaluation.id)
+        .order_by(EvaluationFile.id)
+    ):
+        found.setdefault(row.iki_id, []).append(row)
+    return found
+
+
+def file_of(session: Session, evaluation: Evaluation, file_id: int) -> EvaluationFile:
+    found = session.scalar(
+        select(EvaluationFile).where(
+            EvaluationFile.id == file_id, EvaluationFile.evaluation_id == evaluation.id
+        )
+    )
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
+def _editable(evaluation: Evaluation) -> None:
+    if evaluation.status not in workflow.EDITABLE_BY_OWNER:
+        raise Conflict(_("The realisation can be changed only before it is submitted."))
+
+
+def add_files(
+    session: Session,
+    evaluation: Evaluation,
+    iki_id: int | None,
+    uploads: Sequence[log.Upload],
+    limits: tuple[int, int],
+    user_id: int | None,
+) -> list[EvaluationFile]:
+    """Attach files to one IKI's realisasi: at most `limits[0]` per IKI, each at most
+    `limits[1]` bytes, photos and PDFs only (read from the content, not the name)."""
+    _editable(evaluation)
+    item = session.scalar(
+        select(EvaluationItem).where(
+            EvaluationItem.evaluation_id == evaluation.id, EvaluationItem.iki_id == iki_id
+        )
+    )
+    if item is None:
+        raise NotFound(_("Not an indicator of this evaluation."))
+    have = len(files(session, evaluation).get(item.iki_id, []))
+    checked = log.check_uploads(uploads, max(0, limits[0] - have), limits[1])
+    written = log.write(
+        evaluation.tenant_id,
+        ("evaluations", str(evaluation.id)),
+        checked,
+        log.policy(session).keep_location,
+    )
+    try:
+        rows = [
+            EvaluationFile(
+                evaluation_id=evaluation.id, iki_id=item.iki_id, created_by=user_id, **asdict(w)
+            )
+            for w in written
+        ]
+        session.add_all(rows)
+        session.flush()
+    except Exception:
+        log.remove(written)
+        raise
+    audit.record(
+        session,
+        "evaluation.files",
+        "evaluation",
+        evaluation.id,
+        changes={"files": [None, [row.name for row in rows]], "iki": [None, item.iki_id]},
+        subject_employee_id=evaluation.employee_id,
+    )
+    return rows
+
+
+def delete_file(session: Session, evaluation: Evaluation, file_id: int) -> list[str]:
+    """Remove a file's row while the realisasi can still change; returns the storage keys for
+    the caller to delete after the commit (a stray object is harmless, a row without its bytes
+    is not)."""
+    _editable(evaluation)
+    found = file_of(session, evaluation, file_id)
+    keys = [k for k in (found.storage_key, found.thumb_key) if k]
+    session.delete(found)
+    session.flush()
+    audit.record(
+        session,
+        "evaluation.file_removed",
+        "evaluation",
+        evaluation.id,
+        changes={"file": [found.name, None]},
+        subject_employee_id=evaluation.employee_id,
+    )
+    return keys
+
+
+def discard(keys: Sequence[str]) -> None:
+    for key in keys:
+        storage.get().delete(key)
