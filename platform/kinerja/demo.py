@@ -228,6 +228,20 @@ def _load_plugin_data(tenant_id: int) -> list[str]:
     return [line for _, lines in found for line in lines]
 
 
+def _load_talent(tenant_id: int) -> list[str]:
+    """Standards, last year's finished 360° campaign and this year's open one
+    (`competency.demo`), against the dictionary of the agency's enabled plugins."""
+    from kinerja import plugins
+    from kinerja.competency import demo as talent_demo
+    from kinerja.plugins import service
+
+    with db.unit_of_work(tenant_id) as session:
+        enabled = service.enabled_names(session)
+        found = plugins.get().call("kinerja_competencies", enabled, tenant_id)
+        dictionary = {c.code: c for _, competencies in found for c in competencies}
+        return talent_demo.load(session, date.today(), dictionary)
+
+
 def _load_city_admin() -> bool:
     with db.unit_of_work() as session:
         if session.scalar(select(User).where(User.email == CITY_ADMIN[0])):
@@ -269,6 +283,7 @@ def load() -> list[str]:
         report.append(f"dinkes: {_load_people(tenants['dinkes'])} employees created")
         report.extend(f"dinkes: {line}" for line in _load_year(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_plugin_data(tenants["dinkes"]))
+        report.extend(f"dinkes: {line}" for line in _load_talent(tenants["dinkes"]))
     if _load_city_admin():
         report.append(f"city admin {CITY_ADMIN[0]} created")
     report.append(

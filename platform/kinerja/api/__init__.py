@@ -131,6 +131,7 @@ def init_app(app: Flask) -> None:
         plugins,
         reports,
         skp,
+        talent,
         tenants,
         units,
     )
@@ -147,6 +148,7 @@ def init_app(app: Flask) -> None:
         log,
         evaluation,
         feedback,
+        talent,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

@@ -14,7 +14,10 @@ from kinerja.db.rls import SETTING
 
 # Tables that belong to no agency. Every other table must be tenant-owned (tenant_id, RLS …).
 # performance_year: the city's calendar (dates, open or closed), the same for every agency.
-GLOBAL_TABLES = frozenset({"tenant", "app_user", "alembic_version", "performance_year"})
+# competency_default: the city's changes to the default required levels per position type.
+GLOBAL_TABLES = frozenset(
+    {"tenant", "app_user", "alembic_version", "performance_year", "competency_default"}
+)
 # SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
 # one user's or one NIP's rows, none executable by PUBLIC.
 DEFINER_ALLOW_LIST = frozenset(

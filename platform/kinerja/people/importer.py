@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -201,9 +201,15 @@ def check_zip(content: bytes) -> None:
 Row = tuple[int, dict[str, str], set[str]]  # row number, {column: text}, columns held as numbers
 
 
-def read_rows(fmt: str, content: bytes) -> Iterator[Row]:
+def read_rows(
+    fmt: str,
+    content: bytes,
+    required: Sequence[str] = REQUIRED,
+    optional: Sequence[str] = OPTIONAL,
+) -> Iterator[Row]:
     """(spreadsheet row number, {column: text}, numeric columns) for every non-empty row after
-    the header. Streams: nothing but the current row is held."""
+    the header, reading the `required` and `optional` columns (the employee import's by
+    default). Streams: nothing but the current row is held."""
     if fmt == "csv":
         # Decoded as a stream: memory stays that of the bytes already received, whatever the
         # number of rows (no second copy of the whole file as text).
@@ -226,12 +232,12 @@ def read_rows(fmt: str, content: bytes) -> Iterator[Row]:
         # More header columns than any template; cells beyond are never read.
         rows = (list(r) for r in sheet.iter_rows(values_only=True, max_col=64))
     header = _header(next(rows, [])[:64])
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise FileRejected(
             422, N_("Missing columns in the header row: %(columns)s"), columns=", ".join(missing)
         )
-    wanted = [(i, name) for i, name in enumerate(header) if name in REQUIRED or name in OPTIONAL]
+    wanted = [(i, name) for i, name in enumerate(header) if name in required or name in optional]
     for number, cells in enumerate(rows, start=2):
         values: dict[str, str] = {}
         numeric: set[str] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kinerja import permissions as perm
 from kinerja.i18n import _
 from kinerja.plugins.hookspecs import hookimpl
-from kinerja.plugins.types import Competency, MenuItem, PluginInfo
+from kinerja.plugins.types import Competency, DevelopmentOption, MenuItem, PluginInfo
 
 NAME = "kinerja-core"
 
@@ -61,6 +61,70 @@ def kinerja_competencies() -> list[Competency]:
     ]
 
 
+# Development options for the core competencies [U]: a catalogue agencies add to (their own
+# rows, and their plugins' options). (code, kind, Indonesian, English, smallest gap)
+DEVELOPMENT = (
+    (
+        "*",
+        "coaching",
+        "Coaching oleh atasan langsung, satu sesi per bulan",
+        "Coaching by the direct superior, one session a month",
+        1,
+    ),
+    (
+        "*",
+        "training",
+        "Pelatihan klasikal atau e-learning kompetensi terkait (ASN Corpu)",
+        "Classroom or e-learning course on the competency (ASN Corporate University)",
+        1,
+    ),
+    (
+        "M1",
+        "training",
+        "Pelatihan integritas dan antikorupsi",
+        "Integrity and anti-corruption course",
+        1,
+    ),
+    ("M2", "assignment", "Penugasan dalam tim lintas bidang", "Assignment to a cross-unit team", 1),
+    (
+        "M3",
+        "training",
+        "Pelatihan komunikasi efektif dan public speaking",
+        "Effective communication and public speaking course",
+        1,
+    ),
+    (
+        "M4",
+        "coaching",
+        "Penetapan target mingguan dengan umpan balik atasan",
+        "Weekly targets with the superior's feedback",
+        1,
+    ),
+    (
+        "M5",
+        "assignment",
+        "Penugasan di unit layanan publik (magang)",
+        "Placement in a public service unit (internship)",
+        1,
+    ),
+    ("M6", "assignment", "Menjadi mentor bagi pegawai baru", "Mentoring a new employee", 1),
+    (
+        "M7",
+        "assignment",
+        "Menjadi anggota tim proyek perubahan",
+        "Member of a change project team",
+        2,
+    ),
+    ("M8", "training", "Pelatihan kepemimpinan (PKP/PKA)", "Leadership training (PKP/PKA)", 2),
+    ("SK1", "training", "Pelatihan wawasan kebangsaan", "National insight course", 1),
+)
+
+
+@hookimpl(trylast=True)
+def kinerja_development_options() -> list[DevelopmentOption]:
+    return [DevelopmentOption(c, k, t, e, g) for c, k, t, e, g in DEVELOPMENT]
+
+
 @hookimpl(trylast=True)
 def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
     """The core's pages, in the order people need them."""
@@ -83,6 +147,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43),
         MenuItem("evaluation.index", _("Evaluation"), _("Realisation, ratings, predikat"), 46),
         MenuItem("feedback.index", _("Feedback"), _("Conversations about the work"), 47),
+        MenuItem("talent.index", _("Talent"), _("Competency assessments, gaps, nine-box"), 48),
         MenuItem(
             "reports.index",
             _("Reports"),

@@ -7,7 +7,14 @@ import pluggy
 from flask import Blueprint
 
 from kinerja.permissions import Principal
-from kinerja.plugins.types import Competency, MenuItem, PluginInfo, ReportForm, SkpSection
+from kinerja.plugins.types import (
+    Competency,
+    DevelopmentOption,
+    MenuItem,
+    PluginInfo,
+    ReportForm,
+    SkpSection,
+)
 
 PROJECT = "kinerja"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -53,4 +60,10 @@ def kinerja_demo_data(tenant_id: int) -> list[str]:
 @hookspec
 def kinerja_skp_sections(employee_id: int, year: int) -> list[SkpSection]:
     """Read-only sections the plugin adds to the SKP of `employee_id` for `year` where enabled."""
+    raise NotImplementedError
+
+
+@hookspec
+def kinerja_development_options() -> list[DevelopmentOption]:
+    """Development options (training, coaching, assignment) suggested for competency gaps."""
     raise NotImplementedError

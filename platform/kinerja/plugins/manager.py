@@ -19,10 +19,12 @@ from marshmallow import Schema as MarshmallowSchema
 from kinerja.plugins import core, hookspecs
 from kinerja.plugins.types import (
     AGGREGATES,
+    DEVELOPMENT_KINDS,
     FIELD_TYPES,
     FREQUENCIES,
     GROUPS,
     Competency,
+    DevelopmentOption,
     MenuItem,
     PluginInfo,
     ReportForm,
@@ -42,6 +44,10 @@ RETURNS: dict[str, Callable[[Any], bool]] = {
     "kinerja_menu_items": lambda r: isinstance(r, list) and all(isinstance(m, MenuItem) for m in r),
     "kinerja_report_forms": lambda r: (
         isinstance(r, list) and all(isinstance(f, ReportForm) for f in r)
+    ),
+    "kinerja_development_options": lambda r: (
+        isinstance(r, list)
+        and all(isinstance(o, DevelopmentOption) and o.kind in DEVELOPMENT_KINDS for o in r)
     ),
     "kinerja_skp_sections": lambda r: (
         isinstance(r, list)

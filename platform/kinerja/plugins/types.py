@@ -50,6 +50,21 @@ class SkpSection:
     lines: tuple[str, ...] = ()
 
 
+DEVELOPMENT_KINDS = ("training", "coaching", "assignment")
+
+
+@dataclass(frozen=True)
+class DevelopmentOption:
+    """A way to close a competency gap: a training, coaching or an assignment, for one
+    competency `code` or for any ('*'), suggested when the gap is at least `min_gap` levels."""
+
+    code: str
+    kind: str  # one of DEVELOPMENT_KINDS
+    text: str
+    text_en: str = ""
+    min_gap: int = 1
+
+
 FIELD_TYPES = ("integer", "number", "text", "date", "choice")
 AGGREGATES = ("sum", "average", "count")
 FREQUENCIES = ("daily", "weekly", "monthly")

@@ -29,6 +29,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     reports,
     skp,
     structure,
+    talent,
 )
 from kinerja.web.views import bp, tenant_bp
 
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(city.bp)
+    app.register_blueprint(talent.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

@@ -12,6 +12,7 @@ from kinerja import permissions as perm
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.types import (
     Competency,
+    DevelopmentOption,
     FormField,
     MenuItem,
     PluginInfo,
@@ -89,6 +90,45 @@ def kinerja_competencies() -> list[Competency]:
     return [
         Competency(code, name, "teknis", description, _levels(subject), HEALTH_POSITIONS)
         for code, name, description, subject in COMPETENCIES
+    ]
+
+
+@hookimpl
+def kinerja_development_options() -> list[DevelopmentOption]:
+    """Technical development for the health competencies: the ministry's courses and field
+    assignments (the kind of suggestion a Dinkes admin adds to)."""
+    return [
+        DevelopmentOption(
+            "DK-SURV",
+            "training",
+            "Pelatihan surveilans PD3I (Kemenkes)",
+            "PD3I surveillance course",
+        ),
+        DevelopmentOption(
+            "DK-IMUN",
+            "training",
+            "Pelatihan pengelolaan rantai dingin vaksin",
+            "Vaccine cold chain management course",
+        ),
+        DevelopmentOption(
+            "DK-IMUN",
+            "assignment",
+            "Pendampingan BIAS di puskesmas dengan cakupan rendah",
+            "Support school immunisation in a low-coverage puskesmas",
+            2,
+        ),
+        DevelopmentOption(
+            "DK-PROMKES",
+            "assignment",
+            "Menjadi fasilitator kampanye PHBS",
+            "Facilitate a clean and healthy living campaign",
+        ),
+        DevelopmentOption(
+            "DK-YANKES",
+            "coaching",
+            "Bimbingan teknis oleh kepala puskesmas",
+            "Technical guidance by the head of a puskesmas",
+        ),
     ]
 
 

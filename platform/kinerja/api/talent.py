@@ -1,0 +1,433 @@
+"""Competencies and talent through the API: the positions' standards, the talent policy,
+assessment campaigns (tasks, ratings, imports from assessment centres), each person's gap, JPM
+and nine-box, and the agency's heat-map and grid. Peer and subordinate ratings only ever come
+out aggregated, from the anonymity minimum up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from kinerja import audit
+from kinerja import permissions as perm
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.people import BEARER
+from kinerja.competency import campaigns, catalogue, results, scoring, standards
+from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
+from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
+from kinerja.db import db
+from kinerja.exceptions import Invalid
+from kinerja.i18n import _
+from kinerja.identity.principal import current, require
+from kinerja.people import employees, importer, imports
+from kinerja.people.models import Position
+from kinerja.plugins.types import DEVELOPMENT_KINDS
+
+blp = Blueprint(
+    "talent_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/talent",
+    description="Competencies and talent (PermenPANRB 38/2017, 3/2020): required levels per "
+    "position, 360° assessment campaigns with anonymity, the gap, Job Person Match, development "
+    "suggestions and the nine-box grid.",
+)
+ID = fields.Integer(validate=validate.Range(1, 2**62))
+
+
+class CampaignSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True)
+    starts = fields.Date(required=True)
+    ends = fields.Date(required=True)
+    status = fields.String(dump_only=True)
+    sources = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(scoring.RATER_SOURCES)),
+        values=fields.Integer(),
+        metadata={"description": "weight per source (self, superior, peer, subordinate); 0: off"},
+    )
+    minimum = fields.Integer(metadata={"description": "anonymity minimum, at least 3"})
+    competencies = fields.List(fields.String(), metadata={"description": "none: required ones"})
+    subjects = fields.List(ID, load_only=True, metadata={"description": "none: everyone"})
+
+
+class CampaignTransitionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["open", "close"]))
+
+
+class TalentPolicySchema(Schema):
+    jpm_scale = fields.String(validate=validate.OneOf(["kemenpan", "seleksi"]))
+    tinggi_from = fields.Decimal(as_string=True)
+    menengah_from = fields.Decimal(as_string=True)
+    minimum = fields.Integer()
+    weights = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class OptionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(required=True, validate=validate.Length(1, 40))
+    kind = fields.String(required=True, validate=validate.OneOf(DEVELOPMENT_KINDS))
+    text = fields.String(required=True, validate=validate.Length(1, 300))
+
+
+def _campaign_dict(campaign: AssessmentCampaign) -> dict[str, Any]:
+    done, total = campaigns.progress(db.session, campaign)
+    return {
+        **CampaignSchema().dump(campaign),
+        "subjects": len(campaigns.subjects(db.session, campaign)),
+        "tasks_done": done,
+        "tasks": total,
+    }
+
+
+def _campaign(campaign_id: int, action: str = perm.VIEW) -> AssessmentCampaign:
+    require(action, perm.Resource(CAMPAIGN, g.tenant.id))
+    return campaigns.get(db.session, campaign_id)
+
+
+def result_dict(result: results.Result) -> dict[str, Any]:
+    """A person's result; each source as {count, mean} or {count, hidden: true}."""
+    return {
+        "employee_id": result.employee_id,
+        "campaign_id": result.campaign.id if result.campaign else None,
+        "jpm": str(result.jpm) if result.jpm is not None else None,
+        "jpm_category": result.category,
+        "predikat": result.predikat,
+        "kinerja": result.kinerja,
+        "potensial": result.potensial,
+        "box": result.box,
+        "competencies": [
+            {
+                "code": line.code,
+                "name": line.name,
+                "required": line.required,
+                "assessed": str(line.assessed) if line.assessed is not None else None,
+                "gap": str(line.gap) if line.gap is not None else None,
+                "sources": {
+                    s: {"count": v.count, "hidden": True}
+                    if v.hidden
+                    else {"count": v.count, "mean": str(v.mean) if v.mean is not None else None}
+                    for s, v in line.sources.items()
+                },
+                "comments": [{"source": s, "text": t} for s, t in line.comments],
+                "suggestions": [
+                    {"kind": o.kind, "text": o.text, "text_en": o.text_en} for o in line.suggestions
+                ],
+            }
+            for line in result.lines
+        ],
+    }
+
+
+@blp.route("/standards")
+class Standards(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """Every position with its required level per competency (defaults, then its own)"""
+        require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
+        positions = list(db.session.scalars(select(Position).order_by(Position.name)))
+        levels = standards.required_by_position(db.session, positions, catalogue.dictionary())
+        return [
+            {
+                "position_id": p.id,
+                "name": p.name,
+                "type": p.type,
+                "grade": p.grade,
+                "levels": levels[p.id],
+            }
+            for p in positions
+        ]
+
+
+@blp.route("/standards/<int:position_id>")
+class Standard(MethodView):
+    @blp.doc(security=BEARER)
+    def put(self, position_id: int) -> Any:
+        """Set levels of one position: {code: 0-5 (0: not required), or null: the default}"""
+        require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            abort(422, errors={"json": {"_schema": [_("Send an object of code to level.")]}})
+        levels = standards.set_standard(db.session, position_id, raw, catalogue.dictionary())
+        db.session.commit()
+        return {"position_id": position_id, "levels": levels}
+
+
+@blp.route("/policy")
+class Policy(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The agency's JPM scale, potensial cut-offs, source weights and anonymity minimum"""
+        require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
+        return _policy_dict(standards.policy(db.session))
+
+    @blp.arguments(TalentPolicySchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any]) -> Any:
+        """Change the talent policy (admin OPD; the minimum never below 3)"""
+        require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        found = standards.set_policy(db.session, data)
+        db.session.commit()
+        return _policy_dict(found)
+
+
+def _policy_dict(found: standards.Policy) -> dict[str, Any]:
+    return {
+        "jpm_scale": found.jpm_scale,
+        "tinggi_from": str(found.cut_offs["TINGGI"]),
+        "menengah_from": str(found.cut_offs["MENENGAH"]),
+        "minimum": found.minimum,
+        "weights": found.weights,
+    }
+
+
+@blp.route("/campaigns")
+class Campaigns(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The agency's assessment campaigns with their progress (admin OPD)"""
+        require(perm.VIEW, perm.Resource(CAMPAIGN, g.tenant.id))
+        found = db.session.scalars(
+            select(AssessmentCampaign).order_by(AssessmentCampaign.starts.desc())
+        )
+        return [_campaign_dict(c) for c in found]
+
+    @blp.arguments(CampaignSchema)
+    @blp.doc(security=BEARER)
+    @blp.response(201)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a draft campaign: who, which competencies, which sources with what weight"""
+        require(perm.MANAGE, perm.Resource(CAMPAIGN, g.tenant.id))
+        campaign = campaigns.create(db.session, data, catalogue.dictionary(), current().user_id)
+        db.session.commit()
+        return _campaign_dict(campaign)
+
+
+@blp.route("/campaigns/<int:campaign_id>")
+class CampaignDetail(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, campaign_id: int) -> Any:
+        """A campaign and its progress (tasks done; never who answered what)"""
+        return _campaign_dict(_campaign(campaign_id))
+
+
+@blp.route("/campaigns/<int:campaign_id>/transitions")
+class CampaignTransition(MethodView):
+    @blp.arguments(CampaignTransitionSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any], campaign_id: int) -> Any:
+        """Open a draft (raters get their tasks) or close an open campaign"""
+        campaign = _campaign(campaign_id, perm.MANAGE)
+        if data["action"] == "open":
+            campaigns.open_campaign(db.session, campaign)
+        else:
+            campaigns.close_campaign(db.session, campaign)
+        db.session.commit()
+        return _campaign_dict(campaign)
+
+
+@blp.route("/campaigns/<int:campaign_id>/results")
+class CampaignImport(MethodView):
+    accepts_upload = True  # multipart/form-data with `file`
+
+    @blp.doc(security=BEARER)
+    def post(self, campaign_id: int) -> Any:
+        """Import an assessment centre's results (CSV/XLSX: nip, kode_kompetensi, level), all
+        or nothing; errors named by row"""
+        campaign = _campaign(campaign_id, perm.MANAGE)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
+        try:
+            rows = campaigns.import_results(
+                db.session, campaign, upload.filename, upload.read(), catalogue.dictionary()
+            )
+        except importer.FileRejected as error:
+            abort(error.status, message=imports.describe(vars(error)))
+        db.session.commit()
+        return {"rows": rows, **_campaign_dict(campaign)}
+
+
+@blp.route("/tasks")
+class Tasks(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """Your rating tasks in open campaigns (whom to rate, as what)"""
+        found = campaigns.tasks_of(db.session, current().employee_id)
+        return [
+            {
+                "id": task.id,
+                "campaign": campaign.name,
+                "ends": campaign.ends.isoformat(),
+                "subject_id": task.subject_id,
+                "subject": name,
+                "source": task.source,
+            }
+            for task, campaign, name in found
+        ]
+
+
+@blp.route("/tasks/<int:task_id>")
+class Task(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, task_id: int) -> Any:
+        """A task: the competencies to rate with each level's behavioural indicators"""
+        task = campaigns.task_of(db.session, task_id, current().employee_id)
+        asked = campaigns.to_rate(db.session, task, catalogue.dictionary())
+        return {
+            "id": task.id,
+            "subject_id": task.subject_id,
+            "source": task.source,
+            "done": task.done_at is not None,
+            "competencies": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "description": c.description,
+                    "levels": list(c.levels),
+                }
+                for c in asked
+            ],
+        }
+
+    @blp.doc(security=BEARER)
+    def post(self, task_id: int) -> Any:
+        """Send your ratings: {code: {level: 1-5, comment}} for every competency asked; final"""
+        task = campaigns.task_of(db.session, task_id, current().employee_id)
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            abort(422, errors={"json": {"_schema": [_("Send an object of code to level.")]}})
+        campaigns.submit(db.session, task, raw, catalogue.dictionary())
+        db.session.commit()
+        return {"id": task.id, "done": True}
+
+
+def opened(employee_id: int) -> results.Result:
+    """A person's result for whoever may see it; opening someone else's is audited."""
+    require(perm.VIEW, perm.Resource(TALENT, g.tenant.id, employee_id=employee_id))
+    employees.get_employee(db.session, employee_id)  # someone of this agency, or 404
+    found = results.of_people(
+        db.session,
+        [employee_id],
+        catalogue.dictionary(),
+        results.options_of(db.session, catalogue.development()),
+    )
+    if current().employee_id != employee_id:
+        audit.record(
+            db.session, "talent.open", "employee", employee_id, subject_employee_id=employee_id
+        )
+        db.session.commit()
+    return found[employee_id]
+
+
+@blp.route("/people/<int:employee_id>")
+class PersonResult(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, employee_id: int) -> Any:
+        """A person's gap per competency, JPM, development suggestions and nine-box place"""
+        found = opened(employee_id)
+        history = results.history(db.session, employee_id, catalogue.dictionary())
+        return {
+            **result_dict(found),
+            "history": [
+                {"year": y, "predikat": p, "potensial": pot, "box": b} for y, p, pot, b in history
+            ],
+        }
+
+
+def _scoped() -> dict[int, results.Result]:
+    principal = current()
+    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
+    if not everyone and not principal.subordinate_ids:
+        abort(404)
+    people = results.scope(db.session, everyone, principal.subordinate_ids)
+    return results.of_people(db.session, [p.id for p in people], catalogue.dictionary())
+
+
+@blp.route("/grid")
+class Grid(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The nine-box: counts per box (admin OPD: the agency; a superior: their subtree);
+        `?box=N` lists who is in box N"""
+        found = _scoped()
+        boxes = results.grid(found.values())
+        answer: dict[str, Any] = {"counts": {str(n): len(ids) for n, ids in boxes.items()}}
+        wanted = request.args.get("box", type=int)
+        if wanted is not None:
+            if wanted not in boxes:
+                abort(422, errors={"query": {"box": [_("Choose a box from 1 to 9.")]}})
+            answer["employees"] = boxes[wanted]
+        scale = standards.policy(db.session).jpm_scale
+        answer["jpm_distribution"] = results.jpm_distribution(found.values(), scale)
+        return answer
+
+
+@blp.route("/heatmap")
+class Heatmap(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """Mean gap per work unit and competency (people with results only)"""
+        from kinerja.people.models import Employee
+
+        found = _scoped()
+        units = {
+            i: unit
+            for i, unit in db.session.execute(
+                select(Employee.id, Employee.org_unit_id).where(Employee.id.in_(list(found)))
+            )
+        }
+        codes, table = results.heatmap(found, units)
+        return {
+            "competencies": codes,
+            "units": [
+                {"unit_id": unit, "gaps": {c: str(v) for c, v in gaps.items()}}
+                for unit, gaps in table.items()
+            ],
+        }
+
+
+@blp.route("/development")
+class Development(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """The development catalogue: the agency's own options, then the plugins' and core's"""
+        require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
+        own = db.session.scalars(select(DevelopmentOption).order_by(DevelopmentOption.id))
+        return {
+            "own": [OptionSchema().dump(o) for o in own],
+            "contributed": [
+                {
+                    "code": o.code,
+                    "kind": o.kind,
+                    "text": o.text,
+                    "text_en": o.text_en,
+                    "min_gap": o.min_gap,
+                }
+                for o in catalogue.development()
+            ],
+        }
+
+    @blp.arguments(OptionSchema)
+    @blp.response(201, OptionSchema)
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add an option of the agency's own (admin OPD); `code` '*' for any competency"""
+        require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        if data["code"] != "*" and data["code"] not in catalogue.dictionary():
+            raise Invalid("code", _("Not a competency in force in this agency."))
+        option = DevelopmentOption(**data)
+        db.session.add(option)
+        db.session.flush()
+        audit.record(
+            db.session,
+            "talent.development",
+            "development_option",
+            option.id,
+            changes={"text": [None, option.text]},
+        )
+        db.session.commit()
+        return option

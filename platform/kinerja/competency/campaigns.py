@@ -1,0 +1,370 @@
+"""Assessment campaigns: the admin OPD creates one (who, what, which sources), opens it (each
+rater gets a task), raters rate, the admin closes it. Results of assessment centres are imported
+all or nothing. Peer and subordinate ratings are stored without their rater."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kinerja import audit
+from kinerja.competency import scoring, standards
+from kinerja.competency.models import (
+    AssessmentCampaign,
+    AssessmentRating,
+    AssessmentSubject,
+    AssessmentTask,
+)
+from kinerja.db.load import load_or_404
+from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
+from kinerja.i18n import _
+from kinerja.people import importer
+from kinerja.people.models import Employee, Position
+from kinerja.plugins.types import Competency
+
+DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+MAX_PEERS = 6  # peers asked per person: enough for the minimum, few enough to be answered
+IMPORT_COLUMNS = ("nip", "kode_kompetensi", "level")
+MAX_ROW_ERRORS = 50  # rows named in the answer; the rest are counted by fixing and resending
+
+
+def get(session: Session, campaign_id: int) -> AssessmentCampaign:
+    return load_or_404(session, AssessmentCampaign, campaign_id)
+
+
+def _day(raw: Any, field: str) -> date:
+    try:
+        return date.fromisoformat(str(raw).strip()[:10])
+    except ValueError:
+        raise Invalid(field, _("Enter a valid date.")) from None
+
+
+def create(
+    session: Session,
+    raw: Mapping[str, Any],
+    dictionary: Mapping[str, Competency],
+    user_id: int | None,
+) -> AssessmentCampaign:
+    """A draft campaign: name, dates, sources and weights, the anonymity minimum, the
+    competencies (none: each person's required ones) and who is assessed (employee ids; none:
+    every active employee)."""
+    name = str(raw.get("name") or "").strip()[:200]
+    if not name:
+        raise Invalid("name", _("Give the campaign a name."))
+    starts, ends = _day(raw.get("starts"), "starts"), _day(raw.get("ends"), "ends")
+    if ends < starts:
+        raise Invalid("ends", _("The end cannot be before the start."))
+    policy = standards.policy(session)
+    chosen = raw.get("competencies") or []
+    if not isinstance(chosen, list) or any(c not in dictionary for c in chosen):
+        raise Invalid("competencies", _("Choose competencies in force in this agency."))
+    campaign = AssessmentCampaign(
+        name=name,
+        starts=starts,
+        ends=ends,
+        status=DRAFT,
+        sources=standards.weights(raw.get("sources", policy.weights), "sources"),
+        minimum=standards.minimum(raw.get("minimum", policy.minimum)),
+        competencies=sorted(set(chosen)),
+        created_by=user_id,
+    )
+    session.add(campaign)
+    session.flush()
+    set_subjects(session, campaign, raw.get("subjects"))
+    audit.record(
+        session,
+        "assessment.create",
+        "assessment_campaign",
+        campaign.id,
+        changes={"name": [None, name], "sources": [None, campaign.sources]},
+    )
+    return campaign
+
+
+def set_subjects(session: Session, campaign: AssessmentCampaign, raw: Any) -> int:
+    """Who is assessed: employee ids of the agency, or every active employee when none."""
+    if campaign.status != DRAFT:
+        raise Conflict(_("Only a draft campaign can change whom it assesses."))
+    active = select(Employee.id).where(Employee.active)
+    if raw:
+        if not isinstance(raw, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62 for i in raw
+        ):
+            raise Invalid("subjects", _("Choose employees of this agency."))
+        found = set(session.scalars(active.where(Employee.id.in_(set(raw)))))
+        if found != set(raw):
+            raise Invalid("subjects", _("Choose employees of this agency."))
+    else:
+        found = set(session.scalars(active))
+    session.execute(delete(AssessmentSubject).where(AssessmentSubject.campaign_id == campaign.id))
+    session.add_all(AssessmentSubject(campaign_id=campaign.id, employee_id=i) for i in found)
+    session.flush()
+    return len(found)
+
+
+def subjects(session: Session, campaign: AssessmentCampaign) -> list[int]:
+    return list(
+        session.scalars(
+            select(AssessmentSubject.employee_id).where(
+                AssessmentSubject.campaign_id == campaign.id
+            )
+        )
+    )
+
+
+def raters_of(
+    person: Employee, people: Mapping[int, Employee], sources: Mapping[str, int]
+) -> list[tuple[int, str]]:
+    """(rater id, source) for one person: themself, their superior, up to MAX_PEERS peers
+    (same superior) and their direct subordinates, for the sources that count."""
+    found: list[tuple[int, str]] = []
+    if sources.get(scoring.SELF):
+        found.append((person.id, scoring.SELF))
+    boss = person.superior_id
+    if sources.get(scoring.SUPERIOR) and boss is not None and boss in people:
+        found.append((boss, scoring.SUPERIOR))
+    if sources.get(scoring.PEER) and person.superior_id is not None:
+        peers = sorted(
+            (p for p in people.values() if p.superior_id == person.superior_id and p != person),
+            key=lambda p: (p.name, p.id),
+        )
+        found += [(p.id, scoring.PEER) for p in peers[:MAX_PEERS]]
+    if sources.get(scoring.SUBORDINATE):
+        found += [
+            (p.id, scoring.SUBORDINATE)
+            for p in sorted(people.values(), key=lambda p: (p.name, p.id))
+            if p.superior_id == person.id
+        ]
+    return found
+
+
+def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
+    """Open a draft: every rater gets their tasks. Returns how many tasks were made."""
+    if campaign.status != DRAFT:
+        raise Conflict(_("Only a draft campaign can be opened."))
+    people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
+    made = 0
+    for subject_id in subjects(session, campaign):
+        person = people.get(subject_id)
+        if person is None:
+            continue
+        for rater_id, source in raters_of(person, people, campaign.sources):
+            session.add(
+                AssessmentTask(
+                    campaign_id=campaign.id, subject_id=subject_id, rater_id=rater_id, source=source
+                )
+            )
+            made += 1
+    campaign.status = OPEN
+    session.flush()
+    audit.record(
+        session,
+        "assessment.open",
+        "assessment_campaign",
+        campaign.id,
+        changes={"tasks": [None, made]},
+    )
+    return made
+
+
+def close_campaign(session: Session, campaign: AssessmentCampaign) -> None:
+    if campaign.status != OPEN:
+        raise Conflict(_("Only an open campaign can be closed."))
+    campaign.status = CLOSED
+    campaign.closed_at = datetime.now(UTC)
+    session.flush()
+    audit.record(
+        session,
+        "assessment.close",
+        "assessment_campaign",
+        campaign.id,
+        changes={"status": [OPEN, CLOSED]},
+    )
+
+
+def progress(session: Session, campaign: AssessmentCampaign) -> tuple[int, int]:
+    """(tasks done, tasks) of the campaign."""
+    done, total = session.execute(
+        select(func.count().filter(AssessmentTask.done_at.is_not(None)), func.count()).where(
+            AssessmentTask.campaign_id == campaign.id
+        )
+    ).one()
+    return int(done), int(total)
+
+
+# --- a rater's tasks ------------------------------------------------------------------------------
+def tasks_of(session: Session, employee_id: int | None, pending: bool = True) -> list[Any]:
+    """(task, campaign, subject name) of a rater in open campaigns."""
+    query = (
+        select(AssessmentTask, AssessmentCampaign, Employee.name)
+        .join(AssessmentCampaign, AssessmentCampaign.id == AssessmentTask.campaign_id)
+        .join(Employee, Employee.id == AssessmentTask.subject_id)
+        .where(AssessmentTask.rater_id == (employee_id or -1), AssessmentCampaign.status == OPEN)
+        .order_by(AssessmentCampaign.ends, Employee.name, AssessmentTask.id)
+    )
+    if pending:
+        query = query.where(AssessmentTask.done_at.is_(None))
+    return list(session.execute(query))
+
+
+def task_of(session: Session, task_id: int, employee_id: int | None) -> AssessmentTask:
+    """A task of this rater; anyone else's is not found (who rates whom is not to be learnt)."""
+    task = session.scalar(
+        select(AssessmentTask).where(
+            AssessmentTask.id == task_id, AssessmentTask.rater_id == (employee_id or -1)
+        )
+    )
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def to_rate(
+    session: Session, task: AssessmentTask, dictionary: Mapping[str, Competency]
+) -> list[Competency]:
+    """The competencies the task asks for: the campaign's, or the person's required ones."""
+    campaign = get(session, task.campaign_id)
+    if campaign.competencies:
+        codes: Sequence[str] = campaign.competencies
+    else:
+        codes = sorted(required_of(session, [task.subject_id], dictionary).get(task.subject_id, {}))
+    return [dictionary[c] for c in codes if c in dictionary]
+
+
+def required_of(
+    session: Session, employee_ids: Sequence[int], dictionary: Mapping[str, Competency]
+) -> dict[int, dict[str, int]]:
+    """{employee id: {code: required level}} from each one's position."""
+    rows = list(
+        session.execute(
+            select(Employee.id, Position)
+            .join(Position, Position.id == Employee.position_id)
+            .where(Employee.id.in_(employee_ids))
+        )
+    )
+    by_position = standards.required_by_position(session, [p for _i, p in rows], dictionary)
+    return {employee_id: by_position[p.id] for employee_id, p in rows}
+
+
+def submit(
+    session: Session,
+    task: AssessmentTask,
+    raw: Mapping[str, Any],
+    dictionary: Mapping[str, Competency],
+) -> None:
+    """The rater's levels {code: {level 1 to 5, comment}} for every competency asked; once sent a
+    task cannot be changed (an anonymous rating could not be found again to change it)."""
+    campaign = get(session, task.campaign_id)
+    if campaign.status != OPEN:
+        raise Conflict(_("The campaign is not open for ratings."))
+    if task.done_at is not None:
+        raise Conflict(_("This rating was already sent."))
+    asked = to_rate(session, task, dictionary)
+    errors: dict[str, list[Any]] = {}
+    ratings = []
+    for competency in asked:
+        given = raw.get(competency.code)
+        level = given.get("level") if isinstance(given, Mapping) else given
+        text = str(level).strip() if level is not None else ""
+        if not text.isdigit() or not 1 <= int(text) <= 5:
+            errors[competency.code] = [_("Choose a level from %(a)s to %(b)s.", a=1, b=5)]
+            continue
+        comment = given.get("comment") if isinstance(given, Mapping) else None
+        ratings.append(
+            AssessmentRating(
+                campaign_id=task.campaign_id,
+                subject_id=task.subject_id,
+                source=task.source,
+                rater_id=None if task.source in scoring.ANONYMOUS else task.rater_id,
+                code=competency.code,
+                level=int(text),
+                comment=(str(comment).strip()[:2000] or None) if comment else None,
+            )
+        )
+    unknown = [str(k) for k in raw if k not in {c.code for c in asked}]
+    for code in unknown:
+        errors[code] = [_("Not a competency of this rating.")]
+    if errors:
+        raise InvalidFields(errors)
+    session.add_all(ratings)
+    task.done_at = datetime.now(UTC)
+    session.flush()
+    # The audit names the task, never the levels: the log must not undo the anonymity either.
+    audit.record(session, "assessment.rate", "assessment_task", task.id)
+
+
+# --- assessment centres ---------------------------------------------------------------------
+def import_results(
+    session: Session,
+    campaign: AssessmentCampaign,
+    filename: str,
+    content: bytes,
+    dictionary: Mapping[str, Competency],
+) -> int:
+    """Levels from an external assessment centre (CSV or XLSX: nip, kode_kompetensi, level),
+    all or nothing: every row is checked first, errors are named by row and column. Imported
+    levels replace the campaign's earlier imported ones for the same person and competency."""
+    if campaign.status == CLOSED:
+        raise Conflict(_("A closed campaign takes no more results."))
+    fmt = importer.detect_format(filename, content)
+    people = {nip: i for nip, i in session.execute(select(Employee.nip, Employee.id))}
+    errors: dict[str, list[Any]] = {}
+    found: dict[tuple[int, str], int] = {}
+    for number, values, _numeric in importer.read_rows(
+        fmt, content, required=IMPORT_COLUMNS, optional=()
+    ):
+        nip = values["nip"].replace(" ", "")
+        code = values["kode_kompetensi"].strip().upper()
+        level = values["level"].strip().removesuffix(".0")
+        wrong = []
+        if nip not in people:
+            wrong.append(_("nip: no employee of this agency has this NIP."))
+        if code not in dictionary:
+            wrong.append(_("kode_kompetensi: not a competency in force in this agency."))
+        if not level.isdigit() or not 1 <= int(level) <= 5:
+            wrong.append(_("level: choose a level from 1 to 5."))
+        if wrong:
+            if len(errors) < MAX_ROW_ERRORS:
+                errors[str(_("row %(n)s", n=number))] = wrong
+            continue
+        found[(people[nip], code)] = int(level)
+    if errors:  # all or nothing: one wrong row and nothing is kept
+        raise InvalidFields(errors)
+    if not found:
+        raise Invalid("file", _("The file has no rows."))
+    assessed = {employee_id for employee_id, _code in found}
+    known = set(subjects(session, campaign))
+    session.add_all(
+        AssessmentSubject(campaign_id=campaign.id, employee_id=i) for i in assessed - known
+    )
+    session.flush()
+    session.execute(
+        delete(AssessmentRating).where(
+            AssessmentRating.campaign_id == campaign.id,
+            AssessmentRating.source == scoring.ASSESSOR,
+            AssessmentRating.subject_id.in_(assessed),
+        )
+    )
+    session.add_all(
+        AssessmentRating(
+            campaign_id=campaign.id,
+            subject_id=employee_id,
+            source=scoring.ASSESSOR,
+            code=code,
+            level=level,
+        )
+        for (employee_id, code), level in found.items()
+    )
+    session.flush()
+    audit.record(
+        session,
+        "assessment.import",
+        "assessment_campaign",
+        campaign.id,
+        changes={"rows": [None, len(found)], "people": [None, len(assessed)]},
+    )
+    return len(found)

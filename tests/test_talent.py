@@ -1,0 +1,328 @@
+"""Competencies and talent: the scoring rules (pure), and through the API a whole campaign:
+standards, tasks, anonymous ratings aggregated only from the minimum up, assessment-centre
+imports all or nothing, results with gap, JPM and suggestions, the grid, isolation, audit."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from kinerja.audit.models import AuditEntry
+from kinerja.competency import scoring
+from kinerja.competency.models import AssessmentRating
+from kinerja.db import db
+from tests.support import People
+from tests.test_skp_api import head_account, token
+
+API = "/api/v1/tenants/dinkes/talent"
+D = Decimal
+
+
+# --- the rules ------------------------------------------------------------------------------------
+ROWS = [("fungsional", 0, 1), ("fungsional", 9, 2), ("fungsional", 13, 4), ("pengawas", 0, 2)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "grade", "level"),
+    [
+        ("fungsional", None, 1),
+        ("fungsional", 8, 1),
+        ("fungsional", 9, 2),
+        ("fungsional", 12, 2),
+        ("fungsional", 17, 4),
+        ("pengawas", 3, 2),
+        ("pelaksana", 5, None),
+    ],
+)
+def test_the_default_level_is_the_highest_grade_step_reached(kind, grade, level) -> None:
+    assert scoring.default_level(ROWS, kind, grade) == level
+
+
+def test_a_position_requires_the_core_at_its_default_changed_by_its_own_rows() -> None:
+    found = scoring.required(["M1", "M2", "SK1"], 3, {"M2": 0, "M1": 4, "DK-X": 2})
+    assert found == {"M1": 4, "SK1": 3, "DK-X": 2}
+    assert scoring.required(["M1"], None, {}) == {}
+
+
+@pytest.mark.parametrize("minimum", [0, 1, 2, 3])
+def test_anonymous_sources_need_at_least_three_answers_whatever_the_minimum(minimum) -> None:
+    views = scoring.sources_of(
+        {"peer": [4, 2], "subordinate": [3, 3, 4], "self": [5], "superior": [2]}, minimum
+    )
+    assert views["peer"].hidden and views["peer"].mean is None and views["peer"].count == 2
+    assert not views["subordinate"].hidden and views["subordinate"].mean == D("3.33")
+    assert not views["self"].hidden and views["self"].mean == D(5)  # named: always shown
+
+
+def test_the_minimum_can_be_raised() -> None:
+    views = scoring.sources_of({"subordinate": [3, 3, 4]}, 4)
+    assert views["subordinate"].hidden
+
+
+def test_the_assessed_level_weighs_shown_sources_and_an_assessor_decides() -> None:
+    weights = {"self": 10, "superior": 40, "peer": 25, "subordinate": 25}
+    views = scoring.sources_of({"self": [5], "superior": [3], "peer": [1, 1]}, 3)
+    # peers hidden: (5*10 + 3*40) / 50
+    assert scoring.assessed_level(views, weights) == D("3.40")
+    views = scoring.sources_of({"self": [5], "assessor": [2]}, 3)
+    assert scoring.assessed_level(views, weights) == D(2)
+    assert scoring.assessed_level(scoring.sources_of({"peer": [4]}, 3), weights) is None
+
+
+@pytest.mark.parametrize(
+    ("percent", "axis"),
+    [(D(90), "TINGGI"), (D("89.99"), "MENENGAH"), (D(78), "MENENGAH"), (D("77.99"), "RENDAH")],
+)
+def test_potensial_cut_offs_include_their_lower_bound(percent, axis) -> None:
+    assert scoring.potensial(percent, {"TINGGI": D(90), "MENENGAH": D(78)}) == axis
+
+
+def test_kinerja_comes_from_the_predikat_and_an_unknown_one_is_named() -> None:
+    assert scoring.kinerja("SANGAT_BAIK") == "DI_ATAS"
+    assert scoring.kinerja("BAIK") == "SESUAI"
+    assert scoring.kinerja("KURANG") == "DI_BAWAH"
+    with pytest.raises(ValueError, match="HEBAT"):
+        scoring.kinerja("HEBAT")
+    assert scoring.box("DI_ATAS", "TINGGI") == 9 and scoring.box(None, "TINGGI") is None
+
+
+# --- through the API ------------------------------------------------------------------------------
+@pytest.fixture
+def team(people: People, tenants: Any) -> dict[str, Any]:
+    """Positions for everyone (the head JPT Pratama, the boss administrator, the others
+    fungsional or pelaksana) and their tokens."""
+    from kinerja.people import employees
+    from kinerja.people.models import Employee, Position
+
+    a = tenants.a
+    head_user = head_account(people, a)
+    with db.unit_of_work(a) as session:
+        kinds = {
+            people.head: ("Kepala Dinas", "jpt_pratama", 14),
+            people.superior: ("Kepala Bidang", "administrator", 11),
+            people.staff: ("Epidemiolog", "fungsional", 8),
+            people.peer: ("Pengelola Data", "pelaksana", 6),
+        }
+        admin_id = session.scalar(
+            select(Employee.id).where(Employee.user_id == people.users["admin"])
+        )
+        kinds[admin_id] = ("Pranata Komputer", "fungsional", 9)
+        for employee_id, (name, kind, grade) in kinds.items():
+            position = Position(name=name, type=kind, grade=grade)
+            session.add(position)
+            session.flush()
+            employees.get_employee(session, employee_id).position_id = position.id
+    return {
+        "admin_id": admin_id,
+        "head": token(a, head_user),
+        "boss": token(a, people.users["boss"]),
+        "staff": token(a, people.users["staff"]),
+        "peer": token(a, people.users["peer"]),
+        "admin": token(a, people.users["admin"], "admin_opd"),
+        "outsider": token(tenants.b, people.users["outsider"], "admin_opd"),
+    }
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def campaign(client: Any, team: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    body = {"name": "Asesmen 2026", "starts": "2026-01-05", "ends": "2026-12-20", **extra}
+    made = ok(client.post(f"{API}/campaigns", json=body, headers=team["admin"]), 201)
+    return ok(
+        client.post(
+            f"{API}/campaigns/{made['id']}/transitions",
+            json={"action": "open"},
+            headers=team["admin"],
+        )
+    )
+
+
+def rate_all(client: Any, headers: dict[str, str], level: int = 3, note: str | None = None) -> int:
+    done = 0
+    for task in ok(client.get(f"{API}/tasks", headers=headers)):
+        asked = ok(client.get(f"{API}/tasks/{task['id']}", headers=headers))["competencies"]
+        body = {c["code"]: {"level": level, "comment": note} for c in asked}
+        ok(client.post(f"{API}/tasks/{task['id']}", json=body, headers=headers))
+        done += 1
+    return done
+
+
+def test_a_campaign_from_tasks_to_anonymous_results(client, team, people, tenants) -> None:
+    opened = campaign(client, team)
+    assert opened["status"] == "open" and opened["subjects"] == 5 and opened["tasks"] > 0
+    # The head has three subordinates (boss, peer, admin OPD): their mean shows.
+    # The peer has two peers (boss, admin OPD): theirs stays hidden, comments too.
+    for who, level in (("boss", 4), ("peer", 2), ("admin", 3)):
+        assert rate_all(client, team[who], level, note=f"catatan {who}") > 0
+    head = ok(client.get(f"{API}/people/{people.head}", headers=team["admin"]))
+    line = next(c for c in head["competencies"] if c["code"] == "M1")
+    assert line["required"] == 4  # JPT Pratama
+    assert line["sources"]["subordinate"] == {"count": 3, "mean": "3.00"}
+    assert line["assessed"] == "3.00" and line["gap"] == "-1.00"
+    assert {c["text"] for c in line["comments"]} == {
+        "catatan boss",
+        "catatan peer",
+        "catatan admin",
+    }
+    assert (
+        line["suggestions"] and head["jpm"] == "75.00" and head["jpm_category"] == "KURANG_OPTIMAL"
+    )
+    peer = ok(client.get(f"{API}/people/{people.peer}", headers=team["admin"]))
+    peer_line = next(c for c in peer["competencies"] if c["code"] == "M1")
+    assert peer_line["sources"]["peer"] == {"count": 2, "hidden": True}
+    assert all(c["source"] != "peer" for c in peer_line["comments"])
+    assert "catatan boss" not in str(peer) or peer_line["sources"].get("superior")
+    with db.unit_of_work(tenants.a) as session:
+        anonymous = session.scalars(
+            select(AssessmentRating).where(AssessmentRating.source.in_(["peer", "subordinate"]))
+        ).all()
+        assert anonymous and all(r.rater_id is None for r in anonymous)
+    # a task is answered once, and only by its rater
+    task = ok(client.get(f"{API}/tasks", headers=team["staff"]))[0]
+    assert client.get(f"{API}/tasks/{task['id']}", headers=team["boss"]).status_code == 404
+    refused = client.post(
+        f"{API}/tasks/{task['id']}", json={"M1": {"level": 9}}, headers=team["staff"]
+    )
+    assert refused.status_code == 422 and "M1" in refused.get_json()["errors"]["json"]
+    assert rate_all(client, team["staff"], 5) >= 1
+    again = client.post(f"{API}/tasks/{task['id']}", json={}, headers=team["staff"])
+    assert again.status_code == 409
+
+
+def test_who_may_open_whose_results_and_that_it_is_audited(client, team, people, tenants) -> None:
+    campaign(client, team)
+    assert client.get(f"{API}/people/{people.staff}", headers=team["boss"]).status_code == 200
+    assert client.get(f"{API}/people/{people.staff}", headers=team["staff"]).status_code == 200
+    assert client.get(f"{API}/people/{people.staff}", headers=team["peer"]).status_code == 404
+    assert client.get(f"{API}/people/{people.staff}", headers=team["outsider"]).status_code == 404
+    other = f"/api/v1/tenants/disdik/talent/people/{people.staff}"
+    assert client.get(other, headers=team["outsider"]).status_code == 404
+    assert client.get(f"{API}/campaigns", headers=team["staff"]).status_code == 404
+    assert client.get(f"{API}/campaigns", headers=team["outsider"]).status_code == 404
+    assert client.get(f"{API}/grid", headers=team["peer"]).status_code == 404
+    assert ok(client.get(f"{API}/grid", headers=team["boss"]))["counts"].keys() == {
+        str(n) for n in range(1, 10)
+    }
+    with db.unit_of_work(tenants.a) as session:
+        opened = session.scalars(select(AuditEntry).where(AuditEntry.action == "talent.open")).all()
+        assert {e.subject_employee_id for e in opened} == {people.staff}
+        assert len(opened) == 1  # the boss's look; the staff's own is not an event
+
+
+def test_standards_are_set_per_position_audited_and_checked(client, team, people, tenants) -> None:
+    positions = ok(client.get(f"{API}/standards", headers=team["staff"]))
+    staff_position = next(p for p in positions if p["name"] == "Epidemiolog")
+    assert staff_position["levels"]["M1"] == 1 and "DK-IMUN" not in staff_position["levels"]
+    url = f"{API}/standards/{staff_position['position_id']}"
+    assert client.put(url, json={"M1": 3}, headers=team["staff"]).status_code == 403
+    changed = ok(client.put(url, json={"M1": 3, "M8": 0}, headers=team["admin"]))
+    assert changed["levels"]["M1"] == 3 and "M8" not in changed["levels"]
+    for wrong in ({"M1": 6}, {"XX": 2}, {"M1": "tiga"}):
+        assert client.put(url, json=wrong, headers=team["admin"]).status_code == 422
+    assert ok(client.put(url, json={"M1": None}, headers=team["admin"]))["levels"]["M1"] == 1
+    assert (
+        client.put(f"{API}/standards/999999", json={"M1": 2}, headers=team["admin"]).status_code
+        == 404
+    )
+    with db.unit_of_work(tenants.a) as session:
+        changes = [
+            e.changes
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "competency.standard")
+            )
+        ]
+    assert {"M1": [1, 3], "M8": [1, None]} in changes
+
+
+def test_assessment_centre_results_are_imported_all_or_nothing(client, team, people) -> None:
+    opened = campaign(client, team)
+    url = f"{API}/campaigns/{opened['id']}/results"
+
+    def send(text: str, name: str = "hasil.csv") -> Any:
+        data = {"file": (io.BytesIO(text.encode()), name)}
+        return client.post(url, data=data, headers=team["admin"])
+
+    bad = send(
+        "nip,kode_kompetensi,level\n"
+        "198609262015051001,M1,4\n"
+        "198609262015051001,ZZ,4\n"
+        "000000000000000000,M2,7\n"
+    )
+    assert bad.status_code == 422, bad.get_json()
+    errors = bad.get_json()["errors"]["json"]
+    assert set(errors) == {"row 3", "row 4"} and len(errors["row 4"]) == 2
+    before = ok(client.get(f"{API}/people/{people.staff}", headers=team["admin"]))
+    assert all("assessor" not in c["sources"] for c in before["competencies"])
+    assert send("nip;kode_kompetensi;level\n198609262015051001;M1;4\n").status_code == 200
+    after = ok(client.get(f"{API}/people/{people.staff}", headers=team["admin"]))
+    line = next(c for c in after["competencies"] if c["code"] == "M1")
+    assert line["assessed"] == "4.00" and line["sources"]["assessor"]["count"] == 1
+    assert send("nip,level\n1,2\n").status_code == 422  # a column missing
+    assert send("x", name="hasil.exe").status_code == 415
+    assert client.post(url, data={}, headers=team["staff"]).status_code == 404
+
+
+def test_the_policy_keeps_anonymity_at_three_or_more(client, team) -> None:
+    assert (
+        client.put(f"{API}/policy", json={"minimum": 2}, headers=team["admin"]).status_code == 422
+    )
+    assert (
+        client.put(
+            f"{API}/policy",
+            json={"tinggi_from": "70", "menengah_from": "80"},
+            headers=team["admin"],
+        ).status_code
+        == 422
+    )
+    changed = ok(
+        client.put(
+            f"{API}/policy", json={"minimum": 4, "jpm_scale": "seleksi"}, headers=team["admin"]
+        )
+    )
+    assert changed["minimum"] == 4 and changed["jpm_scale"] == "seleksi"
+    assert client.put(f"{API}/policy", json={"minimum": 5}, headers=team["boss"]).status_code == 403
+    made = client.post(
+        f"{API}/campaigns",
+        json={"name": "x", "starts": "2026-01-01", "ends": "2026-02-01", "minimum": 1},
+        headers=team["admin"],
+    )
+    assert made.status_code == 422
+
+
+def test_the_demo_campaign_shows_both_sides_of_the_anonymity_rule(app, people, tenants) -> None:
+    from kinerja import demo
+    from kinerja.competency import campaigns, results
+    from kinerja.competency.models import AssessmentCampaign
+    from kinerja.plugins import service
+
+    demo.load()
+    with db.unit_of_work(tenants.a) as session:
+        finished = session.scalars(
+            select(AssessmentCampaign).where(AssessmentCampaign.status == "closed")
+        ).one()
+        enabled = service.enabled_names(session)
+        from kinerja import plugins
+
+        with app.app_context():
+            found = plugins.get(app).call("kinerja_competencies", enabled, tenants.a)
+        dictionary = {c.code: c for _, cs in found for c in cs}
+        subjects = campaigns.subjects(session, finished)
+        shown = results.of_people(session, subjects, dictionary)
+        views = [
+            v
+            for r in shown.values()
+            for line in r.lines
+            for s, v in line.sources.items()
+            if s in scoring.ANONYMOUS
+        ]
+        assert any(v.hidden for v in views) and any(not v.hidden for v in views)
+        assert all(v.mean is None for v in views if v.hidden)
+        assert any(r.box is not None for r in shown.values())  # last year's predikat + JPM
+    assert any("talent" in line for line in demo.load())
