@@ -134,6 +134,11 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/log/policy",
     "/t/dinkes/evaluations",
     "/t/dinkes/feedback",
+    "/t/dinkes/talent",
+    "/t/dinkes/talent/standards",
+    "/t/dinkes/talent/settings",
+    "/t/dinkes/talent/grid",
+    "/t/dinkes/talent/heatmap",
 ]
 
 
@@ -333,3 +338,49 @@ def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
         response = city.goto(f"{served}{path}")
         assert response is not None and response.status == 200, path
         _fits(city, path)
+
+
+def test_a_superior_rates_competencies_on_a_phone_and_reads_the_results(
+    served, browser, people, tenants
+) -> None:
+    from datetime import date
+
+    from kinerja.competency import campaigns
+    from kinerja.db import db
+    from kinerja.people import employees
+    from kinerja.people.models import Position
+
+    with db.unit_of_work(tenants.a) as session:
+        for employee_id, kind in ((people.staff, "fungsional"), (people.superior, "administrator")):
+            position = Position(name=f"Jabatan {kind}", type=kind, grade=9)
+            session.add(position)
+            session.flush()
+            employees.get_employee(session, employee_id).position_id = position.id
+        today = date.today()
+        found = campaigns.create(
+            session,
+            {"name": "Asesmen", "starts": today.isoformat(), "ends": today.isoformat()},
+            {},
+            None,
+        )
+        campaigns.open_campaign(session, found)
+    phone = {"viewport": {"width": 360, "height": 740}}
+    boss = browser.new_context(**phone).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(f"{served}/t/dinkes/talent")
+    _fits(boss, "the talent page")
+    boss.click("a:has-text('Staf')")
+    _fits(boss, "the rating form")
+    for group in boss.locator("fieldset").all():
+        group.locator("input[type=radio]").nth(3).check()
+    boss.fill("textarea >> nth=0", "Konsisten dan jujur")
+    boss.click("button:has-text('Kirim penilaian')")
+    boss.wait_for_url("**sent=1")
+    assert "Penilaian Anda sudah terkirim" in boss.content()
+    boss.goto(f"{served}/t/dinkes/talent/people/{people.staff}")
+    text = boss.inner_text("main")
+    assert "Kesenjangan" in text and "Konsisten dan jujur" in text
+    assert boss.locator("svg.kj-bars rect").count() > 0
+    _fits(boss, "a person's competencies")
+    boss.goto(f"{served}/t/dinkes/talent/grid")
+    _fits(boss, "the nine-box grid")

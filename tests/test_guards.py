@@ -40,6 +40,7 @@ PUBLIC = {
     "/plugins": "the city admin's plugin catalogue (asks to sign in; 404 to anyone else)",
     "/city/years": "the city admin's years and SKP counts (asks to sign in; 404 to anyone else)",
     "/city/achievement": "the city admin sets an agency's achievement (the same)",
+    "/city/competencies": "the city admin's default competency levels (the same)",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -209,22 +209,29 @@ def minimum(raw: Any) -> int:
 
 
 def set_policy(session: Session, raw: Mapping[str, Any]) -> Policy:
+    """Change the parts given (a missing or empty one keeps its value); audited."""
     before = policy(session)
-    scale = str(raw.get("jpm_scale", before.jpm_scale))
+
+    def given(name: str, current: Any) -> Any:
+        value = raw.get(name)
+        return current if value is None or value == "" else value
+
+    scale = str(given("jpm_scale", before.jpm_scale))
     if scale not in ("kemenpan", "seleksi"):
         raise Invalid("jpm_scale", _("Choose a JPM scale."))
-    tinggi = _percent(raw.get("tinggi_from", before.cut_offs["TINGGI"]), "tinggi_from")
-    menengah = _percent(raw.get("menengah_from", before.cut_offs["MENENGAH"]), "menengah_from")
+    tinggi = _percent(given("tinggi_from", before.cut_offs["TINGGI"]), "tinggi_from")
+    menengah = _percent(given("menengah_from", before.cut_offs["MENENGAH"]), "menengah_from")
     if menengah > tinggi:
         raise Invalid("menengah_from", _("The cut-off of MENENGAH cannot be above TINGGI's."))
+    chosen_minimum = minimum(given("minimum", before.minimum))
+    chosen_weights = weights(given("weights", before.weights))
     row = session.get(TalentPolicy, current_tenant_id(session))
     if row is None:
         row = TalentPolicy()
         session.add(row)
     row.jpm_scale = scale
     row.tinggi_from, row.menengah_from = tinggi, menengah
-    row.minimum = minimum(raw.get("minimum", before.minimum))
-    row.weights = weights(raw.get("weights", before.weights))
+    row.minimum, row.weights = chosen_minimum, chosen_weights
     session.flush()
     after = policy(session)
     changes = audit.diff(

@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from kinerja import audit, rules
 from kinerja import permissions as perm
+from kinerja.competency import standards
 from kinerja.db import db
 from kinerja.exceptions import Invalid, ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current
+from kinerja.people.classification import POSITION_TYPES
 from kinerja.performance import flow, workflow, years
 from kinerja.performance.evaluation import service as evaluation
 from kinerja.tenancy.models import Tenant
@@ -116,3 +118,38 @@ def set_achievement() -> Any:
     except ServiceError as problem:  # the unit of work rolled back: say why on the page
         return _years_page(year, problem)
     return redirect(url_for("city_plan.years_page", year=year, saved=1), code=303)
+
+
+@bp.route("/competencies", methods=["GET", "POST"])
+def competency_defaults() -> Any:
+    """The city's default required competency levels per position type (and kelas jabatan)."""
+    refused = city_admin_only()
+    if refused is not None:
+        return refused
+    problem: Problem = None
+    if request.method == "POST":
+        try:
+            with db.unit_of_work() as session:
+                standards.set_default(
+                    session,
+                    request.form.get("position_type", ""),
+                    request.form.get("from_grade"),
+                    request.form.get("level"),
+                )
+            # Global rows (no agency's audit log holds them): the log keeps who.
+            log.info(
+                "competency default set: %s from grade %s to level %s, by user %s",
+                request.form.get("position_type"),
+                request.form.get("from_grade"),
+                request.form.get("level"),
+                current().user_id,
+            )
+            return redirect(url_for("city_plan.competency_defaults", saved=1), code=303)
+        except ServiceError as error:
+            problem = error
+    return form_page(
+        "city_competencies.html",
+        problem,
+        rows=standards.default_rows(db.session),
+        types=POSITION_TYPES,
+    )
