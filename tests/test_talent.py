@@ -58,6 +58,12 @@ def test_anonymous_sources_need_at_least_three_answers_whatever_the_minimum(mini
     assert not views["self"].hidden and views["self"].mean == D(5)  # named: always shown
 
 
+def test_anonymous_sources_stay_hidden_while_the_campaign_is_open() -> None:
+    views = scoring.sources_of({"peer": [4, 4, 4, 4], "superior": [3]}, 3, closed=False)
+    assert views["peer"].hidden and views["peer"].count is None and views["peer"].mean is None
+    assert views["superior"].mean == D(3)
+
+
 def test_the_minimum_can_be_raised() -> None:
     views = scoring.sources_of({"subordinate": [3, 3, 4]}, 4)
     assert views["subordinate"].hidden
@@ -161,6 +167,12 @@ def test_a_campaign_from_tasks_to_anonymous_results(client, team, people, tenant
     # The peer has two peers (boss, admin OPD): theirs stays hidden, comments too.
     for who, level in (("boss", 4), ("peer", 2), ("admin", 3)):
         assert rate_all(client, team[who], level, note=f"catatan {who}") > 0
+    live = ok(client.get(f"{API}/people/{people.head}", headers=team["admin"]))
+    live_line = next(c for c in live["competencies"] if c["code"] == "M1")
+    assert live_line["sources"]["subordinate"] == {"hidden": True}  # no count while open
+    assert live_line["comments"] == [] and live_line["assessed"] is None
+    close = f"{API}/campaigns/{opened['id']}/transitions"
+    ok(client.post(close, json={"action": "close"}, headers=team["admin"]))
     head = ok(client.get(f"{API}/people/{people.head}", headers=team["admin"]))
     line = next(c for c in head["competencies"] if c["code"] == "M1")
     assert line["required"] == 4  # JPT Pratama
@@ -184,13 +196,19 @@ def test_a_campaign_from_tasks_to_anonymous_results(client, team, people, tenant
             select(AssessmentRating).where(AssessmentRating.source.in_(["peer", "subordinate"]))
         ).all()
         assert anonymous and all(r.rater_id is None for r in anonymous)
-    # a task is answered once, and only by its rater
+    assert ok(client.get(f"{API}/tasks", headers=team["staff"])) == []  # closed: no more tasks
+
+
+def test_a_task_is_answered_once_only_by_its_rater_and_completely(client, team) -> None:
+    campaign(client, team)
     task = ok(client.get(f"{API}/tasks", headers=team["staff"]))[0]
     assert client.get(f"{API}/tasks/{task['id']}", headers=team["boss"]).status_code == 404
     refused = client.post(
         f"{API}/tasks/{task['id']}", json={"M1": {"level": 9}}, headers=team["staff"]
     )
     assert refused.status_code == 422 and "M1" in refused.get_json()["errors"]["json"]
+    unknown = client.post(f"{API}/tasks/{task['id']}", json={"ZZ": 3}, headers=team["staff"])
+    assert unknown.status_code == 422 and "ZZ" in unknown.get_json()["errors"]["json"]
     assert rate_all(client, team["staff"], 5) >= 1
     again = client.post(f"{API}/tasks/{task['id']}", json={}, headers=team["staff"])
     assert again.status_code == 409
@@ -265,6 +283,26 @@ def test_assessment_centre_results_are_imported_all_or_nothing(client, team, peo
     line = next(c for c in after["competencies"] if c["code"] == "M1")
     assert line["assessed"] == "4.00" and line["sources"]["assessor"]["count"] == 1
     assert send("nip,level\n1,2\n").status_code == 422  # a column missing
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NIP", "Kode Kompetensi", "Level"])
+    sheet.append(["198609262015051001", "m2", 2])  # a number, a lower-case code
+    out = io.BytesIO()
+    book.save(out)
+    sent = client.post(
+        url, data={"file": (io.BytesIO(out.getvalue()), "hasil.xlsx")}, headers=team["admin"]
+    )
+    assert sent.status_code == 200, sent.get_json()
+    m2 = next(
+        c
+        for c in ok(client.get(f"{API}/people/{people.staff}", headers=team["admin"]))[
+            "competencies"
+        ]
+        if c["code"] == "M2"
+    )
+    assert m2["assessed"] == "2.00"
     assert send("x", name="hasil.exe").status_code == 415
     assert client.post(url, data={}, headers=team["staff"]).status_code == 404
 

@@ -125,3 +125,48 @@ def test_standards_settings_and_the_citys_defaults_change_through_forms(
     levels = admin.get(f"{BASE}/standards").get_data(as_text=True)
     assert "Pengelola Data" in levels and "M2 2" in levels  # the pelaksana's default follows
     assert admin.get("/city/competencies").status_code == 404
+
+
+def test_a_campaign_for_one_work_unit_and_chosen_competencies(app, team, people, tenants) -> None:
+    from sqlalchemy import select
+
+    from kinerja.competency.models import AssessmentCampaign, AssessmentSubject
+    from kinerja.organisation.models import OrgUnit
+    from kinerja.people import employees
+
+    with db.unit_of_work(tenants.a) as session:
+        parent = OrgUnit(code="BID", name="Bidang")
+        session.add(parent)
+        session.flush()
+        child = OrgUnit(code="SEK", name="Seksi", parent_id=parent.id)
+        session.add(child)
+        session.flush()
+        employees.get_employee(session, people.staff).org_unit_id = child.id
+        parent_id = parent.id
+    admin = browser_of(app, "admin")
+    made = post(
+        admin,
+        f"{BASE}/campaigns",
+        {
+            "name": "Bidang saja",
+            "starts": "2026-02-01",
+            "ends": "2026-03-01",
+            "unit_id": str(parent_id),
+            "competency": ["M1", "M3"],
+            "weight-peer": "0",
+        },
+        page=BASE,
+    )
+    assert made.status_code == 303
+    with db.unit_of_work(tenants.a) as session:
+        found = session.scalars(select(AssessmentCampaign)).one()
+        assessed = session.scalars(select(AssessmentSubject.employee_id)).all()
+    assert assessed == [people.staff]  # the unit's sub-unit counts, nobody else
+    assert found.competencies == ["M1", "M3"] and found.sources["peer"] == 0
+    empty = post(
+        admin,
+        f"{BASE}/campaigns",
+        {"name": "Kosong", "starts": "2026-02-01", "ends": "2026-03-01", "unit_id": "99999"},
+        page=BASE,
+    )
+    assert empty.status_code == 422 and "unit kerja" in empty.get_data(as_text=True)

@@ -107,7 +107,11 @@ def result_dict(result: results.Result) -> dict[str, Any]:
                 "assessed": str(line.assessed) if line.assessed is not None else None,
                 "gap": str(line.gap) if line.gap is not None else None,
                 "sources": {
-                    s: {"count": v.count, "hidden": True}
+                    s: (
+                        {"count": v.count, "hidden": True}
+                        if v.count is not None
+                        else {"hidden": True}
+                    )
                     if v.hidden
                     else {"count": v.count, "mean": str(v.mean) if v.mean is not None else None}
                     for s, v in line.sources.items()

@@ -22,6 +22,7 @@ from kinerja.competency.models import (
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
 from kinerja.i18n import _
+from kinerja.organisation.models import OrgUnit
 from kinerja.people import importer
 from kinerja.people.models import Employee, Position
 from kinerja.plugins.types import Competency
@@ -100,10 +101,30 @@ def set_subjects(session: Session, campaign: AssessmentCampaign, raw: Any) -> in
             raise Invalid("subjects", _("Choose employees of this agency."))
     else:
         found = set(session.scalars(active))
+    if not found:
+        raise Invalid("subjects", _("Nobody to assess: choose employees of this agency."))
     session.execute(delete(AssessmentSubject).where(AssessmentSubject.campaign_id == campaign.id))
     session.add_all(AssessmentSubject(campaign_id=campaign.id, employee_id=i) for i in found)
     session.flush()
     return len(found)
+
+
+def people_of_unit(session: Session, unit_id: int) -> list[int]:
+    """Active employees of a work unit and of every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id_, parent_id in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id_)
+    if not any(unit_id in ids for ids in children.values()):
+        raise Invalid("unit", _("Choose a work unit of this agency."))
+    units, todo = set(), [unit_id]
+    while todo:
+        current = todo.pop()
+        if current not in units:
+            units.add(current)
+            todo.extend(children.get(current, []))
+    return list(
+        session.scalars(select(Employee.id).where(Employee.active, Employee.org_unit_id.in_(units)))
+    )
 
 
 def subjects(session: Session, campaign: AssessmentCampaign) -> list[int]:

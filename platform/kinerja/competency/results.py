@@ -2,8 +2,9 @@
 competency (the gap), the JPM and its category, suggestions to close the gaps, the nine-box
 place and its history; per agency the gap heat-map, the JPM distribution and the grid.
 
-Peer and subordinate ratings only ever leave this module as a mean with a count, and only when
-at least the campaign's minimum of raters of that source answered (`scoring.sources_of`)."""
+Peer and subordinate ratings only ever leave this module as a mean with a count, only once the
+campaign is closed and only when at least its minimum of raters of that source answered
+(`scoring.sources_of`)."""
 
 from __future__ import annotations
 
@@ -136,6 +137,7 @@ def _lines(
     minimum: int,
     weights: Mapping[str, int],
     options: Sequence[DevelopmentOption],
+    closed: bool,
 ) -> list[Line]:
     by_code: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -145,7 +147,7 @@ def _lines(
             notes[r.code].append((r.source, r.comment))
     lines = []
     for code in sorted(set(required) | set(by_code), key=lambda c: (c not in required, c)):
-        views = scoring.sources_of(by_code.get(code, {}), minimum)
+        views = scoring.sources_of(by_code.get(code, {}), minimum, closed)
         assessed = scoring.assessed_level(views, weights)
         needed = required.get(code)
         gap = None if needed is None else (assessed or Decimal(0)) - needed
@@ -214,6 +216,7 @@ def of_people(
                 campaign.minimum,
                 campaign.sources,
                 options,
+                campaign.status == campaigns.CLOSED,
             )
             if campaign is not None
             else []

@@ -59,11 +59,13 @@ def required(
 
 @dataclass(frozen=True)
 class SourceView:
-    """What may be shown of one source for one competency: the mean and how many answered;
-    `hidden` when an anonymous source has fewer answers than the minimum (no mean then)."""
+    """What may be shown of one source for one competency: the mean and how many answered.
+    An anonymous source is `hidden` (no mean) when fewer than the minimum answered, and while
+    the campaign is open (no count either: watching a live mean or count move as people answer
+    would tell who gave what)."""
 
     source: str
-    count: int
+    count: int | None
     mean: Decimal | None
     hidden: bool
 
@@ -73,13 +75,18 @@ def _mean(levels: Sequence[int]) -> Decimal:
 
 
 def sources_of(
-    levels_by_source: Mapping[str, Sequence[int]], minimum: int
+    levels_by_source: Mapping[str, Sequence[int]], minimum: int, closed: bool = True
 ) -> dict[str, SourceView]:
-    """Each source's view under the anonymity rule (minimum never below 3)."""
+    """Each source's view under the anonymity rule (minimum never below 3; anonymous sources
+    only once the campaign is closed)."""
     floor = max(minimum, LOWEST_MINIMUM)
     views = {}
     for source, levels in levels_by_source.items():
-        hidden = source in ANONYMOUS and len(levels) < floor
+        anonymous = source in ANONYMOUS
+        if anonymous and not closed:
+            views[source] = SourceView(source, None, None, True)
+            continue
+        hidden = anonymous and len(levels) < floor
         views[source] = SourceView(
             source, len(levels), None if hidden or not levels else _mean(levels), hidden
         )

@@ -80,6 +80,10 @@ def index() -> Any:
         admin=admin,
         today=date.today(),
         later=date.today() + timedelta(days=14),
+        units=list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.name))) if admin else [],
+        dictionary=catalogue.dictionary() if admin else {},
+        policy=standards.policy(db.session) if admin else None,
+        sources=scoring.RATER_SOURCES,
         **WORDS,
     )
 
@@ -304,25 +308,29 @@ def _add_option() -> None:
 # --- campaigns ------------------------------------------------------------------------------------
 @bp.post("/campaigns")
 def new_campaign() -> Any:
+    """A draft campaign from the form: everyone or one work unit (and the units below it), all
+    required competencies or those ticked, each source's weight."""
     require(perm.MANAGE, perm.Resource(CAMPAIGN, g.tenant.id))
     made: list[AssessmentCampaign] = []
     policy = standards.policy(db.session)
-    raw = {
-        "name": request.form.get("name"),
-        "starts": request.form.get("starts"),
-        "ends": request.form.get("ends"),
-        "sources": {
-            s: request.form.get(f"weight-{s}", policy.weights.get(s, 0))
-            for s in scoring.RATER_SOURCES
-        },
-        "minimum": request.form.get("minimum") or policy.minimum,
-    }
-    done, problem = submit(
-        lambda: made.append(
-            campaigns.create(db.session, raw, catalogue.dictionary(), current().user_id)
-        ),
-        "talent.index",
-    )
+    unit_id = whole_number(request.form.get("unit_id"))
+
+    def create() -> None:
+        raw = {
+            "name": request.form.get("name"),
+            "starts": request.form.get("starts"),
+            "ends": request.form.get("ends"),
+            "sources": {
+                s: request.form.get(f"weight-{s}") or policy.weights.get(s, 0)
+                for s in scoring.RATER_SOURCES
+            },
+            "minimum": request.form.get("minimum") or policy.minimum,
+            "competencies": request.form.getlist("competency"),
+            "subjects": campaigns.people_of_unit(db.session, unit_id) if unit_id else None,
+        }
+        made.append(campaigns.create(db.session, raw, catalogue.dictionary(), current().user_id))
+
+    done, problem = submit(create, "talent.index")
     if done:
         return redirect(url_for("talent.campaign", campaign_id=made[0].id), code=303)
     return form_page("talent_problem.html", problem)
