@@ -97,23 +97,42 @@ def latest_predikat(session: Session, employee_ids: Iterable[int]) -> dict[int, 
     return {employee_id: str(p) for employee_id, p in rows}
 
 
+@dataclass(frozen=True)
+class Given:
+    """One rating as the results read it (no rater: results never need one)."""
+
+    source: str
+    code: str
+    level: int
+    comment: str | None
+
+
 def _ratings(
     session: Session, pairs: Iterable[tuple[int, int]]
-) -> dict[tuple[int, int], list[AssessmentRating]]:
-    """Ratings per (campaign id, employee id)."""
+) -> dict[tuple[int, int], list[Given]]:
+    """Ratings per (campaign id, employee id), read as plain rows (a whole agency's ratings
+    are thousands: ORM objects would cost more than the arithmetic)."""
     wanted = set(pairs)
-    found: dict[tuple[int, int], list[AssessmentRating]] = defaultdict(list)
+    found: dict[tuple[int, int], list[Given]] = defaultdict(list)
     if not wanted:
         return found
-    for rating in session.scalars(
-        select(AssessmentRating).where(
+    rows = session.execute(
+        select(
+            AssessmentRating.campaign_id,
+            AssessmentRating.subject_id,
+            AssessmentRating.source,
+            AssessmentRating.code,
+            AssessmentRating.level,
+            AssessmentRating.comment,
+        ).where(
             AssessmentRating.campaign_id.in_({c for c, _e in wanted}),
             AssessmentRating.subject_id.in_({e for _c, e in wanted}),
         )
-    ):
-        key = (rating.campaign_id, rating.subject_id)
+    )
+    for campaign_id, subject_id, source, code, level, comment in rows:
+        key = (campaign_id, subject_id)
         if key in wanted:
-            found[key].append(rating)
+            found[key].append(Given(source, code, level, comment))
     return found
 
 
@@ -131,7 +150,7 @@ def suggestions(
 
 
 def _lines(
-    ratings: Sequence[AssessmentRating],
+    ratings: Sequence[Given],
     required: Mapping[str, int],
     dictionary: Mapping[str, Competency],
     minimum: int,
