@@ -139,6 +139,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/talent/settings",
     "/t/dinkes/talent/grid",
     "/t/dinkes/talent/heatmap",
+    "/t/dinkes/notifications",
 ]
 
 

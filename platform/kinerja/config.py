@@ -91,6 +91,12 @@ def _non_negative_int(value: str) -> int:
     return int(value)
 
 
+def _hour(value: str) -> int:
+    if not value.isdigit() or int(value) > 23:
+        raise ValueError("must be an hour from 0 to 23")
+    return int(value)
+
+
 def _seconds(value: str) -> float:
     try:
         seconds = float(value)
@@ -309,6 +315,37 @@ SETTINGS: tuple[Setting, ...] = (
         _non_negative_int,
         "0",
         "days an uploaded import file is kept after its job ends (0: deleted at once)",
+    ),
+    Setting(
+        "KINERJA_SMTP_HOST",
+        "SMTP_HOST",
+        str,
+        "",
+        "SMTP server for notification e-mails (empty: e-mail off, in-app only)",
+    ),
+    Setting("KINERJA_SMTP_PORT", "SMTP_PORT", _positive_int, "25", "SMTP port"),
+    Setting("KINERJA_SMTP_USER", "SMTP_USER", str, "", "SMTP user (empty: no login)"),
+    Setting("KINERJA_SMTP_PASSWORD", "SMTP_PASSWORD", str, "", "SMTP password"),
+    Setting(
+        "KINERJA_SMTP_STARTTLS",
+        "SMTP_STARTTLS",
+        _bool,
+        "false",
+        "upgrade the SMTP connection with STARTTLS",
+    ),
+    Setting(
+        "KINERJA_MAIL_FROM",
+        "MAIL_FROM",
+        str,
+        "Kinerja <kinerja@localhost>",
+        "sender of notification e-mails",
+    ),
+    Setting(
+        "KINERJA_DIGEST_HOUR",
+        "DIGEST_HOUR",
+        _hour,
+        "15",
+        "hour (Asia/Jakarta) from which each day's digest e-mail and reminders go out",
     ),
     Setting(
         "KINERJA_REQUEUE_SECONDS",

@@ -1,5 +1,6 @@
 """Housekeeping a worker does on a schedule, without an operator: jobs an outage left queued
-are pushed again, and uploaded files past their retention are deleted.
+are pushed again, uploaded files past their retention are deleted, and the day's reminders and
+e-mail digests go out (`kinerja.notifications.rounds`).
 
 Every worker runs the loop; a Redis lock lets one of them do each round.
 """
@@ -27,7 +28,9 @@ def run_once(app: Flask) -> dict[str, int]:
 
     every = app.config["REQUEUE_SECONDS"]
     retention = app.config["IMPORT_RETENTION_DAYS"]
-    done = {"requeued": 0, "files_deleted": 0}
+    from kinerja.notifications import rounds
+
+    done = {"requeued": 0, "files_deleted": 0, "notified": 0, "mailed": 0}
     with app.app_context():
         with db.unit_of_work() as session:
             tenant_ids = list(session.scalars(select(Tenant.id)))
@@ -35,6 +38,12 @@ def run_once(app: Flask) -> dict[str, int]:
             with db.unit_of_work(tenant_id) as session:
                 done["requeued"] += len(jobs.requeue(session, every))
                 done["files_deleted"] += purge_files(session, retention)
+            try:  # one agency's failure (an SMTP refusal) must not stop the others' round
+                with db.unit_of_work(tenant_id) as session:
+                    for name, count in rounds.run(session, app.config).items():
+                        done[name] += count
+            except Exception:
+                log.exception("notification round failed for tenant %s", tenant_id)
     return done
 
 

@@ -127,6 +127,7 @@ def init_app(app: Flask) -> None:
         imports,
         jobs,
         log,
+        notifications,
         people,
         plugins,
         reports,
@@ -149,6 +150,7 @@ def init_app(app: Flask) -> None:
         evaluation,
         feedback,
         talent,
+        notifications,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, events
 from kinerja.competency import scoring, standards
 from kinerja.competency.models import (
     AssessmentCampaign,
@@ -169,6 +169,7 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
         raise Conflict(_("Only a draft campaign can be opened."))
     people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
     made = 0
+    raters: dict[int, int] = {}  # rater -> how many people they rate
     for subject_id in subjects(session, campaign):
         person = people.get(subject_id)
         if person is None:
@@ -180,8 +181,10 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
                 )
             )
             made += 1
+            raters[rater_id] = raters.get(rater_id, 0) + 1
     campaign.status = OPEN
     session.flush()
+    events.assessment_opened.send(session, campaign=campaign, raters=raters)
     audit.record(
         session,
         "assessment.open",

@@ -41,6 +41,7 @@ class User(Timestamps, Base):
     sso_city_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # from SSO groups
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(5))  # chosen on a page; e-mails use it
 
     @property
     def city_admin(self) -> bool:

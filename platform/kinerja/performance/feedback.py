@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, events
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Forbidden, Invalid, NotFound
@@ -142,6 +142,7 @@ def post(
     session.add(message)
     session.flush()
     mark_read(session, principal, thread)
+    events.feedback_posted.send(session, thread=thread, message=message)
     return message
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, events
 from kinerja import permissions as perm
 from kinerja.exceptions import Conflict, Forbidden, Invalid, NotFound
 from kinerja.i18n import _, skp_status_label
@@ -113,6 +113,9 @@ def act(
         skp.id,
         changes=changes,
         subject_employee_id=skp.employee_id,
+    )
+    events.skp_acted.send(
+        session, skp=skp, action=action, rater_id=of.rater.id if of.rater else None
     )
     return skp
 

@@ -23,6 +23,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     imports,
     log,
     menu,
+    notifications,
     people,
     plugins,
     records,
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(city.bp)
     app.register_blueprint(talent.bp)
+    app.register_blueprint(notifications.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:
@@ -75,6 +77,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         menu_items=_menu_items,
         menu_badge=menu.badge,
+        bell=notifications.bell,
         role_label=labels.role_label,
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,

@@ -50,7 +50,22 @@ def set_language() -> Any:
     response = make_response(redirect(safe_next(request.form.get("next")), code=303))
     if lang in LOCALES:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        _remember_language(lang)
     return response
+
+
+def _remember_language(lang: str) -> None:
+    """A signed-in person's choice is kept on their identity: their e-mails are written in it."""
+    from kinerja.db import db
+    from kinerja.identity.models import User
+    from kinerja.identity.principal import current
+
+    principal = current()
+    if principal.authenticated and principal.user_id is not None:
+        with db.unit_of_work() as session:
+            user = session.get(User, principal.user_id)
+            if user is not None:
+                user.language = lang
 
 
 def _profile() -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from kinerja import audit, rules
+from kinerja import audit, events, rules
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound
@@ -409,6 +409,7 @@ def act(
         changes=changes,
         subject_employee_id=evaluation.employee_id,
     )
+    events.evaluation_acted.send(session, evaluation=evaluation, action=action)
     return evaluation
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, extract, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import audit, storage
+from kinerja import audit, events, storage
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.db.scoping import current_tenant_id
@@ -572,6 +572,8 @@ def act(
         | ({"reason": [None, entry.reason]} if entry.reason else {}),
         subject_employee_id=entry.employee_id,
     )
+    if action in (rules.APPROVE, rules.REJECT):
+        events.entry_decided.send(session, entry=entry, action=action)
     return entry
 
 

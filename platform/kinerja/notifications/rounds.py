@@ -1,0 +1,196 @@
+"""One round of notifications in one agency, run by the workers' maintenance loop: from the
+day's digest hour (Asia/Jakarta) the team digests and reminders due today are created, then
+each person's e-mail digest goes out. Everything is claimed once (`service.once`), so however
+many workers and restarts, nothing is sent twice and nothing is forgotten."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_babel import force_locale, gettext, ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kinerja.db.scoping import current_tenant_id
+from kinerja.identity.models import User
+from kinerja.notifications import mail, reminders
+from kinerja.notifications.kinds import KINDS
+from kinerja.notifications.models import Notification
+from kinerja.notifications.service import choices, notify, once, text
+from kinerja.people.models import Employee
+from kinerja.performance import years
+from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.log import rules as log_rules
+from kinerja.performance.log import service as log_service
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Skp
+from kinerja.tenancy.models import Tenant
+
+DRAFTS = ("draft", "rejected")
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(log_rules.WIB).date()
+
+
+def due(now: datetime, hour: int) -> bool:
+    return now.astimezone(log_rules.WIB).hour >= hour
+
+
+def run(session: Session, config: Any, now: datetime | None = None) -> dict[str, int]:
+    """The round for the session's agency; counts of what it did."""
+    now = now or datetime.now(UTC)
+    done = {"notified": 0, "mailed": 0}
+    if not due(now, config["DIGEST_HOUR"]):
+        return done
+    today = local_today(now)
+    people = list(
+        session.scalars(select(Employee).where(Employee.active, Employee.user_id.is_not(None)))
+    )
+    done["notified"] += _team_digests(session, today)
+    done["notified"] += _log_reminders(session, today, people)
+    done["notified"] += _skp_reminders(session, today, people)
+    done["notified"] += _evaluation_reminders(session, today, people)
+    if mail.configured(config):
+        done["mailed"] += _digests(session, config, now, today)
+    return done
+
+
+def _team_digests(session: Session, today: date) -> int:
+    """Once a day, each superior hears how many entries of their team wait for them."""
+    waiting = session.execute(
+        select(Employee.superior_id, func.count())
+        .join(WorkEntry, WorkEntry.employee_id == Employee.id)
+        .where(WorkEntry.status == log_rules.SUBMITTED, Employee.superior_id.is_not(None))
+        .group_by(Employee.superior_id)
+    )
+    made = 0
+    for superior, count in waiting:
+        if superior is not None and once(session, superior, "entries_waiting", today.isoformat()):
+            notify(session, superior, "entries_waiting", {"count": count}, "log/team")
+            made += 1
+    return made
+
+
+def _log_reminders(session: Session, today: date, people: list[Employee]) -> int:
+    closing = reminders.log_days_closing(today, log_service.policy(session), log_rules.holidays())
+    if not closing or not people:
+        return 0
+    sent = {
+        (employee_id, day)
+        for employee_id, day in session.execute(
+            select(WorkEntry.employee_id, WorkEntry.entry_date).where(
+                WorkEntry.entry_date.in_(closing), WorkEntry.status != log_rules.DRAFT
+            )
+        )
+    }
+    made = 0
+    for person in people:
+        for day in closing:
+            if (person.id, day) in sent or not once(
+                session, person.id, "remind_log", day.isoformat()
+            ):
+                continue
+            params = {"date": day.strftime("%d-%m-%Y"), "deadline": today.strftime("%d-%m-%Y")}
+            notify(session, person.id, "remind_log", params, "log")
+            made += 1
+    return made
+
+
+def _skp_reminders(session: Session, today: date, people: list[Employee]) -> int:
+    year = today.year
+    starts = years.info(session, year).starts
+    if not reminders.skp_reminder_due(today, starts):
+        return 0
+    status = {
+        employee_id: state
+        for employee_id, state in session.execute(
+            select(Skp.employee_id, Skp.status).where(Skp.year == year)
+        )
+    }
+    due_day = reminders.skp_due(starts).strftime("%d-%m-%Y")
+    made = 0
+    for person in people:
+        if status.get(person.id, "draft") in DRAFTS and once(
+            session, person.id, "remind_skp", str(year)
+        ):
+            notify(session, person.id, "remind_skp", {"year": year, "due": due_day}, "skp")
+            made += 1
+    return made
+
+
+def _evaluation_reminders(session: Session, today: date, people: list[Employee]) -> int:
+    made = 0
+    for period in reminders.periods_due(today, years.periods_of(session, today.year)):
+        planned = set(
+            session.scalars(
+                select(Skp.employee_id).where(Skp.year == today.year, Skp.status == "approved")
+            )
+        )
+        started = set(
+            session.scalars(
+                select(Evaluation.employee_id).where(
+                    Evaluation.year == today.year,
+                    Evaluation.period == period.number,
+                    Evaluation.status != "draft",
+                )
+            )
+        )
+        label = f"{today.year}/{period.number}"
+        for person in people:
+            waiting = person.id in planned and person.id not in started
+            if waiting and once(session, person.id, "remind_evaluation", label):
+                notify(session, person.id, "remind_evaluation", {"period": label}, "evaluations")
+                made += 1
+    return made
+
+
+def _digests(session: Session, config: Any, now: datetime, today: date) -> int:
+    """One e-mail per person per day at most: what is unread, not yet mailed, of the kinds they
+    want by e-mail, in their language."""
+    pending = session.scalars(
+        select(Notification)
+        .where(Notification.read_at.is_(None), Notification.emailed_at.is_(None))
+        .order_by(Notification.employee_id, Notification.created_at)
+    )
+    by_person: dict[int, list[Notification]] = defaultdict(list)
+    for item in pending:
+        by_person[item.employee_id].append(item)
+    if not by_person:
+        return 0
+    tenant = session.get(Tenant, current_tenant_id(session))
+    base = (config.get("BASE_URL") or "").rstrip("/")
+    messages = []
+    for employee_id, items in by_person.items():
+        wanted = choices(session, employee_id)
+        items = [i for i in items if wanted.get(i.kind, KINDS[i.kind].email)]
+        user = session.scalar(
+            select(User)
+            .join(Employee, Employee.user_id == User.id)
+            .where(Employee.id == employee_id)
+        )
+        address = (user.email if user else None) or session.scalar(
+            select(Employee.email).where(Employee.id == employee_id)
+        )
+        if not items or not address or not once(session, employee_id, "digest", today.isoformat()):
+            continue
+        with force_locale(
+            user.language if user and user.language else config["BABEL_DEFAULT_LOCALE"]
+        ):
+            subject = ngettext(
+                "Kinerja: %(num)s notification", "Kinerja: %(num)s notifications", len(items)
+            )
+            lines = [gettext("Hello %(name)s,", name=user.display_name if user else "")]
+            for item in items:
+                where = f"{base}/t/{tenant.slug}/{item.link}" if tenant and item.link else ""
+                lines.append(f"- {text(item)}" + (f"\n  {where}" if where else ""))
+            lines.append(gettext("Choose what reaches you by e-mail on the notifications page."))
+        messages.append((address, subject, "\n".join(lines)))
+        for item in items:
+            item.emailed_at = now
+    session.flush()
+    # Sent inside the transaction: if the server refuses, the round rolls back and tries again
+    # next time (nothing was marked as sent).
+    return mail.send(config, messages) if messages else 0

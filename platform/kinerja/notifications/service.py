@@ -1,0 +1,139 @@
+"""Notifications: tell an employee something (folding repeats), list and count them, mark them
+read, and each person's e-mail choices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from kinerja.db.scoping import current_tenant_id
+from kinerja.notifications.kinds import KINDS
+from kinerja.notifications.models import Notification, NotificationChoice, SentOnce
+
+PAGE = 50
+
+
+def notify(
+    session: Session,
+    employee_id: int | None,
+    kind: str,
+    params: Mapping[str, Any],
+    link: str | None = None,
+    key: str | None = None,
+) -> Notification | None:
+    """Tell `employee_id`; with a `key`, an unread one of the same kind and key is updated
+    (its count goes up) instead of adding another."""
+    if employee_id is None:
+        return None
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind: {kind!r}")
+    plain = {k: v if isinstance(v, int | float) else str(v) for k, v in params.items()}
+    if key is not None:
+        earlier = session.scalar(
+            select(Notification).where(
+                Notification.employee_id == employee_id,
+                Notification.kind == kind,
+                Notification.key == key,
+                Notification.read_at.is_(None),
+            )
+        )
+        if earlier is not None:
+            earlier.params, earlier.repeats = plain, earlier.repeats + 1
+            earlier.created_at, earlier.emailed_at = datetime.now(UTC), None
+            return earlier
+    made = Notification(
+        employee_id=employee_id, kind=kind, key=key, params=plain, link=link, repeats=1
+    )
+    session.add(made)
+    session.flush()
+    return made
+
+
+def text(notification: Notification) -> str:
+    """The message in the current language (a wrong parameter shows the bare message)."""
+    message = gettext(KINDS[notification.kind].message)
+    try:
+        return message % notification.params
+    except (KeyError, TypeError, ValueError):
+        return message
+
+
+def unread(session: Session, employee_id: int | None) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.employee_id == (employee_id or -1), Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def latest(session: Session, employee_id: int | None, limit: int = PAGE) -> list[Notification]:
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.employee_id == (employee_id or -1))
+            .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_read(session: Session, employee_id: int | None, ids: list[int] | None = None) -> int:
+    """Mark the employee's notifications read: the given ids, or all."""
+    query = update(Notification).where(
+        Notification.employee_id == (employee_id or -1), Notification.read_at.is_(None)
+    )
+    if ids is not None:
+        query = query.where(Notification.id.in_([i for i in ids if 0 < i <= 2**62]))
+    result = session.execute(query.values(read_at=datetime.now(UTC)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def choices(session: Session, employee_id: int | None) -> dict[str, bool]:
+    """{kind: whether it goes by e-mail} for the employee (their choice, else the default)."""
+    chosen = {
+        c.kind: c.email
+        for c in session.scalars(
+            select(NotificationChoice).where(NotificationChoice.employee_id == (employee_id or -1))
+        )
+    }
+    return {kind: chosen.get(kind, spec.email) for kind, spec in KINDS.items()}
+
+
+def set_choices(session: Session, employee_id: int, wanted: Mapping[str, bool]) -> dict[str, bool]:
+    for kind, email in wanted.items():
+        if kind not in KINDS:
+            continue
+        session.execute(
+            pg_insert(NotificationChoice)
+            .values(
+                tenant_id=current_tenant_id(session),
+                employee_id=employee_id,
+                kind=kind,
+                email=bool(email),
+            )
+            .on_conflict_do_update(
+                index_elements=["tenant_id", "employee_id", "kind"], set_={"email": bool(email)}
+            )
+        )
+    session.flush()
+    return choices(session, employee_id)
+
+
+def once(session: Session, employee_id: int, what: str, key: str) -> bool:
+    """Claim (employee, what, key): True the first time only, whoever asks and however often."""
+    inserted = session.execute(
+        pg_insert(SentOnce)
+        .values(tenant_id=current_tenant_id(session), employee_id=employee_id, what=what, key=key)
+        .on_conflict_do_nothing()
+        .returning(SentOnce.key)
+    ).first()
+    return inserted is not None
