@@ -140,6 +140,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/talent/grid",
     "/t/dinkes/talent/heatmap",
     "/t/dinkes/notifications",
+    "/t/dinkes/figures",
 ]
 
 
@@ -335,7 +336,7 @@ def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
     _fits(staff, "the realisasi with its file")
     city = browser.new_context(**phone).new_page()
     _sign_in(city, served, "kota")
-    for path in ("/city/years", "/plugins", "/me"):
+    for path in ("/city/years", "/city/compare", "/city/competencies", "/plugins", "/me"):
         response = city.goto(f"{served}{path}")
         assert response is not None and response.status == 200, path
         _fits(city, path)

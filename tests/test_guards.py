@@ -41,6 +41,9 @@ PUBLIC = {
     "/city/years": "the city admin's years and SKP counts (asks to sign in; 404 to anyone else)",
     "/city/achievement": "the city admin sets an agency's achievement (the same)",
     "/city/competencies": "the city admin's default competency levels (the same)",
+    "/city/compare": "the city admin's comparison of agencies, aggregates only (the same)",
+    "/city/compare/<any(skp_completion, log_compliance, evaluation_completion, distribution)"
+    ":name>.svg": "its charts (the same)",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

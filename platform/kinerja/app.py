@@ -29,7 +29,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
-    from kinerja import api, identity, notifications, pipeline, plugins, redis, storage, web
+    from kinerja import (
+        api,
+        city,
+        identity,
+        notifications,
+        pipeline,
+        plugins,
+        redis,
+        storage,
+        web,
+    )
     from kinerja.db import db
 
     pipeline.init_app(app)  # request id → tenant → principal → gate → CSRF → body, in that order
@@ -38,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     storage.init_app(app)  # evidence files: the local folder or an S3-compatible store
     jobs.init_app(app)  # the job queue
     notifications.init_app(app)  # who hears of what in the cycle (in-app, e-mail)
+    city.init_app(app)  # the agencies' figures, marked stale by the cycle's events
     identity.init_app(app)  # sessions, CSRF, single sign-on
     plugins.init_app(app)  # the core's plugin and the installed ones the allow-list admits
     errors.init_app(app)  # one error shape

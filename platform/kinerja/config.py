@@ -348,6 +348,13 @@ SETTINGS: tuple[Setting, ...] = (
         "hour (Asia/Jakarta) from which each day's digest e-mail and reminders go out",
     ),
     Setting(
+        "KINERJA_CITY_PUBLISHES_NAMES",
+        "CITY_PUBLISHES_NAMES",
+        _bool,
+        "false",
+        "agency admins see the other agencies' names and figures (else only the average and rank)",
+    ),
+    Setting(
         "KINERJA_REQUEUE_SECONDS",
         "REQUEUE_SECONDS",
         _positive_int,

@@ -242,6 +242,21 @@ def _load_talent(tenant_id: int) -> list[str]:
         return talent_demo.load(session, date.today(), dictionary)
 
 
+def _load_figures(tenant_ids: list[int]) -> int:
+    """Every agency's figures of last year and this year, as the nightly job would make them
+    (so the city's comparison has something to show at once)."""
+    from kinerja.city import figures
+    from kinerja.city.jobs import dictionary
+
+    today = date.today()
+    for tenant_id in tenant_ids:
+        with db.unit_of_work(tenant_id) as session:
+            words = dictionary(session, tenant_id)
+            for year in (today.year - 1, today.year):
+                figures.store(session, year, figures.compute(session, year, today, words))
+    return len(tenant_ids)
+
+
 def _load_city_admin() -> bool:
     with db.unit_of_work() as session:
         if session.scalar(select(User).where(User.email == CITY_ADMIN[0])):
@@ -284,6 +299,7 @@ def load() -> list[str]:
         report.extend(f"dinkes: {line}" for line in _load_year(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_plugin_data(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_talent(tenants["dinkes"]))
+    report.append(f"figures of {_load_figures(list(tenants.values()))} agencies computed")
     if _load_city_admin():
         report.append(f"city admin {CITY_ADMIN[0]} created")
     report.append(

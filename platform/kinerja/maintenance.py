@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
 
 from flask import Flask
 from redis.exceptions import RedisError
@@ -28,9 +29,10 @@ def run_once(app: Flask) -> dict[str, int]:
 
     every = app.config["REQUEUE_SECONDS"]
     retention = app.config["IMPORT_RETENTION_DAYS"]
+    from kinerja.city import jobs as city_jobs
     from kinerja.notifications import rounds
 
-    done = {"requeued": 0, "files_deleted": 0, "notified": 0, "mailed": 0}
+    done = {"requeued": 0, "files_deleted": 0, "notified": 0, "mailed": 0, "figures": 0}
     with app.app_context():
         with db.unit_of_work() as session:
             tenant_ids = list(session.scalars(select(Tenant.id)))
@@ -38,6 +40,7 @@ def run_once(app: Flask) -> dict[str, int]:
             with db.unit_of_work(tenant_id) as session:
                 done["requeued"] += len(jobs.requeue(session, every))
                 done["files_deleted"] += purge_files(session, retention)
+                done["figures"] += city_jobs.schedule(session, tenant_id, date.today())
             try:  # one agency's failure (an SMTP refusal) must not stop the others' round
                 with db.unit_of_work(tenant_id) as session:
                     for name, count in rounds.run(session, app.config).items():

@@ -124,6 +124,7 @@ def init_app(app: Flask) -> None:
     from kinerja.api import (
         evaluation,
         feedback,
+        figures,
         imports,
         jobs,
         log,
@@ -151,6 +152,7 @@ def init_app(app: Flask) -> None:
         feedback,
         talent,
         notifications,
+        figures,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

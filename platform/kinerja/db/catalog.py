@@ -27,6 +27,7 @@ DEFINER_ALLOW_LIST = frozenset(
         "kinerja_plugin_enablement",
         "kinerja_skp_counts",
         "kinerja_org_achievements",
+        "kinerja_agency_figures",
     }
 )
 

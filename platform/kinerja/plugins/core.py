@@ -172,6 +172,9 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("plugins.plugins_page", _("Plugins"), _("What this agency has added"), 65)
         )
+        items.append(
+            MenuItem("comparison.agency", _("Our figures"), _("Where the agency stands"), 66)
+        )
     if perm.is_agency_admin(p):
         items.append(
             MenuItem("admin.import_page", _("Import"), _("Employees from SIASN or Excel"), 70)

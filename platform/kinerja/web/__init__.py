@@ -17,6 +17,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     admin,
     auth,
     city,
+    comparison,
     evaluation,
     feedback,
     i18n,
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(city.bp)
     app.register_blueprint(talent.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(comparison.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

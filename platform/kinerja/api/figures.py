@@ -1,0 +1,52 @@
+"""The agency's figures through the API: its own beside the city's average and its rank (the
+other agencies only by their aggregates, and by name only where the city publishes them)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, request
+from flask.views import MethodView
+
+from kinerja import permissions as perm
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.people import BEARER
+from kinerja.city import service
+from kinerja.db import db
+from kinerja.identity.principal import current
+
+blp = Blueprint(
+    "figures_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/figures",
+    description="The agency's figures (SKP completion, daily-log compliance, evaluations, the "
+    "curve, JPM, nine-box, adoption), computed by background jobs, beside the city's average "
+    "and the agency's rank.",
+)
+
+
+@blp.route("")
+class Figures(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self) -> Any:
+        """Your agency's figures of `?year=` (admin OPD), the city average and your rank"""
+        principal = current()
+        if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
+            abort(404)
+        year = request.args.get("year", type=int) or date.today().year
+        rows = service.table(db.session, year)
+        mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
+        answer: dict[str, Any] = {
+            "year": year,
+            "agencies": len(rows),
+            "figures": mine.figures if mine else {},
+            "computed_at": mine.computed_at.isoformat() if mine and mine.computed_at else None,
+            "ranks": mine.ranks if mine else {},
+            "city_average": service.totals(rows),
+        }
+        if current_app.config["CITY_PUBLISHES_NAMES"]:
+            answer["others"] = [
+                {"name": r.name, "figures": r.figures} for r in rows if r.tenant_id != g.tenant.id
+            ]
+        return answer

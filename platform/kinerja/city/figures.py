@@ -1,0 +1,176 @@
+"""One agency's figures of a year, computed inside the agency (its own rows, its tenant's
+session) by a background job, and kept as counts and shares in `agency_figures`. Nothing here
+runs at the city's request time.
+
+Figures (shares are percentages with one decimal, None when there is nothing to divide by):
+employees; SKP per state and completion (approved ÷ employees); daily-log compliance (working
+days with a sent entry ÷ employee-working-days so far this year) and approved on time
+(approved and not late ÷ sent); evaluation completion (approved annual ÷ approved SKP);
+predikat counts and the curve's violations; average JPM and nine-box counts; adoption (signed in
+ever, with an SKP, logged this week)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from kinerja import rules
+from kinerja.city.models import AgencyFigures
+from kinerja.db.scoping import current_tenant_id
+from kinerja.identity.models import User
+from kinerja.people.models import Employee
+from kinerja.performance.evaluation import service as evaluations
+from kinerja.performance.log import rules as log_rules
+from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Skp
+from kinerja.plugins.types import Competency
+
+TENTH = Decimal("0.1")
+
+
+def share(part: int | float | Decimal, whole: int | float | Decimal) -> float | None:
+    """part ÷ whole in percent, one decimal half up; None when the whole is 0."""
+    if not whole:
+        return None
+    value = (Decimal(str(part)) * 100 / Decimal(str(whole))).quantize(TENTH, ROUND_HALF_UP)
+    return float(value)
+
+
+def working_days(starts: date, ends: date, off: frozenset[date]) -> int:
+    """Weekdays that are not holidays, both ends included."""
+    days = (starts + timedelta(days=n) for n in range((ends - starts).days + 1))
+    return sum(1 for d in days if not log_rules.is_day_off(d, off))
+
+
+def compute(
+    session: Session, year: int, today: date, dictionary: dict[str, Competency] | None = None
+) -> dict[str, Any]:
+    """The figures of the session's agency for `year`, as of `today`."""
+    employees = int(
+        session.scalar(select(func.count()).select_from(Employee).where(Employee.active)) or 0
+    )
+    skp = dict(
+        (status, int(n))
+        for status, n in session.execute(
+            select(Skp.status, func.count()).where(Skp.year == year).group_by(Skp.status)
+        )
+    )
+    first = date(year, 1, 1)
+    last = min(today, date(year, 12, 31))
+    days = working_days(first, last, log_rules.holidays()) if last >= first else 0
+    sent_days = int(
+        session.scalar(
+            select(
+                func.count(distinct(func.concat(WorkEntry.employee_id, "|", WorkEntry.entry_date)))
+            ).where(
+                WorkEntry.entry_date.between(first, last),
+                WorkEntry.status != log_rules.DRAFT,
+            )
+        )
+        or 0
+    )
+    sent, on_time = session.execute(
+        select(
+            func.count(),
+            func.count().filter(WorkEntry.status == log_rules.APPROVED, WorkEntry.late.is_(False)),
+        ).where(WorkEntry.entry_date.between(first, last), WorkEntry.status != log_rules.DRAFT)
+    ).one()
+    predikat = evaluations.distribution(session, year)
+    level = evaluations.achievement(session, year)
+    annual = sum(predikat.values())
+    week_start = today - timedelta(days=today.weekday())
+    logged_this_week = int(
+        session.scalar(
+            select(func.count(distinct(WorkEntry.employee_id))).where(
+                WorkEntry.entry_date >= week_start
+            )
+        )
+        or 0
+    )
+    signed_in = int(
+        session.scalar(
+            select(func.count())
+            .select_from(Employee)
+            .join(User, User.id == Employee.user_id)
+            .where(Employee.active, User.last_login_at.is_not(None))
+        )
+        or 0
+    )
+    talent = _talent(session, dictionary) if dictionary is not None else {}
+    return {
+        "employees": employees,
+        "skp": skp,
+        "skp_completion": share(skp.get("approved", 0), employees),
+        "log_compliance": share(sent_days, employees * days),
+        "log_on_time": share(int(on_time), int(sent)),
+        "evaluation_completion": share(annual, skp.get("approved", 0)),
+        "predikat": predikat,
+        "achievement": level.level if level else None,
+        "curve_violations": len(rules.curve_violations(level.level, predikat))
+        if level and annual
+        else None,
+        "signed_in": share(signed_in, employees),
+        "with_skp": share(sum(skp.values()), employees),
+        "logged_this_week": share(logged_this_week, employees),
+        **talent,
+    }
+
+
+def _talent(session: Session, dictionary: dict[str, Competency]) -> dict[str, Any]:
+    from kinerja.competency import results
+
+    people = [e.id for e in session.scalars(select(Employee).where(Employee.active))]
+    found = results.of_people(session, people, dictionary)
+    percents = [r.jpm for r in found.values() if r.jpm is not None]
+    boxes = Counter(r.box for r in found.values() if r.box is not None)
+    average = (sum(percents, Decimal(0)) / len(percents)).quantize(TENTH) if percents else None
+    return {
+        "jpm_average": float(average) if average is not None else None,
+        "nine_box": {str(n): boxes.get(n, 0) for n in range(1, 10)},
+    }
+
+
+def store(session: Session, year: int, figures: dict[str, Any]) -> None:
+    """Keep the figures with the moment they were made (and no longer stale)."""
+    now = datetime.now(UTC)
+    session.execute(
+        pg_insert(AgencyFigures)
+        .values(
+            tenant_id=current_tenant_id(session),
+            year=year,
+            figures=figures,
+            stale=False,
+            computed_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["tenant_id", "year"],
+            set_={"figures": figures, "stale": False, "computed_at": now},
+        )
+    )
+
+
+def mark_stale(session: Session, year: int) -> None:
+    """Something changed the year's figures: the next round recomputes them (the debounce:
+    many changes within a round cost one computation)."""
+    session.execute(
+        pg_insert(AgencyFigures)
+        .values(tenant_id=current_tenant_id(session), year=year, figures={}, stale=True)
+        .on_conflict_do_update(index_elements=["tenant_id", "year"], set_={"stale": True})
+    )
+
+
+def due(session: Session, today: date) -> list[int]:
+    """Years whose figures must be (re)computed: stale ones, and this year's when it has not
+    been computed today (the nightly refresh)."""
+    rows = {r.year: r for r in session.scalars(select(AgencyFigures))}
+    years = [y for y, r in rows.items() if r.stale]
+    current = rows.get(today.year)
+    if current is None or current.computed_at is None or current.computed_at.date() < today:
+        years.append(today.year)
+    return sorted(set(years))

@@ -1,0 +1,37 @@
+"""Words for the comparison's figures and the agencies' kinds, in the user's language."""
+
+from __future__ import annotations
+
+from kinerja.i18n import _
+
+FIGURE_WORDS = {
+    "employees": _("Employees"),
+    "skp_completion": _("SKP approved"),
+    "log_compliance": _("Working days with daily work sent"),
+    "log_on_time": _("Entries approved on time"),
+    "evaluation_completion": _("Annual evaluations approved"),
+    "curve_violations": _("Breaks of the curve"),
+    "jpm_average": _("Average JPM"),
+    "signed_in": _("Signed in at least once"),
+    "with_skp": _("With an SKP"),
+    "logged_this_week": _("Logged work this week"),
+}
+KIND_WORDS = {
+    "dinas": _("Dinas"),
+    "badan": _("Badan"),
+    "kecamatan": _("Kecamatan"),
+    "rsud": _("RSUD"),
+    "sekretariat": _("Sekretariat"),
+    "inspektorat": _("Inspektorat"),
+    "satuan": _("Satuan"),
+}
+# The columns of the comparison table, in order; each a percentage but the last two.
+COLUMNS = (
+    "skp_completion",
+    "log_compliance",
+    "log_on_time",
+    "evaluation_completion",
+    "jpm_average",
+    "curve_violations",
+)
+ADOPTION = ("signed_in", "with_skp", "logged_this_week")

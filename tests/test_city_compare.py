@@ -1,0 +1,158 @@
+"""The city's comparison: each agency's figures computed inside the agency and kept as
+aggregates, marked stale by the cycle's events and scheduled once, read by the city through the
+allow-listed function with ranks and totals; pages and charts that show no personal row; an
+agency admin sees their own figures, the city's average and their rank, not the others' names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from kinerja.city import figures, service
+from kinerja.city.models import AgencyFigures
+from kinerja.db import db
+from tests.support import People, plan_head_and_boss, plan_staff, sign_in
+from tests.test_skp_api import token
+
+YEAR = date.today().year
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "percent"),
+    [(1, 3, 33.3), (2, 3, 66.7), (0, 5, 0.0), (5, 5, 100.0), (1, 0, None), (1, 8, 12.5)],
+)
+def test_shares_are_percentages_with_one_decimal_half_up(part, whole, percent) -> None:
+    assert figures.share(part, whole) == percent
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    week = figures.working_days(date(2026, 11, 23), date(2026, 11, 29), frozenset())
+    assert week == 5
+    assert (
+        figures.working_days(
+            date(2026, 11, 23), date(2026, 11, 29), frozenset({date(2026, 11, 24)})
+        )
+        == 4
+    )
+
+
+def test_ranks_share_places_and_point_the_right_way() -> None:
+    assert service.ranks({1: 90.0, 2: 75.0, 3: 90.0, 4: None}, True) == {1: 1, 2: 3, 3: 1}
+    assert service.ranks({1: 0, 2: 3, 3: 1}, False) == {1: 1, 2: 3, 3: 2}
+    assert service.average([10.0, None, 20.0]) == 15.0 and service.average([None]) is None
+
+
+def _figures(tenant_id: int, year: int = YEAR) -> dict[str, Any]:
+    with db.unit_of_work(tenant_id) as session:
+        found = figures.compute(session, year, date.today(), None)
+        figures.store(session, year, found)
+        return found
+
+
+def test_an_agencys_figures_come_from_its_own_rows(people: People, tenants) -> None:
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    found = _figures(tenants.a)
+    assert found["employees"] == 5
+    assert found["skp"] == {"approved": 3}
+    assert found["skp_completion"] == 60.0  # 3 of 5
+    assert found["with_skp"] == 60.0
+    assert found["evaluation_completion"] == 0.0
+    other = _figures(tenants.b)
+    assert other["employees"] == 1 and other["skp_completion"] == 0.0
+    with db.unit_of_work() as session:
+        read = service.read(session, YEAR)
+    assert read[tenants.a][0]["skp_completion"] == 60.0 and read[tenants.a][1] is not None
+    assert set(read) == {tenants.a, tenants.b}
+
+
+def test_events_mark_figures_stale_and_the_round_schedules_them_once(
+    app, client, people, tenants
+) -> None:
+    from kinerja.city import jobs as city_jobs
+    from kinerja.jobs.models import BackgroundJob
+
+    _figures(tenants.a)
+    with db.unit_of_work(tenants.a) as session:
+        assert figures.due(session, date.today()) == []  # computed today, not stale
+    plan_head_and_boss(tenants, people, YEAR)  # approvals: the cycle's events
+    with db.unit_of_work(tenants.a) as session:
+        row = session.scalar(select(AgencyFigures).where(AgencyFigures.year == YEAR))
+        assert row is not None and row.stale
+        assert figures.due(session, date.today()) == [YEAR]
+    with app.app_context():
+        for _ in range(3):
+            with db.unit_of_work(tenants.a) as session:
+                city_jobs.schedule(session, tenants.a, date.today())
+    with db.unit_of_work(tenants.a) as session:
+        queued = session.scalars(
+            select(BackgroundJob).where(BackgroundJob.name == "kinerja.city.jobs.refresh")
+        ).all()
+    assert len(queued) == 1  # three rounds, one job
+
+
+def test_the_city_compares_aggregates_and_no_personal_row(app, people, tenants) -> None:
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    _figures(tenants.a)
+    _figures(tenants.b)
+    city = app.test_client()
+    sign_in(city, "kota")
+    page = city.get(f"/city/compare?year={YEAR}&sort=skp_completion")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Dinas Kesehatan" in text and "Dinas Pendidikan" in text and "60.0%" in text
+    for personal in ("Staf", "Atasan", "198609262015051001", "Kepala Dinas"):
+        assert personal not in text
+    assert text.index("Dinas Kesehatan") < text.index("Dinas Pendidikan")  # 60 % before 0 %
+    ascending = city.get(f"/city/compare?year={YEAR}&sort=skp_completion&dir=asc").get_data(
+        as_text=True
+    )
+    assert ascending.index("Dinas Pendidikan") < ascending.index("Dinas Kesehatan")
+    only = city.get(f"/city/compare?year={YEAR}&kind=kecamatan").get_data(as_text=True)
+    assert "Dinas Kesehatan" not in only
+    chart = city.get(f"/city/compare/skp_completion.svg?year={YEAR}")
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert chart.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    svg = chart.get_data(as_text=True)
+    assert "Dinas Kesehatan" in svg and "<script" not in svg and "Staf" not in svg
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert staff.get("/city/compare").status_code == 404
+    assert staff.get("/city/compare/distribution.svg").status_code == 404
+
+
+def test_an_agency_sees_its_rank_and_the_average_not_the_others(
+    app, client, people, tenants
+) -> None:
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    _figures(tenants.a)
+    _figures(tenants.b)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = admin.get(f"/t/dinkes/figures?year={YEAR}").get_data(as_text=True)
+    assert "60.0%" in page and "30.0%" in page  # ours, and the average of 60 and 0
+    assert "Dinas Pendidikan" not in page
+    headers = token(tenants.a, people.users["admin"], "admin_opd")
+    answer = client.get(f"/api/v1/tenants/dinkes/figures?year={YEAR}", headers=headers).get_json()
+    assert answer["ranks"]["skp_completion"] == 1 and answer["agencies"] >= 2
+    assert "others" not in answer
+    staff = token(tenants.a, people.users["staff"])
+    assert client.get("/api/v1/tenants/dinkes/figures", headers=staff).status_code == 404
+    outsider = token(tenants.b, people.users["outsider"], "admin_opd")
+    assert client.get("/api/v1/tenants/dinkes/figures", headers=outsider).status_code == 404
+    app.config["CITY_PUBLISHES_NAMES"] = True
+    try:
+        published = client.get("/api/v1/tenants/dinkes/figures", headers=headers).get_json()
+        assert [o["name"] for o in published["others"]] == ["Dinas Pendidikan"]
+    finally:
+        app.config["CITY_PUBLISHES_NAMES"] = False
+
+
+def test_decimal_jpm_average_is_kept_as_a_number(people, tenants) -> None:
+    with db.unit_of_work(tenants.a) as session:
+        found = figures._talent(session, {})
+    assert found["jpm_average"] is None and set(found["nine_box"]) == {str(n) for n in range(1, 10)}
+    assert isinstance(figures.share(Decimal(1), Decimal(3)), float)
