@@ -141,6 +141,7 @@ PAGES_OF_AN_ADMIN = [
     "/t/dinkes/talent/heatmap",
     "/t/dinkes/notifications",
     "/t/dinkes/figures",
+    "/t/dinkes/exports",
 ]
 
 

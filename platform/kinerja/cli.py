@@ -317,6 +317,70 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
         sys.exit(1)
 
 
+@cli.command("export")
+@click.argument("kind")
+@click.option("--tenant", "slug", required=True, help="agency slug")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default="xlsx")
+@click.option("--year", type=int, default=None, help="the performance year (default: this one)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--progress", "show_progress", is_flag=True, help="show a progress bar")
+@with_appcontext
+def export_command(
+    kind: str, slug: str, fmt: str, year: int | None, out: Path, show_progress: bool
+) -> None:
+    """Write one of the agency's tables (skp_list, log_compliance, evaluation_results,
+    curve_report, talent) to a file, as the export job does."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from kinerja import storage
+    from kinerja.db import db as database
+    from kinerja.exceptions import ServiceError
+    from kinerja.exports import service
+    from kinerja.exports.models import Export
+    from kinerja.jobs import runner
+    from kinerja.tenancy.models import Tenant
+
+    with database.unit_of_work() as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise click.ClickException(f"no agency with slug {slug!r}")
+        tenant_id = tenant.id
+    try:
+        with database.unit_of_work(tenant_id) as session:
+            made = service.create(session, kind, fmt, year or date.today().year, None, push=False)
+            export_id, job_id = made.id, made.job_id
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    with click.progressbar(
+        length=100, label="exporting", file=sys.stderr, hidden=not show_progress
+    ) as bar:
+        done = [0]
+
+        def advance(percent: int) -> None:
+            bar.update(max(0, percent - done[0]))
+            done[0] = max(done[0], percent)
+
+        name = service.run_job
+        runner.run(
+            str(job_id),
+            tenant_id,
+            f"{name.__module__}.{name.__qualname__}",
+            [export_id],
+            {},
+            None,
+            on_progress=advance,
+        )
+        advance(100)
+    with database.unit_of_work(tenant_id) as session:
+        export = session.scalar(select(Export).where(Export.id == export_id))
+        if export is None or export.storage_key is None:
+            raise click.ClickException("the export failed")
+        out.write_bytes(storage.get().get(export.storage_key))
+        click.echo(f"{export.rows} rows written to {out}")
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 @cli.group("jobs")
 def jobs_group() -> None:

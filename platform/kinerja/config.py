@@ -355,6 +355,13 @@ SETTINGS: tuple[Setting, ...] = (
         "agency admins see the other agencies' names and figures (else only the average and rank)",
     ),
     Setting(
+        "KINERJA_EXPORT_RETENTION_DAYS",
+        "EXPORT_RETENTION_DAYS",
+        _positive_int,
+        "7",
+        "days an export's file is kept for its requester before it is deleted",
+    ),
+    Setting(
         "KINERJA_REQUEUE_SECONDS",
         "REQUEUE_SECONDS",
         _positive_int,

@@ -30,9 +30,17 @@ def run_once(app: Flask) -> dict[str, int]:
     every = app.config["REQUEUE_SECONDS"]
     retention = app.config["IMPORT_RETENTION_DAYS"]
     from kinerja.city import jobs as city_jobs
+    from kinerja.exports import service as exports
     from kinerja.notifications import rounds
 
-    done = {"requeued": 0, "files_deleted": 0, "notified": 0, "mailed": 0, "figures": 0}
+    done = {
+        "requeued": 0,
+        "files_deleted": 0,
+        "notified": 0,
+        "mailed": 0,
+        "figures": 0,
+        "exports_deleted": 0,
+    }
     with app.app_context():
         with db.unit_of_work() as session:
             tenant_ids = list(session.scalars(select(Tenant.id)))
@@ -41,6 +49,7 @@ def run_once(app: Flask) -> dict[str, int]:
                 done["requeued"] += len(jobs.requeue(session, every))
                 done["files_deleted"] += purge_files(session, retention)
                 done["figures"] += city_jobs.schedule(session, tenant_id, date.today())
+                done["exports_deleted"] += exports.purge(session)
             try:  # one agency's failure (an SMTP refusal) must not stop the others' round
                 with db.unit_of_work(tenant_id) as session:
                     for name, count in rounds.run(session, app.config).items():

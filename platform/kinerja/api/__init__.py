@@ -123,6 +123,7 @@ def init_app(app: Flask) -> None:
 
     from kinerja.api import (
         evaluation,
+        exports,
         feedback,
         figures,
         imports,
@@ -153,6 +154,7 @@ def init_app(app: Flask) -> None:
         talent,
         notifications,
         figures,
+        exports,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

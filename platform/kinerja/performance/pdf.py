@@ -37,8 +37,8 @@ def long_date(day: date) -> str:
 
 
 class Document(FPDF):
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, title: str, orientation: str = "P") -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
         self.set_title(latin(title))
         self.set_creator("Kinerja Kota Medan")
         self.set_auto_page_break(auto=True, margin=15)

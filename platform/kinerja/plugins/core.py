@@ -179,6 +179,7 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("admin.import_page", _("Import"), _("Employees from SIASN or Excel"), 70)
         )
+        items.append(MenuItem("exports.index", _("Exports"), _("Tables as XLSX or PDF"), 72))
     if perm.is_member(p):
         items.append(
             MenuItem("admin.token_page", _("API tokens"), _("Keys for other applications"), 80)

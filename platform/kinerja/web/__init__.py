@@ -19,6 +19,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     city,
     comparison,
     evaluation,
+    exports,
     feedback,
     i18n,
     imports,
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(talent.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(comparison.bp)
+    app.register_blueprint(exports.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

@@ -1,0 +1,108 @@
+"""Exports through the API: ask for a table as XLSX or PDF (a background job), follow it, fetch
+the file (only its requester)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import current_app, g, redirect, send_file
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from kinerja import permissions as perm
+from kinerja import storage
+from kinerja.api.common import Blueprint, abort
+from kinerja.api.people import BEARER
+from kinerja.db import db
+from kinerja.exports import service, tables
+from kinerja.exports.models import Export
+from kinerja.identity.principal import current
+
+blp = Blueprint(
+    "exports_api",
+    __name__,
+    url_prefix="/api/v1/tenants/<tenant>/exports",
+    description="The agency's tables (SKP list, daily-work compliance, evaluation results, the "
+    "curve report, competency gaps and nine-box) as XLSX or PDF, made by a background job and "
+    "fetched only by whoever asked for them.",
+)
+
+
+class ExportSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(tables.KINDS)))
+    format = fields.String(required=True, validate=validate.OneOf(list(service.FORMATS)))
+    year = fields.Integer(load_default=lambda: date.today().year)
+
+
+def _dump(export: Export, job: Any) -> dict[str, Any]:
+    base = f"/api/v1/tenants/{g.tenant.slug}/exports/{export.id}"
+    return {
+        "id": export.id,
+        "kind": export.kind,
+        "format": export.format,
+        "year": export.year,
+        "status": job.status if job else "queued",
+        "progress": job.progress if job else 0,
+        "rows": export.rows,
+        "expires_at": export.expires_at.isoformat(),
+        "url": base,
+        "download_url": f"{base}/file" if service.ready(job, export) else None,
+    }
+
+
+@blp.route("")
+class Exports(MethodView):
+    @blp.arguments(ExportSchema)
+    @blp.doc(security=BEARER)
+    @blp.response(202)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Ask for an export (admin OPD); follow `url` until `download_url` is there"""
+        principal = current()
+        if not perm.is_agency_admin(principal):
+            abort(404)
+        export = service.create(
+            db.session, data["kind"], data["format"], data["year"], principal.user_id
+        )
+        db.session.commit()
+        return _dump(export, None)
+
+
+@blp.route("/<int:export_id>")
+class ExportDetail(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, export_id: int) -> Any:
+        """The export's progress, and its download address once written"""
+        return _dump(*service.fetch(db.session, current(), export_id))
+
+
+@blp.route("/<int:export_id>/file")
+class ExportFile(MethodView):
+    @blp.doc(security=BEARER)
+    def get(self, export_id: int) -> Any:
+        """The file (XLSX or PDF)"""
+        return send_export(*service.fetch(db.session, current(), export_id))
+
+
+def send_export(export: Export, job: Any) -> Any:
+    """The file, or 404 while it is not written yet."""
+    if not service.ready(job, export) or export.storage_key is None:
+        abort(404)
+    store = storage.get()
+    signed = store.signed_url(export.storage_key, current_app.config["EVIDENCE_URL_SECONDS"])
+    if signed:
+        return redirect(signed, code=302)
+    try:
+        data = store.get(export.storage_key)
+    except KeyError:
+        abort(404)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=service.CONTENT_TYPES[export.format],
+        download_name=export.filename or f"kinerja.{export.format}",
+        as_attachment=True,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
