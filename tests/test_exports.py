@@ -149,3 +149,16 @@ def _script_info(app: Any) -> Any:
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_who_never_signed_in_comes_first_in_the_adoption_list(app, people, tenants) -> None:
+    from kinerja.exports import tables
+    from kinerja.identity.models import User
+
+    with db.unit_of_work() as session:
+        session.get(User, people.users["staff"]).last_login_at = datetime(2026, 11, 2, tzinfo=UTC)
+    with app.test_request_context(), db.unit_of_work(tenants.a) as session:
+        table = tables.adoption(session, YEAR, today=date(2026, 11, 5))
+    names = [r[0] for r in table.rows]
+    assert names.index("Staf") == len(names) - 1  # the only one who signed in: last
+    assert table.rows[-1][3] == "02-11-2026" and table.rows[0][3] in ("belum pernah", "never")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -229,12 +229,60 @@ def talent(
     return Table(str(_("Competency gaps and nine-box")), [str(h) for h in headers], rows)
 
 
+def adoption(session: Session, year: int, today: date | None = None, **extra: Any) -> Table:
+    """Who uses Kinerja: signed in ever (and when last), has an SKP, logged work this week;
+    those who never signed in first, for the follow-up socialisation and training."""
+    from kinerja.identity.models import User
+
+    today = today or date.today()
+    week = today - timedelta(days=today.weekday())
+    last_login = {
+        e_id: when
+        for e_id, when in session.execute(
+            select(Employee.id, User.last_login_at).join(User, User.id == Employee.user_id)
+        )
+    }
+    planned = set(session.scalars(select(Skp.employee_id).where(Skp.year == year)))
+    logged = set(session.scalars(select(WorkEntry.employee_id).where(WorkEntry.entry_date >= week)))
+    yes, no = str(_("yes")), str(_("no"))
+    people = sorted(
+        _people(session), key=lambda p: (last_login.get(p[0].id) is not None, p[0].name)
+    )
+    never = str(_("never"))
+
+    def seen(employee_id: int) -> str:
+        when = last_login.get(employee_id)
+        return when.strftime("%d-%m-%Y") if when is not None else never
+
+    rows = [
+        [
+            e.name,
+            e.nip,
+            unit,
+            seen(e.id),
+            yes if e.id in planned else no,
+            yes if e.id in logged else no,
+        ]
+        for e, _position, unit in people
+    ]
+    headers = [
+        _("Name"),
+        "NIP",
+        _("Work unit"),
+        _("Last signed in"),
+        _("SKP %(year)s", year=year),
+        _("Logged work this week"),
+    ]
+    return Table(str(_("Who uses Kinerja")), [str(h) for h in headers], rows)
+
+
 KINDS: dict[str, Callable[..., Table]] = {
     "skp_list": skp_list,
     "log_compliance": log_compliance,
     "evaluation_results": evaluation_results,
     "curve_report": curve_report,
     "talent": talent,
+    "adoption": adoption,
 }
 KIND_WORDS = {
     "skp_list": _("SKP list and status"),
@@ -242,4 +290,5 @@ KIND_WORDS = {
     "evaluation_results": _("Evaluation results with predikat"),
     "curve_report": _("Distribution against the curve"),
     "talent": _("Competency gaps and nine-box"),
+    "adoption": _("Who uses Kinerja (never signed in first)"),
 }
