@@ -337,7 +337,14 @@ def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
     _fits(staff, "the realisasi with its file")
     city = browser.new_context(**phone).new_page()
     _sign_in(city, served, "kota")
-    for path in ("/city/years", "/city/compare", "/city/competencies", "/plugins", "/me"):
+    for path in (
+        "/city/years",
+        "/city/compare",
+        "/city/competencies",
+        "/city/guidance",
+        "/plugins",
+        "/me",
+    ):
         response = city.goto(f"{served}{path}")
         assert response is not None and response.status == 200, path
         _fits(city, path)

@@ -42,6 +42,8 @@ PUBLIC = {
     "/city/achievement": "the city admin sets an agency's achievement (the same)",
     "/city/competencies": "the city admin's default competency levels (the same)",
     "/city/compare": "the city admin's comparison of agencies, aggregates only (the same)",
+    "/city/guidance": "the city admin edits the guidance texts (the same)",
+    "/intro/seen": "hides the introduction of one's role on this device (a cookie)",
     "/city/compare/<any(skp_completion, log_compliance, evaluation_completion, distribution)"
     ":name>.svg": "its charts (the same)",
 }

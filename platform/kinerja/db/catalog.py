@@ -15,8 +15,16 @@ from kinerja.db.rls import SETTING
 # Tables that belong to no agency. Every other table must be tenant-owned (tenant_id, RLS …).
 # performance_year: the city's calendar (dates, open or closed), the same for every agency.
 # competency_default: the city's changes to the default required levels per position type.
+# guidance_text: BKPSDM's wording of the guidance shown to everyone.
 GLOBAL_TABLES = frozenset(
-    {"tenant", "app_user", "alembic_version", "performance_year", "competency_default"}
+    {
+        "tenant",
+        "app_user",
+        "alembic_version",
+        "performance_year",
+        "competency_default",
+        "guidance_text",
+    }
 )
 # SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
 # one user's or one NIP's rows, none executable by PUBLIC.

@@ -21,6 +21,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     evaluation,
     exports,
     feedback,
+    guidance,
     i18n,
     imports,
     log,
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(comparison.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(guidance.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:
@@ -82,6 +84,8 @@ def init_app(app: Flask) -> None:
         menu_items=_menu_items,
         menu_badge=menu.badge,
         bell=notifications.bell,
+        help_box=guidance.help_box,
+        guidance_intro=guidance.intro,
         role_label=labels.role_label,
         job_status_label=labels.job_status_label,
         audit_action_label=labels.audit_action_label,

@@ -24,6 +24,7 @@ from kinerja.performance.evaluation import evidence, printing, service, workflow
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
+    RATING_WORDS,
     STATUS_WORDS,
 )
 from kinerja.performance.evaluation.models import Evaluation
@@ -180,6 +181,13 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
             for _, form in report_service.forms_here(plugins.call("kinerja_report_forms"))
         },
         files=evidence.files(db.session, evaluation),
+        matrix=rules.PREDIKAT_MATRIX,
+        rating_words=RATING_WORDS,
+        evidence_count=sum(
+            len(item.evidence) + len(item.reports)
+            for item, _iki, _rhk in service.items(db.session, evaluation)
+        )
+        + sum(len(found) for found in evidence.files(db.session, evaluation).values()),
         conversation=feedback.during(
             db.session, evaluation.employee_id, evaluation.starts, evaluation.ends
         ),

@@ -32,9 +32,10 @@ def bell() -> int:
         return 0
     if not perm.is_member(principal):
         return 0
-    if "bell" not in g:
-        g.bell = service.unread(db.session, principal.employee_id)
-    return int(g.bell)
+    environ = request.environ  # once per request (`g` can outlive one)
+    if "kinerja.bell" not in environ:
+        environ["kinerja.bell"] = service.unread(db.session, principal.employee_id)
+    return int(environ["kinerja.bell"])
 
 
 @bp.get("")

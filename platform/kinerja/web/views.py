@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import select, true
 
 from kinerja.db import db
 from kinerja.organisation.service import count_units, query_units
@@ -81,5 +82,64 @@ bp.add_url_rule("/me", "profile", _profile)
 def home() -> Any:
     units = db.session.scalars(query_units().limit(50)).all()
     return render_template(
-        "tenant_home.html", tenant=g.tenant, units=units, unit_count=count_units(db.session)
+        "tenant_home.html",
+        tenant=g.tenant,
+        units=units,
+        unit_count=count_units(db.session),
+        waiting=_waiting_for(),
     )
+
+
+def _waiting_for() -> list[tuple[Any, int, str]]:
+    """What waits for the signed-in person here: (label, count, link), only what is there."""
+    from kinerja import permissions as perm
+    from kinerja.competency import campaigns
+    from kinerja.i18n import _
+    from kinerja.identity.principal import current
+    from kinerja.notifications import service as notifications
+    from kinerja.performance import flow
+    from kinerja.performance.evaluation import service as evaluations
+    from kinerja.performance.evaluation.models import Evaluation
+    from kinerja.performance.log import service as log
+
+    principal = current()
+    if not perm.is_member(principal):
+        return []
+    counts = [
+        (_("SKP to approve"), len(flow.waiting(db.session, principal)), url_for("skp.index")),
+        (
+            _("Daily entries to verify"),
+            log.waiting_count(db.session, principal),
+            url_for("log.team"),
+        ),
+        (
+            _("Evaluations to rate or review"),
+            sum(
+                1
+                for e in db.session.scalars(
+                    select(Evaluation)
+                    .where(Evaluation.status.in_(("submitted", "rated")))
+                    .where(
+                        true()
+                        if perm.is_agency_admin(principal)
+                        else Evaluation.employee_id.in_(principal.subordinate_ids or {-1})
+                    )
+                    .limit(50)  # each needs its chain: a count beyond that is not read anyway
+                )
+                if ("rater" if e.status == "submitted" else "reviewer")
+                in evaluations.roles(db.session, principal, e)
+            ),
+            url_for("evaluation.index"),
+        ),
+        (
+            _("Colleagues to rate"),
+            len(campaigns.tasks_of(db.session, principal.employee_id)),
+            url_for("talent.index"),
+        ),
+        (
+            _("Unread notifications"),
+            notifications.unread(db.session, principal.employee_id),
+            url_for("notifications.index"),
+        ),
+    ]
+    return [(label, n, href) for label, n, href in counts if n]
