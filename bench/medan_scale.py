@@ -107,9 +107,9 @@ def generate(conn, employees: int, year: int) -> tuple[int, dict[str, int]]:
             {"t": tid, "y": year},
         )
         conn.execute(
-            """INSERT INTO work_entry (tenant_id, employee_id, entry_date, activity, quantity,
-                 status, late, created_at, updated_at)
-               SELECT %(t)s, e.id, d::date, 'Kegiatan harian', 1,
+            """INSERT INTO work_entry (tenant_id, employee_id, entry_date, extra_reason, activity,
+                 quantity, status, late, created_at, updated_at)
+               SELECT %(t)s, e.id, d::date, 'Tugas harian', 'Kegiatan harian', 1,
                  CASE WHEN (e.id + extract(doy FROM d)::int) %% 20 = 0 THEN 'rejected'
                       WHEN (e.id + extract(doy FROM d)::int) %% 10 = 1 THEN 'submitted'
                       ELSE 'approved' END,

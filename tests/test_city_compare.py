@@ -156,3 +156,100 @@ def test_decimal_jpm_average_is_kept_as_a_number(people, tenants) -> None:
         found = figures._talent(session, {})
     assert found["jpm_average"] is None and set(found["nine_box"]) == {str(n) for n in range(1, 10)}
     assert isinstance(figures.share(Decimal(1), Decimal(3)), float)
+
+
+def test_the_history_keeps_one_point_a_day() -> None:
+    day = date(2026, 3, 2)
+    first = figures.with_history(None, {"skp_completion": 10.0}, day)
+    again = figures.with_history(first, {"skp_completion": 20.0}, day)
+    later = figures.with_history(again, {"skp_completion": 30.0}, date(2026, 3, 3))
+    assert [p["skp_completion"] for p in later["history"]] == [20.0, 30.0]
+    many = {"history": [{"day": f"2025-{m:02d}-01"} for m in range(1, 13)] * 20}
+    assert len(figures.with_history(many, {}, day)["history"]) <= figures.HISTORY_DAYS
+
+
+def test_the_city_reads_the_comparison_through_the_api_and_as_a_file(app, people, tenants) -> None:
+    from openpyxl import load_workbook
+    from rq import SimpleWorker
+
+    from kinerja import jobs
+
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    _figures(tenants.a)
+    _figures(tenants.b)
+    anonymous = app.test_client()
+    assert anonymous.get("/api/v1/city/figures").status_code == 401
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert staff.get("/api/v1/city/figures").status_code == 404
+    city = app.test_client()
+    sign_in(city, "kota")
+    answer = city.get(f"/api/v1/city/figures?year={YEAR}").get_json()
+    by_slug = {a["slug"]: a for a in answer["agencies"]}
+    assert by_slug["dinkes"]["figures"]["skp_completion"] == 60.0
+    assert by_slug["dinkes"]["ranks"]["skp_completion"] == 1 and answer["city"]["employees"] == 6
+    assert "history" not in by_slug["dinkes"]["figures"]
+    app.config["CITY_TENANT"] = "disdik"  # the tests' agencies; Medan's is bkpsdm
+    try:
+        from tests.support import csrf_token
+
+        made = city.post(
+            "/city/exports",
+            data={"csrf_token": csrf_token(city, "/city/compare"), "format": "xlsx", "year": YEAR},
+        )
+        assert made.status_code == 303, made.get_data(as_text=True)
+        status = made.headers["Location"]
+        SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
+        assert city.get(f"{status}/status.json").get_json()["done"] is True
+        file = city.get(f"{status}/file")
+        rows = list(
+            load_workbook(__import__("io").BytesIO(file.data)).active.iter_rows(values_only=True)
+        )
+        names = [r[0] for r in rows[2:]]
+        assert "Dinas Kesehatan" in names and "Dinas Pendidikan" in names and "Kota Medan" in names
+        other_admin = app.test_client()
+        sign_in(other_admin, "admin")
+        assert other_admin.get(f"{status}/file").status_code == 404
+        outsider = app.test_client()
+        sign_in(outsider, "outsider")
+        assert outsider.get(status).status_code == 404
+    finally:
+        app.config["CITY_TENANT"] = "bkpsdm"
+
+
+def test_no_page_or_api_of_the_city_shows_a_personal_row(app, people, tenants) -> None:
+    """Every route outside the agencies that the city admin can GET, with the agencies full of
+    people, plans and figures: none answers with a name or NIP of anyone in them."""
+    from tests.support import add_employee
+
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    add_employee(tenants.a, "199912312022031001", "Zulkarnain Pratamaputra", people.head, None)
+    add_employee(tenants.b, "199811302021022002", "Wulandari Sitompulsari", None, None)
+    _figures(tenants.a)
+    _figures(tenants.b)
+    personal = ("Zulkarnain Pratamaputra", "Wulandari Sitompulsari", "199912312022031001")
+    nips = ("198609262015051001", "198001152005012003", "197001011990121001")
+    city = app.test_client()
+    sign_in(city, "kota")
+    walked = 0
+    for rule in app.url_map.iter_rules():
+        if (
+            "GET" not in (rule.methods or ())
+            or "<tenant>" in rule.rule
+            or rule.rule.startswith(
+                ("/static", "/bootstrap", "/api/v1/docs", "/api/v1/openapi", "/auth/")
+            )
+        ):
+            continue
+        values = {}
+        for name in rule.arguments:
+            converter = rule._converters.get(name)
+            items = getattr(converter, "items", None) or getattr(converter, "choices", None)
+            values[name] = sorted(items)[0] if items else 1
+        path = rule.build(values, append_unknown=False)[1]
+        answer = city.get(f"{path}?year={YEAR}")
+        body = answer.get_data(as_text=True)
+        for word in (*personal, *nips):
+            assert word not in body, f"{path} shows {word}"
+        walked += 1
+    assert walked >= 10

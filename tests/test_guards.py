@@ -37,14 +37,20 @@ PUBLIC = {
     "/api/v1/docs": "the browsable API description",
     "/api/v1/docs/assets/<path:filename>": "its assets",
     "/api/v1/tenants": "the list of agencies",
+    "/api/v1/city/figures": "the city admin's comparison, aggregates only (401 / 404 to others)",
     "/plugins": "the city admin's plugin catalogue (asks to sign in; 404 to anyone else)",
     "/city/years": "the city admin's years and SKP counts (asks to sign in; 404 to anyone else)",
     "/city/achievement": "the city admin sets an agency's achievement (the same)",
     "/city/competencies": "the city admin's default competency levels (the same)",
     "/city/compare": "the city admin's comparison of agencies, aggregates only (the same)",
     "/city/guidance": "the city admin edits the guidance texts (the same)",
+    "/city/exports": "the city admin asks for the comparison as a file (the same)",
+    "/city/exports/<int:export_id>": "its progress (the same; only its requester)",
+    "/city/exports/<int:export_id>/status.json": "its progress for the page (the same)",
+    "/city/exports/<int:export_id>/file": "the file (the same)",
     "/intro/seen": "hides the introduction of one's role on this device (a cookie)",
-    "/city/compare/<any(skp_completion, log_compliance, evaluation_completion, distribution)"
+    "/city/compare/<any(skp_completion, log_compliance, evaluation_completion, distribution, "
+    "over_time)"
     ":name>.svg": "its charts (the same)",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -362,6 +362,13 @@ SETTINGS: tuple[Setting, ...] = (
         "days an export's file is kept for its requester before it is deleted",
     ),
     Setting(
+        "KINERJA_CITY_TENANT",
+        "CITY_TENANT",
+        str,
+        "bkpsdm",
+        "the city personnel office's agency (slug): the city's exports run and are kept there",
+    ),
+    Setting(
         "KINERJA_REQUEUE_SECONDS",
         "REQUEUE_SECONDS",
         _positive_int,

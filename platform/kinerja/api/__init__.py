@@ -122,6 +122,7 @@ def init_app(app: Flask) -> None:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
     from kinerja.api import (
+        city,
         evaluation,
         exports,
         feedback,
@@ -155,6 +156,7 @@ def init_app(app: Flask) -> None:
         notifications,
         figures,
         exports,
+        city,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

@@ -79,3 +79,22 @@ def distribution(rows: Sequence[Row], title: str, words: dict[str, str]) -> byte
             ],
         )
     return _svg(chart)
+
+
+def over_time(rows: Sequence[Row], names: dict[str, str], title: str) -> bytes:
+    """The city's average of each tracked figure per day, from the agencies' histories."""
+    by_day: dict[str, dict[str, list[float]]] = {}
+    for row in rows:
+        for point in row.figures.get("history", []):
+            day = by_day.setdefault(point["day"], {})
+            for name in names:
+                if point.get(name) is not None:
+                    day.setdefault(name, []).append(float(point[name]))
+    days = sorted(by_day)
+    chart = _chart(pygal.Line, title, 8, legend_at_bottom=True, range=(0, 100), x_label_rotation=30)
+    chart.height = 360
+    chart.x_labels = [d[8:10] + "-" + d[5:7] for d in days]
+    for name, label in names.items():
+        per_day = [by_day[d].get(name) for d in days]
+        chart.add(label, [round(sum(v) / len(v), 1) if v else None for v in per_day])
+    return _svg(chart)

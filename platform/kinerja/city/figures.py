@@ -136,9 +136,26 @@ def _talent(session: Session, dictionary: dict[str, Competency]) -> dict[str, An
     }
 
 
+HISTORY_DAYS = 120  # daily points kept for "over time" (aggregates, like the rest)
+TRACKED = ("skp_completion", "log_compliance", "log_on_time", "evaluation_completion")
+
+
+def with_history(
+    earlier: dict[str, Any] | None, figures: dict[str, Any], day: date
+) -> dict[str, Any]:
+    """The figures with the day's point added to the earlier ones' history (one per day, the
+    latest of the day kept; at most HISTORY_DAYS)."""
+    points = [p for p in (earlier or {}).get("history", []) if p.get("day") != day.isoformat()]
+    points.append({"day": day.isoformat(), **{k: figures.get(k) for k in TRACKED}})
+    return {**figures, "history": sorted(points, key=lambda p: p["day"])[-HISTORY_DAYS:]}
+
+
 def store(session: Session, year: int, figures: dict[str, Any]) -> None:
-    """Keep the figures with the moment they were made (and no longer stale)."""
+    """Keep the figures with the moment they were made (and no longer stale), and the day's
+    point of their history."""
     now = datetime.now(UTC)
+    earlier = session.get(AgencyFigures, {"tenant_id": current_tenant_id(session), "year": year})
+    figures = with_history(earlier.figures if earlier else None, figures, now.date())
     session.execute(
         pg_insert(AgencyFigures)
         .values(

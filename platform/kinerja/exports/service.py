@@ -3,6 +3,7 @@ it (its requester, and the city admin inside the agency), and the purge of expir
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,9 +36,10 @@ def create(
     year: Any,
     user_id: int | None,
     push: bool = True,
+    kinds: Mapping[str, Any] = tables.KINDS,
 ) -> Export:
-    """Record an export and enqueue its job (pushed when the transaction commits)."""
-    if kind not in tables.KINDS:
+    """Record an export of one of `kinds` and enqueue its job (pushed at the commit)."""
+    if kind not in kinds:
         raise Invalid("kind", _("Choose what to export."))
     if fmt not in FORMATS:
         raise Invalid("format", _("Choose XLSX or PDF."))
@@ -80,7 +82,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
             "BABEL_DEFAULT_LOCALE"
         ]
         with force_locale(language):  # the headers in the requester's language
-            table = tables.KINDS[export.kind](
+            table = {**tables.KINDS, **tables.CITY_KINDS}[export.kind](
                 session, export.year, dictionary=dictionary(session, ctx.tenant_id)
             )
         ctx.progress(60)

@@ -292,3 +292,24 @@ KIND_WORDS = {
     "talent": _("Competency gaps and nine-box"),
     "adoption": _("Who uses Kinerja (never signed in first)"),
 }
+
+
+def city_comparison(session: Session, year: int, **extra: Any) -> Table:
+    """Every agency's figures (aggregates only), for BKPSDM: run in BKPSDM's own agency."""
+    from kinerja.city import service
+    from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS
+
+    rows = service.sort(service.table(session, year), "name", False)
+    names = ["employees", *COLUMNS, *ADOPTION]
+    body = [
+        [r.name, r.kind, *[r.figures.get(n) for n in names], r.ranks.get("skp_completion")]
+        for r in rows
+    ]
+    totals = service.totals(rows)
+    body.append([str(_("Kota Medan")), "", *[totals.get(n) for n in names], None])
+    headers = [_("Agency"), _("Kind"), *[FIGURE_WORDS[n] for n in names], _("Rank")]
+    return Table(str(_("Agencies compared %(year)s", year=year)), [str(h) for h in headers], body)
+
+
+# Exports only the city admin asks for (never offered to an agency's admin).
+CITY_KINDS: dict[str, Callable[..., Table]] = {"city_comparison": city_comparison}

@@ -5,19 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, url_for
+from sqlalchemy import select
 
 from kinerja import permissions as perm
+from kinerja.api.exports import send_export
 from kinerja.city import charts, service
 from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS
 from kinerja.db import db
+from kinerja.exceptions import ServiceError
+from kinerja.exports import service as exports
+from kinerja.exports import tables
+from kinerja.exports.models import Export
+from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
+from kinerja.jobs.models import BackgroundJob
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
+from kinerja.tenancy.models import Tenant
 from kinerja.web.city import city_admin_only
 from kinerja.web.forms import form_page, year_param
 
 bp = Blueprint("comparison", __name__)
 SORTABLE = ("name", "employees", *COLUMNS, *ADOPTION)
+OVER_TIME = _("City average over time")
 
 
 def _selection() -> tuple[int, str | None, list[service.Row]]:
@@ -53,7 +63,7 @@ def compare() -> Any:
     )
 
 
-CHARTS = "skp_completion, log_compliance, evaluation_completion, distribution"
+CHARTS = "skp_completion, log_compliance, evaluation_completion, distribution, over_time"
 
 
 @bp.get(f"/city/compare/<any({CHARTS}):name>.svg")
@@ -64,6 +74,11 @@ def chart(name: str) -> Any:
     year, _kind, rows = _selection()
     if name == "distribution":
         data = charts.distribution(rows, str(FIGURE_WORDS["evaluation_completion"]), PREDIKAT_WORDS)
+    elif name == "over_time":
+        tracked = {
+            n: str(FIGURE_WORDS[n]) for n in ("skp_completion", "log_compliance", "log_on_time")
+        }
+        data = charts.over_time(rows, tracked, f"{OVER_TIME} {year} (%)")
     else:
         data = charts.ranking(rows, name, f"{FIGURE_WORDS[name]} {year} (%)")
     return Response(data, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
@@ -90,3 +105,90 @@ def agency() -> Any:
         adoption=ADOPTION,
         words=FIGURE_WORDS,
     )
+
+
+# --- the comparison as a file: a job in BKPSDM's own agency ----------------------------------
+def _city_tenant() -> int:
+    """BKPSDM's agency, where the city's exports run and are kept (404 when it is not there)."""
+    with db.unit_of_work() as session:
+        found = session.scalar(
+            select(Tenant.id).where(Tenant.slug == current_app.config["CITY_TENANT"])
+        )
+    if found is None:
+        abort(404)
+    return int(found)
+
+
+@bp.post("/city/exports")
+def city_export() -> Any:
+    refused = city_admin_only()
+    if refused is not None:
+        return refused
+    tenant_id = _city_tenant()
+    try:
+        with db.unit_of_work(tenant_id) as session:
+            made = exports.create(
+                session,
+                "city_comparison",
+                request.form.get("format", ""),
+                request.form.get("year", type=int),
+                current().user_id,
+                kinds=tables.CITY_KINDS,
+            )
+            export_id = made.id
+    except ServiceError as problem:
+        return form_page("talent_problem.html", problem)
+    return redirect(url_for("comparison.city_export_status", export_id=export_id), code=303)
+
+
+def _city_export(export_id: int) -> tuple[Any, Any, int]:
+    refused = city_admin_only()
+    if refused is not None:
+        abort(404)
+    tenant_id = _city_tenant()
+    with db.unit_of_work(tenant_id) as session:
+        found = session.execute(
+            select(Export, BackgroundJob)
+            .outerjoin(BackgroundJob, BackgroundJob.id == Export.job_id)
+            .where(
+                Export.id == export_id,
+                Export.kind == "city_comparison",
+                Export.requested_by == current().user_id,
+            )
+        ).first()
+        if found is None:
+            abort(404)
+        session.expunge_all()
+    return found[0], found[1], tenant_id
+
+
+@bp.get("/city/exports/<int:export_id>")
+def city_export_status(export_id: int) -> Any:
+    export, job, _tenant = _city_export(export_id)
+    ready = exports.ready(job, export)
+    return form_page(
+        "city_export.html",
+        None,
+        export=export,
+        job=job,
+        ready=ready,
+        done=ready or (job is not None and job.status == "failed"),
+        labels={s: str(job_status_label(s)) for s in ("queued", "running", "succeeded", "failed")},
+    )
+
+
+@bp.get("/city/exports/<int:export_id>/status.json")
+def city_export_json(export_id: int) -> Any:
+    export, job, _tenant = _city_export(export_id)
+    ready = exports.ready(job, export)
+    return jsonify(
+        status=job.status if job else "queued",
+        progress=job.progress if job else 0,
+        done=ready or (job is not None and job.status == "failed"),
+    )
+
+
+@bp.get("/city/exports/<int:export_id>/file")
+def city_export_file(export_id: int) -> Any:
+    export, job, _tenant = _city_export(export_id)
+    return send_export(export, job)
