@@ -33,6 +33,7 @@ PUBLIC = {
     "/auth/logout": "sign-out",
     "/healthz": "liveness",
     "/readyz": "readiness",
+    "/metrics": "Prometheus metrics (404 without the metrics token)",
     "/api/v1/openapi.json": "the API description",
     "/api/v1/docs": "the browsable API description",
     "/api/v1/docs/assets/<path:filename>": "its assets",

@@ -33,18 +33,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "year", name="pk_agency_figures"),
     )
     rls.enable(op, "agency_figures")
-    # Aggregates only: the figures of every agency for a year, for the city's comparison.
+    # Aggregates only: the figures of every agency for a year, for the city's comparison
+    # (their daily history only when asked: it is the bulk of the row and most pages skip it).
     op.execute("""
-        CREATE FUNCTION kinerja_agency_figures(p_year integer)
+        CREATE FUNCTION kinerja_agency_figures(p_year integer, p_history boolean)
         RETURNS TABLE (tenant_id bigint, figures jsonb, computed_at timestamptz)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-            SELECT f.tenant_id, f.figures, f.computed_at FROM agency_figures f
+            SELECT f.tenant_id,
+                   CASE WHEN p_history THEN f.figures ELSE f.figures - 'history' END,
+                   f.computed_at
+            FROM agency_figures f
             WHERE f.year = p_year AND f.computed_at IS NOT NULL
         $$
     """)
-    op.execute("REVOKE EXECUTE ON FUNCTION kinerja_agency_figures(integer) FROM PUBLIC")
+    op.execute("REVOKE EXECUTE ON FUNCTION kinerja_agency_figures(integer, boolean) FROM PUBLIC")
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION IF EXISTS kinerja_agency_figures(integer)")
+    op.execute("DROP FUNCTION IF EXISTS kinerja_agency_figures(integer, boolean)")
     op.drop_table("agency_figures")

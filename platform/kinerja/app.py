@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from kinerja import config as settings
-from kinerja import errors, health, jobs, logs
+from kinerja import errors, health, jobs, logs, metrics
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -55,4 +55,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)  # /api/v1 and its OpenAPI document
     web.init_app(app)  # pages, language
     health.init_app(app)  # /healthz, /readyz
+    metrics.init_app(app)  # /metrics for Prometheus (with its token)
     return app

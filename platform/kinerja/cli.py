@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -466,6 +467,19 @@ def up(host: str, port: int, data_dir: Path, no_demo: bool) -> None:
     from kinerja.launcher import Launcher
 
     sys.exit(Launcher(data_dir.resolve(), host, port, demo=not no_demo).run())
+
+
+@cli.command("serve", with_appcontext=False)
+@click.option("--bind", default=None, help="address:port (default KINERJA_BIND, 0.0.0.0:8000)")
+def serve(bind: str | None) -> None:
+    """Serve the application in production with gunicorn (configuration: kinerja.serving);
+    the database must be migrated (`kinerja db upgrade`) and PostgreSQL and Redis configured."""
+    if bind:
+        os.environ["KINERJA_BIND"] = bind
+    os.execvp(
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", "-c", "python:kinerja.serving", "kinerja.wsgi:app"],
+    )
 
 
 @cli.command("config", with_appcontext=False)

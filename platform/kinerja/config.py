@@ -369,6 +369,13 @@ SETTINGS: tuple[Setting, ...] = (
         "the city personnel office's agency (slug): the city's exports run and are kept there",
     ),
     Setting(
+        "KINERJA_METRICS_TOKEN",
+        "METRICS_TOKEN",
+        str,
+        "",
+        "bearer token Prometheus sends to /metrics (empty: /metrics answers 404)",
+    ),
+    Setting(
         "KINERJA_REQUEUE_SECONDS",
         "REQUEUE_SECONDS",
         _positive_int,

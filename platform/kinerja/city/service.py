@@ -36,13 +36,16 @@ class Row:
     ranks: dict[str, int]
 
 
-def read(session: Session, year: int) -> dict[int, tuple[dict[str, Any], datetime | None]]:
-    """{tenant id: (figures, computed at)} of every agency, through the definer function."""
+def read(
+    session: Session, year: int, history: bool = False
+) -> dict[int, tuple[dict[str, Any], datetime | None]]:
+    """{tenant id: (figures, computed at)} of every agency, through the definer function
+    (with each agency's daily history only when asked)."""
     return {
         tenant_id: (dict(figures or {}), computed_at)
         for tenant_id, figures, computed_at in session.execute(
-            text("SELECT tenant_id, figures, computed_at FROM kinerja_agency_figures(:y)"),
-            {"y": year},
+            text("SELECT tenant_id, figures, computed_at FROM kinerja_agency_figures(:y, :h)"),
+            {"y": year, "h": history},
         )
     }
 
@@ -59,9 +62,9 @@ def average(values: Sequence[Any]) -> float | None:
     return round(sum(present) / len(present), 1) if present else None
 
 
-def table(session: Session, year: int, kind: str | None = None) -> list[Row]:
+def table(session: Session, year: int, kind: str | None = None, history: bool = False) -> list[Row]:
     """Every agency (of `kind`, if given) with its figures and ranks within the selection."""
-    found = read(session, year)
+    found = read(session, year, history)
     tenants = [
         t
         for t in session.scalars(select(Tenant).order_by(Tenant.name))

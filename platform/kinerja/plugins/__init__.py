@@ -64,6 +64,9 @@ def call(hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
 
 
 def _keep_failure(tenant_id: int | None, failure: Failure) -> None:
+    from kinerja import metrics
+
+    metrics.PLUGIN_ERRORS.labels(failure.plugin, failure.hook).inc()
     if tenant_id is None:
         return
     from kinerja.db import db

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from requests import RequestException
 
-from kinerja import redis
+from kinerja import metrics, redis
 from kinerja.db import db
 from kinerja.identity import oidc, passwords, throttle, users
 from kinerja.identity.principal import SESSION_USER
@@ -83,6 +83,7 @@ def callback() -> Any:
         # Tampered or replayed responses land here: authlib checked signature, iss, aud, exp,
         # nonce and state; the provider checked the code and the PKCE verifier.
         log.warning("SSO sign-in refused: %s", error)
+        metrics.LOGIN_FAILURES.labels("sso").inc()
         return render_template("auth_error.html", reason=str(error)), 400
     claims = token.get("userinfo") or {}
     cfg = current_app.config
@@ -145,6 +146,7 @@ def local() -> Any:
             user.last_login_at = datetime.now(UTC)
     if not ok or user_id is None:
         log.info("failed sign-in", extra={"address": address})
+        metrics.LOGIN_FAILURES.labels("local").inc()
         if user_id is not None:
             users.audit_everywhere(user_id, "auth.sign_in_failed", {"method": [None, "local"]})
         return refuse(_("The NIP/e-mail or password is wrong."), 401)

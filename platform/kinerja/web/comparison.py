@@ -30,12 +30,12 @@ SORTABLE = ("name", "employees", *COLUMNS, *ADOPTION)
 OVER_TIME = _("City average over time")
 
 
-def _selection() -> tuple[int, str | None, list[service.Row]]:
+def _selection(history: bool = False) -> tuple[int, str | None, list[service.Row]]:
     year = year_param()
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KIND_WORDS:
         kind = None
-    return year, kind, service.table(db.session, year, kind)
+    return year, kind, service.table(db.session, year, kind, history)
 
 
 @bp.get("/city/compare")
@@ -71,7 +71,7 @@ def chart(name: str) -> Any:
     refused = city_admin_only()
     if refused is not None:
         return refused
-    year, _kind, rows = _selection()
+    year, _kind, rows = _selection(history=name == "over_time")
     if name == "distribution":
         data = charts.distribution(rows, str(FIGURE_WORDS["evaluation_completion"]), PREDIKAT_WORDS)
     elif name == "over_time":

@@ -1,0 +1,76 @@
+"""gunicorn's configuration for production (`kinerja serve`, or `gunicorn -c
+python:kinerja.serving kinerja.wsgi:app`): workers and threads from the environment, graceful
+timeouts, recycled workers (memory stays bounded), the access log as JSON with the request id,
+and Prometheus' per-worker files for `/metrics`. The embedded `make run` does not use it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from datetime import UTC, datetime
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
+bind = os.environ.get("KINERJA_BIND", "0.0.0.0:8000")
+workers = _int("KINERJA_WEB_WORKERS", 2)
+threads = _int("KINERJA_WEB_THREADS", 4)
+worker_class = "gthread"
+timeout = _int("KINERJA_WEB_TIMEOUT", 60)  # a request longer than this is killed, logged
+graceful_timeout = _int("KINERJA_WEB_GRACEFUL_TIMEOUT", 30)  # in-flight requests finish on stop
+keepalive = 5
+max_requests = _int("KINERJA_WEB_MAX_REQUESTS", 5000)  # a worker is replaced after this many
+max_requests_jitter = max_requests // 10
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("KINERJA_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class JsonLogger(Logger):
+    """Access lines as one JSON object each, with the request id the application set."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.cfg.accesslog:
+            return
+        headers = dict(resp.headers) if hasattr(resp, "headers") else {}
+        request_id = next(
+            (v for k, v in headers.items() if k.lower() == "x-request-id"), None
+        ) or environ.get("HTTP_X_REQUEST_ID")
+        line = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "logger": "gunicorn.access",
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(str(resp.status).split()[0]) if resp.status else None,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": request_id,
+            "remote": environ.get("REMOTE_ADDR"),
+        }
+        self.access_log.info(json.dumps(line, ensure_ascii=False))
+
+
+logger_class = JsonLogger
+
+
+def on_starting(server: Any) -> None:
+    """Each worker counts its metrics in files here; /metrics adds them up."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kinerja-metrics-")
+    logging.getLogger("gunicorn.error").info(
+        "metrics of the workers in %s", os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    )
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
