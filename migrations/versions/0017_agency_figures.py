@@ -27,7 +27,6 @@ def upgrade() -> None:
         tenant_column("agency_figures"),
         sa.Column("year", sa.Integer, nullable=False, autoincrement=False),
         sa.Column("figures", postgresql.JSONB, nullable=False),
-        sa.Column("stale", sa.Boolean, nullable=False),
         sa.Column("computed_at", sa.DateTime(timezone=True)),
         moment("updated_at"),
         sa.PrimaryKeyConstraint("tenant_id", "year", name="pk_agency_figures"),

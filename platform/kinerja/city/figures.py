@@ -11,16 +11,19 @@ ever, with an SKP, logged this week)."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import rules
+from kinerja import redis, rules
 from kinerja.city.models import AgencyFigures
 from kinerja.db.scoping import current_tenant_id
 from kinerja.identity.models import User
@@ -32,6 +35,7 @@ from kinerja.performance.models import Skp
 from kinerja.plugins.types import Competency
 
 TENTH = Decimal("0.1")
+log = logging.getLogger(__name__)
 
 
 def share(part: int | float | Decimal, whole: int | float | Decimal) -> float | None:
@@ -162,32 +166,45 @@ def store(session: Session, year: int, figures: dict[str, Any]) -> None:
             tenant_id=current_tenant_id(session),
             year=year,
             figures=figures,
-            stale=False,
             computed_at=now,
         )
         .on_conflict_do_update(
             index_elements=["tenant_id", "year"],
-            set_={"figures": figures, "stale": False, "computed_at": now},
+            set_={"figures": figures, "computed_at": now},
         )
     )
 
 
+STALE = "kinerja:figures:stale:{tenant}"  # a Redis set of the agency's years to recompute
+
+
 def mark_stale(session: Session, year: int) -> None:
-    """Something changed the year's figures: the next round recomputes them (the debounce:
-    many changes within a round cost one computation)."""
-    session.execute(
-        pg_insert(AgencyFigures)
-        .values(tenant_id=current_tenant_id(session), year=year, figures={}, stale=True)
-        .on_conflict_do_update(index_elements=["tenant_id", "year"], set_={"stale": True})
+    """Something changed the year's figures: the next round recomputes them (many changes in a
+    round cost one computation). Kept in Redis, outside the change's transaction: no lock for
+    concurrent approvals to wait on; if Redis is down the nightly refresh catches up."""
+    try:
+        redis.client(current_app).sadd(STALE.format(tenant=current_tenant_id(session)), year)
+    except (RedisError, RuntimeError) as error:  # Redis down, or no application here
+        log.warning("figures not marked stale: %s", error)
+
+
+def stale_years(tenant_id: int) -> set[int]:
+    """The years marked stale, taken (the caller schedules them)."""
+    client = redis.client(current_app)
+    key = STALE.format(tenant=tenant_id)
+    years = {int(y) for y in client.smembers(key)}
+    if years:
+        client.srem(key, *years)
+    return years
+
+
+def due(session: Session, today: date, stale: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """Years whose figures must be (re)computed: the stale ones, and this year's when it has
+    not been computed today (the nightly refresh)."""
+    years = set(stale)
+    current = session.get(
+        AgencyFigures, {"tenant_id": current_tenant_id(session), "year": today.year}
     )
-
-
-def due(session: Session, today: date) -> list[int]:
-    """Years whose figures must be (re)computed: stale ones, and this year's when it has not
-    been computed today (the nightly refresh)."""
-    rows = {r.year: r for r in session.scalars(select(AgencyFigures))}
-    years = [y for y, r in rows.items() if r.stale]
-    current = rows.get(today.year)
     if current is None or current.computed_at is None or current.computed_at.date() < today:
-        years.append(today.year)
-    return sorted(set(years))
+        years.add(today.year)
+    return sorted(years)

@@ -38,7 +38,7 @@ def schedule(session: Session, tenant_id: int, today: date) -> int:
     minutes (a Redis lock: rounds run every minute, a refresh may take longer)."""
     made = 0
     client = redis.client(current_app)
-    for year in figures.due(session, today):
+    for year in figures.due(session, today, figures.stale_years(tenant_id)):
         if client.set(LOCK.format(tenant=tenant_id, year=year), "1", nx=True, ex=300):
             jobs.enqueue(session, refresh, year)
             made += 1
