@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -256,6 +257,32 @@ def employees() -> None:
     """Employees of an agency."""
 
 
+def _run_in_process(
+    job_id: Any, tenant_id: int, func: Any, args: list[Any], label: str, show: bool
+) -> Any:
+    """Run a recorded job here and now (as the worker would), with a progress bar on stderr."""
+    from kinerja.jobs import runner
+
+    with click.progressbar(length=100, label=label, file=sys.stderr, hidden=not show) as bar:
+        done = [0]
+
+        def advance(percent: int) -> None:
+            bar.update(max(0, percent - done[0]))
+            done[0] = max(done[0], percent)
+
+        result = runner.run(
+            str(job_id),
+            tenant_id,
+            f"{func.__module__}.{func.__qualname__}",
+            args,
+            {},
+            None,
+            on_progress=advance,
+        )
+        advance(100)
+    return result
+
+
 @employees.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tenant", "slug", required=True, help="agency slug")
@@ -267,7 +294,6 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
     from sqlalchemy import select
 
     from kinerja.db import db as database
-    from kinerja.jobs import runner
     from kinerja.people import importer, imports
     from kinerja.tenancy.models import Tenant
 
@@ -281,28 +307,12 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
             upload = imports.create(
                 session, file.name, file.read_bytes(), dry_run=dry_run, user_id=None, push=False
             )
-            import_id, job_id, name = upload.id, upload.job_id, imports.run_job
+            import_id, job_id = upload.id, upload.job_id
     except importer.FileRejected as error:
         raise click.ClickException(str(error)) from None
-    with click.progressbar(
-        length=100, label="importing", file=sys.stderr, hidden=not show_progress
-    ) as bar:
-        done = [0]
-
-        def advance(percent: int) -> None:
-            bar.update(max(0, percent - done[0]))
-            done[0] = max(done[0], percent)
-
-        result = runner.run(
-            str(job_id),
-            tenant_id,
-            f"{name.__module__}.{name.__qualname__}",
-            [import_id],
-            {},
-            None,
-            on_progress=advance,
-        )
-        advance(100)
+    result = _run_in_process(
+        job_id, tenant_id, imports.run_job, [import_id], "importing", show_progress
+    )
     for problem in result["errors"]:
         click.echo(
             f"row {problem['row']}, column {problem['column']}: {problem['message']}", err=True
@@ -340,7 +350,6 @@ def export_command(
     from kinerja.exceptions import ServiceError
     from kinerja.exports import service
     from kinerja.exports.models import Export
-    from kinerja.jobs import runner
     from kinerja.tenancy.models import Tenant
 
     with database.unit_of_work() as session:
@@ -354,26 +363,7 @@ def export_command(
             export_id, job_id = made.id, made.job_id
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
-    with click.progressbar(
-        length=100, label="exporting", file=sys.stderr, hidden=not show_progress
-    ) as bar:
-        done = [0]
-
-        def advance(percent: int) -> None:
-            bar.update(max(0, percent - done[0]))
-            done[0] = max(done[0], percent)
-
-        name = service.run_job
-        runner.run(
-            str(job_id),
-            tenant_id,
-            f"{name.__module__}.{name.__qualname__}",
-            [export_id],
-            {},
-            None,
-            on_progress=advance,
-        )
-        advance(100)
+    _run_in_process(job_id, tenant_id, service.run_job, [export_id], "exporting", show_progress)
     with database.unit_of_work(tenant_id) as session:
         export = session.scalar(select(Export).where(Export.id == export_id))
         if export is None or export.storage_key is None:
