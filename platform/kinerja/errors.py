@@ -10,13 +10,19 @@ import logging
 import re
 from typing import Any
 
+import psycopg
 from flask import Flask, Request, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
+    ServiceUnavailable,
     Unauthorized,
     default_exceptions,
 )
@@ -176,6 +182,20 @@ def handle_service_error(error: ServiceError) -> ResponseReturnValue:
     return handle_http_exception(as_http(error))
 
 
+def handle_unavailable(error: Exception) -> ResponseReturnValue:
+    """PostgreSQL or Redis went away (a restart, a failover, the network): 503 with a hint to
+    retry, not a 500. The pool has dropped the dead connections; the next request opens new
+    ones, so the service recovers without a restart."""
+    if isinstance(error, DBAPIError) and not (
+        error.connection_invalidated or isinstance(error.orig, psycopg.OperationalError)
+    ):
+        return handle_unexpected(error)
+    log.warning(
+        "dependency unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+    )
+    return handle_http_exception(ServiceUnavailable(retry_after=5))
+
+
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
@@ -184,4 +204,6 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)
+    for unavailable in (DBAPIError, PoolTimeout, RedisConnectionError, RedisTimeoutError):
+        app.register_error_handler(unavailable, handle_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,164 @@
+"""Faults, against real servers: PostgreSQL dropping every connection of the application (as a
+restart or a failover does) while staff work, and Redis stopped while staff submit daily
+entries. Requests fail cleanly (503 with Retry-After) and recover without restarting anything;
+what was accepted stays; jobs asked for during the outage run once Redis is back."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import tempfile
+import time
+from datetime import date
+from typing import Any
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import func, select, text
+
+from kinerja import jobs
+from kinerja.db import db
+from kinerja.performance.log.models import WorkEntry
+from tests.support import People, plan_head_and_boss, plan_staff
+from tests.test_skp_api import token
+
+TODAY = date.today()
+API = "/api/v1/tenants/dinkes"
+
+
+def entry(plan: tuple[int, int], n: int) -> dict[str, Any]:
+    rhk, iki = plan
+    return {
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": rhk,
+        "iki_id": iki,
+        "activity": f"Kegiatan {n}",
+        "quantity": "1",
+    }
+
+
+def stored(tenant_id: int) -> int:
+    with db.unit_of_work(tenant_id) as session:
+        return int(session.scalar(select(func.count()).select_from(WorkEntry)) or 0)
+
+
+def test_postgresql_dropping_connections_answers_503_and_recovers(
+    client, people: People, tenants, owner_engine
+) -> None:
+    plan = plan_staff(tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year))
+    staff = token(tenants.a, people.users["staff"])
+    sent = []
+    for n in range(3):
+        answer = client.post(f"{API}/entries", json=entry(plan, n), headers=staff)
+        assert answer.status_code == 201
+        sent.append(answer.get_json()["id"])
+    # What a restart does to the application: every connection it holds is gone.
+    with owner_engine.begin() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE usename = 'kinerja_test_app' AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
+    assert killed
+    answers = [client.get(f"{API}/entries", headers=staff) for _ in range(6)]
+    codes = [a.status_code for a in answers]
+    failed = [a for a in answers if a.status_code != 200]
+    assert all(a.status_code == 503 and a.headers.get("Retry-After") == "5" for a in failed)
+    assert all(a.get_json()["code"] == 503 for a in failed)  # the API's shape, never a 500
+    assert codes[-1] == 200  # recovered within the same process, no restart
+    assert client.post(f"{API}/entries", json=entry(plan, 9), headers=staff).status_code == 201
+    assert stored(tenants.a) == 4  # nothing accepted before was lost
+
+
+@pytest.fixture
+def private_redis() -> Any:
+    """A Redis of the test's own, on a free port, that the test may stop and start."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="kinerja-redis-")
+
+    def start() -> subprocess.Popen[bytes]:
+        server = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--dir",
+                folder,
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return server
+            time.sleep(0.1)
+        raise RuntimeError("redis did not start")
+
+    state = {"server": start()}
+
+    def stop() -> None:
+        state["server"].terminate()
+        state["server"].wait(10)
+
+    def restart() -> None:
+        state["server"] = start()
+
+    yield f"redis://127.0.0.1:{port}/0", stop, restart
+    if state["server"].poll() is None:
+        stop()
+
+
+def test_redis_stopped_while_staff_submit_entries(
+    database, private_redis, people: People, tenants
+) -> None:
+    from kinerja.app import create_app
+    from kinerja.exports import service as exports
+    from tests.support import app_config
+
+    url, stop, restart = private_redis
+    app = create_app(app_config(database, url))
+    client = app.test_client()
+    with app.app_context():
+        plan = plan_staff(
+            tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+        )
+        staff = token(tenants.a, people.users["staff"])
+        admin = token(tenants.a, people.users["admin"], "admin_opd")
+        before = stored(tenants.a)
+        stop()
+        created = [
+            client.post(
+                f"{API}/entries",
+                json=entry(plan, n),
+                headers={**staff, "Idempotency-Key": f"outage-{n}"},
+            )
+            for n in range(20)
+        ]
+        assert [c.status_code for c in created] == [201] * 20
+        assert stored(tenants.a) == before + 20  # accepted and durable without Redis
+        asked = client.post(
+            f"{API}/exports", json={"kind": "skp_list", "format": "xlsx"}, headers=admin
+        )
+        assert asked.status_code == 202  # the job is recorded; Redis will get it later
+        restart()
+        again = client.post(
+            f"{API}/entries", json=entry(plan, 0), headers={**staff, "Idempotency-Key": "outage-0"}
+        )
+        assert again.status_code in (200, 201) and stored(tenants.a) == before + 20  # no double
+        with db.unit_of_work(tenants.a) as session:
+            pushed = jobs.requeue(session, older_than_seconds=0)
+        assert pushed  # what the workers' round does
+        SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
+        done = client.get(asked.get_json()["url"], headers=admin).get_json()
+        assert done["status"] == "succeeded" and done["download_url"]
+        with db.unit_of_work(tenants.a) as session:
+            assert exports.purge(session) == 0
