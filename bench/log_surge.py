@@ -23,9 +23,25 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from bench import table
 from tests.idp_support import free_port
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), from /proc."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            found.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(found)
 
 
 def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen:
@@ -265,6 +281,12 @@ def main() -> None:
             f"| {args.surge} | {sent_ok['n']} | {sent_ok['retries']} | {stored} | "
             f"{max(0, args.surge - stored)} | {max(0, stored - args.surge)} | "
             f"{args.surge / elapsed:.0f} |"
+        )
+        memory = worker_rss_mb(processes[0].pid)
+        print(
+            "\n# resident memory per Kinerja web worker after the load and the surge: "
+            + ", ".join(f"{mb:.0f} MB" for mb in memory)
+            + " (target: at most 150 MB each)"
         )
         owner.dispose()
     finally:
