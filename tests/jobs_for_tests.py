@@ -36,3 +36,19 @@ def fails_once(ctx: JobContext, redis_url: str) -> dict[str, int]:
     if attempt == 1:
         raise ConnectionError("transient failure")
     return {"attempt": attempt}
+
+
+def unit_once_slowly(ctx: JobContext, redis_url: str, code: str) -> dict[str, int]:
+    """Adds one work unit in one transaction; the first attempt stops half-way (the unit
+    flushed, not committed) and waits to be killed."""
+    import time
+
+    client = Redis.from_url(redis_url)
+    attempt = int(client.incr(f"attempts:{ctx.job_id}"))
+    with db.unit_of_work(ctx.tenant_id) as session:
+        session.add(OrgUnit(code=code, name="Dibuat oleh job"))
+        session.flush()
+        if attempt == 1:
+            client.set(f"halfway:{ctx.job_id}", "1")
+            time.sleep(120)  # the test kills the worker here
+    return {"attempt": attempt}

@@ -162,3 +162,92 @@ def test_redis_stopped_while_staff_submit_entries(
         assert done["status"] == "succeeded" and done["download_url"]
         with db.unit_of_work(tenants.a) as session:
             assert exports.purge(session) == 0
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below `root` (from /proc)."""
+    from pathlib import Path
+
+    parents = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("PPid:"):
+                    parents[int(status.parent.name)] = int(line.split()[1])
+        except OSError:
+            continue
+    found, todo = [], [root]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        todo += children
+    return found
+
+
+def test_a_worker_killed_mid_job_the_job_is_retried_and_applies_once(
+    app, database, redis_url, tenants
+) -> None:
+    """A real `kinerja worker` is killed (SIGKILL, as a pod eviction does) while its job has
+    written half of its transaction; the round puts the abandoned job back; it runs again and
+    its work is there exactly once."""
+    import os
+    import signal
+    import sys
+    from datetime import UTC, datetime
+
+    from redis import Redis
+
+    from kinerja.jobs.models import BackgroundJob
+    from kinerja.organisation.models import OrgUnit
+
+    with db.unit_of_work(tenants.a) as session:
+        record = jobs.enqueue(session, "tests.jobs_for_tests.unit_once_slowly", redis_url, "JOB-1")
+        job_id = record.id
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")},
+        "KINERJA_DATABASE_URL": database.app_url,
+        "KINERJA_DATABASE_OWNER_URL": database.owner_url,
+        "KINERJA_DATABASE_APP_ROLE": "kinerja_test_app",
+        "KINERJA_REDIS_URL": redis_url,
+        "KINERJA_SECRET_KEY": "worker-test-secret-key-0123456789",
+        "KINERJA_JOB_QUEUE": app.config["JOB_QUEUE"],
+        "KINERJA_JOB_RETRY_INTERVALS": "0,0",
+        "KINERJA_PLUGINS": "none",
+        "PYTHONPATH": os.getcwd(),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kinerja.cli", "worker", "--burst"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    client = Redis.from_url(redis_url)
+    for _ in range(300):
+        if client.get(f"halfway:{job_id}"):
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(worker.pid, signal.SIGKILL)
+        raise AssertionError("the job never started")
+    for pid in [*descendants(worker.pid), worker.pid]:  # rq's work horse is its own group
+        os.kill(pid, signal.SIGKILL)  # the worker and its work horse, no goodbye
+    worker.wait(10)
+    with db.unit_of_work(tenants.a) as session:
+        assert (
+            session.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.code == "JOB-1"))
+            == 0
+        )
+    # The round, once the dead worker's heartbeat has expired (here: looked at from later on).
+    later = datetime.now(UTC).timestamp() + 600
+    assert jobs.recover_abandoned(later) == 1
+    SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
+    with db.unit_of_work(tenants.a) as session:
+        units = session.scalar(
+            select(func.count()).select_from(OrgUnit).where(OrgUnit.code == "JOB-1")
+        )
+        done = session.get(BackgroundJob, (tenants.a, job_id))
+        assert units == 1 and done is not None
+        assert done.status == "succeeded" and done.attempts == 2
+    assert int(client.get(f"attempts:{job_id}")) == 2

@@ -34,6 +34,7 @@ def run_once(app: Flask) -> dict[str, int]:
     from kinerja.notifications import rounds
 
     done = {
+        "abandoned": 0,
         "requeued": 0,
         "files_deleted": 0,
         "notified": 0,
@@ -42,6 +43,7 @@ def run_once(app: Flask) -> dict[str, int]:
         "exports_deleted": 0,
     }
     with app.app_context():
+        done["abandoned"] = jobs.recover_abandoned()
         with db.unit_of_work() as session:
             tenant_ids = list(session.scalars(select(Tenant.id)))
         for tenant_id in tenant_ids:

@@ -158,6 +158,20 @@ def requeue(session: Session, older_than_seconds: int = 60) -> list[str]:
     return pushed
 
 
+def recover_abandoned(timestamp: float | None = None) -> int:
+    """Jobs whose worker died mid-run (a killed pod: its heartbeat expired) go back on the
+    queue while they have retries left, else to the failed registry. Jobs write in one
+    transaction, so the one that died left nothing, and the rerun applies once."""
+    from rq.registry import StartedJobRegistry
+
+    registry = StartedJobRegistry(queue=queue())
+    expired = len(registry.get_expired_job_ids(timestamp))
+    if expired:
+        registry.cleanup(timestamp)
+        log.warning("%s abandoned job(s) put back on the queue or failed", expired)
+    return expired
+
+
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
