@@ -231,27 +231,23 @@ def _load_plugin_data(tenant_id: int) -> list[str]:
 def _load_talent(tenant_id: int) -> list[str]:
     """Standards, last year's finished 360° campaign and this year's open one
     (`competency.demo`), against the dictionary of the agency's enabled plugins."""
-    from kinerja import plugins
+    from kinerja.competency import catalogue
     from kinerja.competency import demo as talent_demo
-    from kinerja.plugins import service
 
     with db.unit_of_work(tenant_id) as session:
-        enabled = service.enabled_names(session)
-        found = plugins.get().call("kinerja_competencies", enabled, tenant_id)
-        dictionary = {c.code: c for _, competencies in found for c in competencies}
-        return talent_demo.load(session, date.today(), dictionary)
+        return talent_demo.load(session, date.today(), catalogue.dictionary_of(session, tenant_id))
 
 
 def _load_figures(tenant_ids: list[int]) -> int:
     """Every agency's figures of last year and this year, as the nightly job would make them
     (so the city's comparison has something to show at once)."""
     from kinerja.city import figures
-    from kinerja.city.jobs import dictionary
+    from kinerja.competency.catalogue import dictionary_of
 
     today = date.today()
     for tenant_id in tenant_ids:
         with db.unit_of_work(tenant_id) as session:
-            words = dictionary(session, tenant_id)
+            words = dictionary_of(session, tenant_id)
             for year in (today.year - 1, today.year):
                 figures.store(session, year, figures.compute(session, year, today, words))
     return len(tenant_ids)

@@ -23,7 +23,7 @@ from kinerja.db import db
 from kinerja.exceptions import Invalid
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
-from kinerja.people import employees, importer, imports
+from kinerja.people import importer, imports
 from kinerja.people.models import Position
 from kinerja.plugins.types import DEVELOPMENT_KINDS
 
@@ -309,30 +309,20 @@ class Task(MethodView):
         return {"id": task.id, "done": True}
 
 
-def opened(employee_id: int) -> results.Result:
-    """A person's result for whoever may see it; opening someone else's is audited."""
-    require(perm.VIEW, perm.Resource(TALENT, g.tenant.id, employee_id=employee_id))
-    employees.get_employee(db.session, employee_id)  # someone of this agency, or 404
-    found = results.of_people(
-        db.session,
-        [employee_id],
-        catalogue.dictionary(),
-        results.options_of(db.session, catalogue.development()),
-    )
-    if current().employee_id != employee_id:
-        audit.record(
-            db.session, "talent.open", "employee", employee_id, subject_employee_id=employee_id
-        )
-        db.session.commit()
-    return found[employee_id]
-
-
 @blp.route("/people/<int:employee_id>")
 class PersonResult(MethodView):
     @blp.doc(security=BEARER)
     def get(self, employee_id: int) -> Any:
         """A person's gap per competency, JPM, development suggestions and nine-box place"""
-        found = opened(employee_id)
+        require(perm.VIEW, perm.Resource(TALENT, g.tenant.id, employee_id=employee_id))
+        _employee, found = results.opened(
+            db.session,
+            current().employee_id,
+            employee_id,
+            catalogue.dictionary(),
+            results.options_of(db.session, catalogue.development()),
+        )
+        db.session.commit()  # the audit of who opened whose result
         history = results.history(db.session, employee_id, catalogue.dictionary())
         return {
             **result_dict(found),
@@ -343,12 +333,7 @@ class PersonResult(MethodView):
 
 
 def _scoped() -> dict[int, results.Result]:
-    principal = current()
-    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
-    if not everyone and not principal.subordinate_ids:
-        abort(404)
-    people = results.scope(db.session, everyone, principal.subordinate_ids)
-    return results.of_people(db.session, [p.id for p in people], catalogue.dictionary())
+    return results.visible(db.session, current(), catalogue.dictionary())[1]
 
 
 @blp.route("/grid")

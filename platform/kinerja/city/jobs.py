@@ -9,25 +9,20 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from kinerja import jobs, plugins, redis
+from kinerja import jobs, redis
 from kinerja.city import figures
+from kinerja.competency import catalogue
 from kinerja.db import db
-from kinerja.plugins import service as plugin_service
 
 LOCK = "kinerja:figures:{tenant}:{year}"
-
-
-def dictionary(session: Session, tenant_id: int) -> dict[str, Any]:
-    """The agency's competency dictionary outside a request (its enabled plugins')."""
-    enabled = plugin_service.enabled_names(session)
-    found = plugins.get().call("kinerja_competencies", enabled, tenant_id)
-    return {c.code: c for _plugin, competencies in found for c in competencies}
 
 
 def refresh(ctx: Any, year: int) -> dict[str, Any]:
     """The job: compute and keep the agency's figures of `year`."""
     with db.unit_of_work(ctx.tenant_id) as session:
-        found = figures.compute(session, year, date.today(), dictionary(session, ctx.tenant_id))
+        found = figures.compute(
+            session, year, date.today(), catalogue.dictionary_of(session, ctx.tenant_id)
+        )
         ctx.progress(90)
         figures.store(session, year, found)
     return {"year": year}

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja import rules
+from kinerja import audit, rules
+from kinerja import permissions as perm
 from kinerja.competency import campaigns, scoring, standards
 from kinerja.competency.models import (
     AssessmentCampaign,
@@ -28,6 +29,8 @@ from kinerja.competency.models import (
 from kinerja.competency.models import (
     DevelopmentOption as OwnOption,
 )
+from kinerja.db.load import load_or_404
+from kinerja.exceptions import NotFound
 from kinerja.people.models import Employee
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.plugins.types import Competency, DevelopmentOption
@@ -337,6 +340,36 @@ def heatmap(
         for unit, by_code in sums.items()
     }
     return sorted(codes), table
+
+
+def opened(
+    session: Session,
+    viewer_id: int | None,
+    employee_id: int,
+    dictionary: Mapping[str, Competency],
+    options: Sequence[DevelopmentOption],
+) -> tuple[Employee, Result]:
+    """A person of this agency (404 otherwise) and their result, for a viewer the caller has
+    let see it; opening someone else's result is audited."""
+    employee = load_or_404(session, Employee, employee_id)
+    found = of_people(session, [employee_id], dictionary, options)[employee_id]
+    if viewer_id != employee_id:  # who opened whose results stays on record
+        audit.record(
+            session, "talent.open", "employee", employee_id, subject_employee_id=employee_id
+        )
+    return employee, found
+
+
+def visible(
+    session: Session, principal: perm.Principal, dictionary: Mapping[str, Competency]
+) -> tuple[list[Employee], dict[int, Result]]:
+    """The people whose results the principal sees as a group (the admin OPD and the city
+    admin inside: everyone; a superior: their subtree) and their results; 404 for others."""
+    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
+    if not everyone and not principal.subordinate_ids:
+        raise NotFound()
+    people = scope(session, everyone, principal.subordinate_ids)
+    return people, of_people(session, [p.id for p in people], dictionary)
 
 
 def scope(session: Session, everyone: bool, subtree: Iterable[int]) -> list[Employee]:

@@ -69,7 +69,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
     """The job: read the table inside the agency, write the file, keep it in the storage."""
     from flask_babel import force_locale
 
-    from kinerja.city.jobs import dictionary
+    from kinerja.competency.catalogue import dictionary_of
     from kinerja.identity.models import User
 
     with db.unit_of_work(ctx.tenant_id) as session:
@@ -83,7 +83,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
         ]
         with force_locale(language):  # the headers in the requester's language
             table = {**tables.KINDS, **tables.CITY_KINDS}[export.kind](
-                session, export.year, dictionary=dictionary(session, ctx.tenant_id)
+                session, export.year, dictionary=dictionary_of(session, ctx.tenant_id)
             )
         ctx.progress(60)
         data = FORMATS[export.format](table.title, table.headers, table.rows)

@@ -59,14 +59,19 @@ def intro() -> str | None:
 
 
 def _position_type() -> str | None:
-    principal = g.get("principal")
-    if principal is None or principal.employee_id is None or g.get("tenant") is None:
-        return None
-    return db.session.scalar(
-        select(Position.type)
-        .join(Employee, Employee.position_id == Position.id)
-        .where(Employee.id == principal.employee_id)
-    )
+    """The reader's position type, read once per request (a page has several help boxes)."""
+    environ = request.environ
+    if "kinerja.position_type" not in environ:
+        principal = g.get("principal")
+        found = None
+        if principal is not None and principal.employee_id is not None and g.get("tenant"):
+            found = db.session.scalar(
+                select(Position.type)
+                .join(Employee, Employee.position_id == Position.id)
+                .where(Employee.id == principal.employee_id)
+            )
+        environ["kinerja.position_type"] = found
+    return environ["kinerja.position_type"]
 
 
 def help_box(topic: str) -> Markup:

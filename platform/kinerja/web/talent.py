@@ -28,8 +28,9 @@ from kinerja.exceptions import Invalid, ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import employees, importer, imports
+from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
+from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.plugins.types import DEVELOPMENT_KINDS
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 
@@ -49,11 +50,7 @@ def _sees_everyone() -> bool:
 
 
 def _scoped() -> tuple[list[Employee], dict[int, results.Result]]:
-    principal = current()
-    if not _sees_everyone() and not principal.subordinate_ids:
-        abort(404)
-    people = results.scope(db.session, _sees_everyone(), principal.subordinate_ids)
-    return people, results.of_people(db.session, [p.id for p in people], catalogue.dictionary())
+    return results.visible(db.session, current(), catalogue.dictionary())
 
 
 @bp.get("")
@@ -126,34 +123,24 @@ def task(task_id: int) -> Any:
 @bp.get("/people/<int:employee_id>")
 def person(employee_id: int) -> Any:
     require(perm.VIEW, perm.Resource(TALENT, g.tenant.id, employee_id=employee_id))
-    name = employees.get_employee(db.session, employee_id).name  # of this agency, or 404
     dictionary = catalogue.dictionary()
-    found = results.of_people(
+    employee, found = results.opened(
         db.session,
-        [employee_id],
+        current().employee_id,
+        employee_id,
         dictionary,
         results.options_of(db.session, catalogue.development()),
-    )[employee_id]
-    if current().employee_id != employee_id:  # who opened whose results stays on record
-        audit.record(
-            db.session, "talent.open", "employee", employee_id, subject_employee_id=employee_id
-        )
-        db.session.commit()
+    )
+    db.session.commit()  # the audit of who opened whose result
     return form_page(
         "talent_person.html",
         None,
-        name=name,
+        name=employee.name,
         result=found,
         history=results.history(db.session, employee_id, dictionary),
-        predikat_words=_predikat_words(),
+        predikat_words=PREDIKAT_WORDS,
         **WORDS,
     )
-
-
-def _predikat_words() -> dict[str, str]:
-    from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
-
-    return PREDIKAT_WORDS
 
 
 # --- the grid and the heat-map --------------------------------------------------------------------
