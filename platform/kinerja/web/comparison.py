@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
 from kinerja import permissions as perm
@@ -17,12 +17,13 @@ from kinerja.exceptions import ServiceError
 from kinerja.exports import service as exports
 from kinerja.exports import tables
 from kinerja.exports.models import Export
-from kinerja.i18n import _, job_status_label
+from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.jobs.models import BackgroundJob
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.tenancy.models import Tenant
 from kinerja.web.city import city_admin_only
+from kinerja.web.exports import status_json, status_page
 from kinerja.web.forms import form_page, year_param
 
 bp = Blueprint("comparison", __name__)
@@ -165,27 +166,19 @@ def _city_export(export_id: int) -> tuple[Any, Any, int]:
 @bp.get("/city/exports/<int:export_id>")
 def city_export_status(export_id: int) -> Any:
     export, job, _tenant = _city_export(export_id)
-    ready = exports.ready(job, export)
-    return form_page(
-        "city_export.html",
-        None,
-        export=export,
-        job=job,
-        ready=ready,
-        done=ready or (job is not None and job.status == "failed"),
-        labels={s: str(job_status_label(s)) for s in ("queued", "running", "succeeded", "failed")},
-    )
+    urls = {
+        "back_url": url_for("comparison.compare", year=export.year),
+        "status_url": url_for("comparison.city_export_json", export_id=export.id),
+        "file_url": url_for("comparison.city_export_file", export_id=export.id),
+    }
+    title = str(_("Agencies compared %(year)s", year=export.year))
+    return status_page(export, job, urls, title, str(_("Agencies compared")))
 
 
 @bp.get("/city/exports/<int:export_id>/status.json")
 def city_export_json(export_id: int) -> Any:
     export, job, _tenant = _city_export(export_id)
-    ready = exports.ready(job, export)
-    return jsonify(
-        status=job.status if job else "queued",
-        progress=job.progress if job else 0,
-        done=ready or (job is not None and job.status == "failed"),
-    )
+    return status_json(export, job)
 
 
 @bp.get("/city/exports/<int:export_id>/file")

@@ -12,7 +12,7 @@ from kinerja.api.exports import send_export
 from kinerja.db import db
 from kinerja.exports import service, tables
 from kinerja.exports.models import Export
-from kinerja.i18n import job_status_label
+from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
 from kinerja.web.forms import form_page, submit, year_param
 
@@ -56,30 +56,47 @@ def index() -> Any:
     )
 
 
-@bp.get("/<int:export_id>")
-def show(export_id: int) -> Any:
-    export, job = service.fetch(db.session, current(), export_id)
+def status_page(export: Export, job: Any, urls: dict[str, str], title: str, back: str) -> Any:
+    """The export's progress and, once written, its download (the agency's and the city's)."""
+    ready = service.ready(job, export)
     return form_page(
         "export_status.html",
         None,
         export=export,
         job=job,
-        kinds=tables.KIND_WORDS,
-        done=service.ready(job, export) or (job is not None and job.status == "failed"),
-        ready=service.ready(job, export),
+        title=title,
+        back_label=back,
+        done=ready or (job is not None and job.status == "failed"),
+        ready=ready,
         labels={s: str(job_status_label(s)) for s in ("queued", "running", "succeeded", "failed")},
+        **urls,
     )
+
+
+def status_json(export: Export, job: Any) -> Any:
+    ready = service.ready(job, export)
+    return jsonify(
+        status=job.status if job else "queued",
+        progress=job.progress if job else 0,
+        done=ready or (job is not None and job.status == "failed"),
+    )
+
+
+@bp.get("/<int:export_id>")
+def show(export_id: int) -> Any:
+    export, job = service.fetch(db.session, current(), export_id)
+    urls = {
+        "back_url": url_for("exports.index"),
+        "status_url": url_for("exports.status", export_id=export.id),
+        "file_url": url_for("exports.download", export_id=export.id),
+    }
+    title = f"{tables.KIND_WORDS.get(export.kind, export.kind)} {export.year}"
+    return status_page(export, job, urls, title, str(_("Exports")))
 
 
 @bp.get("/<int:export_id>/status.json")
 def status(export_id: int) -> Any:
-    export, job = service.fetch(db.session, current(), export_id)
-    return jsonify(
-        status=job.status if job else "queued",
-        label=str(job_status_label(job.status)) if job else "",
-        progress=job.progress if job else 0,
-        done=service.ready(job, export) or (job is not None and job.status == "failed"),
-    )
+    return status_json(*service.fetch(db.session, current(), export_id))
 
 
 @bp.get("/<int:export_id>/file")
