@@ -304,6 +304,12 @@ def test_assessment_centre_results_are_imported_all_or_nothing(client, team, peo
     )
     assert m2["assessed"] == "2.00"
     assert send("x", name="hasil.exe").status_code == 415
+    broken = client.post(
+        url,
+        data={"file": (io.BytesIO(b"PK\x03\x04 not really a workbook"), "hasil.xlsx")},
+        headers=team["admin"],
+    )
+    assert broken.status_code in (415, 422) and broken.get_json()["message"]
     assert client.post(url, data={}, headers=team["staff"]).status_code == 404
 
 

@@ -23,7 +23,6 @@ from kinerja.db import db
 from kinerja.exceptions import Invalid
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
-from kinerja.people import importer, imports
 from kinerja.people.models import Position
 from kinerja.plugins.types import DEVELOPMENT_KINDS
 
@@ -245,12 +244,9 @@ class CampaignImport(MethodView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
-        try:
-            rows = campaigns.import_results(
-                db.session, campaign, upload.filename, upload.read(), catalogue.dictionary()
-            )
-        except importer.FileRejected as error:
-            abort(error.status, message=imports.describe(vars(error)))
+        rows = campaigns.import_results(
+            db.session, campaign, upload.filename, upload.read(), catalogue.dictionary()
+        )
         db.session.commit()
         return {"rows": rows, **_campaign_dict(campaign)}
 

@@ -20,10 +20,10 @@ from kinerja.competency.models import (
     AssessmentTask,
 )
 from kinerja.db.load import load_or_404
-from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
+from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound, ServiceError
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import importer
+from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
 from kinerja.plugins.types import Competency
 
@@ -31,6 +31,14 @@ DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 MAX_PEERS = 6  # peers asked per person: enough for the minimum, few enough to be answered
 IMPORT_COLUMNS = ("nip", "kode_kompetensi", "level")
 MAX_ROW_ERRORS = 50  # rows named in the answer; the rest are counted by fixing and resending
+
+
+class FileRefused(ServiceError):
+    """A file refused as a whole (415 not CSV or XLSX, 422 unreadable or missing columns)."""
+
+    def __init__(self, status: int, message: Any) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def get(session: Session, campaign_id: int) -> AssessmentCampaign:
@@ -334,28 +342,35 @@ def import_results(
     levels replace the campaign's earlier imported ones for the same person and competency."""
     if campaign.status == CLOSED:
         raise Conflict(_("A closed campaign takes no more results."))
-    fmt = importer.detect_format(filename, content)
-    people = {nip: i for nip, i in session.execute(select(Employee.nip, Employee.id))}
-    errors: dict[str, list[Any]] = {}
-    found: dict[tuple[int, str], int] = {}
-    for number, values, _numeric in importer.read_rows(
-        fmt, content, required=IMPORT_COLUMNS, optional=()
-    ):
-        nip = values["nip"].replace(" ", "")
-        code = values["kode_kompetensi"].strip().upper()
-        level = values["level"].strip().removesuffix(".0")
-        wrong = []
-        if nip not in people:
-            wrong.append(_("nip: no employee of this agency has this NIP."))
-        if code not in dictionary:
-            wrong.append(_("kode_kompetensi: not a competency in force in this agency."))
-        if not level.isdigit() or not 1 <= int(level) <= 5:
-            wrong.append(_("level: choose a level from 1 to 5."))
-        if wrong:
-            if len(errors) < MAX_ROW_ERRORS:
-                errors[str(_("row %(n)s", n=number))] = wrong
-            continue
-        found[(people[nip], code)] = int(level)
+    try:
+        fmt = importer.detect_format(filename, content)
+        people = {nip: i for nip, i in session.execute(select(Employee.nip, Employee.id))}
+        errors: dict[str, list[Any]] = {}
+        found: dict[tuple[int, str], int] = {}
+        for number, values, _numeric in importer.read_rows(
+            fmt, content, required=IMPORT_COLUMNS, optional=()
+        ):
+            nip = values["nip"].replace(" ", "")
+            code = values["kode_kompetensi"].strip().upper()
+            level = values["level"].strip().removesuffix(".0")
+            wrong = []
+            if nip not in people:
+                wrong.append(_("nip: no employee of this agency has this NIP."))
+            if code not in dictionary:
+                wrong.append(_("kode_kompetensi: not a competency in force in this agency."))
+            if not level.isdigit() or not 1 <= int(level) <= 5:
+                wrong.append(_("level: choose a level from 1 to 5."))
+            if wrong:
+                if len(errors) < MAX_ROW_ERRORS:
+                    errors[str(_("row %(n)s", n=number))] = wrong
+                continue
+            found[(people[nip], code)] = int(level)
+    except importer.FileRejected as rejected:
+        raise FileRefused(rejected.status, imports.describe(vars(rejected))) from None
+    except importer.UNREADABLE as error:  # a broken file found half-way through its rows
+        raise FileRefused(
+            422, _("The file cannot be read: %(problem)s", problem=type(error).__name__)
+        ) from None
     if errors:  # all or nothing: one wrong row and nothing is kept
         raise InvalidFields(errors)
     if not found:

@@ -24,11 +24,10 @@ from kinerja.competency.labels import (
 from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
 from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
 from kinerja.db import db
-from kinerja.exceptions import Invalid, ServiceError
+from kinerja.exceptions import Invalid
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.plugins.types import DEVELOPMENT_KINDS
@@ -362,19 +361,8 @@ def _campaign_action(found: AssessmentCampaign, action: str | None) -> None:
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise Invalid("file", _("Choose a CSV or XLSX file."))
-        try:
-            campaigns.import_results(
-                db.session, found, upload.filename, upload.read(), catalogue.dictionary()
-            )
-        except importer.FileRejected as error:
-            raise _Refused(error.status, imports.describe(vars(error))) from None
+        campaigns.import_results(
+            db.session, found, upload.filename, upload.read(), catalogue.dictionary()
+        )
     else:
         abort(404)
-
-
-class _Refused(ServiceError):
-    """A whole file refused (415, 422), shown on the campaign page."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
