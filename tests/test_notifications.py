@@ -312,3 +312,32 @@ def test_reminders_go_once_to_those_who_have_not_done_it(app, people, tenants) -
             "notified": 0,
             "mailed": 0,
         }
+
+
+def test_the_workers_loop_looks_once_a_day_and_again_after_a_failure(
+    app, smtp, people, tenants
+) -> None:
+    from kinerja.notifications import rounds
+
+    port, inbox = smtp
+    set_email(people, "staff", "budi@example.go.id")
+    with db.unit_of_work(tenants.a) as session:
+        service.notify(session, people.staff, "skp_approved", {"year": 2026})
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=closed, DIGEST_HOUR=0)
+    try:
+        with app.app_context():
+            with pytest.raises(OSError):
+                rounds.daily(app, tenants.a, now)  # the server refuses: the day is not done
+            app.config["SMTP_PORT"] = port
+            assert rounds.daily(app, tenants.a, now)["mailed"] == 1
+            with db.unit_of_work(tenants.a) as session:
+                service.notify(session, people.staff, "skp_approved", {"year": 2027})
+            assert rounds.daily(app, tenants.a, now) == {"notified": 0, "mailed": 0}
+            assert rounds.daily(app, tenants.a, now + timedelta(days=1))["mailed"] == 1
+    finally:
+        app.config.update(SMTP_HOST="", SMTP_PORT=25, DIGEST_HOUR=15)
+    assert len(inbox.messages) == 2

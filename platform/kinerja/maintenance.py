@@ -53,9 +53,8 @@ def run_once(app: Flask) -> dict[str, int]:
                 done["figures"] += city_jobs.schedule(session, tenant_id, date.today())
                 done["exports_deleted"] += exports.purge(session)
             try:  # one agency's failure (an SMTP refusal) must not stop the others' round
-                with db.unit_of_work(tenant_id) as session:
-                    for name, count in rounds.run(session, app.config).items():
-                        done[name] += count
+                for name, count in rounds.daily(app, tenant_id).items():
+                    done[name] += count
             except Exception:
                 log.exception("notification round failed for tenant %s", tenant_id)
     return done

@@ -39,6 +39,30 @@ def due(now: datetime, hour: int) -> bool:
     return now.astimezone(log_rules.WIB).hour >= hour
 
 
+DONE = "kinerja:notifications:done:{tenant}:{day}"  # the agency's round of the day is over
+
+
+def daily(app: Any, tenant_id: int, now: datetime | None = None) -> dict[str, int]:
+    """The round for one agency at most once a day: the workers' loop comes every minute, and
+    the reminders and digests of the day need looking for only once (each is claimed once in
+    `sent_once` anyway). The day is marked done only after the round committed, so a refusing
+    SMTP server or a failure means the next minute tries again."""
+    from kinerja import redis
+    from kinerja.db import db
+
+    now = now or datetime.now(UTC)
+    if not due(now, app.config["DIGEST_HOUR"]):
+        return {"notified": 0, "mailed": 0}
+    key = DONE.format(tenant=tenant_id, day=local_today(now).isoformat())
+    client = redis.client(app)
+    if client.exists(key):
+        return {"notified": 0, "mailed": 0}
+    with db.unit_of_work(tenant_id) as session:
+        done = run(session, app.config, now)
+    client.set(key, "1", ex=2 * 24 * 3600)
+    return done
+
+
 def run(session: Session, config: Any, now: datetime | None = None) -> dict[str, int]:
     """The round for the session's agency; counts of what it did."""
     now = now or datetime.now(UTC)
