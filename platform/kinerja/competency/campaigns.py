@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kinerja import audit, events
+from kinerja import audit, events, workflow
 from kinerja.competency import scoring, standards
 from kinerja.competency.models import (
     AssessmentCampaign,
@@ -26,8 +26,17 @@ from kinerja.organisation.models import OrgUnit
 from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
 from kinerja.plugins.types import Competency
+from kinerja.workflow import Machine, step
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+OPEN_IT, CLOSE_IT = "open", "close"
+# Who may open or close is the route's permission (the admin OPD); the table says when.
+MACHINE = Machine(
+    {
+        (DRAFT, OPEN_IT): step(OPEN, workflow.ANYONE),
+        (OPEN, CLOSE_IT): step(CLOSED, workflow.ANYONE),
+    }
+)
 MAX_PEERS = 6  # peers asked per person: enough for the minimum, few enough to be answered
 IMPORT_COLUMNS = ("nip", "kode_kompetensi", "level")
 MAX_ROW_ERRORS = 50  # rows named in the answer; the rest are counted by fixing and resending
@@ -96,7 +105,7 @@ def create(
 
 def set_subjects(session: Session, campaign: AssessmentCampaign, raw: Any) -> int:
     """Who is assessed: employee ids of the agency, or every active employee when none."""
-    if campaign.status != DRAFT:
+    if workflow.locked(session, campaign).status != DRAFT:
         raise Conflict(_("Only a draft campaign can change whom it assesses."))
     active = select(Employee.id).where(Employee.active)
     if raw:
@@ -173,7 +182,8 @@ def raters_of(
 
 def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
     """Open a draft: every rater gets their tasks. Returns how many tasks were made."""
-    if campaign.status != DRAFT:
+    workflow.locked(session, campaign)  # two clicks on "open" make the tasks once
+    if not MACHINE.decide(campaign.status, OPEN_IT, ()).allowed:
         raise Conflict(_("Only a draft campaign can be opened."))
     people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
     made = 0
@@ -204,7 +214,8 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
 
 
 def close_campaign(session: Session, campaign: AssessmentCampaign) -> None:
-    if campaign.status != OPEN:
+    workflow.locked(session, campaign)
+    if not MACHINE.decide(campaign.status, CLOSE_IT, ()).allowed:
         raise Conflict(_("Only an open campaign can be closed."))
     campaign.status = CLOSED
     campaign.closed_at = datetime.now(UTC)

@@ -17,6 +17,7 @@ from kinerja.people.models import Employee
 from kinerja.performance import labels, versions, workflow, years
 from kinerja.performance import skp as skps
 from kinerja.performance.models import Iki, Rhk, Skp, SkpVersion
+from kinerja.workflow import locked
 
 MAX_REASON = 1000
 
@@ -66,9 +67,11 @@ def _refuse(skp: Skp, action: str, refusal: str, of: skps.Chain) -> Exception:
 def act(
     session: Session, principal: perm.Principal, skp: Skp, action: str, reason: str | None = None
 ) -> Skp:
-    """Take `action` as `principal`, by the workflow table; snapshots, versions and audit."""
+    """Take `action` as `principal`, by the workflow table; snapshots, versions and audit.
+    Atomic: decided on the row as it is under its lock (a concurrent decision answers 409)."""
     if action not in workflow.ACTIONS:
         raise NotFound()
+    locked(session, skp)
     employee = session.scalar(select(Employee).where(Employee.id == skp.employee_id))
     assert employee is not None
     of = skps.chain(session, employee)

@@ -24,11 +24,15 @@ from kinerja.performance.inputs import (
     text,
 )
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.workflow import locked
 
 LAMPIRAN_KEYS = tuple(labels.LAMPIRAN)
 
 
 def check_editable(session: Session, skp: Skp) -> None:
+    """Raise unless the plan may change now; holds its row lock to the end of the transaction,
+    so no submit or approval slips in between this check and the edit."""
+    locked(session, skp)
     years.check_open(session, skp.year)
     if skp.status not in workflow.EDITABLE:
         raise Conflict(
@@ -255,7 +259,7 @@ def hand_down(
         theirs = skps.of_employee(session, employee.id, skp.year)
         if theirs is None:
             theirs = skps.create(session, employee, skp.year, approach=skp.approach)
-        if theirs.status not in workflow.EDITABLE:
+        if locked(session, theirs).status not in workflow.EDITABLE:
             skipped.append((employee.name, skp_status_label(theirs.status)))
             continue
         already = session.scalar(

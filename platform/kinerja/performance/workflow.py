@@ -9,15 +9,13 @@ with a reason and approved again. Who may take a step is a role relative to the 
   post is vacant), or the admin OPD for an employee with no superior in the agency (the head).
 
 What a step requires is named here and checked from facts the service gathers; the function
-answers the next state or why not, and never touches the database.
+answers the next state or why not, and never touches the database (`kinerja.workflow`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from kinerja.i18n import N_
+from kinerja.workflow import Machine, step
 
 DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
 STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
@@ -39,21 +37,17 @@ REASON = "reason"
 _READY = (YEAR_OPEN, NO_PROPOSALS, HAS_UTAMA, EVERY_RHK_HAS_IKI, UTAMA_LINKED)
 
 
-@dataclass(frozen=True)
-class Step:
-    to: str
-    by: frozenset[str]
-    needs: tuple[str, ...]
-
-
-TRANSITIONS: dict[tuple[str, str], Step] = {
-    (DRAFT, SUBMIT): Step(SUBMITTED, frozenset({OWNER}), _READY),
-    (REJECTED, SUBMIT): Step(SUBMITTED, frozenset({OWNER}), _READY),
-    (SUBMITTED, WITHDRAW): Step(DRAFT, frozenset({OWNER}), (YEAR_OPEN,)),
-    (SUBMITTED, APPROVE): Step(APPROVED, frozenset({RATER}), (YEAR_OPEN,)),
-    (SUBMITTED, REJECT): Step(REJECTED, frozenset({RATER}), (YEAR_OPEN, REASON)),
-    (APPROVED, REVISE): Step(DRAFT, frozenset({OWNER}), (YEAR_OPEN, REASON)),
-}
+MACHINE = Machine(
+    {
+        (DRAFT, SUBMIT): step(SUBMITTED, OWNER, *_READY),
+        (REJECTED, SUBMIT): step(SUBMITTED, OWNER, *_READY),
+        (SUBMITTED, WITHDRAW): step(DRAFT, OWNER, YEAR_OPEN),
+        (SUBMITTED, APPROVE): step(APPROVED, RATER, YEAR_OPEN),
+        (SUBMITTED, REJECT): step(REJECTED, RATER, YEAR_OPEN, REASON),
+        (APPROVED, REVISE): step(DRAFT, OWNER, YEAR_OPEN, REASON),
+    }
+)
+decide, available = MACHINE.decide, MACHINE.available
 
 # Why a requirement failed, in words (English msgids, translated where shown).
 UNMET: dict[str, str] = {
@@ -66,34 +60,3 @@ UNMET: dict[str, str] = {
     NO_PROPOSALS: N_("Accept or remove the results your superior handed down first."),
     REASON: N_("Give a reason."),
 }
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The next state, or why the step is refused: `refusal` is "state", "who" or the name of
-    the first unmet requirement."""
-
-    to: str | None = None
-    refusal: str | None = None
-
-    @property
-    def allowed(self) -> bool:
-        return self.refusal is None
-
-
-def decide(state: str, action: str, roles: frozenset[str], facts: Mapping[str, bool]) -> Outcome:
-    """Take `action` on an SKP in `state` by someone holding `roles`, given `facts`."""
-    step = TRANSITIONS.get((state, action))
-    if step is None:
-        return Outcome(refusal="state")
-    if not step.by & roles:
-        return Outcome(refusal="who")
-    for need in step.needs:
-        if not facts.get(need, False):
-            return Outcome(refusal=need)
-    return Outcome(to=step.to)
-
-
-def available(state: str, roles: frozenset[str]) -> list[str]:
-    """The actions someone holding `roles` may try from `state` (for buttons; facts aside)."""
-    return [a for (s, a), step in TRANSITIONS.items() if s == state and step.by & roles]

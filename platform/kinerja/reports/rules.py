@@ -13,22 +13,27 @@ from typing import Any
 
 from kinerja.i18n import N_
 from kinerja.plugins.types import FormField, ReportForm
+from kinerja.workflow import Machine, step
 
 DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
 STATUSES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
-# (status, action) -> the next status; anything else is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (DRAFT, "submit"): SUBMITTED,
-    (REJECTED, "submit"): SUBMITTED,
-    (SUBMITTED, "approve"): APPROVED,
-    (SUBMITTED, "reject"): REJECTED,
-}
-ACTIONS = ("submit", "approve", "reject")
+OWNER, VERIFIER = "owner", "verifier"  # the employee; a superior of theirs (the permission rule)
+REASON = "reason"
+MACHINE = Machine(
+    {
+        (DRAFT, "submit"): step(SUBMITTED, OWNER),
+        (REJECTED, "submit"): step(SUBMITTED, OWNER),
+        (SUBMITTED, "approve"): step(APPROVED, VERIFIER),
+        (SUBMITTED, "reject"): step(REJECTED, VERIFIER, REASON),
+    }
+)
+ACTIONS = MACHINE.actions
 
 
 def next_status(status: str, action: str) -> str | None:
     """The status after `action`, or None when the action is not allowed from `status`."""
-    return TRANSITIONS.get((status, action))
+    found = MACHINE.transitions.get((status, action))
+    return found.to if found else None
 
 
 Problems = dict[str, tuple[str, dict[str, Any]]]  # field -> (English msgid, parameters)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from flask_babel import gettext
 from sqlalchemy import Select, extract, select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, workflow
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import (
@@ -117,18 +117,25 @@ def decide(
     action: str,
     user_id: int | None,
     reason: str | None = None,
+    roles: Iterable[str] = (workflow.ANYONE,),
 ) -> ReportSubmission:
-    """Submit, approve or reject, by the table of `rules.TRANSITIONS`; audited."""
-    status = rules.next_status(submission.status, action)
-    if status is None:
+    """Submit, approve or reject, by the workflow table, on the submission as it is under its
+    row lock (of concurrent decisions one wins, the others answer 409); audited. `roles`: what
+    the actor is to the report; by default the caller has checked the permission itself."""
+    workflow.locked(session, submission)
+    outcome = rules.MACHINE.decide(
+        submission.status, action, roles, {rules.REASON: bool((reason or "").strip())}
+    )
+    if outcome.refusal == rules.REASON:
+        raise Invalid("reason", _("Say why the report is rejected."))
+    if outcome.refusal is not None or outcome.to is None:
         raise Conflict(
             _(
                 "A report that is %(status)s cannot be changed that way.",
                 status=report_status_label(submission.status),
             )
         )
-    if action == "reject" and not (reason or "").strip():
-        raise Invalid("reason", _("Say why the report is rejected."))
+    status = outcome.to
     before = submission.status
     submission.status = status
     submission.reason = (reason or "").strip()[:1000] or None if action == "reject" else None

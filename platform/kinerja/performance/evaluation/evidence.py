@@ -21,6 +21,7 @@ from kinerja.performance.log import service as log
 from kinerja.performance.log.models import WorkEntry
 from kinerja.reports import rules as report_rules
 from kinerja.reports.models import ReportSubmission
+from kinerja.workflow import locked
 
 MAX_LINKS = 200
 # Reports a superior may rely on: sent for approval or approved, never a draft or a rejected one.
@@ -132,8 +133,8 @@ def file_of(session: Session, evaluation: Evaluation, file_id: int) -> Evaluatio
     return found
 
 
-def _editable(evaluation: Evaluation) -> None:
-    if evaluation.status not in workflow.EDITABLE_BY_OWNER:
+def _editable(session: Session, evaluation: Evaluation) -> None:
+    if locked(session, evaluation).status not in workflow.EDITABLE_BY_OWNER:
         raise Conflict(_("The realisation can be changed only before it is submitted."))
 
 
@@ -147,7 +148,7 @@ def add_files(
 ) -> list[EvaluationFile]:
     """Attach files to one IKI's realisasi: at most `limits[0]` per IKI, each at most
     `limits[1]` bytes, photos and PDFs only (read from the content, not the name)."""
-    _editable(evaluation)
+    _editable(session, evaluation)
     item = session.scalar(
         select(EvaluationItem).where(
             EvaluationItem.evaluation_id == evaluation.id, EvaluationItem.iki_id == iki_id
@@ -190,7 +191,7 @@ def delete_file(session: Session, evaluation: Evaluation, file_id: int) -> list[
     """Remove a file's row while the realisasi can still change; returns the storage keys for
     the caller to delete after the commit (a stray object is harmless, a row without its bytes
     is not)."""
-    _editable(evaluation)
+    _editable(session, evaluation)
     found = file_of(session, evaluation, file_id)
     keys = [k for k in (found.storage_key, found.thumb_key) if k]
     session.delete(found)

@@ -26,10 +26,12 @@ from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, inputs, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, workflow
+from kinerja.performance.evaluation.labels import STATUS_WORDS
 from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.workflow import locked, year_lock
 
 ANNUAL = 0
 # The curve's messages in the reader's language (the fields of kinerja.rules.curve.MESSAGES).
@@ -241,7 +243,7 @@ def items(session: Session, evaluation: Evaluation) -> list[tuple[EvaluationItem
 def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any]) -> Evaluation:
     """{iki id: {realisasi, realisasi_text, evidence: [daily entry ids], reports: [report
     submission ids]}} of the employee."""
-    if evaluation.status not in workflow.EDITABLE_BY_OWNER:
+    if locked(session, evaluation).status not in workflow.EDITABLE_BY_OWNER:
         raise Conflict(_("The realisation can be changed only before it is submitted."))
     years.check_open(session, evaluation.year)
     by_iki = {item.iki_id: item for item, _iki, _rhk in items(session, evaluation)}
@@ -325,7 +327,7 @@ def rate(
     agency says so."""
     if workflow.RATER not in roles(session, principal, evaluation):
         raise Forbidden(_("Only the Pejabat Penilai rates this evaluation."))
-    if evaluation.status not in workflow.RATABLE:
+    if locked(session, evaluation).status not in workflow.RATABLE:
         raise Conflict(_("This evaluation is not waiting for ratings."))
     errors: dict[str, list[Any]] = {}
     hasil = raw.get("rating_hasil")
@@ -364,8 +366,15 @@ def act(
     curve_reason: str | None = None,
     curve_policy: str = "confirm",
 ) -> Evaluation:
+    """Take `action` by the workflow table, on the evaluation as it is under its row lock (of
+    concurrent decisions one wins, the others answer 409). An annual approval also takes the
+    agency's year lock: two approvals checked against the curve one at a time, never both
+    against the distribution before either."""
     if action not in workflow.ACTIONS:
         raise NotFound()
+    locked(session, evaluation)
+    if action == workflow.APPROVE and evaluation.period == ANNUAL:
+        year_lock(session, evaluation.year)
     held = roles(session, principal, evaluation)
     violations: list[str] = []
     if action == workflow.APPROVE and evaluation.period == ANNUAL and evaluation.predikat:
@@ -377,10 +386,11 @@ def act(
         workflow.REASON: bool((reason or "").strip()),
         workflow.CURVE_OK: curve_ok,
     }
-    try:
-        to = workflow.decide(evaluation.status, action, held, facts)
-    except workflow.Refused as refused:
-        raise _refusal(refused.why, evaluation, violations, curve_policy) from None
+    outcome = workflow.decide(evaluation.status, action, held, facts)
+    if outcome.refusal is not None:
+        raise _refusal(outcome.refusal, evaluation, violations, curve_policy)
+    assert outcome.to is not None
+    to = outcome.to
     before = evaluation.status
     changes: dict[str, Any] = {"status": [before, to]}
     if action == workflow.APPROVE:
@@ -426,7 +436,12 @@ def _snapshot(evaluation: Evaluation) -> dict[str, Any]:
 
 def _refusal(why: str, evaluation: Evaluation, violations: list[str], policy: str) -> Exception:
     if why == "state":
-        return Conflict(_("This evaluation cannot take that step now."))
+        return Conflict(
+            _(
+                "This evaluation is now \u201c%(state)s\u201d: it cannot take that step.",
+                state=STATUS_WORDS.get(evaluation.status, evaluation.status),
+            )
+        )
     if why == "who":
         return Forbidden(_("This step is not yours to take on this evaluation."))
     if why == workflow.REASON:

@@ -13,6 +13,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from kinerja.i18n import N_
+from kinerja.workflow import Machine, Outcome, step
 
 WIB = ZoneInfo("Asia/Jakarta")  # the agencies of Medan work in Western Indonesian Time
 
@@ -25,43 +26,22 @@ OWNER, VERIFIER = "owner", "verifier"  # the employee; their rater (or the admin
 REASON = "reason"
 
 
-@dataclass(frozen=True)
-class Step:
-    to: str
-    by: str
-    needs_reason: bool = False
+# The verifier needs a reason only to reject; the service answers REASON as a fact.
+MACHINE = Machine(
+    {
+        (DRAFT, SUBMIT): step(SUBMITTED, OWNER),
+        (REJECTED, SUBMIT): step(SUBMITTED, OWNER),  # corrected, sent again
+        (SUBMITTED, WITHDRAW): step(DRAFT, OWNER),
+        (SUBMITTED, APPROVE): step(APPROVED, VERIFIER),
+        (SUBMITTED, REJECT): step(REJECTED, VERIFIER, REASON),
+    }
+)
+available = MACHINE.available
 
 
-TRANSITIONS: dict[tuple[str, str], Step] = {
-    (DRAFT, SUBMIT): Step(SUBMITTED, OWNER),
-    (REJECTED, SUBMIT): Step(SUBMITTED, OWNER),  # corrected, sent again
-    (SUBMITTED, WITHDRAW): Step(DRAFT, OWNER),
-    (SUBMITTED, APPROVE): Step(APPROVED, VERIFIER),
-    (SUBMITTED, REJECT): Step(REJECTED, VERIFIER, needs_reason=True),
-}
-
-
-def decide(state: str, action: str, roles: frozenset[str], reason: str | None) -> str:
-    """The next state, or why not: "state", "who" or "reason" (as a `Refused`)."""
-    step = TRANSITIONS.get((state, action))
-    if step is None:
-        raise Refused("state")
-    if step.by not in roles:
-        raise Refused("who")
-    if step.needs_reason and not (reason or "").strip():
-        raise Refused(REASON)
-    return step.to
-
-
-def available(state: str, roles: frozenset[str]) -> list[str]:
-    """The actions someone holding `roles` may try from `state` (for buttons)."""
-    return [a for (s, a), step in TRANSITIONS.items() if s == state and step.by in roles]
-
-
-class Refused(Exception):
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why
+def decide(state: str, action: str, roles: frozenset[str], reason: str | None) -> Outcome:
+    """The next state, or why not: "state", "who" or "reason"."""
+    return MACHINE.decide(state, action, roles, {REASON: bool((reason or "").strip())})
 
 
 # --- the deadline ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy import Select, extract, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import audit, events, storage
+from kinerja import audit, events, storage, workflow
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.db.scoping import current_tenant_id
@@ -438,7 +438,7 @@ def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidenc
 def add_files(
     session: Session, entry: WorkEntry, uploads: Sequence[Upload], limits: tuple[int, int]
 ) -> None:
-    check_editable(entry)
+    check_editable(session, entry)
     have = len(files_of(session, entry))
     files = check_uploads(uploads, max(0, limits[0] - have), limits[1])
     _store(session, entry, files)
@@ -453,7 +453,10 @@ def resource(entry: WorkEntry) -> perm.Resource:
     return perm.Resource("work_entry", entry.tenant_id, employee_id=entry.employee_id)
 
 
-def check_editable(entry: WorkEntry) -> None:
+def check_editable(session: Session, entry: WorkEntry) -> None:
+    """Raise unless the entry may change now; holds its row lock to the end of the transaction,
+    so no submit or decision slips in between this check and the change."""
+    workflow.locked(session, entry)
     if entry.status not in rules.EDITABLE:
         raise Conflict(
             _(
@@ -466,7 +469,7 @@ def check_editable(entry: WorkEntry) -> None:
 def update(
     session: Session, entry: WorkEntry, raw: Mapping[str, Any], now: datetime | None = None
 ) -> WorkEntry:
-    check_editable(entry)
+    check_editable(session, entry)
     employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
     assert employee is not None
     merged = {name: getattr(entry, name) for name in FIELDS} | dict(raw)
@@ -500,7 +503,7 @@ def _plain(value: Any) -> Any:
 
 def delete_draft(session: Session, entry: WorkEntry) -> list[str]:
     """Delete a draft and (after the commit, by the caller) its files: returns their keys."""
-    if entry.status != rules.DRAFT:
+    if workflow.locked(session, entry).status != rules.DRAFT:
         raise Conflict(_("Only a draft can be deleted; submitted work stays on record."))
     keys = [k for f in files_of(session, entry) for k in (f.storage_key, f.thumb_key) if k]
     audit.record(
@@ -538,22 +541,26 @@ def act(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> WorkEntry:
+    """Take `action` by the workflow table, on the entry as it is under its row lock: of
+    concurrent decisions one wins, the others answer 409 naming the state it left."""
     if action not in rules.ACTIONS:
         raise NotFound()
-    try:
-        to = rules.decide(entry.status, action, roles(session, principal, entry), reason)
-    except rules.Refused as refused:
-        if refused.why == "state":
-            raise Conflict(
-                _(
-                    "This entry is %(state)s: it cannot be %(action)s now.",
-                    state=status_label(entry.status),
-                    action=str(ACTIONS[action]).lower(),
-                )
-            ) from None
-        if refused.why == "who":
-            raise Forbidden(_("Only the employee's superior decides on this entry.")) from None
-        raise Invalid("reason", _("Say why the entry is rejected.")) from None
+    workflow.locked(session, entry)
+    outcome = rules.decide(entry.status, action, roles(session, principal, entry), reason)
+    if outcome.refusal == workflow.STATE:
+        raise Conflict(
+            _(
+                "This entry is %(state)s: it cannot be %(action)s now.",
+                state=status_label(entry.status),
+                action=str(ACTIONS[action]).lower(),
+            )
+        )
+    if outcome.refusal == workflow.WHO:
+        raise Forbidden(_("Only the employee's superior decides on this entry."))
+    if outcome.refusal is not None:
+        raise Invalid("reason", _("Say why the entry is rejected."))
+    assert outcome.to is not None
+    to = outcome.to
     now = now or datetime.now(UTC)
     before = entry.status
     entry.status = to
@@ -583,8 +590,11 @@ def bulk_approve(
     """Approve each entry the principal verifies; the others are listed with why not."""
     done: list[int] = []
     skipped: list[tuple[int, str]] = []
+    # Every row locked up front, in id order: two overlapping bulk approvals wait for each
+    # other (no deadlock) and the second finds the entries already approved.
+    found = workflow.locked_all(session, WorkEntry, list(entry_ids))
     for entry_id in dict.fromkeys(entry_ids):
-        entry = session.scalar(select(WorkEntry).where(WorkEntry.id == entry_id))
+        entry = found.get(entry_id)
         if entry is None or not perm.can(principal, perm.VIEW, resource(entry)):
             skipped.append((entry_id, str(_("Not found."))))
             continue
