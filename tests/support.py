@@ -61,6 +61,7 @@ def app_config(database: Database, redis_url: str, **extra: object) -> dict[str,
         "LOG_FORMAT": "text",
         "LOCAL_LOGIN": True,
         "TESTING": True,
+        "DATABASE_POOL": 45,  # tests fire twenty requests at once, each may hold two
         "PLUGINS": "none",  # tests load no installed plugin unless they ask
         # Evidence files of the suite's processes, never in the checkout's var/.
         "STORAGE_DIR": os.path.join(tempfile.gettempdir(), f"kinerja-test-evidence-{os.getpid()}"),
@@ -305,3 +306,27 @@ def plan_staff(tenants: Tenants, people: People, year: int, boss_rhk: int) -> tu
         flow.act(session, boss, skp, "approve")
         iki_id = skps.iki_by_rhk(session, [rhk.id])[rhk.id][0].id
         return rhk.id, iki_id
+
+
+def at_once(app: Any, calls: list[Any]) -> list[Any]:
+    """Run each `call(client)` in its own thread, released together, each with its own test
+    client (and so its own request, session and database connection); their answers in order."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    answers: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        try:
+            answers[index] = calls[index](client)
+        except Exception as error:  # an exception is an answer too: the test shows it
+            answers[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return answers

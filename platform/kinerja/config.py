@@ -161,6 +161,14 @@ SETTINGS: tuple[Setting, ...] = (
         "role `kinerja db upgrade` creates or updates for the application, with its grants",
     ),
     Setting(
+        "KINERJA_DATABASE_POOL",
+        "DATABASE_POOL",
+        _positive_int,
+        "15",
+        "database connections one process may hold; a request can hold two at once (its own "
+        "and an API token's last-use mark), so keep it at least twice KINERJA_WEB_THREADS",
+    ),
+    Setting(
         "KINERJA_REDIS_URL",
         "REDIS_URL",
         _redis_url,

@@ -72,7 +72,11 @@ class Database:
     """Flask extension: `db.session` is the request's session, removed at teardown."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], pool_size=5, max_overflow=10)
+        # A third of the connections kept open, the rest opened under load and closed again.
+        most = max(2, int(app.config.get("DATABASE_POOL", 15)))
+        engine = make_engine(
+            app.config["DATABASE_URL"], pool_size=most // 3, max_overflow=most - most // 3
+        )
         app.extensions["kinerja.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         # Per request as well as per app context: a test client reuses one app context for
         # many requests, and a session must never outlive its request (nor its tenant).

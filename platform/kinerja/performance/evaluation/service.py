@@ -438,7 +438,7 @@ def _refusal(why: str, evaluation: Evaluation, violations: list[str], policy: st
     if why == "state":
         return Conflict(
             _(
-                "This evaluation is now \u201c%(state)s\u201d: it cannot take that step.",
+                "This evaluation is now “%(state)s”: it cannot take that step.",
                 state=STATUS_WORDS.get(evaluation.status, evaluation.status),
             )
         )
