@@ -267,3 +267,52 @@ def test_another_agency_finds_no_entry(client, who, year) -> None:
         ]
         == []
     )
+
+
+def test_a_vacant_superiors_entries_wait_for_the_next_one_up(client, who, year, people, tenants):
+    """The kepala bidang's post is vacant: the head is the staff's Pejabat Penilai now, so the
+    head's feed, count and digest hold the staff's entries, and the head decides them; the
+    inactive kepala bidang is asked nothing."""
+    from kinerja import permissions as perm
+    from kinerja.notifications import rounds
+    from kinerja.notifications.models import Notification
+    from kinerja.people import employees
+    from kinerja.performance.log import service
+    from tests.test_skp_api import head_account
+
+    a = tenants.a
+    head = token(a, head_account(people, a))
+    first, second = (
+        client.post(
+            API, json=entry(year, activity=f"Kegiatan {n}"), headers=who["staff"]
+        ).get_json()
+        for n in range(2)
+    )
+    with db.unit_of_work(a) as session:
+        employees.update_employee(
+            session, employees.get_employee(session, people.superior), {"active": False}
+        )
+    feed = client.get(f"{API}?scope=team", headers=head).get_json()
+    assert sorted(e["id"] for e in feed) == sorted([first["id"], second["id"]])
+    as_head = perm.Principal(
+        user_id=1,
+        tenant_id=a,
+        roles=frozenset({perm.ROLE_PEGAWAI}),
+        employee_id=people.head,
+        subordinate_ids=frozenset({people.superior, people.staff, people.peer}),
+    )
+    with db.unit_of_work(a) as session:
+        assert service.waiting_count(session, as_head) == 2
+    decided = client.post(
+        f"{API}/{first['id']}/transitions", json={"action": "approve"}, headers=head
+    )
+    assert decided.status_code == 200, decided.get_json()
+    assert client.post(
+        f"{API}/{second['id']}/transitions", json={"action": "approve"}, headers=who["boss"]
+    ).status_code in (401, 403, 404)  # their account went with the post
+    with db.unit_of_work(a) as session:
+        assert rounds._team_digests(session, TODAY) == 1
+        told = session.scalars(
+            select(Notification.employee_id).where(Notification.kind == "entries_waiting")
+        ).all()
+    assert told == [people.head]

@@ -20,6 +20,7 @@ from kinerja.notifications.kinds import KINDS
 from kinerja.notifications.models import Notification
 from kinerja.notifications.service import choices, notify, once, text
 from kinerja.people.models import Employee
+from kinerja.performance import skp as skps
 from kinerja.performance import years
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.log import rules as log_rules
@@ -83,16 +84,24 @@ def run(session: Session, config: Any, now: datetime | None = None) -> dict[str,
 
 
 def _team_digests(session: Session, today: date) -> int:
-    """Once a day, each superior hears how many entries of their team wait for them."""
-    waiting = session.execute(
-        select(Employee.superior_id, func.count())
-        .join(WorkEntry, WorkEntry.employee_id == Employee.id)
-        .where(WorkEntry.status == log_rules.SUBMITTED, Employee.superior_id.is_not(None))
-        .group_by(Employee.superior_id)
+    """Once a day, each Pejabat Penilai hears how many entries of their team wait for them
+    (the nearest active superior: a vacant post's entries go to the next one up)."""
+    by_employee = session.execute(
+        select(WorkEntry.employee_id, func.count())
+        .where(WorkEntry.status == log_rules.SUBMITTED)
+        .group_by(WorkEntry.employee_id)
     )
+    waiting: dict[int, int] = {}
+    rows = by_employee.all()
+    if rows:  # the agency's people in the session once: each chain below costs no query
+        session.scalars(select(Employee)).all()
+    for employee_id, count in rows:
+        rater = skps.rater_of(session, employee_id)
+        if rater is not None:
+            waiting[rater] = waiting.get(rater, 0) + count
     made = 0
-    for superior, count in waiting:
-        if superior is not None and once(session, superior, "entries_waiting", today.isoformat()):
+    for superior, count in waiting.items():
+        if once(session, superior, "entries_waiting", today.isoformat()):
             notify(session, superior, "entries_waiting", {"count": count}, "log/team")
             made += 1
     return made

@@ -69,6 +69,36 @@ def chain(session: Session, employee: Employee) -> Chain:
     return Chain(rater, acting, reviewer)
 
 
+def rated_by(session: Session, rater_id: int | None) -> set[int]:
+    """The employees whose Pejabat Penilai is `rater_id`: the inverse of `chain(…).rater`, for
+    feeds, counts and digests. Their direct subordinates, and below a vacant (inactive) post
+    under them, the people it would have rated, down to the next active one."""
+    if rater_id is None:
+        return set()
+    below = (
+        select(Employee.id, Employee.active)
+        .where(Employee.superior_id == rater_id, Employee.id != rater_id)
+        .cte("below", recursive=True)
+    )
+    # UNION, not UNION ALL: a loop in the hierarchy ends instead of recursing forever.
+    below = below.union(
+        select(Employee.id, Employee.active).where(
+            Employee.superior_id == below.c.id, below.c.active.is_(False)
+        )
+    )
+    return set(session.scalars(select(below.c.id))) - {rater_id}
+
+
+def rater_of(session: Session, employee_id: int) -> int | None:
+    """Who decides on this employee's plan, entries and evaluation: their Pejabat Penilai (None:
+    the admin OPD, for the head of the agency)."""
+    employee = _employee(session, employee_id)
+    if employee is None:
+        return None
+    found = chain(session, employee).rater
+    return found.id if found else None
+
+
 def roles(principal: perm.Principal, skp: Skp, of: Chain) -> frozenset[str]:
     """The workflow roles `principal` holds on `skp` (see `workflow`)."""
     held = set()

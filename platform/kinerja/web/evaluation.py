@@ -73,7 +73,10 @@ def _index(problem: Problem) -> Any:
     members = list(
         db.session.scalars(
             select(Employee)
-            .where(Employee.superior_id == (principal.employee_id or -1), Employee.active)
+            .where(
+                Employee.id.in_(skps.rated_by(db.session, principal.employee_id) or {-1}),
+                Employee.active,
+            )
             .order_by(Employee.name)
         )
     )

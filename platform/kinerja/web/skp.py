@@ -69,7 +69,10 @@ def _index_page(problem: Problem) -> Any:
     if principal.employee_id and perm.is_member(principal):
         direct = db.session.scalars(
             select(Employee)
-            .where(Employee.superior_id == principal.employee_id, Employee.active)
+            .where(
+                Employee.id.in_(skps.rated_by(db.session, principal.employee_id) or {-1}),
+                Employee.active,
+            )
             .order_by(Employee.name)
         ).all()
         plans = {

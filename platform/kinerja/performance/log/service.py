@@ -643,15 +643,12 @@ def visible(principal: perm.Principal) -> Select[Any]:
 
 
 def team(session: Session, principal: perm.Principal, whole_subtree: bool = False) -> Select[Any]:
-    """The entries of the principal's direct subordinates (or the whole subtree), never drafts."""
+    """The entries the principal verifies (those they are Pejabat Penilai of, through vacant
+    posts too; see `skps.rated_by`), or the whole subtree's, never drafts."""
     if whole_subtree:
         people = set(principal.subordinate_ids)
     else:
-        people = set(
-            session.scalars(
-                select(Employee.id).where(Employee.superior_id == (principal.employee_id or -1))
-            )
-        )
+        people = skps.rated_by(session, principal.employee_id)
     return select(WorkEntry).where(
         WorkEntry.employee_id.in_(people or {-1}), WorkEntry.status != rules.DRAFT
     )
@@ -674,7 +671,7 @@ def filtered(query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
 
 
 def waiting_count(session: Session, principal: perm.Principal) -> int:
-    """Submitted entries of the principal's direct subordinates (for the navigation)."""
+    """Submitted entries the principal verifies (for the navigation)."""
     if not perm.is_member(principal) or not principal.subordinate_ids:
         return 0
     query = team(session, principal).where(WorkEntry.status == rules.SUBMITTED)
