@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKeyConstraint,
@@ -21,8 +22,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    or_,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja.db import Base, TenantOwned, Timestamps
@@ -109,6 +112,17 @@ class Skp(TenantOwned, Timestamps, Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[int | None] = mapped_column(BigInteger)  # user id
     acting: Mapped[bool] = mapped_column(Boolean, default=False)  # decided by the next one up
+
+    @hybrid_property
+    def in_force(self) -> bool:
+        """Whether a plan is in force: approved once (a revision under way keeps the last
+        approved version in force). Work is logged and evaluated against it."""
+        return self.status == "approved" or self.version > 1
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force(cls) -> ColumnElement[bool]:
+        return or_(cls.status == "approved", cls.version > 1)
 
 
 class Rhk(TenantOwned, Base):

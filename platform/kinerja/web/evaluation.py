@@ -122,7 +122,7 @@ def _index(problem: Problem) -> Any:
         problem,
         year=year,
         mine=mine,
-        skp=skp if skp is not None and (skp.status == "approved" or skp.version > 1) else None,
+        skp=skp if skp is not None and skp.in_force else None,
         periods=years.periods_of(db.session, year),
         team=team,
         curve=found,

@@ -179,7 +179,7 @@ def proposed(session: Session, employee_id: int, starts: date, ends: date) -> di
 
 def start(session: Session, skp: Skp, period: int) -> Evaluation:
     years.check_open(session, skp.year)
-    if not (skp.status == "approved" or skp.version > 1):
+    if not skp.in_force:
         raise Conflict(_("Only an approved SKP is evaluated."))
     if session.scalar(
         select(Evaluation.id).where(Evaluation.skp_id == skp.id, Evaluation.period == period)
@@ -482,7 +482,7 @@ def progress(session: Session, employee_id: int, year: int) -> Decimal | None:
     the IKI of (sent and approved quantity ÷ target), each capped at 100 %; None without an
     approved plan or numeric targets."""
     skp = skps.of_employee(session, employee_id, year)
-    if skp is None or not (skp.status == "approved" or skp.version > 1):
+    if skp is None or not skp.in_force:
         return None
     targets: dict[int, Decimal] = {
         iki_id: low

@@ -193,7 +193,7 @@ def _check_links(
             Skp.employee_id == employee.id,
             Skp.year == values["entry_date"].year,
             # an approved plan, or one being revised (its results were approved before)
-            (Skp.status == "approved") | (Skp.version > 1),
+            Skp.in_force,
             Rhk.proposed.is_(False),
         )
     )
@@ -211,7 +211,7 @@ def _check_links(
 def choices(session: Session, employee_id: int, year: int) -> list[tuple[Rhk, list[Iki]]]:
     """The results (with their indicators) an entry of `year` may serve."""
     skp = skps.of_employee(session, employee_id, year)
-    if skp is None or not (skp.status == "approved" or skp.version > 1):
+    if skp is None or not skp.in_force:
         return []
     rows = [r for r in skps.rhk_rows(session, skp) if not r.proposed]
     ikis = skps.iki_by_rhk(session, [r.id for r in rows])
