@@ -72,7 +72,16 @@ class Database:
     """Flask extension: `db.session` is the request's session, removed at teardown."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], pool_size=5, max_overflow=10)
+        # The sessions speak the city's time (KINERJA_TIMEZONE): timestamps read back carry
+        # Medan's offset, so pages and documents show Medan's hour and day, and a date taken from
+        # a timestamp in SQL is Medan's date, whatever zone the database server runs in.
+        zone = str(app.config.get("TIMEZONE") or "Asia/Jakarta")
+        engine = make_engine(
+            app.config["DATABASE_URL"],
+            pool_size=5,
+            max_overflow=10,
+            connect_args={"options": f"-c TimeZone={zone}"},
+        )
         app.extensions["kinerja.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         # Per request as well as per app context: a test client reuses one app context for
         # many requests, and a session must never outlive its request (nor its tenant).
