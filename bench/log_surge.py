@@ -22,10 +22,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from bench import table
+from kinerja import clock
 from tests.idp_support import free_port
 
 
@@ -159,7 +159,7 @@ def main() -> None:
         config = app_config(database, redis_url, LOG_LEVEL="WARNING")
         app = create_app(config)
         owner = create_engine(database.owner_url.replace("postgresql://", "postgresql+psycopg://"))
-        year = date.today().year
+        year = clock.this_year()
         with app.app_context():
             ids = [insert_tenant(owner, s, s.title()) for s in ("dinkes", "disdik", "dishub")]
             tenants = Tenants(*ids)
@@ -185,7 +185,7 @@ def main() -> None:
         processes.append(serve("kinerja.wsgi:app", kinerja_port, args.workers, args.threads, env))
         processes.append(serve("bench.wsgi_bare:app", bare_port, args.workers, args.threads, env))
         body = {
-            "entry_date": date.today().isoformat(),
+            "entry_date": clock.today().isoformat(),
             "rhk_id": rhk,
             "iki_id": iki,
             "activity": "Merekap laporan imunisasi",

@@ -15,11 +15,11 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
 
 import pluggy
 
 from bench import table
+from kinerja import clock
 from kinerja.plugins import core, hookspecs
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.manager import Plugins
@@ -119,7 +119,7 @@ def submission(repeat: int) -> list[tuple[str, float, str]]:
             )
             headers = {"Authorization": f"Bearer {staff.token}"}
             body = {
-                "report_date": date.today().isoformat(),
+                "report_date": clock.today().isoformat(),
                 "puskesmas": "Puskesmas Padang Bulan",
                 "antigen": "BCG",
                 "sasaran": 20,

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +220,21 @@ def _sso_app(database, redis_url, idp: idp_support.Idp, base_url: str) -> Flask:
 def sso_app(_sso_app: Flask, app: Flask) -> Iterator[Flask]:  # `app` empties the database
     with _sso_app.app_context():
         yield _sso_app
+
+
+# --- Medan's midnight as a server in UTC lives it ----------------------------------------------
+# New Year's Day 2027 in Medan while UTC still says 31 December 2026: the day, the month and the
+# year all differ. A test opts in with `@pytest.mark.usefixtures("medan_clock")` and runs at both
+# moments. Only this process travels: PostgreSQL's now() keeps the real time.
+MEDAN_CLOCKS = {
+    "0030WIB": datetime(2026, 12, 31, 17, 30, tzinfo=UTC),  # just past Medan's midnight
+    "0630WIB": datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # 23:30 on the server's clock
+}
+
+
+@pytest.fixture(params=list(MEDAN_CLOCKS.values()), ids=list(MEDAN_CLOCKS))
+def medan_clock(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    import time_machine
+
+    with time_machine.travel(request.param, tick=True):
+        yield request.param

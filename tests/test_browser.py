@@ -195,11 +195,10 @@ def _fits(page, what: str) -> None:
 def test_an_skp_is_drafted_submitted_and_approved_on_a_phone(
     served, browser, people, tenants
 ) -> None:
-    from datetime import date
-
+    from kinerja import clock
     from tests.support import plan_head_and_boss
 
-    year = date.today().year
+    year = clock.this_year()
     plan_head_and_boss(tenants, people, year)
     phone = {"viewport": {"width": 360, "height": 740}}
     staff = browser.new_context(**phone).new_page()
@@ -236,13 +235,12 @@ def test_an_skp_is_drafted_submitted_and_approved_on_a_phone(
 def test_an_entry_logged_on_a_phone_reaches_the_superiors_feed_without_a_reload(
     served, browser, people, tenants, tmp_path
 ) -> None:
-    from datetime import date
-
     from PIL import Image
 
+    from kinerja import clock
     from tests.support import plan_head_and_boss, plan_staff
 
-    year = date.today().year
+    year = clock.this_year()
     plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
     phone = {"viewport": {"width": 360, "height": 740}}
     boss = browser.new_context(**phone).new_page()
@@ -271,15 +269,14 @@ def test_an_entry_logged_on_a_phone_reaches_the_superiors_feed_without_a_reload(
 
 
 def test_a_superior_rates_an_evaluation_on_a_phone(served, browser, people, tenants) -> None:
-    from datetime import date
-
+    from kinerja import clock
     from kinerja.db import db
     from kinerja.performance import skp as skps
     from kinerja.performance.evaluation import service, workflow
     from kinerja.permissions import Principal
     from tests.support import plan_head_and_boss, plan_staff
 
-    year = date.today().year
+    year = clock.this_year()
     _rhk, iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
     with db.unit_of_work(tenants.a) as session:
         skp = skps.of_employee(session, people.staff, year)
@@ -310,16 +307,15 @@ def test_a_superior_rates_an_evaluation_on_a_phone(served, browser, people, tena
 def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
     served, browser, people, tenants, tmp_path
 ) -> None:
-    from datetime import date
-
     from PIL import Image
 
+    from kinerja import clock
     from kinerja.db import db
     from kinerja.performance import skp as skps
     from kinerja.performance.evaluation import service
     from tests.support import plan_head_and_boss, plan_staff
 
-    year = date.today().year
+    year = clock.this_year()
     plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
     with db.unit_of_work(tenants.a) as session:
         evaluation_id = service.start(session, skps.of_employee(session, people.staff, year), 0).id
@@ -353,8 +349,7 @@ def test_a_file_backs_a_realisasi_on_a_phone_and_the_city_pages_fit_it(
 def test_a_superior_rates_competencies_on_a_phone_and_reads_the_results(
     served, browser, people, tenants
 ) -> None:
-    from datetime import date
-
+    from kinerja import clock
     from kinerja.competency import campaigns
     from kinerja.db import db
     from kinerja.people import employees
@@ -366,7 +361,7 @@ def test_a_superior_rates_competencies_on_a_phone_and_reads_the_results(
             session.add(position)
             session.flush()
             employees.get_employee(session, employee_id).position_id = position.id
-        today = date.today()
+        today = clock.today()
         found = campaigns.create(
             session,
             {"name": "Asesmen", "starts": today.isoformat(), "ends": today.isoformat()},

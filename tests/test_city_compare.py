@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.city import figures, service
 from kinerja.db import db
 from tests.support import People, plan_head_and_boss, plan_staff, sign_in
 from tests.test_skp_api import token
 
-YEAR = date.today().year
+YEAR = clock.this_year()
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_ranks_share_places_and_point_the_right_way() -> None:
 
 def _figures(tenant_id: int, year: int = YEAR) -> dict[str, Any]:
     with db.unit_of_work(tenant_id) as session:
-        found = figures.compute(session, year, date.today(), None)
+        found = figures.compute(session, year, clock.today(), None)
         figures.store(session, year, found)
         return found
 
@@ -76,7 +77,7 @@ def test_events_mark_figures_stale_and_the_round_schedules_them_once(
 
     _figures(tenants.a)
     with db.unit_of_work(tenants.a) as session:
-        assert figures.due(session, date.today()) == []  # computed today, nothing stale
+        assert figures.due(session, clock.today()) == []  # computed today, nothing stale
     plan_head_and_boss(tenants, people, YEAR)  # approvals: the cycle's events
     with app.app_context():
         from kinerja import redis
@@ -85,7 +86,7 @@ def test_events_mark_figures_stale_and_the_round_schedules_them_once(
         assert redis.client(app).smembers(key) == {str(YEAR).encode()}
         for _ in range(3):
             with db.unit_of_work(tenants.a) as session:
-                city_jobs.schedule(session, tenants.a, date.today())
+                city_jobs.schedule(session, tenants.a, clock.today())
         assert redis.client(app).smembers(key) == set()  # taken by the first round
     with db.unit_of_work(tenants.a) as session:
         queued = session.scalars(

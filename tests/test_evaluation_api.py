@@ -3,19 +3,19 @@ reviewer's approval against the curve (confirmed with a reason), revisions, isol
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.audit.models import AuditEntry
 from kinerja.db import db
 from tests.support import People, plan_head_and_boss, plan_staff
 from tests.test_skp_api import head_account, token
 
 API = "/api/v1/tenants/dinkes"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

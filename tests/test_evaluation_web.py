@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.performance import skp as skps
 from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
 from tests.test_skp_api import head_account
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_an_evaluation_through_the_pages(app, people, tenants) -> None:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from kinerja import jobs
+from kinerja import clock, jobs
 from kinerja.db import db
 from kinerja.exports import service, writers
 from kinerja.exports.models import Export
@@ -21,7 +21,7 @@ from tests.support import People, csrf_token, plan_head_and_boss, plan_staff, si
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes/exports"
-YEAR = date.today().year
+YEAR = clock.this_year()
 
 
 def work() -> None:

@@ -9,20 +9,19 @@ import socket
 import subprocess
 import tempfile
 import time
-from datetime import date
 from typing import Any
 
 import pytest
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
-from kinerja import jobs
+from kinerja import clock, jobs
 from kinerja.db import db
 from kinerja.performance.log.models import WorkEntry
 from tests.support import People, plan_head_and_boss, plan_staff
 from tests.test_skp_api import token
 
-TODAY = date.today()
+TODAY = clock.today()
 API = "/api/v1/tenants/dinkes"
 
 

@@ -3,15 +3,14 @@ them, the Atasan Pejabat Penilai, the admin OPD) and who does not."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from kinerja import clock
 from kinerja.db import db
 from kinerja.performance import skp as skps
 from tests.support import plan_head_and_boss, plan_staff
 from tests.test_skp_api import head_account, token
 
 API = "/api/v1/tenants/dinkes/feedback"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def test_a_thread_between_an_employee_and_the_superior(client, people, tenants) -> None:

@@ -4,16 +4,15 @@ position, BKPSDM's edits, and how a predikat was reached, shown to the employee.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.exceptions import Invalid
 from kinerja.guidance import service
 from tests.support import People, csrf_token, plan_head_and_boss, plan_staff, sign_in
 
-YEAR = date.today().year
+YEAR = clock.this_year()
 
 
 def test_the_guidance_data_has_every_role_and_topic_in_both_languages() -> None:

@@ -5,7 +5,7 @@ isolation of entries and of their files."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.performance.log.models import EvidenceFile, WorkEntry
 from tests.support import People, plan_head_and_boss, plan_staff
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes/entries"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def pdf() -> bytes:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 import itertools
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
 from kinerja.performance.log import evidence, rules
-from kinerja.performance.log.rules import WIB, Policy
+from kinerja.performance.log.rules import Policy
+
+WIB = ZoneInfo("Asia/Jakarta")  # the default KINERJA_TIMEZONE, which these cases assume
 
 EXPECTED = {
     ("draft", "submit"): ("submitted", "owner"),

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 from PIL import Image
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
 from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def photo() -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.notifications import reminders, service
 from kinerja.notifications.models import Notification
@@ -21,7 +22,7 @@ from tests.support import People, csrf_token, plan_head_and_boss, plan_staff, si
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 # --- the rules of reminders -----------------------------------------------------------------------

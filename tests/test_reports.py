@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.identity import tokens as token_service
 from kinerja.plugins.types import FormField, Ratio, ReportForm
@@ -153,7 +154,7 @@ REPORT = {
         ({"diimunisasi": 2.5}, "diimunisasi"),
         ({"antigen": "Vaksin X"}, "antigen"),
         ({"puskesmas": ""}, "puskesmas"),
-        ({"report_date": (date.today() + timedelta(days=1)).isoformat()}, "report_date"),
+        ({"report_date": (clock.today() + timedelta(days=1)).isoformat()}, "report_date"),
     ],
 )
 def test_each_rule_of_the_immunisation_report_refuses_naming_the_field(
@@ -245,7 +246,7 @@ def test_the_demo_loads_a_month_of_immunisation_reports_once(health, people, ten
     again = demo.load()
     assert any("0 immunisation reports created" in line for line in again)
     admin = token(tenants.a, people.users["admin"], "admin_opd")
-    today = date.today()
+    today = clock.today()
     months = {(today - timedelta(days=d)).strftime("%Y-%m") for d in range(1, 31)}
     total = 0
     for month in months:
@@ -362,7 +363,7 @@ def test_the_plugin_adds_the_years_reports_to_the_skp_page(health, people, tenan
     for done in (18, 12):
         body = {**REPORT, "sasaran": 20, "diimunisasi": done, "kipi": 0}
         assert client.post(f"{LHI}/submissions", headers=staff, json=body).status_code == 201
-    year = date.today().year
+    year = clock.this_year()
     skp = client.post("/api/v1/tenants/dinkes/skp", headers=staff, json={"year": year})
     assert skp.status_code == 201, skp.get_json()
     [section] = skp.get_json()["sections"]
@@ -385,7 +386,7 @@ def test_a_report_form_can_be_the_days_work(health, people, tenants) -> None:
     from tests.support import csrf_token, plan_head_and_boss, plan_staff
 
     app, _client = health
-    year = date.today().year
+    year = clock.this_year()
     rhk, _iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
     browser = app.test_client()
     sign_in(browser, "staff")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.people import employees
 from kinerja.performance import flow
@@ -123,14 +124,13 @@ def test_the_admin_sets_targets_and_frequency_and_others_only_read(app, people) 
 
 
 def test_the_demo_plans_a_whole_year_once(app, people, tenants) -> None:
-    from datetime import date
 
     from kinerja import demo
     from kinerja.performance.models import Skp, SkpVersion
 
     lines = demo.load()
     assert any("SKP" in line for line in lines), lines
-    year = date.today().year
+    year = clock.this_year()
     with db.unit_of_work(tenants.a) as session:
         counts = flow.counts(session, year)
         revised = session.query(SkpVersion).filter(SkpVersion.version == 2).count()

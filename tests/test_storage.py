@@ -12,6 +12,7 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
+from kinerja import clock
 from kinerja.storage import check_key, tenant_key
 from kinerja.storage.local import LocalStorage
 from kinerja.storage.s3 import S3Storage
@@ -96,9 +97,7 @@ def test_daily_work_on_s3_end_to_end(database, redis_url, app, people, tenants, 
         )
     )
     with s3.app_context():
-        from datetime import date
-
-        year = date.today().year
+        year = clock.this_year()
         rhk, iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
         client = s3.test_client()
         staff = token(tenants.a, people.users["staff"])

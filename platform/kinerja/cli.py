@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from kinerja import clock
 from kinerja.config import SETTINGS, ConfigError
 
 
@@ -341,7 +342,6 @@ def export_command(
 ) -> None:
     """Write one of the agency's tables (skp_list, log_compliance, evaluation_results,
     curve_report, talent) to a file, as the export job does."""
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -359,7 +359,7 @@ def export_command(
         tenant_id = tenant.id
     try:
         with database.unit_of_work(tenant_id) as session:
-            made = service.create(session, kind, fmt, year or date.today().year, None, push=False)
+            made = service.create(session, kind, fmt, year or clock.this_year(), None, push=False)
             export_id, job_id = made.id, made.job_id
     except ServiceError as error:
         raise click.ClickException(str(error)) from None

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 PREFIX = "KINERJA_"
 
@@ -95,6 +96,16 @@ def _hour(value: str) -> int:
     if not value.isdigit() or int(value) > 23:
         raise ValueError("must be an hour from 0 to 23")
     return int(value)
+
+
+def timezone(value: str) -> ZoneInfo:
+    """An IANA zone by name (`kinerja.clock` parses the environment with it outside an app)."""
+    try:
+        return ZoneInfo(value.strip())
+    except (ValueError, KeyError, OSError):  # unknown name, bad path, a folder such as "Asia"
+        raise ValueError(
+            f"must be an IANA time zone name such as Asia/Jakarta (got {value!r})"
+        ) from None
 
 
 def _seconds(value: str) -> float:
@@ -349,11 +360,18 @@ SETTINGS: tuple[Setting, ...] = (
         "sender of notification e-mails",
     ),
     Setting(
+        "KINERJA_TIMEZONE",
+        "TIMEZONE",
+        timezone,
+        "Asia/Jakarta",
+        "the city's time zone: today, this month and year, deadlines, document dates, schedules",
+    ),
+    Setting(
         "KINERJA_DIGEST_HOUR",
         "DIGEST_HOUR",
         _hour,
         "15",
-        "hour (Asia/Jakarta) from which each day's digest e-mail and reminders go out",
+        "hour (KINERJA_TIMEZONE) from which each day's digest e-mail and reminders go out",
     ),
     Setting(
         "KINERJA_CITY_PUBLISHES_NAMES",

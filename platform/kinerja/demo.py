@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.identity.models import (
     ROLE_PEGAWAI,
@@ -208,13 +207,13 @@ def _load_year(tenant_id: int) -> list[str]:
     from kinerja.performance.log import demo as log_demo
 
     with db.unit_of_work(tenant_id) as session:
-        lines = performance_demo.load_year(session, date.today().year)
+        lines = performance_demo.load_year(session, clock.this_year())
     from kinerja.performance.evaluation import demo as evaluation_demo
 
     with db.unit_of_work(tenant_id) as session:
-        lines += log_demo.load(session, date.today())
+        lines += log_demo.load(session, clock.today())
     with db.unit_of_work(tenant_id) as session:
-        return lines + evaluation_demo.load(session, date.today())
+        return lines + evaluation_demo.load(session, clock.today())
 
 
 def _load_plugin_data(tenant_id: int) -> list[str]:
@@ -235,7 +234,7 @@ def _load_talent(tenant_id: int) -> list[str]:
     from kinerja.competency import demo as talent_demo
 
     with db.unit_of_work(tenant_id) as session:
-        return talent_demo.load(session, date.today(), catalogue.dictionary_of(session, tenant_id))
+        return talent_demo.load(session, clock.today(), catalogue.dictionary_of(session, tenant_id))
 
 
 def _load_figures(tenant_ids: list[int]) -> int:
@@ -244,7 +243,7 @@ def _load_figures(tenant_ids: list[int]) -> int:
     from kinerja.city import figures
     from kinerja.competency.catalogue import dictionary_of
 
-    today = date.today()
+    today = clock.today()
     for tenant_id in tenant_ids:
         with db.unit_of_work(tenant_id) as session:
             words = dictionary_of(session, tenant_id)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date
 
 from flask import Flask
 from redis.exceptions import RedisError
 from sqlalchemy import select
 
-from kinerja import jobs, redis
+from kinerja import clock, jobs, redis
 from kinerja.db import db
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ def run_once(app: Flask) -> dict[str, int]:
             with db.unit_of_work(tenant_id) as session:
                 done["requeued"] += len(jobs.requeue(session, every))
                 done["files_deleted"] += purge_files(session, retention)
-                done["figures"] += city_jobs.schedule(session, tenant_id, date.today())
+                done["figures"] += city_jobs.schedule(session, tenant_id, clock.today())
                 done["exports_deleted"] += exports.purge(session)
             try:  # one agency's failure (an SMTP refusal) must not stop the others' round
                 for name, count in rounds.daily(app, tenant_id).items():

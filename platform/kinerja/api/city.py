@@ -3,12 +3,12 @@ tokens): every agency's figures with ranks, the city's line, each with when it w
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import request
 from flask.views import MethodView
 
+from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.city import service
@@ -32,7 +32,7 @@ class CityFigures(MethodView):
             abort(401)
         if not perm.is_city_admin(principal):
             abort(404)
-        year = request.args.get("year", type=int) or date.today().year
+        year = request.args.get("year", type=int) or clock.this_year()
         rows = service.table(db.session, year, request.args.get("kind") or None)
         return {
             "year": year,

@@ -3,7 +3,6 @@ the rater's ratings, the reviewer's decision (against the agency's curve), the c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app, g, request
@@ -11,8 +10,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from kinerja import clock, rules
 from kinerja import permissions as perm
-from kinerja import rules
 from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.log import limits, send_stored
 from kinerja.api.pagination import SelectPage
@@ -161,7 +160,7 @@ class Evaluations(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Evaluations you may see: yours, your team's, all for the admin OPD"""
         principal = current()
-        query = select(Evaluation).where(Evaluation.year == (args.get("year") or date.today().year))
+        query = select(Evaluation).where(Evaluation.year == (args.get("year") or clock.this_year()))
         if args["scope"] == "mine":
             query = query.where(Evaluation.employee_id == (principal.employee_id or -1))
         elif args["scope"] == "team":
@@ -200,7 +199,7 @@ class Document(MethodView):
     def get(self, evaluation_id: int) -> Any:
         """The evaluation as PDF (annual: the Dokumen Evaluasi Kinerja Pegawai)"""
         evaluation = _evaluation(evaluation_id)
-        data = printing.evaluation_document(db.session, evaluation, date.today())
+        data = printing.evaluation_document(db.session, evaluation, clock.today())
         return pdf_response(data, printing.filename(evaluation))
 
 
@@ -302,7 +301,7 @@ class CurveView(MethodView):
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The agency's annual predikat distribution against its curve"""
-        year = request.args.get("year", type=int) or date.today().year
+        year = request.args.get("year", type=int) or clock.this_year()
         found = service.curve(db.session, year)
         return {
             "year": year,

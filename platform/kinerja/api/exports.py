@@ -4,15 +4,14 @@ the file (only its requester)."""
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 from flask import current_app, g, redirect, send_file
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from kinerja import clock, storage
 from kinerja import permissions as perm
-from kinerja import storage
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
 from kinerja.db import db
@@ -33,7 +32,7 @@ blp = Blueprint(
 class ExportSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(tables.KINDS)))
     format = fields.String(required=True, validate=validate.OneOf(list(service.FORMATS)))
-    year = fields.Integer(load_default=lambda: date.today().year)
+    year = fields.Integer(load_default=clock.this_year)
 
 
 def _dump(export: Export, job: Any) -> dict[str, Any]:

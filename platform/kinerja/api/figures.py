@@ -3,12 +3,12 @@ other agencies only by their aggregates, and by name only where the city publish
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app, g, request
 from flask.views import MethodView
 
+from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
@@ -34,7 +34,7 @@ class Figures(MethodView):
         principal = current()
         if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
             abort(404)
-        year = request.args.get("year", type=int) or date.today().year
+        year = request.args.get("year", type=int) or clock.this_year()
         rows = service.table(db.session, year)
         mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
         answer: dict[str, Any] = {

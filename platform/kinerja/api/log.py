@@ -4,15 +4,14 @@ decided by the superior one by one or in bulk, the team's new entries, totals pe
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 from flask import current_app, g, redirect, request, send_file
 from flask.views import MethodView
 from marshmallow import Schema, fields, pre_dump, validate
 
+from kinerja import clock, storage
 from kinerja import permissions as perm
-from kinerja import storage
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
@@ -350,7 +349,7 @@ class Totals(MethodView):
         principal = current()
         employee_id = args.get("employee_id") or principal.employee_id or 0
         require(perm.VIEW, perm.Resource(ENTRY, g.tenant.id, employee_id=employee_id))
-        year = args.get("year") or date.today().year
+        year = args.get("year") or clock.this_year()
         found = service.totals(db.session, employee_id, year)
         return {
             "year": year,

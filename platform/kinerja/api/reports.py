@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja import plugins
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
@@ -96,7 +95,7 @@ class Submissions(MethodView):
     def get(self, args: dict[str, Any], code: str) -> Any:
         """Submissions of a month you may see (yours, your team's; all for the admin)"""
         service.find(_forms(), code)
-        month = service.parse_month(args.get("month"), date.today())
+        month = service.parse_month(args.get("month"), clock.today())
         query = service.visible_in_month(current(), code, month)
         if args.get("status"):
             query = query.where(ReportSubmission.status == args["status"])
@@ -118,7 +117,7 @@ class Submissions(MethodView):
             form,
             principal,
             raw,
-            today=date.today(),
+            today=clock.today(),
             submit=raw.get("draft") is not True,
         )
         db.session.commit()
@@ -149,7 +148,7 @@ class Summary(MethodView):
     def get(self, args: dict[str, Any], code: str) -> Any:
         """The month added up per work unit or per person, with the form's ratios"""
         _plugin, form = service.find(_forms(), code)
-        month = service.parse_month(args.get("month"), date.today())
+        month = service.parse_month(args.get("month"), clock.today())
         by = "person" if args.get("by") == "person" else "unit"
         visible = service.visible_in_month(current(), code, month)
         return {

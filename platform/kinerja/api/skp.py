@@ -3,14 +3,13 @@ the workflow, versions and the Matriks Peran Hasil. Views are thin: the services
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
 
+from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja import plugins
 from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
@@ -53,7 +52,7 @@ blp = Blueprint(
 
 # --- helpers -----------------------------------------------------------------------------------
 def _year(args: dict[str, Any]) -> int:
-    return args.get("year") or date.today().year
+    return args.get("year") or clock.this_year()
 
 
 def _plan_resource() -> perm.Resource:
@@ -267,7 +266,10 @@ class Document(MethodView):
         """The SKP as the PDF people sign"""
         skp = _skp(skp_id)
         data = documents.skp_pdf(
-            skps.content(db.session, skp), skp.year, str(skp_status_label(skp.status)), date.today()
+            skps.content(db.session, skp),
+            skp.year,
+            str(skp_status_label(skp.status)),
+            clock.today(),
         )
         return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 

@@ -23,7 +23,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import redis, rules
+from kinerja import clock, redis, rules
 from kinerja.city.models import AgencyFigures
 from kinerja.db.scoping import current_tenant_id
 from kinerja.identity.models import User
@@ -159,7 +159,7 @@ def store(session: Session, year: int, figures: dict[str, Any]) -> None:
     point of their history."""
     now = datetime.now(UTC)
     earlier = session.get(AgencyFigures, {"tenant_id": current_tenant_id(session), "year": year})
-    figures = with_history(earlier.figures if earlier else None, figures, now.date())
+    figures = with_history(earlier.figures if earlier else None, figures, clock.day_of(now))
     session.execute(
         pg_insert(AgencyFigures)
         .values(
@@ -205,6 +205,6 @@ def due(session: Session, today: date, stale: set[int] | frozenset[int] = frozen
     current = session.get(
         AgencyFigures, {"tenant_id": current_tenant_id(session), "year": today.year}
     )
-    if current is None or current.computed_at is None or current.computed_at.date() < today:
+    if current is None or current.computed_at is None or clock.day_of(current.computed_at) < today:
         years.add(today.year)
     return sorted(years)

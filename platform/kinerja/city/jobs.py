@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from kinerja import jobs, redis
+from kinerja import clock, jobs, redis
 from kinerja.city import figures
 from kinerja.competency import catalogue
 from kinerja.db import db
@@ -21,7 +21,7 @@ def refresh(ctx: Any, year: int) -> dict[str, Any]:
     """The job: compute and keep the agency's figures of `year`."""
     with db.unit_of_work(ctx.tenant_id) as session:
         found = figures.compute(
-            session, year, date.today(), catalogue.dictionary_of(session, ctx.tenant_id)
+            session, year, clock.today(), catalogue.dictionary_of(session, ctx.tenant_id)
         )
         ctx.progress(90)
         figures.store(session, year, found)

@@ -72,10 +72,17 @@ class Database:
     """Flask extension: `db.session` is the request's session, removed at teardown."""
 
     def init_app(self, app: Flask) -> None:
+        # The sessions speak the city's time (KINERJA_TIMEZONE): timestamps read back carry
+        # Medan's offset, so pages and documents show Medan's hour and day, and a date taken from
+        # a timestamp in SQL is Medan's date, whatever zone the database server runs in.
+        zone = str(app.config.get("TIMEZONE") or "Asia/Jakarta")
         # A third of the connections kept open, the rest opened under load and closed again.
         most = max(2, int(app.config.get("DATABASE_POOL", 15)))
         engine = make_engine(
-            app.config["DATABASE_URL"], pool_size=most // 3, max_overflow=most - most // 3
+            app.config["DATABASE_URL"],
+            pool_size=most // 3,
+            max_overflow=most - most // 3,
+            connect_args={"options": f"-c TimeZone={zone}"},
         )
         app.extensions["kinerja.db"] = _State(engine, sessionmaker(engine, expire_on_commit=False))
         # Per request as well as per app context: a test client reuses one app context for

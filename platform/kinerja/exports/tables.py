@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kinerja import clock
 from kinerja.city.figures import share, working_days
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
@@ -77,7 +78,7 @@ def skp_list(session: Session, year: int, **extra: Any) -> Table:
 
 
 def log_compliance(session: Session, year: int, today: date | None = None, **extra: Any) -> Table:
-    today = today or date.today()
+    today = today or clock.today()
     first, last = date(year, 1, 1), min(today, date(year, 12, 31))
     days = working_days(first, last, log_rules.holidays()) if last >= first else 0
     sent_days = dict(
@@ -234,7 +235,7 @@ def adoption(session: Session, year: int, today: date | None = None, **extra: An
     those who never signed in first, for the follow-up socialisation and training."""
     from kinerja.identity.models import User
 
-    today = today or date.today()
+    today = today or clock.today()
     week = today - timedelta(days=today.weekday())
     last_login = {
         e_id: when

@@ -1,7 +1,8 @@
 """One round of notifications in one agency, run by the workers' maintenance loop: from the
-day's digest hour (Asia/Jakarta) the team digests and reminders due today are created, then
-each person's e-mail digest goes out. Everything is claimed once (`service.once`), so however
-many workers and restarts, nothing is sent twice and nothing is forgotten."""
+day's digest hour (the city's time, `kinerja.clock`) the team digests and reminders due today
+are created, then each person's e-mail digest goes out. Everything is claimed once
+(`service.once`), so however many workers and restarts, nothing is sent twice and nothing is
+forgotten."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kinerja import clock
 from kinerja.db.scoping import current_tenant_id
 from kinerja.identity.models import User
 from kinerja.notifications import mail, reminders
@@ -33,11 +35,11 @@ DRAFTS = ("draft", "rejected")
 
 
 def local_today(now: datetime) -> date:
-    return now.astimezone(log_rules.WIB).date()
+    return clock.day_of(now)
 
 
 def due(now: datetime, hour: int) -> bool:
-    return now.astimezone(log_rules.WIB).hour >= hour
+    return clock.local(now).hour >= hour
 
 
 DONE = "kinerja:notifications:done:{tenant}:{day}"  # the agency's round of the day is over

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
+from kinerja import clock, plugins, rules
 from kinerja import permissions as perm
-from kinerja import plugins, rules
 from kinerja.api.common import pdf_response
 from kinerja.api.log import limits, send_stored
 from kinerja.bodies import large_body
@@ -211,7 +210,7 @@ def _change(evaluation: Evaluation, change: Any) -> Any:
 def document(evaluation_id: int) -> Any:
     """The evaluation (the annual one: the Dokumen Evaluasi Kinerja Pegawai) as PDF."""
     evaluation = _evaluation(evaluation_id)
-    data = printing.evaluation_document(db.session, evaluation, date.today())
+    data = printing.evaluation_document(db.session, evaluation, clock.today())
     return pdf_response(data, printing.filename(evaluation))
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 
@@ -56,4 +56,4 @@ def year_param() -> int:
     from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 
     value = whole_number(request.values.get("year"), LAST_YEAR)
-    return value if value and value >= FIRST_YEAR else date.today().year
+    return value if value and value >= FIRST_YEAR else clock.this_year()

@@ -16,6 +16,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, request
 from flask_babel import Babel, refresh
 
+from kinerja import clock
+
 LOCALES = {"id": "Bahasa Indonesia", "en": "English"}
 COOKIE = "kinerja_lang"
 SOURCE = Path(__file__).parent / "translations"
@@ -68,9 +70,14 @@ def compile_catalogues(source: Path = SOURCE) -> Path:
     return target
 
 
+def _zone_name() -> str:
+    return clock.zone().key  # flask-babel wants a name (it builds a pytz zone from it)
+
+
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues())
-    babel.init_app(app, locale_selector=select_locale)
+    # Dates Babel formats (a deadline's closing moment) are shown on Medan's clock, not UTC.
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=_zone_name)
     # flask-babel caches the locale on the app context, which may outlive one request: forget
     # it at both ends of each request (a request stopped early by the pipeline included).
     app.before_request(refresh)

@@ -20,8 +20,8 @@ from flask import (
 )
 from sqlalchemy import select
 
+from kinerja import clock, storage
 from kinerja import permissions as perm
-from kinerja import storage
 from kinerja.api.log import limits, send_evidence
 from kinerja.bodies import large_body
 from kinerja.db import db
@@ -62,7 +62,7 @@ def index() -> Any:
 
 def _index(problem: Problem, values: dict[str, Any]) -> Any:
     principal = current()
-    today = date.today()
+    today = clock.today()
     mine: list[WorkEntry] = []
     choices: list[Any] = []
     if principal.employee_id and perm.is_member(principal):
@@ -223,7 +223,7 @@ def team() -> Any:
         .join(Skp, Skp.id == Rhk.skp_id)
         .where(
             Skp.employee_id.in_(principal.subordinate_ids or {-1}),
-            Skp.year == date.today().year,
+            Skp.year == clock.this_year(),
             Rhk.proposed.is_(False),
         )
         .order_by(Rhk.text)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, request
 
+from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja import plugins
 from kinerja.db import db
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
@@ -73,7 +72,7 @@ def new(code: str) -> Any:
 
         def save() -> None:
             submission = service.create_for(
-                db.session, plugin, form, principal, raw, today=date.today(), submit=sent
+                db.session, plugin, form, principal, raw, today=clock.today(), submit=sent
             )
             if sent and request.form.get("log_rhk") not in (None, ""):
                 # The submission is also the day's work: an entry whose output it is.
@@ -97,8 +96,8 @@ def new(code: str) -> Any:
         form=form,
         values=request.form,
         field_errors=field_errors,
-        today=date.today().isoformat(),
-        results=log_service.choices(db.session, principal.employee_id or 0, date.today().year),
+        today=clock.today().isoformat(),
+        results=log_service.choices(db.session, principal.employee_id or 0, clock.this_year()),
     )
 
 
@@ -124,7 +123,7 @@ def decide(submission_id: int, action: str) -> Any:
 def summary(code: str) -> Any:
     _plugin, form = service.find(_forms(), code)
     principal = current()
-    month = service.parse_month(request.args.get("month"), date.today())
+    month = service.parse_month(request.args.get("month"), clock.today())
     by = "person" if request.args.get("by") == "person" else "unit"
     visible = service.visible_in_month(principal, code, month)
     lines = service.summary(db.session, form, by, visible)

@@ -4,14 +4,13 @@ and the admin OPD's targets and frequency. Every change goes through the service
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
+from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja import plugins
 from kinerja.api.common import pdf_response
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
@@ -220,7 +219,7 @@ def document(skp_id: int) -> Any:
         skps.content(db.session, skp),
         skp.year,
         str(skp_status_label(skp.status)),
-        date.today(),
+        clock.today(),
     )
     return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 

@@ -3,13 +3,13 @@ agency's grid and heat-map, and for the admin OPD the standards, campaigns and p
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
-from kinerja import audit, rules
+from kinerja import audit, clock, rules
 from kinerja import permissions as perm
 from kinerja.competency import campaigns, catalogue, results, scoring, standards
 from kinerja.competency.labels import (
@@ -60,6 +60,7 @@ def index() -> Any:
     if principal.subordinate_ids or _sees_everyone():
         people, found = _scoped()
         team = [(p, found[p.id]) for p in people]
+    today = clock.today()
     return form_page(
         "talent.html",
         None,
@@ -74,8 +75,8 @@ def index() -> Any:
         if admin or perm.is_visiting_city_admin(principal)
         else [],
         admin=admin,
-        today=date.today(),
-        later=date.today() + timedelta(days=14),
+        today=today,
+        later=today + timedelta(days=14),
         units=list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.name))) if admin else [],
         dictionary=catalogue.dictionary() if admin else {},
         policy=standards.policy(db.session) if admin else None,

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kinerja import clock
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
 from kinerja.performance.log import rules, service
@@ -87,7 +88,7 @@ def _log(session: Session, employee: Employee, rater: Employee, choices: list, t
             "ended": f"{9 + n % 4:02d}:30",
         }
         files = [service.Upload(f"IMG_{day:%Y%m%d}.jpg", _photo(ACTIVITIES[n]))] if n == 0 else []
-        when = datetime.combine(day, time(16, 0), rules.WIB).astimezone(UTC)
+        when = datetime.combine(day, time(16, 0), clock.zone()).astimezone(UTC)
         entry, _ = service.create(
             session, owner, employee, raw, files, now=when, submit=from_end != 1
         )

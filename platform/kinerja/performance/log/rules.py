@@ -1,21 +1,19 @@
 """The rules of daily entries as data and pure functions: statuses, who takes each step, and
-the deadline (an entry for day D until the end of D + n, Asia/Jakarta time, with or without days
-off counting). No database, no Flask."""
+the deadline (an entry for day D until the end of D + n in Medan's day, `kinerja.clock`, with or
+without days off counting). No database."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo
 
+from kinerja import clock
 from kinerja.i18n import N_
 from kinerja.workflow import Machine, Outcome, step
-
-WIB = ZoneInfo("Asia/Jakarta")  # the agencies of Medan work in Western Indonesian Time
 
 DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
 STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
@@ -77,8 +75,8 @@ def last_day(entry_date: date, policy: Policy, off: frozenset[date] | None = Non
 
 
 def closes_at(entry_date: date, policy: Policy, off: frozenset[date] | None = None) -> datetime:
-    """The moment the entry window closes: the end of `last_day` in Asia/Jakarta."""
-    return datetime.combine(last_day(entry_date, policy, off) + timedelta(days=1), time(), WIB)
+    """The moment the entry window closes: the end of `last_day` in the city's zone."""
+    return clock.day_end(last_day(entry_date, policy, off))
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def timing(
 ) -> Timing:
     """Whether an entry for `entry_date` may be made at `now` (any timezone), and if late."""
     closes = closes_at(entry_date, policy, off)
-    today = now.astimezone(WIB).date()
+    today = clock.day_of(now)
     if entry_date > today:
         return Timing(False, False, closes, N_("An entry cannot be for a day still to come."))
     if now < closes:

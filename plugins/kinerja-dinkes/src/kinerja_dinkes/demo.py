@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from kinerja import audit
+from kinerja import audit, clock
 from kinerja.db import db
 from kinerja.people.models import Employee
 from kinerja.reports import service as reports
@@ -32,7 +32,7 @@ def load(tenant_id: int, plugin: str) -> list[str]:
     from kinerja_dinkes.models import Puskesmas
 
     lines = []
-    today = date.today()
+    today = clock.today()
     with db.unit_of_work(tenant_id) as session, audit.acting(audit.Actor(role="system")):
         known = set(session.scalars(select(Puskesmas.code)))
         for code, name, kecamatan in PUSKESMAS:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from kinerja import clock
 from kinerja.db import db
 from kinerja.identity.principal import current
 from kinerja.reports import service
@@ -38,7 +38,7 @@ def coverage(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def coverage_page() -> Any:
     from kinerja_dinkes import IMMUNISATION
 
-    month = service.parse_month(request.args.get("month"), date.today())
+    month = service.parse_month(request.args.get("month"), clock.today())
     visible = service.visible_in_month(current(), IMMUNISATION.code, month)
     lines = service.summary(db.session, IMMUNISATION, "unit", visible)
     reported = {line["puskesmas"] for line in lines}
