@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -412,7 +412,8 @@ def import_results(
         delete(AssessmentRating).where(
             AssessmentRating.campaign_id == campaign.id,
             AssessmentRating.source == scoring.ASSESSOR,
-            AssessmentRating.subject_id.in_(assessed),
+            # the same person and competency only: a file of one competency keeps the others
+            tuple_(AssessmentRating.subject_id, AssessmentRating.code).in_(list(found)),
         )
     )
     session.add_all(

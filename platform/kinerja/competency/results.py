@@ -2,9 +2,10 @@
 competency (the gap), the JPM and its category, suggestions to close the gaps, the nine-box
 place and its history; per agency the gap heat-map, the JPM distribution and the grid.
 
-Peer and subordinate ratings only ever leave this module as a mean with a count, only once the
-campaign is closed and only when at least its minimum of raters of that source answered
-(`scoring.sources_of`)."""
+Results come from closed campaigns only: while a campaign is open nothing of it shows, to
+anyone (a result moving at the first answer would tell who answered, read beside the tasks).
+Peer and subordinate ratings only ever leave this module as a mean with a count, and only when
+at least the campaign's minimum of raters of that source answered (`scoring.sources_of`)."""
 
 from __future__ import annotations
 
@@ -67,20 +68,16 @@ class Result:
 
 
 def latest_campaigns(session: Session, employee_ids: Iterable[int]) -> dict[int, int]:
-    """{employee id: id of the campaign their results come from}: the latest closed one, or
-    while none is closed the latest open one (an open campaign's results are still partial)."""
+    """{employee id: id of the campaign their results come from}: the latest closed one (an
+    open campaign shows nothing until it closes)."""
     rows = session.execute(
         select(AssessmentSubject.employee_id, AssessmentCampaign.id)
         .join(AssessmentCampaign, AssessmentCampaign.id == AssessmentSubject.campaign_id)
         .where(
             AssessmentSubject.employee_id.in_(list(employee_ids)),
-            AssessmentCampaign.status != campaigns.DRAFT,
-        )
-        .order_by(
             AssessmentCampaign.status == campaigns.CLOSED,
-            AssessmentCampaign.ends,
-            AssessmentCampaign.id,
         )
+        .order_by(AssessmentCampaign.ends, AssessmentCampaign.id)
     )
     return {employee_id: campaign_id for employee_id, campaign_id in rows}  # the last one wins
 
@@ -212,7 +209,8 @@ def of_people(
     campaign_of: Mapping[int, int] | None = None,
 ) -> dict[int, Result]:
     """Results of many people at once (a handful of queries, whatever their number); each from
-    their latest campaign unless `campaign_of` names one."""
+    their latest closed campaign unless `campaign_of` names one (a campaign not closed counts
+    as none)."""
     policy = standards.policy(session)
     chosen = (
         dict(campaign_of) if campaign_of is not None else latest_campaigns(session, employee_ids)
@@ -220,7 +218,10 @@ def of_people(
     found_campaigns = {
         c.id: c
         for c in session.scalars(
-            select(AssessmentCampaign).where(AssessmentCampaign.id.in_(set(chosen.values())))
+            select(AssessmentCampaign).where(
+                AssessmentCampaign.id.in_(set(chosen.values())),
+                AssessmentCampaign.status == campaigns.CLOSED,
+            )
         )
     }
     ratings = _ratings(session, [(c, e) for e, c in chosen.items()])
@@ -284,7 +285,7 @@ def history(
             .join(AssessmentSubject, AssessmentSubject.campaign_id == AssessmentCampaign.id)
             .where(
                 AssessmentSubject.employee_id == employee_id,
-                AssessmentCampaign.status != campaigns.DRAFT,
+                AssessmentCampaign.status == campaigns.CLOSED,
             )
             .order_by(AssessmentCampaign.ends, AssessmentCampaign.id)
         )
