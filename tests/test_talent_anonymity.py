@@ -3,7 +3,9 @@ holds it too), and nothing of an open campaign's results moves for anyone while 
 
 from __future__ import annotations
 
+import io
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,8 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from kinerja.competency.models import AssessmentRating, AssessmentTask
 from kinerja.db import db
+from tests.support import sign_in
 from tests.test_talent import API, campaign, ok, rate_all, team  # noqa: F401 - the fixture
 
+YEAR = date.today().year
 COPIES = 20
 
 
@@ -55,40 +59,40 @@ def test_the_database_refuses_a_second_claim_and_ratings_without_one(
     campaign(client, team)
     task = _peer_task(client, team)
     ok(client.post(f"{API}/tasks/{task['id']}", json=task["body"], headers=team["peer"]))
-    with pytest.raises(IntegrityError, match="already answered"):  # code that forgot the check
-        with db.unit_of_work(tenants.a) as session:
-            session.execute(
-                update(AssessmentTask)
-                .where(AssessmentTask.id == task["id"])
-                .values(done_at=func.now() + text("interval '1 second'"))
+    forgot_the_check = pytest.raises(IntegrityError, match="already answered")
+    with forgot_the_check, db.unit_of_work(tenants.a) as session:
+        session.execute(
+            update(AssessmentTask)
+            .where(AssessmentTask.id == task["id"])
+            .values(done_at=func.now() + text("interval '1 second'"))
+        )
+    forgot_the_claim = pytest.raises(IntegrityError, match="without an answered task")
+    with forgot_the_claim, db.unit_of_work(tenants.a) as session:
+        first = session.scalars(select(AssessmentRating).where(AssessmentRating.level == 5))
+        copy = next(iter(first))
+        session.add(
+            AssessmentRating(
+                campaign_id=copy.campaign_id,
+                subject_id=copy.subject_id,
+                source=copy.source,
+                code=copy.code,
+                level=1,
             )
-    with pytest.raises(IntegrityError, match="without an answered task"):  # code that forgot all
-        with db.unit_of_work(tenants.a) as session:
-            first = session.scalars(select(AssessmentRating).where(AssessmentRating.level == 5))
-            copy = next(iter(first))
-            session.add(
-                AssessmentRating(
-                    campaign_id=copy.campaign_id,
-                    subject_id=copy.subject_id,
-                    source=copy.source,
-                    code=copy.code,
-                    level=1,
-                )
+        )
+        session.flush()
+    asked_twice = pytest.raises(IntegrityError, match="uq_assessment_task_rater")
+    with asked_twice, db.unit_of_work(tenants.a) as session:
+        again = session.get(AssessmentTask, {"tenant_id": tenants.a, "id": task["id"]})
+        assert again is not None
+        session.add(
+            AssessmentTask(
+                campaign_id=again.campaign_id,
+                subject_id=again.subject_id,
+                rater_id=again.rater_id,
+                source=again.source,
             )
-            session.flush()
-    with pytest.raises(IntegrityError, match="uq_assessment_task_rater"):  # asked twice
-        with db.unit_of_work(tenants.a) as session:
-            again = session.get(AssessmentTask, {"tenant_id": tenants.a, "id": task["id"]})
-            assert again is not None
-            session.add(
-                AssessmentTask(
-                    campaign_id=again.campaign_id,
-                    subject_id=again.subject_id,
-                    rater_id=again.rater_id,
-                    source=again.source,
-                )
-            )
-            session.flush()
+        )
+        session.flush()
 
 
 def test_an_open_campaign_changes_nothing_of_anyones_result(client, team, people) -> None:  # noqa: F811
@@ -119,3 +123,104 @@ def test_an_open_campaign_changes_nothing_of_anyones_result(client, team, people
     line = next(c for c in closed["competencies"] if c["code"] == "M1")
     assert closed["campaign_id"] == opened["id"] and line["sources"]["self"]["mean"] == "5.00"
     assert line["sources"]["subordinate"] == {"count": 3, "mean": "3.33"}
+
+
+# --- aggregates about others: withheld below the group minimum ----------------------------------
+@pytest.mark.parametrize(
+    ("size", "minimum", "withheld"),
+    [(0, 3, False), (1, 3, True), (2, 3, True), (3, 3, False), (4, 5, True), (1, 1, False)],
+)
+def test_an_aggregate_is_withheld_for_some_but_too_few(size, minimum, withheld) -> None:
+    from kinerja import rules
+
+    shown = rules.suppress(42, size, minimum)
+    assert shown.suppressed is withheld
+    assert shown.value == (None if withheld else 42)
+    assert shown.reason == ("too_few" if withheld else None) and shown.size == size
+
+
+def _assessed(client: Any, team: dict[str, Any], tenant_id: int, who: list[int]) -> None:  # noqa: F811
+    """A closed campaign in which an assessment centre gave `who` a level on M1."""
+    from kinerja.people.models import Employee
+
+    with db.unit_of_work(tenant_id) as session:
+        nips = list(session.scalars(select(Employee.nip).where(Employee.id.in_(who))))
+    opened = campaign(client, team)
+    rows = "".join(f"{nip},M1,2\n" for nip in nips)
+    sent = client.post(
+        f"{API}/campaigns/{opened['id']}/results",
+        data={"file": (io.BytesIO(f"nip,kode_kompetensi,level\n{rows}".encode()), "hasil.csv")},
+        headers=team["admin"],
+    )
+    assert sent.status_code == 200, sent.get_json()
+    ok(
+        client.post(
+            f"{API}/campaigns/{opened['id']}/transitions",
+            json={"action": "close"},
+            headers=team["admin"],
+        )
+    )
+
+
+def _city_figures(app: Any, tenant_id: int) -> dict[str, Any]:
+    from kinerja.city import figures
+    from kinerja.competency import catalogue
+
+    with db.unit_of_work(tenant_id) as session:
+        found = figures.compute(
+            session, YEAR, date.today(), catalogue.dictionary_of(session, tenant_id)
+        )
+        figures.store(session, YEAR, found)
+    city = app.test_client()
+    sign_in(city, "kota")
+    answer = ok(city.get(f"/api/v1/city/figures?year={YEAR}"))
+    page = city.get(f"/city/compare?year={YEAR}").get_data(as_text=True)
+    mine = next(a for a in answer["agencies"] if a["slug"] == "dinkes")
+    return {"figures": mine["figures"], "page": page}
+
+
+def test_the_citys_average_jpm_is_withheld_for_an_agency_of_one_assessed(
+    app,
+    client,
+    team,  # noqa: F811
+    people,
+    tenants,
+) -> None:
+    _assessed(client, team, tenants.a, [people.staff])
+    one = _city_figures(app, tenants.a)
+    assert one["figures"]["jpm_average"] is None and one["figures"]["jpm_assessed"] == 1
+    assert one["figures"]["suppressed"]["jpm_average"] == {"reason": "too_few", "minimum": 3}
+    assert one["figures"]["nine_box"] is None or not any(one["figures"]["nine_box"].values())
+    assert "terlalu sedikit untuk ditampilkan" in one["page"]
+    _assessed(client, team, tenants.a, [people.staff, people.peer, people.superior])
+    three = _city_figures(app, tenants.a)
+    assert three["figures"]["jpm_average"] > 0 and three["figures"]["jpm_assessed"] == 3
+    assert "jpm_average" not in three["figures"]["suppressed"]
+    assert "terlalu sedikit untuk ditampilkan" not in three["page"]
+
+
+def test_the_talent_group_views_withhold_cells_of_too_few(
+    app,
+    client,
+    team,  # noqa: F811
+    people,
+    tenants,
+) -> None:
+    _assessed(client, team, tenants.a, [people.staff])
+    grid = ok(client.get(f"{API}/grid", headers=team["admin"]))
+    assert grid["jpm_distribution"] is None
+    assert grid["suppressed"]["jpm_distribution"]["reason"] == "too_few"
+    heat = ok(client.get(f"{API}/heatmap", headers=team["admin"]))
+    cells = [(u["gaps"]["M1"], u["suppressed"].get("M1")) for u in heat["units"]]
+    assert cells and all(v is None and why["reason"] == "too_few" for v, why in cells)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    for page in ("grid", "heatmap"):
+        text = admin.get(f"/t/dinkes/talent/{page}").get_data(as_text=True)
+        assert "erlalu sedikit untuk ditampilkan" in text, page
+    _assessed(client, team, tenants.a, [people.staff, people.peer, people.superior, people.head])
+    grid = ok(client.get(f"{API}/grid", headers=team["admin"]))
+    assert sum(grid["jpm_distribution"].values()) == 4 and grid["suppressed"] == {}
+    heat = ok(client.get(f"{API}/heatmap", headers=team["admin"]))
+    shown = [u["gaps"]["M1"] for u in heat["units"] if not u["suppressed"]]
+    assert shown and all(v is not None for v in shown)

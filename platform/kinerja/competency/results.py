@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,15 @@ class Result:
     kinerja: str | None
     potensial: str | None
     box: int | None
+    minimum: int = rules.MIN_GROUP  # raters an anonymous source needs to be shown
+
+
+def group_minimum() -> int:
+    """The fewest people an aggregate about others may stand on (`KINERJA_MIN_GROUP`; the
+    rule's default outside an application)."""
+    if has_app_context():
+        return int(current_app.config.get("MIN_GROUP", rules.MIN_GROUP))
+    return rules.MIN_GROUP
 
 
 def latest_campaigns(session: Session, employee_ids: Iterable[int]) -> dict[int, int]:
@@ -227,16 +237,19 @@ def of_people(
     ratings = _ratings(session, [(c, e) for e, c in chosen.items()])
     required = campaigns.required_of(session, employee_ids, dictionary)
     predikat = latest_predikat(session, employee_ids)
+    floor = group_minimum()
     results = {}
     for employee_id in employee_ids:
         campaign = found_campaigns.get(chosen.get(employee_id, -1))
         needed = required.get(employee_id, {})
+        # the campaign's anonymity minimum, never below the deployment's group minimum
+        minimum = max(campaign.minimum, floor) if campaign is not None else floor
         lines = (
             _lines(
                 ratings.get((campaign.id, employee_id), []),
                 needed,
                 dictionary,
-                campaign.minimum,
+                minimum,
                 campaign.sources,
                 options,
                 campaign.status == campaigns.CLOSED,
@@ -258,6 +271,7 @@ def of_people(
             kinerja=kinerja,
             potensial=potensial,
             box=scoring.box(kinerja, potensial),
+            minimum=minimum,
         )
     return results
 
@@ -303,29 +317,33 @@ def history(
 
 
 # --- the agency -----------------------------------------------------------------------------------
-def grid(results: Iterable[Result]) -> dict[int, list[int]]:
-    """{box 1-9: employee ids placed in it}."""
+def grid(results: Iterable[Result], minimum: int) -> rules.Shown[dict[int, list[int]]]:
+    """{box 1-9: employee ids placed in it}, withheld when fewer than `minimum` are placed
+    (the counts of a handful would place each of them)."""
     boxes: dict[int, list[int]] = {n: [] for n in range(1, 10)}
     for result in results:
         if result.box is not None:
             boxes[result.box].append(result.employee_id)
-    return boxes
+    return rules.suppress(boxes, sum(len(ids) for ids in boxes.values()), minimum)
 
 
-def jpm_distribution(results: Iterable[Result], scale: str) -> dict[str, int]:
+def jpm_distribution(
+    results: Iterable[Result], scale: str, minimum: int
+) -> rules.Shown[dict[str, int]]:
+    """People per JPM category, withheld when fewer than `minimum` have one."""
     categories = [category for _lowest, category in rules.JPM_SCALES[scale]]
     counts = dict.fromkeys(categories, 0)
     for result in results:
         if result.category in counts:
             counts[result.category] += 1
-    return counts
+    return rules.suppress(counts, sum(counts.values()), minimum)
 
 
 def heatmap(
-    results: Mapping[int, Result], units: Mapping[int, Any]
-) -> tuple[list[str], dict[Any, dict[str, Decimal]]]:
+    results: Mapping[int, Result], units: Mapping[int, Any], minimum: int
+) -> tuple[list[str], dict[Any, dict[str, rules.Shown[Decimal]]]]:
     """(competency codes, {unit: {code: mean gap}}) over people with results, `units` giving
-    each person's unit (any label)."""
+    each person's unit (any label); a cell of fewer than `minimum` people is withheld."""
     sums: dict[Any, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     codes: set[str] = set()
     for employee_id, result in results.items():
@@ -335,7 +353,9 @@ def heatmap(
                 codes.add(line.code)
     table = {
         unit: {
-            code: (sum(gaps, Decimal(0)) / len(gaps)).quantize(scoring.CENT)
+            code: rules.suppress(
+                (sum(gaps, Decimal(0)) / len(gaps)).quantize(scoring.CENT), len(gaps), minimum
+            )
             for code, gaps in by_code.items()
         }
         for unit, by_code in sums.items()
