@@ -382,6 +382,8 @@ def test_a_superior_rates_competencies_on_a_phone_and_reads_the_results(
     boss.click("button:has-text('Kirim penilaian')")
     boss.wait_for_url("**sent=1")
     assert "Penilaian Anda sudah terkirim" in boss.content()
+    with db.unit_of_work(tenants.a) as session:  # results show once the campaign is closed
+        campaigns.close_campaign(session, campaigns.get(session, found.id))
     boss.goto(f"{served}/t/dinkes/talent/people/{people.staff}")
     text = boss.inner_text("main")
     assert "Kesenjangan" in text and "Konsisten dan jujur" in text

@@ -185,7 +185,8 @@ def _table(after: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    "name", ["predikat", "curve_violations", "angka_kredit", "jpm", "jpm_category", "nine_box"]
+    "name",
+    ["predikat", "curve_violations", "angka_kredit", "jpm", "jpm_category", "nine_box", "suppress"],
 )
 def test_every_function_is_documented_with_its_signature(name: str) -> None:
     signature = f"{name}{inspect.signature(getattr(rules, name))}".replace("'", "")

@@ -47,7 +47,7 @@ def opened(app: Any, team: dict[str, Any]) -> tuple[Any, int]:
 def test_a_superior_rates_on_the_form_and_the_results_read_in_indonesian(
     app, opened, people: People
 ) -> None:
-    admin, _campaign = opened
+    admin, campaign_id = opened
     boss = browser_of(app, "boss")
     index = boss.get(BASE).get_data(as_text=True)
     assert "Penilaian yang menunggu Anda" in index and "sebagai Atasan" in index
@@ -64,6 +64,10 @@ def test_a_superior_rates_on_the_form_and_the_results_read_in_indonesian(
     assert sent.status_code == 303 and "sent=1" in sent.headers["Location"]
     again = post(boss, task_url.group(1), {f"level-{c}": "4" for c in codes})
     assert "Penilaian ini sudah dikirim" in again.get_data(as_text=True)
+    while_open = admin.get(f"{BASE}/people/{people.staff}").get_data(as_text=True)
+    assert "Belum ada asesmen" in while_open  # an open campaign shows nothing yet
+    closed = post(admin, f"{BASE}/campaigns/{campaign_id}", {"action": "close"})
+    assert closed.status_code == 303
     staff_page = admin.get(f"{BASE}/people/{people.staff}").get_data(as_text=True)
     assert "Level standar dan hasil asesmen per kompetensi" in staff_page
     assert "<svg" in staff_page and "Kesenjangan" in staff_page

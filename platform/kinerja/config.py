@@ -381,6 +381,13 @@ SETTINGS: tuple[Setting, ...] = (
         "agency admins see the other agencies' names and figures (else only the average and rank)",
     ),
     Setting(
+        "KINERJA_MIN_GROUP",
+        "MIN_GROUP",
+        _positive_int,
+        "3",
+        "fewest people an aggregate about others may stand on (city figures, talent grid, 360°)",
+    ),
+    Setting(
         "KINERJA_EXPORT_RETENTION_DAYS",
         "EXPORT_RETENTION_DAYS",
         _positive_int,

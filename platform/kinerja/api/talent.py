@@ -337,25 +337,44 @@ class Grid(MethodView):
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The nine-box: counts per box (admin OPD: the agency; a superior: their subtree);
-        `?box=N` lists who is in box N"""
+        `?box=N` lists who is in box N. Below the group minimum (`KINERJA_MIN_GROUP`) of people
+        placed the counts and names are null, the JPM distribution likewise, each named in
+        `suppressed` with its reason"""
         found = _scoped()
-        boxes = results.grid(found.values())
-        answer: dict[str, Any] = {"counts": {str(n): len(ids) for n, ids in boxes.items()}}
+        minimum = results.group_minimum()
+        boxes = results.grid(found.values(), minimum)
         wanted = request.args.get("box", type=int)
-        if wanted is not None:
-            if wanted not in boxes:
-                abort(422, errors={"query": {"box": [_("Choose a box from 1 to 9.")]}})
-            answer["employees"] = boxes[wanted]
+        if wanted is not None and not 1 <= wanted <= 9:
+            abort(422, errors={"query": {"box": [_("Choose a box from 1 to 9.")]}})
         scale = standards.policy(db.session).jpm_scale
-        answer["jpm_distribution"] = results.jpm_distribution(found.values(), scale)
+        distribution = results.jpm_distribution(found.values(), scale, minimum)
+        answer: dict[str, Any] = {
+            "counts": {str(n): len(ids) for n, ids in boxes.value.items()}
+            if boxes.value is not None
+            else None,
+            "jpm_distribution": distribution.value,
+            "suppressed": _withheld({"counts": boxes, "jpm_distribution": distribution}, minimum),
+        }
+        if wanted is not None:
+            answer["employees"] = boxes.value[wanted] if boxes.value is not None else None
         return answer
+
+
+def _withheld(values: dict[str, Any], minimum: int) -> dict[str, Any]:
+    """{name: {reason, minimum}} of the aggregates withheld (their values are null)."""
+    return {
+        name: {"reason": shown.reason, "minimum": minimum}
+        for name, shown in values.items()
+        if shown.suppressed
+    }
 
 
 @blp.route("/heatmap")
 class Heatmap(MethodView):
     @blp.doc(security=BEARER)
     def get(self) -> Any:
-        """Mean gap per work unit and competency (people with results only)"""
+        """Mean gap per work unit and competency (people with results only); a cell of fewer
+        people than the group minimum is null, named in the unit's `suppressed`"""
         from kinerja.people.models import Employee
 
         found = _scoped()
@@ -365,11 +384,18 @@ class Heatmap(MethodView):
                 select(Employee.id, Employee.org_unit_id).where(Employee.id.in_(list(found)))
             )
         }
-        codes, table = results.heatmap(found, units)
+        minimum = results.group_minimum()
+        codes, table = results.heatmap(found, units, minimum)
         return {
             "competencies": codes,
             "units": [
-                {"unit_id": unit, "gaps": {c: str(v) for c, v in gaps.items()}}
+                {
+                    "unit_id": unit,
+                    "gaps": {
+                        c: str(v.value) if v.value is not None else None for c, v in gaps.items()
+                    },
+                    "suppressed": _withheld(gaps, minimum),
+                }
                 for unit, gaps in table.items()
             ],
         }

@@ -12,7 +12,6 @@ ever, with an SKP, logged this week)."""
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -127,16 +126,30 @@ def compute(
 
 
 def _talent(session: Session, dictionary: dict[str, Competency]) -> dict[str, Any]:
+    """The average JPM and the nine-box counts, each withheld (None, named under `suppressed`
+    with its reason) when fewer than the group minimum stand behind it: an agency's average of
+    one assessed person is that person's JPM."""
     from kinerja.competency import results
 
     people = [e.id for e in session.scalars(select(Employee).where(Employee.active))]
     found = results.of_people(session, people, dictionary)
+    minimum = results.group_minimum()
     percents = [r.jpm for r in found.values() if r.jpm is not None]
-    boxes = Counter(r.box for r in found.values() if r.box is not None)
     average = (sum(percents, Decimal(0)) / len(percents)).quantize(TENTH) if percents else None
+    jpm = rules.suppress(float(average) if average is not None else None, len(percents), minimum)
+    boxes = results.grid(found.values(), minimum)
+    shown: dict[str, rules.Shown[Any]] = {"jpm_average": jpm, "nine_box": boxes}
     return {
-        "jpm_average": float(average) if average is not None else None,
-        "nine_box": {str(n): boxes.get(n, 0) for n in range(1, 10)},
+        "jpm_average": jpm.value,
+        "jpm_assessed": len(percents),
+        "nine_box": {str(n): len(ids) for n, ids in boxes.value.items()}
+        if boxes.value is not None
+        else None,
+        "suppressed": {
+            name: {"reason": value.reason, "minimum": minimum}
+            for name, value in shown.items()
+            if value.suppressed
+        },
     }
 
 

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kinerja import audit, events, workflow
 from kinerja.competency import scoring, standards
@@ -298,11 +299,23 @@ def submit(
     task: AssessmentTask,
     raw: Mapping[str, Any],
     dictionary: Mapping[str, Competency],
+    at: datetime | None = None,
 ) -> None:
     """The rater's levels {code: {level 1 to 5, comment}} for every competency asked; once sent a
-    task cannot be changed (an anonymous rating could not be found again to change it)."""
-    campaign = get(session, task.campaign_id)
-    if campaign.status != OPEN:
+    task cannot be changed (an anonymous rating could not be found again to change it).
+
+    The task is claimed in the transaction that stores its ratings, by a conditional update:
+    of copies sent at once, one claims it and the others wait on its row, find it answered and
+    get a 409 (copies of one peer's answer would otherwise lift the count past the minimum and
+    give the other peers' levels away). The campaign's row is read FOR SHARE, so a close waits
+    for ratings being stored and a rating after the close finds it closed."""
+    campaign = session.scalar(
+        select(AssessmentCampaign)
+        .where(AssessmentCampaign.id == task.campaign_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    if campaign is None or campaign.status != OPEN:
         raise Conflict(_("The campaign is not open for ratings."))
     if task.done_at is not None:
         raise Conflict(_("This rating was already sent."))
@@ -333,11 +346,25 @@ def submit(
         errors[code] = [_("Not a competency of this rating.")]
     if errors:
         raise InvalidFields(errors)
+    claim(session, task, at or datetime.now(UTC))
     session.add_all(ratings)
-    task.done_at = datetime.now(UTC)
     session.flush()
     # The audit names the task, never the levels: the log must not undo the anonymity either.
     audit.record(session, "assessment.rate", "assessment_task", task.id)
+
+
+def claim(session: Session, task: AssessmentTask, at: datetime) -> None:
+    """Mark the task answered if nobody did first (409 otherwise). Concurrent claims queue on
+    the task's row; the first to commit wins and the others' condition no longer holds."""
+    claimed = session.execute(
+        update(AssessmentTask)
+        .where(AssessmentTask.id == task.id, AssessmentTask.done_at.is_(None))
+        .values(done_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_("This rating was already sent."))
+    set_committed_value(task, "done_at", at)
 
 
 # --- assessment centres ---------------------------------------------------------------------
@@ -396,7 +423,8 @@ def import_results(
         delete(AssessmentRating).where(
             AssessmentRating.campaign_id == campaign.id,
             AssessmentRating.source == scoring.ASSESSOR,
-            AssessmentRating.subject_id.in_(assessed),
+            # the same person and competency only: a file of one competency keeps the others
+            tuple_(AssessmentRating.subject_id, AssessmentRating.code).in_(list(found)),
         )
     )
     session.add_all(

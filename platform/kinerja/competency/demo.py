@@ -58,8 +58,7 @@ def load(session: Session, today: date, dictionary: Mapping[str, Competency]) ->
     for task in session.scalars(
         select(AssessmentTask).where(AssessmentTask.campaign_id == finished.id)
     ):
-        _rate(session, task, people, dictionary)
-        task.done_at = answered
+        _rate(session, task, people, dictionary, answered)
     assessor = next((e for e in people.values() if e.nip == ASSESSOR_NIP), None)
     if assessor is not None and "DK-IMUN" in dictionary:
         session.add(
@@ -98,6 +97,7 @@ def _rate(
     task: AssessmentTask,
     people: Mapping[int, Employee],
     dictionary: Mapping[str, Competency],
+    answered: datetime,
 ) -> None:
     required = campaigns.required_of(session, [task.subject_id], dictionary).get(
         task.subject_id, {}
@@ -110,4 +110,4 @@ def _rate(
             "level": given,
             "comment": COMMENTS.get(code) if task.source == "superior" else None,
         }
-    campaigns.submit(session, task, raw, dictionary)
+    campaigns.submit(session, task, raw, dictionary, answered)

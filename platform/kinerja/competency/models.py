@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -128,7 +129,9 @@ class AssessmentSubject(TenantOwned, Base):
 
 class AssessmentTask(TenantOwned, Base):
     """One rater's task: rate one person. Its row says who rates whom and whether it is done;
-    for peers and subordinates the ratings themselves carry no link back to it."""
+    for peers and subordinates the ratings themselves carry no link back to it. One task per
+    rater, person and source; answered once (`done_at` is set once: a trigger refuses a second
+    claim, and a rating without an answered task behind it, migration 0020)."""
 
     __tablename__ = "assessment_task"
     __table_args__ = (
@@ -149,6 +152,14 @@ class AssessmentTask(TenantOwned, Base):
         ),
         CheckConstraint("source IN ('self', 'superior', 'peer', 'subordinate')", name="source"),
         Index("ix_assessment_task_tenant_id_rater_id", "tenant_id", "rater_id"),
+        UniqueConstraint(
+            "tenant_id",
+            "campaign_id",
+            "subject_id",
+            "rater_id",
+            "source",
+            name="uq_assessment_task_rater",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

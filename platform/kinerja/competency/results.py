@@ -2,9 +2,10 @@
 competency (the gap), the JPM and its category, suggestions to close the gaps, the nine-box
 place and its history; per agency the gap heat-map, the JPM distribution and the grid.
 
-Peer and subordinate ratings only ever leave this module as a mean with a count, only once the
-campaign is closed and only when at least its minimum of raters of that source answered
-(`scoring.sources_of`)."""
+Results come from closed campaigns only: while a campaign is open nothing of it shows, to
+anyone (a result moving at the first answer would tell who answered, read beside the tasks).
+Peer and subordinate ratings only ever leave this module as a mean with a count, and only when
+at least the campaign's minimum of raters of that source answered (`scoring.sources_of`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,23 +66,28 @@ class Result:
     kinerja: str | None
     potensial: str | None
     box: int | None
+    minimum: int = rules.MIN_GROUP  # raters an anonymous source needs to be shown
+
+
+def group_minimum() -> int:
+    """The fewest people an aggregate about others may stand on (`KINERJA_MIN_GROUP`; the
+    rule's default outside an application)."""
+    if has_app_context():
+        return int(current_app.config.get("MIN_GROUP", rules.MIN_GROUP))
+    return rules.MIN_GROUP
 
 
 def latest_campaigns(session: Session, employee_ids: Iterable[int]) -> dict[int, int]:
-    """{employee id: id of the campaign their results come from}: the latest closed one, or
-    while none is closed the latest open one (an open campaign's results are still partial)."""
+    """{employee id: id of the campaign their results come from}: the latest closed one (an
+    open campaign shows nothing until it closes)."""
     rows = session.execute(
         select(AssessmentSubject.employee_id, AssessmentCampaign.id)
         .join(AssessmentCampaign, AssessmentCampaign.id == AssessmentSubject.campaign_id)
         .where(
             AssessmentSubject.employee_id.in_(list(employee_ids)),
-            AssessmentCampaign.status != campaigns.DRAFT,
-        )
-        .order_by(
             AssessmentCampaign.status == campaigns.CLOSED,
-            AssessmentCampaign.ends,
-            AssessmentCampaign.id,
         )
+        .order_by(AssessmentCampaign.ends, AssessmentCampaign.id)
     )
     return {employee_id: campaign_id for employee_id, campaign_id in rows}  # the last one wins
 
@@ -212,7 +219,8 @@ def of_people(
     campaign_of: Mapping[int, int] | None = None,
 ) -> dict[int, Result]:
     """Results of many people at once (a handful of queries, whatever their number); each from
-    their latest campaign unless `campaign_of` names one."""
+    their latest closed campaign unless `campaign_of` names one (a campaign not closed counts
+    as none)."""
     policy = standards.policy(session)
     chosen = (
         dict(campaign_of) if campaign_of is not None else latest_campaigns(session, employee_ids)
@@ -220,22 +228,28 @@ def of_people(
     found_campaigns = {
         c.id: c
         for c in session.scalars(
-            select(AssessmentCampaign).where(AssessmentCampaign.id.in_(set(chosen.values())))
+            select(AssessmentCampaign).where(
+                AssessmentCampaign.id.in_(set(chosen.values())),
+                AssessmentCampaign.status == campaigns.CLOSED,
+            )
         )
     }
     ratings = _ratings(session, [(c, e) for e, c in chosen.items()])
     required = campaigns.required_of(session, employee_ids, dictionary)
     predikat = latest_predikat(session, employee_ids)
+    floor = group_minimum()
     results = {}
     for employee_id in employee_ids:
         campaign = found_campaigns.get(chosen.get(employee_id, -1))
         needed = required.get(employee_id, {})
+        # the campaign's anonymity minimum, never below the deployment's group minimum
+        minimum = max(campaign.minimum, floor) if campaign is not None else floor
         lines = (
             _lines(
                 ratings.get((campaign.id, employee_id), []),
                 needed,
                 dictionary,
-                campaign.minimum,
+                minimum,
                 campaign.sources,
                 options,
                 campaign.status == campaigns.CLOSED,
@@ -257,6 +271,7 @@ def of_people(
             kinerja=kinerja,
             potensial=potensial,
             box=scoring.box(kinerja, potensial),
+            minimum=minimum,
         )
     return results
 
@@ -284,7 +299,7 @@ def history(
             .join(AssessmentSubject, AssessmentSubject.campaign_id == AssessmentCampaign.id)
             .where(
                 AssessmentSubject.employee_id == employee_id,
-                AssessmentCampaign.status != campaigns.DRAFT,
+                AssessmentCampaign.status == campaigns.CLOSED,
             )
             .order_by(AssessmentCampaign.ends, AssessmentCampaign.id)
         )
@@ -302,29 +317,33 @@ def history(
 
 
 # --- the agency -----------------------------------------------------------------------------------
-def grid(results: Iterable[Result]) -> dict[int, list[int]]:
-    """{box 1-9: employee ids placed in it}."""
+def grid(results: Iterable[Result], minimum: int) -> rules.Shown[dict[int, list[int]]]:
+    """{box 1-9: employee ids placed in it}, withheld when fewer than `minimum` are placed
+    (the counts of a handful would place each of them)."""
     boxes: dict[int, list[int]] = {n: [] for n in range(1, 10)}
     for result in results:
         if result.box is not None:
             boxes[result.box].append(result.employee_id)
-    return boxes
+    return rules.suppress(boxes, sum(len(ids) for ids in boxes.values()), minimum)
 
 
-def jpm_distribution(results: Iterable[Result], scale: str) -> dict[str, int]:
+def jpm_distribution(
+    results: Iterable[Result], scale: str, minimum: int
+) -> rules.Shown[dict[str, int]]:
+    """People per JPM category, withheld when fewer than `minimum` have one."""
     categories = [category for _lowest, category in rules.JPM_SCALES[scale]]
     counts = dict.fromkeys(categories, 0)
     for result in results:
         if result.category in counts:
             counts[result.category] += 1
-    return counts
+    return rules.suppress(counts, sum(counts.values()), minimum)
 
 
 def heatmap(
-    results: Mapping[int, Result], units: Mapping[int, Any]
-) -> tuple[list[str], dict[Any, dict[str, Decimal]]]:
+    results: Mapping[int, Result], units: Mapping[int, Any], minimum: int
+) -> tuple[list[str], dict[Any, dict[str, rules.Shown[Decimal]]]]:
     """(competency codes, {unit: {code: mean gap}}) over people with results, `units` giving
-    each person's unit (any label)."""
+    each person's unit (any label); a cell of fewer than `minimum` people is withheld."""
     sums: dict[Any, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     codes: set[str] = set()
     for employee_id, result in results.items():
@@ -334,7 +353,9 @@ def heatmap(
                 codes.add(line.code)
     table = {
         unit: {
-            code: (sum(gaps, Decimal(0)) / len(gaps)).quantize(scoring.CENT)
+            code: rules.suppress(
+                (sum(gaps, Decimal(0)) / len(gaps)).quantize(scoring.CENT), len(gaps), minimum
+            )
             for code, gaps in by_code.items()
         }
         for unit, by_code in sums.items()

@@ -86,7 +86,7 @@ def sources_of(
         if anonymous and not closed:
             views[source] = SourceView(source, None, None, True)
             continue
-        hidden = anonymous and len(levels) < floor
+        hidden = anonymous and rules.too_few(len(levels), floor)
         views[source] = SourceView(
             source, len(levels), None if hidden or not levels else _mean(levels), hidden
         )

@@ -11,9 +11,11 @@ raises `ValueError` naming it. `docs/rules.md` documents each function with its 
 - `angka_kredit(predikat, coefficient)`: credit points of a functional position.
 - `jpm(assessed, required)`, `jpm_category(percent, scale)`: Job Person Match.
 - `nine_box(kinerja, potensial)`: the talent box (PermenPANRB 3/2020).
+- `suppress(value, size, minimum)`: an aggregate about others, withheld below a group size.
 """
 
 from kinerja.rules.curve import CURVES, ORGANISATION_LEVELS, curve_violations
+from kinerja.rules.groups import MIN_GROUP, TOO_FEW, Shown, suppress, too_few
 from kinerja.rules.performance import (
     ANGKA_KREDIT_PERCENT,
     PREDIKAT,
@@ -35,16 +37,21 @@ __all__ = [
     "ANGKA_KREDIT_PERCENT",
     "CURVES",
     "JPM_SCALES",
+    "MIN_GROUP",
     "NINE_BOX",
     "ORGANISATION_LEVELS",
     "POTENSIAL",
     "PREDIKAT",
     "PREDIKAT_MATRIX",
     "RATINGS",
+    "TOO_FEW",
+    "Shown",
     "angka_kredit",
     "curve_violations",
     "jpm",
     "jpm_category",
     "nine_box",
     "predikat",
+    "suppress",
+    "too_few",
 ]

@@ -147,7 +147,8 @@ def person(employee_id: int) -> Any:
 @bp.get("/grid")
 def grid() -> Any:
     people, found = _scoped()
-    boxes = results.grid(found.values())
+    minimum = results.group_minimum()
+    boxes = results.grid(found.values(), minimum)
     names = {p.id: p.name for p in people}
     chosen = whole_number(request.args.get("box"), 9)
     rows = [(k, [(rules.NINE_BOX[(k, p)], p) for p in GRID_POTENSIAL]) for k in GRID_KINERJA]
@@ -156,14 +157,15 @@ def grid() -> Any:
         None,
         rows=rows,
         columns=GRID_POTENSIAL,
-        boxes=boxes,
-        chosen=chosen if chosen in boxes else None,
+        boxes=boxes.value,  # None: too few placed to show
+        chosen=chosen if boxes.value is not None and chosen in boxes.value else None,
         names=names,
         distribution=results.jpm_distribution(
-            found.values(), standards.policy(db.session).jpm_scale
-        ),
-        placed=sum(len(ids) for ids in boxes.values()),
+            found.values(), standards.policy(db.session).jpm_scale, minimum
+        ).value,
+        placed=boxes.size,
         everyone=len(people),
+        minimum=minimum,
         **WORDS,
     )
 
@@ -172,7 +174,8 @@ def grid() -> Any:
 def heatmap() -> Any:
     people, found = _scoped()
     unit_of = {p.id: p.org_unit_id for p in people}
-    codes, table = results.heatmap(found, unit_of)
+    minimum = results.group_minimum()
+    codes, table = results.heatmap(found, unit_of, minimum)
     unit_names = {i: name for i, name in db.session.execute(select(OrgUnit.id, OrgUnit.name))}
     dictionary = catalogue.dictionary()
     return form_page(
@@ -183,6 +186,7 @@ def heatmap() -> Any:
         unit_names=unit_names,
         names={c: dictionary[c].name if c in dictionary else c for c in codes},
         shade=_shade,
+        minimum=minimum,
     )
 
 
