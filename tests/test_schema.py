@@ -275,3 +275,38 @@ def test_plugin_branches_are_migrated_and_audited_like_the_core(owner_engine: En
         assert audit(conn) == []
     assert forced is True
     assert "dk0001" in heads  # the core's head is its dependency, so Alembic keeps this one
+
+
+def test_importing_kinerja_models_alone_registers_every_migrated_table(
+    owner_engine: Engine,
+) -> None:
+    """An Alembic autogenerate sees only what `import kinerja.models` registers: a table it
+    missed would be proposed for dropping. A fresh interpreter, so nothing else imported first."""
+    import json
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    program = (
+        "import json, importlib.metadata as md, kinerja.models as m\n"
+        "core = sorted(m.Base.metadata.tables)\n"
+        "for point in md.entry_points(group='kinerja.plugins'): point.load()\n"
+        "print(json.dumps([core, sorted(m.Base.metadata.tables)]))\n"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    core, with_plugins = (set(names) for names in json.loads(listed.stdout))
+    with owner_engine.connect() as conn:
+        migrated = set(
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).scalars()
+        )
+    # Every migrated table is the core's, registered by kinerja.models alone, or a plugin's.
+    assert migrated - core <= with_plugins - core
+    assert migrated <= with_plugins and len(core) > 40

@@ -1,55 +1,45 @@
-"""Every mapped class, imported once so the metadata (and Alembic) sees the whole schema."""
+"""Every mapped class, imported once so the metadata (and Alembic) sees the whole schema.
 
-from kinerja.audit.models import AuditEntry
+`import kinerja.models` alone registers every table: an autogenerate that missed a module would
+propose dropping its tables. tests/test_schema.py compares this with the migrated schema."""
+
+from kinerja.audit import models as audit
+from kinerja.city import models as city
+from kinerja.competency import models as competency
 from kinerja.db.base import Base
-from kinerja.identity.models import ApiToken, Membership, User
-from kinerja.jobs.models import BackgroundJob
-from kinerja.organisation.models import OrgUnit
-from kinerja.people.models import Employee, EmployeeImport, Position
-from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
-from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
-from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
-from kinerja.performance.models import (
-    AgencyYear,
-    Iki,
-    OrgTarget,
-    PerformanceYear,
-    Rhk,
-    Skp,
-    SkpVersion,
-)
-from kinerja.plugins.models import TenantPlugin
-from kinerja.reports.models import ReportSubmission
-from kinerja.tenancy.models import Tenant
+from kinerja.exports import models as exports
+from kinerja.guidance import models as guidance
+from kinerja.identity import models as identity
+from kinerja.jobs import models as jobs
+from kinerja.notifications import models as notifications
+from kinerja.organisation import models as organisation
+from kinerja.people import models as people
+from kinerja.performance import feedback_models as feedback
+from kinerja.performance import models as performance
+from kinerja.performance.evaluation import models as evaluation
+from kinerja.performance.log import models as log
+from kinerja.plugins import models as plugins
+from kinerja.reports import models as reports
+from kinerja.tenancy import models as tenancy
 
-__all__ = [
-    "AgencyYear",
-    "ApiToken",
-    "AuditEntry",
-    "BackgroundJob",
-    "Base",
-    "Employee",
-    "EmployeeImport",
-    "Evaluation",
-    "EvaluationItem",
-    "EvidenceFile",
-    "FeedbackMessage",
-    "FeedbackRead",
-    "FeedbackThread",
-    "Iki",
-    "LogPolicy",
-    "Membership",
-    "OrgAchievement",
-    "OrgTarget",
-    "OrgUnit",
-    "PerformanceYear",
-    "Position",
-    "ReportSubmission",
-    "Rhk",
-    "Skp",
-    "SkpVersion",
-    "Tenant",
-    "TenantPlugin",
-    "User",
-    "WorkEntry",
-]
+MODULES = (
+    audit,
+    city,
+    competency,
+    evaluation,
+    exports,
+    feedback,
+    guidance,
+    identity,
+    jobs,
+    log,
+    notifications,
+    organisation,
+    people,
+    performance,
+    plugins,
+    reports,
+    tenancy,
+)
+
+__all__ = ["MODULES", "Base"]
