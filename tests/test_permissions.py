@@ -58,3 +58,26 @@ def test_a_visiting_city_admin_only_reads_whatever_a_rule_says() -> None:
     assert perm.can(entered, "view", target)
     assert not perm.can(entered, "edit", target) and not perm.can(entered, "manage", target)
     assert not perm.can(PRINCIPALS["member_elsewhere"], "view", target)
+
+
+def test_every_listed_kind_filters_rows_as_its_rule_answers() -> None:
+    """`reach` (the SQL filter of lists, feeds and counts) and `can` (one record) are one rule:
+    for every kind with a filter, every principal and every employee, they agree."""
+    from kinerja import performance, reports  # noqa: F401 - their rules register
+    from kinerja.performance.evaluation import permissions as _e  # noqa: F401
+    from kinerja.performance.log import permissions as _l  # noqa: F401
+    from tests.permission_table import ME, PEER, SUB, SUBSUB, A
+
+    listed = perm.listed_kinds()
+    assert {"skp", "work_entry", "evaluation", "report", "employee"} <= set(listed)
+    for kind in listed:
+        for name, principal in PRINCIPALS.items():
+            seen = perm.reach(principal, kind)
+            for employee in (ME, SUB, SUBSUB, PEER, 999):
+                tenant = principal.tenant_id or A  # reach is within the principal's agency
+                one = perm.Resource(kind=kind, tenant_id=tenant, employee_id=employee)
+                assert perm.can(principal, perm.VIEW, one) == seen.allows(employee), (
+                    kind,
+                    name,
+                    employee,
+                )

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, true
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
 ACTIONS = (VIEW, EDIT, MANAGE)
@@ -109,16 +112,76 @@ def is_superior_of(p: Principal, employee_id: int | None) -> bool:
     return employee_id is not None and employee_id in p.subordinate_ids
 
 
+# --- whose records: one rule, as a question and as a filter ------------------------------------
+@dataclass(frozen=True)
+class Reach:
+    """Whose records of a kind a principal may see: everyone's in the agency, or these
+    employees'. The SQL form of a rule's VIEW answer: lists, feeds, counts and exports filter
+    with `where`, so they cannot disagree with `can` (a test walks every registered kind)."""
+
+    everyone: bool = False
+    employee_ids: frozenset[int] = frozenset()
+
+    def allows(self, employee_id: int | None) -> bool:
+        return self.everyone or (employee_id is not None and employee_id in self.employee_ids)
+
+    def where(self, column: Any) -> ColumnElement[bool]:
+        if self.everyone:
+            return true()
+        return column.in_(sorted(self.employee_ids)) if self.employee_ids else false()
+
+
+NOBODY = Reach()
+
+
+def sees_person(p: Principal, employee_id: int | None) -> bool:
+    """Who may see an employee's records (plan, entries, evaluations, reports, profile): the
+    employee, their superiors up the chain, the agency's admin and a city admin who entered."""
+    if is_agency_admin(p) or is_visiting_city_admin(p):
+        return True
+    if not is_member(p) or employee_id is None:
+        return False
+    return employee_id == p.employee_id or is_superior_of(p, employee_id)
+
+
+def people_seen(p: Principal) -> Reach:
+    """`sees_person` as a filter: the rows of personal kinds `p` may see."""
+    if is_agency_admin(p) or is_visiting_city_admin(p):
+        return Reach(everyone=True)
+    if not is_member(p):
+        return NOBODY
+    own = {p.employee_id} if p.employee_id is not None else set()
+    return Reach(employee_ids=frozenset(p.subordinate_ids) | own)
+
+
 # --- rules per kind ----------------------------------------------------------------------------
 Rule = Callable[[Principal, str, Resource], bool]
+Rows = Callable[[Principal], Reach]
 _RULES: dict[str, Rule] = {}
+_ROWS: dict[str, Rows] = {}
 
 
-def register(kind: str, rule: Rule) -> None:
-    """Give `kind` its rule; one owner per kind (a second registration is a programming error)."""
+def register(kind: str, rule: Rule, rows: Rows | None = None) -> None:
+    """Give `kind` its rule, and for kinds listed by whose they are, `rows`: the same rule's
+    VIEW answer as a filter. One owner per kind (a second registration is a programming error)."""
     if kind in _RULES and _RULES[kind] is not rule:
         raise ValueError(f"permission rule for {kind!r} is already registered")
     _RULES[kind] = rule
+    if rows is not None:
+        _ROWS[kind] = rows
+
+
+def listed_kinds() -> tuple[str, ...]:
+    """The kinds with a row filter (`reach`)."""
+    return tuple(sorted(_ROWS))
+
+
+def reach(p: Principal, kind: str) -> Reach:
+    """Whose records of `kind` `p` may see, in the principal's tenant; nobody's by default."""
+    rows = _ROWS.get(kind)
+    if rows is None or not p.authenticated or p.tenant_id is None or not may_be_inside(p):
+        return NOBODY
+    return rows(p)
 
 
 def kinds() -> tuple[str, ...]:

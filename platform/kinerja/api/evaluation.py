@@ -22,7 +22,7 @@ from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
 from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
-from kinerja.performance.evaluation.permissions import ACHIEVEMENT
+from kinerja.performance.evaluation.permissions import ACHIEVEMENT, EVALUATION
 from kinerja.performance.log import uploads
 
 blp = Blueprint(
@@ -165,9 +165,8 @@ class Evaluations(MethodView):
             query = query.where(Evaluation.employee_id == (principal.employee_id or -1))
         elif args["scope"] == "team":
             query = query.where(Evaluation.employee_id.in_(principal.subordinate_ids or {-1}))
-        elif not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
-            people = set(principal.subordinate_ids) | {principal.employee_id or -1}
-            query = query.where(Evaluation.employee_id.in_(people))
+        else:
+            query = query.where(perm.reach(principal, EVALUATION).where(Evaluation.employee_id))
         if args.get("status"):
             query = query.where(Evaluation.status == args["status"])
         return query.order_by(Evaluation.year.desc(), Evaluation.period, Evaluation.id)

@@ -18,7 +18,7 @@ from kinerja.organisation.models import OrgUnit
 from kinerja.people import classification, nip
 from kinerja.people.events import employee_left, employee_returned
 from kinerja.people.models import Employee, Position
-from kinerja.people.permissions import EMPLOYEE, may_see_everyone
+from kinerja.people.permissions import EMPLOYEE
 
 FIELDS = (
     "nip",
@@ -64,12 +64,10 @@ def restrict_to_visible(query: Select[Any], principal: perm.Principal) -> Select
     Admins (and a city admin who entered) see everyone; a superior sees themself and their
     direct and indirect subordinates; a pegawai, themself.
     """
-    if may_see_everyone(principal):
-        return query
-    if not perm.is_member(principal):
+    seen = perm.reach(principal, EMPLOYEE)
+    if not seen.everyone and not seen.employee_ids:
         return None
-    visible = set(principal.subordinate_ids) | {principal.employee_id or -1}
-    return query.where(Employee.id.in_(visible))
+    return query.where(seen.where(Employee.id))
 
 
 def get_employee(session: Session, employee_id: int) -> Employee:

@@ -13,12 +13,11 @@ SELF_EDITABLE = ("email",)
 
 
 def _employee(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    if action == perm.VIEW:
+        return perm.sees_person(p, r.employee_id)
     if perm.is_agency_admin(p) or perm.is_visiting_city_admin(p):
         return True
-    own = perm.is_self(p, r)
-    if action == perm.VIEW:
-        return own or perm.is_superior_of(p, r.employee_id)
-    return action == perm.EDIT and own
+    return action == perm.EDIT and perm.is_self(p, r)
 
 
 def _position(p: perm.Principal, action: str, r: perm.Resource) -> bool:
@@ -29,7 +28,7 @@ def _import(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     return perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
 
 
-perm.register(EMPLOYEE, _employee)
+perm.register(EMPLOYEE, _employee, perm.people_seen)
 perm.register(POSITION, _position)
 perm.register(IMPORT, _import)
 

@@ -10,6 +10,7 @@ from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee
 from kinerja.performance import flow, matrix
 from kinerja.performance.models import OrgTarget, Skp
+from kinerja.performance.permissions import SKP
 
 
 def unit_subtree(session: Session, unit_id: int) -> set[int]:
@@ -30,10 +31,8 @@ def people_in_view(
     session: Session, principal: perm.Principal, unit_id: int | None
 ) -> set[int] | None:
     """Employees whose plans are in the view; None: everyone (the whole agency)."""
-    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
-    people: set[int] | None = None
-    if not everyone:
-        people = set(principal.subordinate_ids) | {principal.employee_id or -1}
+    seen = perm.reach(principal, SKP)
+    people: set[int] | None = None if seen.everyone else set(seen.employee_ids)
     if unit_id is not None:
         units = unit_subtree(session, unit_id)
         in_units = set(session.scalars(select(Employee.id).where(Employee.org_unit_id.in_(units))))

@@ -18,7 +18,7 @@ def _skp(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     own = perm.is_self(p, r)
     above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:
-        return own or above or perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+        return perm.sees_person(p, r.employee_id)
     if action == perm.EDIT:  # draft, submit, revise: one's own plan
         return own and perm.is_member(p)
     # MANAGE: hand results down, set expectations, decide. Who exactly decides (the nearest
@@ -27,4 +27,4 @@ def _skp(p: perm.Principal, action: str, r: perm.Resource) -> bool:
 
 
 perm.register(PLAN, _plan)
-perm.register(SKP, _skp)
+perm.register(SKP, _skp, perm.people_seen)

@@ -178,11 +178,7 @@ def get(session: Session, skp_id: int) -> Skp:
 def visible(principal: perm.Principal) -> Select[Any]:
     """The SKP `principal` may see: their own and their subordinates'; all for the agency's admin
     and a city admin who entered."""
-    query = select(Skp)
-    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
-        return query
-    people = set(principal.subordinate_ids) | {principal.employee_id or -1}
-    return query.where(Skp.employee_id.in_(people))
+    return select(Skp).where(perm.reach(principal, SKP).where(Skp.employee_id))
 
 
 def of_employee(session: Session, employee_id: int, year: int) -> Skp | None:

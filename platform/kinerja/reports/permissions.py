@@ -11,10 +11,10 @@ def _report(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     own = r.employee_id is not None and r.employee_id == p.employee_id
     above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:
-        return own or above or perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+        return perm.sees_person(p, r.employee_id)
     if action == perm.EDIT:  # fill in, correct and submit: one's own reports only
         return own and perm.is_member(p)
     return above  # MANAGE: approve or reject, by a superior of the employee
 
 
-perm.register(REPORT, _report)
+perm.register(REPORT, _report, perm.people_seen)

@@ -28,6 +28,7 @@ from kinerja.people.models import Employee, Position
 from kinerja.plugins.types import ReportForm
 from kinerja.reports import rules
 from kinerja.reports.models import ReportSubmission
+from kinerja.reports.permissions import REPORT
 
 Forms = list[tuple[str, list[ReportForm]]]  # what the kinerja_report_forms hook gave
 
@@ -186,11 +187,8 @@ def summary(
 def visible(principal: Any) -> Select[Any]:
     """The submissions `principal` may see: their own and their subordinates'; everything for
     the agency's admin and a city admin who entered."""
-    query = select(ReportSubmission)
-    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
-        return query
-    people = set(principal.subordinate_ids) | {principal.employee_id or -1}
-    return query.where(ReportSubmission.employee_id.in_(people))
+    seen = perm.reach(principal, REPORT)
+    return select(ReportSubmission).where(seen.where(ReportSubmission.employee_id))
 
 
 def parse_month(raw: str | None, today: date) -> date:

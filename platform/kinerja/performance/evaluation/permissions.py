@@ -12,7 +12,7 @@ def _evaluation(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     own = perm.is_self(p, r)
     above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:
-        return own or above or perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+        return perm.sees_person(p, r.employee_id)
     if action == perm.EDIT:  # realisasi: one's own
         return own and perm.is_member(p)
     return above or perm.is_agency_admin(p)  # rate, review: who exactly is the workflow's
@@ -24,5 +24,5 @@ def _achievement(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     return perm.is_agency_admin(p) and bool(r.extra.get("agency_may_set"))
 
 
-perm.register(EVALUATION, _evaluation)
+perm.register(EVALUATION, _evaluation, perm.people_seen)
 perm.register(ACHIEVEMENT, _achievement)

@@ -12,7 +12,7 @@ def _entry(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     own = perm.is_self(p, r)
     above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:  # the owner, their superior chain, the admin OPD
-        return own or above or perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
+        return perm.sees_person(p, r.employee_id)
     if action == perm.EDIT:
         return own and perm.is_member(p)
     return above or perm.is_agency_admin(p)  # decide: who exactly is the service's question
@@ -22,5 +22,5 @@ def _policy(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     return action == perm.VIEW or perm.is_agency_admin(p)
 
 
-perm.register(ENTRY, _entry)
+perm.register(ENTRY, _entry, perm.people_seen)
 perm.register(LOG_POLICY, _policy)

@@ -28,6 +28,7 @@ from kinerja.performance import skp as skps
 from kinerja.performance.log import evidence, rules
 from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
+from kinerja.performance.log.permissions import ENTRY
 from kinerja.performance.models import Iki, Rhk, Skp
 
 MAX_MINUTES = 24 * 60
@@ -635,11 +636,7 @@ def file_of(session: Session, entry: WorkEntry, file_id: int) -> EvidenceFile:
 
 
 def visible(principal: perm.Principal) -> Select[Any]:
-    query = select(WorkEntry)
-    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
-        return query
-    people = set(principal.subordinate_ids) | {principal.employee_id or -1}
-    return query.where(WorkEntry.employee_id.in_(people))
+    return select(WorkEntry).where(perm.reach(principal, ENTRY).where(WorkEntry.employee_id))
 
 
 def team(session: Session, principal: perm.Principal, whole_subtree: bool = False) -> Select[Any]:
