@@ -14,6 +14,7 @@ import tempfile
 import time
 from typing import Any
 
+import pytest
 import requests
 
 from tests.support import sign_in
@@ -121,3 +122,27 @@ def test_kinerja_serve_runs_gunicorn_workers_with_json_access_logs(database, red
     assert {a["request_id"] for a in access} >= ids
     assert all(a["path"] == "/healthz" or a["path"] == "/metrics" for a in access)
     assert "Booting worker" in output and output.count("Booting worker") >= 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("KINERJA_WEB_THREADS", "lots", "KINERJA_WEB_THREADS must be a positive whole number"),
+        ("KINERJA_WEB_TIMEOUT", "0", "KINERJA_WEB_TIMEOUT must be a positive whole number"),
+        ("KINERJA_DATABASE_POOL", "4", "at least twice KINERJA_WEB_THREADS"),
+    ],
+)
+def test_a_bad_server_setting_stops_start_up_naming_it(variable, value, fragment) -> None:
+    """gunicorn reads kinerja.serving at start-up: a bad value must stop it, not be replaced
+    by a default nobody chose."""
+    import os
+    import subprocess
+    import sys
+
+    started = subprocess.run(
+        [sys.executable, "-c", "import kinerja.serving"],
+        env={**os.environ, variable: value},
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0 and fragment in started.stderr

@@ -171,6 +171,38 @@ SETTINGS: tuple[Setting, ...] = (
         "kinerja_app",
         "role `kinerja db upgrade` creates or updates for the application, with its grants",
     ),
+    # `kinerja serve` (gunicorn, kinerja.serving): read when the server starts.
+    Setting("KINERJA_BIND", "BIND", str, "0.0.0.0:8000", "address `kinerja serve` listens on"),
+    Setting("KINERJA_WEB_WORKERS", "WEB_WORKERS", _positive_int, "2", "web worker processes"),
+    Setting("KINERJA_WEB_THREADS", "WEB_THREADS", _positive_int, "4", "request threads per worker"),
+    Setting(
+        "KINERJA_WEB_TIMEOUT",
+        "WEB_TIMEOUT",
+        _positive_int,
+        "60",
+        "seconds a request may take before its worker is killed and replaced (logged)",
+    ),
+    Setting(
+        "KINERJA_WEB_GRACEFUL_TIMEOUT",
+        "WEB_GRACEFUL_TIMEOUT",
+        _positive_int,
+        "30",
+        "seconds in-flight requests get to finish when the server stops",
+    ),
+    Setting(
+        "KINERJA_WEB_MAX_REQUESTS",
+        "WEB_MAX_REQUESTS",
+        _positive_int,
+        "5000",
+        "requests after which a worker is replaced (memory stays bounded)",
+    ),
+    Setting(
+        "KINERJA_FORWARDED_ALLOW_IPS",
+        "FORWARDED_ALLOW_IPS",
+        str,
+        "127.0.0.1",
+        "proxies whose X-Forwarded-* headers gunicorn trusts (comma-separated, or *)",
+    ),
     Setting(
         "KINERJA_DATABASE_POOL",
         "DATABASE_POOL",
@@ -506,6 +538,19 @@ SETTINGS: tuple[Setting, ...] = (
         "UI language for people who have not chosen one (id = Bahasa Indonesia)",
     ),
 )
+
+
+def read(env: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting by its variable, parsed (its default when unset); `ConfigError` names it
+    when bad. For code that starts before the app (the server's configuration)."""
+    setting = next(s for s in SETTINGS if s.env == env)
+    raw = (os.environ if environ is None else environ).get(env) or setting.default
+    if raw is None:
+        raise ConfigError(f"{env} is not set: {setting.doc}")
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{env} {exc}") from None
 
 
 def load(

@@ -14,24 +14,28 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
+from kinerja.config import ConfigError, read
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-
-bind = os.environ.get("KINERJA_BIND", "0.0.0.0:8000")
-workers = _int("KINERJA_WEB_WORKERS", 2)
-threads = _int("KINERJA_WEB_THREADS", 4)
+# The settings table's variables (`kinerja config`): a bad value stops the server at start-up
+# naming the variable, instead of a default silently taking its place.
+bind = read("KINERJA_BIND")
+workers = read("KINERJA_WEB_WORKERS")
+threads = read("KINERJA_WEB_THREADS")
 worker_class = "gthread"
-timeout = _int("KINERJA_WEB_TIMEOUT", 60)  # a request longer than this is killed, logged
-graceful_timeout = _int("KINERJA_WEB_GRACEFUL_TIMEOUT", 30)  # in-flight requests finish on stop
+timeout = read("KINERJA_WEB_TIMEOUT")  # a request longer than this is killed, logged
+graceful_timeout = read("KINERJA_WEB_GRACEFUL_TIMEOUT")  # in-flight requests finish on stop
 keepalive = 5
-max_requests = _int("KINERJA_WEB_MAX_REQUESTS", 5000)  # a worker is replaced after this many
+max_requests = read("KINERJA_WEB_MAX_REQUESTS")  # a worker is replaced after this many
 max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("KINERJA_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = read("KINERJA_FORWARDED_ALLOW_IPS")
+if read("KINERJA_DATABASE_POOL") < 2 * threads:
+    # Each request thread may hold two connections (its session and a token's last-use mark):
+    # fewer than that and a burst waits on the pool until it times out.
+    raise ConfigError(
+        f"KINERJA_DATABASE_POOL must be at least twice KINERJA_WEB_THREADS ({2 * threads})"
+    )
 
 
 class JsonLogger(Logger):
