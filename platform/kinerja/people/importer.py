@@ -538,14 +538,6 @@ def run(
     return report
 
 
-def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REQUIRED + OPTIONAL)
-    writer.writerows(TEMPLATE_ROWS)
-    return out.getvalue()
-
-
 def template_xlsx() -> bytes:
     """The same layout as an Excel file, with the NIP columns formatted as text (Excel would
     otherwise turn an 18-digit NIP into a rounded number)."""
