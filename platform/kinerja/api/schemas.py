@@ -208,3 +208,15 @@ class AuditSchema(Schema):
     changes = fields.Dict(dump_only=True)
     request_id = fields.String(dump_only=True, allow_none=True)
     address = fields.String(dump_only=True, allow_none=True)
+
+    @post_dump
+    def _origin_for_admins(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Where an entry came from is for the agency's admin and the operator only (never
+        for the person it is about); for anyone else the fields are null."""
+        from kinerja.api.auth import is_operator
+        from kinerja.audit import may_see_origin
+        from kinerja.identity.principal import current
+
+        if not has_request_context() or is_operator() or may_see_origin(current()):
+            return data
+        return {**data, "address": None, "request_id": None}
