@@ -22,7 +22,7 @@ def test_admin_imports_through_the_page_and_sees_progress_and_report(
     link = re.search(r'href="([^"]+template\.csv)"', page.get_data(as_text=True)).group(1)
     template = client.get(link)
     assert template.mimetype == "text/csv" and template.get_data(as_text=True).startswith(
-        "nip,nama"
+        '"nip","nama"'
     )
     token = csrf_token(client, "/t/dinkes/imports")
     response = client.post(

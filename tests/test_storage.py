@@ -4,7 +4,10 @@ server mode), through the same interface, and the daily-work API on S3 end to en
 from __future__ import annotations
 
 import io
+import os
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -132,3 +135,118 @@ def test_daily_work_on_s3_end_to_end(database, redis_url, app, people, tenants, 
         assert len(keys) == 2 and all(k.startswith(f"t{tenants.a}/entries/") for k in keys)
         outsider = token(tenants.b, people.users["outsider"], "admin_opd")
         assert client.get(url, headers=outsider).status_code == 404
+
+
+# --- orphans: files written before a commit that failed ------------------------------------------
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+def _orphan_then_entry(app: Any, client: Any, people: Any, tenants: Any) -> tuple[list[str], str]:
+    """A write whose commit fails (its files stay behind) and an entry stored with its file."""
+
+    from kinerja.db import db
+    from kinerja.performance.log import service as log_service
+    from tests.support import plan_head_and_boss, plan_staff
+    from tests.test_log_api import entry
+    from tests.test_skp_api import token
+
+    uploads = [log_service.Upload("bukti.png", _png())]
+    with pytest.raises(RuntimeError), db.unit_of_work(tenants.a) as session:
+        checked = log_service.check_uploads(uploads, 5, 10**7)
+        written = log_service.write(tenants.a, ("entries", "999999"), checked, False)
+        session.flush()
+        raise RuntimeError("the commit fails after the files were written")
+    orphans = [key for w in written for key in w.stored_keys()]
+    year = clock.this_year()
+    rhk, iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    form: dict[str, Any] = {
+        k: v for k, v in entry({"rhk": rhk, "iki": iki}).items() if v is not None
+    }
+    form["evidence"] = [(io.BytesIO(_png()), "bukti.png")]
+    created = client.post(
+        "/api/v1/tenants/dinkes/entries",
+        data=form,
+        headers=token(tenants.a, people.users["staff"]),
+        content_type="multipart/form-data",
+    )
+    assert created.status_code == 201, created.get_json()
+    return orphans, created.get_json()["files"][0]["url"]
+
+
+def _age(root: Path, keys: Any, hours: int) -> None:
+    then = time.time() - hours * 3600
+    for key in keys:
+        os.utime(root / key, (then, then))
+
+
+def test_the_workers_round_sweeps_orphans_past_the_grace_period(app, client, people, tenants):
+    from kinerja import maintenance
+    from kinerja.db import db
+
+    root = Path(app.config["STORAGE_DIR"])
+    orphans, url = _orphan_then_entry(app, client, people, tenants)
+    assert orphans and all((root / k).exists() for k in orphans)
+    stored = {p.relative_to(root).as_posix() for p in root.glob(f"t{tenants.a}/entries/**/*")}
+    kept = sorted(k for k in stored if k not in orphans and (root / k).is_file())
+    assert len(kept) == 2  # the stored entry's file and its thumbnail
+    foreign = f"t{tenants.a}/elsewhere/x.bin"  # a folder the sweep does not know: left alone
+    (root / foreign).parent.mkdir(parents=True)
+    (root / foreign).write_bytes(b"x")
+    with db.unit_of_work(tenants.a) as session:  # in flight (young): nothing goes
+        assert maintenance.sweep_orphans(app, session, tenants.a) == 0
+    assert all((root / k).exists() for k in orphans)
+    _age(root, [*orphans, *kept, foreign], 48)
+    app.config["ORPHAN_SWEEP_BATCH"] = 2  # bounded: the sweep goes on where it stopped
+    try:
+        deleted = 0
+        for _ in range(4):
+            with db.unit_of_work(tenants.a) as session:
+                deleted += maintenance.sweep_orphans(app, session, tenants.a)
+    finally:
+        app.config["ORPHAN_SWEEP_BATCH"] = 500
+    assert deleted == len(orphans)
+    assert not any((root / k).exists() for k in orphans)
+    assert all((root / k).exists() for k in [*kept, foreign])
+    assert client.get(url, headers=_staff(tenants, people)).status_code == 200
+    assert maintenance.run_once(app)["orphans_deleted"] == 0  # the whole round runs it
+
+
+def _staff(tenants: Any, people: Any) -> dict[str, str]:
+    from tests.test_skp_api import token
+
+    return token(tenants.a, people.users["staff"])
+
+
+def test_the_sweep_lists_s3_in_pages_after_a_cursor(s3_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kinerja.storage import sweep
+
+    store = S3Storage(BUCKET, endpoint_url=s3_url, **CREDENTIALS)
+    keys = [f"t42/entries/{n}/f.png" for n in (1, 2, 10)] + ["t42/other/k.bin"]
+    for key in keys:
+        store.put(key, b"x", "image/png")
+    later = datetime.now(UTC) + timedelta(days=3)  # everything is old by then
+    kept = {"t42/entries/2/f.png"}
+    cursor, deleted, rounds = "", 0, 0
+    while True:
+        gone, cursor = sweep.sweep(
+            store,
+            42,
+            lambda found: kept & set(found),
+            after=cursor,
+            now=later,
+            grace=timedelta(hours=24),
+            limit=2,
+        )
+        deleted, rounds = deleted + gone, rounds + 1
+        if not cursor:
+            break
+    assert (deleted, rounds) == (2, 3)  # two full pages, then the end: from the top again
+    left = {s.key for s in store.listing("t42/", "", 100)}
+    assert left == {"t42/entries/2/f.png", "t42/other/k.bin"}

@@ -427,6 +427,21 @@ SETTINGS: tuple[Setting, ...] = (
         "days an export's file is kept for its requester before it is deleted",
     ),
     Setting(
+        "KINERJA_ORPHAN_GRACE_HOURS",
+        "ORPHAN_GRACE_HOURS",
+        _positive_int,
+        "24",
+        "hours a stored file no row refers to is left alone (an upload in flight) before the "
+        "workers' round deletes it",
+    ),
+    Setting(
+        "KINERJA_ORPHAN_SWEEP_BATCH",
+        "ORPHAN_SWEEP_BATCH",
+        _positive_int,
+        "500",
+        "stored files each agency's sweep looks at per workers' round (it goes on next round)",
+    ),
+    Setting(
         "KINERJA_CITY_TENANT",
         "CITY_TENANT",
         str,

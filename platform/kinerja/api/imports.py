@@ -14,6 +14,7 @@ from kinerja.api.people import BEARER, admin
 from kinerja.api.schemas import JobSchema
 from kinerja.db import db
 from kinerja.db.load import load_or_404
+from kinerja.exports import writers
 from kinerja.i18n import _
 from kinerja.jobs.models import BackgroundJob
 from kinerja.people import importer, imports
@@ -125,7 +126,7 @@ class Template(MethodView):
     def get(self) -> Any:
         """The column layout as a CSV with one example row"""
         return Response(
-            importer.template_csv(),
+            writers.to_csv(importer.REQUIRED + importer.OPTIONAL, importer.TEMPLATE_ROWS),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
         )

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
+from kinerja.people.addresses import EmailAddress
 from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
 from kinerja.permissions import TENANT_ROLES
 from kinerja.tenancy.kinds import KINDS
@@ -117,7 +118,7 @@ class EmployeeSchema(Schema):
     id = fields.Integer(dump_only=True)
     nip = fields.String(required=True, metadata={"description": "NIP (PNS) or NI PPPK, 18 digits"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(allow_none=True, load_default=None)
+    email = EmailAddress(allow_none=True, load_default=None)
     asn_type = Choice({t: t for t in ASN_TYPES}, required=True)
     golongan = fields.String(allow_none=True, load_default=None)
     position_id = Id(allow_none=True, load_default=None)
@@ -133,7 +134,7 @@ class EmployeeSchema(Schema):
 class EmployeePatchSchema(Schema):
     nip = fields.String()
     name = fields.String(validate=validate.Length(min=1, max=200))
-    email = fields.Email(allow_none=True)
+    email = EmailAddress(allow_none=True)
     asn_type = Choice({t: t for t in ASN_TYPES})
     golongan = fields.String(allow_none=True)
     position_id = Id(allow_none=True)
@@ -207,3 +208,15 @@ class AuditSchema(Schema):
     changes = fields.Dict(dump_only=True)
     request_id = fields.String(dump_only=True, allow_none=True)
     address = fields.String(dump_only=True, allow_none=True)
+
+    @post_dump
+    def _origin_for_admins(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Where an entry came from is for the agency's admin and the operator only (never
+        for the person it is about); for anyone else the fields are null."""
+        from kinerja.api.auth import is_operator
+        from kinerja.audit import may_see_origin
+        from kinerja.identity.principal import current
+
+        if not has_request_context() or is_operator() or may_see_origin(current()):
+            return data
+        return {**data, "address": None, "request_id": None}

@@ -2,7 +2,7 @@
 
 from kinerja.audit.context import Actor, acting, current_actor, set_actor, update_actor
 from kinerja.audit.models import AuditEntry
-from kinerja.audit.service import diff, record, visible_entries
+from kinerja.audit.service import diff, may_see_origin, record, visible_entries
 
 __all__ = [
     "Actor",
@@ -10,6 +10,7 @@ __all__ = [
     "acting",
     "current_actor",
     "diff",
+    "may_see_origin",
     "record",
     "set_actor",
     "update_actor",

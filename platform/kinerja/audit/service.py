@@ -69,6 +69,13 @@ def _rule(p: perm.Principal, action: str, r: perm.Resource) -> bool:
 perm.register(AUDIT, _rule)
 
 
+def may_see_origin(principal: perm.Principal) -> bool:
+    """Whether `principal` reads where an entry came from (the address, the request id): the
+    agency's admin, who investigates. Never the person an entry is about: a pegawai reading
+    their own record learns what was done and by whom, not their superior's or admin's IP."""
+    return perm.is_agency_admin(principal)
+
+
 def visible_entries(principal: perm.Principal) -> Select[Any] | None:
     """The audit entries `principal` may read in their tenant, newest first; None for none.
 

@@ -23,10 +23,7 @@ from kinerja.jobs.runner import JobContext
 from kinerja.performance import years
 
 FORMATS = {"xlsx": writers.to_xlsx, "pdf": writers.to_pdf}
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+CONTENT_TYPES = writers.CONTENT_TYPES
 
 
 def create(

@@ -8,7 +8,10 @@ parallel guesses get no further than the limit allows. Two budgets:
 - per address: a much higher budget (dozens of staff share one NAT address), to stop one host
   spraying many accounts; successful sign-ins give their attempt back.
 
-Account names are hashed so they never sit in Redis in clear.
+The account is the account, however it is named: once the NIP or e-mail typed resolves to a
+user, the counter is that user's (`account_key`), so failures with the NIP and tries with the
+e-mail share one budget and one lock. A name that is nobody's is counted by its normalised
+form. Account names are hashed so they never sit in Redis in clear.
 """
 
 from __future__ import annotations
@@ -53,6 +56,14 @@ class Decision:
     allowed: bool
     retry_after: int = 0  # seconds
     reason: str = ""  # account (already locked), locked (locked by this attempt), address
+
+
+def account_key(user_id: int | None, login: str) -> str:
+    """What the account budget counts: the user once resolved, else the name as normalised
+    (case and spaces do not make a new name: `1986 0926…` is `19860926…`)."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return "login:" + "".join(login.split()).lower()
 
 
 def _digest(account: str) -> str:

@@ -7,6 +7,7 @@ grants, so removing a group at the provider never takes away a role an admin gav
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -28,8 +29,11 @@ from kinerja.identity.models import (
     Membership,
     User,
 )
+from kinerja.people import addresses
 from kinerja.people.models import Employee
 from kinerja.permissions import TENANT_ROLES
+
+log = logging.getLogger(__name__)
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -249,8 +253,10 @@ def upsert_oidc_user(
         session.add(user)
     user.oidc_issuer, user.oidc_subject = issuer, subject[:255]
     user.display_name = name[:200]
-    email = claims.get("email")
-    user.email = str(email)[:254] if email else user.email
+    try:  # the same rule as every other edge; a bad claim keeps the address we had
+        user.email = addresses.clean(claims.get("email")) or user.email
+    except ValueError:
+        log.warning("ignoring an invalid e-mail claim for subject %s", subject)
     if nip:
         user.nip = nip
     user.sso_city_admin = city_admin

@@ -38,6 +38,9 @@ KINDS: dict[str, Kind] = {
     "remind_skp": Kind(
         N_("Your SKP %(year)s is not submitted yet; it is due by %(due)s."), True, reminder=True
     ),
+    "mail_refused": Kind(
+        N_("E-mail to %(address)s was refused (%(reason)s): check your e-mail address."), False
+    ),
     "remind_evaluation": Kind(
         N_("The evaluation of %(period)s is due: fill in your realisation."), True, reminder=True
     ),

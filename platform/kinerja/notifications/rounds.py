@@ -6,6 +6,8 @@ forgotten."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,7 +21,7 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.identity.models import User
 from kinerja.notifications import mail, reminders
 from kinerja.notifications.kinds import KINDS
-from kinerja.notifications.models import Notification
+from kinerja.notifications.models import Notification, SentOnce
 from kinerja.notifications.service import choices, notify, once, text
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
@@ -31,7 +33,9 @@ from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
 from kinerja.tenancy.models import Tenant
 
+log = logging.getLogger(__name__)
 DRAFTS = ("draft", "rejected")
+REFUSED = "mail_refused"  # a person's address the server refused for good (key: its hash)
 
 
 def local_today(now: datetime) -> date:
@@ -184,48 +188,110 @@ def _evaluation_reminders(session: Session, today: date, people: list[Employee])
 
 def _digests(session: Session, config: Any, now: datetime, today: date) -> int:
     """One e-mail per person per day at most: what is unread, not yet mailed, of the kinds they
-    want by e-mail, in their language."""
+    want by e-mail, in their language.
+
+    Each person's mail is its own step, committed when the server accepted it: one refused
+    address neither stops the round nor makes the people before it get the same digest again.
+    A refusal is told to the person (in-app, with the server's reason); a permanent one (5xx, or
+    an address that cannot be one) is not tried again until the address changes. Only the
+    server failing as a whole raises: that person's claim is rolled back, those already sent
+    stay sent, and the next round carries on from there."""
     pending = session.scalars(
         select(Notification)
         .where(Notification.read_at.is_(None), Notification.emailed_at.is_(None))
         .order_by(Notification.employee_id, Notification.created_at)
     )
-    by_person: dict[int, list[Notification]] = defaultdict(list)
+    by_person: dict[int, list[int]] = defaultdict(list)
     for item in pending:
-        by_person[item.employee_id].append(item)
+        by_person[item.employee_id].append(item.id)
+    session.commit()  # the round's reminders are kept whatever the mail server says
     if not by_person:
         return 0
+    mailed = 0
+    with mail.Outbox(config) as outbox:
+        for employee_id, ids in by_person.items():
+            try:
+                mailed += _digest(session, config, outbox, employee_id, ids, now, today)
+            except BaseException:
+                session.rollback()  # the claim goes with it: this person is tried again
+                raise
+            session.commit()
+    return mailed
+
+
+def _digest(
+    session: Session,
+    config: Any,
+    outbox: mail.Outbox,
+    employee_id: int,
+    ids: list[int],
+    now: datetime,
+    today: date,
+) -> int:
+    """The digest of one person, if due: 1 when the server accepted it."""
+    wanted = choices(session, employee_id)
+    items = [
+        i
+        for i in session.scalars(
+            select(Notification).where(Notification.id.in_(ids)).order_by(Notification.created_at)
+        )
+        if wanted.get(i.kind, KINDS[i.kind].email)
+    ]
+    user = session.scalar(
+        select(User).join(Employee, Employee.user_id == User.id).where(Employee.id == employee_id)
+    )
+    address = (user.email if user else None) or session.scalar(
+        select(Employee.email).where(Employee.id == employee_id)
+    )
+    if not items or not address or refused_before(session, employee_id, address):
+        return 0
+    if not once(session, employee_id, "digest", today.isoformat()):
+        return 0  # held until the commit: another worker waits here, then skips
     tenant = session.get(Tenant, current_tenant_id(session))
     base = (config.get("BASE_URL") or "").rstrip("/")
-    messages = []
-    for employee_id, items in by_person.items():
-        wanted = choices(session, employee_id)
-        items = [i for i in items if wanted.get(i.kind, KINDS[i.kind].email)]
-        user = session.scalar(
-            select(User)
-            .join(Employee, Employee.user_id == User.id)
-            .where(Employee.id == employee_id)
+    with force_locale(user.language if user and user.language else config["BABEL_DEFAULT_LOCALE"]):
+        subject = ngettext(
+            "Kinerja: %(num)s notification", "Kinerja: %(num)s notifications", len(items)
         )
-        address = (user.email if user else None) or session.scalar(
-            select(Employee.email).where(Employee.id == employee_id)
-        )
-        if not items or not address or not once(session, employee_id, "digest", today.isoformat()):
-            continue
-        with force_locale(
-            user.language if user and user.language else config["BABEL_DEFAULT_LOCALE"]
-        ):
-            subject = ngettext(
-                "Kinerja: %(num)s notification", "Kinerja: %(num)s notifications", len(items)
-            )
-            lines = [gettext("Hello %(name)s,", name=user.display_name if user else "")]
-            for item in items:
-                where = f"{base}/t/{tenant.slug}/{item.link}" if tenant and item.link else ""
-                lines.append(f"- {text(item)}" + (f"\n  {where}" if where else ""))
-            lines.append(gettext("Choose what reaches you by e-mail on the notifications page."))
-        messages.append((address, subject, "\n".join(lines)))
+        lines = [gettext("Hello %(name)s,", name=user.display_name if user else "")]
         for item in items:
-            item.emailed_at = now
-    session.flush()
-    # Sent inside the transaction: if the server refuses, the round rolls back and tries again
-    # next time (nothing was marked as sent).
-    return mail.send(config, messages) if messages else 0
+            where = f"{base}/t/{tenant.slug}/{item.link}" if tenant and item.link else ""
+            lines.append(f"- {text(item)}" + (f"\n  {where}" if where else ""))
+        lines.append(gettext("Choose what reaches you by e-mail on the notifications page."))
+    refusal = outbox.send(address, subject, "\n".join(lines))
+    if refusal is not None:
+        _record_refusal(session, employee_id, address, refusal)
+        return 0
+    for item in items:
+        item.emailed_at = now
+    return 1
+
+
+def _refusal_key(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:64]
+
+
+def refused_before(session: Session, employee_id: int, address: str) -> bool:
+    """Whether this very address of the person was refused for good (5xx or impossible)."""
+    return (
+        session.scalar(
+            select(SentOnce.key).where(
+                SentOnce.employee_id == employee_id,
+                SentOnce.what == REFUSED,
+                SentOnce.key == _refusal_key(address),
+            )
+        )
+        is not None
+    )
+
+
+def _record_refusal(
+    session: Session, employee_id: int, address: str, refusal: mail.Refusal
+) -> None:
+    """The person hears of it in-app (where to fix it, and the server's reason); the digest's
+    notifications stay unmailed, so tomorrow's digest carries them to a corrected address."""
+    log.warning("mail to employee %s refused: %s", employee_id, refusal.reason)
+    params = {"address": address, "reason": refusal.reason}
+    notify(session, employee_id, "mail_refused", params, f"employees/{employee_id}", key=REFUSED)
+    if refusal.permanent:
+        once(session, employee_id, REFUSED, _refusal_key(address))

@@ -15,7 +15,7 @@ from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import classification, nip
+from kinerja.people import addresses, classification, nip
 from kinerja.people.events import employee_left, employee_returned
 from kinerja.people.models import Employee, Position
 from kinerja.people.permissions import EMPLOYEE
@@ -168,7 +168,18 @@ def validate(session: Session, data: Mapping[str, Any], employee_id: int | None 
         _check_superior(session, employee_id, data["superior_id"])
 
 
+def _clean_email(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The e-mail by the one rule of `addresses`, whichever edge it came from."""
+    if "email" not in data:
+        return data
+    try:
+        return {**data, "email": addresses.clean(data["email"])}
+    except ValueError:
+        raise Invalid("email", _(addresses.MESSAGE)) from None
+
+
 def create_employee(session: Session, data: Mapping[str, Any]) -> Employee:
+    data = _clean_email(data)
     validate(session, data)
     values = {k: data[k] for k in FIELDS if k in data}
     values["nip"] = values["nip"].strip()
@@ -188,6 +199,7 @@ def create_employee(session: Session, data: Mapping[str, Any]) -> Employee:
 
 def update_employee(session: Session, employee: Employee, data: Mapping[str, Any]) -> dict:
     """Apply `data`, audit what changed, and return that diff."""
+    data = _clean_email(data)
     validate(session, data, employee.id)
     before = snapshot(employee)
     for key in FIELDS:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from kinerja.i18n import N_
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import classification, nip
+from kinerja.people import addresses, classification, nip
 from kinerja.people.models import Employee, Position
 
 REQUIRED = (
@@ -81,7 +81,6 @@ NIP_AS_NUMBER = N_(
     "format the NIP column as text and type it again"
 )
 UNREADABLE = (csv.Error, ParseError, DefusedXmlException, zipfile.BadZipFile, KeyError, OSError)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"", "ya", "y", "yes", "1", "true", "aktif"}
 NO = {"tidak", "t", "no", "n", "0", "false", "nonaktif"}
 
@@ -314,7 +313,7 @@ def check(
         if not name:
             bad("nama", N_("is required"))
         email = v.get("email") or None
-        if email and "email" not in too_long and not EMAIL.match(email):
+        if email and "email" not in too_long and addresses.problem(email):
             bad("email", N_("%(value)s is not an e-mail address"), value=email)
         asn_type = v.get("jenis_asn", "").upper()
         if asn_type not in classification.ASN_TYPES:
@@ -536,14 +535,6 @@ def run(
     else:
         savepoint.commit()
     return report
-
-
-def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REQUIRED + OPTIONAL)
-    writer.writerows(TEMPLATE_ROWS)
-    return out.getvalue()
 
 
 def template_xlsx() -> bytes:

@@ -10,6 +10,8 @@ signed URLs it hands out after the same check); no file is ever public.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from flask import Flask, current_app
@@ -21,11 +23,20 @@ class StorageError(Exception):
     """The store could not be reached or refused the operation."""
 
 
+@dataclass(frozen=True)
+class Stored:
+    key: str
+    modified: datetime  # aware (UTC)
+
+
 class Storage(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
     def get(self, key: str) -> bytes: ...
     def delete(self, key: str) -> None: ...
     def signed_url(self, key: str, seconds: int) -> str | None: ...
+    def listing(self, prefix: str, after: str, limit: int) -> list[Stored]:
+        """Up to `limit` keys under `prefix` that sort after `after`, in key order."""
+        ...
 
 
 def check_key(key: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kinerja.storage import StorageError, check_key
+from kinerja.storage import StorageError, Stored, check_key
 
 
 class LocalStorage:
@@ -45,3 +47,31 @@ class LocalStorage:
 
     def signed_url(self, key: str, seconds: int) -> str | None:
         return None  # the application serves local files itself, after its own check
+
+    def listing(self, prefix: str, after: str, limit: int) -> list[Stored]:
+        top = self.root / prefix.rstrip("/")
+        if not top.is_dir():
+            return []
+
+        def keys(folder: Path) -> Iterator[str]:
+            # Depth first, each folder's names sorted as their keys sort ("a/" after "a-b"),
+            # skipping folders wholly before `after`: a round reads only what it looks at.
+            def sort_key(entry: os.DirEntry[str]) -> str:
+                return entry.name + ("/" if entry.is_dir(follow_symlinks=False) else "")
+
+            for entry in sorted(os.scandir(folder), key=sort_key):
+                key = Path(entry.path).relative_to(self.root).as_posix()
+                if entry.is_dir(follow_symlinks=False):
+                    below = key + "/"
+                    if below >= after or after.startswith(below):
+                        yield from keys(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False) and key > after:
+                    yield key
+
+        found = []
+        for key in keys(top):
+            stat = (self.root / key).stat()
+            found.append(Stored(key, datetime.fromtimestamp(stat.st_mtime, UTC)))
+            if len(found) >= limit:
+                break
+        return found

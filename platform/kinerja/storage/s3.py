@@ -8,7 +8,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kinerja.storage import StorageError, check_key
+from kinerja.storage import StorageError, Stored, check_key
 
 
 class S3Storage:
@@ -65,3 +65,12 @@ class S3Storage:
             "get_object", Params={"Bucket": self.bucket, "Key": check_key(key)}, ExpiresIn=seconds
         )
         return url
+
+    def listing(self, prefix: str, after: str, limit: int) -> list[Stored]:
+        try:
+            page = self.client.list_objects_v2(
+                Bucket=self.bucket, Prefix=prefix, StartAfter=after, MaxKeys=limit
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(str(error)) from error
+        return [Stored(o["Key"], o["LastModified"]) for o in page.get("Contents", [])]

@@ -124,10 +124,16 @@ def local() -> Any:
         headers = {"Retry-After": str(retry_after)} if retry_after else {}
         return page, code, headers
 
+    with db.unit_of_work() as s:
+        user = users.find_local(s, login_name) if login_name else None
+        user_id, known_hash = (user.id, user.password_hash) if user is not None else (None, None)
+    # Counted on the account itself (once the name resolves), so its NIP and its e-mail share
+    # one budget and one lock; counted before the password is checked.
+    account = throttle.account_key(user_id, login_name)
     try:
         decision = throttle.attempt(
             client,
-            login_name,
+            account,
             address,
             cfg["LOGIN_MAX_FAILURES"],
             cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
@@ -137,32 +143,27 @@ def local() -> Any:
         log.error("login rate limiter unavailable: %s", error)
         return render_template("auth_error.html", unavailable=True), 503
     if not decision.allowed:
-        return _throttled(decision, login_name, refuse)
-    with db.unit_of_work() as s:
-        user = users.find_local(s, login_name) if login_name else None
-        ok = passwords.verify(user.password_hash if user else None, password)
-        user_id = user.id if user is not None else None
-        if ok and user is not None:
-            user.last_login_at = datetime.now(UTC)
+        return _throttled(decision, user_id, refuse)
+    ok = passwords.verify(known_hash, password)
     if not ok or user_id is None:
         log.info("failed sign-in", extra={"address": address})
         metrics.LOGIN_FAILURES.labels("local").inc()
         if user_id is not None:
             users.audit_everywhere(user_id, "auth.sign_in_failed", {"method": [None, "local"]})
         return refuse(_("The NIP/e-mail or password is wrong."), 401)
-    throttle.succeeded(client, login_name, address)
+    with db.unit_of_work() as s:
+        signed_in = users.get_user(s, user_id)
+        if signed_in is not None:
+            signed_in.last_login_at = datetime.now(UTC)
+    throttle.succeeded(client, account, address)
     users.audit_everywhere(user_id, "auth.sign_in", {"method": [None, "local"]})
     return _login(user_id)
 
 
-def _throttled(decision: throttle.Decision, login_name: str, refuse: Any) -> Any:
+def _throttled(decision: throttle.Decision, user_id: int | None, refuse: Any) -> Any:
     minutes = max(1, (decision.retry_after + 59) // 60)
-    if decision.reason == "locked":
-        with db.unit_of_work() as s:
-            user = users.find_local(s, login_name) if login_name else None
-            user_id = user.id if user is not None else None
-        if user_id is not None:
-            users.audit_everywhere(user_id, "auth.locked", {"minutes": [None, minutes]})
+    if decision.reason == "locked" and user_id is not None:
+        users.audit_everywhere(user_id, "auth.locked", {"minutes": [None, minutes]})
     if decision.reason == "address":
         message = _(
             "Too many sign-in attempts from this network. Try again in %(minutes)s minutes.",

@@ -85,6 +85,7 @@ CHOICE_LABELS = {
     "evaluation_returned": _("A rating I gave was returned"),
     "evaluation_approved": _("My evaluation was approved"),
     "assessment_task": _("Colleagues wait for my competency rating"),
+    "mail_refused": _("My e-mail address was refused"),
     "remind_log": _("Reminder: daily work about to close"),
     "remind_skp": _("Reminder: my SKP is not submitted"),
     "remind_evaluation": _("Reminder: an evaluation is due"),

@@ -37,4 +37,11 @@ def audit_page() -> Any:
         if actor_ids
         else {}
     )
-    return render_template("audit.html", entries=entries, actors=actors, page=page, pages=pages)
+    return render_template(
+        "audit.html",
+        entries=entries,
+        actors=actors,
+        page=page,
+        pages=pages,
+        show_origin=audit.may_see_origin(current()),
+    )
