@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from redis import Redis
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import Engine, text
 
 from kinerja.app import create_app
@@ -247,6 +248,16 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> An
     )
 
 
+def _checks(case: Any) -> list[Any]:
+    """No 5xx, always; the answer's shape wherever the document describes the success answer.
+    TODO(issue 19): 36 operations (talent, notifications, feedback, figures, curve, counts,
+    matrix, totals, bulk approval, hand-down, downloads ...) document no success answer at all,
+    so their 200 would be checked against the error shape: they get the shape check once their
+    views declare `@blp.response`."""
+    documented = any(code.startswith("2") for code in case.operation.definition.raw["responses"])
+    return [not_a_server_error, response_schema_conformance] if documented else [not_a_server_error]
+
+
 @schema.parametrize()
 # The world is shared by an operation's examples on purpose: it is put back per operation.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
@@ -262,5 +273,5 @@ def test_fuzz(case: Any, world: World, _session_app: Flask) -> None:
         case.call_and_validate(
             app=_session_app,
             headers=headers,
-            checks=[not_a_server_error],
+            checks=_checks(case),
         )
