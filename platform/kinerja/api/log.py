@@ -53,7 +53,10 @@ class EntrySchema(Schema):
     iki_id = fields.Integer(allow_none=True)
     extra_reason = fields.String(allow_none=True)
     activity = fields.String(required=True)
-    quantity = fields.Decimal(allow_none=True, as_string=True)
+    # Sent as a string ("3.00", exact); the document says so, not "number".
+    quantity = fields.Decimal(
+        allow_none=True, as_string=True, metadata={"type": "string", "format": "decimal"}
+    )
     unit = fields.String(allow_none=True)
     started = fields.Time(allow_none=True)
     ended = fields.Time(allow_none=True)
