@@ -195,6 +195,43 @@ def test_a_report_is_submitted_decided_by_the_superior_and_added_up(
     assert second["status"] == "submitted"
 
 
+def test_a_submission_with_an_idempotency_key_is_made_once(health, people, tenants) -> None:
+    _app, client = health
+    staff = token(tenants.a, people.users["staff"]) | {"Idempotency-Key": "lhi-2026-0001"}
+    first = client.post(f"{LHI}/submissions", headers=staff, json=REPORT)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    again = client.post(f"{LHI}/submissions", headers=staff, json=dict(reversed(REPORT.items())))
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    other = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "diimunisasi": 17})
+    assert other.status_code == 422
+    assert "lhi-2026-0001" in other.get_json()["errors"]["headers"]["Idempotency-Key"][0]
+    assert len(client.get(f"{LHI}/submissions", headers=staff).get_json()) == 1
+    # Without a key every submission is a new one, as before.
+    plain = token(tenants.a, people.users["staff"])
+    assert client.post(f"{LHI}/submissions", headers=plain, json=REPORT).status_code == 201
+    assert len(client.get(f"{LHI}/submissions", headers=staff).get_json()) == 2
+
+
+def test_concurrent_submissions_with_one_key_create_once(health, people, tenants) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    app, _client = health
+    staff = token(tenants.a, people.users["staff"]) | {"Idempotency-Key": "lhi-race"}
+    start = Barrier(10)
+
+    def send(_n: int) -> int:
+        client = app.test_client()
+        start.wait()
+        return client.post(f"{LHI}/submissions", headers=staff, json=REPORT).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = sorted(pool.map(send, range(10)))
+    assert codes == [200] * 9 + [201]
+    assert len(app.test_client().get(f"{LHI}/submissions", headers=staff).get_json()) == 1
+
+
 def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
     app, _client = health
     browser = app.test_client()

@@ -171,7 +171,8 @@ def as_http(error: ServiceError) -> HTTPException:
     http = default_exceptions.get(error.status, BadRequest)(description=str(error))
     data: dict[str, Any] = {"message": str(error)}
     if isinstance(error, Invalid):
-        data = {"message": STATUS_MESSAGES[422], "errors": {"json": {error.field: [error.message]}}}
+        errors = {error.location: {error.field: [error.message]}}
+        data = {"message": STATUS_MESSAGES[422], "errors": errors}
     elif isinstance(error, InvalidFields):
         data = {"message": STATUS_MESSAGES[422], "errors": {"json": error.errors}}
     http.data = data  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.bodies import large_body
-from kinerja.db import db
+from kinerja.db import db, idempotency
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
@@ -189,17 +189,8 @@ class Entries(MethodView):
         return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
 
     @blp.response(201, EntrySchema)
-    @blp.doc(
-        security=BEARER,
-        parameters=[
-            {
-                "in": "header",
-                "name": "Idempotency-Key",
-                "schema": {"type": "string", "maxLength": 100},
-                "description": "a retry with the same key returns the first result",
-            }
-        ],
-    )
+    @blp.alt_response(200, schema=EntrySchema, description="a replay (same key and body)")
+    @blp.doc(security=BEARER, parameters=[idempotency.openapi_parameter("entry")])
     def post(self) -> Any:
         """Log an entry (JSON, or multipart with up to 5 `evidence` files); `draft: true` keeps
         it unsent"""
@@ -213,13 +204,13 @@ class Entries(MethodView):
             employee,
             raw,
             files,
-            key=request.headers.get("Idempotency-Key"),
+            key=request.headers.get(idempotency.HEADER),
             submit=str(raw.get("draft", "")).lower() not in ("true", "1"),
             limits=limits(),
         )
         db.session.commit()
         if replayed:
-            return entry, 200, {"Idempotent-Replayed": "true"}
+            return entry, 200, {idempotency.REPLAYED: "true"}
         return entry
 
 
