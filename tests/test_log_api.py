@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from kinerja.db import db
 from kinerja.performance.log.models import EvidenceFile, WorkEntry
-from tests.support import People, plan_head_and_boss, plan_staff
+from tests.support import People, plan_head_and_boss, plan_staff, put_if_match
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes/entries"
@@ -177,13 +177,19 @@ def test_the_deadline_holds_unless_the_agency_allows_late_entries(client, who, y
     old = (TODAY - timedelta(days=10)).isoformat()
     refused = client.post(API, json=entry(year, entry_date=old), headers=who["staff"])
     assert "deadline" in refused.get_json()["errors"]["json"]["entry_date"][0]
-    policy = client.put(
-        "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": True}, headers=who["admin"]
+    policy = put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/log-policy",
+        json={"late_allowed": True},
+        headers=who["admin"],
     )
     assert policy.status_code == 200 and policy.get_json()["late_allowed"] is True
     assert (
-        client.put(
-            "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": False}, headers=who["staff"]
+        put_if_match(
+            client,
+            "/api/v1/tenants/dinkes/log-policy",
+            json={"late_allowed": False},
+            headers=who["staff"],
         ).status_code
         == 403
     )

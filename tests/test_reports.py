@@ -11,7 +11,7 @@ from kinerja.db import db
 from kinerja.identity import tokens as token_service
 from kinerja.plugins.types import FormField, Ratio, ReportForm
 from kinerja.reports import rules
-from tests.support import csrf_token, sign_in
+from tests.support import csrf_token, put_if_match, sign_in
 
 TODAY = date(2026, 11, 29)
 FORM = ReportForm(
@@ -110,8 +110,11 @@ def health(database, redis_url, app, people, tenants):  # type: ignore[no-untype
     with plugged.app_context():
         client = plugged.test_client()
         admin = token(tenants.a, people.users["admin"], "admin_opd")
-        enabled = client.put(
-            "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+        enabled = put_if_match(
+            client,
+            "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+            headers=admin,
+            json={"enabled": True},
         )
         assert enabled.status_code == 200
         give_position(tenants.a, people.staff, "fungsional")
@@ -265,8 +268,11 @@ def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenan
     )
     assert client.get(LHI + "/summary", headers=outsider).status_code == 404
     admin = token(tenants.a, people.users["admin"], "admin_opd")
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": False},
     )
     assert client.get(LHI + "/summary", headers=admin).status_code == 404
     assert client.get("/api/v1/tenants/dinkes/forms", headers=admin).get_json() == []
@@ -345,12 +351,18 @@ def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people
     assert outsider.get("/t/disdik/p/kinerja-dinkes/cakupan").status_code == 404  # off there
     assert outsider.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404  # not theirs
     admin = token(tenants.a, people.users["admin"], "admin_opd")
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": False},
     )
     assert browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": True},
     )
     assert "BCG" in browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
 

@@ -354,6 +354,7 @@ class Totals(MethodView):
 
 
 @blp.route("/log-policy")
+@blp.etag
 class Policy(MethodView):
     @blp.response(200, PolicySchema)
     @blp.doc(security=BEARER)
@@ -366,8 +367,9 @@ class Policy(MethodView):
     @blp.response(200, PolicySchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any]) -> Any:
-        """Change them (admin OPD)"""
+        """Change them (admin OPD; send If-Match with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(LOG_POLICY, g.tenant.id))
+        blp.check_etag(vars(service.policy(db.session)), PolicySchema)
         found = service.set_policy(db.session, data)
         db.session.commit()
         return vars(found)

