@@ -78,3 +78,56 @@ def test_a_put_with_a_stale_etag_is_refused_and_the_fresh_one_works(client, admi
     )
     assert again.status_code == 412  # someone (we) changed it since that read
 
+
+# --- tokens as RFC 6750 has them -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Bearer garbage",
+        "Bearer knj_garbage",
+        "Bearer knj_x_abcdef",
+        "Bearer knj_1_",
+        "Bearer abc_1_abcdefghijklmnopqrstuvwxyz",  # the wrong prefix
+        "Bearer knj_1_abc def",
+        "Bearer ",
+    ],
+)
+def test_a_malformed_token_is_401_invalid_token(client, tenants, value) -> None:
+    for method, path in (("GET", f"{API}/employees"), ("POST", f"{API}/entries")):
+        response = client.open(path, method=method, headers={"Authorization": value}, json={})
+        assert response.status_code == 401, (value, method, response.status_code)
+        assert (
+            response.headers["WWW-Authenticate"] == 'Bearer realm="kinerja", error="invalid_token"'
+        )
+        assert response.get_json()["code"] == 401 and response.get_json()["message"]
+
+
+def test_an_unknown_token_is_401_invalid_token_and_no_token_is_a_plain_challenge(
+    client, tenants
+) -> None:
+    unknown = client.get(
+        f"{API}/employees", headers={"Authorization": f"Bearer knj_{tenants.a}_{'x' * 43}"}
+    )
+    assert (
+        unknown.status_code == 401
+        and 'error="invalid_token"' in unknown.headers["WWW-Authenticate"]
+    )
+    anonymous = client.get(f"{API}/employees")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="kinerja"'  # nothing was sent
+    other_scheme = client.get(f"{API}/employees", headers={"Authorization": "Basic YTpi"})
+    assert (
+        other_scheme.status_code == 401 and "error" not in other_scheme.headers["WWW-Authenticate"]
+    )
+
+
+def test_public_routes_answer_whatever_token_is_sent(client, tenants, admin) -> None:
+    for headers in (admin, {"Authorization": "Bearer garbage"}):
+        for path in ("/api/v1/openapi.json", "/api/v1/tenants", "/healthz", "/api/v1/docs"):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, headers, response.status_code)
+    listed = client.get("/api/v1/tenants", headers=admin).get_json()
+    assert "dinkes" in str(listed)
+    # The token still works where it belongs, and only there.
+    assert client.get(f"{API}/employees", headers=admin).status_code == 200
+    assert client.get("/api/v1/tenants/disdik/employees", headers=admin).status_code == 404

@@ -123,11 +123,12 @@ def _resolve_tenant() -> None:
 def _load_principal() -> None:
     if request.path.startswith(SKIP_PRINCIPAL):
         return
+    from kinerja.api.auth import is_operator
     from kinerja.db import db
     from kinerja.identity import principal
 
     tenant = g.get("tenant")
-    who = principal.load(db.session, tenant.id if tenant is not None else None)
+    who = principal.load(db.session, tenant.id if tenant is not None else None, is_operator())
     audit.update_actor(user_id=who.user_id, role=who.role)
 
 
