@@ -131,3 +131,27 @@ def test_public_routes_answer_whatever_token_is_sent(client, tenants, admin) -> 
     # The token still works where it belongs, and only there.
     assert client.get(f"{API}/employees", headers=admin).status_code == 200
     assert client.get("/api/v1/tenants/disdik/employees", headers=admin).status_code == 404
+
+
+# --- metrics labels stay bounded -----------------------------------------------------------------
+def test_invented_methods_and_paths_add_no_series_to_the_metrics(app, client, tenants) -> None:
+    import re
+
+    app.config["METRICS_TOKEN"] = "metrics-token-for-the-edges"
+    try:
+        for n in range(25):
+            client.open(f"{API}/employees", method=f"FOO{n}")
+            client.open(f"/no/such/path/{n}", method=f"BAR{n}")
+            client.get(f"/api/v1/tenants/nobody{n}/employees")
+        text = client.get(
+            "/metrics", headers={"Authorization": "Bearer metrics-token-for-the-edges"}
+        ).get_data(as_text=True)
+    finally:
+        app.config["METRICS_TOKEN"] = ""
+    series = [line for line in text.splitlines() if line.startswith("kinerja_http_requests_total{")]
+    methods = {re.search(r'method="([^"]*)"', line).group(1) for line in series}
+    assert "other" in methods
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert not any("nobody" in line or "/no/such" in line for line in text.splitlines())
+    invented = [line for line in series if 'method="other"' in line]
+    assert len(invented) <= 4  # per endpoint template and status, not per method sent
