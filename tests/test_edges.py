@@ -155,3 +155,36 @@ def test_invented_methods_and_paths_add_no_series_to_the_metrics(app, client, te
     assert not any("nobody" in line or "/no/such" in line for line in text.splitlines())
     invented = [line for line in series if 'method="other"' in line]
     assert len(invented) <= 4  # per endpoint template and status, not per method sent
+
+
+# --- the server keeps its versions to itself -----------------------------------------------------
+def test_the_web_server_of_kinerja_up_names_no_versions(app) -> None:
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from kinerja import devserver
+
+    def server_headers(server: Any) -> list[str]:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            found = []
+            for path in ("/healthz", "/no/such/page", "/api/v1/openapi.json"):
+                connection.request("GET", path)
+                answer = connection.getresponse()
+                answer.read()
+                found += answer.headers.get_all("Server") or []
+            connection.close()
+            return found
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    quiet = server_headers(devserver.make(app, "127.0.0.1", 0))
+    assert quiet == ["Kinerja"] * 3
+    # What werkzeug's own handler (`flask run`) says, so this test can tell the difference.
+    plain = server_headers(make_server("127.0.0.1", 0, app, threaded=True))
+    assert any("Werkzeug/" in value and "Python/" in value for value in plain)
