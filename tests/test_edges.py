@@ -4,6 +4,7 @@ versions to itself, and numbers out of range never reach PostgreSQL. Each test f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from kinerja.db import db
 from kinerja.identity import tokens as token_service
+from tests.support import csrf_token, sign_in
 
 API = "/api/v1/tenants/dinkes"
 
@@ -26,23 +28,33 @@ def admin(tenants: Any, people: Any) -> dict[str, str]:
     return bearer(tenants.a, people.users["admin"], "admin_opd")
 
 
-def example_path(rule: Any, **given: Any) -> str:
-    """A URL of `rule` with a plausible value for each part."""
-    values = {"tenant": "dinkes", "name": "kinerja-dinkes", "year": 2026, "code": "LHI"}
-    parts = {}
-    for argument in rule.arguments:
-        converter = rule._converters[argument]
-        if argument in given:
-            parts[argument] = given[argument]
-        elif argument in values:
-            parts[argument] = values[argument]
+def example_values(rule: Any) -> dict[str, Any]:
+    """A plausible value for each part of `rule`."""
+    known = {"tenant": "dinkes", "name": "kinerja-dinkes", "year": 2026, "code": "LHI"}
+    values: dict[str, Any] = {}
+    for argument, converter in rule._converters.items():
+        if argument in known:
+            values[argument] = known[argument]
         elif isinstance(converter, NumberConverter):
-            parts[argument] = 1
+            values[argument] = 1
         elif isinstance(converter, AnyConverter):
-            parts[argument] = sorted(converter.items)[0]
+            values[argument] = sorted(converter.items)[0]
         else:
-            parts[argument] = "x"
-    return rule.build(parts, append_unknown=False)[1]
+            values[argument] = "x"
+    return values
+
+
+def fill(rule: Any, values: dict[str, Any]) -> str:
+    """`rule` with `values` in place, by hand: the converters refuse to build what they would
+    not match, and a number out of range is what some tests send."""
+    path = rule.rule
+    for argument, value in values.items():
+        path = re.sub(rf"<(?:[^<>]*:)?{argument}>", str(value), path)
+    return path
+
+
+def example_path(rule: Any, **given: Any) -> str:
+    return fill(rule, example_values(rule) | given)
 
 
 # --- updates name the version they read ----------------------------------------------------------
@@ -188,3 +200,90 @@ def test_the_web_server_of_kinerja_up_names_no_versions(app) -> None:
     # What werkzeug's own handler (`flask run`) says, so this test can tell the difference.
     plain = server_headers(make_server("127.0.0.1", 0, app, threaded=True))
     assert any("Werkzeug/" in value and "Python/" in value for value in plain)
+
+
+# --- numbers out of range never reach PostgreSQL -------------------------------------------------
+BAD_YEARS = ("0", "-1", "99999", str(10**12), "abc")
+
+
+def _walkable(app: Any, inside: bool) -> list[Any]:
+    """GET rules inside the agencies (or outside them), but the metrics and the sign-in dance."""
+    skip = ("/metrics", "/auth/", "/static/", "/bootstrap/", "/api/v1/docs", "/favicon.ico")
+    return sorted(
+        (
+            r
+            for r in app.url_map.iter_rules()
+            if "GET" in (r.methods or ())
+            and ("tenant" in r.arguments) == inside
+            and not r.rule.startswith(skip)
+        ),
+        key=lambda r: r.rule,
+    )
+
+
+def test_no_route_answers_500_to_a_year_out_of_range(app, client, admin, people) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    browser = app.test_client()
+    sign_in(browser, "admin")
+    city = app.test_client()
+    sign_in(city, "kota")
+    problems = []
+    cases = [(client, r, admin) for r in _walkable(app, inside=True)]
+    cases += [
+        (browser, r, {}) for r in _walkable(app, inside=True) if not r.rule.startswith("/api/")
+    ]
+    cases += [(city, r, {}) for r in _walkable(app, inside=False)]
+    for caller, rule, headers in cases:
+        path = example_path(rule)
+        for year in BAD_YEARS:
+            answer = caller.get(f"{path}?year={year}", headers=headers)
+            if answer.status_code >= 500:
+                problems.append(f"{rule.rule}?year={year}: {answer.status_code}")
+    # Forms that send a year.
+    for path in ("/city/exports", "/city/achievement", "/t/dinkes/exports"):
+        for year in BAD_YEARS:
+            caller = city if path.startswith("/city") else browser
+            token = csrf_token(caller, path if caller.get(path).status_code == 200 else "/")
+            answer = caller.post(
+                path, data={"year": year, "kind": "skp_list", "format": "xlsx", "csrf_token": token}
+            )
+            if answer.status_code >= 500:
+                problems.append(f"POST {path} year={year}: {answer.status_code}")
+    exported = client.post(
+        f"{API}/exports", headers=admin, json={"kind": "skp_list", "format": "xlsx", "year": 10**12}
+    )
+    assert exported.status_code == 422 and "year" in exported.get_json()["errors"]["json"]
+    assert problems == []
+
+
+def test_a_year_out_of_range_is_named_in_the_api(client, admin) -> None:
+    for path in (f"{API}/figures", f"{API}/curve", f"{API}/evaluations", f"{API}/skp"):
+        answer = client.get(f"{path}?year=99999", headers=admin)
+        assert answer.status_code == 422, path
+        assert "year" in answer.get_json()["errors"]["query"]
+    assert client.get(f"{API}/years/99999", headers=admin).status_code == 404
+    assert client.get(f"{API}/years/2026", headers=admin).status_code == 200
+
+
+def test_every_number_in_a_path_beyond_postgresqls_integer_is_404(app, client, admin) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    numbered = [
+        r
+        for r in app.url_map.iter_rules()
+        if any(isinstance(c, NumberConverter) for c in r._converters.values())
+    ]
+    assert len(numbered) >= 40  # the walk found the routes
+    problems = []
+    for rule in numbered:
+        huge = {n: 2**40 for n, c in rule._converters.items() if isinstance(c, NumberConverter)}
+        path = example_path(rule, **huge)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            answer = client.open(path, method=method, headers=admin, json={})
+            # A page's form without its CSRF token is refused (400) before routing is looked at.
+            refused_form = method != "GET" and not path.startswith("/api/")
+            if answer.status_code != 404 and not (refused_form and answer.status_code == 400):
+                problems.append(f"{method} {path}: {answer.status_code}")
+    assert problems == []
+    # Below the bound a number reaches the view, which answers for itself.
+    version = client.get(f"{API}/skp/1/versions/{2**31 - 1}", headers=admin)
+    assert version.status_code == 404

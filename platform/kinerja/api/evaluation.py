@@ -17,6 +17,7 @@ from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.log import limits, send_stored
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import YEAR, YearQuerySchema
 from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.identity.principal import current, require
@@ -71,7 +72,7 @@ class EvaluationStartSchema(Schema):
 
 
 class ListSchema(Schema):
-    year = fields.Integer(validate=validate.Range(2000, 2100))
+    year = YEAR
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
     status = fields.String(validate=validate.OneOf(workflow.STATES))
 
@@ -306,10 +307,11 @@ class Transition(MethodView):
 
 @blp.route("/curve")
 class CurveView(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
+    def get(self, args: dict[str, Any]) -> Any:
         """The agency's annual predikat distribution against its curve"""
-        year = request.args.get("year", type=int) or date.today().year
+        year = args.get("year") or date.today().year
         found = service.curve(db.session, year)
         return {
             "year": year,
@@ -319,7 +321,7 @@ class CurveView(MethodView):
         }
 
 
-@blp.route("/achievement/<int:year>")
+@blp.route("/achievement/<year:year>")
 @blp.etag
 class Achievement(MethodView):
     @blp.response(200)

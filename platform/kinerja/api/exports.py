@@ -15,6 +15,7 @@ from kinerja import permissions as perm
 from kinerja import storage
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import year
 from kinerja.db import db
 from kinerja.exports import service, tables
 from kinerja.exports.models import Export
@@ -33,7 +34,7 @@ blp = Blueprint(
 class ExportSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(tables.KINDS)))
     format = fields.String(required=True, validate=validate.OneOf(list(service.FORMATS)))
-    year = fields.Integer(load_default=lambda: date.today().year)
+    year = year(load_default=lambda: date.today().year)
 
 
 def _dump(export: Export, job: Any) -> dict[str, Any]:

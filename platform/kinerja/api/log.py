@@ -16,6 +16,7 @@ from kinerja import storage
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import YEAR
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
 from kinerja.identity.principal import current, require
@@ -131,7 +132,7 @@ class BulkSchema(Schema):
 
 
 class TotalsQuerySchema(Schema):
-    year = fields.Integer(validate=validate.Range(2000, 2100))
+    year = YEAR
     employee_id = ID
 
 

@@ -86,7 +86,7 @@ def detail(skp: Skp) -> dict[str, Any]:
 
 
 # --- periods and targets -----------------------------------------------------------------------
-@blp.route("/years/<int:year>")
+@blp.route("/years/<year:year>")
 @blp.etag
 class Year(MethodView):
     @blp.response(200, YearSchema)
