@@ -112,11 +112,10 @@ def submission(repeat: int) -> list[tuple[str, float, str]]:
                 admin = tokens.issue(session, ids[0], people.users["admin"], "admin_opd", "b", 5)
                 staff = tokens.issue(session, ids[0], people.users["staff"], "pegawai", "b", 5)
             client = app.test_client()
-            client.put(
-                "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
-                headers={"Authorization": f"Bearer {admin.token}"},
-                json={"enabled": True},
-            )
+            plugin_url = "/api/v1/tenants/dinkes/plugins/kinerja-dinkes"
+            as_admin = {"Authorization": f"Bearer {admin.token}"}
+            etag = client.get(plugin_url, headers=as_admin).headers["ETag"]
+            client.put(plugin_url, headers={**as_admin, "If-Match": etag}, json={"enabled": True})
             headers = {"Authorization": f"Bearer {staff.token}"}
             body = {
                 "report_date": clock.today().isoformat(),

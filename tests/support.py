@@ -89,6 +89,16 @@ def csrf_token(client: Any, path: str = "/") -> str:
     return match.group(1)
 
 
+def put_if_match(
+    client: Any, url: str, *, headers: dict[str, str], read: str | None = None, **kwargs: Any
+) -> Any:
+    """A PUT as a client makes it: with If-Match naming the ETag of the GET of `read` (the
+    resource itself by default; a sub-resource names its parent). A GET that is refused gives
+    no ETag: the PUT then names none that matches and gets the same refusal."""
+    etag = client.get(read or url, headers=headers).headers.get("ETag", '"none"')
+    return client.put(url, headers={**headers, "If-Match": etag}, **kwargs)
+
+
 def sign_in(client: Any, login: str, password: str = PASSWORD, address: str = "127.0.0.1") -> Any:
     token = csrf_token(client, "/auth/login")
     return client.post(

@@ -97,6 +97,8 @@ def test_run_command_serves_the_demo_and_stops_everything(tmp_path: Path) -> Non
         status, html = get(base + "/")
         assert status == 200
         assert "Pilih perangkat daerah Anda" in html and "Dinas Kesehatan" in html
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as answer:
+            assert answer.headers.get_all("Server") == ["Kinerja"]  # no Werkzeug/…, Python/…
         assert get(base + "/api/v1/tenants/dinkes/units")[0] == 401  # agencies are for members
         status, body = get(base + "/api/v1/tenants/dinkes/units?page_size=100", OPERATOR)
         first_units = json.loads(body)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kinerja import clock
 from kinerja.audit.models import AuditEntry
 from kinerja.db import db
-from tests.support import People, plan_head_and_boss, plan_staff
+from tests.support import People, plan_head_and_boss, plan_staff, put_if_match
 from tests.test_skp_api import head_account, token
 
 API = "/api/v1/tenants/dinkes"
@@ -91,13 +91,19 @@ def test_a_year_is_evaluated_from_daily_work_to_an_approved_predikat(app, client
     )
     url = f"{API}/evaluations/{started['id']}"
     ok(
-        client.put(
-            f"{url}/items", json={str(setup["iki"]): {"realisasi": "10"}}, headers=who["staff"]
+        put_if_match(
+            client,
+            f"{url}/items",
+            read=url,
+            json={str(setup["iki"]): {"realisasi": "10"}},
+            headers=who["staff"],
         )
     )
     assert (
-        client.put(
+        put_if_match(
+            client,
             f"{url}/rating",
+            read=url,
             json={"rating_hasil": "SESUAI", "rating_perilaku": "SESUAI"},
             headers=who["boss"],
         ).status_code
@@ -105,30 +111,40 @@ def test_a_year_is_evaluated_from_daily_work_to_an_approved_predikat(app, client
     )  # not submitted yet
     ok(act(client, who["staff"], started["id"], "submit"))
     assert (
-        client.put(
-            f"{url}/items", json={str(setup["iki"]): {"realisasi": "1"}}, headers=who["staff"]
+        put_if_match(
+            client,
+            f"{url}/items",
+            read=url,
+            json={str(setup["iki"]): {"realisasi": "1"}},
+            headers=who["staff"],
         ).status_code
         == 409
     )
     assert (
-        client.put(
+        put_if_match(
+            client,
             f"{url}/rating",
+            read=url,
             json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
             headers=who["peer"],
         ).status_code
         == 404
     )
     assert (
-        client.put(
+        put_if_match(
+            client,
             f"{url}/rating",
+            read=url,
             json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
             headers=who["head"],
         ).status_code
         == 403
     )  # the reviewer, not the rater
     rated = ok(
-        client.put(
+        put_if_match(
+            client,
             f"{url}/rating",
+            read=url,
             json={
                 "rating_hasil": "DI_ATAS",
                 "rating_perilaku": "SESUAI",
@@ -145,8 +161,10 @@ def test_a_year_is_evaluated_from_daily_work_to_an_approved_predikat(app, client
     assert returned.status_code == 422  # a reason is needed
     ok(act(client, who["head"], started["id"], "return", reason="Periksa lagi bukti dukung"))
     ok(
-        client.put(
+        put_if_match(
+            client,
             f"{url}/rating",
+            read=url,
             json={"rating_hasil": "DI_ATAS", "rating_perilaku": "DI_ATAS"},
             headers=who["boss"],
         )
@@ -155,15 +173,21 @@ def test_a_year_is_evaluated_from_daily_work_to_an_approved_predikat(app, client
     app.config["ACHIEVEMENT_SET_BY"] = "agency"
     try:
         ok(
-            client.put(
-                f"{API}/achievement/{TODAY.year}", json={"level": "BAIK"}, headers=who["admin"]
+            put_if_match(
+                client,
+                f"{API}/achievement/{TODAY.year}",
+                json={"level": "BAIK"},
+                headers=who["admin"],
             )
         )
     finally:
         app.config["ACHIEVEMENT_SET_BY"] = "city"
     assert (
-        client.put(
-            f"{API}/achievement/{TODAY.year}", json={"level": "ISTIMEWA"}, headers=who["admin"]
+        put_if_match(
+            client,
+            f"{API}/achievement/{TODAY.year}",
+            json={"level": "ISTIMEWA"},
+            headers=who["admin"],
         ).status_code
         == 403
     )  # the city's, by default
@@ -262,12 +286,19 @@ def test_bad_realisasi_is_refused_naming_the_indicator(client, setup, given) -> 
         201,
     )
     url = f"{API}/evaluations/{started['id']}/items"
-    refused = client.put(url, json={str(setup["iki"]): given}, headers=who["staff"])
+    read = f"{API}/evaluations/{started['id']}"
+    refused = put_if_match(
+        client, url, read=read, json={str(setup["iki"]): given}, headers=who["staff"]
+    )
     assert refused.status_code == 422, refused.get_json()
     assert str(setup["iki"]) in refused.get_json()["errors"]["json"]
     assert (
-        client.put(
-            url, json={"99999999999999999999999": {"realisasi": "1"}}, headers=who["staff"]
+        put_if_match(
+            client,
+            url,
+            read=read,
+            json={"99999999999999999999999": {"realisasi": "1"}},
+            headers=who["staff"],
         ).status_code
         == 422
     )

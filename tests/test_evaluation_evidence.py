@@ -16,7 +16,7 @@ from kinerja.db import db
 from kinerja.identity.models import Membership
 from kinerja.performance.evaluation.models import EvaluationFile
 from kinerja.reports.models import ReportSubmission
-from tests.support import People, plan_head_and_boss
+from tests.support import People, plan_head_and_boss, put_if_match
 from tests.test_evaluation_api import API, TODAY, act, ok, prepared
 from tests.test_log_api import pdf, png
 from tests.test_skp_api import head_account, token
@@ -53,14 +53,19 @@ def test_reports_of_the_period_back_a_realisasi_and_others_are_refused(
     who, iki = setup["who"], str(setup["iki"])
     evaluation = started(client, setup)
     url = f"{API}/evaluations/{evaluation['id']}/items"
+    read = f"{API}/evaluations/{evaluation['id']}"
     good = report(tenants, people.staff, TODAY)
     draft = report(tenants, people.staff, TODAY, "draft")
     someone_else = report(tenants, people.peer, TODAY)
     last_year = report(tenants, people.staff, date(TODAY.year - 1, 12, 31))
-    saved = ok(client.put(url, json={iki: {"reports": [good]}}, headers=who["staff"]))
+    saved = ok(
+        put_if_match(client, url, read=read, json={iki: {"reports": [good]}}, headers=who["staff"])
+    )
     assert saved["items"][0]["reports"] == [good]
     for wrong in (draft, someone_else, last_year):
-        refused = client.put(url, json={iki: {"reports": [wrong]}}, headers=who["staff"])
+        refused = put_if_match(
+            client, url, read=read, json={iki: {"reports": [wrong]}}, headers=who["staff"]
+        )
         assert refused.status_code == 422
         assert "reports" in refused.get_json()["errors"]["json"][iki][0]
     detail = ok(client.get(f"{API}/evaluations/{evaluation['id']}", headers=who["boss"]))
@@ -162,8 +167,10 @@ def test_the_only_admin_is_approved_by_their_rater_otherwise_another_admin_revie
     )
     ok(act(client, admin, evaluation["id"], "submit"))
     rated = ok(
-        client.put(
+        put_if_match(
+            client,
             f"{API}/evaluations/{evaluation['id']}/rating",
+            read=f"{API}/evaluations/{evaluation['id']}",
             json={"rating_hasil": "SESUAI", "rating_perilaku": "SESUAI"},
             headers=head,
         )

@@ -74,6 +74,8 @@ def _path(rule: Any, slug: str) -> str:
         kind = type(converter).__name__ if converter is not None else ""
         if name == "tenant":
             values[name] = slug
+        elif kind == "YearConverter":
+            values[name] = 2026
         elif "Integer" in kind or "IdConverter" in kind:
             values[name] = 1
         elif "UUID" in kind:

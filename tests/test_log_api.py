@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from kinerja import clock
 from kinerja.db import db
 from kinerja.performance.log.models import EvidenceFile, WorkEntry
-from tests.support import People, plan_head_and_boss, plan_staff
+from tests.support import People, plan_head_and_boss, plan_staff, put_if_match
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes/entries"
@@ -75,13 +75,75 @@ def test_an_entry_is_made_once_however_often_it_is_sent(client, who, year, tenan
     headers = who["staff"] | {"Idempotency-Key": "hp-murah-0001"}
     first = client.post(API, json=entry(year), headers=headers)
     assert first.status_code == 201, first.get_json()
+    assert "Idempotent-Replayed" not in first.headers
     body = first.get_json()
     assert body["unit"] == "laporan" and body["minutes"] == 90 and body["status"] == "submitted"
-    again = client.post(API, json=entry(year, activity="ketik ulang"), headers=headers)
+    # The same body in another order is the same request.
+    again = client.post(API, json=dict(reversed(entry(year).items())), headers=headers)
     assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json()["id"] == body["id"] and count(tenants.a) == 1
     other_key = client.post(API, json=entry(year), headers=who["staff"] | {"Idempotency-Key": "2"})
     assert other_key.status_code == 201 and count(tenants.a) == 2
+
+
+def test_a_key_sent_again_with_another_body_is_refused_naming_the_key(
+    client, who, year, tenants
+) -> None:
+    headers = who["staff"] | {"Idempotency-Key": "hp-murah-0002"}
+    assert client.post(API, json=entry(year), headers=headers).status_code == 201
+    for changed in (entry(year, activity="ketik ulang"), entry(year, draft=True)):
+        refused = client.post(API, json=changed, headers=headers)
+        assert refused.status_code == 422, refused.get_json()
+        (message,) = refused.get_json()["errors"]["headers"]["Idempotency-Key"]
+        assert "hp-murah-0002" in message and "different request" in message
+        assert "Idempotent-Replayed" not in refused.headers
+    indonesian = client.post(
+        API, json=entry(year, quantity="4"), headers=headers | {"Accept-Language": "id"}
+    )
+    (message,) = indonesian.get_json()["errors"]["headers"]["Idempotency-Key"]
+    assert "hp-murah-0002" in message and "permintaan yang berbeda" in message
+    assert count(tenants.a) == 1
+
+
+def test_a_key_binds_the_bytes_of_the_files_too(client, who, year, tenants) -> None:
+    headers = who["staff"] | {"Idempotency-Key": "foto-0001"}
+
+    def send(colour: str) -> Any:
+        form: dict[str, Any] = {k: v for k, v in entry(year).items() if v is not None}
+        form["evidence"] = [(io.BytesIO(png(colour)), "bukti.png")]
+        return client.post(API, data=form, headers=headers, content_type="multipart/form-data")
+
+    assert send("red").status_code == 201
+    replayed = send("red")
+    assert replayed.status_code == 200 and replayed.headers["Idempotent-Replayed"] == "true"
+    other_photo = send("blue")  # same name and fields, other bytes
+    assert other_photo.status_code == 422
+    assert "foto-0001" in other_photo.get_json()["errors"]["headers"]["Idempotency-Key"][0]
+    assert count(tenants.a) == 1 and count(tenants.a, EvidenceFile) == 1
+
+
+def test_concurrent_first_requests_with_one_key_create_once(app, who, year, tenants) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(12)
+
+    def send(n: int) -> tuple[int, Any]:
+        # Half send the same body, half another one: one creates, the same body replays, the
+        # other body is refused; nobody meets the unique violation (500).
+        body = entry(year) if n % 2 == 0 else entry(year, activity=f"lain {n}")
+        client = app.test_client()
+        start.wait()
+        answer = client.post(API, json=body, headers=who["staff"] | {"Idempotency-Key": "k-1"})
+        return answer.status_code, answer.get_json()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(send, range(12)))
+    codes = sorted(code for code, _body in answers)
+    assert codes.count(201) == 1 and set(codes) <= {200, 201, 422}, answers
+    assert count(tenants.a) == 1
+    created = next(body for code, body in answers if code == 201)
+    assert all(body["id"] == created["id"] for code, body in answers if code == 200)
 
 
 @pytest.mark.parametrize(
@@ -116,13 +178,19 @@ def test_the_deadline_holds_unless_the_agency_allows_late_entries(client, who, y
     old = (TODAY - timedelta(days=10)).isoformat()
     refused = client.post(API, json=entry(year, entry_date=old), headers=who["staff"])
     assert "deadline" in refused.get_json()["errors"]["json"]["entry_date"][0]
-    policy = client.put(
-        "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": True}, headers=who["admin"]
+    policy = put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/log-policy",
+        json={"late_allowed": True},
+        headers=who["admin"],
     )
     assert policy.status_code == 200 and policy.get_json()["late_allowed"] is True
     assert (
-        client.put(
-            "/api/v1/tenants/dinkes/log-policy", json={"late_allowed": False}, headers=who["staff"]
+        put_if_match(
+            client,
+            "/api/v1/tenants/dinkes/log-policy",
+            json={"late_allowed": False},
+            headers=who["staff"],
         ).status_code
         == 403
     )
@@ -317,3 +385,15 @@ def test_a_vacant_superiors_entries_wait_for_the_next_one_up(client, who, year, 
             select(Notification.employee_id).where(Notification.kind == "entries_waiting")
         ).all()
     assert told == [people.head]
+
+
+def test_the_api_description_documents_the_key_on_both_creating_operations(client) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/tenants/{tenant}/entries",
+        "/api/v1/tenants/{tenant}/forms/{code}/submissions",
+    ):
+        post = paths[path]["post"]
+        (header,) = [p for p in post["parameters"] if p["name"] == "Idempotency-Key"]
+        assert header["in"] == "header" and "422" in header["description"]
+        assert {"200", "201"} <= set(post["responses"])

@@ -130,3 +130,35 @@ def test_the_rules_page_is_the_admins(app, people) -> None:
         ).status_code
         == 403
     )
+
+
+def test_the_forms_key_sent_with_other_work_is_refused_and_replaced(app, people, tenants) -> None:
+    rhk, _iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get("/t/dinkes/log").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    form = {
+        "csrf_token": csrf_token(staff, "/t/dinkes/log"),
+        "idempotency_key": key,
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": str(rhk),
+        "activity": "Rapat koordinasi",
+    }
+    assert staff.post("/t/dinkes/log/new", data=form).status_code == 303
+    # Back in the browser, the same form changed and sent again: not taken for the first one.
+    other = staff.post("/t/dinkes/log/new", data=form | {"activity": "Kunjungan lapangan"})
+    assert other.status_code == 422
+    body = other.get_data(as_text=True)
+    assert key in body and "permintaan yang berbeda" in body
+    fresh = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', body).group(1)
+    assert fresh != key  # a new key for the corrected form: it can be sent
+    again = staff.post(
+        "/t/dinkes/log/new",
+        data=form | {"activity": "Kunjungan lapangan", "idempotency_key": fresh},
+    )
+    assert again.status_code == 303
+    with db.unit_of_work(tenants.a) as session:
+        assert session.query(WorkEntry).count() == 2

@@ -18,7 +18,7 @@ from kinerja.notifications import reminders, service
 from kinerja.notifications.models import Notification
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.periods import Period
-from tests.support import People, csrf_token, plan_head_and_boss, plan_staff, sign_in
+from tests.support import People, csrf_token, plan_head_and_boss, plan_staff, put_if_match, sign_in
 from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes"
@@ -179,11 +179,16 @@ def test_the_bell_the_page_and_the_choices(app, client, people, tenants) -> None
     assert tricked.headers["Location"].endswith("/t/dinkes/notifications")
     staff = token(tenants.a, people.users["staff"])
     assert client.get(f"{API}/notifications", headers=staff).get_json()["unread"] == 1
-    put = client.put(
-        f"{API}/notifications/choices", json={"choices": {"remind_skp": False}}, headers=staff
+    put = put_if_match(
+        client,
+        f"{API}/notifications/choices",
+        json={"choices": {"remind_skp": False}},
+        headers=staff,
     )
     assert put.status_code == 200 and put.get_json()["choices"]["remind_skp"] is False
-    wrong = client.put(f"{API}/notifications/choices", json={"choices": {"x": True}}, headers=staff)
+    wrong = put_if_match(
+        client, f"{API}/notifications/choices", json={"choices": {"x": True}}, headers=staff
+    )
     assert wrong.status_code == 422
     done = client.post(f"{API}/notifications/read", json={}, headers=staff).get_json()
     assert done == {"marked": 1, "unread": 0}

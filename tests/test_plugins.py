@@ -18,7 +18,7 @@ from kinerja.plugins import hookspecs
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.manager import Plugins, StartupError
 from kinerja.plugins.types import Competency, MenuItem, PluginInfo
-from tests.support import csrf_token, sign_in
+from tests.support import csrf_token, put_if_match, sign_in
 
 LEVELS = ("satu", "dua", "tiga", "empat", "lima")
 
@@ -89,7 +89,9 @@ def admin_token(tenant_id: int, user_id: int) -> dict[str, str]:
 
 def enable(client, headers, name: str, enabled: bool = True, settings=None):  # type: ignore[no-untyped-def]
     body = {"enabled": enabled, "settings": settings}
-    return client.put(f"/api/v1/tenants/dinkes/plugins/{name}", headers=headers, json=body)
+    return put_if_match(
+        client, f"/api/v1/tenants/dinkes/plugins/{name}", headers=headers, json=body
+    )
 
 
 def codes(client, headers, slug: str = "dinkes") -> set[str]:  # type: ignore[no-untyped-def]

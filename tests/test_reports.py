@@ -15,7 +15,7 @@ from kinerja.db import db
 from kinerja.identity import tokens as token_service
 from kinerja.plugins.types import FormField, Ratio, ReportForm
 from kinerja.reports import rules
-from tests.support import csrf_token, sign_in
+from tests.support import csrf_token, put_if_match, sign_in
 
 TODAY = date(2026, 11, 29)
 FORM = ReportForm(
@@ -114,8 +114,11 @@ def health(database, redis_url, app, people, tenants):  # type: ignore[no-untype
     with plugged.app_context():
         client = plugged.test_client()
         admin = token(tenants.a, people.users["admin"], "admin_opd")
-        enabled = client.put(
-            "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+        enabled = put_if_match(
+            client,
+            "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+            headers=admin,
+            json={"enabled": True},
         )
         assert enabled.status_code == 200
         give_position(tenants.a, people.staff, "fungsional")
@@ -199,6 +202,43 @@ def test_a_report_is_submitted_decided_by_the_superior_and_added_up(
     assert second["status"] == "submitted"
 
 
+def test_a_submission_with_an_idempotency_key_is_made_once(health, people, tenants) -> None:
+    _app, client = health
+    staff = token(tenants.a, people.users["staff"]) | {"Idempotency-Key": "lhi-2026-0001"}
+    first = client.post(f"{LHI}/submissions", headers=staff, json=REPORT)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    again = client.post(f"{LHI}/submissions", headers=staff, json=dict(reversed(REPORT.items())))
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    other = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "diimunisasi": 17})
+    assert other.status_code == 422
+    assert "lhi-2026-0001" in other.get_json()["errors"]["headers"]["Idempotency-Key"][0]
+    assert len(client.get(f"{LHI}/submissions", headers=staff).get_json()) == 1
+    # Without a key every submission is a new one, as before.
+    plain = token(tenants.a, people.users["staff"])
+    assert client.post(f"{LHI}/submissions", headers=plain, json=REPORT).status_code == 201
+    assert len(client.get(f"{LHI}/submissions", headers=staff).get_json()) == 2
+
+
+def test_concurrent_submissions_with_one_key_create_once(health, people, tenants) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    app, _client = health
+    staff = token(tenants.a, people.users["staff"]) | {"Idempotency-Key": "lhi-race"}
+    start = Barrier(10)
+
+    def send(_n: int) -> int:
+        client = app.test_client()
+        start.wait()
+        return client.post(f"{LHI}/submissions", headers=staff, json=REPORT).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = sorted(pool.map(send, range(10)))
+    assert codes == [200] * 9 + [201]
+    assert len(app.test_client().get(f"{LHI}/submissions", headers=staff).get_json()) == 1
+
+
 def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
     app, _client = health
     browser = app.test_client()
@@ -264,8 +304,11 @@ def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenan
     )
     assert client.get(LHI + "/summary", headers=outsider).status_code == 404
     admin = token(tenants.a, people.users["admin"], "admin_opd")
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": False},
     )
     assert client.get(LHI + "/summary", headers=admin).status_code == 404
     assert client.get("/api/v1/tenants/dinkes/forms", headers=admin).get_json() == []
@@ -344,12 +387,18 @@ def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people
     assert outsider.get("/t/disdik/p/kinerja-dinkes/cakupan").status_code == 404  # off there
     assert outsider.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404  # not theirs
     admin = token(tenants.a, people.users["admin"], "admin_opd")
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": False}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": False},
     )
     assert browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").status_code == 404
-    client.put(
-        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes", headers=admin, json={"enabled": True}
+    put_if_match(
+        client,
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": True},
     )
     assert "BCG" in browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
 

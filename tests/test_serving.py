@@ -99,6 +99,9 @@ def test_kinerja_serve_runs_gunicorn_workers_with_json_access_logs(database, red
             raise AssertionError("gunicorn did not answer")
         asked = [requests.get(f"{base}/healthz", timeout=5) for _ in range(20)]
         assert all(r.status_code == 200 for r in asked)
+        # One Server header, the application's, naming no version (requests joins repeats).
+        assert {r.headers["Server"] for r in asked} == {"Kinerja"}
+        assert requests.get(f"{base}/nowhere", timeout=5).headers["Server"] == "Kinerja"
         ids = {r.headers["X-Request-ID"] for r in asked}
         text = requests.get(
             f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
@@ -120,7 +123,7 @@ def test_kinerja_serve_runs_gunicorn_workers_with_json_access_logs(database, red
         if line.startswith("{") and '"gunicorn.access"' in line
     ]
     assert {a["request_id"] for a in access} >= ids
-    assert all(a["path"] == "/healthz" or a["path"] == "/metrics" for a in access)
+    assert all(a["path"] in ("/healthz", "/metrics", "/nowhere") for a in access)
     assert "Booting worker" in output and output.count("Booting worker") >= 2
 
 

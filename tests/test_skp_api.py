@@ -15,7 +15,7 @@ from kinerja.identity import tokens as token_service
 from kinerja.identity import users
 from kinerja.people import employees
 from kinerja.performance import years
-from tests.support import People, add_user
+from tests.support import People, add_user, put_if_match
 
 YEAR = 2026
 API = "/api/v1/tenants/dinkes"
@@ -274,16 +274,20 @@ def test_frequency_and_periods_are_the_agencys_per_year(client, who) -> None:
     year = ok(client.get(f"{API}/years/2027", headers=who["staff"]))
     assert year["frequency"] == "quarterly" and len(year["periods"]) == 4
     assert (
-        client.put(
-            f"{API}/years/2027", json={"frequency": "monthly"}, headers=who["staff"]
+        put_if_match(
+            client, f"{API}/years/2027", json={"frequency": "monthly"}, headers=who["staff"]
         ).status_code
         == 403
     )
     changed = ok(
-        client.put(f"{API}/years/2027", json={"frequency": "monthly"}, headers=who["admin"])
+        put_if_match(
+            client, f"{API}/years/2027", json={"frequency": "monthly"}, headers=who["admin"]
+        )
     )
     assert changed["frequency"] == "monthly" and len(changed["periods"]) == 12
-    bad = client.put(f"{API}/years/2027", json={"frequency": "weekly"}, headers=who["admin"])
+    bad = put_if_match(
+        client, f"{API}/years/2027", json={"frequency": "weekly"}, headers=who["admin"]
+    )
     assert bad.status_code == 422 and "frequency" in bad.get_json()["errors"]["json"]
     assert ok(client.get(f"{API}/years/2026", headers=who["staff"]))["frequency"] == "quarterly"
 
@@ -346,7 +350,26 @@ def test_bad_results_are_refused_naming_the_field(client, who, body, field) -> N
 def test_expectations_are_the_superiors_and_text_only(client, who) -> None:
     skp = ok(client.post(f"{API}/skp", json={"year": YEAR}, headers=who["staff"]), 201)
     url = f"{API}/skp/{skp['id']}/expectations"
-    assert client.put(url, json={"akuntabel": "x"}, headers=who["staff"]).status_code == 403
-    assert client.put(url, json={"akuntabel": ["x"]}, headers=who["boss"]).status_code == 422
-    done = ok(client.put(url, json={"akuntabel": "Tepat waktu", "bogus": "x"}, headers=who["boss"]))
+    read = f"{API}/skp/{skp['id']}"
+    assert (
+        put_if_match(
+            client, url, read=read, json={"akuntabel": "x"}, headers=who["staff"]
+        ).status_code
+        == 403
+    )
+    assert (
+        put_if_match(
+            client, url, read=read, json={"akuntabel": ["x"]}, headers=who["boss"]
+        ).status_code
+        == 422
+    )
+    done = ok(
+        put_if_match(
+            client,
+            url,
+            read=read,
+            json={"akuntabel": "Tepat waktu", "bogus": "x"},
+            headers=who["boss"],
+        )
+    )
     assert done["expectations"] == {"akuntabel": "Tepat waktu"}

@@ -15,7 +15,7 @@ from kinerja.audit.models import AuditEntry
 from kinerja.competency import scoring
 from kinerja.competency.models import AssessmentRating
 from kinerja.db import db
-from tests.support import People
+from tests.support import People, put_if_match
 from tests.test_skp_api import head_account, token
 
 API = "/api/v1/tenants/dinkes/talent"
@@ -236,14 +236,18 @@ def test_standards_are_set_per_position_audited_and_checked(client, team, people
     staff_position = next(p for p in positions if p["name"] == "Epidemiolog")
     assert staff_position["levels"]["M1"] == 1 and "DK-IMUN" not in staff_position["levels"]
     url = f"{API}/standards/{staff_position['position_id']}"
-    assert client.put(url, json={"M1": 3}, headers=team["staff"]).status_code == 403
-    changed = ok(client.put(url, json={"M1": 3, "M8": 0}, headers=team["admin"]))
+    assert put_if_match(client, url, json={"M1": 3}, headers=team["staff"]).status_code == 403
+    changed = ok(put_if_match(client, url, json={"M1": 3, "M8": 0}, headers=team["admin"]))
     assert changed["levels"]["M1"] == 3 and "M8" not in changed["levels"]
     for wrong in ({"M1": 6}, {"XX": 2}, {"M1": "tiga"}):
-        assert client.put(url, json=wrong, headers=team["admin"]).status_code == 422
-    assert ok(client.put(url, json={"M1": None}, headers=team["admin"]))["levels"]["M1"] == 1
+        assert put_if_match(client, url, json=wrong, headers=team["admin"]).status_code == 422
     assert (
-        client.put(f"{API}/standards/999999", json={"M1": 2}, headers=team["admin"]).status_code
+        ok(put_if_match(client, url, json={"M1": None}, headers=team["admin"]))["levels"]["M1"] == 1
+    )
+    assert (
+        put_if_match(
+            client, f"{API}/standards/999999", json={"M1": 2}, headers=team["admin"]
+        ).status_code
         == 404
     )
     with db.unit_of_work(tenants.a) as session:
@@ -313,10 +317,14 @@ def test_assessment_centre_results_are_imported_all_or_nothing(client, team, peo
 
 def test_the_policy_keeps_anonymity_at_three_or_more(client, team) -> None:
     assert (
-        client.put(f"{API}/policy", json={"minimum": 2}, headers=team["admin"]).status_code == 422
+        put_if_match(
+            client, f"{API}/policy", json={"minimum": 2}, headers=team["admin"]
+        ).status_code
+        == 422
     )
     assert (
-        client.put(
+        put_if_match(
+            client,
             f"{API}/policy",
             json={"tinggi_from": "70", "menengah_from": "80"},
             headers=team["admin"],
@@ -324,12 +332,18 @@ def test_the_policy_keeps_anonymity_at_three_or_more(client, team) -> None:
         == 422
     )
     changed = ok(
-        client.put(
-            f"{API}/policy", json={"minimum": 4, "jpm_scale": "seleksi"}, headers=team["admin"]
+        put_if_match(
+            client,
+            f"{API}/policy",
+            json={"minimum": 4, "jpm_scale": "seleksi"},
+            headers=team["admin"],
         )
     )
     assert changed["minimum"] == 4 and changed["jpm_scale"] == "seleksi"
-    assert client.put(f"{API}/policy", json={"minimum": 5}, headers=team["boss"]).status_code == 403
+    assert (
+        put_if_match(client, f"{API}/policy", json={"minimum": 5}, headers=team["boss"]).status_code
+        == 403
+    )
     made = client.post(
         f"{API}/campaigns",
         json={"name": "x", "starts": "2026-01-01", "ends": "2026-02-01", "minimum": 1},

@@ -459,6 +459,19 @@ def up(host: str, port: int, data_dir: Path, no_demo: bool) -> None:
     sys.exit(Launcher(data_dir.resolve(), host, port, demo=not no_demo).run())
 
 
+@cli.command("web")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def web(host: str, port: int) -> None:
+    """The web server of `kinerja up`: werkzeug with threads, naming no versions."""
+    from flask import current_app
+
+    from kinerja.devserver import serve as serve_quietly
+
+    serve_quietly(current_app._get_current_object(), host, port)  # type: ignore[attr-defined]
+
+
 @cli.command("serve", with_appcontext=False)
 @click.option("--bind", default=None, help="address:port (default KINERJA_BIND, 0.0.0.0:8000)")
 def serve(bind: str | None) -> None:

@@ -103,10 +103,13 @@ def localize(message: Any) -> Any:
     return text(message)
 
 
-def unauthorized(message: Any) -> HTTPException:
-    """A 401 that says how to authenticate (`WWW-Authenticate: Bearer`)."""
+def unauthorized(message: Any, invalid_token: bool = False) -> HTTPException:
+    """A 401 that says how to authenticate (`WWW-Authenticate: Bearer`); with `invalid_token`
+    it also says the token sent was refused (malformed, unknown, revoked or expired), as RFC
+    6750 section 3.1 has it."""
     error = Unauthorized(description=message)
-    error.data = {"headers": {"WWW-Authenticate": 'Bearer realm="kinerja"'}}  # type: ignore[attr-defined]
+    challenge = 'Bearer realm="kinerja"' + (', error="invalid_token"' if invalid_token else "")
+    error.data = {"headers": {"WWW-Authenticate": challenge}}  # type: ignore[attr-defined]
     return error
 
 
@@ -171,7 +174,8 @@ def as_http(error: ServiceError) -> HTTPException:
     http = default_exceptions.get(error.status, BadRequest)(description=str(error))
     data: dict[str, Any] = {"message": str(error)}
     if isinstance(error, Invalid):
-        data = {"message": STATUS_MESSAGES[422], "errors": {"json": {error.field: [error.message]}}}
+        errors = {error.location: {error.field: [error.message]}}
+        data = {"message": STATUS_MESSAGES[422], "errors": errors}
     elif isinstance(error, InvalidFields):
         data = {"message": STATUS_MESSAGES[422], "errors": {"json": error.errors}}
     http.data = data  # type: ignore[attr-defined]

@@ -43,6 +43,7 @@ class Invalid(ServiceError):
     """Input that breaks a rule; `field` names the offending field for the 422's field messages."""
 
     status = 422
+    location = "json"  # where the field was sent, as webargs names it ("json", "headers", ...)
 
     def __init__(self, field: str, message: Any) -> None:
         super().__init__(message)

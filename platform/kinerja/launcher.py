@@ -104,16 +104,7 @@ class Launcher:
             if self.demo:
                 self._kinerja(env, "demo")
             self._spawn(env, "worker")
-            self._spawn(
-                env,
-                "run",
-                "--host",
-                self.host,
-                "--port",
-                str(self.port),
-                "--no-reload",
-                "--with-threads",
-            )
+            self._spawn(env, "web", "--host", self.host, "--port", str(self.port))
             if not self._wait_ready():
                 self.say("the web server did not become ready; see the log above")
                 return 1

@@ -2,7 +2,10 @@
 job queue depth and failures per queue, plugin errors per plugin, failed sign-ins.
 
 Labels carry endpoint names, statuses, queue and plugin names and the tenant's slug: never an
-id from a URL, a name or a NIP. Under gunicorn every worker counts in its own files
+id from a URL, a name or a NIP, and never anything a client can invent (each new label value is
+a new series kept for the life of the process): an unknown method counts as "other", a path
+that matches no route as the endpoint "unmatched", a slug that names no agency as no tenant.
+Under gunicorn every worker counts in its own files
 (`PROMETHEUS_MULTIPROC_DIR`, set by the gunicorn configuration) and `/metrics` adds them up.
 `/metrics` answers only with `Authorization: Bearer <KINERJA_METRICS_TOKEN>` (no token set:
 404), so it can sit behind the same ingress as the application.
@@ -40,6 +43,15 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 LOGIN_FAILURES = Counter("kinerja_login_failures_total", "Failed sign-ins", ["method"])
+# The methods a route of ours can answer; any other (a client may send "FOO1", "FOO2", ...)
+# is one label value, "other".
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
 PLUGIN_ERRORS = Counter(
     "kinerja_plugin_errors_total",
     "Plugin calls that failed, by plugin and hook",
@@ -88,7 +100,10 @@ def _count(response: Response) -> Response:
         return response
     tenant = g.get("tenant")
     REQUESTS.labels(
-        endpoint, request.method, str(response.status_code), tenant.slug if tenant else ""
+        endpoint,
+        method_label(request.method),
+        str(response.status_code),
+        tenant.slug if tenant else "",  # set only once the slug named an active agency
     ).inc()
     LATENCY.labels(endpoint).observe(
         time.perf_counter() - g.get("metrics_started", time.perf_counter())

@@ -123,11 +123,12 @@ def _resolve_tenant() -> None:
 def _load_principal() -> None:
     if request.path.startswith(SKIP_PRINCIPAL):
         return
+    from kinerja.api.auth import is_operator
     from kinerja.db import db
     from kinerja.identity import principal
 
     tenant = g.get("tenant")
-    who = principal.load(db.session, tenant.id if tenant is not None else None)
+    who = principal.load(db.session, tenant.id if tenant is not None else None, is_operator())
     audit.update_actor(user_id=who.user_id, role=who.role)
 
 
@@ -274,17 +275,34 @@ def _clear(exc: BaseException | None) -> None:
         g.pop(key, None)
 
 
+# PostgreSQL's integer: the year and version columns are integers, so a larger number in a path
+# overflows in the query (a 500); ids are bigint, but no table comes near 2**31 rows.
+INT4_MAX = 2**31 - 1
+
+
 class IdConverter(IntegerConverter):
-    """`<int:…>` in routes: ids beyond PostgreSQL's bigint match no route (404), never a 500."""
+    """`<int:…>` in routes: a number beyond PostgreSQL's integer matches no route (404), never
+    a query that overflows (500)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", INT4_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+class YearConverter(IntegerConverter):
+    """`<year:…>` in routes: the performance year, FIRST_YEAR to LAST_YEAR (the range of the
+    API's year argument), else no route (404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
+
+        super().__init__(map, fixed_digits=4, min=FIRST_YEAR, max=LAST_YEAR)
 
 
 def init_app(app: Flask) -> None:
     """Register the pipeline first, so nothing runs before the request has an id."""
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.url_map.converters["year"] = YearConverter
     app.url_value_preprocessor(_pull_tenant)
     app.url_defaults(_add_tenant)
     app.before_request_funcs.setdefault(None, []).insert(0, _run)

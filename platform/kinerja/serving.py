@@ -12,7 +12,9 @@ import tempfile
 from datetime import UTC, datetime
 from typing import Any
 
+from gunicorn import util as gunicorn_util
 from gunicorn.glogging import Logger
+from gunicorn.http import wsgi as gunicorn_wsgi
 
 from kinerja.config import ConfigError, read
 
@@ -63,6 +65,13 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+# gunicorn writes a Server header of its own (`gunicorn`; older releases added the version) and,
+# in recent releases, drops the application's. One header, naming no version: gunicorn's says
+# "Kinerja", and the application's copy is dropped in every release. This module is gunicorn's
+# configuration, read by the master before it forks the workers.
+gunicorn_wsgi.SERVER = "Kinerja"
+gunicorn_util.hop_headers.add("server")
 
 
 def on_starting(server: Any) -> None:

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
+from kinerja.api.schemas import query_year
 from kinerja.city import service
 from kinerja.db import db
 from kinerja.identity.principal import current
@@ -32,7 +33,8 @@ class CityFigures(MethodView):
             abort(401)
         if not perm.is_city_admin(principal):
             abort(404)
-        year = request.args.get("year", type=int) or clock.this_year()
+        # Read after the check of who asks: others learn nothing of the arguments.
+        year = query_year() or clock.this_year()
         rows = service.table(db.session, year, request.args.get("kind") or None)
         return {
             "year": year,

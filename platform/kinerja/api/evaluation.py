@@ -16,6 +16,7 @@ from kinerja.api.common import Blueprint, abort, pdf_response
 from kinerja.api.log import limits, send_stored
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import YEAR, YearQuerySchema
 from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.identity.principal import current, require
@@ -70,7 +71,7 @@ class EvaluationStartSchema(Schema):
 
 
 class ListSchema(Schema):
-    year = fields.Integer(validate=validate.Range(2000, 2100))
+    year = YEAR
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
     status = fields.String(validate=validate.OneOf(workflow.STATES))
 
@@ -185,6 +186,7 @@ class Evaluations(MethodView):
 
 @blp.route("/evaluations/<int:evaluation_id>")
 class EvaluationDetail(MethodView):
+    @blp.etag  # the version a change of its items or rating names in If-Match
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
     def get(self, evaluation_id: int) -> Any:
@@ -204,12 +206,15 @@ class Document(MethodView):
 
 @blp.route("/evaluations/<int:evaluation_id>/items")
 class Items(MethodView):
+    @blp.etag
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
     def put(self, evaluation_id: int) -> Any:
         """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids],
-        reports: [report submission ids]}}; files of their own go to `…/files`"""
+        reports: [report submission ids]}}; files of their own go to `…/files`. Send If-Match
+        with the evaluation's ETag"""
         evaluation = _evaluation(evaluation_id, perm.EDIT)
+        blp.check_etag(detail(evaluation), DetailSchema)
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": ["Send an object of IKI id to realisasi."]}})
@@ -262,12 +267,15 @@ class FileContent(MethodView):
 
 @blp.route("/evaluations/<int:evaluation_id>/rating")
 class Rating(MethodView):
+    @blp.etag
     @blp.arguments(RatingSchema)
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], evaluation_id: int) -> Any:
-        """The Pejabat Penilai's ratings and feedback; the predikat follows from the matrix"""
+        """The Pejabat Penilai's ratings and feedback; the predikat follows from the matrix.
+        Send If-Match with the evaluation's ETag"""
         evaluation = _evaluation(evaluation_id, perm.MANAGE)
+        blp.check_etag(detail(evaluation), DetailSchema)
         service.rate(db.session, current(), evaluation, data)
         db.session.commit()
         return detail(evaluation)
@@ -297,10 +305,11 @@ class Transition(MethodView):
 
 @blp.route("/curve")
 class CurveView(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
+    def get(self, args: dict[str, Any]) -> Any:
         """The agency's annual predikat distribution against its curve"""
-        year = request.args.get("year", type=int) or clock.this_year()
+        year = args.get("year") or clock.this_year()
         found = service.curve(db.session, year)
         return {
             "year": year,
@@ -310,23 +319,39 @@ class CurveView(MethodView):
         }
 
 
-@blp.route("/achievement/<int:year>")
+@blp.route("/achievement/<year:year>")
+@blp.etag
 class Achievement(MethodView):
+    @blp.response(200)
+    @blp.doc(security=BEARER)
+    def get(self, year: int) -> Any:
+        """The agency's achievement of a year (level null: not set yet)"""
+        require(perm.VIEW, perm.Resource(ACHIEVEMENT, g.tenant.id))
+        return _achievement(year)
+
     @blp.arguments(AchievementSchema)
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], year: int) -> Any:
-        """Set the agency's achievement of a year (admin OPD, where the city lets agencies)"""
+        """Set the agency's achievement of a year (admin OPD, where the city lets agencies;
+        send If-Match with the ETag of the GET)"""
         agency_may = current_app.config["ACHIEVEMENT_SET_BY"] == "agency"
         require(
             perm.MANAGE,
             perm.Resource(ACHIEVEMENT, g.tenant.id, extra={"agency_may_set": agency_may}),
         )
-        found = service.set_achievement(
+        blp.check_etag(_achievement(year))
+        service.set_achievement(
             db.session, year, data["level"], current().user_id, data["head_from_organisation"]
         )
         db.session.commit()
-        return {
-            "year": found.year,
-            "level": found.level,
-            "head_from_organisation": found.head_from_organisation,
-        }
+        return _achievement(year)
+
+
+def _achievement(year: int) -> dict[str, Any]:
+    found = service.achievement(db.session, year)
+    return {
+        "year": year,
+        "level": found.level if found else None,
+        "head_from_organisation": found.head_from_organisation if found else True,
+    }

@@ -14,6 +14,7 @@ from kinerja import clock, storage
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import year
 from kinerja.db import db
 from kinerja.exports import service, tables
 from kinerja.exports.models import Export
@@ -32,7 +33,7 @@ blp = Blueprint(
 class ExportSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(tables.KINDS)))
     format = fields.String(required=True, validate=validate.OneOf(list(service.FORMATS)))
-    year = fields.Integer(load_default=clock.this_year)
+    year = year(load_default=clock.this_year)
 
 
 def _dump(export: Export, job: Any) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask.views import MethodView
 
 from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import YearQuerySchema
 from kinerja.city import service
 from kinerja.db import db
 from kinerja.identity.principal import current
@@ -28,13 +29,14 @@ blp = Blueprint(
 
 @blp.route("")
 class Figures(MethodView):
+    @blp.arguments(YearQuerySchema, location="query")
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
+    def get(self, args: dict[str, Any]) -> Any:
         """Your agency's figures of `?year=` (admin OPD), the city average and your rank"""
         principal = current()
         if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
             abort(404)
-        year = request.args.get("year", type=int) or clock.this_year()
+        year = args.get("year") or clock.this_year()
         rows = service.table(db.session, year)
         mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
         answer: dict[str, Any] = {

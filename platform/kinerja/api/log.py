@@ -15,8 +15,9 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import YEAR
 from kinerja.bodies import large_body
-from kinerja.db import db
+from kinerja.db import db, idempotency
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
@@ -133,7 +134,7 @@ class BulkSchema(Schema):
 
 
 class TotalsQuerySchema(Schema):
-    year = fields.Integer(validate=validate.Range(2000, 2100))
+    year = YEAR
     employee_id = ID
 
 
@@ -191,17 +192,8 @@ class Entries(MethodView):
         return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
 
     @blp.response(201, EntrySchema)
-    @blp.doc(
-        security=BEARER,
-        parameters=[
-            {
-                "in": "header",
-                "name": "Idempotency-Key",
-                "schema": {"type": "string", "maxLength": 100},
-                "description": "a retry with the same key returns the first result",
-            }
-        ],
-    )
+    @blp.alt_response(200, schema=EntrySchema, description="a replay (same key and body)")
+    @blp.doc(security=BEARER, parameters=[idempotency.openapi_parameter("entry")])
     def post(self) -> Any:
         """Log an entry (JSON, or multipart with up to 5 `evidence` files); `draft: true` keeps
         it unsent"""
@@ -215,13 +207,13 @@ class Entries(MethodView):
             employee,
             raw,
             files,
-            key=request.headers.get("Idempotency-Key"),
+            key=request.headers.get(idempotency.HEADER),
             submit=str(raw.get("draft", "")).lower() not in ("true", "1"),
             limits=limits(),
         )
         db.session.commit()
         if replayed:
-            return entry, 200, {"Idempotent-Replayed": "true"}
+            return entry, 200, {idempotency.REPLAYED: "true"}
         return entry
 
 
@@ -365,6 +357,7 @@ class Totals(MethodView):
 
 
 @blp.route("/log-policy")
+@blp.etag
 class Policy(MethodView):
     @blp.response(200, PolicySchema)
     @blp.doc(security=BEARER)
@@ -377,8 +370,9 @@ class Policy(MethodView):
     @blp.response(200, PolicySchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any]) -> Any:
-        """Change them (admin OPD)"""
+        """Change them (admin OPD; send If-Match with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(LOG_POLICY, g.tenant.id))
+        blp.check_etag(vars(service.policy(db.session)), PolicySchema)
         found = service.set_policy(db.session, data)
         db.session.commit()
         return vars(found)

@@ -88,17 +88,22 @@ class ChoicesSchema(Schema):
 
 
 @blp.route("/choices")
+@blp.etag
 class Choices(MethodView):
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """For each kind, whether it reaches you by e-mail (in one digest a day)"""
         return {"choices": service.choices(db.session, _me())}
 
     @blp.arguments(ChoicesSchema)
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any]) -> Any:
-        """Choose per kind: {"choices": {kind: true|false}}"""
+        """Choose per kind: {"choices": {kind: true|false}} (send If-Match with the ETag of the
+        GET)"""
         me = _me()
+        blp.check_etag({"choices": service.choices(db.session, me)})
         found = service.set_choices(db.session, me, data["choices"])
         db.session.commit()
         return {"choices": found}

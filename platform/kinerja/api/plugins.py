@@ -13,6 +13,8 @@ from kinerja import plugins
 from kinerja.api.common import Blueprint
 from kinerja.api.people import BEARER
 from kinerja.db import db
+from kinerja.exceptions import NotFound
+from kinerja.i18n import _
 from kinerja.identity.principal import require
 from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
@@ -50,6 +52,12 @@ class PluginSchema(Schema):
     error_count = fields.Integer(dump_only=True)
     last_error = fields.String(dump_only=True, allow_none=True)
     last_error_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+def _installed(name: str) -> str:
+    if name not in plugins.get().infos or name in ALWAYS_ON:
+        raise NotFound(_("No plugin %(name)s is installed here.", name=name))
+    return name
 
 
 def _view(name: str) -> dict[str, Any]:
@@ -96,13 +104,23 @@ class Plugins(MethodView):
 
 
 @blp.route("/plugins/<name>")
+@blp.etag
 class PluginDetail(MethodView):
+    @blp.response(200, PluginSchema)
+    @blp.doc(security=BEARER)
+    def get(self, name: str) -> Any:
+        """One installed plugin and whether this agency has it on, with its settings"""
+        require(perm.VIEW, perm.Resource(PLUGIN, g.tenant.id))
+        return _view(_installed(name))
+
     @blp.arguments(PluginSchema)
     @blp.response(200, PluginSchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], name: str) -> Any:
-        """Turn a plugin on or off for the agency, with its settings (admin OPD)"""
+        """Turn a plugin on or off for the agency, with its settings (admin OPD; send If-Match
+        with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(PLUGIN, g.tenant.id))
+        blp.check_etag(_view(_installed(name)), PluginSchema)
         service.set_enabled(db.session, plugins.get(), name, data["enabled"], data["settings"])
         db.session.commit()
         return _view(name)

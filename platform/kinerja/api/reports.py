@@ -13,7 +13,7 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
-from kinerja.db import db
+from kinerja.db import db, idempotency
 from kinerja.identity.principal import current, require
 from kinerja.reports import rules, service
 from kinerja.reports.models import ReportSubmission
@@ -102,16 +102,18 @@ class Submissions(MethodView):
         return query.order_by(ReportSubmission.report_date.desc(), ReportSubmission.id.desc())
 
     @blp.response(201, SubmissionSchema)
-    @blp.doc(security=BEARER)
+    @blp.alt_response(200, schema=SubmissionSchema, description="a replay (same key and body)")
+    @blp.doc(security=BEARER, parameters=[idempotency.openapi_parameter("submission")])
     def post(self, code: str) -> Any:
-        """Submit a filled-in form (JSON: report_date and the form's fields; draft: true)"""
+        """Submit a filled-in form (JSON: report_date and the form's fields; draft: true);
+        safe to retry with an `Idempotency-Key`"""
         plugin, form = service.find(_forms(), code)
         principal = current()
         require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": ["Send the form's fields as a JSON object."]}})
-        submission = service.create_for(
+        submission, replayed = service.create_for(
             db.session,
             plugin,
             form,
@@ -119,8 +121,11 @@ class Submissions(MethodView):
             raw,
             today=clock.today(),
             submit=raw.get("draft") is not True,
+            key=request.headers.get(idempotency.HEADER),
         )
         db.session.commit()
+        if replayed:
+            return submission, 200, {idempotency.REPLAYED: "true"}
         return submission
 
 

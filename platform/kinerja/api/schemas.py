@@ -11,10 +11,42 @@ from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
 from kinerja.people.addresses import EmailAddress
 from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
+from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.permissions import TENANT_ROLES
 from kinerja.tenancy.kinds import KINDS
 
 BIGINT_MAX = 2**63 - 1
+
+
+def year(**kwargs: Any) -> fields.Integer:
+    """The year argument of every route that takes one (query or body): FIRST_YEAR to LAST_YEAR,
+    else 422 naming the field; a year outside never reaches a query (PostgreSQL's integer
+    overflows beyond 2**31 - 1, a 500)."""
+    kwargs.setdefault("metadata", {"description": "the performance year; this year by default"})
+    return fields.Integer(validate=validate.Range(FIRST_YEAR, LAST_YEAR), **kwargs)
+
+
+YEAR = year()
+
+
+class YearQuerySchema(Schema):
+    year = YEAR
+
+
+def query_year() -> int | None:
+    """`?year=` read with the shared field where a view checks who asks before its arguments
+    (a route outside the agencies); 422 naming the field like `@blp.arguments` would."""
+    from flask import request
+
+    from kinerja.api.common import abort
+
+    if not request.args.get("year"):
+        return None
+    try:
+        loaded = YearQuerySchema().load({"year": request.args["year"]})
+    except ValidationError as problem:
+        abort(422, errors={"query": problem.messages})
+    return int(loaded["year"])
 
 
 class Id(fields.Integer):

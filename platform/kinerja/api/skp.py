@@ -85,7 +85,8 @@ def detail(skp: Skp) -> dict[str, Any]:
 
 
 # --- periods and targets -----------------------------------------------------------------------
-@blp.route("/years/<int:year>")
+@blp.route("/years/<year:year>")
+@blp.etag
 class Year(MethodView):
     @blp.response(200, YearSchema)
     @blp.doc(security=BEARER)
@@ -99,8 +100,11 @@ class Year(MethodView):
     @blp.response(200, YearSchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], year: int) -> Any:
-        """Set the agency's evaluation frequency for the year (admin OPD)"""
+        """Set the agency's evaluation frequency for the year (admin OPD; send If-Match with
+        the ETag of the GET)"""
         require(perm.MANAGE, _plan_resource())
+        years.check_year(year)
+        blp.check_etag(_year_dict(year), YearSchema)
         years.set_frequency(db.session, year, data["frequency"])
         db.session.commit()
         return _year_dict(year)
@@ -341,11 +345,14 @@ class HandDown(MethodView):
 
 @blp.route("/skp/<int:skp_id>/expectations")
 class Expectations(MethodView):
+    @blp.etag
     @blp.response(200, SkpDetailSchema)
     @blp.doc(security=BEARER)
     def put(self, skp_id: int) -> Any:
-        """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text})"""
+        """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text}); send
+        If-Match with the SKP's ETag"""
         skp = _skp(skp_id, perm.MANAGE)
+        blp.check_etag(detail(skp), SkpDetailSchema)
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": ["Send an object of value code to text."]}})

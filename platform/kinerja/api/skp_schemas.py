@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from kinerja.api.schemas import YEAR, YearQuerySchema  # noqa: F401 - the shared year
 from kinerja.i18n import skp_status_label
 from kinerja.performance import skp as skps
-from kinerja.performance import workflow, years
-
-YEAR = fields.Integer(
-    validate=validate.Range(years.FIRST_YEAR, years.LAST_YEAR),
-    metadata={"description": "the performance year; this year by default"},
-)
+from kinerja.performance import workflow
 
 
 class PeriodSchema(Schema):
@@ -49,10 +45,6 @@ class TargetPatchSchema(Schema):
     code = fields.String()
     text = fields.String()
     indicators = fields.List(fields.Nested(IndicatorSchema))
-
-
-class YearQuerySchema(Schema):
-    year = YEAR
 
 
 class SkpQuerySchema(Schema):

@@ -20,6 +20,7 @@ from kinerja.competency import campaigns, catalogue, results, scoring, standards
 from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
 from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
 from kinerja.db import db
+from kinerja.db.load import load_or_404
 from kinerja.exceptions import Invalid
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
@@ -146,11 +147,22 @@ class Standards(MethodView):
 
 
 @blp.route("/standards/<int:position_id>")
+@blp.etag
 class Standard(MethodView):
+    @blp.response(200)
+    @blp.doc(security=BEARER)
+    def get(self, position_id: int) -> Any:
+        """The required level per competency of one position (defaults, then its own)"""
+        require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
+        return _standard(position_id)
+
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def put(self, position_id: int) -> Any:
-        """Set levels of one position: {code: 0-5 (0: not required), or null: the default}"""
+        """Set levels of one position: {code: 0-5 (0: not required), or null: the default};
+        send If-Match with the ETag of the GET"""
         require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        blp.check_etag(_standard(position_id))
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             abort(422, errors={"json": {"_schema": [_("Send an object of code to level.")]}})
@@ -159,8 +171,16 @@ class Standard(MethodView):
         return {"position_id": position_id, "levels": levels}
 
 
+def _standard(position_id: int) -> dict[str, Any]:
+    position = load_or_404(db.session, Position, position_id)
+    levels = standards.required_by_position(db.session, [position], catalogue.dictionary())
+    return {"position_id": position.id, "levels": levels[position.id]}
+
+
 @blp.route("/policy")
+@blp.etag
 class Policy(MethodView):
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The agency's JPM scale, potensial cut-offs, source weights and anonymity minimum"""
@@ -168,10 +188,13 @@ class Policy(MethodView):
         return _policy_dict(standards.policy(db.session))
 
     @blp.arguments(TalentPolicySchema)
+    @blp.response(200)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any]) -> Any:
-        """Change the talent policy (admin OPD; the minimum never below 3)"""
+        """Change the talent policy (admin OPD; the minimum never below 3; send If-Match with
+        the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        blp.check_etag(_policy_dict(standards.policy(db.session)))
         found = standards.set_policy(db.session, data)
         db.session.commit()
         return _policy_dict(found)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import abort, g, request, session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja.i18n import _
 from kinerja.identity import tokens
 from kinerja.identity.models import User
 from kinerja.identity.users import roles_in
@@ -21,32 +23,42 @@ SESSION_ENTERED = "entered_tenants"
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
-def _bearer() -> str | None:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip().startswith(tokens.PREFIX + "_"):
-        return value.strip()
-    return None
+def _bearer(tenant_id: int | None, operator: bool) -> str | None:
+    """The personal API token this request authenticates with, if any.
+
+    Only an agency's routes need someone (outside them a route is public or asks for a signed-in
+    city admin itself), so only they check the token: a client that sends its header everywhere
+    still gets the API description and the list of agencies. Inside an agency a Bearer value that
+    is neither the operator's token nor shaped like ours is refused as RFC 6750 says (401,
+    `error="invalid_token"`), not taken for an anonymous request nor for another agency's.
+    """
+    scheme, _space, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or tenant_id is None or operator:
+        return None
+    token = value.strip()
+    if tokens.token_tenant(token) is None:
+        _refused(_("The API token is malformed: send the knj_… token you were given."))
+    return token
 
 
-def _refused(message: str) -> None:
+def _refused(message: Any) -> None:
     from kinerja.errors import unauthorized
 
-    raise unauthorized(message)
+    raise unauthorized(message, invalid_token=True)
 
 
-def load(db_session: Session, tenant_id: int | None) -> Principal:
-    """The principal of this request in `tenant_id` (None outside any tenant); sets g.principal."""
-    token = _bearer()
+def load(db_session: Session, tenant_id: int | None, operator: bool = False) -> Principal:
+    """The principal of this request in `tenant_id` (None outside any tenant); sets g.principal.
+    `operator`: the Authorization header carries the deployment operator's token (no person)."""
+    token = _bearer(tenant_id, operator)
     user_id: int | None = None
     token_role: str | None = None
     if token is not None:
-        if tenant_id is None:
-            _refused("API tokens work only under /api/v1/tenants/<tenant>/")
         if tokens.token_tenant(token) != tenant_id:
             abort(404)  # another agency's token: nothing here for it
         record = tokens.lookup(db_session, token)
         if record is None:
-            _refused("The API token is unknown, revoked or expired.")
+            _refused(_("The API token is unknown, revoked or expired."))
         assert record is not None
         now = datetime.now(UTC)
         if record.last_used_at is None or now - record.last_used_at >= LAST_USED_EVERY:
@@ -70,7 +82,7 @@ def load(db_session: Session, tenant_id: int | None) -> Principal:
         if user is None or not user.active:
             session.pop(SESSION_USER, None)
             if token is not None:
-                _refused("The API token's user is no longer active.")
+                _refused(_("The API token's user is no longer active."))
         else:
             principal = _build(db_session, user, tenant_id, token_role)
     g.principal = principal

@@ -7,6 +7,7 @@ a forged tenant id fails the hash lookup in that tenant (401).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,11 +25,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# knj_<tenant id>_<secret>, the secret in token_urlsafe's alphabet (43 characters when issued).
+_SHAPE = re.compile(rf"^{PREFIX}_([1-9][0-9]{{0,18}})_[A-Za-z0-9_-]{{1,200}}$")
+
+
 def token_tenant(token: str) -> int | None:
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
-        return None
-    return int(parts[1])
+    """The tenant id a well-formed token names; None when it is not shaped like one of ours."""
+    found = _SHAPE.match(token)
+    return int(found.group(1)) if found else None
 
 
 @dataclass

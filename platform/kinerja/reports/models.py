@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,6 +35,7 @@ class ReportSubmission(TenantOwned, Timestamps, Base):
         ),
         CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name="status"),
         Index("ix_report_submission_tenant_id_form_date", "tenant_id", "form_code", "report_date"),
+        UniqueConstraint("tenant_id", "employee_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -47,3 +49,6 @@ class ReportSubmission(TenantOwned, Timestamps, Base):
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Created exactly once under a client's key (kinerja.db.idempotency).
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))

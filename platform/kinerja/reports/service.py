@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kinerja import audit, workflow
 from kinerja import permissions as perm
+from kinerja.db import idempotency
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import (
     Conflict,
@@ -19,6 +20,7 @@ from kinerja.exceptions import (
     Invalid,
     InvalidFields,
     NotFound,
+    ServiceError,
     Unavailable,
 )
 from kinerja.i18n import _, report_status_label
@@ -61,6 +63,69 @@ def create(
     submit: bool = True,
 ) -> ReportSubmission:
     """Check `raw` against the form and the plugin's rule; store it (submitted, or a draft)."""
+    return create_once(
+        session, plugin, form, employee_id, user_id, raw, today=today, submit=submit
+    )[0]
+
+
+def create_once(
+    session: Session,
+    plugin: str,
+    form: ReportForm,
+    employee_id: int,
+    user_id: int | None,
+    raw: Mapping[str, Any],
+    *,
+    today: date,
+    submit: bool = True,
+    key: str | None = None,
+) -> tuple[ReportSubmission, bool]:
+    """`create` under a client's `key`: (the submission, whether it was created earlier under
+    that key). A retry gets the first result; the same key with another body is refused
+    (`idempotency.KeyReused`)."""
+    key = idempotency.check_key(key)
+    print_ = idempotency.fingerprint({"form": form.code, "fields": dict(raw), "submit": submit})
+    try:
+        report_date, values = _checked(form, raw, today)
+    except ServiceError:
+        # A retry answers what was accepted, even if the form would now refuse it.
+        earlier = idempotency.earlier(
+            session, ReportSubmission, "employee_id", employee_id, key, print_
+        )
+        if earlier is not None:
+            return earlier, True
+        raise
+    submission, replayed = idempotency.insert_once(
+        session,
+        ReportSubmission,
+        {
+            "form_code": form.code,
+            "plugin": plugin,
+            "employee_id": employee_id,
+            "report_date": report_date,
+            "data": values,
+            "status": rules.SUBMITTED if submit else rules.DRAFT,
+            "created_by": user_id,
+        },
+        owner="employee_id",
+        key=key,
+        print_=print_,
+    )
+    if replayed:
+        return submission, True
+    audit.record(
+        session,
+        "report.submit" if submit else "report.draft",
+        "report_submission",
+        submission.id,
+        changes={"form": [None, form.code], "date": [None, report_date.isoformat()]},
+        subject_employee_id=employee_id,
+    )
+    return submission, False
+
+
+def _checked(form: ReportForm, raw: Mapping[str, Any], today: date) -> tuple[date, dict[str, Any]]:
+    """(the report's date, the form's values), or every field's problem at once."""
     report_date = _report_date(raw.get("report_date"), today)
     values, problems = rules.read(form, raw, today)
     errors = _messages(problems)
@@ -74,26 +139,7 @@ def create(
         errors = {field: [str(message)] for field, message in cross.items()}
     if errors:
         raise InvalidFields(errors)
-    submission = ReportSubmission(
-        form_code=form.code,
-        plugin=plugin,
-        employee_id=employee_id,
-        report_date=report_date,
-        data=values,
-        status=rules.SUBMITTED if submit else rules.DRAFT,
-        created_by=user_id,
-    )
-    session.add(submission)
-    session.flush()
-    audit.record(
-        session,
-        "report.submit" if submit else "report.draft",
-        "report_submission",
-        submission.id,
-        changes={"form": [None, form.code], "date": [None, report_date.isoformat()]},
-        subject_employee_id=employee_id,
-    )
-    return submission
+    return report_date, dict(values)
 
 
 def _report_date(raw: Any, today: date) -> date:
@@ -236,10 +282,12 @@ def create_for(
     *,
     today: date,
     submit: bool,
-) -> ReportSubmission:
-    """A submission by `principal` for themself: the form must be theirs to fill in."""
+    key: str | None = None,
+) -> tuple[ReportSubmission, bool]:
+    """A submission by `principal` for themself: the form must be theirs to fill in.
+    (the submission, whether it is the replay of an earlier one with the same `key`)"""
     check_may_fill(session, form, principal.employee_id)
-    return create(
+    return create_once(
         session,
         plugin,
         form,
@@ -248,4 +296,5 @@ def create_for(
         raw,
         today=today,
         submit=submit,
+        key=key,
     )

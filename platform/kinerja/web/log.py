@@ -24,7 +24,7 @@ from kinerja import clock, storage
 from kinerja import permissions as perm
 from kinerja.api.log import limits, send_evidence
 from kinerja.bodies import large_body
-from kinerja.db import db
+from kinerja.db import db, idempotency
 from kinerja.exceptions import ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
@@ -113,6 +113,8 @@ def new() -> Any:
     )
     if done:
         return done
+    if isinstance(problem, idempotency.KeyReused):
+        key = None  # that key stands for other work now: the form gets a new one
     return _index(problem, {**values, "idempotency_key": key})
 
 

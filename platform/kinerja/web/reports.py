@@ -70,7 +70,7 @@ def new(code: str) -> Any:
         sent = request.form.get("draft") != "1"
 
         def save() -> None:
-            submission = service.create_for(
+            submission, _replayed = service.create_for(
                 db.session, plugin, form, principal, raw, today=clock.today(), submit=sent
             )
             if sent and request.form.get("log_rhk") not in (None, ""):

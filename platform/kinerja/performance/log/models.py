@@ -86,6 +86,7 @@ class WorkEntry(TenantOwned, Timestamps, Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     report_submission_id: Mapped[int | None] = mapped_column(BigInteger)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))  # the first request's
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -13,11 +13,11 @@ from typing import Any
 
 from flask_babel import format_datetime, gettext
 from sqlalchemy import Select, extract, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from kinerja import audit, events, storage, workflow
 from kinerja import permissions as perm
+from kinerja.db import idempotency
 from kinerja.db.load import load_or_404
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound, ServiceError
@@ -228,25 +228,6 @@ def _check_timing(session: Session, entry_date: date, now: datetime) -> bool:
     return timing.late
 
 
-def replay(session: Session, employee_id: int, key: str | None) -> WorkEntry | None:
-    if not key:
-        return None
-    return session.scalar(
-        select(WorkEntry).where(
-            WorkEntry.employee_id == employee_id, WorkEntry.idempotency_key == key
-        )
-    )
-
-
-def check_key(key: str | None) -> str | None:
-    key = (key or "").strip()
-    if not key:
-        return None
-    if len(key) > 100 or not key.isascii() or not key.isprintable():
-        raise Invalid("idempotency_key", _("An Idempotency-Key is 1 to 100 plain characters."))
-    return key
-
-
 def create(
     session: Session,
     principal: perm.Principal,
@@ -260,8 +241,12 @@ def create(
     limits: tuple[int, int] = (5, 10 * 1024 * 1024),
 ) -> tuple[WorkEntry, bool]:
     """(the entry, whether it was created earlier with the same `key`): a retry after a dropped
-    connection gets the first result, never a second entry."""
-    key = check_key(key)
+    connection gets the first result, never a second entry; the same key with a different body
+    (fields, `submit`, files) is refused (`idempotency.KeyReused`)."""
+    key = idempotency.check_key(key)
+    print_ = idempotency.fingerprint(
+        {"fields": dict(raw), "submit": submit}, [(u.name, u.data) for u in uploads]
+    )
     now = now or datetime.now(UTC)
     try:
         values = read(session, employee, raw)
@@ -270,33 +255,27 @@ def create(
     except ServiceError:
         # A retry may come after the deadline passed or the plan changed: it still gets the
         # first result, never a refusal of work already accepted.
-        earlier = replay(session, employee.id, key)
+        earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee.id, key, print_)
         if earlier is not None:
             return earlier, True
         raise
-    # One statement for the usual case: the row, or nothing when the key was used before (by a
-    # retry, or by another connection racing this one). A NULL key never conflicts.
-    inserted = session.scalars(
-        pg_insert(WorkEntry)
-        .values(
-            tenant_id=current_tenant_id(session),
-            employee_id=employee.id,
-            status=rules.SUBMITTED if submit else rules.DRAFT,
-            late=late,
-            idempotency_key=key,
-            created_by=principal.user_id,
-            submitted_at=now if submit else None,
+    entry, replayed = idempotency.insert_once(
+        session,
+        WorkEntry,
+        {
+            "employee_id": employee.id,
+            "status": rules.SUBMITTED if submit else rules.DRAFT,
+            "late": late,
+            "created_by": principal.user_id,
+            "submitted_at": now if submit else None,
             **values,
-        )
-        .on_conflict_do_nothing(index_elements=["tenant_id", "employee_id", "idempotency_key"])
-        .returning(WorkEntry),
-        execution_options={"populate_existing": True},
-    ).first()
-    if inserted is None:
-        earlier = replay(session, employee.id, key)
-        assert earlier is not None  # the conflict was on this very key
-        return earlier, True
-    entry = inserted
+        },
+        owner="employee_id",
+        key=key,
+        print_=print_,
+    )
+    if replayed:
+        return entry, True
     _store(session, entry, files)
     audit.record(
         session,

@@ -1,0 +1,139 @@
+"""Creating a row exactly once under an `Idempotency-Key`, as draft-ietf-httpapi-idempotency-key-
+header has it: the key is bound to a fingerprint of the request that first used it. The same key
+with the same request replays the first result; with another request it is refused (422), so a
+client never believes a different entry was recorded.
+
+A table that takes keys has `idempotency_key` and `idempotency_fingerprint` columns and a unique
+constraint on (tenant_id, <owner>, idempotency_key): concurrent first requests with one key meet
+at that constraint, one inserts and the others wait for it, then replay (or are refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from kinerja.db.scoping import current_tenant_id
+from kinerja.exceptions import Invalid
+from kinerja.i18n import _
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+MAX_LENGTH = 100
+
+
+def openapi_parameter(what: str) -> dict[str, Any]:
+    """The header as an OpenAPI parameter of an operation that creates `what`."""
+    return {
+        "in": "header",
+        "name": HEADER,
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
+        "description": (
+            f"Makes the request safe to retry: the key is bound to a fingerprint of the body "
+            f"(its fields and the bytes of its files). The same key with the same body returns "
+            f"the {what} created first (200, `{REPLAYED}: true`); the same key with a different "
+            f"body is refused with 422. Use a new key (a UUID) for every new {what}."
+        ),
+    }
+
+
+class BadKey(Invalid):
+    """A problem with the key itself (422, named under the request's headers)."""
+
+    location = "headers"
+
+
+class KeyReused(BadKey):
+    """The key was used before for a different request (422, naming the key)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            HEADER,
+            _(
+                'The Idempotency-Key "%(key)s" was already used for a different request; '
+                "send a new key for new work.",
+                key=key,
+            ),
+        )
+        self.key = key
+
+
+def check_key(key: str | None) -> str | None:
+    """The key as sent (None when there is none); refused when it is not 1 to 100 plain
+    characters."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_LENGTH or not key.isascii() or not key.isprintable():
+        raise BadKey(HEADER, _("An Idempotency-Key is 1 to 100 plain characters."))
+    return key
+
+
+def fingerprint(fields: Mapping[str, Any], files: Sequence[tuple[str, bytes]] = ()) -> str:
+    """A hash of the request's canonical body: its fields (keys sorted, whatever their order on
+    the wire) and each file's name with the SHA-256 of its bytes, in the order sent."""
+    canonical = json.dumps(
+        {
+            "fields": dict(fields),
+            "files": [[name, hashlib.sha256(data).hexdigest()] for name, data in files],
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def earlier(
+    session: Session, model: Any, owner: str, owner_id: int, key: str | None, print_: str
+) -> Any | None:
+    """The row created first under `key` by `owner_id`, if any; KeyReused when that request
+    was a different one. Rows from before fingerprints were kept (NULL) replay as before."""
+    if not key:
+        return None
+    found = session.scalar(
+        select(model).where(getattr(model, owner) == owner_id, model.idempotency_key == key)
+    )
+    if found is not None and found.idempotency_fingerprint not in (None, print_):
+        raise KeyReused(key)
+    return found
+
+
+def insert_once(
+    session: Session,
+    model: Any,
+    values: Mapping[str, Any],
+    *,
+    owner: str,
+    key: str | None,
+    print_: str,
+) -> tuple[Any, bool]:
+    """(the row, whether it was created earlier under `key`): one INSERT … ON CONFLICT DO
+    NOTHING, so a racing request with the same key waits for the first one's transaction and
+    then replays it (or is refused), never a unique violation (500). A NULL key never
+    conflicts."""
+    row = session.scalars(
+        pg_insert(model)
+        .values(
+            tenant_id=current_tenant_id(session),
+            idempotency_key=key,
+            idempotency_fingerprint=print_ if key else None,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", owner, "idempotency_key"])
+        .returning(model),
+        execution_options={"populate_existing": True},
+    ).first()
+    if row is not None:
+        return row, False
+    found = earlier(session, model, owner, values[owner], key, print_)
+    assert found is not None  # the conflict was on this very key
+    return found, True
