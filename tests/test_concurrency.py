@@ -16,7 +16,7 @@ from kinerja.competency.models import AssessmentTask
 from kinerja.db import db
 from kinerja.notifications.models import Notification
 from kinerja.performance.models import SkpVersion
-from tests.support import People, at_once, plan_head_and_boss, plan_staff
+from tests.support import People, at_once, plan_head_and_boss, plan_staff, put_if_match
 from tests.test_evaluation_api import prepared
 from tests.test_log_api import TODAY, entry
 from tests.test_reports import LHI, REPORT
@@ -38,12 +38,6 @@ def codes(answers: list[Any]) -> Counter[int]:
     for answer in answers:
         assert not isinstance(answer, Exception), repr(answer)
     return Counter(a.status_code for a in answers)
-
-
-def put(client: Any, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
-    """A PUT with the record's ETag when it has one (updates may require If-Match)."""
-    etag = client.get(url, headers=headers).headers.get("ETag")
-    return client.put(url, json=body, headers=headers | ({"If-Match": etag} if etag else {}))
 
 
 def decisions(url: str, headers: dict[str, str], bodies: list[dict[str, Any]]) -> list[Any]:
@@ -157,7 +151,7 @@ def test_one_decision_on_a_rated_evaluation_wins(app, client, tenants, people) -
     url = f"{API}/evaluations/{started['id']}"
     ok(client.post(f"{url}/transitions", json={"action": "submit"}, headers=who["staff"]))
     rating = {"rating_hasil": "SESUAI", "rating_perilaku": "SESUAI"}
-    ok(put(client, f"{url}/rating", rating, who["boss"]))
+    ok(put_if_match(client, f"{url}/rating", headers=who["boss"], read=url, json=rating))
     bodies = mixed({"action": "approve"}, {"action": "return", "reason": "Periksa bukti"})
     answers = at_once(app, decisions(f"{url}/transitions", who["head"], bodies))
     assert codes(answers) == {200: 1, 409: N - 1}
