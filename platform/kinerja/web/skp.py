@@ -23,12 +23,12 @@ from kinerja.people.models import Employee
 from kinerja.performance import (
     behaviour,
     cascade,
-    documents,
     flow,
     inputs,
     labels,
     matrix,
     plan,
+    printed,
     targets,
     workflow,
     years,
@@ -213,12 +213,7 @@ def _change(skp: Skp, change: Any) -> Any:
 def document(skp_id: int) -> Any:
     """The SKP as the PDF people sign."""
     skp = _skp(skp_id)
-    data = documents.skp_pdf(
-        skps.content(db.session, skp),
-        skp.year,
-        str(skp_status_label(skp.status)),
-        date.today(),
-    )
+    data = printed.skp_document(db.session, skp, str(skp_status_label(skp.status)), date.today())
     return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 
 
