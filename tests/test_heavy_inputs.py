@@ -4,18 +4,26 @@ evidence get an answer without holding a worker. Timing is in `bench/heavy.py`, 
 
 from __future__ import annotations
 
+import functools
+import io
+import zlib
 from datetime import date
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from kinerja import redis
 from kinerja.db import db
 from kinerja.performance import skp as skps
-from tests.support import People, plan_head_and_boss
+from kinerja.performance.log.evidence import GPS_IFD as GPS
+from kinerja.performance.log.models import EvidenceFile
+from tests.support import People, plan_head_and_boss, plan_staff
+from tests.test_log_api import count, entry, png
 from tests.test_skp_api import token
 
-API = "/api/v1/tenants/dinkes"
+API = "/api/v1/tenants/dinkes/entries"
+V1 = "/api/v1/tenants/dinkes"
 YEAR = date.today().year
 
 
@@ -98,8 +106,8 @@ def test_the_maximum_plan_prints_both_documents_and_keeps_them(app, client, peop
     skp_id, evaluation_id, last_iki = maximum_plan(tenants, people)
     headers = token(tenants.a, people.users["staff"])
     for url, title in (
-        (f"{API}/skp/{skp_id}/document", "SASARAN KINERJA PEGAWAI"),
-        (f"{API}/evaluations/{evaluation_id}/document", "DOKUMEN EVALUASI KINERJA PEGAWAI"),
+        (f"{V1}/skp/{skp_id}/document", "SASARAN KINERJA PEGAWAI"),
+        (f"{V1}/evaluations/{evaluation_id}/document", "DOKUMEN EVALUASI KINERJA PEGAWAI"),
     ):
         answer = client.get(url, headers=headers)
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
@@ -130,3 +138,147 @@ def test_wrapping_keeps_every_word_and_cuts_only_words_wider_than_the_line(width
     for line in lines:
         assert pdf.get_string_width(line) <= width + 0.01
     assert lines[-1] == "baris baru"
+
+
+# --- evidence: near-limit photos and hostile PDFs -------------------------------------------
+@functools.cache
+def near_limit_png() -> bytes:
+    """A PNG just under the PNG pixel limit (5000 x 4999), ~90 kB, with a location in its Exif
+    and in an XMP text chunk, and the camera's make."""
+    from PIL import ImageDraw
+    from PIL.PngImagePlugin import PngInfo
+
+    from kinerja.performance.log import evidence
+
+    image = Image.new("RGB", (5000, 4999), (200, 30, 30))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, image.height, 40):
+        draw.line([(0, y), (image.width, y)], fill=(y % 255, 90, 40), width=3)
+    assert image.width * image.height <= evidence.MAX_PIXELS["png"] < 5000 * 5001
+    exif = image.getexif()
+    exif[0x010F] = "HP Murah"
+    exif.get_ifd(evidence.GPS_IFD)[2] = (3.0, 35.0, 0.0)  # latitude: Medan
+    info = PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta><exif:GPSLatitude>3,35N</exif:GPSLatitude>")
+    out = io.BytesIO()
+    image.save(out, "PNG", exif=exif.tobytes(), pnginfo=info)
+    return out.getvalue()
+
+
+def slow_pdf(operations: int = 3_000_000) -> bytes:
+    """A one-page PDF of ~140 kB whose page draws `operations` rectangles: PDFium needs minutes
+    for it (0.2 million take 10 s)."""
+    content = zlib.compress(b"0 0 1 rg " + b"10 10 500 700 re f " * operations, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+        + content
+        + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+@pytest.fixture
+def planned(people: People, tenants: Any) -> dict[str, int]:
+    """The staff's approved plan of this year: the RHK and IKI a daily entry is made against."""
+    rhk, iki = plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    return {"rhk": rhk, "iki": iki}
+
+
+@pytest.fixture
+def staff(people: People, tenants: Any) -> dict[str, str]:
+    return token(tenants.a, people.users["staff"])
+
+
+def _entry_form(year: dict[str, int], files: list[tuple[bytes, str]]) -> dict[str, Any]:
+    form = {k: v for k, v in entry(year).items() if v is not None}
+    form["evidence"] = [(io.BytesIO(data), name) for data, name in files]
+    return form
+
+
+def test_five_near_limit_pngs_are_kept_without_their_location(client, staff, planned, tenants):
+    data = near_limit_png()
+    form = _entry_form(planned, [(data, f"layar-{n}.png") for n in range(5)])
+    created = client.post(API, data=form, headers=staff, content_type="multipart/form-data")
+    assert created.status_code == 201, created.get_json()
+    files = created.get_json()["files"]
+    assert len(files) == 5 and count(tenants.a, EvidenceFile) == 5
+    for stored_file in files:
+        assert stored_file["kind"] == "png" and stored_file["thumbnail_url"]
+    stored = client.get(files[4]["url"], headers=staff).data
+    photo = Image.open(io.BytesIO(stored))
+    assert photo.size == (5000, 4999)
+    assert GPS not in photo.getexif() and photo.getexif()[0x010F] == "HP Murah"
+    assert b"GPSLatitude" not in stored and b"iTXt" not in stored  # the XMP went too
+    assert _idat(stored) == _idat(data)  # the pixels as sent, byte for byte
+    thumb = Image.open(io.BytesIO(client.get(files[0]["thumbnail_url"], headers=staff).data))
+    assert thumb.format == "JPEG" and max(thumb.size) == 320
+
+
+def _idat(png: bytes) -> bytes:
+    """The compressed image data of a PNG."""
+    found, position = [], 8
+    while position < len(png):
+        length = int.from_bytes(png[position : position + 4], "big")
+        if png[position + 4 : position + 8] == b"IDAT":
+            found.append(png[position + 8 : position + 8 + length])
+        position += 12 + length
+    return b"".join(found)
+
+
+def test_a_photo_over_the_pixel_limit_is_refused_from_its_header(client, staff, planned, tenants):
+    bomb = io.BytesIO()
+    Image.new("1", (5000, 5001)).save(bomb, "PNG")  # 25,005,000 pixels in 4 kB
+    form = _entry_form(planned, [(bomb.getvalue(), "bom.png")])
+    refused = client.post(API, data=form, headers=staff, content_type="multipart/form-data")
+    assert refused.status_code == 413
+    assert "bom.png" in refused.get_json()["message"]
+    assert "25" in refused.get_json()["message"]  # the limit, in millions of pixels
+    assert count(tenants.a) == 0 and count(tenants.a, EvidenceFile) == 0
+
+
+def test_a_pdf_too_slow_to_draw_is_kept_without_a_thumbnail(client, staff, planned, tenants):
+    form = _entry_form(planned, [(slow_pdf(), "spt.pdf"), (png(), "foto.png")])
+    created = client.post(API, data=form, headers=staff, content_type="multipart/form-data")
+    assert created.status_code == 201, created.get_json()
+    slow, photo = created.get_json()["files"]
+    assert slow["kind"] == "pdf" and slow["thumbnail_url"] is None  # the child was stopped
+    assert photo["thumbnail_url"]
+    kept = client.get(slow["url"], headers=staff)
+    assert kept.status_code == 200 and kept.data == slow_pdf()
+
+
+def test_a_jpeg_loses_exif_gps_xmp_and_comments_but_not_a_byte_of_its_image() -> None:
+    from kinerja.performance.log import evidence
+
+    image = Image.new("RGB", (800, 600), "blue")
+    exif = image.getexif()
+    exif[0x010F] = "HP Murah"
+    exif[0x0112] = 6  # taken sideways: the thumbnail is turned upright
+    exif.get_ifd(GPS)[2] = (3.0, 35.0, 0.0)
+    out = io.BytesIO()
+    xmp = b"<x:xmpmeta><exif:GPSLatitude>3,35N</exif:GPSLatitude></x:xmpmeta>"
+    image.save(out, "JPEG", exif=exif.tobytes(), xmp=xmp, comment=b"Jl. Kapten Maulana Lubis")
+    data = out.getvalue()
+    kept = evidence.keep(evidence.BY_CODE["jpeg"], data, keep_location=False)
+    stored = Image.open(io.BytesIO(kept.data))
+    assert GPS not in stored.getexif() and stored.getexif()[0x010F] == "HP Murah"
+    assert b"GPSLatitude" not in kept.data and b"Maulana" not in kept.data
+    scan = data.index(b"\xff\xda")  # the first scan and everything after it
+    assert kept.data.endswith(data[scan:])
+    assert Image.open(io.BytesIO(kept.thumbnail or b"")).size == (240, 320)  # upright
+    same = evidence.keep(evidence.BY_CODE["jpeg"], data, keep_location=True)
+    assert same.data == data
