@@ -143,18 +143,17 @@ def test_wrapping_keeps_every_word_and_cuts_only_words_wider_than_the_line(width
 # --- evidence: near-limit photos and hostile PDFs -------------------------------------------
 @functools.cache
 def near_limit_png() -> bytes:
-    """A PNG just under the PNG pixel limit (5000 x 4999), ~90 kB, with a location in its Exif
+    """A PNG at the PNG pixel limit (4000 x 4000), ~60 kB, with a location in its Exif
     and in an XMP text chunk, and the camera's make."""
     from PIL import ImageDraw
     from PIL.PngImagePlugin import PngInfo
 
     from kinerja.performance.log import evidence
 
-    image = Image.new("RGB", (5000, 4999), (200, 30, 30))
+    image = Image.new("RGB", (4000, 4000), (200, 30, 30))
     draw = ImageDraw.Draw(image)
     for y in range(0, image.height, 40):
         draw.line([(0, y), (image.width, y)], fill=(y % 255, 90, 40), width=3)
-    assert image.width * image.height <= evidence.MAX_PIXELS["png"] < 5000 * 5001
     exif = image.getexif()
     exif[0x010F] = "HP Murah"
     exif.get_ifd(evidence.GPS_IFD)[2] = (3.0, 35.0, 0.0)  # latitude: Medan
@@ -210,7 +209,10 @@ def _entry_form(year: dict[str, int], files: list[tuple[bytes, str]]) -> dict[st
 
 
 def test_five_near_limit_pngs_are_kept_without_their_location(client, staff, planned, tenants):
+    from kinerja.performance.log import evidence
+
     data = near_limit_png()
+    assert evidence.MAX_PIXELS["png"] == 4000 * 4000  # at the limit exactly
     form = _entry_form(planned, [(data, f"layar-{n}.png") for n in range(5)])
     created = client.post(API, data=form, headers=staff, content_type="multipart/form-data")
     assert created.status_code == 201, created.get_json()
@@ -220,7 +222,7 @@ def test_five_near_limit_pngs_are_kept_without_their_location(client, staff, pla
         assert stored_file["kind"] == "png" and stored_file["thumbnail_url"]
     stored = client.get(files[4]["url"], headers=staff).data
     photo = Image.open(io.BytesIO(stored))
-    assert photo.size == (5000, 4999)
+    assert photo.size == (4000, 4000)
     assert GPS not in photo.getexif() and photo.getexif()[0x010F] == "HP Murah"
     assert b"GPSLatitude" not in stored and b"iTXt" not in stored  # the XMP went too
     assert _idat(stored) == _idat(data)  # the pixels as sent, byte for byte
@@ -241,12 +243,12 @@ def _idat(png: bytes) -> bytes:
 
 def test_a_photo_over_the_pixel_limit_is_refused_from_its_header(client, staff, planned, tenants):
     bomb = io.BytesIO()
-    Image.new("1", (5000, 5001)).save(bomb, "PNG")  # 25,005,000 pixels in 4 kB
+    Image.new("1", (4000, 4001)).save(bomb, "PNG")  # 16,004,000 pixels in 2 kB
     form = _entry_form(planned, [(bomb.getvalue(), "bom.png")])
     refused = client.post(API, data=form, headers=staff, content_type="multipart/form-data")
     assert refused.status_code == 413
     assert "bom.png" in refused.get_json()["message"]
-    assert "25" in refused.get_json()["message"]  # the limit, in millions of pixels
+    assert "16" in refused.get_json()["message"]  # the limit, in millions of pixels
     assert count(tenants.a) == 0 and count(tenants.a, EvidenceFile) == 0
 
 

@@ -15,12 +15,13 @@ from kinerja.i18n import N_
 from kinerja.performance.log import metadata
 
 THUMB = 320  # px, the long side of a thumbnail
-# Pixels a photo may have, by kind: what a phone makes, and a bound on the work of a request
+# Pixels a photo may have, by kind: what a phone makes, and a bound on the work of one request
 # (five files). A JPEG is never decoded whole (draft mode), so it may be as large as the largest
-# phone photo (~50 million); the others are decoded whole for their thumbnail (PNG 0.3 s, WebP
-# and HEIC 0.5 s at 25 million), so they stop at 25 million (an iPhone's 24 MP default; a 6K
-# screenshot). More is refused from the header (413), before any pixel is decoded.
-MAX_PIXELS = {"jpeg": 60_000_000, "png": 25_000_000, "webp": 25_000_000, "heic": 25_000_000}
+# phone photo (~50 million). The others are decoded whole for their thumbnail: PNG and WebP (a
+# 5K screenshot has 15 million) stop at 16 million, ~0.25 s each; HEIC, turned into JPEG, at
+# 25 million (an iPhone's 24 MP default), ~1 s. More is refused from the header (413), before
+# any pixel is decoded.
+MAX_PIXELS = {"jpeg": 60_000_000, "png": 16_000_000, "webp": 16_000_000, "heic": 25_000_000}
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
