@@ -35,7 +35,7 @@ from kinerja.db import db
 from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
-from kinerja.performance import cascade, documents, flow, plan, targets, workflow, years
+from kinerja.performance import cascade, flow, plan, printed, targets, workflow, years
 from kinerja.performance import skp as skps
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
@@ -269,11 +269,8 @@ class Document(MethodView):
     def get(self, skp_id: int) -> Any:
         """The SKP as the PDF people sign"""
         skp = _skp(skp_id)
-        data = documents.skp_pdf(
-            skps.content(db.session, skp),
-            skp.year,
-            str(skp_status_label(skp.status)),
-            clock.today(),
+        data = printed.skp_document(
+            db.session, skp, str(skp_status_label(skp.status)), clock.today()
         )
         return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 

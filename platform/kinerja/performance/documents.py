@@ -10,6 +10,14 @@ from typing import Any
 
 from kinerja.performance import behaviour
 
+# Column widths (mm) of the results table: a narrative target (kualitatif, up to 2,000
+# characters) needs as much room as the texts beside it; a number and its unit do not.
+NUMERIC = (8, 80, 70, 32)
+NARRATIVE = (8, 62, 60, 60)
+# The evaluation's results table: No, RHK, IKI, Target, Realisasi (a number or up to 4,000
+# characters of text), Umpan balik.
+EVALUATED = (8, 38, 38, 22, 42, 42)
+
 
 def skp_pdf(content: dict[str, Any], year: int, status_word: str, day: date) -> bytes:
     """The SKP: header, Hasil Kerja (utama, tambahan) with IKI and targets, Perilaku Kerja with
@@ -44,7 +52,7 @@ def skp_pdf(content: dict[str, Any], year: int, status_word: str, day: date) -> 
                 )
         if len(rows) == 1:
             rows.append(["", "-", "", ""])
-        doc.table_of(rows, (8, 80, 70, 32))
+        doc.table_of(rows, NARRATIVE if content["approach"] == "kualitatif" else NUMERIC)
     doc.heading("PERILAKU KERJA (BerAKHLAK)")
     rows = [["No", "Perilaku", "Ekspektasi khusus pimpinan"]]
     for n, value in enumerate(behaviour.values(), start=1):
@@ -109,11 +117,22 @@ def evaluation_pdf(
     table: list[list[Any]] = [
         ["No", "Rencana Hasil Kerja", "IKI", "Target", "Realisasi", "Umpan balik"]
     ]
-    for n, row in enumerate(rows, start=1):
+    n, previous = 0, None
+    for row in rows:  # the RHK's number and text once, on its first IKI (as in the SKP)
+        first = row.get("rhk_id", row["rhk"]) != previous
+        previous = row.get("rhk_id", row["rhk"])
+        n += first
         table.append(
-            [str(n), row["rhk"], row["iki"], row["target"], row["realisasi"], row["feedback"]]
+            [
+                str(n) if first else "",
+                row["rhk"] if first else "",
+                row["iki"],
+                row["target"],
+                row["realisasi"],
+                row["feedback"],
+            ]
         )
-    doc.table_of(table, (8, 45, 45, 22, 22, 48))
+    doc.table_of(table, EVALUATED)
     doc.heading("PERILAKU KERJA (BerAKHLAK)")
     given = evaluation.get("behaviour_feedback") or {}
     doc.table_of(

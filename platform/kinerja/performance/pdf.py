@@ -9,6 +9,8 @@ from typing import Any
 
 from fpdf import FPDF
 
+from kinerja.performance import pdf_table
+
 PLACE = "Medan"
 MONTHS = (
     "Januari",
@@ -48,9 +50,10 @@ class Document(FPDF):
         self.ln(2)
 
     def footer(self) -> None:
-        self.set_y(-12)
+        # text() rather than cell(): a long evaluation has hundreds of pages, cell() costs 10x
         self.set_font("Helvetica", size=7)
-        self.cell(0, 5, f"Kinerja Kota Medan - {self.page_no()}", align="C")
+        text = f"Kinerja Kota Medan - {self.page_no()}"
+        self.text((self.w - self.get_string_width(text)) / 2, self.h - 8.5, text)
 
     def heading(self, text: str) -> None:
         self.ln(2)
@@ -58,12 +61,8 @@ class Document(FPDF):
         self.cell(0, 6, latin(text), new_x="LMARGIN", new_y="NEXT")
 
     def table_of(self, rows: list[list[Any]], widths: tuple[int, ...], head: bool = True) -> None:
-        self.set_font("Helvetica", size=8)
-        with self.table(col_widths=widths, first_row_as_headings=head, line_height=4.5) as table:
-            for values in rows:
-                row = table.row()
-                for value in values:
-                    row.cell(latin(value))
+        """A bordered table (`pdf_table`): rows taller than a page go on over the next ones."""
+        pdf_table.draw(self, [[latin(value) for value in values] for values in rows], widths, head)
 
     def parties(self, header: dict[str, Any]) -> None:
         """The header block: the employee, the Pejabat Penilai and the Atasan Pejabat Penilai."""

@@ -22,12 +22,12 @@ from kinerja.people.models import Employee
 from kinerja.performance import (
     behaviour,
     cascade,
-    documents,
     flow,
     inputs,
     labels,
     matrix,
     plan,
+    printed,
     targets,
     workflow,
     years,
@@ -215,12 +215,7 @@ def _change(skp: Skp, change: Any) -> Any:
 def document(skp_id: int) -> Any:
     """The SKP as the PDF people sign."""
     skp = _skp(skp_id)
-    data = documents.skp_pdf(
-        skps.content(db.session, skp),
-        skp.year,
-        str(skp_status_label(skp.status)),
-        clock.today(),
-    )
+    data = printed.skp_document(db.session, skp, str(skp_status_label(skp.status)), clock.today())
     return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from kinerja.performance import documents
+from kinerja.performance import documents, printed
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS, RATING_WORDS
@@ -19,6 +19,7 @@ def evaluation_document(session: Session, evaluation: Evaluation, day: date) -> 
     header, _source = skps.header(session, skp)
     rows = [
         {
+            "rhk_id": rhk.id,
             "rhk": rhk.text,
             "iki": iki.text,
             "target": f"{skps.iki_dict(iki)['target_low'] or '-'} {iki.unit or ''}".strip(),
@@ -42,7 +43,12 @@ def evaluation_document(session: Session, evaluation: Evaluation, day: date) -> 
         "angka_kredit": service.angka_kredit(session, evaluation),
     }
     words = {**PREDIKAT_WORDS, **RATING_WORDS}
-    return documents.evaluation_pdf(header, facts, rows, words, day)
+    return printed.kept(
+        session,
+        "evaluation",
+        [evaluation.id, header, facts, rows, words, day],
+        lambda: documents.evaluation_pdf(header, facts, rows, words, day),
+    )
 
 
 def filename(evaluation: Evaluation) -> str:

@@ -12,10 +12,18 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kinerja.i18n import N_
+from kinerja.performance.log import metadata
 
 THUMB = 320  # px, the long side of a thumbnail
-MAX_PIXELS = 60_000_000  # a phone photo has ~50 million at most; more is a decompression bomb
+# Pixels a photo may have, by kind: what a phone makes, and a bound on the work of one request
+# (five files). A JPEG is never decoded whole (draft mode), so it may be as large as the largest
+# phone photo (~50 million). The others are decoded whole for their thumbnail: PNG and WebP (a
+# 5K screenshot has 15 million) stop at 16 million, ~0.25 s each; HEIC, turned into JPEG, at
+# 25 million (an iPhone's 24 MP default), ~1 s. More is refused from the header (413), before
+# any pixel is decoded.
+MAX_PIXELS = {"jpeg": 60_000_000, "png": 16_000_000, "webp": 16_000_000, "heic": 25_000_000}
 GPS_IFD = 0x8825
+ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
@@ -95,74 +103,125 @@ class Kept:
     thumbnail: bytes | None
 
 
-def _open(data: bytes) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+class TooManyPixels(Refused):
+    """A photo over its kind's pixel limit (`MAX_PIXELS`): answered 413, with the limit."""
+
+
+def _open(data: bytes, kind: Kind) -> Image.Image:
+    """The image, its header read (size, metadata) and its pixels not yet decoded; refused when
+    it has more pixels than its kind may."""
+    Image.MAX_IMAGE_PIXELS = max(MAX_PIXELS.values())  # Pillow's own guard, a second line
     try:
         image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:  # Pillow only warns below twice its limit
-            raise Image.DecompressionBombError("too many pixels")
-        image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
+        raise Refused(
+            N_("The photo cannot be read; take it again or send another file.")
+        ) from error
+    pixels, limit = image.width * image.height, MAX_PIXELS[kind.code]
+    if pixels > limit:  # refused from the header: no pixel is decoded
+        raise TooManyPixels(
+            N_(
+                "The photo has %(found)s million pixels; at most %(max)s million are accepted. "
+                "Send a smaller photo."
+            ),
+            found=round(pixels / 1e6, 1),
+            max=limit // 1_000_000,
+        )
+    return image
+
+
+def _decoded(image: Image.Image) -> Image.Image:
+    try:
+        image.load()
+    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as error:
         raise Refused(
             N_("The photo cannot be read; take it again or send another file.")
         ) from error
     return image
 
 
-def _thumbnail(image: Image.Image) -> bytes:
-    small = ImageOps.exif_transpose(image.copy())
-    small.thumbnail((THUMB, THUMB))
+def _thumbnail(image: Image.Image, decoded: bool = False) -> bytes:
+    """A small JPEG, upright, of an image not decoded yet (`thumbnail` decodes a JPEG at an
+    eighth of its size at most, draft mode) or decoded (shrunk by a whole factor first, a new
+    image: the large one is never copied). Decoding every pixel here also proves the file is
+    whole."""
+    try:
+        if decoded:
+            image = image.reduce(max(1, max(image.size) // (2 * THUMB)))
+        image.thumbnail((THUMB, THUMB), reducing_gap=2.0)
+    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as error:
+        raise Refused(
+            N_("The photo cannot be read; take it again or send another file.")
+        ) from error
+    small = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     small.convert("RGB").save(out, "JPEG", quality=80)
     return out.getvalue()
 
 
-def _first_page(data: bytes) -> bytes:
-    """A thumbnail of a PDF's first page (PDFium, Chromium's PDF engine, from its wheel); a PDF
-    it cannot open is refused like an unreadable photo."""
-    import pypdfium2 as pdfium
+def _first_page(data: bytes) -> bytes | None:
+    """A thumbnail of a PDF's first page, made in a child process with time and memory limits
+    (`pdf_thumbnail`); None when the PDF takes more than those (it is kept all the same)."""
+    from kinerja.performance.log import pdf_thumbnail
 
     try:
-        document = pdfium.PdfDocument(data)
-        try:
-            if len(document) == 0:
-                raise Refused(N_("The PDF cannot be read; send another file."))
-            page = document[0]
-            width, height = page.get_size()
-            scale = min(2.0, THUMB / max(width, height, 1))  # points to pixels, at most THUMB
-            image = page.render(scale=scale).to_pil()
-        finally:
-            document.close()
-    except pdfium.PdfiumError as error:
+        return pdf_thumbnail.first_page(data, THUMB)
+    except pdf_thumbnail.Unreadable as error:
         raise Refused(N_("The PDF cannot be read; send another file.")) from error
-    out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=80)
-    return out.getvalue()
+
+
+def _without_location(image: Image.Image) -> bytes | None:
+    """The photo's Exif block without its GPS part (TIFF bytes with their "Exif" header), or
+    None when nothing is left to keep."""
+    exif = image.getexif()
+    if GPS_IFD in exif:
+        del exif[GPS_IFD]
+    if not len(exif):
+        return None
+    found = exif.tobytes()
+    if len(found) > 60_000:  # more than a JPEG segment holds: keep what shows the photo upright
+        upright = Image.Exif()
+        if ORIENTATION in exif:
+            upright[ORIENTATION] = exif[ORIENTATION]
+        found = upright.tobytes() if len(upright) else b""
+    return found or None
 
 
 def keep(kind: Kind, data: bytes, keep_location: bool) -> Kept:
-    """What to store for a file of `kind`: PDFs as they are; photos re-encoded without location
-    (unless kept) and with a thumbnail; HEIC as JPEG."""
+    """What to store for a file of `kind`: PDFs as they are; photos without location (unless
+    kept) and with a thumbnail; HEIC as JPEG. JPEG and PNG keep their compressed pixels byte for
+    byte (`metadata`): only their metadata blocks are rewritten, so no full-size image is decoded
+    or encoded again, the costly part of five large photos."""
     if kind.code == "pdf":
         return Kept("pdf", kind.content_type, data, _first_page(data))
     if kind.code == "heic":
         import pillow_heif
 
         pillow_heif.register_heif_opener()
-    image = _open(data)
-    exif = image.getexif()
-    if not keep_location and GPS_IFD in exif:
-        del exif[GPS_IFD]
-    thumbnail = _thumbnail(image)
+    image = _open(data, kind)
+    exif = None if keep_location else _without_location(image)
+    if kind.code in ("jpeg", "png"):
+        thumbnail = _thumbnail(image)  # decodes (a JPEG in draft): a broken file stops here
+        if not keep_location:
+            rewrite = metadata.jpeg if kind.code == "jpeg" else metadata.png
+            try:
+                data = rewrite(data, exif)
+            except metadata.Malformed as error:
+                raise Refused(
+                    N_("The photo cannot be read; take it again or send another file.")
+                ) from error
+        return Kept(kind.code, kind.content_type, data, thumbnail)
+    full = _decoded(image)  # HEIC (turned into JPEG) and WebP are encoded again
+    if keep_location:
+        exif = full.getexif().tobytes() if len(full.getexif()) else None
+    thumbnail = _thumbnail(full, decoded=True)
     stored = "jpeg" if kind.code == "heic" else kind.code
     out = io.BytesIO()
-    options: dict[str, object] = {"exif": exif.tobytes()} if len(exif) else {}
+    options: dict[str, object] = {"exif": exif} if exif else {}
     if stored == "jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=90, **options)
-    elif stored == "png":
-        image.save(out, "PNG", **options)
+        full.convert("RGB").save(out, "JPEG", quality=90, **options)
     else:
-        image.save(out, "WEBP", quality=90, **options)
+        full.save(out, "WEBP", quality=90, **options)
     return Kept(stored, BY_CODE[stored].content_type, out.getvalue(), thumbnail)
 
 

@@ -365,9 +365,11 @@ def write(
             try:
                 kept = evidence.keep(kind, upload.data, keep_location)
             except evidence.Refused as refused:
-                raise Unsupported(
-                    f"{evidence.safe_name(upload.name)}: {gettext(refused.msgid, **refused.params)}"
-                ) from None
+                said = gettext(refused.msgid, **refused.params)
+                why = f"{evidence.safe_name(upload.name)}: {said}"
+                if isinstance(refused, evidence.TooManyPixels):
+                    raise TooLarge(why) from None
+                raise Unsupported(why) from None
             name = uuid.uuid4().hex
             key = storage.tenant_key(tenant_id, *folder, f"{name}.{kept.kind}")
             storage.get().put(key, kept.data, kept.content_type)
