@@ -30,3 +30,23 @@ def test_migrations_are_found_from_the_installed_package() -> None:
     folder = migrations_dir()
     assert (folder / "env.py").is_file()
     assert list((folder / "versions").glob("*.py"))
+
+
+def test_the_pages_and_the_pipeline_never_import_the_api() -> None:
+    """api/ and web/ are siblings on the edge: what both need lives in kinerja.httpkit, so a
+    change to an API view cannot break a page (issue 20)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "platform" / "kinerja"
+    offenders = []
+    for path in [*sorted((root / "web").rglob("*.py")), root / "pipeline.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n == "kinerja.api" or n.startswith("kinerja.api.") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

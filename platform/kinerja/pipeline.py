@@ -123,8 +123,8 @@ def _resolve_tenant() -> None:
 def _load_principal() -> None:
     if request.path.startswith(SKIP_PRINCIPAL):
         return
-    from kinerja.api.auth import is_operator
     from kinerja.db import db
+    from kinerja.httpkit import is_operator
     from kinerja.identity import principal
 
     tenant = g.get("tenant")
@@ -138,7 +138,7 @@ def _gate() -> Any:
         return None
     from flask import current_app
 
-    from kinerja.api.auth import is_operator
+    from kinerja.httpkit import is_operator
 
     who: perm.Principal = g.get("principal") or perm.Principal()
     if is_api():
@@ -178,7 +178,7 @@ def _check_forms() -> None:
 
 
 def _check_body() -> None:
-    from kinerja.api import check_body
+    from kinerja.httpkit import check_body
 
     check_body()
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Flask, abort, current_app, request, send_from_directory
+from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from kinerja import errors
-from kinerja.i18n import _
-
-PREFIX = "/api/v1"
-BODY_METHODS = {"POST", "PUT", "PATCH"}
+from kinerja.httpkit import API_PREFIX as PREFIX
 
 
 class KinerjaApi(Api):
@@ -26,56 +22,6 @@ class KinerjaApi(Api):
 
 
 api = KinerjaApi()
-
-
-def _accepts_upload() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(getattr(view, "view_class", view), "accepts_upload", False))
-
-
-def check_body() -> None:
-    """Bad bodies are refused before any view runs: 415 for non-JSON, 400 for broken JSON."""
-    if not request.path.startswith(PREFIX + "/") or request.method not in BODY_METHODS:
-        return
-    if request.routing_exception is not None:
-        return  # let 404/405 speak first
-    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
-    if not has_body:
-        return
-    if request.mimetype == "multipart/form-data" and _accepts_upload():
-        return
-    if not request.is_json:
-        abort(415, description="Send the request body as application/json.")
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except (UnicodeDecodeError, ValueError) as exc:
-        abort(400, description=_("The request body is not valid JSON: %(problem)s", problem=exc))
-    except RecursionError:
-        abort(400, description=_("The request body is nested too deeply."))
-    problem = inspect_json(body)
-    if problem:
-        abort(400, description=problem)
-
-
-MAX_DEPTH = 32  # no form of ours nests deeper; deeper bodies are attacks on the parser
-
-
-def inspect_json(value: Any, depth: int = 0) -> Any:
-    """A reason to refuse a parsed JSON body (too deep, NUL characters), or None."""
-    if depth > MAX_DEPTH:
-        return _("The request body is nested too deeply.")
-    if isinstance(value, str):
-        return _("Text may not contain NUL characters.") if "\x00" in value else None
-    items: Any = ()
-    if isinstance(value, dict):
-        items = [*value.keys(), *value.values()]
-    elif isinstance(value, list):
-        items = value
-    for item in items:
-        problem = inspect_json(item, depth + 1)
-        if problem:
-            return problem
-    return None
 
 
 def init_app(app: Flask) -> None:

@@ -7,23 +7,11 @@ token configured means only admins can make those calls.
 
 from __future__ import annotations
 
-import hmac
-
-from flask import current_app, request
 from flask_smorest import abort
 
+from kinerja.httpkit import is_operator
+
 OPERATOR: list[dict[str, list[str]]] = [{"operatorToken": []}, {"apiToken": []}]
-
-
-def is_operator() -> bool:
-    expected = current_app.config.get("OPERATOR_TOKEN") or ""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return (
-        bool(expected)
-        and scheme.lower() == "bearer"
-        and hmac.compare_digest(token.strip(), expected)
-    )
 
 
 def require_operator(kind: str = "org_unit") -> None:

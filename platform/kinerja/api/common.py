@@ -7,7 +7,7 @@ import json
 from typing import Any, NoReturn
 
 import flask_smorest
-from flask import Response, request
+from flask import request
 from flask_smorest import abort as _abort
 from werkzeug.exceptions import PreconditionFailed
 
@@ -37,15 +37,3 @@ class Blueprint(flask_smorest.Blueprint):
             etag_data = (etag_data, extra_data)
         data = json.dumps(etag_data, sort_keys=True, default=str)
         return hashlib.sha1(data.encode()).hexdigest()
-
-
-def pdf_response(data: bytes, name: str) -> Response:
-    """A PDF document, shown inline, never cached by shared caches (it is personal)."""
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )

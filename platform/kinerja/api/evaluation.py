@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from kinerja import clock, rules
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort, pdf_response
-from kinerja.api.log import limits, send_stored
+from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.schemas import YEAR, YearQuerySchema
 from kinerja.bodies import large_body
 from kinerja.db import db
+from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow

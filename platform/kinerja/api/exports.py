@@ -3,14 +3,13 @@ the file (only its requester)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import current_app, g, redirect, send_file
+from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from kinerja import clock, storage
+from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
@@ -18,6 +17,7 @@ from kinerja.api.schemas import year
 from kinerja.db import db
 from kinerja.exports import service, tables
 from kinerja.exports.models import Export
+from kinerja.httpkit import send_export
 from kinerja.identity.principal import current
 
 blp = Blueprint(
@@ -83,26 +83,3 @@ class ExportFile(MethodView):
     def get(self, export_id: int) -> Any:
         """The file (XLSX or PDF)"""
         return send_export(*service.fetch(db.session, current(), export_id))
-
-
-def send_export(export: Export, job: Any) -> Any:
-    """The file, or 404 while it is not written yet."""
-    if not service.ready(job, export) or export.storage_key is None:
-        abort(404)
-    store = storage.get()
-    signed = store.signed_url(export.storage_key, current_app.config["EVIDENCE_URL_SECONDS"])
-    if signed:
-        return redirect(signed, code=302)
-    try:
-        data = store.get(export.storage_key)
-    except KeyError:
-        abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=service.CONTENT_TYPES[export.format],
-        download_name=export.filename or f"kinerja.{export.format}",
-        as_attachment=True,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -9,12 +9,13 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from kinerja import audit
-from kinerja.api.auth import OPERATOR, is_operator, require_operator
+from kinerja.api.auth import OPERATOR, require_operator
 from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import JobQuerySchema, JobSchema
 from kinerja.db import db
 from kinerja.db.load import load_or_404
+from kinerja.httpkit import is_operator
 from kinerja.jobs.models import BackgroundJob
 
 blp = Blueprint(

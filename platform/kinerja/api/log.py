@@ -3,10 +3,9 @@ decided by the superior one by one or in bulk, the team's new entries, totals pe
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import current_app, g, redirect, request, send_file
+from flask import g, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, pre_dump, validate
 
@@ -18,10 +17,10 @@ from kinerja.api.people import BEARER
 from kinerja.api.schemas import YEAR
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
+from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
-from kinerja.performance.log.evidence import BY_CODE
 from kinerja.performance.log.labels import status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
@@ -151,12 +150,6 @@ def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
     return entry
 
 
-def limits() -> tuple[int, int]:
-    """(files per entry, bytes per file) from the settings."""
-    config = current_app.config
-    return config["EVIDENCE_MAX_FILES"], config["EVIDENCE_MAX_BYTES"]
-
-
 def _incoming() -> tuple[dict[str, Any], list[service.Upload]]:
     """The entry's fields and files, from JSON or from multipart/form-data."""
     if request.mimetype == "multipart/form-data":
@@ -278,37 +271,6 @@ class FileContent(MethodView):
     def get(self, entry_id: int, file_id: int, which: str) -> Any:
         """The evidence file (or its thumbnail): for the owner, their superiors, the admin OPD"""
         return send_evidence(_entry(entry_id), file_id, which)
-
-
-def send_evidence(entry: WorkEntry, file_id: int, which: str) -> Any:
-    """Send an entry's file or its thumbnail (the caller checked who asks)."""
-    return send_stored(service.file_of(db.session, entry, file_id), which)
-
-
-def send_stored(found: Any, which: str) -> Any:
-    """Send a stored evidence file (a row with kind, name, storage_key, thumb_key) or its
-    thumbnail: a signed URL from S3, or the bytes."""
-    key = found.storage_key if which == "file" else found.thumb_key
-    if key is None:
-        abort(404)
-    kind, name = (found.kind, found.name) if which == "file" else ("jpeg", found.name)
-    store = storage.get()
-    signed = store.signed_url(key, current_app.config["EVIDENCE_URL_SECONDS"])
-    if signed:
-        return redirect(signed, code=302)
-    try:
-        data = store.get(key)
-    except KeyError:
-        abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=BY_CODE[kind].content_type,
-        download_name=name if kind != "jpeg" or "." in name else f"{name}.jpg",
-        as_attachment=kind == "pdf",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @blp.route("/entries/<int:entry_id>/transitions")

@@ -131,7 +131,7 @@ class JobSchema(Schema):
     def _operator_sees_counts_only(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         # The deployment's operator is not a member of the agency: no error texts, no report
         # rows (personal data), only status and counts.
-        from kinerja.api.auth import is_operator
+        from kinerja.httpkit import is_operator
 
         if has_request_context() and is_operator():
             data["error"] = None
@@ -245,8 +245,8 @@ class AuditSchema(Schema):
     def _origin_for_admins(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Where an entry came from is for the agency's admin and the operator only (never
         for the person it is about); for anyone else the fields are null."""
-        from kinerja.api.auth import is_operator
         from kinerja.audit import may_see_origin
+        from kinerja.httpkit import is_operator
         from kinerja.identity.principal import current
 
         if not has_request_context() or is_operator() or may_see_origin(current()):

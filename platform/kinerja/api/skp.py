@@ -10,7 +10,7 @@ from flask.views import MethodView
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort, pdf_response
+from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.skp_schemas import (
@@ -32,6 +32,7 @@ from kinerja.api.skp_schemas import (
     YearSchema,
 )
 from kinerja.db import db
+from kinerja.httpkit import pdf_response
 from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees

@@ -6,11 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from kinerja.api.auth import OPERATOR, is_operator, require_operator
+from kinerja.api.auth import OPERATOR, require_operator
 from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.schemas import OrgUnitPatchSchema, OrgUnitQuerySchema, OrgUnitSchema
 from kinerja.db import db
+from kinerja.httpkit import is_operator
 from kinerja.organisation import service
 
 blp = Blueprint(

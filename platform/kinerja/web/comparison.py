@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, request,
 from sqlalchemy import select
 
 from kinerja import permissions as perm
-from kinerja.api.exports import send_export
 from kinerja.city import charts, service
 from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS
 from kinerja.db import db
@@ -17,6 +16,7 @@ from kinerja.exceptions import ServiceError
 from kinerja.exports import service as exports
 from kinerja.exports import tables
 from kinerja.exports.models import Export
+from kinerja.httpkit import send_export
 from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.jobs.models import BackgroundJob

@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from kinerja import clock, plugins, rules
 from kinerja import permissions as perm
-from kinerja.api.common import pdf_response
-from kinerja.api.log import limits, send_stored
 from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
+from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
 from kinerja import permissions as perm
-from kinerja.api.exports import send_export
 from kinerja.db import db
 from kinerja.exports import service, tables
 from kinerja.exports.models import Export
+from kinerja.httpkit import send_export
 from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
 from kinerja.web.forms import form_page, submit, year_param

@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from kinerja import clock, storage
 from kinerja import permissions as perm
-from kinerja.api.log import limits, send_evidence
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
 from kinerja.exceptions import ServiceError
+from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.people.models import Employee

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja.api.common import pdf_response
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
+from kinerja.httpkit import pdf_response
 from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.organisation import service as organisation
