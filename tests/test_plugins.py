@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -224,25 +226,95 @@ def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
         Plugins.load("none", 2, [BadSchema()])
 
 
-def test_a_slow_plugin_is_cut_off(app) -> None:
-    import time
+class Hanging(Throwaway):
+    """Its competencies and menu hooks hang until the test lets them go (or 10 s pass)."""
 
-    class Slow(Throwaway):
-        NAME = "slow"
+    NAME = "hanging"
+    release = threading.Event()
 
-        @hookimpl
-        def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Slow")
+    @hookimpl
+    def kinerja_plugin_info(self) -> PluginInfo:
+        return PluginInfo(self.NAME, "Hanging")
 
-        @hookimpl
-        def kinerja_competencies(self) -> list[Competency]:
-            time.sleep(0.05)
-            return [Competency("S1", "Lambat", "teknis", "", LEVELS)]
+    @hookimpl
+    def kinerja_competencies(self) -> list[Competency]:
+        if not self.release.is_set():  # start-up passes; every later call hangs
+            self.release.wait(10)
+        return [Competency("H1", "Menggantung", "teknis", "", LEVELS)]
 
-    manager = Plugins.load("none", 0.01, [Slow()])
-    results = manager.call("kinerja_competencies", {"slow"})
-    assert [name for name, _ in results] == ["kinerja-core"]
-    assert "too slow" in manager.failures[(None, "slow", "kinerja_competencies")].message
+    @hookimpl
+    def kinerja_menu_items(self, principal) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+        self.release.wait(10)
+        return [MenuItem("plugins.competencies", "Hanging page", "", 56)]
+
+
+@pytest.fixture
+def hanging():  # type: ignore[no-untyped-def]
+    Hanging.release.set()  # let the start-up checks through
+    plugin = Hanging()
+    yield plugin
+    Hanging.release.set()  # whatever still waits finishes now
+
+
+def test_a_hook_that_hangs_is_abandoned_at_the_limit_and_never_holds_more_threads(
+    hanging,
+) -> None:
+    manager = Plugins.load("none", 0.2, [hanging])
+    Hanging.release.clear()
+    timings, messages = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        results = manager.call("kinerja_competencies", {"hanging"})
+        timings.append(time.perf_counter() - started)
+        assert [name for name, _ in results] == ["kinerja-core"]  # the core's answer, not its
+        messages.append(manager.failures[(None, "hanging", "kinerja_competencies")].message)
+    assert all("no answer within 0.2 s" in m for m in messages[:2])
+    assert 0.15 < timings[0] < 1 and 0.15 < timings[1] < 1  # waited for the limit, no longer
+    # Two abandoned calls still run: the third is refused at once, not queued behind them.
+    assert timings[2] < 0.1 and messages[2].startswith("skipped: 2 earlier calls")
+    Hanging.release.set()
+    deadline = time.monotonic() + 5
+    while manager._busy["hanging"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [n for n, _ in manager.call("kinerja_competencies", {"hanging"})] == [
+        "hanging",
+        "kinerja-core",
+    ]  # once its threads are free again, it is called as before
+
+
+def test_a_page_answers_in_about_the_limit_without_a_hanging_plugin_and_counts_it(
+    app, client, people, tenants, owner_engine, hanging
+) -> None:
+    from kinerja import metrics
+
+    original, limit = app.extensions[plugins.KEY], app.config["PLUGIN_TIME_LIMIT"]
+    app.config["PLUGIN_TIME_LIMIT"] = 0.5
+    plugins.init_app(app, extra=[hanging])
+    try:
+        a = admin_token(tenants.a, people.users["admin"])
+        assert enable(client, a, "hanging").status_code == 200
+        counted = metrics.PLUGIN_ERRORS.labels("hanging", "kinerja_menu_items")._value.get()
+        Hanging.release.clear()
+        sign_in(client, "admin")
+        started = time.perf_counter()
+        home = client.get("/t/dinkes/")
+        elapsed = time.perf_counter() - started
+        html = home.get_data(as_text=True)
+        assert home.status_code == 200 and "/t/dinkes/employees" in html
+        assert "Hanging page" not in html  # answered without its contribution
+        assert 0.4 < elapsed < 2.5, elapsed  # about the limit, not the hook's 10 s
+        after = metrics.PLUGIN_ERRORS.labels("hanging", "kinerja_menu_items")._value.get()
+        assert after == counted + 1
+        with owner_engine.connect() as conn:
+            count, last = conn.execute(
+                text("SELECT error_count, last_error FROM tenant_plugin WHERE plugin = 'hanging'")
+            ).one()
+        assert count == 1 and last.startswith("kinerja_menu_items: no answer within 0.5 s")
+        assert "no answer within 0.5 s" in client.get("/t/dinkes/plugins").get_data(as_text=True)
+    finally:
+        Hanging.release.set()
+        app.config["PLUGIN_TIME_LIMIT"] = limit
+        app.extensions[plugins.KEY] = original
 
 
 def test_every_hook_is_documented_with_its_exact_signature() -> None:
