@@ -3,6 +3,7 @@ competency dictionary, and the hooks' documentation."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import threading
@@ -383,3 +384,135 @@ def test_the_catalogue_enables_a_pip_installed_plugin_for_one_agency(
     assert "DK-IMUN" not in codes(client, a, "dinkes")
     again = runner.invoke(cli, ["tenants", "sync", "--path", str(good)])
     assert "plugin kinerja-dinkes" not in again.output  # nothing to change the second time
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kinerja_imports(source: str) -> list[str]:
+    """The `kinerja` modules a file imports other than `kinerja.plugins.api` (as written)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # `from kinerja.plugins import api` names the module api; `from kinerja import x`, x.
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            if node.module != "kinerja" and node.module != "kinerja.plugins":
+                names = [node.module]
+        else:
+            continue
+        found += [n for n in names if n.split(".")[0] == "kinerja" and n != "kinerja.plugins.api"]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "bad"),
+    [
+        ("from kinerja.plugins import api", []),
+        ("from kinerja.plugins.api import hookimpl, settings", []),
+        ("import kinerja.plugins.api as api", []),
+        ("from kinerja_dinkes import coverage", []),
+        ("from kinerja.db import db", ["kinerja.db"]),
+        ("def f():\n    from kinerja.web.i18n import in_language", ["kinerja.web.i18n"]),
+        ("from kinerja import clock", ["kinerja.clock"]),
+        ("from kinerja.plugins import hookspecs", ["kinerja.plugins.hookspecs"]),
+        ("import kinerja.reports.service", ["kinerja.reports.service"]),
+    ],
+)
+def test_the_import_rule_reads_every_way_of_importing(source: str, bad: list[str]) -> None:
+    assert kinerja_imports(source) == bad
+
+
+def test_plugins_import_nothing_of_kinerja_but_its_api() -> None:
+    files = sorted(ROOT.glob("plugins/*/src/**/*.py"))
+    assert len(files) >= 5  # the Dinas Kesehatan plugin at least: the walk found its files
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in files
+        if (found := kinerja_imports(path.read_text()))
+    }
+    assert offenders == {}, "plugins may import only kinerja.plugins.api"
+
+
+def test_a_hook_in_its_worker_thread_reads_its_agencys_settings_and_defaults(
+    app, client, people, tenants
+) -> None:
+    """The core hands the agency to the hook: its settings (defaults where none are set), the
+    reader's language; the request's session stays in the request's thread."""
+    from kinerja.plugins import api
+
+    seen: dict[str, object] = {}
+
+    class Curious(Throwaway):
+        NAME = "curious"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Curious", settings_schema=Defaulted)
+
+        @hookimpl
+        def kinerja_competencies(self) -> list[Competency]:
+            return []
+
+        @hookimpl
+        def kinerja_menu_items(self, principal) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+            seen["settings"] = dict(api.settings(self.NAME))
+            seen["other"] = dict(api.settings("throwaway"))
+            seen["thread"] = threading.current_thread().name
+            seen["tenant"] = api.agency().tenant_id
+            seen["language"] = api.in_language("Halo", "Hello")
+            seen["principal"] = api.principal().user_id
+            return []
+
+    original = app.extensions[plugins.KEY]
+    plugins.init_app(app, extra=[Throwaway(), Curious()])
+    try:
+        a = admin_token(tenants.a, people.users["admin"])
+        assert enable(client, a, "curious", settings={"region": "Deli"}).status_code == 200
+        sign_in(client, "admin")
+        assert client.get("/t/dinkes/").status_code == 200
+        assert seen["settings"] == {"region": "Deli", "level": 3}  # stored, and the default
+        assert seen["other"] == {}  # a plugin not enabled here: its schema's defaults (none)
+        assert str(seen["thread"]).startswith("kinerja-plugin")
+        assert seen["tenant"] == tenants.a and seen["principal"] == people.users["admin"]
+        assert seen["language"] == "Halo"  # Indonesian, the reader's language
+        assert api.settings("curious") == {"level": 3}  # outside any agency: the defaults
+        with pytest.raises(api.NoAgency):
+            api.submissions("LHI")
+    finally:
+        app.extensions[plugins.KEY] = original
+
+
+class Defaulted(Schema):
+    region = fields.String(required=True)
+    level = fields.Integer(load_default=3)
+
+
+def test_a_ratio_target_must_name_a_numeric_setting_of_its_plugin() -> None:
+    from kinerja.plugins.types import FormField, Ratio, ReportForm
+
+    class Targeted(Throwaway):
+        NAME = "targeted"
+        setting = "missing"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Targeted", settings_schema=Defaulted)
+
+        @hookimpl
+        def kinerja_competencies(self) -> list[Competency]:
+            return []
+
+        @hookimpl
+        def kinerja_report_forms(self) -> list[ReportForm]:
+            fields_ = (FormField("a", "A", aggregate="sum"), FormField("b", "B", aggregate="sum"))
+            return [
+                ReportForm("TG", "T", fields_, ratios=(Ratio("r", "R", "a", "b", self.setting),))
+            ]
+
+    with pytest.raises(StartupError, match="target_setting missing must be a setting"):
+        Plugins.load("none", 2, [Targeted()])
+    fine = Targeted()
+    fine.setting = "level"  # a number by default
+    assert "targeted" in Plugins.load("none", 2, [fine]).infos
