@@ -117,7 +117,7 @@ def month(raw: str | None = None) -> date:
         year, number = (int(part) for part in (raw or "").split("-")[:2])
         return date(year, number, 1)
     except ValueError:
-        return clock.today().replace(day=1)
+        return clock.this_month()
 
 
 def submissions(

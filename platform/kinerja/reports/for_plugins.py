@@ -73,7 +73,7 @@ def _query(
     if year is not None:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     else:
-        start = (month or clock.today()).replace(day=1)
+        start = month.replace(day=1) if month else clock.this_month()
         end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     query = query.where(ReportSubmission.report_date >= start, ReportSubmission.report_date < end)
     if employee_id is not None:
