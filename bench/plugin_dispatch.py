@@ -2,9 +2,10 @@
 
 Run from the repository root: `.venv/bin/python -m bench.plugin_dispatch [--repeat 2000]`
 Part 1 needs nothing but Python: 20 throwaway plugins are installed, 1 is enabled for the
-agency; `Plugins.call` (subset caller, one plugin at a time, each call timed and its result
-checked) is measured against a direct pluggy call of the same hook on a manager holding only the
-core and that one plugin, in the same run. Part 2 (PostgreSQL and Redis: the KINERJA_TEST_* URLs
+agency; `Plugins.call` (subset caller, one plugin at a time, each plugin's call in a worker
+thread waited for at most the time limit, its result checked) is measured against a direct
+pluggy call of the same hook on a manager holding only the core and that one plugin, in the
+same run. Part 2 (PostgreSQL and Redis: the KINERJA_TEST_* URLs
 or embedded servers) submits the Dinas Kesehatan immunisation report through the API against
 `GET /healthz`.
 """

@@ -104,6 +104,35 @@ def test_the_summary_adds_up_by_key_and_group_with_ratios() -> None:
     ]
 
 
+TARGETED = ReportForm(
+    code="T2",
+    title="Uji",
+    fields=FORM.fields,
+    ratios=(
+        Ratio("rate", "Capaian", "done", "target", "goal"),
+        Ratio("plain", "x", "done", "target"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("settings", "line", "targets", "below"),
+    [
+        ({"goal": 80}, {"rate": 75.0}, {"rate": 80.0}, ["rate"]),
+        ({"goal": 80}, {"rate": 80.0}, {"rate": 80.0}, []),  # at the target is not below it
+        ({"goal": 80}, {"rate": None}, {"rate": 80.0}, []),  # nothing targeted: nothing short
+        ({}, {"rate": 10.0}, {}, []),  # the agency has no such setting: no target
+        ({"goal": "80"}, {"rate": 10.0}, {}, []),  # not a number: no target
+        ({"goal": True}, {"rate": 10.0}, {}, []),
+    ],
+)
+def test_a_ratio_takes_its_target_from_the_plugins_setting(
+    settings: dict, line: dict, targets: dict, below: list
+) -> None:
+    assert rules.targets(TARGETED, settings) == targets
+    assert rules.below_target(line, targets) == below
+
+
 # --- the Dinas Kesehatan form, end to end ------------------------------------------------------
 @pytest.fixture
 def health(database, redis_url, app, people, tenants):  # type: ignore[no-untyped-def]
@@ -490,3 +519,67 @@ def test_a_report_form_can_be_the_days_work(health, people, tenants) -> None:
     ]
     assert all(e.report_submission_id and e.status == "submitted" for e in entries)
     assert entries[1].extra_reason == "Laporan Harian Imunisasi"
+
+
+def test_coverage_is_shown_against_the_agencys_target(health, people, tenants) -> None:
+    """`target_coverage` is read: the plugin's page, the monthly summary and the SKP section
+    flag what falls below it, and a lower target set by the admin clears the flag."""
+    app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    admin = token(tenants.a, people.users["admin"], "admin_opd")
+    reports = [
+        {**REPORT, "antigen": "BCG", "sasaran": 20, "diimunisasi": 19},  # 95.0%: meets 95
+        {**REPORT, "antigen": "HB0", "sasaran": 20, "diimunisasi": 16},  # 80.0%: below
+    ]
+    for body in reports:
+        assert client.post(f"{LHI}/submissions", headers=staff, json=body).status_code == 201
+    summary = client.get(f"{LHI}/summary", headers=admin).get_json()
+    assert summary["targets"] == {"cakupan": 95.0}  # the setting's default
+    flagged = {line["antigen"]: line["below_target"] for line in summary["lines"]}
+    assert flagged == {"BCG": [], "HB0": ["cakupan"]}
+    browser = app.test_client()
+    sign_in(browser, "admin")
+    page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "<strong>95%</strong>" in page
+    hb0 = page.split("<td>HB0</td>")[1].split("</tr>")[0]
+    bcg = page.split("<td>BCG</td>")[1].split("</tr>")[0]
+    assert "di bawah target" in hb0 and "di bawah target" not in bcg
+    assert "Puskesmas Padang Bulan" in page and "87.5" in page  # 35 of 40 for the puskesmas
+    html = browser.get("/t/dinkes/reports/LHI/summary").get_data(as_text=True)
+    assert html.count("di bawah target (95%)") == 1
+    year = clock.this_year()
+    skp = client.post("/api/v1/tenants/dinkes/skp", headers=staff, json={"year": year}).get_json()
+    assert skp["sections"][0]["lines"][2] == "Target cakupan 95%: di bawah target"
+    lowered = client.put(
+        "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
+        headers=admin,
+        json={"enabled": True, "settings": {"target_coverage": 80}},
+    )
+    assert lowered.status_code == 200
+    summary = client.get(f"{LHI}/summary", headers=admin).get_json()
+    assert summary["targets"] == {"cakupan": 80.0}
+    assert all(line["below_target"] == [] for line in summary["lines"])
+    page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "<strong>80%</strong>" in page and "di bawah target" not in page
+    again = client.get(f"/api/v1/tenants/dinkes/skp/{skp['id']}", headers=staff).get_json()
+    assert again["sections"][0]["lines"][2] == "Target cakupan 80%: target tercapai"
+
+
+def test_the_plugin_reads_only_the_submissions_its_reader_may_see(health, people, tenants):
+    """The coverage page goes through `api.submissions`: a staff member sees their own reports,
+    not a colleague's; the agency's admin sees both."""
+    app, client = health
+    give_position(tenants.a, people.peer, "pelaksana")
+    staff = token(tenants.a, people.users["staff"])
+    peer = token(tenants.a, people.users["peer"])
+    assert client.post(f"{LHI}/submissions", headers=staff, json=REPORT).status_code == 201
+    other = {**REPORT, "antigen": "IPV", "puskesmas": "Puskesmas Teladan"}
+    assert client.post(f"{LHI}/submissions", headers=peer, json=other).status_code == 201
+    mine = app.test_client()
+    sign_in(mine, "staff")
+    page = mine.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "<td>BCG</td>" in page and "<td>IPV</td>" not in page
+    boss = app.test_client()
+    sign_in(boss, "admin")
+    page = boss.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "<td>BCG</td>" in page and "<td>IPV</td>" in page

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         pipeline,
         plugins,
         redis,
+        reports,
         storage,
         web,
     )
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     city.init_app(app)  # the agencies' figures, marked stale by the cycle's events
     identity.init_app(app)  # sessions, CSRF, single sign-on
     plugins.init_app(app)  # the core's plugin and the installed ones the allow-list admits
+    reports.init_app(app)  # the report helpers plugins use through kinerja.plugins.api
     errors.init_app(app)  # one error shape
     api.init_app(app)  # /api/v1 and its OpenAPI document
     web.init_app(app)  # pages, language

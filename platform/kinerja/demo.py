@@ -218,12 +218,12 @@ def _load_year(tenant_id: int) -> list[str]:
 
 def _load_plugin_data(tenant_id: int) -> list[str]:
     """Each plugin enabled in the agency adds its own demo data (`kinerja_demo_data`)."""
-    from kinerja import plugins
-    from kinerja.plugins import service
+    from kinerja import audit, plugins
 
     with db.unit_of_work(tenant_id) as session:
-        enabled = service.enabled_names(session)
-    found = plugins.get().call("kinerja_demo_data", enabled, tenant_id, tenant_id=tenant_id)
+        agency = plugins.agency_of(session, tenant_id)
+    with audit.acting(audit.Actor(role="system")):
+        found = plugins.get().call_for(agency, "kinerja_demo_data", tenant_id=tenant_id)
     return [line for _, lines in found for line in lines]
 
 

@@ -20,6 +20,14 @@ def N_(message: str) -> str:
     return message
 
 
+def in_language(indonesian: str, english: str = "") -> str:
+    """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return english if english and locale is not None and locale.language == "en" else indonesian
+
+
 def text(value: Any) -> Any:
     """Lazy strings to plain ones, recursively (for JSON bodies and stored reports)."""
     if isinstance(value, dict):

@@ -55,7 +55,7 @@ REQUEST_KEYS = (
     "cookie_principal",
     "user_id",
     "csrf_token",
-    "plugins_enabled",
+    "plugins_agency",
     "menu_items",
 )
 API_PREFIX = "/api/"

@@ -151,13 +151,22 @@ class Summary(MethodView):
     @blp.arguments(MonthSchema, location="query")
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any], code: str) -> Any:
-        """The month added up per work unit or per person, with the form's ratios"""
-        _plugin, form = service.find(_forms(), code)
+        """The month added up per work unit or per person, with the form's ratios
+
+        `targets`: the agency's target (percent) of each ratio that has one; each line names
+        the ratios that fall short of it in `below_target`.
+        """
+        plugin, form = service.find(_forms(), code)
         month = service.parse_month(args.get("month"), clock.today())
         by = "person" if args.get("by") == "person" else "unit"
         visible = service.visible_in_month(current(), code, month)
+        targets = rules.targets(form, plugins.agency_here().settings.get(plugin, {}))
         return {
             "month": month.strftime("%Y-%m"),
             "by": by,
-            "lines": service.summary(db.session, form, by, visible),
+            "targets": targets,
+            "lines": [
+                {**line, "below_target": rules.below_target(line, targets)}
+                for line in service.summary(db.session, form, by, visible)
+            ],
         }

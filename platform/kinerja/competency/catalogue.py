@@ -22,8 +22,5 @@ def development() -> list[DevelopmentOption]:
 
 def dictionary_of(session: Session, tenant_id: int) -> dict[str, Competency]:
     """The dictionary of an agency outside a request (a job, the demo): its enabled plugins'."""
-    from kinerja.plugins import service
-
-    enabled = service.enabled_names(session)
-    found = plugins.get().call("kinerja_competencies", enabled, tenant_id)
+    found = plugins.get().call_for(plugins.agency_of(session, tenant_id), "kinerja_competencies")
     return {c.code: c for _plugin, competencies in found for c in competencies}

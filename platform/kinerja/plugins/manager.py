@@ -1,13 +1,29 @@
 """The one plugin manager: the core's built-in plugin, then the installed plugins (entry-point
 group `kinerja.plugins`) that the allow-list admits. Calls go only to the plugins enabled for the
 tenant, one plugin at a time: pluggy stops at the first exception, so each call is isolated here,
-timed, and its result checked; a failure is logged, counted and kept for the tenant's admin."""
+bounded in time, and its result checked; a failure is logged, counted and kept for the tenant's
+admin.
+
+The time limit is real: a plugin's hook runs in a small pool of worker threads and the caller
+waits at most `time_limit` seconds for it; a hook still running then is abandoned (its result,
+should it come, is dropped) and the request answers without it. A thread cannot be killed, so
+each plugin may have at most `BUSY_PER_PLUGIN` abandoned calls still running: beyond that its
+calls are refused at once, and a plugin that hangs for good never holds more than that many
+threads, nor any request. In the worker the hook sees no request: the core hands it the agency as
+plain data (`context.Agency`), and whatever it reads from the database it reads through
+`kinerja.plugins.api` in a session of its own thread, never the request's.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
@@ -15,8 +31,10 @@ from typing import Any
 
 import pluggy
 from marshmallow import Schema as MarshmallowSchema
+from marshmallow import missing
 
-from kinerja.plugins import core, hookspecs
+from kinerja.permissions import Principal
+from kinerja.plugins import context, core, hookspecs
 from kinerja.plugins.types import (
     AGGREGATES,
     DEVELOPMENT_KINDS,
@@ -34,6 +52,16 @@ from kinerja.plugins.types import (
 log = logging.getLogger(__name__)
 ENTRY_POINTS = "kinerja.plugins"
 ALWAYS_ON = frozenset({core.NAME})
+# Called in the caller's thread, without a time limit: the pages are mounted once at start-up and
+# the demo data is written by a command (minutes of work is normal there), and the core's own
+# plugin is trusted. Every other call runs in a worker thread under the limit.
+UNLIMITED_HOOKS = frozenset({"kinerja_pages", "kinerja_demo_data"})
+WORKERS = 8  # threads per process for plugin calls
+BUSY_PER_PLUGIN = 2  # abandoned calls of one plugin still running before its calls are refused
+
+# Runs a call in a worker thread: given the agency in the caller's thread, returns what to enter
+# in the worker (the app context, the reader's language, the audit actor). Set by `init_app`.
+Carrier = Callable[[context.Agency], Callable[[], AbstractContextManager[Any]]]
 
 # What each hook must return, checked on every call (a wrong type is a failure, not a crash).
 RETURNS: dict[str, Callable[[Any], bool]] = {
@@ -80,7 +108,13 @@ class Plugins:
     forms: dict[str, tuple[str, ReportForm]] = field(default_factory=dict)  # code -> plugin
     failures: dict[tuple[int | None, str, str], Failure] = field(default_factory=dict)
     on_failure: Callable[[int | None, Failure], None] | None = None
+    carrier: Carrier | None = None
+    defaults: dict[str, dict[str, Any]] = field(default_factory=dict)  # plugin -> its settings
     _callers: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
+    _busy: Counter[str] = field(default_factory=Counter)  # plugin -> its calls still running
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: ThreadPoolExecutor | None = None
+    _pool_pid: int = 0
 
     @classmethod
     def load(cls, allow: str, time_limit: float, extra: Iterable[Any] = ()) -> Plugins:
@@ -111,10 +145,6 @@ class Plugins:
             try:
                 info_impl = getattr(plugin, "kinerja_plugin_info", None)
                 info = info_impl() if info_impl else PluginInfo(name=name, title=name)
-                competencies_impl = getattr(plugin, "kinerja_competencies", None)
-                competencies = competencies_impl() if competencies_impl else []
-                forms_impl = getattr(plugin, "kinerja_report_forms", None)
-                forms = forms_impl() if forms_impl else []
             except Exception as error:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not isinstance(info, PluginInfo):
@@ -124,11 +154,22 @@ class Plugins:
                 isinstance(schema, type) and issubclass(schema, MarshmallowSchema)
             ):
                 raise StartupError(f"plugin {name}: settings_schema must be a marshmallow Schema")
+            self.infos[name] = info
+            self.defaults[name] = settings_defaults(schema)
+            # Outside any agency: a hook reading its settings here gets the defaults.
+            nowhere = context.Agency(None, ALWAYS_ON, {name: self.defaults[name]})
+            try:
+                with context.using(nowhere):
+                    competencies_impl = getattr(plugin, "kinerja_competencies", None)
+                    competencies = competencies_impl() if competencies_impl else []
+                    forms_impl = getattr(plugin, "kinerja_report_forms", None)
+                    forms = forms_impl() if forms_impl else []
+            except Exception as error:
+                raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not RETURNS["kinerja_competencies"](competencies):
                 raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
-            self.infos[name] = info
             for form in forms:
-                problem = form_problem(form)
+                problem = form_problem(form) or _target_problem(form, self.defaults[name])
                 if problem:
                     raise StartupError(f"plugin {name}: report form {form.code}: {problem}")
                 if form.code in form_codes:
@@ -165,32 +206,107 @@ class Plugins:
             self._callers[key] = self.pm.subset_hook_caller(hook, remove_plugins=off)
         return self._callers[key]
 
+    def agency(
+        self,
+        tenant_id: int | None,
+        enabled: Iterable[str],
+        stored: Mapping[str, Mapping[str, Any]] | None = None,
+        locale: str | None = None,
+        principal: Principal | None = None,
+    ) -> context.Agency:
+        """The agency as plugins see it: every installed plugin's settings, the agency's stored
+        ones over the schema's defaults (a setting added to a schema later takes its default)."""
+        stored = stored or {}
+        settings = {name: {**d, **stored.get(name, {})} for name, d in self.defaults.items()}
+        return context.Agency(
+            tenant_id, frozenset(enabled) | ALWAYS_ON, settings, locale, principal
+        )
+
     def call(
         self, hook: str, enabled: Iterable[str], tenant_id: int | None = None, /, **kwargs: Any
     ) -> list[tuple[str, Any]]:
-        """(plugin, result) of each enabled plugin, in pluggy's order; failures are skipped."""
+        """`call_for` an agency known only by its enabled plugins (its settings: the defaults)."""
+        return self.call_for(self.agency(tenant_id, enabled), hook, **kwargs)
+
+    def call_for(self, agency: context.Agency, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """(plugin, result) of each plugin enabled in `agency`, in pluggy's order; failures are
+        skipped (and recorded)."""
         results = []
-        caller = self._caller(hook, frozenset(enabled))
+        caller = self._caller(hook, agency.enabled)
         for impl in reversed(caller.get_hookimpls()):
-            started = time.perf_counter()
+            name = impl.plugin_name
+            args = {k: kwargs[k] for k in impl.argnames}
             try:
-                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
-            except Exception as error:  # a plugin's bug must never break the core's answer
-                self._failed(tenant_id, impl.plugin_name, hook, f"{type(error).__name__}: {error}")
+                if name in ALWAYS_ON or hook in UNLIMITED_HOOKS:
+                    with context.using(agency):
+                        result = impl.function(**args)
+                else:
+                    result = self._limited(agency, name, impl.function, args)
+            except _Refused as refused:
+                self._failed(agency.tenant_id, name, hook, str(refused))
                 continue
-            elapsed = time.perf_counter() - started
-            if elapsed > self.time_limit:
-                self._failed(
-                    tenant_id, impl.plugin_name, hook, f"too slow: {elapsed:.2f} s, result dropped"
-                )
+            except Exception as error:  # a plugin's bug must never break the core's answer
+                self._failed(agency.tenant_id, name, hook, f"{type(error).__name__}: {error}")
                 continue
             if not RETURNS.get(hook, lambda r: True)(result):
                 self._failed(
-                    tenant_id, impl.plugin_name, hook, f"wrong return type {type(result).__name__}"
+                    agency.tenant_id, name, hook, f"wrong return type {type(result).__name__}"
                 )
                 continue
-            results.append((impl.plugin_name, result))
+            results.append((name, result))
         return results
+
+    def _limited(
+        self, agency: context.Agency, name: str, function: Callable[..., Any], args: dict[str, Any]
+    ) -> Any:
+        """`function(**args)` in a worker thread, waited for at most `time_limit` seconds."""
+        with self._lock:
+            if self._busy[name] >= BUSY_PER_PLUGIN:
+                raise _Refused(
+                    f"skipped: {self._busy[name]} earlier calls still running past the limit"
+                )
+            self._busy[name] += 1
+        enter = self.carrier(agency) if self.carrier else _nothing
+        try:
+            future: Future[Any] = self._workers().submit(
+                self._run, agency, enter, name, function, args
+            )
+        except BaseException:
+            self._done(name)
+            raise
+        try:
+            return future.result(timeout=self.time_limit)
+        except FutureTimeout:
+            if future.cancel():  # it never started (every worker busy): nothing keeps running
+                self._done(name)
+            raise _Refused(
+                f"no answer within {self.time_limit:g} s (KINERJA_PLUGIN_TIME_LIMIT): abandoned"
+            ) from None
+
+    def _run(
+        self,
+        agency: context.Agency,
+        enter: Callable[[], AbstractContextManager[Any]],
+        name: str,
+        function: Callable[..., Any],
+        args: dict[str, Any],
+    ) -> Any:
+        try:
+            with enter(), context.using(agency):
+                return function(**args)
+        finally:
+            self._done(name)
+
+    def _done(self, name: str) -> None:
+        with self._lock:
+            self._busy[name] -= 1
+
+    def _workers(self) -> ThreadPoolExecutor:
+        """The pool, made in this process (threads do not survive a fork of the server)."""
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="kinerja-plugin")
+            self._pool_pid = os.getpid()
+        return self._pool
 
     def _failed(self, tenant_id: int | None, plugin: str, hook: str, message: str) -> None:
         log.error(
@@ -211,6 +327,37 @@ class Plugins:
                 self.on_failure(tenant_id, failure)
             except Exception:  # recording must not fail the request either
                 log.exception("could not record the failure of plugin %s", plugin)
+
+
+class _Refused(Exception):
+    """A call the manager itself gave up on (too slow, or the plugin still busy)."""
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def settings_defaults(schema: Any) -> dict[str, Any]:
+    """What a settings schema gives where the agency set nothing: its fields' `load_default`s."""
+    if schema is None:
+        return {}
+    found = {}
+    for name, f in schema().fields.items():
+        default = f.load_default
+        if default is not missing:
+            found[name] = default() if callable(default) else default
+    return found
+
+
+def _target_problem(form: ReportForm, defaults: Mapping[str, Any]) -> str | None:
+    for ratio in form.ratios:
+        if ratio.target_setting and not isinstance(defaults.get(ratio.target_setting), int | float):
+            return (
+                f"ratio {ratio.name}: target_setting {ratio.target_setting} must be a setting "
+                "of the plugin with a number as its default"
+            )
+    return None
 
 
 def form_problem(form: ReportForm) -> str | None:

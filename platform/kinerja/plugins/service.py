@@ -23,6 +23,14 @@ def enabled_names(session: Session) -> frozenset[str]:
     return frozenset(names) | ALWAYS_ON
 
 
+def enabled_settings(session: Session) -> dict[str, dict[str, Any]]:
+    """{plugin: its stored settings} of the plugins enabled in the session's tenant."""
+    found = session.execute(
+        select(TenantPlugin.plugin, TenantPlugin.settings).where(TenantPlugin.enabled)
+    )
+    return {plugin: dict(settings or {}) for plugin, settings in found}
+
+
 def rows(session: Session) -> dict[str, TenantPlugin]:
     return {row.plugin: row for row in session.scalars(select(TenantPlugin))}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 GROUPS = ("teknis", "manajerial", "sosial_kultural")
@@ -95,6 +97,9 @@ class Ratio:
     label: str
     numerator: str
     denominator: str
+    # The name of a setting of the form's plugin holding the agency's target for this ratio, in
+    # percent (e.g. "target_coverage"); summary lines below it are flagged. Empty: no target.
+    target_setting: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,3 +119,17 @@ class ReportForm:
     group_by: tuple[str, ...] = ()  # fields the monthly summary is broken down by
     ratios: tuple[Ratio, ...] = ()
     check: Any = None  # Callable[[dict[str, Any]], dict[str, str]] | None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submitted or approved report as a plugin reads it (`kinerja.plugins.api.submissions`):
+    plain values, the form's fields already typed (integers, numbers, ISO dates, text)."""
+
+    id: int
+    employee_id: int
+    employee_name: str
+    unit: str  # the name of the employee's work unit ("" when none)
+    report_date: date
+    status: str  # "submitted" or "approved"
+    values: Mapping[str, Any]

@@ -127,3 +127,19 @@ def summarise(
             line[ratio.name] = round(100 * numerator / denominator, 1) if denominator else None
         summary.append(line)
     return summary
+
+
+def targets(form: ReportForm, settings: Mapping[str, Any]) -> dict[str, float]:
+    """{ratio: target in percent} of the form's ratios that take their target from a setting of
+    the form's plugin (`Ratio.target_setting`), read from the agency's `settings` of it."""
+    found = {}
+    for ratio in form.ratios:
+        value = settings.get(ratio.target_setting) if ratio.target_setting else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            found[ratio.name] = float(value)
+    return found
+
+
+def below_target(line: Mapping[str, Any], targets: Mapping[str, float]) -> list[str]:
+    """The ratios of a summary line that fall short of their target (None is not short)."""
+    return [name for name, target in targets.items() if (line.get(name) or target) < target]

@@ -120,7 +120,7 @@ def decide(submission_id: int, action: str) -> Any:
 
 @bp.get("/<code>/summary")
 def summary(code: str) -> Any:
-    _plugin, form = service.find(_forms(), code)
+    plugin, form = service.find(_forms(), code)
     principal = current()
     month = service.parse_month(request.args.get("month"), clock.today())
     by = "person" if request.args.get("by") == "person" else "unit"
@@ -144,11 +144,13 @@ def summary(code: str) -> Any:
         )
     labels = {f.name: in_language(f.label, f.label_en) for f in form.fields}
     labels |= {r.name: r.label for r in form.ratios}
+    targets = rules.targets(form, plugins.agency_here().settings.get(plugin, {}))
     return form_page(
         "report_summary.html",
         None,
         form=form,
-        lines=lines,
+        lines=[{**line, "below_target": rules.below_target(line, targets)} for line in lines],
+        targets=targets,
         columns=columns,
         labels=labels,
         month=month,

@@ -38,3 +38,41 @@ def test_its_settings_are_checked(value: object, ok: bool) -> None:
     else:
         with pytest.raises(ValidationError):
             Settings().load({"target_coverage": value})
+
+
+def row(antigen: str, puskesmas: str, sasaran: int, diimunisasi: int, kipi: int = 0):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from kinerja.plugins.api import Submission
+
+    values = {"antigen": antigen, "puskesmas": puskesmas, "sasaran": sasaran}
+    values |= {"diimunisasi": diimunisasi, "kipi": kipi}
+    return Submission(1, 1, "Staf", "Unit", date(2026, 11, 2), "approved", values)
+
+
+def test_coverage_adds_up_per_antigen_and_puskesmas_against_the_target() -> None:
+    from kinerja_dinkes import coverage
+
+    rows = [
+        row("BCG", "PB", 20, 19),
+        row("BCG", "TL", 10, 10),
+        row("HB0", "PB", 20, 12, kipi=1),
+        row("IPV", "TL", 0, 0),
+    ]
+    antigens = {c.name: (c.percent, c.below) for c in coverage.by(rows, "antigen", 95)}
+    assert antigens == {"BCG": (96.7, False), "HB0": (60.0, True), "IPV": (None, False)}
+    places = {c.name: (c.percent, c.below) for c in coverage.by(rows, "puskesmas", 95)}
+    assert places == {"PB": (77.5, True), "TL": (100.0, False)}
+    assert coverage.year_lines(rows, 95) == (
+        "4 laporan · 41 dari 50 sasaran diimunisasi (82.0%)",
+        "KIPI dilaporkan: 1",
+        "Target cakupan 95%: di bawah target",
+    )
+    assert coverage.year_lines(rows, 80)[2] == "Target cakupan 80%: target tercapai"
+
+
+def test_its_immunisation_form_takes_its_target_from_the_setting() -> None:
+    manager = Plugins.load("kinerja-dinkes", 2)
+    [form] = dict(manager.call("kinerja_report_forms", {"kinerja-dinkes"}))["kinerja-dinkes"]
+    assert [r.target_setting for r in form.ratios] == ["target_coverage"]
+    assert manager.defaults["kinerja-dinkes"] == {"target_coverage": 95}

@@ -1,259 +1,78 @@
-"""Kinerja plugin of Dinas Kesehatan: the technical competencies of a health agency and the
-Laporan Harian Imunisasi (daily immunisation report of a puskesmas or posyandu)."""
+"""Kinerja plugin of Dinas Kesehatan: the technical competencies of a health agency, the
+Laporan Harian Imunisasi (daily immunisation report of a puskesmas or posyandu) and its coverage
+against the agency's target. The hook implementations only: what they hand over is declared in
+`catalogue`, and everything of Kinerja comes through `kinerja.plugins.api`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint
-from marshmallow import Schema, fields, validate
 
-from kinerja import permissions as perm
-from kinerja.plugins.hookspecs import hookimpl
-from kinerja.plugins.types import (
-    Competency,
-    DevelopmentOption,
-    FormField,
-    MenuItem,
-    PluginInfo,
-    Ratio,
-    ReportForm,
-    SkpSection,
-)
-from kinerja_dinkes import models as models
-
-NAME = "kinerja-dinkes"
-HEALTH_POSITIONS = ("fungsional", "pelaksana", "pengawas", "administrator")
-
-
-class Settings(Schema):
-    target_coverage = fields.Integer(
-        load_default=95,
-        validate=validate.Range(1, 100),
-        metadata={"description": "immunisation coverage target, percent"},
-    )
-
-
-def _levels(subject: str) -> tuple[str, str, str, str, str]:
-    return (
-        f"Memahami dasar-dasar {subject} dan menjalankan tugas rutin dengan bimbingan.",
-        f"Melaksanakan {subject} secara mandiri sesuai pedoman dan standar yang berlaku.",
-        f"Menganalisis masalah {subject} dan memperbaiki cara kerja di unitnya.",
-        f"Merencanakan dan mengevaluasi program {subject} di tingkat OPD.",
-        f"Menjadi rujukan {subject}, menyusun kebijakan dan membina unit lain.",
-    )
-
-
-COMPETENCIES = (
-    (
-        "DK-SURV",
-        "Surveilans Epidemiologi",
-        "Mengumpulkan, mengolah dan menganalisis data penyakit untuk kewaspadaan dini dan respons.",
-        "surveilans epidemiologi",
-    ),
-    (
-        "DK-IMUN",
-        "Pengelolaan Program Imunisasi",
-        "Merencanakan sasaran, logistik vaksin, rantai dingin, pelaksanaan dan pencatatan "
-        "imunisasi.",
-        "program imunisasi",
-    ),
-    (
-        "DK-PROMKES",
-        "Promosi Kesehatan",
-        "Menggerakkan masyarakat berperilaku hidup bersih dan sehat melalui komunikasi dan "
-        "edukasi.",
-        "promosi kesehatan",
-    ),
-    (
-        "DK-YANKES",
-        "Pelayanan Kesehatan Primer",
-        "Menyelenggarakan pelayanan kesehatan dasar di puskesmas yang bermutu dan berkeadilan.",
-        "pelayanan kesehatan primer",
-    ),
+from kinerja.plugins import api
+from kinerja_dinkes import demo, pages, sections
+from kinerja_dinkes import models as models  # its table joins the metadata
+from kinerja_dinkes.catalogue import (
+    COMPETENCIES,
+    DEVELOPMENT,
+    HEALTH_POSITIONS,
+    IMMUNISATION,
+    NAME,
+    Settings,
+    levels,
 )
 
+__all__ = ["IMMUNISATION", "NAME", "Settings"]
 
-@hookimpl
-def kinerja_plugin_info() -> PluginInfo:
-    return PluginInfo(
+
+@api.hookimpl
+def kinerja_plugin_info() -> api.PluginInfo:
+    return api.PluginInfo(
         name=NAME,
         title="Dinas Kesehatan",
-        description="Kompetensi teknis bidang kesehatan.",
-        version="0.1.0",
+        description="Kompetensi teknis bidang kesehatan, Laporan Harian Imunisasi, cakupan.",
+        version="0.2.0",
         settings_schema=Settings,
     )
 
 
-@hookimpl
-def kinerja_competencies() -> list[Competency]:
+@api.hookimpl
+def kinerja_competencies() -> list[api.Competency]:
     return [
-        Competency(code, name, "teknis", description, _levels(subject), HEALTH_POSITIONS)
+        api.Competency(code, name, "teknis", description, levels(subject), HEALTH_POSITIONS)
         for code, name, description, subject in COMPETENCIES
     ]
 
 
-@hookimpl
-def kinerja_development_options() -> list[DevelopmentOption]:
-    """Technical development for the health competencies: the ministry's courses and field
-    assignments (the kind of suggestion a Dinkes admin adds to)."""
-    return [
-        DevelopmentOption(
-            "DK-SURV",
-            "training",
-            "Pelatihan surveilans PD3I (Kemenkes)",
-            "PD3I surveillance course",
-        ),
-        DevelopmentOption(
-            "DK-IMUN",
-            "training",
-            "Pelatihan pengelolaan rantai dingin vaksin",
-            "Vaccine cold chain management course",
-        ),
-        DevelopmentOption(
-            "DK-IMUN",
-            "assignment",
-            "Pendampingan BIAS di puskesmas dengan cakupan rendah",
-            "Support school immunisation in a low-coverage puskesmas",
-            2,
-        ),
-        DevelopmentOption(
-            "DK-PROMKES",
-            "assignment",
-            "Menjadi fasilitator kampanye PHBS",
-            "Facilitate a clean and healthy living campaign",
-        ),
-        DevelopmentOption(
-            "DK-YANKES",
-            "coaching",
-            "Bimbingan teknis oleh kepala puskesmas",
-            "Technical guidance by the head of a puskesmas",
-        ),
-    ]
+@api.hookimpl
+def kinerja_development_options() -> list[api.DevelopmentOption]:
+    return list(DEVELOPMENT)
 
 
-ANTIGENS = (
-    "HB0",
-    "BCG",
-    "Polio 1",
-    "Polio 2",
-    "Polio 3",
-    "Polio 4",
-    "DPT-HB-Hib 1",
-    "DPT-HB-Hib 2",
-    "DPT-HB-Hib 3",
-    "IPV",
-    "Campak-Rubella 1",
-    "Campak-Rubella 2",
-)
-
-
-def check_immunisation(values: dict[str, Any]) -> dict[str, str]:
-    """The report's own rules: no more immunised than targeted, no more KIPI than immunised."""
-    from kinerja.web.i18n import in_language
-
-    problems = {}
-    if values["diimunisasi"] > values["sasaran"]:
-        problems["diimunisasi"] = in_language(
-            "Jumlah diimunisasi tidak boleh melebihi sasaran.",
-            "No more children can be immunised than targeted.",
-        )
-    if values["kipi"] > values["diimunisasi"]:
-        problems["kipi"] = in_language(
-            "Jumlah KIPI tidak boleh melebihi jumlah diimunisasi.",
-            "There cannot be more adverse events than immunised children.",
-        )
-    return problems
-
-
-IMMUNISATION = ReportForm(
-    code="LHI",
-    title="Laporan Harian Imunisasi",
-    title_en="Daily immunisation report",
-    frequency="daily",
-    position_types=("fungsional", "pelaksana"),
-    fields=(
-        FormField("puskesmas", "Puskesmas / posyandu", "text", "Health centre", max_length=200),
-        FormField("antigen", "Antigen", "choice", "Antigen", choices=ANTIGENS),
-        FormField(
-            "sasaran",
-            "Sasaran",
-            "integer",
-            "Target children",
-            "anak",
-            min=0,
-            max=100000,
-            aggregate="sum",
-        ),
-        FormField(
-            "diimunisasi",
-            "Jumlah diimunisasi",
-            "integer",
-            "Immunised",
-            "anak",
-            min=0,
-            max=100000,
-            aggregate="sum",
-        ),
-        FormField(
-            "kipi",
-            "KIPI (kejadian ikutan pasca imunisasi)",
-            "integer",
-            "Adverse events",
-            "kasus",
-            min=0,
-            max=100000,
-            aggregate="sum",
-        ),
-        FormField(
-            "catatan_kipi",
-            "Catatan KIPI",
-            "text",
-            "Adverse events note",
-            required=False,
-            max_length=1000,
-        ),
-    ),
-    group_by=("puskesmas", "antigen"),
-    ratios=(Ratio("cakupan", "Cakupan (%)", "diimunisasi", "sasaran"),),
-    check=check_immunisation,
-)
-
-
-@hookimpl
-def kinerja_report_forms() -> list[ReportForm]:
+@api.hookimpl
+def kinerja_report_forms() -> list[api.ReportForm]:
     return [IMMUNISATION]
 
 
-@hookimpl
+@api.hookimpl
 def kinerja_demo_data(tenant_id: int) -> list[str]:
-    from kinerja_dinkes import demo
-
-    return demo.load(tenant_id, NAME)
+    return demo.load()  # the agency is the core's (`api.unit_of_work`), `tenant_id` says which
 
 
-@hookimpl
+@api.hookimpl
 def kinerja_pages() -> list[Blueprint]:
-    from kinerja_dinkes.pages import bp
-
-    return [bp]
+    return [pages.bp]
 
 
-@hookimpl
-def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
-    if not perm.may_be_inside(principal):
+@api.hookimpl
+def kinerja_menu_items(principal: api.Principal) -> list[api.MenuItem]:
+    if not api.may_be_inside(principal):
         return []
-    from kinerja.web.i18n import in_language
-
-    label = in_language("Cakupan imunisasi", "Immunisation coverage")
-    hint = in_language("Per antigen, bulan ini", "Per antigen, this month")
-    return [MenuItem("dinkes.coverage_page", label, hint, 47)]
+    label = api.in_language("Cakupan imunisasi", "Immunisation coverage")
+    hint = api.in_language("Per antigen, bulan ini", "Per antigen, this month")
+    return [api.MenuItem("dinkes.coverage_page", label, hint, 47)]
 
 
-@hookimpl
-def kinerja_skp_sections(employee_id: int, year: int) -> list[SkpSection]:
+@api.hookimpl
+def kinerja_skp_sections(employee_id: int, year: int) -> list[api.SkpSection]:
     """The year's immunisation reports of the SKP's owner: evidence the rater reads beside the
-    plan (submitted and approved reports only)."""
-    from kinerja_dinkes.sections import immunisation_year
-
-    return immunisation_year(employee_id, year)
+    plan (submitted and approved reports only), against the agency's coverage target."""
+    return sections.immunisation_year(employee_id, year)

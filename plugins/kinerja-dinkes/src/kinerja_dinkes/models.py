@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja.db import Base, TenantOwned
+from kinerja.plugins.api import Base, TenantOwned
 
 
 class Puskesmas(TenantOwned, Base):

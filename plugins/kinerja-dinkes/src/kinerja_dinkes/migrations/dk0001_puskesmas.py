@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from kinerja.db import rls
+from kinerja.plugins.api import enable_rls
 
 revision = "dk0001"
 down_revision = None
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("kecamatan", sa.String(100)),
         sa.PrimaryKeyConstraint("tenant_id", "code", name="pk_dinkes_puskesmas"),
     )
-    rls.enable(op, "dinkes_puskesmas")
+    enable_rls(op, "dinkes_puskesmas")
 
 
 def downgrade() -> None:
