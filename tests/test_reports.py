@@ -550,7 +550,8 @@ def test_coverage_is_shown_against_the_agencys_target(health, people, tenants) -
     year = clock.this_year()
     skp = client.post("/api/v1/tenants/dinkes/skp", headers=staff, json={"year": year}).get_json()
     assert skp["sections"][0]["lines"][2] == "Target cakupan 95%: di bawah target"
-    lowered = client.put(
+    lowered = put_if_match(
+        client,
         "/api/v1/tenants/dinkes/plugins/kinerja-dinkes",
         headers=admin,
         json={"enabled": True, "settings": {"target_coverage": 80}},

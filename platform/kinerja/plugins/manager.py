@@ -56,7 +56,7 @@ ALWAYS_ON = frozenset({core.NAME})
 # the demo data is written by a command (minutes of work is normal there), and the core's own
 # plugin is trusted. Every other call runs in a worker thread under the limit.
 UNLIMITED_HOOKS = frozenset({"kinerja_pages", "kinerja_demo_data"})
-WORKERS = 8  # threads per process for plugin calls
+WORKERS = 32  # threads per process for plugin calls: a queue wait counts against the limit
 BUSY_PER_PLUGIN = 2  # abandoned calls of one plugin still running before its calls are refused
 
 # Runs a call in a worker thread: given the agency in the caller's thread, returns what to enter
@@ -260,25 +260,23 @@ class Plugins:
         self, agency: context.Agency, name: str, function: Callable[..., Any], args: dict[str, Any]
     ) -> Any:
         """`function(**args)` in a worker thread, waited for at most `time_limit` seconds."""
+        # Only calls abandoned past the limit and still running count: any number of calls may
+        # be in flight at once (a burst of one agency's requests), but a plugin that hangs
+        # holds at most BUSY_PER_PLUGIN threads.
         with self._lock:
             if self._busy[name] >= BUSY_PER_PLUGIN:
                 raise _Refused(
                     f"skipped: {self._busy[name]} earlier calls still running past the limit"
                 )
-            self._busy[name] += 1
         enter = self.carrier(agency) if self.carrier else _nothing
-        try:
-            future: Future[Any] = self._workers().submit(
-                self._run, agency, enter, name, function, args
-            )
-        except BaseException:
-            self._done(name)
-            raise
+        future: Future[Any] = self._workers().submit(self._run, agency, enter, function, args)
         try:
             return future.result(timeout=self.time_limit)
         except FutureTimeout:
-            if future.cancel():  # it never started (every worker busy): nothing keeps running
-                self._done(name)
+            if not future.cancel():  # it runs on: count it until it ends
+                with self._lock:
+                    self._busy[name] += 1
+                future.add_done_callback(lambda _f: self._done(name))
             raise _Refused(
                 f"no answer within {self.time_limit:g} s (KINERJA_PLUGIN_TIME_LIMIT): abandoned"
             ) from None
@@ -287,15 +285,11 @@ class Plugins:
         self,
         agency: context.Agency,
         enter: Callable[[], AbstractContextManager[Any]],
-        name: str,
         function: Callable[..., Any],
         args: dict[str, Any],
     ) -> Any:
-        try:
-            with enter(), context.using(agency):
-                return function(**args)
-        finally:
-            self._done(name)
+        with enter(), context.using(agency):
+            return function(**args)
 
     def _done(self, name: str) -> None:
         with self._lock:
