@@ -584,3 +584,26 @@ def test_the_plugin_reads_only_the_submissions_its_reader_may_see(health, people
     sign_in(boss, "admin")
     page = boss.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
     assert "<td>BCG</td>" in page and "<td>IPV</td>" in page
+
+
+def test_the_web_form_sent_twice_makes_one_report(health, people, tenants) -> None:
+    """The page carries a key like the API: a double tap, or the same form sent again after a
+    slow answer, is the first report, never a second one counted twice in the coverage."""
+    import re
+
+    app, client = health
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+    assert key is not None
+    form = {**{k: str(v) for k, v in REPORT.items()}, "idempotency_key": key.group(1)}
+    form["csrf_token"] = csrf_token(browser, "/t/dinkes/reports/LHI/new")
+    sent = [browser.post("/t/dinkes/reports/LHI/new", data=form) for _ in range(3)]
+    assert [s.status_code for s in sent] == [303, 303, 303]
+    staff = token(tenants.a, people.users["staff"])
+    assert len(client.get(f"{LHI}/submissions", headers=staff).get_json()) == 1
+    other = browser.post("/t/dinkes/reports/LHI/new", data={**form, "sasaran": "25"})
+    assert other.status_code == 422  # the key stands for other work: refused, a new key offered
+    offered = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', other.get_data(as_text=True))
+    assert offered is not None and offered.group(1) != key.group(1)

@@ -3,13 +3,14 @@ monthly summary per unit or per person (CSV too). Forms come from the agency's p
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, request
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja.db import db
+from kinerja.db import db, idempotency
 from kinerja.exports import writers
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
@@ -21,6 +22,7 @@ from kinerja.web.forms import Problem, form_page, submit, whole_number
 from kinerja.web.i18n import in_language
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
+FORM_ONLY = ("csrf_token", "log_rhk", "idempotency_key")  # the page's fields, not the report's
 
 
 def _forms() -> service.Forms:
@@ -66,13 +68,18 @@ def new(code: str) -> Any:
     error: Problem = None
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        raw = {k: v for k, v in request.form.items() if k not in ("csrf_token", "log_rhk")}
+        raw = {k: v for k, v in request.form.items() if k not in FORM_ONLY}
         sent = request.form.get("draft") != "1"
+        # The page's key: a second click, or the same form sent again, is the first submission
+        # (as in the API), never a second report counted twice in the month's coverage.
+        key = request.form.get("idempotency_key") or None
 
         def save() -> None:
-            submission, _replayed = service.create_for(
-                db.session, plugin, form, principal, raw, today=clock.today(), submit=sent
+            submission, replayed = service.create_for(
+                db.session, plugin, form, principal, raw, today=clock.today(), submit=sent, key=key
             )
+            if replayed:
+                return  # its day's work, if any, was made with it the first time
             if sent and request.form.get("log_rhk") not in (None, ""):
                 # The submission is also the day's work: an entry whose output it is.
                 employee = employees.get_employee(db.session, principal.employee_id or 0)
@@ -89,10 +96,15 @@ def new(code: str) -> Any:
         if done:
             return done
         field_errors = getattr(error, "errors", {}) or {}
+        if isinstance(error, idempotency.KeyReused):
+            key = None  # that key stands for other work now: the form gets a new one
+    else:
+        key = None
     return form_page(
         "report_form.html",
         error,
         form=form,
+        key=key or uuid.uuid4().hex,
         values=request.form,
         field_errors=field_errors,
         today=clock.today().isoformat(),
