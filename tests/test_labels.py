@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from kinerja.i18n import AUDIT_ACTION_LABELS, audit_action_label
@@ -79,6 +80,7 @@ def _calls(tree: ast.AST) -> Iterator[tuple[ast.Call, str, str, dict[str, list[a
                     yield node, name, function.name, local
 
 
+@cache
 def recorded_actions() -> dict[str, str]:
     """{action: where} of every audit entry the code can write."""
     found: dict[str, str] = {}
