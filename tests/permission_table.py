@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from kinerja import permissions as perm
 
 A, B = 1, 2  # tenants
@@ -48,15 +50,26 @@ def resource(kind: str, relation: str, **extra: object) -> perm.Resource:
     )
 
 
-def allowed(who: str, kind: str, relation: str) -> str:
-    target = resource(kind, relation)
+def allowed(who: str, kind: str, relation: str, **extra: object) -> str:
+    target = resource(kind, relation, **extra)
     return "".join(a[0] for a in perm.ACTIONS if perm.can(PRINCIPALS[who], a, target))
+
+
+# kind -> the test module whose table covers it, filled by `cases` as the test modules load:
+# test_permissions.py walks every registered kind against it, so a new kind needs a table.
+COVERED: dict[str, str] = {}
 
 
 def cases(table: dict[str, dict[str, dict[str, str]]]) -> list[tuple[str, str, str]]:
     """Every principal against every kind of the table and every relation; a table must name
-    every principal, so a new kind cannot forget one."""
+    every principal, the same kinds for each, so a new kind cannot forget one."""
     assert set(table) == set(PRINCIPALS)
+    kinds = {frozenset(row) for row in table.values()}
+    assert len(kinds) == 1, "every principal's row names the same kinds"
+    caller = sys._getframe(1).f_globals["__name__"]  # the test module declaring the table
+    for kind in next(iter(kinds)):
+        owner = COVERED.setdefault(kind, caller)
+        assert owner == caller, f"{kind!r} has a table in {owner} already"
     return [
         (who, kind, relation)
         for who, kinds in table.items()

@@ -52,6 +52,19 @@ def test_bad_setting_names_the_variable(variable: str, value: str | None, fragme
     assert fragment in str(info.value)
 
 
+PARSED = [s for s in config.SETTINGS if s.parse is not str]  # free text takes any value
+
+
+@pytest.mark.parametrize("setting", PARSED, ids=lambda s: s.env)
+def test_every_parsed_setting_refuses_nonsense_naming_its_variable(setting: config.Setting) -> None:
+    """Walks the settings table: a setting with a parser that lets nonsense through (or fails
+    with something other than one line naming it) fails here, whichever setting is added."""
+    assert len(PARSED) >= 40
+    with pytest.raises(config.ConfigError) as info:
+        config.load({**GOOD, setting.env: "no such value!"})
+    assert str(info.value).startswith(f"{setting.env} ")
+
+
 def test_cli_reports_a_missing_setting_in_one_line_without_traceback() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
     result = subprocess.run(
@@ -78,9 +91,47 @@ def test_help_works_without_any_setting() -> None:
         timeout=60,
     )
     assert result.returncode == 0
-    for command in ("db", "tenants", "worker", "demo", "up"):
+    assert len(cli_commands()) >= 15
+    for command in {path.split()[1] for path in cli_commands()}:
         assert f"  {command} " in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def cli_commands() -> list[str]:
+    """Every command of `kinerja`, subcommands spelled out ("kinerja db upgrade")."""
+    import click
+
+    from kinerja.cli import cli
+
+    def walk(group: click.Group, prefix: str) -> list[str]:
+        found = []
+        for name, command in sorted(group.commands.items()):
+            if isinstance(command, click.Group):
+                found += walk(command, f"{prefix} {name}")
+            else:
+                found.append(f"{prefix} {name}")
+        return found
+
+    return walk(cli, "kinerja")
+
+
+def test_readme_command_table_lists_every_command() -> None:
+    """Walks the click group: each command is in the README's table of the `kinerja` command
+    (a cell may abbreviate a sibling: "`kinerja db current` / `db check`")."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("## The `kinerja` command", 1)[1].split("\n## ", 1)[0]
+    listed = set()
+    for row in table.splitlines():
+        cells = re.split(r"(?<!\\)\|", row)  # a cell may hold an escaped \|
+        spans = re.findall(r"`([^`]+)`", cells[1]) if row.startswith("| `") else []
+        for span in spans:
+            words = span.split() if span.startswith("kinerja ") else ["kinerja", *span.split()]
+            listed.update(" ".join(words[:n]) for n in range(2, len(words) + 1))
+    missing = [command for command in cli_commands() if command not in listed]
+    assert not missing, f"commands missing from README's table: {missing}"
 
 
 def test_readme_configuration_table_matches_the_settings() -> None:

@@ -174,3 +174,30 @@ def test_who_never_signed_in_comes_first_in_the_adoption_list(app, people, tenan
     names = [r[0] for r in table.rows]
     assert names.index("Staf") == len(names) - 1  # the only one who signed in: last
     assert table.rows[-1][3] == "02-11-2026" and table.rows[0][3] in ("belum pernah", "never")
+
+
+def test_every_export_kind_writes_every_format(app, people, tenants, tmp_path) -> None:
+    """Walks the export kinds (and the command's formats): each writes a file that opens, so a
+    new kind cannot ship untried."""
+    import click
+    from click.testing import CliRunner
+
+    from kinerja.cli import cli
+    from kinerja.exports import tables
+
+    plan_head_and_boss(tenants, people, YEAR)
+    command = cli.commands["export"]
+    formats = next(p for p in command.params if p.name == "fmt").type
+    assert isinstance(formats, click.Choice) and set(formats.choices) >= {"xlsx", "pdf"}
+    assert set(tables.KINDS) == set(tables.KIND_WORDS)  # each kind has its words on the page
+    for kind in sorted(tables.KINDS):
+        for fmt in formats.choices:
+            out = tmp_path / f"{kind}.{fmt}"
+            arguments = ["export", kind, "--tenant", "dinkes", "--format", fmt, "--out", str(out)]
+            result = CliRunner().invoke(cli, arguments, obj=_script_info(app))
+            assert result.exit_code == 0, (kind, fmt, result.output)
+            data = out.read_bytes()
+            if fmt == "pdf":
+                assert data.startswith(b"%PDF"), kind
+            else:
+                assert load_workbook(io.BytesIO(data)).active.max_row >= 2, kind

@@ -10,24 +10,39 @@ import pytest
 
 from kinerja import performance  # noqa: F401 - registers the rules
 from kinerja.performance import evaluation, log  # noqa: F401 - register theirs
-from tests.permission_table import ALL, NONE, READ, allowed, cases
+from tests.permission_table import ALL, NONE, PRINCIPALS, READ, allowed, cases
 
 OWN_DRAFT = {"own": "ve", "subordinate": "", "peer": "", "other_tenant": ""}
 SUPERIOR = {"own": "ve", "subordinate": "vm", "peer": "", "other_tenant": ""}
 ADMIN = {"own": "vem", "subordinate": "vm", "peer": "vm", "other_tenant": ""}
 PERSONAL = ("skp", "work_entry", "evaluation")  # the same shape: own, the line above, the admin
+AGENCY = ("plan", "log_policy", "org_achievement")  # the agency's own: read inside, the admin sets
 TABLE = {
-    "anonymous": {"plan": NONE, "log_policy": NONE, **dict.fromkeys(PERSONAL, NONE)},
-    "pegawai": {"plan": READ, "log_policy": READ, **dict.fromkeys(PERSONAL, OWN_DRAFT)},
-    "superior": {"plan": READ, "log_policy": READ, **dict.fromkeys(PERSONAL, SUPERIOR)},
-    "admin_opd": {"plan": ALL, "log_policy": ALL, **dict.fromkeys(PERSONAL, ADMIN)},
+    "anonymous": {**dict.fromkeys(AGENCY, NONE), **dict.fromkeys(PERSONAL, NONE)},
+    "pegawai": {**dict.fromkeys(AGENCY, READ), **dict.fromkeys(PERSONAL, OWN_DRAFT)},
+    "superior": {**dict.fromkeys(AGENCY, READ), **dict.fromkeys(PERSONAL, SUPERIOR)},
+    # The agency's achievement is the city's to set unless the city lets the agency (below).
+    "admin_opd": {
+        "plan": ALL,
+        "log_policy": ALL,
+        "org_achievement": READ,
+        **dict.fromkeys(PERSONAL, ADMIN),
+    },
     # counts only, through the city's page
-    "admin_kota": {"plan": NONE, "log_policy": NONE, **dict.fromkeys(PERSONAL, NONE)},
-    "admin_kota_entered": {"plan": READ, "log_policy": READ, **dict.fromkeys(PERSONAL, READ)},
-    "member_elsewhere": {"plan": NONE, "log_policy": NONE, **dict.fromkeys(PERSONAL, NONE)},
+    "admin_kota": {**dict.fromkeys(AGENCY, NONE), **dict.fromkeys(PERSONAL, NONE)},
+    "admin_kota_entered": {**dict.fromkeys(AGENCY, READ), **dict.fromkeys(PERSONAL, READ)},
+    "member_elsewhere": {**dict.fromkeys(AGENCY, NONE), **dict.fromkeys(PERSONAL, NONE)},
 }
 
 
 @pytest.mark.parametrize(("who", "kind", "relation"), cases(TABLE))
 def test_performance_permissions(who: str, kind: str, relation: str) -> None:
     assert allowed(who, kind, relation) == TABLE[who][kind][relation]
+
+
+@pytest.mark.parametrize("who", sorted(PRINCIPALS))
+def test_the_agency_sets_its_achievement_only_where_the_city_lets_it(who: str) -> None:
+    """With the city's leave (`agency_may_set`) the admin OPD sets it; nobody else ever does."""
+    expected = ALL if who == "admin_opd" else TABLE[who]["org_achievement"]
+    for relation in expected:
+        assert allowed(who, "org_achievement", relation, agency_may_set=True) == expected[relation]

@@ -102,6 +102,7 @@ def codes(client, headers, slug: str = "dinkes") -> set[str]:  # type: ignore[no
     return {c["code"] for c in response.get_json()}
 
 
+@pytest.mark.hook("kinerja_competencies")
 def test_the_core_delivers_its_competencies_through_the_same_hook(client, people) -> None:
     headers = admin_token(people_tenant(people), people.users["admin"])
     found = client.get("/api/v1/tenants/dinkes/competencies", headers=headers).get_json()
@@ -111,6 +112,7 @@ def test_the_core_delivers_its_competencies_through_the_same_hook(client, people
     assert all(len(c["levels"]) == 5 for c in found)
 
 
+@pytest.mark.hook("kinerja_competencies", "kinerja_menu_items")
 def test_a_plugin_enabled_for_one_agency_shows_there_and_nowhere_else(
     client, people, with_plugins, tenants
 ) -> None:
@@ -130,6 +132,7 @@ def test_a_plugin_enabled_for_one_agency_shows_there_and_nowhere_else(
     assert enable(client, a, "throwaway").get_json()["settings"] == {"region": "Medan"}
 
 
+@pytest.mark.hook("kinerja_plugin_info")
 def test_bad_settings_are_refused_naming_the_field(client, people, with_plugins, tenants) -> None:
     a = admin_token(tenants.a, people.users["admin"])
     response = enable(client, a, "throwaway", settings={"region": 5})

@@ -204,6 +204,7 @@ def test_each_rule_of_the_immunisation_report_refuses_naming_the_field(
     assert listed == []  # nothing stored
 
 
+@pytest.mark.hook("kinerja_report_forms")
 def test_a_report_is_submitted_decided_by_the_superior_and_added_up(
     health, people, tenants
 ) -> None:
@@ -324,6 +325,7 @@ def test_typed_formulas_reach_the_summary_files_as_text(health, people, tenants)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
+@pytest.mark.hook("kinerja_report_forms")
 def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenants) -> None:
     _app, client = health
     outsider = token(tenants.b, people.users["outsider"], "admin_opd")
@@ -343,6 +345,7 @@ def test_another_agency_and_a_disabled_plugin_find_no_form(health, people, tenan
     assert client.get("/api/v1/tenants/dinkes/forms", headers=admin).get_json() == []
 
 
+@pytest.mark.hook("kinerja_demo_data")
 def test_the_demo_loads_a_month_of_immunisation_reports_once(health, people, tenants) -> None:
     from kinerja import demo
 
@@ -401,6 +404,7 @@ def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
     assert "Dinas Pendidikan" in after.split("</dl>")[0]  # listed among the agencies with it on
 
 
+@pytest.mark.hook("kinerja_pages")
 def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people, tenants):
     app, client = health
     staff = token(tenants.a, people.users["staff"])
@@ -470,6 +474,7 @@ def test_the_plugins_pages_and_forms_speak_english_on_request(health, people) ->
     assert "Immunisation coverage" in page and "Cakupan imunisasi" not in page
 
 
+@pytest.mark.hook("kinerja_skp_sections")
 def test_the_plugin_adds_the_years_reports_to_the_skp_page(health, people, tenants) -> None:
     app, client = health
     staff = token(tenants.a, people.users["staff"])

@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from kinerja import clock
 from kinerja.config import SETTINGS, ConfigError
+from kinerja.exports import tables as export_tables
 
 
 def _factory() -> Flask:
@@ -330,7 +331,7 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
 
 
 @cli.command("export")
-@click.argument("kind")
+@click.argument("kind", type=click.Choice(sorted(export_tables.KINDS)))
 @click.option("--tenant", "slug", required=True, help="agency slug")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default="xlsx")
 @click.option("--year", type=int, default=None, help="the performance year (default: this one)")
@@ -340,8 +341,8 @@ def employees_import(file: Path, slug: str, dry_run: bool, show_progress: bool) 
 def export_command(
     kind: str, slug: str, fmt: str, year: int | None, out: Path, show_progress: bool
 ) -> None:
-    """Write one of the agency's tables (skp_list, log_compliance, evaluation_results,
-    curve_report, talent) to a file, as the export job does."""
+    """Write one of the agency's tables (KIND: one of the export kinds) to a file, as the
+    export job does."""
 
     from sqlalchemy import select
 

@@ -75,7 +75,6 @@ AUDIT_ACTION_LABELS = {
     "city_admin.leave": _("City admin left the agency"),
     "employee.create": _("Employee added"),
     "employee.update": _("Employee changed"),
-    "employee.deactivate": _("Employee made inactive"),
     "employee.import": _("Employees imported"),
     "employee.import_upload": _("Employee file uploaded"),
     "employee.link_user": _("Account linked to employee"),
@@ -131,6 +130,18 @@ AUDIT_ACTION_LABELS = {
     "auth.sign_in": _("Signed in"),
     "auth.sign_in_failed": _("Failed sign-in"),
     "auth.locked": _("Sign-in locked after failures"),
+    "assessment.create": _("Assessment campaign created"),
+    "assessment.open": _("Assessment campaign opened"),
+    "assessment.close": _("Assessment campaign closed"),
+    "assessment.rate": _("Competency rating given"),
+    "assessment.import": _("Assessment centre results imported"),
+    "competency.standard": _("Competency standard of a position set"),
+    "talent.policy": _("Talent policy changed"),
+    "talent.open": _("Talent result opened"),
+    "talent.development": _("Development option added"),
+    "evaluation.files": _("Evaluation evidence added"),
+    "evaluation.file_removed": _("Evaluation evidence removed"),
+    "export.create": _("Export requested"),
 }
 
 
