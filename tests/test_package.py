@@ -130,15 +130,3 @@ def test_the_lock_pins_every_declared_dependency_within_its_bounds() -> None:
             continue  # the project itself (its extras)
         assert name in pinned, f"{name} is not in requirements.lock"
         assert requirement.specifier.contains(pinned[name]), (name, pinned[name])
-
-
-def test_every_command_is_in_the_readmes_table() -> None:
-    from pathlib import Path
-
-    from kinerja.cli import cli
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    table = readme[readme.index("## The `kinerja` command") : readme.index("## Configuration")]
-    names = set(cli.list_commands(None))  # type: ignore[arg-type]
-    assert names >= {"up", "db", "serve", "export", "worker"}
-    assert [n for n in sorted(names) if f"`kinerja {n}" not in table] == []
