@@ -187,3 +187,25 @@ def test_a_campaign_opened_by_many_clicks_makes_its_tasks_once(app, client, tena
     assert count(tenants.a, AssessmentTask) == winner["tasks"]
     closing = at_once(app, decisions(url, team["admin"], [{"action": "close"}] * N))
     assert codes(closing) == {200: 1, 409: N - 1}
+
+
+def test_a_burst_with_a_new_token_holds_one_connection_per_request(
+    database, redis_url, people, tenants
+) -> None:
+    """A token's last-use mark is written in the request's own session: twenty requests with a
+    new token on a pool of five all answer (a second session for the mark held two connections
+    per request, and the pool ran dry until its timeout: 503s after 30 s)."""
+    from kinerja.app import create_app
+    from tests.support import app_config
+
+    small = create_app(app_config(database, redis_url, DATABASE_POOL=5))
+    staff = token(tenants.a, people.users["staff"])
+    answers = at_once(small, [lambda c: c.get(f"{API}/entries", headers=staff)] * N)
+    assert codes(answers) == {200: N}
+
+
+@pytest.mark.parametrize("value", ["Bearer \xe9", "Bearer \u00c3\u00a9", "Bearer knj_1_\xff"])
+def test_a_token_with_bytes_beyond_ascii_is_refused_not_a_500(client, tenants, value) -> None:
+    for path in ("/api/v1/tenants", "/api/v1/openapi.json", f"{API}/skp", "/auth/login", "/"):
+        answer = client.get(path, headers={"Authorization": value})
+        assert answer.status_code < 500, (path, answer.status_code)

@@ -72,6 +72,34 @@ def test_reports_of_the_period_back_a_realisasi_and_others_are_refused(
     assert detail["items"][0]["reports"] == [good]  # nothing refused replaced what was kept
 
 
+def test_only_sent_or_approved_daily_entries_back_a_realisasi(client, setup, tenants) -> None:
+    """A draft or a rejected entry proves nothing yet: the page offered only sent and approved
+    ones, and the API now refuses the others the same way (it took any)."""
+    who, iki = setup["who"], str(setup["iki"])
+    evaluation = started(client, setup)
+    url = f"{API}/evaluations/{evaluation['id']}/items"
+    read = f"{API}/evaluations/{evaluation['id']}"
+    made = {}
+    for name in ("sent", "draft"):
+        body = {
+            "entry_date": TODAY.isoformat(),
+            "rhk_id": setup["rhk"],
+            "iki_id": setup["iki"],
+            "activity": f"Rekap {name}",
+            "quantity": "1",
+            "draft": name == "draft",
+        }
+        made[name] = ok(client.post(f"{API}/entries", json=body, headers=who["staff"]), 201)["id"]
+    saved = put_if_match(
+        client, url, read=read, json={iki: {"evidence": [made["sent"]]}}, headers=who["staff"]
+    )
+    assert saved.status_code == 200, saved.get_json()
+    refused = put_if_match(
+        client, url, read=read, json={iki: {"evidence": [made["draft"]]}}, headers=who["staff"]
+    )
+    assert refused.status_code == 422
+
+
 def test_files_are_attached_to_one_indicator_seen_by_those_who_may_and_removed(
     client, setup, tenants
 ) -> None:

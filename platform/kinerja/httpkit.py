@@ -31,7 +31,8 @@ def is_operator() -> bool:
     return (
         bool(expected)
         and scheme.lower() == "bearer"
-        and hmac.compare_digest(token.strip(), expected)
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 before any route)
+        and hmac.compare_digest(token.strip().encode(), expected.encode())
     )
 
 

@@ -110,7 +110,12 @@ class QuerySchema(Schema):
     scope = fields.String(
         load_default="mine",
         validate=validate.OneOf(["mine", "team", "subtree", "all"]),
-        metadata={"description": "mine; team (direct subordinates); subtree; all (admin OPD)"},
+        metadata={
+            "description": (
+                "mine; team (the entries you verify: those you are Pejabat Penilai of, "
+                "through vacant posts); subtree; all (admin OPD)"
+            )
+        },
     )
     date_from = fields.Date()
     date_to = fields.Date()

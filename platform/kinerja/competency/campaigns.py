@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kinerja import audit, events, workflow
 from kinerja.competency import scoring, standards
+from kinerja.competency.labels import CAMPAIGN_WORDS
 from kinerja.competency.models import (
     AssessmentCampaign,
     AssessmentRating,
@@ -181,11 +182,20 @@ def raters_of(
     return found
 
 
+def _refused(campaign: AssessmentCampaign, why: Any) -> Any:
+    """Why a step is refused, naming the state the campaign is in now (a second click)."""
+    return _(
+        "%(why)s This campaign is now “%(state)s”.",
+        why=why,
+        state=CAMPAIGN_WORDS.get(campaign.status, campaign.status),
+    )
+
+
 def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
     """Open a draft: every rater gets their tasks. Returns how many tasks were made."""
     workflow.locked(session, campaign)  # two clicks on "open" make the tasks once
     if not MACHINE.decide(campaign.status, OPEN_IT, ()).allowed:
-        raise Conflict(_("Only a draft campaign can be opened."))
+        raise Conflict(_refused(campaign, _("Only a draft campaign can be opened.")))
     people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
     made = 0
     raters: dict[int, int] = {}  # rater -> how many people they rate
@@ -217,7 +227,7 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
 def close_campaign(session: Session, campaign: AssessmentCampaign) -> None:
     workflow.locked(session, campaign)
     if not MACHINE.decide(campaign.status, CLOSE_IT, ()).allowed:
-        raise Conflict(_("Only an open campaign can be closed."))
+        raise Conflict(_refused(campaign, _("Only an open campaign can be closed.")))
     campaign.status = CLOSED
     campaign.closed_at = datetime.now(UTC)
     session.flush()

@@ -59,14 +59,15 @@ def issue(
 
 
 def touch(session: Session, record: ApiToken, now: datetime) -> None:
-    """Record a use of the token in its own short transaction (reads commit nothing)."""
+    """Record a use of the token, committed at once in the request's own session: nothing of
+    the request is written yet (the principal is loaded first), and the next statement opens a
+    fresh transaction with the agency set again. A second session for it held two pooled
+    connections per request, and a burst of new tokens emptied the pool until it timed out."""
     from sqlalchemy import update
     from sqlalchemy.orm.attributes import set_committed_value
 
-    from kinerja.db import db
-
-    with db.unit_of_work(record.tenant_id) as own:
-        own.execute(update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
+    session.execute(update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
+    session.commit()
     set_committed_value(record, "last_used_at", now)
 
 

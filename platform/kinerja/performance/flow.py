@@ -1,5 +1,5 @@
-"""Moving an SKP through its workflow (`workflow.TRANSITIONS`), its approved versions, and the
-"waiting for you" list. Every transition is in the audit log."""
+"""Moving an SKP through its workflow (`workflow.MACHINE`, on `kinerja.workflow`), its approved
+versions, and the "waiting for you" list. Every transition is in the audit log."""
 
 from __future__ import annotations
 

@@ -39,8 +39,9 @@ def _ids(raw: Any, wrong: str) -> set[int]:
 
 
 def entries(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
-    """Daily entries of the employee within the period."""
-    wrong = _("Choose daily entries of this period.")
+    """Daily entries of the employee within the period, sent or approved (a draft or a rejected
+    entry proves nothing yet: the page offered only these, the API took any)."""
+    wrong = _("Choose daily entries of this period that were sent or approved.")
     ids = _ids(raw, wrong)
     found = set(
         session.scalars(
@@ -48,6 +49,7 @@ def entries(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
                 WorkEntry.id.in_(ids),
                 WorkEntry.employee_id == evaluation.employee_id,
                 WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
+                WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
             )
         )
     )
