@@ -78,10 +78,11 @@ def compute(
         )
         or 0
     )
-    sent, on_time = session.execute(
+    sent, on_time, senders = session.execute(
         select(
             func.count(),
             func.count().filter(WorkEntry.status == log_rules.APPROVED, WorkEntry.late.is_(False)),
+            func.count(distinct(WorkEntry.employee_id)),
         ).where(WorkEntry.entry_date.between(first, last), WorkEntry.status != log_rules.DRAFT)
     ).one()
     predikat = evaluations.distribution(session, year)
@@ -106,23 +107,55 @@ def compute(
         or 0
     )
     talent = _talent(session, dictionary) if dictionary is not None else {}
-    return {
+    # Every figure about people is withheld where too few stand behind it (an agency's
+    # on-time share of one sender is that person's record): named under `suppressed`.
+    withheld = Withheld()
+    everyone = int(employees)
+    figures = {
         "employees": employees,
-        "skp": skp,
-        "skp_completion": share(skp.get("approved", 0), employees),
-        "log_compliance": share(sent_days, employees * days),
-        "log_on_time": share(int(on_time), int(sent)),
-        "evaluation_completion": share(annual, skp.get("approved", 0)),
-        "predikat": predikat,
+        "skp": withheld("skp", skp, sum(skp.values()), {}),
+        "skp_completion": withheld(
+            "skp_completion", share(skp.get("approved", 0), employees), everyone
+        ),
+        "log_compliance": withheld("log_compliance", share(sent_days, employees * days), everyone),
+        "log_on_time": withheld("log_on_time", share(int(on_time), int(sent)), int(senders)),
+        "evaluation_completion": withheld(
+            "evaluation_completion", share(annual, skp.get("approved", 0)), annual
+        ),
+        "predikat": withheld("predikat", predikat, annual, {}),
         "achievement": level.level if level else None,
-        "curve_violations": len(rules.curve_violations(level.level, predikat))
-        if level and annual
-        else None,
-        "signed_in": share(signed_in, employees),
-        "with_skp": share(sum(skp.values()), employees),
-        "logged_this_week": share(logged_this_week, employees),
+        "curve_violations": withheld(
+            "curve_violations",
+            len(rules.curve_violations(level.level, predikat)) if level and annual else None,
+            annual,
+        ),
+        "signed_in": withheld("signed_in", share(signed_in, employees), everyone),
+        "with_skp": withheld("with_skp", share(sum(skp.values()), employees), everyone),
+        "logged_this_week": withheld(
+            "logged_this_week", share(logged_this_week, employees), everyone
+        ),
         **talent,
     }
+    figures["suppressed"] = {**withheld.names, **talent.get("suppressed", {})}
+    return figures
+
+
+class Withheld:
+    """One figure at a time: its value, or its empty form where 1 to `KINERJA_MIN_GROUP` - 1
+    people stand behind it (`rules.suppress`); remembers what it withheld and why."""
+
+    def __init__(self) -> None:
+        from kinerja.competency import results
+
+        self.minimum = results.group_minimum()
+        self.names: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, name: str, value: Any, size: int, empty: Any = None) -> Any:
+        shown = rules.suppress(value, size, self.minimum)
+        if not shown.suppressed:
+            return value
+        self.names[name] = {"reason": shown.reason, "minimum": self.minimum}
+        return empty
 
 
 def _talent(session: Session, dictionary: dict[str, Competency]) -> dict[str, Any]:
