@@ -189,16 +189,20 @@ def receipts(session: Session, thread: FeedbackThread) -> dict[int, int]:
 
 
 def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]:
+    """The latest 200 threads `principal` may see (`may_see` as SQL, so the 200 are the right
+    ones: the two of them, and the Atasan Pejabat Penilai, the rater of the thread's superior)."""
+    if not perm.may_be_inside(principal) or perm.is_visiting_city_admin(principal):
+        return []
     query = select(FeedbackThread).order_by(FeedbackThread.id.desc()).limit(200)
     if not perm.is_agency_admin(principal):
         me = principal.employee_id or -1
-        below = principal.subordinate_ids or frozenset()
+        reviewed = skps.rated_by(session, principal.employee_id)
         query = query.where(
             (FeedbackThread.employee_id == me)
             | (FeedbackThread.superior_id == me)
-            | FeedbackThread.superior_id.in_(below or {-1})
+            | FeedbackThread.superior_id.in_(reviewed or {-1})
         )
-    return [t for t in session.scalars(query) if may_see(session, principal, t)]
+    return list(session.scalars(query))
 
 
 def during(session: Session, employee_id: int, starts: date, ends: date) -> list[FeedbackMessage]:
