@@ -224,3 +224,18 @@ def test_the_talent_group_views_withhold_cells_of_too_few(
     heat = ok(client.get(f"{API}/heatmap", headers=team["admin"]))
     shown = [u["gaps"]["M1"] for u in heat["units"] if not u["suppressed"]]
     assert shown and all(v is not None for v in shown)
+
+
+def test_the_audit_of_a_rating_names_the_campaign_not_whom_it_rated(client, team, tenants) -> None:  # noqa: F811
+    """A task is one rater and one subject: the log names the campaign a rater answered in."""
+    from sqlalchemy import select
+
+    from kinerja.audit.models import AuditEntry
+
+    campaign(client, team)
+    assert rate_all(client, team["peer"], 3) > 0
+    with db.unit_of_work(tenants.a) as session:
+        rated = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "assessment.rate")
+        ).all()
+    assert rated and {e.object_type for e in rated} == {"assessment_campaign"}

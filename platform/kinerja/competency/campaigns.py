@@ -359,8 +359,9 @@ def submit(
     claim(session, task, at or datetime.now(UTC))
     session.add_all(ratings)
     session.flush()
-    # The audit names the task, never the levels: the log must not undo the anonymity either.
-    audit.record(session, "assessment.rate", "assessment_task", task.id)
+    # The audit names the campaign, never the task nor the levels: a task names whom its rater
+    # rated (tasks are made subject by subject), and the log must not undo the anonymity.
+    audit.record(session, "assessment.rate", "assessment_campaign", task.campaign_id)
 
 
 def claim(session: Session, task: AssessmentTask, at: datetime) -> None:
