@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from kinerja import clock, rules
@@ -25,6 +25,7 @@ from kinerja.performance.evaluation import evidence, printing, service, workflow
 from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT, EVALUATION
 from kinerja.performance.log import uploads
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "evaluation_api",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import fields, pre_dump, validate
 
 from kinerja import clock, storage
 from kinerja import permissions as perm
@@ -24,6 +24,7 @@ from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.labels import status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "log_api",

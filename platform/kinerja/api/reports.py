@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
@@ -18,6 +18,7 @@ from kinerja.identity.principal import current, require
 from kinerja.reports import rules, service
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "reports_api",

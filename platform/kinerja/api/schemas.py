@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context
-from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from marshmallow import ValidationError, fields, post_dump, validate
 
 from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
@@ -13,6 +13,7 @@ from kinerja.people.addresses import EmailAddress
 from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
 from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.permissions import TENANT_ROLES
+from kinerja.schema import Schema
 from kinerja.tenancy.kinds import KINDS
 
 BIGINT_MAX = 2**63 - 1

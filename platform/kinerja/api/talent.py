@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from kinerja import audit
@@ -26,6 +26,7 @@ from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Position
 from kinerja.plugins.types import DEVELOPMENT_KINDS
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "talent_api",
