@@ -97,3 +97,18 @@ def test_an_input_schema_reads_a_forms_strings_like_json() -> None:
         "what": ["Enter at most 20 characters."],
         "amount": ["Enter a number."],
     }
+
+
+# Write operations that truly take no body: an action named by its address alone.
+NO_BODY: dict[str, str] = {}
+
+
+def test_every_write_operation_documents_its_body(client) -> None:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    missing = sorted(
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch") and "requestBody" not in operation
+    )
+    assert missing == sorted(NO_BODY)

@@ -81,7 +81,7 @@ class Blueprint(flask_smorest.Blueprint):
             **operation,
             "parameters": [p for p in operation["parameters"] if p not in bodies],
         }
-        parts = [p["schema"] for p in bodies]
+        parts = [p["schema"] for p in sorted(bodies, key=lambda p: p["in"] == "files")]
         multipart = {"schema": parts[0] if len(parts) == 1 else {"allOf": parts}}
         content: dict[str, Any] = {"multipart/form-data": multipart}
         either = [p["schema"] for p in bodies if p["in"] == BODY_EITHER]

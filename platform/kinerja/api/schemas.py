@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context
-from marshmallow import ValidationError, fields, post_dump, validate
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, ValidationError, fields, post_dump, validate
 
 from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
@@ -253,3 +254,13 @@ class AuditSchema(Schema):
         if not has_request_context() or is_operator() or may_see_origin(current()):
             return data
         return {**data, "address": None, "request_id": None}
+
+
+class EvidenceFiles(Schema):
+    """The files of a multipart request: photos or PDFs as `evidence`, the type read from the
+    content, never from the name."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    evidence = fields.List(Upload(), load_default=list)
