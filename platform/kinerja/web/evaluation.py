@@ -14,6 +14,7 @@ from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.httpkit import limits, pdf_response, send_stored
+from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years
@@ -30,7 +31,6 @@ from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
 from kinerja.reports import service as report_service
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
-from kinerja.web.i18n import in_language
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 

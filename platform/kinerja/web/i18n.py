@@ -17,6 +17,7 @@ from flask import Flask, request
 from flask_babel import Babel, refresh
 
 from kinerja import clock
+from kinerja.i18n import in_language  # noqa: F401 - where templates and plugins find it
 
 LOCALES = {"id": "Bahasa Indonesia", "en": "English"}
 COOKIE = "kinerja_lang"
@@ -39,14 +40,6 @@ def select_locale() -> str:
         if best:
             return best
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
-def in_language(indonesian: str, english: str = "") -> str:
-    """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return english if english and locale is not None and locale.language == "en" else indonesian
 
 
 def compile_catalogues(source: Path = SOURCE) -> Path:
