@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import marshmallow
-from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, post_load, pre_load, validate
 
 from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
@@ -258,3 +258,43 @@ class Identifier(fields.Integer):
         if not isinstance(value, bool) and value in (0, "0"):
             value = None
         return super().deserialize(value, *args, **kwargs)
+
+
+class KeyedInput(InputSchema):
+    """A body keyed by what the service knows (an IKI id, a competency code): every key's value
+    is read by `value`; which keys exist is the service's to check. Documented as an object
+    with additional properties. A refused value is named by its key, its messages in a list."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    @staticmethod
+    def value() -> fields.Field:
+        """The field that reads each key's value (a method: a Field attribute would be a key)."""
+        return fields.Raw()
+
+    @post_load
+    def _values(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        reader = self.value()
+        reader._bind_to_schema("value", self)
+        translate_field(reader)
+        out, errors = {}, {}
+        for key, given in data.items():
+            if isinstance(given, str) and not given.strip() and reader.allow_none:
+                given = None
+            try:
+                out[str(key)] = reader.deserialize(given)
+            except ValidationError as error:
+                errors[str(key)] = _flat(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+
+def _flat(found: Any) -> list[Any]:
+    """A value's messages, however nested, as one list (the body names the key)."""
+    if isinstance(found, Mapping):
+        return [m for value in found.values() for m in _flat(value)]
+    if isinstance(found, list | tuple):
+        return [m for value in found for m in _flat(value)]
+    return [found]

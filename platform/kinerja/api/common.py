@@ -15,7 +15,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import PreconditionFailed
 
 from kinerja.i18n import _
-from kinerja.schema import Schema, translate_field
+from kinerja.schema import KeyedInput, Schema, translate_field
 
 # A body sent as JSON or as a multipart form (with files beside it) is one input: its field
 # errors are named under `json` whichever way it came, as they always were.
@@ -53,6 +53,18 @@ class Parser(FlaskParser):
         raise AssertionError("unreachable")
 
 
+def _keyed(schema: Any) -> bool:
+    kind = schema if isinstance(schema, type) else type(schema)
+    return isinstance(kind, type) and issubclass(kind, KeyedInput)
+
+
+def _keyed_doc(schema: Any, api: Any) -> dict[str, Any]:
+    """A body keyed by ids or codes, as what it is: an object whose every value is the value
+    field's (apispec knows only "more properties: yes or no")."""
+    value = api.ma_plugin.converter.field2property(schema.value())
+    return {"type": "object", "description": schema.__doc__ or "", "additionalProperties": value}
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint, with an ETag check that `If-Match: *` cannot skip: an update
     must name the version it read, or it could silently overwrite someone else's change; and a
@@ -70,6 +82,9 @@ class Blueprint(flask_smorest.Blueprint):
         self, doc: Any, doc_info: Any, *, api: Any, spec: Any, **kw: Any
     ) -> Any:
         operation = doc_info.get("arguments")
+        for param in (operation or {}).get("parameters", []):
+            if isinstance(param, dict) and _keyed(param.get("schema")):
+                param["schema"] = _keyed_doc(param["schema"], api)
         bodies = [
             p
             for p in (operation or {}).get("parameters", [])

@@ -20,6 +20,7 @@ from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
+from kinerja.performance.evaluation.inputs import ItemsBody
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
@@ -226,7 +227,11 @@ def save_items(evaluation_id: int) -> Any:
             raw[key][kind] = [
                 n for n in (whole_number(v) for v in request.form.getlist(f"{kind}-{key}")) if n
             ]
-    return _change(evaluation, lambda: service.update_items(db.session, evaluation, raw))
+    return _change(
+        evaluation,
+        # the API's schema: one reading of the realisasi
+        lambda: service.update_items(db.session, evaluation, ItemsBody().read(raw)),
+    )
 
 
 @bp.post("/<int:evaluation_id>/files")
