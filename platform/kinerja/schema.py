@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import marshmallow
+from flask_babel.speaklater import LazyString
 from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, post_load, pre_load, validate
 
 from kinerja.exceptions import InvalidFields
@@ -72,6 +73,8 @@ class Range(validate.Range):
     """marshmallow's Range, saying it in the reader's language."""
 
     def _format_error(self, value: Any, message: str) -> Any:
+        if isinstance(self.error, LazyString):
+            return [self.error]  # ours, its parameters given
         if self.error is not None:
             return super()._format_error(value, message)
         if self.min is not None and self.max is not None:
@@ -145,6 +148,9 @@ def translate_field(field: fields.Field) -> None:
     for key, message in ours.items():
         if key in english and field.error_messages.get(key) == english[key]:
             field.error_messages[key] = [message]  # a list: see the top
+    for key, message in field.error_messages.items():  # a schema's own lazy messages too
+        if not isinstance(message, str | list):
+            field.error_messages[key] = [message]
     field.validators = [_translated_validator(v, field) for v in field.validators]
     inner: list[Any] = [getattr(field, "inner", None)]
     inner += [getattr(field, "key_field", None), getattr(field, "value_field", None)]
