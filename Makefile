@@ -55,8 +55,9 @@ lint: $(VENV)/.dev-installed
 # After changing pyproject.toml's dependencies: the newest versions its bounds allow, locked.
 lock:
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q pip-tools
-	.venv-lock/bin/pip-compile -q --extra dev --extra embedded --strip-extras --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile -q --extra dev --extra embedded --strip-extras \
+	  --unsafe-package kinerja --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
 	rm -rf .venv-lock
 
 # Removes the embedded servers' data (the demo database); asks nothing, so think first.

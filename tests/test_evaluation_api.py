@@ -302,3 +302,35 @@ def test_bad_realisasi_is_refused_naming_the_indicator(client, setup, given) -> 
         ).status_code
         == 422
     )
+
+
+def test_the_realisasi_body_is_documented_and_read_by_one_schema(client, setup) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    put = spec["paths"]["/api/v1/tenants/{tenant}/evaluations/{evaluation_id}/items"]["put"]
+    keyed = put["requestBody"]["content"]["application/json"]["schema"]
+    ref = keyed["additionalProperties"]["$ref"]  # every IKI id's value is a Realisasi
+    assert keyed["type"] == "object" and "IKI id" in keyed["description"]
+    assert {"realisasi", "realisasi_text", "evidence", "reports"} <= set(
+        spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+    )
+    files = spec["paths"]["/api/v1/tenants/{tenant}/evaluations/{evaluation_id}/files"]["post"]
+    parts = files["requestBody"]["content"]["multipart/form-data"]["schema"]["allOf"]
+    assert len(parts) == 2  # the form's iki_id and the evidence files, one body
+    who = setup["who"]
+    started = ok(
+        client.post(
+            f"{API}/evaluations", json={"skp_id": setup["skp"], "period": 0}, headers=who["staff"]
+        ),
+        201,
+    )
+    url = f"{API}/evaluations/{started['id']}/items"
+    read = f"{API}/evaluations/{started['id']}"
+    iki = str(setup["iki"])
+    refused = put_if_match(
+        client, url, read=read, json={iki: {"realisasi": "-1"}}, headers=who["staff"]
+    )
+    assert refused.get_json()["errors"]["json"] == {iki: ["Enter a number of at least 0."]}
+    saved = put_if_match(
+        client, url, read=read, json={iki: {"realisasi": "2,5"}}, headers=who["staff"]
+    )
+    assert saved.status_code == 200 and saved.get_json()["items"][0]["realisasi"] == "2.5"

@@ -397,3 +397,43 @@ def test_the_api_description_documents_the_key_on_both_creating_operations(clien
         (header,) = [p for p in post["parameters"] if p["name"] == "Idempotency-Key"]
         assert header["in"] == "header" and "422" in header["description"]
         assert {"200", "201"} <= set(post["responses"])
+
+
+def test_the_entry_body_is_one_schema_as_json_or_as_a_form_with_files(client, who, year) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/tenants/{tenant}/entries"]["post"]["requestBody"]
+    assert set(body["content"]) == {"application/json", "multipart/form-data"}
+    entry_ref = body["content"]["application/json"]["schema"]["$ref"]
+    parts = [p["$ref"] for p in body["content"]["multipart/form-data"]["schema"]["allOf"]]
+    assert parts[0] == entry_ref
+    schemas = spec["components"]["schemas"]
+    fields = schemas[entry_ref.rsplit("/", 1)[1]]["properties"]
+    assert {"entry_date", "activity", "quantity", "draft"} <= set(fields)
+    assert schemas[parts[1].rsplit("/", 1)[1]]["properties"]["evidence"]["items"]["format"] == (
+        "binary"
+    )
+    files = spec["paths"]["/api/v1/tenants/{tenant}/entries/{entry_id}/files"]["post"]
+    assert "multipart/form-data" in files["requestBody"]["content"]
+    # A form's bad fields are named where JSON's are, in the reader's language.
+    form = {k: v for k, v in entry(year, quantity="-1", started="25:00").items() if v is not None}
+    refused = client.post(
+        API,
+        data=form | {"activity": " "},
+        headers=who["staff"] | {"Accept-Language": "id"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["json"] == {
+        "activity": ["Isian ini wajib diisi."],
+        "quantity": ["Masukkan angka paling kecil 0."],
+        "started": ["Masukkan jam seperti 08:30."],
+    }
+    # A decimal comma, as people type it, is the same quantity.
+    made = client.post(
+        API,
+        data=form | {"quantity": "2,5", "started": "08:00"},
+        headers=who["staff"],
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["quantity"] == "2.50"

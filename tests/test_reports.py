@@ -612,3 +612,37 @@ def test_the_web_form_sent_twice_makes_one_report(health, people, tenants) -> No
     assert other.status_code == 422  # the key stands for other work: refused, a new key offered
     offered = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', other.get_data(as_text=True))
     assert offered is not None and offered.group(1) != key.group(1)
+
+
+def test_the_api_makes_a_report_the_days_work_as_the_form_does(health, people, tenants) -> None:
+    from kinerja.performance.log.models import WorkEntry
+    from tests.support import plan_head_and_boss, plan_staff
+
+    _app, client = health
+    year = clock.this_year()
+    rhk, _iki = plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    staff = token(tenants.a, people.users["staff"])
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/tenants/{tenant}/forms/{code}/submissions"]["post"]
+    ref = body["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    documented = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"report_date", "draft", "log_rhk"} <= set(documented["properties"])
+    assert documented["additionalProperties"] is True  # the form's own fields, by name
+    sent = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "log_rhk": rhk})
+    assert sent.status_code == 201, sent.get_json()
+    extra = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "log_rhk": 0})
+    draft = client.post(
+        f"{LHI}/submissions", headers=staff, json={**REPORT, "log_rhk": rhk, "draft": True}
+    )
+    plain = client.post(f"{LHI}/submissions", headers=staff, json=REPORT)
+    assert (extra.status_code, draft.status_code, plain.status_code) == (201, 201, 201)
+    with db.unit_of_work(tenants.a) as session:
+        entries = session.query(WorkEntry).order_by(WorkEntry.id).all()
+    assert [(e.rhk_id, e.report_submission_id) for e in entries] == [
+        (rhk, sent.get_json()["id"]),
+        (None, extra.get_json()["id"]),
+    ]  # a draft or a report without log_rhk is no day's work
+    bad = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "log_rhk": "x"})
+    assert bad.status_code == 422 and bad.get_json()["errors"]["json"]["log_rhk"] == [
+        "Enter a whole number."
+    ]

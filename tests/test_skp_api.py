@@ -373,3 +373,22 @@ def test_expectations_are_the_superiors_and_text_only(client, who) -> None:
         )
     )
     assert done["expectations"] == {"akuntabel": "Tepat waktu"}
+
+
+def test_the_expectations_body_names_every_berakhlak_value(client, who) -> None:
+    from kinerja.performance import behaviour
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    put = spec["paths"]["/api/v1/tenants/{tenant}/skp/{skp_id}/expectations"]["put"]
+    ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    documented = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+    assert set(documented) == behaviour.codes()
+    assert documented["akuntabel"]["maxLength"] == 1000
+    skp = ok(client.post(f"{API}/skp", json={"year": YEAR}, headers=who["staff"]), 201)
+    url, read = f"{API}/skp/{skp['id']}/expectations", f"{API}/skp/{skp['id']}"
+    long = put_if_match(client, url, read=read, json={"akuntabel": "x" * 1001}, headers=who["boss"])
+    assert long.get_json()["errors"]["json"] == {"akuntabel": ["Enter at most 1000 characters."]}
+    both = {"akuntabel": "Tepat waktu", "loyal": "Menjaga rahasia"}
+    assert ok(put_if_match(client, url, read=read, json=both, headers=who["boss"]))
+    cleared = put_if_match(client, url, read=read, json={"loyal": " "}, headers=who["boss"])
+    assert ok(cleared)["expectations"] == {"akuntabel": "Tepat waktu"}

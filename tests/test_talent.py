@@ -298,7 +298,8 @@ def test_assessment_centre_results_are_imported_all_or_nothing(client, team, peo
         headers=team["admin"],
     )
     assert broken.status_code in (415, 422) and broken.get_json()["message"]
-    assert client.post(url, data={}, headers=team["staff"]).status_code == 404
+    csv = {"file": (io.BytesIO(b"nip,kode_kompetensi,level\n"), "hasil.csv")}
+    assert client.post(url, data=csv, headers=team["staff"]).status_code == 404
     while_open = ok(client.get(f"{API}/people/{people.staff}", headers=team["admin"]))
     assert while_open["competencies"] == []  # an open campaign's results show once it closes
     ok(
@@ -382,3 +383,24 @@ def test_the_demo_campaign_shows_both_sides_of_the_anonymity_rule(app, people, t
         assert all(v.mean is None for v in views if v.hidden)
         assert any(r.box is not None for r in shown.values())  # last year's predikat + JPM
     assert any("talent" in line for line in demo.load())
+
+
+def test_talent_bodies_are_documented_by_code_and_read_by_one_schema(client, team) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths, schemas = spec["paths"], spec["components"]["schemas"]
+    task = paths["/api/v1/tenants/{tenant}/talent/tasks/{task_id}"]["post"]["requestBody"]
+    ratings = task["content"]["application/json"]["schema"]
+    rating = schemas[ratings["additionalProperties"]["$ref"].rsplit("/", 1)[1]]
+    assert ratings["type"] == "object" and rating["required"] == ["level"]
+    standard = paths["/api/v1/tenants/{tenant}/talent/standards/{position_id}"]["put"]
+    levels = standard["requestBody"]["content"]["application/json"]["schema"]
+    assert levels["additionalProperties"]["type"] == "integer"
+    results = paths["/api/v1/tenants/{tenant}/talent/campaigns/{campaign_id}/results"]["post"]
+    assert "multipart/form-data" in results["requestBody"]["content"]
+    positions = ok(client.get(f"{API}/standards", headers=team["staff"]))
+    url = f"{API}/standards/{positions[0]['position_id']}"
+    refused = put_if_match(client, url, json={"M1": 6, "M2": "x"}, headers=team["admin"])
+    assert refused.get_json()["errors"]["json"] == {
+        "M1": ["Enter a number from 0 to 5."],
+        "M2": ["Enter a whole number."],
+    }

@@ -1,19 +1,18 @@
 """One error shape everywhere: `{code, status, message, errors}` for the API, a page for people.
 
 Service errors (`kinerja.exceptions`) are mapped here once, so views never catch them; field
-messages are given in the user's language, marshmallow's own included.
+messages are lazy (ours, and marshmallow's through `kinerja.schema`) and given in the user's
+language here.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import psycopg
 from flask import Flask, Request, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
@@ -28,7 +27,7 @@ from werkzeug.exceptions import (
 )
 
 from kinerja.exceptions import Invalid, InvalidFields, ServiceError
-from kinerja.i18n import N_, _, text
+from kinerja.i18n import _, text
 
 log = logging.getLogger(__name__)
 
@@ -47,60 +46,6 @@ STATUS_MESSAGES = {
     500: _("Something went wrong on our side. Your data is safe; please try again in a moment."),
     503: _("A service we depend on is unavailable; please try again in a moment."),
 }
-
-# marshmallow's English messages, as patterns, and what to say instead (translated).
-_FIELD_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Missing data for required field\.$"), N_("This field is required.")),
-    (re.compile(r"^Field may not be null\.$"), N_("This field may not be empty.")),
-    (re.compile(r"^Unknown field\.$"), N_("This field is not known here.")),
-    (re.compile(r"^Not a valid integer\.$"), N_("Enter a whole number.")),
-    (re.compile(r"^Not a valid string\.$"), N_("Enter text.")),
-    (re.compile(r"^Not a valid boolean\.$"), N_("Enter true or false.")),
-    (re.compile(r"^Not a valid email address\.$"), N_("Enter a valid e-mail address.")),
-    (re.compile(r"^Not a valid UUID\.$"), N_("Enter a valid identifier.")),
-    (re.compile(r"^Not a valid (date|datetime)\.$"), N_("Enter a valid date.")),
-    (re.compile(r"^Invalid input type\.$"), N_("This kind of value is not accepted here.")),
-    (re.compile(r"^Invalid value\.$"), N_("This value is not accepted.")),
-    (
-        re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
-        N_("Enter between %(min)s and %(max)s characters."),
-    ),
-    (
-        re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
-        N_("Enter at least %(min)s characters."),
-    ),
-    (
-        re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
-        N_("Enter at most %(max)s characters."),
-    ),
-    (
-        re.compile(
-            r"^Must be greater than or equal to (?P<min>-?\d+) and less than or equal to "
-            r"(?P<max>-?\d+)\.$"
-        ),
-        N_("Enter a number from %(min)s to %(max)s."),
-    ),
-    (
-        re.compile(r"^Must be greater than or equal to (?P<min>-?\d+)\.$"),
-        N_("Enter a number of at least %(min)s."),
-    ),
-    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), N_("Must be one of: %(choices)s.")),
-]
-
-
-def localize(message: Any) -> Any:
-    """A field message in the user's language (ours are lazy already; marshmallow's are not)."""
-    if isinstance(message, dict):
-        return {key: localize(value) for key, value in message.items()}
-    if isinstance(message, list | tuple):
-        return [localize(item) for item in message]
-    if isinstance(message, str):
-        for pattern, replacement in _FIELD_MESSAGES:
-            match = pattern.match(message)
-            if match:
-                return gettext(replacement, **match.groupdict())
-        return message
-    return text(message)
 
 
 def unauthorized(message: Any, invalid_token: bool = False) -> HTTPException:
@@ -144,7 +89,7 @@ def payload(error: HTTPException) -> dict[str, Any]:
         "code": error.code,
         "status": error.name,
         "message": message_of(error),
-        "errors": localize(errors),
+        "errors": text(errors),
     }
 
 

@@ -15,17 +15,17 @@ from flask_babel.speaklater import LazyString
 _ = lazy_gettext  # `_` is what the message extractor looks for
 
 
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it yet (tables of patterns)."""
-    return message
-
-
 def in_language(indonesian: str, english: str = "") -> str:
     """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
     from flask_babel import get_locale
 
     locale = get_locale()
     return english if english and locale is not None and locale.language == "en" else indonesian
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it yet (tables of patterns)."""
+    return message
 
 
 def text(value: Any) -> Any:

@@ -5,26 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from kinerja import clock, rules
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
-from kinerja.api.schemas import YEAR, YearQuerySchema
+from kinerja.api.schemas import YEAR, EvidenceFiles, YearQuerySchema
 from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
+from kinerja.performance.evaluation.inputs import ItemsBody
 from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT, EVALUATION
 from kinerja.performance.log import uploads
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "evaluation_api",
@@ -207,18 +209,16 @@ class Document(MethodView):
 @blp.route("/evaluations/<int:evaluation_id>/items")
 class Items(MethodView):
     @blp.etag
+    @blp.arguments(ItemsBody, description="{IKI id: RealisasiInput}")
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
-    def put(self, evaluation_id: int) -> Any:
+    def put(self, data: dict[str, Any], evaluation_id: int) -> Any:
         """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids],
         reports: [report submission ids]}}; files of their own go to `…/files`. Send If-Match
         with the evaluation's ETag"""
         evaluation = _evaluation(evaluation_id, perm.EDIT)
         blp.check_etag(detail(evaluation), DetailSchema)
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            abort(422, errors={"json": {"_schema": ["Send an object of IKI id to realisasi."]}})
-        service.update_items(db.session, evaluation, raw)
+        service.update_items(db.session, evaluation, data)
         db.session.commit()
         return detail(evaluation)
 
@@ -228,14 +228,15 @@ class Files(MethodView):
     accepts_upload = True  # multipart/form-data with the files and `iki_id`
 
     @blp.arguments(FileFormSchema, location="form")
+    @blp.arguments(EvidenceFiles, location="files")
     @blp.response(201, DetailSchema)
     @blp.doc(security=BEARER)
-    def post(self, data: dict[str, Any], evaluation_id: int) -> Any:
+    def post(self, data: dict[str, Any], sent: dict[str, Any], evaluation_id: int) -> Any:
         """Attach files of your own (photos, PDFs) as bukti dukung of one IKI: multipart
         `evidence` (up to the per-entry limit per IKI) and `iki_id`"""
         evaluation = _evaluation(evaluation_id, perm.EDIT)
         iki_id = data["iki_id"]
-        found = uploads.read(request.files.getlist("evidence"), limits()[1])
+        found = uploads.read(sent["evidence"], limits()[1])
         evidence.add_files(db.session, evaluation, iki_id, found, limits(), current().user_id)
         db.session.commit()
         return detail(evaluation)

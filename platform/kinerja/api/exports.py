@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kinerja import clock
 from kinerja import permissions as perm
@@ -19,6 +19,7 @@ from kinerja.exports import service, tables
 from kinerja.exports.models import Export
 from kinerja.httpkit import send_export
 from kinerja.identity.principal import current
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "exports_api",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kinerja.api.common import Blueprint
 from kinerja.api.people import BEARER
@@ -14,6 +14,7 @@ from kinerja.db import db
 from kinerja.identity.principal import current
 from kinerja.performance import feedback
 from kinerja.performance.feedback_models import FeedbackThread
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "feedback_api",

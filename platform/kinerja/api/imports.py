@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy import select
 
 from kinerja.api.common import Blueprint, abort
@@ -19,6 +19,7 @@ from kinerja.i18n import _
 from kinerja.jobs.models import BackgroundJob
 from kinerja.people import importer, imports
 from kinerja.people.models import EmployeeImport
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "imports_api",

@@ -7,23 +7,25 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import fields, pre_dump, validate
 
 from kinerja import clock, storage
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import BODY_EITHER, Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
-from kinerja.api.schemas import YEAR
+from kinerja.api.schemas import YEAR, EvidenceFiles
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
 from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
+from kinerja.performance.log.inputs import EntryBody, EntryPatch
 from kinerja.performance.log.labels import status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "log_api",
@@ -95,13 +97,6 @@ class EntrySchema(Schema):
         ]
 
 
-class EntryPatchSchema(EntrySchema):
-    """What a correction may send: any of the entry's fields."""
-
-    entry_date = fields.Date()
-    activity = fields.String()
-
-
 def _file_url(entry: WorkEntry, file_id: int, which: str) -> str:
     return f"/api/v1/tenants/{g.tenant.slug}/entries/{entry.id}/files/{file_id}/{which}"
 
@@ -155,17 +150,6 @@ def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
     return entry
 
 
-def _incoming() -> tuple[dict[str, Any], list[service.Upload]]:
-    """The entry's fields and files, from JSON or from multipart/form-data."""
-    if request.mimetype == "multipart/form-data":
-        raw = {k: v for k, v in request.form.items()}
-        return raw, uploads.read(request.files.getlist("evidence"), limits()[1])
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(422, errors={"json": {"_schema": ["Send the entry as a JSON object."]}})
-    return body, []
-
-
 @blp.route("/entries")
 class Entries(MethodView):
     accepts_upload = True  # multipart/form-data with files, or JSON
@@ -189,24 +173,26 @@ class Entries(MethodView):
         query = service.filtered(query, args)
         return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
 
+    @blp.arguments(EntryBody, location=BODY_EITHER)
+    @blp.arguments(EvidenceFiles, location="files")
     @blp.response(201, EntrySchema)
     @blp.alt_response(200, schema=EntrySchema, description="a replay (same key and body)")
     @blp.doc(security=BEARER, parameters=[idempotency.openapi_parameter("entry")])
-    def post(self) -> Any:
+    def post(self, data: dict[str, Any], sent: dict[str, Any]) -> Any:
         """Log an entry (JSON, or multipart with up to 5 `evidence` files); `draft: true` keeps
         it unsent"""
         principal = current()
         require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
         employee = employees.get_employee(db.session, principal.employee_id or 0)
-        raw, files = _incoming()
+        submit = not data.pop("draft")
         entry, replayed = service.create(
             db.session,
             principal,
             employee,
-            raw,
-            files,
+            data,
+            uploads.read(sent["evidence"], limits()[1]),
             key=request.headers.get(idempotency.HEADER),
-            submit=str(raw.get("draft", "")).lower() not in ("true", "1"),
+            submit=submit,
             limits=limits(),
         )
         db.session.commit()
@@ -228,14 +214,14 @@ class Entry(MethodView):
         return _entry(entry_id)
 
     @blp.etag
-    @blp.arguments(EntryPatchSchema)
+    @blp.arguments(EntryPatch)
     @blp.response(200, EntrySchema)
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], entry_id: int) -> Any:
         """Correct a draft or a rejected entry (send If-Match)"""
         entry = _entry(entry_id, perm.EDIT)
         blp.check_etag(entry, EntrySchema)
-        service.update(db.session, entry, request.get_json(silent=True) or {})
+        service.update(db.session, entry, data)
         db.session.commit()
         return entry
 
@@ -256,12 +242,13 @@ class Entry(MethodView):
 class Files(MethodView):
     accepts_upload = True
 
+    @blp.arguments(EvidenceFiles, location="files")
     @blp.response(201, EntrySchema)
     @blp.doc(security=BEARER)
-    def post(self, entry_id: int) -> Any:
+    def post(self, sent: dict[str, Any], entry_id: int) -> Any:
         """Add evidence files to a draft or a rejected entry (multipart `evidence`)"""
         entry = _entry(entry_id, perm.EDIT)
-        files = uploads.read(request.files.getlist("evidence"), limits()[1])
+        files = uploads.read(sent["evidence"], limits()[1])
         service.add_files(db.session, entry, files, limits())
         db.session.commit()
         return entry

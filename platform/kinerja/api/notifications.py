@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
@@ -15,6 +15,7 @@ from kinerja.db import db
 from kinerja.identity.principal import current
 from kinerja.notifications import service
 from kinerja.notifications.kinds import KINDS
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "notifications_api",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from kinerja import permissions as perm
 from kinerja import plugins
@@ -19,6 +19,7 @@ from kinerja.identity.principal import require
 from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
 from kinerja.plugins.permissions import PLUGIN
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "plugins_api",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
@@ -14,10 +14,13 @@ from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.db import db, idempotency
+from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.reports import rules, service
+from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "reports_api",
@@ -101,26 +104,25 @@ class Submissions(MethodView):
             query = query.where(ReportSubmission.status == args["status"])
         return query.order_by(ReportSubmission.report_date.desc(), ReportSubmission.id.desc())
 
+    @blp.arguments(SubmissionBody)
     @blp.response(201, SubmissionSchema)
     @blp.alt_response(200, schema=SubmissionSchema, description="a replay (same key and body)")
     @blp.doc(security=BEARER, parameters=[idempotency.openapi_parameter("submission")])
-    def post(self, code: str) -> Any:
-        """Submit a filled-in form (JSON: report_date and the form's fields; draft: true);
-        safe to retry with an `Idempotency-Key`"""
+    def post(self, data: dict[str, Any], code: str) -> Any:
+        """Submit a filled-in form (JSON: report_date and the form's fields by name, as
+        `GET …/forms` lists them; draft: true; log_rhk: also as the day's work); safe to retry
+        with an `Idempotency-Key`"""
         plugin, form = service.find(_forms(), code)
         principal = current()
         require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            abort(422, errors={"json": {"_schema": ["Send the form's fields as a JSON object."]}})
-        submission, replayed = service.create_for(
+        submission, replayed = service.submit_for(
             db.session,
             plugin,
             form,
             principal,
-            raw,
+            data,
             today=clock.today(),
-            submit=raw.get("draft") is not True,
+            title=in_language(form.title, form.title_en),
             key=request.headers.get(idempotency.HEADER),
         )
         db.session.commit()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context
-from marshmallow import Schema, ValidationError, fields, post_dump, validate
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, ValidationError, fields, post_dump, validate
 
 from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
@@ -13,6 +14,7 @@ from kinerja.people.addresses import EmailAddress
 from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
 from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.permissions import TENANT_ROLES
+from kinerja.schema import Schema
 from kinerja.tenancy.kinds import KINDS
 
 BIGINT_MAX = 2**63 - 1
@@ -252,3 +254,13 @@ class AuditSchema(Schema):
         if not has_request_context() or is_operator() or may_see_origin(current()):
             return data
         return {**data, "address": None, "request_id": None}
+
+
+class EvidenceFiles(Schema):
+    """The files of a multipart request: photos or PDFs as `evidence`, the type read from the
+    content, never from the name."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    evidence = fields.List(Upload(), load_default=list)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask.views import MethodView
 
 from kinerja import clock, plugins
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import Blueprint
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.skp_schemas import (
@@ -38,6 +38,7 @@ from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance import cascade, flow, plan, printed, targets, workflow, years
 from kinerja.performance import skp as skps
+from kinerja.performance.inputs import ExpectationsBody
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 
@@ -344,17 +345,15 @@ class HandDown(MethodView):
 @blp.route("/skp/<int:skp_id>/expectations")
 class Expectations(MethodView):
     @blp.etag
+    @blp.arguments(ExpectationsBody)
     @blp.response(200, SkpDetailSchema)
     @blp.doc(security=BEARER)
-    def put(self, skp_id: int) -> Any:
-        """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text}); send
-        If-Match with the SKP's ETag"""
+    def put(self, data: dict[str, Any], skp_id: int) -> Any:
+        """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text}; blank or
+        null clears one, a value not sent stays); send If-Match with the SKP's ETag"""
         skp = _skp(skp_id, perm.MANAGE)
         blp.check_etag(detail(skp), SkpDetailSchema)
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            abort(422, errors={"json": {"_schema": ["Send an object of value code to text."]}})
-        plan.set_expectations(db.session, skp, raw)
+        plan.set_expectations(db.session, skp, data)
         db.session.commit()
         return detail(skp)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from kinerja.api.schemas import YEAR, YearQuerySchema  # noqa: F401 - the shared year
 from kinerja.i18n import skp_status_label
 from kinerja.performance import skp as skps
 from kinerja.performance import workflow
+from kinerja.schema import Schema
 
 
 class PeriodSchema(Schema):

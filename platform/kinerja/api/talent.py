@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, ValidationError, fields, validate
 from sqlalchemy import select
 
 from kinerja import audit
@@ -17,6 +18,7 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
 from kinerja.competency import campaigns, catalogue, results, scoring, standards
+from kinerja.competency.inputs import RatingsBody, StandardBody
 from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
 from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
 from kinerja.db import db
@@ -26,6 +28,7 @@ from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Position
 from kinerja.plugins.types import DEVELOPMENT_KINDS
+from kinerja.schema import Schema
 
 blp = Blueprint(
     "talent_api",
@@ -126,6 +129,24 @@ def result_dict(result: results.Result) -> dict[str, Any]:
     }
 
 
+def _chosen(upload: Any) -> None:
+    if not getattr(upload, "filename", ""):
+        raise ValidationError([_("Choose a CSV or XLSX file.")])
+
+
+class ResultsFile(Schema):
+    """An assessment centre's results as a file (CSV or XLSX)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    file = Upload(
+        required=True,
+        validate=_chosen,
+        error_messages={"required": _("Choose a CSV or XLSX file.")},
+    )
+
+
 @blp.route("/standards")
 class Standards(MethodView):
     @blp.doc(security=BEARER)
@@ -156,17 +177,15 @@ class Standard(MethodView):
         require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
         return _standard(position_id)
 
+    @blp.arguments(StandardBody)
     @blp.response(200)
     @blp.doc(security=BEARER)
-    def put(self, position_id: int) -> Any:
+    def put(self, data: dict[str, Any], position_id: int) -> Any:
         """Set levels of one position: {code: 0-5 (0: not required), or null: the default};
         send If-Match with the ETag of the GET"""
         require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
         blp.check_etag(_standard(position_id))
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            abort(422, errors={"json": {"_schema": [_("Send an object of code to level.")]}})
-        levels = standards.set_standard(db.session, position_id, raw, catalogue.dictionary())
+        levels = standards.set_standard(db.session, position_id, data, catalogue.dictionary())
         db.session.commit()
         return {"position_id": position_id, "levels": levels}
 
@@ -259,14 +278,13 @@ class CampaignTransition(MethodView):
 class CampaignImport(MethodView):
     accepts_upload = True  # multipart/form-data with `file`
 
+    @blp.arguments(ResultsFile, location="files")
     @blp.doc(security=BEARER)
-    def post(self, campaign_id: int) -> Any:
+    def post(self, sent: dict[str, Any], campaign_id: int) -> Any:
         """Import an assessment centre's results (CSV/XLSX: nip, kode_kompetensi, level), all
         or nothing; errors named by row"""
         campaign = _campaign(campaign_id, perm.MANAGE)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
+        upload = sent["file"]
         rows = campaigns.import_results(
             db.session, campaign, upload.filename, upload.read(), catalogue.dictionary()
         )
@@ -316,14 +334,12 @@ class Task(MethodView):
             ],
         }
 
+    @blp.arguments(RatingsBody)
     @blp.doc(security=BEARER)
-    def post(self, task_id: int) -> Any:
+    def post(self, data: dict[str, Any], task_id: int) -> Any:
         """Send your ratings: {code: {level: 1-5, comment}} for every competency asked; final"""
         task = campaigns.task_of(db.session, task_id, current().employee_id)
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            abort(422, errors={"json": {"_schema": [_("Send an object of code to level.")]}})
-        campaigns.submit(db.session, task, raw, catalogue.dictionary())
+        campaigns.submit(db.session, task, data, catalogue.dictionary())
         db.session.commit()
         return {"id": task.id, "done": True}
 

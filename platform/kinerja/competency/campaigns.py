@@ -311,8 +311,9 @@ def submit(
     dictionary: Mapping[str, Competency],
     at: datetime | None = None,
 ) -> None:
-    """The rater's levels {code: {level 1 to 5, comment}} for every competency asked; once sent a
-    task cannot be changed (an anonymous rating could not be found again to change it).
+    """The rater's levels {code: {level 1 to 5, comment}} for every competency asked (loaded
+    through `inputs.RatingsBody`); once sent a task cannot be changed (an anonymous rating
+    could not be found again to change it).
 
     The task is claimed in the transaction that stores its ratings, by a conditional update:
     of copies sent at once, one claims it and the others wait on its row, find it answered and
@@ -334,12 +335,9 @@ def submit(
     ratings = []
     for competency in asked:
         given = raw.get(competency.code)
-        level = given.get("level") if isinstance(given, Mapping) else given
-        text = str(level).strip() if level is not None else ""
-        if not text.isdigit() or not 1 <= int(text) <= 5:
+        if not given:  # every competency asked needs its level
             errors[competency.code] = [_("Choose a level from %(a)s to %(b)s.", a=1, b=5)]
             continue
-        comment = given.get("comment") if isinstance(given, Mapping) else None
         ratings.append(
             AssessmentRating(
                 campaign_id=task.campaign_id,
@@ -347,8 +345,8 @@ def submit(
                 source=task.source,
                 rater_id=None if task.source in scoring.ANONYMOUS else task.rater_id,
                 code=competency.code,
-                level=int(text),
-                comment=(str(comment).strip()[:2000] or None) if comment else None,
+                level=given["level"],
+                comment=given.get("comment"),
             )
         )
     unknown = [str(k) for k in raw if k not in {c.code for c in asked}]

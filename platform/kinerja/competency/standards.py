@@ -100,8 +100,9 @@ def set_standard(
     raw: Mapping[str, Any],
     dictionary: Mapping[str, Competency],
 ) -> dict[str, int]:
-    """The admin OPD's levels for one position: {code: level 0 to 5, or '' to go back to the
-    default}. Unknown codes are refused; the change is audited as before → after."""
+    """The admin OPD's levels for one position, loaded through `inputs.StandardBody`: {code:
+    level 0 to 5, or None to go back to the default}. Codes not in force are refused; the
+    change is audited as before → after."""
     position = load_or_404(session, Position, position_id)
     errors: dict[str, list[Any]] = {}
     wanted: dict[str, int | None] = {}
@@ -109,13 +110,7 @@ def set_standard(
         if code not in dictionary:
             errors[str(code)] = [_("Not a competency in force in this agency.")]
             continue
-        if given is None or str(given).strip() == "":
-            wanted[code] = None
-            continue
-        try:
-            wanted[code] = _level(given, code, 0)
-        except Invalid as problem:
-            errors[code] = [problem.args[0]]
+        wanted[code] = given
     if errors:
         raise InvalidFields(errors)
     before = required_by_position(session, [position], dictionary)[position.id]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from kinerja.exceptions import Invalid, InvalidFields
 from kinerja.i18n import _
 from kinerja.people.models import Employee, Position
-from kinerja.performance import labels
+from kinerja.performance import behaviour, labels
 from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Rhk, Skp
+from kinerja.schema import InputSchema, Text
 
 MAX_TARGET = Decimal(10) ** 15
 
@@ -197,3 +198,16 @@ def read_iki_list(raw: Any, approach: str) -> list[dict[str, Any]]:
     if errors:
         raise InvalidFields(errors)
     return out
+
+
+# The superior's ekspektasi khusus: one optional text per BerAKHLAK value (blank clears it).
+ExpectationsBody = cast(
+    type[InputSchema],
+    InputSchema.from_dict(
+        {
+            v.code: Text(1000, allow_none=True, metadata={"description": f"{v.name} ({v.name_en})"})
+            for v in behaviour.values()
+        },
+        name="ExpectationsBody",
+    ),
+)

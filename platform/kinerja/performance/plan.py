@@ -205,22 +205,13 @@ def update_plan(session: Session, skp: Skp, raw: Mapping[str, Any]) -> Skp:
 
 
 def set_expectations(session: Session, skp: Skp, raw: Mapping[str, Any]) -> Skp:
-    """The superior's ekspektasi khusus per BerAKHLAK value (optional text; empty clears)."""
+    """The superior's ekspektasi khusus per BerAKHLAK value (optional text; empty clears),
+    loaded through `inputs.ExpectationsBody`."""
     years.check_open(session, skp.year)
     if skp.status == workflow.APPROVED:
         raise Conflict(_("This SKP is approved: open a revision to change it."))
     known = behaviour.codes()
-    errors: dict[str, list[Any]] = {}
-    values = dict(skp.expectations or {})
-    for code, given in raw.items():
-        if code not in known:
-            continue
-        try:
-            values[code] = text(given, 1000)
-        except ValueError as problem:
-            errors[code] = [problem.args[0]]
-    if errors:
-        raise InvalidFields(errors)
+    values = dict(skp.expectations or {}) | {c: v for c, v in raw.items() if c in known}
     values = {k: v for k, v in values.items() if v}
     changes = audit.diff(skp.expectations or {}, values)
     skp.expectations = values

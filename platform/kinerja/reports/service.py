@@ -25,8 +25,10 @@ from kinerja.exceptions import (
 )
 from kinerja.i18n import _, report_status_label
 from kinerja.organisation.models import OrgUnit
+from kinerja.people import employees
 from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, Position
+from kinerja.performance.log import service as log_service
 from kinerja.plugins.types import ReportForm
 from kinerja.reports import rules
 from kinerja.reports.models import ReportSubmission
@@ -298,3 +300,28 @@ def create_for(
         submit=submit,
         key=key,
     )
+
+
+def submit_for(
+    session: Session,
+    plugin: str,
+    form: ReportForm,
+    principal: Any,
+    body: Mapping[str, Any],
+    *,
+    today: date,
+    title: str,
+    key: str | None = None,
+) -> tuple[ReportSubmission, bool]:
+    """A submission from a body loaded through `inputs.SubmissionBody`, for both edges: kept
+    as a draft when `draft`, and when sent with `log_rhk` also the day's work (a daily entry
+    titled `title` whose output it is: for that RHK, or an additional task for 0)."""
+    sent = not body.get("draft")
+    submission, replayed = create_for(
+        session, plugin, form, principal, body, today=today, submit=sent, key=key
+    )
+    if sent and body.get("log_rhk") is not None and not replayed:
+        employee = employees.get_employee(session, principal.employee_id or 0)
+        rhk_id = body["log_rhk"] or None
+        log_service.from_report(session, principal, employee, submission, title, rhk_id)
+    return submission, replayed

@@ -14,11 +14,13 @@ from kinerja.bodies import large_body
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.httpkit import limits, pdf_response, send_stored
+from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
+from kinerja.performance.evaluation.inputs import ItemsBody
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
@@ -30,7 +32,6 @@ from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
 from kinerja.reports import service as report_service
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
-from kinerja.web.i18n import in_language
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 
@@ -226,7 +227,11 @@ def save_items(evaluation_id: int) -> Any:
             raw[key][kind] = [
                 n for n in (whole_number(v) for v in request.form.getlist(f"{kind}-{key}")) if n
             ]
-    return _change(evaluation, lambda: service.update_items(db.session, evaluation, raw))
+    return _change(
+        evaluation,
+        # the API's schema: one reading of the realisasi
+        lambda: service.update_items(db.session, evaluation, ItemsBody().read(raw)),
+    )
 
 
 @bp.post("/<int:evaluation_id>/files")

@@ -30,6 +30,7 @@ from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.people.models import Employee
 from kinerja.performance.log import rules, service, uploads
+from kinerja.performance.log.inputs import EntryInput
 from kinerja.performance.log.labels import ACTIONS, STATUSES
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
@@ -102,7 +103,7 @@ def new() -> Any:
             db.session,
             principal,
             employee,
-            values,
+            EntryInput().read(values),  # the API's schema: one reading of an entry
             files,
             key=key,
             submit=request.form.get("draft") != "1",

@@ -12,17 +12,17 @@ from kinerja import clock, plugins
 from kinerja import permissions as perm
 from kinerja.db import db, idempotency
 from kinerja.exports import writers
+from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
-from kinerja.people import employees
 from kinerja.performance.log import service as log_service
 from kinerja.reports import rules, service
+from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
-from kinerja.web.forms import Problem, form_page, submit, whole_number
-from kinerja.web.i18n import in_language
+from kinerja.web.forms import Problem, form_page, submit
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
-FORM_ONLY = ("csrf_token", "log_rhk", "idempotency_key")  # the page's fields, not the report's
+FORM_ONLY = ("csrf_token", "idempotency_key")  # the page's own fields, not the report's
 
 
 def _forms() -> service.Forms:
@@ -69,28 +69,21 @@ def new(code: str) -> Any:
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         raw = {k: v for k, v in request.form.items() if k not in FORM_ONLY}
-        sent = request.form.get("draft") != "1"
         # The page's key: a second click, or the same form sent again, is the first submission
         # (as in the API), never a second report counted twice in the month's coverage.
         key = request.form.get("idempotency_key") or None
 
         def save() -> None:
-            submission, replayed = service.create_for(
-                db.session, plugin, form, principal, raw, today=clock.today(), submit=sent, key=key
+            service.submit_for(
+                db.session,
+                plugin,
+                form,
+                principal,
+                SubmissionBody().read(raw),  # the API's schema: one reading of a submission
+                today=clock.today(),
+                title=in_language(form.title, form.title_en),
+                key=key,
             )
-            if replayed:
-                return  # its day's work, if any, was made with it the first time
-            if sent and request.form.get("log_rhk") not in (None, ""):
-                # The submission is also the day's work: an entry whose output it is.
-                employee = employees.get_employee(db.session, principal.employee_id or 0)
-                log_service.from_report(
-                    db.session,
-                    principal,
-                    employee,
-                    submission,
-                    in_language(form.title, form.title_en),
-                    whole_number(request.form.get("log_rhk")),
-                )
 
         done, error = submit(save, "reports.index", saved=1)
         if done:

@@ -33,6 +33,7 @@ from kinerja.performance import (
     years,
 )
 from kinerja.performance import skp as skps
+from kinerja.performance.inputs import ExpectationsBody
 from kinerja.performance.log import service as log_service
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
@@ -293,7 +294,10 @@ def update_plan(skp_id: int) -> Any:
 def expectations(skp_id: int) -> Any:
     skp = _skp(skp_id, perm.MANAGE)
     raw = _form(*behaviour.codes())
-    return _change(skp, lambda: plan.set_expectations(db.session, skp, raw))
+    # the API's schema: one reading of the expectations
+    return _change(
+        skp, lambda: plan.set_expectations(db.session, skp, ExpectationsBody().read(raw))
+    )
 
 
 @bp.get("/<int:skp_id>/versions/<int:number>")

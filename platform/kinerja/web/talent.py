@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kinerja import audit, clock, rules
 from kinerja import permissions as perm
 from kinerja.competency import campaigns, catalogue, results, scoring, standards
+from kinerja.competency.inputs import RatingsBody, StandardBody
 from kinerja.competency.labels import (
     AXIS_WORDS,
     CAMPAIGN_WORDS,
@@ -101,7 +102,10 @@ def task(task_id: int) -> Any:
             for c in campaigns.to_rate(db.session, found, dictionary)
         }
         done, problem = submit(
-            lambda: campaigns.submit(db.session, found, raw, dictionary), "talent.index", sent=1
+            # the API's schema: one reading of the ratings
+            lambda: campaigns.submit(db.session, found, RatingsBody().read(raw), dictionary),
+            "talent.index",
+            sent=1,
         )
         if done:
             return done
@@ -215,7 +219,9 @@ def standards_page() -> Any:
         position_id = whole_number(request.form.get("position_id")) or 0
         raw = {c: request.form.get(f"level-{c}", "") for c in dictionary}
         done, problem = submit(
-            lambda: standards.set_standard(db.session, position_id, raw, dictionary),
+            lambda: standards.set_standard(
+                db.session, position_id, StandardBody().read(raw), dictionary
+            ),
             "talent.standards_page",
             position=position_id,
             saved=1,

@@ -242,7 +242,7 @@ def items(session: Session, evaluation: Evaluation) -> list[tuple[EvaluationItem
 # --- the employee's realisasi ------------------------------------------------------------------
 def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any]) -> Evaluation:
     """{iki id: {realisasi, realisasi_text, evidence: [daily entry ids], reports: [report
-    submission ids]}} of the employee."""
+    submission ids]}} of the employee, loaded through `evaluation.inputs.ItemsBody`."""
     if locked(session, evaluation).status not in workflow.EDITABLE_BY_OWNER:
         raise Conflict(_("The realisation can be changed only before it is submitted."))
     years.check_open(session, evaluation.year)
@@ -250,14 +250,14 @@ def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any
     errors: dict[str, list[Any]] = {}
     for key, given in raw.items():
         item = by_iki.get(int(key)) if str(key).isdigit() else None
-        if item is None or not isinstance(given, Mapping):
+        if item is None:
             errors[str(key)] = [_("Not an indicator of this evaluation.")]
             continue
         try:
             if "realisasi" in given:
-                item.realisasi = inputs.decimal(given["realisasi"])
+                item.realisasi = given["realisasi"]
             if "realisasi_text" in given:
-                item.realisasi_text = inputs.text(given["realisasi_text"], 4000) or None
+                item.realisasi_text = given["realisasi_text"]
             if "evidence" in given:
                 item.evidence = evidence.entries(session, evaluation, given["evidence"])
             if "reports" in given:

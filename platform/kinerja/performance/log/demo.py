@@ -15,6 +15,7 @@ from kinerja import clock
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
 from kinerja.performance.log import rules, service
+from kinerja.performance.log.inputs import EntryInput
 from kinerja.performance.log.models import WorkEntry
 from kinerja.permissions import Principal
 
@@ -90,7 +91,7 @@ def _log(session: Session, employee: Employee, rater: Employee, choices: list, t
         files = [service.Upload(f"IMG_{day:%Y%m%d}.jpg", _photo(ACTIVITIES[n]))] if n == 0 else []
         when = datetime.combine(day, time(16, 0), clock.zone()).astimezone(UTC)
         entry, _ = service.create(
-            session, owner, employee, raw, files, now=when, submit=from_end != 1
+            session, owner, employee, EntryInput().read(raw), files, now=when, submit=from_end != 1
         )
         if from_end == 12:
             service.act(session, verifier, entry, "reject", "Lampirkan daftar hadir kegiatan.")

@@ -23,15 +23,13 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound, ServiceError
 from kinerja.i18n import _
 from kinerja.people.models import Employee
-from kinerja.performance import inputs
 from kinerja.performance import skp as skps
-from kinerja.performance.log import evidence, rules
+from kinerja.performance.log import evidence, inputs, rules
 from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.log.permissions import ENTRY
 from kinerja.performance.models import Iki, Rhk, Skp
 
-MAX_MINUTES = 24 * 60
 FIELDS = (
     "entry_date",
     "rhk_id",
@@ -99,85 +97,13 @@ def set_policy(session: Session, raw: Mapping[str, Any]) -> rules.Policy:
     return after
 
 
-# --- reading an entry --------------------------------------------------------------------------
-def _when(raw: Any, field: str) -> time | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return time.fromisoformat(str(raw).strip()[:8])
-    except ValueError:
-        raise ValueError(_("Enter a time like 08:30.")) from None
-
-
-def _day(raw: Any) -> date:
-    try:
-        return date.fromisoformat(str(raw).strip()[:10])
-    except ValueError:
-        raise ValueError(_("Enter a valid date.")) from None
-
-
-def _whole(raw: Any, low: int, high: int) -> int | None:
-    if raw in (None, ""):
-        return None
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()) or len(text) > 9:
-        raise ValueError(_("Enter a whole number."))
-    value = int(text)
-    if not low <= value <= high:
-        raise ValueError(_("Enter a number from %(a)s to %(b)s.", a=low, b=high))
-    return value
-
-
-def _id(raw: Any) -> int | None:
-    return _whole(raw, 1, 2**62) if raw not in (None, "", 0, "0") else None
-
-
-READERS = {
-    "entry_date": _day,
-    "rhk_id": _id,
-    "iki_id": _id,
-    "extra_reason": lambda v: inputs.text(v, 300) or None,
-    "activity": lambda v: inputs.text(v, 4000),
-    "quantity": inputs.decimal,
-    "unit": lambda v: inputs.text(v, 40) or None,
-    "started": lambda v: _when(v, "started"),
-    "ended": lambda v: _when(v, "ended"),
-    "minutes": lambda v: _whole(v, 1, MAX_MINUTES),
-    "location": lambda v: inputs.text(v, 200) or None,
-}
-
-
-def read(
-    session: Session, employee: Employee, raw: Mapping[str, Any], partial: bool = False
-) -> dict[str, Any]:
-    """Every field's problem at once; links checked against the employee's approved SKP."""
+# --- checking an entry ------------------------------------------------------------------------
+def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[str, Any]:
+    """An entry loaded through `inputs.EntryInput`, its links checked against the employee's
+    approved SKP of the entry's year."""
     errors: dict[str, list[Any]] = {}
-    values: dict[str, Any] = {}
-    for name, reader in READERS.items():
-        if partial and name not in raw:
-            continue
-        try:
-            values[name] = reader(raw.get(name))
-        except ValueError as problem:
-            errors[name] = [problem.args[0]]
-    required = _("This field is required.")
-    if not partial:
-        if "activity" not in errors and not values.get("activity"):
-            errors["activity"] = [required]
-        if not errors.get("rhk_id") and not values.get("rhk_id") and not values.get("extra_reason"):
-            errors["rhk_id"] = [
-                _("Choose the result (RHK) this work serves, or say why it is an additional task.")
-            ]
-    if values.get("rhk_id") and "entry_date" in values and not errors:
+    if values.get("rhk_id"):
         _check_links(session, employee, values, errors)
-    started, ended = values.get("started"), values.get("ended")
-    if started and ended:
-        if ended <= started:
-            errors["ended"] = [_("The end must come after the start.")]
-        elif not values.get("minutes"):
-            values["minutes"] = (ended.hour * 60 + ended.minute) - (
-                started.hour * 60 + started.minute
-            )
     if errors:
         raise InvalidFields(errors)
     return values
@@ -232,7 +158,7 @@ def create(
     session: Session,
     principal: perm.Principal,
     employee: Employee,
-    raw: Mapping[str, Any],
+    values: dict[str, Any],
     uploads: Sequence[Upload] = (),
     *,
     key: str | None = None,
@@ -245,11 +171,11 @@ def create(
     (fields, `submit`, files) is refused (`idempotency.KeyReused`)."""
     key = idempotency.check_key(key)
     print_ = idempotency.fingerprint(
-        {"fields": dict(raw), "submit": submit}, [(u.name, u.data) for u in uploads]
+        {"fields": dict(values), "submit": submit}, [(u.name, u.data) for u in uploads]
     )
     now = now or datetime.now(UTC)
     try:
-        values = read(session, employee, raw)
+        values = read(session, employee, values)
         late = _check_timing(session, values["entry_date"], now)
         files = check_uploads(uploads, *limits)
     except ServiceError:
@@ -309,7 +235,8 @@ def from_report(
         # Without a result it is an additional task, and the form says what it was.
         "extra_reason": None if rhk_id else title[:300],
     }
-    entry, _replayed = create(session, principal, employee, raw, now=now)
+    values = inputs.EntryInput().read(raw)
+    entry, _replayed = create(session, principal, employee, values, now=now)
     entry.report_submission_id = submission.id
     session.flush()
     return entry
@@ -449,13 +376,16 @@ def check_editable(session: Session, entry: WorkEntry) -> None:
 
 
 def update(
-    session: Session, entry: WorkEntry, raw: Mapping[str, Any], now: datetime | None = None
+    session: Session, entry: WorkEntry, changes: Mapping[str, Any], now: datetime | None = None
 ) -> WorkEntry:
+    """Correct an entry with `changes` (loaded through `inputs.EntryPatch`), judged whole."""
     check_editable(session, entry)
     employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
     assert employee is not None
-    merged = {name: getattr(entry, name) for name in FIELDS} | dict(raw)
-    values = read(session, employee, {k: _plain(v) for k, v in merged.items()})
+    merged = {name: getattr(entry, name) for name in FIELDS} | dict(changes)
+    if errors := inputs.problems(merged):
+        raise InvalidFields(errors)
+    values = read(session, employee, inputs.completed(merged))
     if values["entry_date"] != entry.entry_date:
         entry.late = _check_timing(session, values["entry_date"], now or datetime.now(UTC))
     before = {name: _plain(getattr(entry, name)) for name in FIELDS}
