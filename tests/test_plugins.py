@@ -138,6 +138,9 @@ def test_bad_settings_are_refused_naming_the_field(client, people, with_plugins,
     response = enable(client, a, "throwaway", settings={"region": 5})
     assert response.status_code == 422
     assert "settings.region" in response.get_json()["errors"]["json"]
+    # The plugin's own schema speaks the reader's language too (Indonesian by default).
+    indonesian = enable(client, {**a, "Accept-Language": "id"}, "throwaway", settings={"region": 5})
+    assert indonesian.get_json()["errors"]["json"]["settings.region"] == ["Masukkan teks."]
     unknown = enable(client, a, "nope")
     assert unknown.status_code == 404
 

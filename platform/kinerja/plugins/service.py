@@ -15,6 +15,7 @@ from kinerja.exceptions import Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.plugins.manager import ALWAYS_ON, Failure, Plugins
 from kinerja.plugins.models import TenantPlugin
+from kinerja.schema import translate_field
 
 
 def enabled_names(session: Session) -> frozenset[str]:
@@ -44,8 +45,11 @@ def check_settings(plugins: Plugins, name: str, settings: Mapping[str, Any]) -> 
         if settings:
             raise Invalid("settings", _("This plugin has no settings."))
         return {}
+    schema = info.settings_schema()
+    for field in schema.fields.values():  # a plugin's own schema speaks the reader's language too
+        translate_field(field)
     try:
-        loaded = info.settings_schema().load(dict(settings))
+        loaded = schema.load(dict(settings))
     except ValidationError as error:
         field, messages = next(iter(error.normalized_messages().items()))
         message = messages[0] if isinstance(messages, list) else str(messages)
