@@ -22,17 +22,11 @@ def _campaign(p: perm.Principal, action: str, r: perm.Resource) -> bool:
 
 
 def _talent(p: perm.Principal, action: str, r: perm.Resource) -> bool:
-    """Results: one's own, those of one's subtree, everyone's for the admin OPD; read only."""
-    if action != perm.VIEW:
-        return False
-    return (
-        perm.is_self(p, r)
-        or perm.is_superior_of(p, r.employee_id)
-        or perm.is_agency_admin(p)
-        or perm.is_visiting_city_admin(p)
-    )
+    """Results: who may see the person's records (their own, their superiors', the admin
+    OPD's and a city admin's who entered); read only."""
+    return action == perm.VIEW and perm.sees_person(p, r.employee_id)
 
 
 perm.register(STANDARD, _standard)
 perm.register(CAMPAIGN, _campaign)
-perm.register(TALENT, _talent)
+perm.register(TALENT, _talent, perm.people_seen)
