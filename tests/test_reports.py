@@ -646,3 +646,17 @@ def test_the_api_makes_a_report_the_days_work_as_the_form_does(health, people, t
     assert bad.status_code == 422 and bad.get_json()["errors"]["json"]["log_rhk"] == [
         "Enter a whole number."
     ]
+
+
+@pytest.mark.parametrize(
+    "bad", ["2026-13", "abc", "-1", "99999-01", "0001-01", "2026-1", "1999-12"]
+)
+def test_a_summary_month_that_is_no_month_is_refused_naming_it(
+    health, people, tenants, bad
+) -> None:
+    """A bad month was taken silently as this month: a client believed it read another."""
+    _app, client = health
+    boss = token(tenants.a, people.users["boss"])
+    answer = client.get(f"{LHI}/summary?month={bad}", headers=boss)
+    assert answer.status_code == 422 and "month" in answer.get_json()["errors"]["query"]
+    assert client.get(f"{LHI}/summary?month=2026-02", headers=boss).get_json()["month"] == "2026-02"

@@ -13,6 +13,7 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
+from kinerja.api.schemas import month as month_field
 from kinerja.db import db, idempotency
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
@@ -71,7 +72,7 @@ class DecisionSchema(Schema):
 
 
 class MonthSchema(Schema):
-    month = fields.String(metadata={"description": "YYYY-MM; this month by default"})
+    month = month_field()
     by = fields.String(load_default="unit", metadata={"enum": ["unit", "person"]})
     status = fields.String(metadata={"enum": list(rules.STATUSES)})
 

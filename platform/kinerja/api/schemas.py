@@ -31,6 +31,22 @@ def year(**kwargs: Any) -> fields.Integer:
 YEAR = year()
 
 
+def _a_month(value: str) -> None:
+    """`YYYY-MM` of a year we keep (FIRST_YEAR to LAST_YEAR)."""
+    head, _dash, tail = value.partition("-")
+    if not (len(head) == 4 and head.isdigit() and len(tail) == 2 and tail.isdigit()):
+        raise ValidationError(_("Enter a month as YYYY-MM."))
+    if not (FIRST_YEAR <= int(head) <= LAST_YEAR and 1 <= int(tail) <= 12):
+        raise ValidationError(_("Enter a month as YYYY-MM."))
+
+
+def month(**kwargs: Any) -> fields.String:
+    """The month argument of every route that takes one: a bad one is a 422 naming it, never
+    silently this month."""
+    kwargs.setdefault("metadata", {"description": "YYYY-MM; this month by default"})
+    return fields.String(validate=_a_month, **kwargs)
+
+
 class YearQuerySchema(Schema):
     year = YEAR
 
