@@ -287,3 +287,16 @@ def test_every_number_in_a_path_beyond_postgresqls_integer_is_404(app, client, a
     # Below the bound a number reaches the view, which answers for itself.
     version = client.get(f"{API}/skp/1/versions/{2**31 - 1}", headers=admin)
     assert version.status_code == 404
+
+
+def test_the_precondition_answers_speak_the_readers_language(client, admin) -> None:
+    """428 and 412 came in flask-smorest's English whatever the reader's language."""
+    path = "/api/v1/tenants/dinkes/log-policy"
+    indonesian = {**admin, "Accept-Language": "id"}
+    missing = client.put(path, headers=indonesian, json={"deadline_days": 5})
+    assert missing.status_code == 428 and "If-Match" in missing.get_json()["message"]
+    assert "Kirim If-Match" in missing.get_json()["message"]
+    stale = client.put(
+        path, headers={**indonesian, "If-Match": '"stale"'}, json={"deadline_days": 5}
+    )
+    assert stale.status_code == 412 and "sudah berubah" in stale.get_json()["message"]

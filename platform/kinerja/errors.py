@@ -39,9 +39,11 @@ STATUS_MESSAGES = {
     404: _("The page or agency you are looking for does not exist, or is not yours to see."),
     405: _("This address does not accept that kind of request."),
     409: _("This conflicts with the current state; reload and try again."),
+    412: _("This was changed since you read it: read it again, then send your change."),
     413: _("The upload is too large."),
     415: _("This type of file or body is not accepted here."),
     422: _("Some fields are not valid."),
+    428: _("Send If-Match with the ETag you read: updates need it, so nobody overwrites a change."),
     429: _("Too many attempts; wait a moment and try again."),
     500: _("Something went wrong on our side. Your data is safe; please try again in a moment."),
     503: _("A service we depend on is unavailable; please try again in a moment."),
@@ -67,8 +69,10 @@ def wants_json(req: Request) -> bool:
 
 
 def _is_default_description(error: HTTPException) -> bool:
+    # Werkzeug's and flask-smorest's own (English) descriptions: ours in the reader's language.
     default = default_exceptions.get(error.code or 0)
-    return default is None or error.description == default.description
+    own = getattr(type(error), "description", None)
+    return default is None or error.description in (default.description, own)
 
 
 def message_of(error: HTTPException) -> str:

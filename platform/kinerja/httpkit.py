@@ -125,7 +125,7 @@ def check_body() -> None:
     if request.mimetype == "multipart/form-data" and _accepts_upload():
         return
     if not request.is_json:
-        abort(415, description="Send the request body as application/json.")
+        abort(415, description=_("Send the request body as application/json."))
     try:
         body = json.loads(request.get_data(cache=True))
     except (UnicodeDecodeError, ValueError) as exc:
