@@ -98,7 +98,8 @@ def test_one_decision_on_an_skp_wins(app, client, tenants, people, bodies) -> No
     assert versions == (1 if winner["status"] == "approved" else 0)
     decided = AuditEntry.action.in_(("skp.approve", "skp.reject"))
     assert count(a, AuditEntry, decided, AuditEntry.object_id == str(skp_id)) == 1
-    assert count(a, Notification, Notification.employee_id == people.head) <= 1
+    told = Notification.kind.in_(("skp_approved", "skp_rejected"))
+    assert count(a, Notification, Notification.employee_id == people.head, told) == 1
 
 
 # --- daily entries -----------------------------------------------------------------------------
@@ -134,8 +135,11 @@ def test_one_decision_on_an_entry_wins(app, tenants, entries) -> None:
     bodies = mixed({"action": "approve"}, {"action": "reject", "reason": "Lampirkan foto"})
     answers = at_once(app, decisions(f"{API}/entries/{entry_id}/transitions", boss, bodies))
     assert codes(answers) == {200: 1, 409: N - 1}
+    [winner] = [a.get_json() for a in answers if a.status_code == 200]
     decided = AuditEntry.action.in_(("log.approve", "log.reject"))
     assert count(tenants.a, AuditEntry, decided) == 1
+    rejected = count(tenants.a, Notification, Notification.kind == "entry_rejected")
+    assert rejected == (1 if winner["status"] == "rejected" else 0)  # only the winner notifies
 
 
 # --- the evaluation ----------------------------------------------------------------------------
