@@ -42,9 +42,13 @@ chromium:
 	  else echo "kinerja: Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
-# pytest's exit code 5 means "no tests ran": that is a failure here, never a silent pass.
+# The suite runs in two processes (pytest-xdist; each its own database and Redis database): a
+# third of a default PostgreSQL's 100 connections each at most. TEST_WORKERS=0 runs it in this
+# process; more workers need a server allowing more connections. pytest's exit code 5 means "no tests ran":
+# that is a failure here, never a silent pass.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed tests/idp/node_modules/.installed chromium
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "kinerja: no tests ran" >&2; exit 1; fi; exit $$rc
 
 lint: $(VENV)/.dev-installed

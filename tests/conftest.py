@@ -20,6 +20,7 @@ import pytest
 from flask import Flask
 from redis import Redis
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from kinerja.app import create_app
 from kinerja.db import make_engine, migrate
@@ -29,6 +30,7 @@ from tests.support import (  # noqa: F401 - tests import these through conftest 
     APP_ROLE,
     OPERATOR_TOKEN,
     PASSWORD,
+    WORKER,
     Database,
     People,
     Tenants,
@@ -40,6 +42,7 @@ from tests.support import (  # noqa: F401 - tests import these through conftest 
     csrf_token,
     drop_database,
     insert_tenant,
+    machine_wide,
     sign_in,
     sso_config,
 )
@@ -66,7 +69,7 @@ def pg_server() -> Iterator[str]:
 def redis_url() -> Iterator[str]:
     given = os.environ.get("KINERJA_TEST_REDIS_URL")
     if given:
-        yield given
+        yield _worker_database(given)
         return
     from kinerja.embedded import EmbeddedRedis
 
@@ -76,6 +79,19 @@ def redis_url() -> Iterator[str]:
     yield url
     server.stop()
     remove(folder)
+
+
+def _worker_database(url: str) -> str:
+    """The given Redis database for the first process, the ones below it for the others
+    (15, 14, 13 …): the suite flushes its database between tests."""
+    parsed = make_url(url)
+    base = int(parsed.database or 0)
+    if base < WORKER:
+        raise pytest.UsageError(
+            f"KINERJA_TEST_REDIS_URL: database {base} leaves no room for "
+            f"worker {WORKER}; name a higher one (e.g. /15)"
+        )
+    return parsed.set(database=str(base - WORKER)).render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -90,7 +106,8 @@ def fresh_database(pg_server: str) -> Iterator[Database]:
 def database(pg_server: str) -> Iterator[Database]:
     """The suite's database, migrated to head, with the application role provisioned."""
     db = create_database(pg_server)
-    migrate.upgrade(db.owner_url, db.app_url, APP_ROLE)
+    with machine_wide("roles"):  # the application role is the server's, shared by the processes
+        migrate.upgrade(db.owner_url, db.app_url, APP_ROLE)
     yield db
     drop_database(pg_server, db)
 

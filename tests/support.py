@@ -4,10 +4,13 @@ the application). `conftest.py` holds only fixtures."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -17,6 +20,24 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 APP_ROLE = "kinerja_test_app"
+# `make test` runs the suite in several processes (pytest-xdist); each has its own database and
+# Redis database. "gw3" -> 3; 0 when the suite runs in one process.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+@contextmanager
+def machine_wide(name: str) -> Iterator[None]:
+    """Held by one test process of this machine at a time (a lock file), for what the processes
+    share: the server's roles, and its connection slots during a burst of twenty requests."""
+    path = os.path.join(tempfile.gettempdir(), f"kinerja-test-{name}.lock")
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 OPERATOR_TOKEN = "test-operator-token-0123456789"
 PASSWORD = "correct horse battery"
 
@@ -321,6 +342,14 @@ def plan_staff(tenants: Tenants, people: People, year: int, boss_rhk: int) -> tu
 def at_once(app: Any, calls: list[Any]) -> list[Any]:
     """Run each `call(client)` in its own thread, released together, each with its own test
     client (and so its own request, session and database connection); their answers in order."""
+
+    # PostgreSQL's connection slots are the machine's: two processes' bursts at once could
+    # exhaust them, so bursts take turns across the suite's processes.
+    with machine_wide("burst"):
+        return _at_once(app, calls)
+
+
+def _at_once(app: Any, calls: list[Any]) -> list[Any]:
     import threading
 
     barrier = threading.Barrier(len(calls))

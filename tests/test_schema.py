@@ -310,3 +310,42 @@ def test_importing_kinerja_models_alone_registers_every_migrated_table(
     # Every migrated table is the core's, registered by kinerja.models alone, or a plugin's.
     assert migrated - core <= with_plugins - core
     assert migrated <= with_plugins and len(core) > 40
+
+
+def test_deployments_provisioning_one_role_at_once_all_succeed(owner_engine: Engine) -> None:
+    """Roles are the server's: several upgrades (two deployments, the suite's processes) may
+    create the application role at the same moment; each one's upgrade goes through and the
+    role exists once, as powerless as ever."""
+    import threading
+    import uuid
+
+    role = f"kinerja_race_{uuid.uuid4().hex[:6]}"
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def provision() -> None:
+        with owner_engine.begin() as conn:
+            barrier.wait()
+            try:
+                migrate._ensure_role(conn, role, None)
+            except BaseException as error:  # the answer the test shows
+                errors.append(error)
+
+    threads = [threading.Thread(target=provision) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert errors == []
+        with owner_engine.connect() as conn:
+            flags = conn.execute(
+                text(
+                    "SELECT rolcanlogin, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = :r"
+                ),
+                {"r": role},
+            ).all()
+        assert flags == [(True, False, False)]
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from kinerja.db import make_engine
 from kinerja.db.catalog import DEFINER_ALLOW_LIST
@@ -141,12 +143,15 @@ _ROLE_FLAGS = text(
 )
 
 
+# unique_violation (two CREATE ROLEs racing), duplicate_object (the other one committed first).
+_ALREADY_THERE = {"23505", "42710"}
+
+
 def _ensure_role(conn: Connection, role: str, password: str | None) -> None:
     flags = conn.execute(_ROLE_FLAGS, {"r": role}).one_or_none()
     if flags is None:
-        # A new role has none of the dangerous attributes; creating it needs only CREATEROLE.
-        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-    elif any(flags[:5]) or not flags.rolcanlogin:
+        flags = _create_role(conn, role)
+    if flags is not None and (any(flags[:5]) or not flags.rolcanlogin):
         # Only touch attributes that are wrong: changing SUPERUSER/BYPASSRLS/REPLICATION needs a
         # superuser, and a non-superuser owner must be able to re-run upgrades.
         conn.execute(
@@ -157,6 +162,21 @@ def _ensure_role(conn: Connection, role: str, password: str | None) -> None:
         )
     if password:
         conn.execute(text(f'ALTER ROLE "{role}" PASSWORD {_literal(password)}'))
+
+
+def _create_role(conn: Connection, role: str) -> Row[Any] | None:
+    """A new role has none of the dangerous attributes; creating it needs only CREATEROLE.
+    Roles are the server's: another database's upgrade (a second deployment, a parallel test
+    process) may create it between our look and our CREATE; theirs is then checked as ours
+    would be. None when we made it."""
+    try:
+        with conn.begin_nested():
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    except (IntegrityError, ProgrammingError) as error:
+        if getattr(error.orig, "sqlstate", None) not in _ALREADY_THERE:
+            raise
+        return conn.execute(_ROLE_FLAGS, {"r": role}).one()
+    return None
 
 
 def _grant(conn: Connection, role: str) -> None:
