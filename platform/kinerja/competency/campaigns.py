@@ -27,6 +27,7 @@ from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
 from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
+from kinerja.performance import skp as skps
 from kinerja.plugins.types import Competency
 from kinerja.workflow import Machine, step
 
@@ -145,28 +146,28 @@ def subjects(session: Session, campaign: AssessmentCampaign) -> list[int]:
 
 
 def raters_of(
-    person: Employee, people: Mapping[int, Employee], sources: Mapping[str, int]
+    person: Employee,
+    people: Mapping[int, Employee],
+    rater: Mapping[int, int | None],
+    sources: Mapping[str, int],
 ) -> list[tuple[int, str]]:
-    """(rater id, source) for one person: themself, their superior, up to MAX_PEERS peers
-    (same superior) and their direct subordinates, for the sources that count."""
+    """(rater id, source) for one person: themself, their superior, up to MAX_PEERS peers and
+    those below them, for the sources that count. "Superior" is who rates them (`rater`, from
+    `performance.skp.rater_of`: the nearest active superior, through a vacant post), peers
+    share that rater, subordinates are those they rate: the same hierarchy the SKP and the
+    daily entries are decided by. `people`: the active employees."""
     found: list[tuple[int, str]] = []
     if sources.get(scoring.SELF):
         found.append((person.id, scoring.SELF))
-    boss = person.superior_id
+    boss = rater.get(person.id)
     if sources.get(scoring.SUPERIOR) and boss is not None and boss in people:
         found.append((boss, scoring.SUPERIOR))
-    if sources.get(scoring.PEER) and person.superior_id is not None:
-        peers = sorted(
-            (p for p in people.values() if p.superior_id == person.superior_id and p != person),
-            key=lambda p: (p.name, p.id),
-        )
+    by_name = sorted(people.values(), key=lambda p: (p.name, p.id))
+    if sources.get(scoring.PEER) and boss is not None:
+        peers = [p for p in by_name if rater.get(p.id) == boss and p != person]
         found += [(p.id, scoring.PEER) for p in peers[:MAX_PEERS]]
     if sources.get(scoring.SUBORDINATE):
-        found += [
-            (p.id, scoring.SUBORDINATE)
-            for p in sorted(people.values(), key=lambda p: (p.name, p.id))
-            if p.superior_id == person.id
-        ]
+        found += [(p.id, scoring.SUBORDINATE) for p in by_name if rater.get(p.id) == person.id]
     return found
 
 
@@ -184,14 +185,17 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
     workflow.locked(session, campaign)  # two clicks on "open" make the tasks once
     if not MACHINE.decide(campaign.status, OPEN_IT, ()).allowed:
         raise Conflict(_refused(campaign, _("Only a draft campaign can be opened.")))
-    people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
+    # Every employee, the inactive too: loaded once, the walks through vacant posts cost no query.
+    everyone = list(session.scalars(select(Employee)))
+    people = {e.id: e for e in everyone if e.active}
+    rater = {i: skps.rater_of(session, i) for i in people}
     made = 0
     raters: dict[int, int] = {}  # rater -> how many people they rate
     for subject_id in subjects(session, campaign):
         person = people.get(subject_id)
         if person is None:
             continue
-        for rater_id, source in raters_of(person, people, campaign.sources):
+        for rater_id, source in raters_of(person, people, rater, campaign.sources):
             session.add(
                 AssessmentTask(
                     campaign_id=campaign.id, subject_id=subject_id, rater_id=rater_id, source=source
