@@ -22,6 +22,7 @@ PRINCIPALS = {
         roles=frozenset({"pegawai"}),
         employee_id=ME,
         subordinate_ids=frozenset({SUB, SUBSUB}),
+        decides_for=frozenset({SUB}),  # ME rates SUB, SUB rates SUBSUB
     ),
     "admin_opd": perm.Principal(
         user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME

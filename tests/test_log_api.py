@@ -198,6 +198,25 @@ def test_the_deadline_holds_unless_the_agency_allows_late_entries(client, who, y
     assert late.status_code == 201 and late.get_json()["late"] is True
 
 
+@pytest.mark.parametrize("bad", ["abc", 40, -1, "²", True, None])
+def test_the_rules_are_read_by_the_forms_schema_in_the_readers_language(client, who, bad) -> None:
+    """`PUT …/log-policy` and the rules page read one schema: the same message for the same
+    mistake, in the reader's language; the operation documents its body."""
+    url = "/api/v1/tenants/dinkes/log-policy"
+    for language, words in (("en", "from 0 to 31"), ("id", "0 sampai 31")):
+        headers = {**who["admin"], "Accept-Language": language}
+        refused = put_if_match(client, url, json={"deadline_days": bad}, headers=headers)
+        assert refused.status_code == 422, refused.get_json()
+        assert list(refused.get_json()["errors"]["json"]) == ["deadline_days"]
+        assert words in refused.get_json()["errors"]["json"]["deadline_days"][0]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"][url.replace("dinkes", "{tenant}")]["put"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert spec["components"]["schemas"][ref]["properties"]["deadline_days"]["maximum"] == 31
+    kept = put_if_match(client, url, json={"deadline_days": 7}, headers=who["admin"])
+    assert kept.status_code == 200 and kept.get_json()["deadline_days"] == 7
+
+
 def test_evidence_is_kept_by_its_content_and_only_its_people_see_it(
     client, who, year, tenants
 ) -> None:

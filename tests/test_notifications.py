@@ -429,3 +429,36 @@ def test_a_refused_address_holds_up_and_repeats_nobody_elses_mail(
     with db.unit_of_work(tenants.a) as session:
         marks = session.scalars(select(SentOnce.employee_id).where(SentOnce.what == "mail_refused"))
         assert set(marks) == {people.superior, people.peer}
+
+
+def test_a_plan_in_revision_is_still_in_force_for_the_evaluation_reminder(
+    app, people, tenants
+) -> None:
+    """The reminder to start an evaluation asks `Skp.in_force` (approved, or revised after an
+    approval), as starting the evaluation does: a plan in revision is still the year's plan."""
+    from kinerja.notifications import rounds
+    from kinerja.people import employees
+    from kinerja.performance import flow, years
+    from kinerja.performance import skp as skps
+    from kinerja.permissions import Principal
+
+    year = TODAY.year
+    plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    with db.unit_of_work(tenants.a) as session:
+        staff = employees.get_employee(session, people.staff)
+        owner = Principal(
+            user_id=staff.user_id,
+            tenant_id=tenants.a,
+            roles=frozenset({"pegawai"}),
+            employee_id=staff.id,
+        )
+        found = skps.of_employee(session, staff.id, year)
+        assert found is not None
+        flow.act(session, owner, found, "revise", "Target berubah")
+        assert found.status == "draft" and found.in_force
+        due = years.periods_of(session, year)[0].ends + timedelta(days=1)
+    now = datetime(due.year, due.month, due.day, 9, 0, tzinfo=UTC)
+    with app.app_context(), db.unit_of_work(tenants.a) as session:
+        rounds.run(session, {**app.config, "SMTP_HOST": "", "DIGEST_HOUR": 0}, now)
+    assert "remind_evaluation" in [n.kind for n in mine(tenants, people.staff)]
+    assert "remind_evaluation" not in [n.kind for n in mine(tenants, people.peer)]  # no plan

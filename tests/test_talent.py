@@ -404,3 +404,59 @@ def test_talent_bodies_are_documented_by_code_and_read_by_one_schema(client, tea
         "M1": ["Enter a number from 0 to 5."],
         "M2": ["Enter a whole number."],
     }
+
+
+WEB_MESSAGES = {
+    "name": "Give the campaign a name.",
+    "starts": "Enter a valid date.",
+    "ends": "The end cannot be before the start.",
+    "minimum": "The anonymity minimum is at least %(n)s raters.",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"name": " "}, "name", "Give the campaign a name."),
+        ({"starts": "2026-13-01"}, "starts", "Enter a valid date."),
+        ({"ends": "2026-01-01"}, "ends", "The end cannot be before the start."),
+        ({"minimum": 2}, "minimum", "The anonymity minimum is at least 3 raters."),
+        ({"sources": {"peer": 101}}, "sources", "Each weight is a whole number from 0 to 100."),
+        ({"sources": {"self": 0, "peer": 0}}, "sources", "At least one source must count."),
+        ({"sources": {"boss": 10}}, "sources", "Must be one of"),
+        ({"subjects": [0]}, "subjects", "Enter a number from 1 to"),
+        ({"competencies": ["ZZ"]}, "competencies", "Choose competencies in force"),
+    ],
+)
+def test_a_campaign_is_read_by_one_schema_on_both_edges(
+    client, app, team, body, field, message
+) -> None:
+    """`POST …/campaigns` and the campaign form read `CampaignInput`: a mistake is a 422
+    naming its field with the same translated message; nothing is made."""
+    from tests.test_i18n import catalogue
+    from tests.test_talent_web import browser_of, post
+
+    sent = {"name": "Asesmen", "starts": "2026-01-05", "ends": "2026-12-20", **body}
+    refused = client.post(f"{API}/campaigns", json=sent, headers=team["admin"])
+    assert refused.status_code == 422, refused.get_json()
+    errors = refused.get_json()["errors"]["json"]
+    assert {key.split(".")[0] for key in errors} == {field}
+    assert message in str(errors)
+    if field in ("name", "starts", "ends", "minimum"):  # the form has these fields as they are
+        admin = browser_of(app, "admin")
+        form = post(admin, "/t/dinkes/talent/campaigns", sent, page="/t/dinkes/talent")
+        assert form.status_code == 422
+        msgid = WEB_MESSAGES[field]
+        words = catalogue("id").get(msgid).string % {"n": scoring.LOWEST_MINIMUM}
+        assert words in form.get_data(as_text=True)
+    assert ok(client.get(f"{API}/campaigns", headers=team["admin"])) == []
+
+
+def test_the_campaign_body_is_documented(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/tenants/{tenant}/talent/campaigns"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    documented = spec["components"]["schemas"][ref]
+    assert set(documented["required"]) == {"name", "starts", "ends"}
+    assert documented["properties"]["minimum"]["minimum"] == scoring.LOWEST_MINIMUM
+    assert documented["properties"]["name"]["maxLength"] == 200

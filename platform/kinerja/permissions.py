@@ -8,6 +8,8 @@ is invisible (the callers answer 404), never "forbidden".
 Rules of the identity issue, kept by the registered rules:
 - a pegawai sees their own data; a superior also sees the data of direct and indirect
   subordinates (from the hierarchy, not from a role);
+- who decides on a plan or an entry is one person: the nearest active superior (through vacant
+  posts), or the admin OPD for those nobody rates (`decides`, from `people.raters`);
 - an admin_opd manages their own agency (tenant);
 - the city admin (admin_kota, BKPSDM) sees aggregates of every agency, and personal data of one
   agency only after explicitly entering it (audited), and then only to read.
@@ -39,6 +41,9 @@ class Principal:
     roles: frozenset[str] = frozenset()  # roles in `tenant_id`
     employee_id: int | None = None  # their employee record in `tenant_id`
     subordinate_ids: frozenset[int] = frozenset()  # direct and indirect
+    # Whose plan and entries they decide on (`people.raters.decides_for`: those they rate as
+    # the nearest active superior, through vacant posts; for the admin OPD, those nobody rates).
+    decides_for: frozenset[int] = frozenset()
     city_admin: bool = False
     entered_tenant: bool = False  # city admin explicitly entered `tenant_id` (audited)
     name: str | None = None  # display name, for the header
@@ -112,6 +117,14 @@ def is_superior_of(p: Principal, employee_id: int | None) -> bool:
     return employee_id is not None and employee_id in p.subordinate_ids
 
 
+def decides(p: Principal, employee_id: int | None) -> bool:
+    """Decides on this employee's plan and entries: their rater (Pejabat Penilai), or the admin
+    OPD for one nobody rates. The same answer as the workflows' roles (`performance.skp.chain`)
+    from the same rule (`people.raters`), so a permission never lets a superior act where the
+    workflow would refuse, nor hides from the rater what they must decide."""
+    return is_member(p) and employee_id is not None and employee_id in p.decides_for
+
+
 # --- whose records: one rule, as a question and as a filter ------------------------------------
 @dataclass(frozen=True)
 class Reach:
@@ -152,6 +165,11 @@ def people_seen(p: Principal) -> Reach:
         return NOBODY
     own = {p.employee_id} if p.employee_id is not None else set()
     return Reach(employee_ids=frozenset(p.subordinate_ids) | own)
+
+
+def decided(p: Principal) -> Reach:
+    """`decides` as a filter: the rows waiting for this principal's decision."""
+    return Reach(employee_ids=p.decides_for) if is_member(p) else NOBODY
 
 
 # --- rules per kind ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
-from kinerja.performance.log.inputs import EntryBody, EntryPatch
+from kinerja.performance.log.inputs import EntryBody, EntryPatch, PolicyInput
 from kinerja.performance.log.labels import status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
@@ -135,13 +135,6 @@ class BulkSchema(Schema):
 class TotalsQuerySchema(Schema):
     year = YEAR
     employee_id = ID
-
-
-class PolicySchema(Schema):
-    deadline_days = fields.Integer(validate=validate.Range(0, 31))
-    late_allowed = fields.Boolean()
-    days_off_count = fields.Boolean()
-    keep_location = fields.Boolean()
 
 
 def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
@@ -313,20 +306,20 @@ class Totals(MethodView):
 @blp.route("/log-policy")
 @blp.etag
 class Policy(MethodView):
-    @blp.response(200, PolicySchema)
+    @blp.response(200, PolicyInput)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The agency's rules for daily entries: deadline, late entries, days off, location"""
         require(perm.VIEW, perm.Resource(LOG_POLICY, g.tenant.id))
         return vars(service.policy(db.session))
 
-    @blp.arguments(PolicySchema)
-    @blp.response(200, PolicySchema)
+    @blp.arguments(PolicyInput)
+    @blp.response(200, PolicyInput)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any]) -> Any:
         """Change them (admin OPD; send If-Match with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(LOG_POLICY, g.tenant.id))
-        blp.check_etag(vars(service.policy(db.session)), PolicySchema)
+        blp.check_etag(vars(service.policy(db.session)), PolicyInput)
         found = service.set_policy(db.session, data)
         db.session.commit()
         return vars(found)

@@ -17,8 +17,8 @@ from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.people import BEARER
-from kinerja.competency import campaigns, catalogue, results, scoring, standards
-from kinerja.competency.inputs import RatingsBody, StandardBody
+from kinerja.competency import campaigns, catalogue, results, standards
+from kinerja.competency.inputs import CampaignInput, RatingsBody, StandardBody
 from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
 from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
 from kinerja.db import db
@@ -42,19 +42,16 @@ ID = fields.Integer(validate=validate.Range(1, 2**62))
 
 
 class CampaignSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = fields.String(required=True)
-    starts = fields.Date(required=True)
-    ends = fields.Date(required=True)
-    status = fields.String(dump_only=True)
-    sources = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(scoring.RATER_SOURCES)),
-        values=fields.Integer(),
-        metadata={"description": "weight per source (self, superior, peer, subordinate); 0: off"},
-    )
-    minimum = fields.Integer(metadata={"description": "anonymity minimum, at least 3"})
-    competencies = fields.List(fields.String(), metadata={"description": "none: required ones"})
-    subjects = fields.List(ID, load_only=True, metadata={"description": "none: everyone"})
+    """A campaign as answered (its input is `inputs.CampaignInput`)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    starts = fields.Date()
+    ends = fields.Date()
+    status = fields.String()
+    sources = fields.Dict(keys=fields.String(), values=fields.Integer())
+    minimum = fields.Integer()
+    competencies = fields.List(fields.String())
 
 
 class CampaignTransitionSchema(Schema):
@@ -240,7 +237,7 @@ class Campaigns(MethodView):
         )
         return [_campaign_dict(c) for c in found]
 
-    @blp.arguments(CampaignSchema)
+    @blp.arguments(CampaignInput)
     @blp.doc(security=BEARER)
     @blp.response(201)
     def post(self, data: dict[str, Any]) -> Any:

@@ -5,7 +5,7 @@ all or nothing. Peer and subordinate ratings are stored without their rater."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, tuple_, update
@@ -27,6 +27,7 @@ from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
 from kinerja.people import importer, imports
 from kinerja.people.models import Employee, Position
+from kinerja.performance import skp as skps
 from kinerja.plugins.types import Competency
 from kinerja.workflow import Machine, step
 
@@ -56,67 +57,55 @@ def get(session: Session, campaign_id: int) -> AssessmentCampaign:
     return load_or_404(session, AssessmentCampaign, campaign_id)
 
 
-def _day(raw: Any, field: str) -> date:
-    try:
-        return date.fromisoformat(str(raw).strip()[:10])
-    except ValueError:
-        raise Invalid(field, _("Enter a valid date.")) from None
-
-
 def create(
     session: Session,
-    raw: Mapping[str, Any],
+    data: Mapping[str, Any],
     dictionary: Mapping[str, Competency],
     user_id: int | None,
 ) -> AssessmentCampaign:
-    """A draft campaign: name, dates, sources and weights, the anonymity minimum, the
-    competencies (none: each person's required ones) and who is assessed (employee ids; none:
-    every active employee)."""
-    name = str(raw.get("name") or "").strip()[:200]
-    if not name:
-        raise Invalid("name", _("Give the campaign a name."))
-    starts, ends = _day(raw.get("starts"), "starts"), _day(raw.get("ends"), "ends")
-    if ends < starts:
-        raise Invalid("ends", _("The end cannot be before the start."))
+    """A draft campaign from its input, loaded through `inputs.CampaignInput` (the API's body
+    and the web form alike): the sources and minimum not given are the agency's policy's; the
+    competencies must be in force here, the subjects employees of the agency."""
     policy = standards.policy(session)
-    chosen = raw.get("competencies") or []
-    if not isinstance(chosen, list) or any(c not in dictionary for c in chosen):
+    chosen = data.get("competencies") or []
+    if any(c not in dictionary for c in chosen):
         raise Invalid("competencies", _("Choose competencies in force in this agency."))
+    given = data.get("sources")
+    sources = policy.weights if given is None else given
     campaign = AssessmentCampaign(
-        name=name,
-        starts=starts,
-        ends=ends,
+        name=data["name"],
+        starts=data["starts"],
+        ends=data["ends"],
         status=DRAFT,
-        sources=standards.weights(raw.get("sources", policy.weights), "sources"),
-        minimum=standards.minimum(raw.get("minimum", policy.minimum)),
+        sources={s: int(sources.get(s, 0)) for s in scoring.RATER_SOURCES},
+        minimum=policy.minimum if data.get("minimum") is None else data["minimum"],
         competencies=sorted(set(chosen)),
         created_by=user_id,
     )
     session.add(campaign)
     session.flush()
-    set_subjects(session, campaign, raw.get("subjects"))
+    set_subjects(session, campaign, data.get("subjects"))
     audit.record(
         session,
         "assessment.create",
         "assessment_campaign",
         campaign.id,
-        changes={"name": [None, name], "sources": [None, campaign.sources]},
+        changes={"name": [None, campaign.name], "sources": [None, campaign.sources]},
     )
     return campaign
 
 
-def set_subjects(session: Session, campaign: AssessmentCampaign, raw: Any) -> int:
-    """Who is assessed: employee ids of the agency, or every active employee when none."""
+def set_subjects(
+    session: Session, campaign: AssessmentCampaign, chosen: Sequence[int] | None
+) -> int:
+    """Who is assessed: employee ids of the agency (loaded through `inputs.CampaignInput`), or
+    every active employee when none."""
     if workflow.locked(session, campaign).status != DRAFT:
         raise Conflict(_("Only a draft campaign can change whom it assesses."))
     active = select(Employee.id).where(Employee.active)
-    if raw:
-        if not isinstance(raw, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62 for i in raw
-        ):
-            raise Invalid("subjects", _("Choose employees of this agency."))
-        found = set(session.scalars(active.where(Employee.id.in_(set(raw)))))
-        if found != set(raw):
+    if chosen:
+        found = set(session.scalars(active.where(Employee.id.in_(set(chosen)))))
+        if found != set(chosen):
             raise Invalid("subjects", _("Choose employees of this agency."))
     else:
         found = set(session.scalars(active))
@@ -157,28 +146,28 @@ def subjects(session: Session, campaign: AssessmentCampaign) -> list[int]:
 
 
 def raters_of(
-    person: Employee, people: Mapping[int, Employee], sources: Mapping[str, int]
+    person: Employee,
+    people: Mapping[int, Employee],
+    rater: Mapping[int, int | None],
+    sources: Mapping[str, int],
 ) -> list[tuple[int, str]]:
-    """(rater id, source) for one person: themself, their superior, up to MAX_PEERS peers
-    (same superior) and their direct subordinates, for the sources that count."""
+    """(rater id, source) for one person: themself, their superior, up to MAX_PEERS peers and
+    those below them, for the sources that count. "Superior" is who rates them (`rater`, from
+    `performance.skp.rater_of`: the nearest active superior, through a vacant post), peers
+    share that rater, subordinates are those they rate: the same hierarchy the SKP and the
+    daily entries are decided by. `people`: the active employees."""
     found: list[tuple[int, str]] = []
     if sources.get(scoring.SELF):
         found.append((person.id, scoring.SELF))
-    boss = person.superior_id
+    boss = rater.get(person.id)
     if sources.get(scoring.SUPERIOR) and boss is not None and boss in people:
         found.append((boss, scoring.SUPERIOR))
-    if sources.get(scoring.PEER) and person.superior_id is not None:
-        peers = sorted(
-            (p for p in people.values() if p.superior_id == person.superior_id and p != person),
-            key=lambda p: (p.name, p.id),
-        )
+    by_name = sorted(people.values(), key=lambda p: (p.name, p.id))
+    if sources.get(scoring.PEER) and boss is not None:
+        peers = [p for p in by_name if rater.get(p.id) == boss and p != person]
         found += [(p.id, scoring.PEER) for p in peers[:MAX_PEERS]]
     if sources.get(scoring.SUBORDINATE):
-        found += [
-            (p.id, scoring.SUBORDINATE)
-            for p in sorted(people.values(), key=lambda p: (p.name, p.id))
-            if p.superior_id == person.id
-        ]
+        found += [(p.id, scoring.SUBORDINATE) for p in by_name if rater.get(p.id) == person.id]
     return found
 
 
@@ -196,14 +185,17 @@ def open_campaign(session: Session, campaign: AssessmentCampaign) -> int:
     workflow.locked(session, campaign)  # two clicks on "open" make the tasks once
     if not MACHINE.decide(campaign.status, OPEN_IT, ()).allowed:
         raise Conflict(_refused(campaign, _("Only a draft campaign can be opened.")))
-    people = {e.id: e for e in session.scalars(select(Employee).where(Employee.active))}
+    # Every employee, the inactive too: loaded once, the walks through vacant posts cost no query.
+    everyone = list(session.scalars(select(Employee)))
+    people = {e.id: e for e in everyone if e.active}
+    rater = {i: skps.rater_of(session, i) for i in people}
     made = 0
     raters: dict[int, int] = {}  # rater -> how many people they rate
     for subject_id in subjects(session, campaign):
         person = people.get(subject_id)
         if person is None:
             continue
-        for rater_id, source in raters_of(person, people, campaign.sources):
+        for rater_id, source in raters_of(person, people, rater, campaign.sources):
             session.add(
                 AssessmentTask(
                     campaign_id=campaign.id, subject_id=subject_id, rater_id=rater_id, source=source

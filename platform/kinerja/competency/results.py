@@ -31,6 +31,7 @@ from kinerja.competency.models import (
 from kinerja.competency.models import (
     DevelopmentOption as OwnOption,
 )
+from kinerja.competency.permissions import TALENT
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import NotFound
 from kinerja.people.models import Employee
@@ -384,18 +385,15 @@ def opened(
 def visible(
     session: Session, principal: perm.Principal, dictionary: Mapping[str, Competency]
 ) -> tuple[list[Employee], dict[int, Result]]:
-    """The people whose results the principal sees as a group (the admin OPD and the city
-    admin inside: everyone; a superior: their subtree) and their results; 404 for others."""
-    everyone = perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
-    if not everyone and not principal.subordinate_ids:
+    """The people whose results the principal sees as a group, by the talent rule's own filter
+    (`perm.reach`): everyone for the admin OPD and the city admin inside; for a superior, those
+    below them (their own result is theirs to open, not part of a group); 404 for others."""
+    seen = perm.reach(principal, TALENT)
+    others = seen.employee_ids - {principal.employee_id}
+    if not seen.everyone and not others:
         raise NotFound()
-    people = scope(session, everyone, principal.subordinate_ids)
-    return people, of_people(session, [p.id for p in people], dictionary)
-
-
-def scope(session: Session, everyone: bool, subtree: Iterable[int]) -> list[Employee]:
-    """The active employees a viewer may see results of: all (admin OPD) or their subtree."""
     query = select(Employee).where(Employee.active).order_by(Employee.name)
-    if not everyone:
-        query = query.where(Employee.id.in_(list(subtree) or [-1]))
-    return list(session.scalars(query))
+    if not seen.everyone:
+        query = query.where(perm.Reach(employee_ids=others).where(Employee.id))
+    people = list(session.scalars(query))
+    return people, of_people(session, [p.id for p in people], dictionary)

@@ -13,9 +13,10 @@ from kinerja.i18n import _
 from kinerja.identity import tokens
 from kinerja.identity.models import User
 from kinerja.identity.users import roles_in
+from kinerja.people import raters
 from kinerja.people.employees import subordinate_ids
 from kinerja.people.models import Employee
-from kinerja.permissions import Principal, Resource, can
+from kinerja.permissions import ROLE_ADMIN_OPD, Principal, Resource, can
 
 SESSION_USER = "user_id"
 SESSION_ENTERED = "entered_tenants"
@@ -105,6 +106,11 @@ def _build(
     if employee_id is None:
         roles = frozenset()  # no active employee record here: no agency role either
     subs = subordinate_ids(db_session, employee_id) if employee_id and roles else frozenset()
+    decides = (
+        raters.decides_for(db_session, employee_id, ROLE_ADMIN_OPD in roles)
+        if employee_id and roles
+        else frozenset()
+    )
     entered = tenant_id in session.get(SESSION_ENTERED, []) and token_role is None
     return Principal(
         user_id=user.id,
@@ -112,6 +118,7 @@ def _build(
         roles=roles,
         employee_id=employee_id,
         subordinate_ids=subs,
+        decides_for=decides,
         city_admin=user.city_admin and token_role is None,
         entered_tenant=entered,
         name=user.display_name,

@@ -164,9 +164,7 @@ def _evaluation_reminders(session: Session, today: date, people: list[Employee])
     made = 0
     for period in reminders.periods_due(today, years.periods_of(session, today.year)):
         planned = set(
-            session.scalars(
-                select(Skp.employee_id).where(Skp.year == today.year, Skp.status == "approved")
-            )
+            session.scalars(select(Skp.employee_id).where(Skp.year == today.year, Skp.in_force))
         )
         started = set(
             session.scalars(

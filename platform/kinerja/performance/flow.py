@@ -172,15 +172,14 @@ def changes_in(session: Session, skp: Skp, number: int | None) -> list[versions.
 # --- what waits for someone --------------------------------------------------------------------
 def waiting(session: Session, principal: perm.Principal, year: int | None = None) -> list[Skp]:
     """Submitted plans `principal` decides on: those they rate (nearest active superior), and for
-    the admin OPD those of employees with no superior (the head)."""
-    candidates = set(principal.subordinate_ids) if perm.is_member(principal) else set()
-    query = select(Skp).where(Skp.status == workflow.SUBMITTED)
+    the admin OPD those of employees nobody rates (the head): the permission's filter
+    (`perm.decided`), each confirmed by the workflow's role."""
+    decided = perm.decided(principal)
+    if not decided.employee_ids:
+        return []
+    query = select(Skp).where(Skp.status == workflow.SUBMITTED, decided.where(Skp.employee_id))
     if year is not None:
         query = query.where(Skp.year == year)
-    if not perm.is_agency_admin(principal):
-        if not candidates:
-            return []
-        query = query.where(Skp.employee_id.in_(candidates))
     found = []
     for skp in session.scalars(query.order_by(Skp.submitted_at, Skp.id).limit(500)):
         employee = session.scalar(select(Employee).where(Employee.id == skp.employee_id))

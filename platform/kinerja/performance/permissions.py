@@ -15,15 +15,13 @@ def _plan(p: perm.Principal, action: str, r: perm.Resource) -> bool:
 
 
 def _skp(p: perm.Principal, action: str, r: perm.Resource) -> bool:
-    own = perm.is_self(p, r)
-    above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:
         return perm.sees_person(p, r.employee_id)
-    if action == perm.EDIT:  # draft, submit, revise: one's own plan
-        return own and perm.is_member(p)
-    # MANAGE: hand results down, set expectations, decide. Who exactly decides (the nearest
-    # active superior, or the admin OPD for the head) is the workflow's question.
-    return above or perm.is_agency_admin(p)
+    if action == perm.EDIT:  # draft, submit, revise, hand one's results down: one's own plan
+        return perm.is_self(p, r) and perm.is_member(p)
+    # MANAGE: set the expectations, approve or reject: who decides (the nearest active
+    # superior through vacant posts, the admin OPD for the head), as the workflow's RATER.
+    return perm.decides(p, r.employee_id)
 
 
 perm.register(PLAN, _plan)

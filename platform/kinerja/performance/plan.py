@@ -280,8 +280,8 @@ def hand_down(
 
 
 def hand_down_choices(session: Session, skp: Skp) -> list[Employee]:
-    """The active subordinates whose plans the owner of `skp` rates."""
-    direct = session.scalars(
-        select(Employee).where(Employee.superior_id == skp.employee_id, Employee.active)
-    )
-    return sorted(direct, key=lambda e: e.name)
+    """The active employees whose plans the owner of `skp` rates (below a vacant post too:
+    `skps.rated_by`, the rule `hand_down` checks)."""
+    rated = skps.rated_by(session, skp.employee_id)
+    found = session.scalars(select(Employee).where(Employee.id.in_(rated), Employee.active))
+    return sorted(found, key=lambda e: e.name)

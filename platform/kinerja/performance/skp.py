@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
-from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
+from kinerja.people import raters
 from kinerja.people.classification import pangkat
 from kinerja.people.models import Employee, Position
 from kinerja.performance import workflow, years
@@ -43,56 +43,22 @@ class Chain:
     reviewer: Employee | None
 
 
-def _employee(session: Session, employee_id: int | None) -> Employee | None:
-    """By primary key: an employee loaded earlier in the request costs no query."""
-    tenant_id = current_tenant_id(session)
-    if employee_id is None or tenant_id is None:
-        return None
-    return session.get(Employee, {"tenant_id": tenant_id, "id": employee_id})
-
-
-def _active_above(session: Session, employee: Employee) -> tuple[Employee | None, bool]:
-    skipped, seen = False, {employee.id}
-    above = _employee(session, employee.superior_id)
-    while above is not None and above.id not in seen:
-        if above.active:
-            return above, skipped
-        skipped = True
-        seen.add(above.id)
-        above = _employee(session, above.superior_id)
-    return None, skipped
-
-
 def chain(session: Session, employee: Employee) -> Chain:
-    rater, acting = _active_above(session, employee)
-    reviewer = _active_above(session, rater)[0] if rater is not None else None
+    rater, acting = raters.active_above(session, employee)
+    reviewer = raters.active_above(session, rater)[0] if rater is not None else None
     return Chain(rater, acting, reviewer)
 
 
 def rated_by(session: Session, rater_id: int | None) -> set[int]:
     """The employees whose Pejabat Penilai is `rater_id`: the inverse of `chain(…).rater`, for
-    feeds, counts and digests. Their direct subordinates, and below a vacant (inactive) post
-    under them, the people it would have rated, down to the next active one."""
-    if rater_id is None:
-        return set()
-    below = (
-        select(Employee.id, Employee.active)
-        .where(Employee.superior_id == rater_id, Employee.id != rater_id)
-        .cte("below", recursive=True)
-    )
-    # UNION, not UNION ALL: a loop in the hierarchy ends instead of recursing forever.
-    below = below.union(
-        select(Employee.id, Employee.active).where(
-            Employee.superior_id == below.c.id, below.c.active.is_(False)
-        )
-    )
-    return set(session.scalars(select(below.c.id))) - {rater_id}
+    feeds, counts and digests (`people.raters`, the hierarchy's one rule, walked down)."""
+    return raters.rated_by(session, rater_id)
 
 
 def rater_of(session: Session, employee_id: int) -> int | None:
     """Who decides on this employee's plan, entries and evaluation: their Pejabat Penilai (None:
     the admin OPD, for the head of the agency)."""
-    employee = _employee(session, employee_id)
+    employee = raters.employee(session, employee_id)
     if employee is None:
         return None
     found = chain(session, employee).rater
@@ -143,7 +109,7 @@ def people(session: Session, *employees: Employee | None) -> list[dict[str, Any]
 
 
 def live_header(session: Session, skp: Skp, of: Chain | None = None) -> dict[str, Any]:
-    employee = _employee(session, skp.employee_id)
+    employee = raters.employee(session, skp.employee_id)
     assert employee is not None  # the foreign key keeps it
     of = of or chain(session, employee)
     year = years.info(session, skp.year)

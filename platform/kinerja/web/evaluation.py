@@ -111,7 +111,7 @@ def _index(problem: Problem) -> Any:
             db.session.scalars(
                 select(Employee.name)
                 .join(Skp, Skp.employee_id == Employee.id)
-                .where(Skp.year == year, Skp.status == "approved", Employee.id.not_in(evaluated))
+                .where(Skp.year == year, Skp.in_force, Employee.id.not_in(evaluated))
                 .order_by(Employee.name)
                 .limit(500)
             )

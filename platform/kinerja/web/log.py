@@ -30,7 +30,7 @@ from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.people.models import Employee
 from kinerja.performance.log import rules, service, uploads
-from kinerja.performance.log.inputs import EntryInput
+from kinerja.performance.log.inputs import EntryInput, PolicyInput
 from kinerja.performance.log.labels import ACTIONS, STATUSES
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
@@ -273,18 +273,14 @@ def policy() -> Any:
     problem: Problem = None
     if request.method == "POST":
         require(perm.MANAGE, resource)
-        days = request.form.get("deadline_days", "").strip()
-        raw = {
-            # Anything but a small whole number goes to the service as -1: it says what is wrong.
-            "deadline_days": int(days)
-            if days.isascii() and days.isdigit() and len(days) <= 2
-            else -1,
-            **{
-                f: request.form.get(f) == "1"
-                for f in ("late_allowed", "days_off_count", "keep_location")
-            },
-        }
-        done, problem = submit(lambda: service.set_policy(db.session, raw), "log.policy", saved=1)
+        # The form's strings through the API's schema; a box not ticked is not sent: false.
+        flags = ("late_allowed", "days_off_count", "keep_location")
+        form = {**request.form, **{f: request.form.get(f, "0") for f in flags}}
+        done, problem = submit(
+            lambda: service.set_policy(db.session, PolicyInput().read(form)),
+            "log.policy",
+            saved=1,
+        )
         if done:
             return done
     return form_page(

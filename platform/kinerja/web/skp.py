@@ -154,12 +154,8 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
     may_edit = (
         perm.can(principal, perm.EDIT, resource) and skp.status in workflow.EDITABLE and not closed
     )
-    # Expectations: any superior up the line, or whoever rates (the admin OPD for the head).
-    may_expect = (
-        perm.can(principal, perm.MANAGE, resource)
-        and (perm.is_superior_of(principal, skp.employee_id) or workflow.RATER in roles)
-        and skp.status != workflow.APPROVED
-    )
+    # Expectations: whoever rates (the admin OPD for the head), as the API's MANAGE.
+    may_expect = perm.can(principal, perm.MANAGE, resource) and skp.status != workflow.APPROVED
     field_errors = getattr(problem, "errors", None) or {}
     return form_page(
         "skp.html",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kinerja import audit, clock, rules
 from kinerja import permissions as perm
 from kinerja.competency import campaigns, catalogue, results, scoring, standards
-from kinerja.competency.inputs import RatingsBody, StandardBody
+from kinerja.competency.inputs import CampaignInput, RatingsBody, StandardBody
 from kinerja.competency.labels import (
     AXIS_WORDS,
     CAMPAIGN_WORDS,
@@ -313,19 +313,23 @@ def new_campaign() -> Any:
     unit_id = whole_number(request.form.get("unit_id"))
 
     def create() -> None:
-        raw = {
-            "name": request.form.get("name"),
-            "starts": request.form.get("starts"),
-            "ends": request.form.get("ends"),
-            "sources": {
-                s: request.form.get(f"weight-{s}") or policy.weights.get(s, 0)
-                for s in scoring.RATER_SOURCES
-            },
-            "minimum": request.form.get("minimum") or policy.minimum,
-            "competencies": request.form.getlist("competency"),
-            "subjects": campaigns.people_of_unit(db.session, unit_id) if unit_id else None,
+        # The form's strings through the API's schema; a weight left blank is the policy's.
+        sources = {
+            s: request.form.get(f"weight-{s}", "").strip() or policy.weights.get(s, 0)
+            for s in scoring.RATER_SOURCES
         }
-        made.append(campaigns.create(db.session, raw, catalogue.dictionary(), current().user_id))
+        given = {
+            f: request.form[f] for f in ("name", "starts", "ends", "minimum") if f in request.form
+        }
+        data = CampaignInput().read(
+            {
+                **given,
+                "sources": sources,
+                "competencies": request.form.getlist("competency"),
+                "subjects": campaigns.people_of_unit(db.session, unit_id) if unit_id else None,
+            }
+        )
+        made.append(campaigns.create(db.session, data, catalogue.dictionary(), current().user_id))
 
     done, problem = submit(create, "talent.index")
     if done:

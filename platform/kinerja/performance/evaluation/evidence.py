@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,21 +27,12 @@ MAX_LINKS = 200
 USABLE_REPORTS = (report_rules.SUBMITTED, report_rules.APPROVED)
 
 
-def _ids(raw: Any, wrong: str) -> set[int]:
-    if not isinstance(raw, list) or len(raw) > MAX_LINKS:
-        raise ValueError(_("Give at most %(max)s entries as a list.", max=MAX_LINKS))
-    # Ids beyond PostgreSQL's bigint must never reach a query.
-    ids = {i for i in raw if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= 2**62}
-    if len(ids) != len(raw):
-        raise ValueError(wrong)
-    return ids
-
-
-def entries(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
+def entries(session: Session, evaluation: Evaluation, chosen: Sequence[int]) -> list[int]:
     """Daily entries of the employee within the period, sent or approved (a draft or a rejected
-    entry proves nothing yet: the page offered only these, the API took any)."""
+    entry proves nothing yet: the page offered only these, the API took any). The ids come
+    loaded through `inputs.RealisasiInput` (whole numbers in range, at most MAX_LINKS)."""
     wrong = _("Choose daily entries of this period that were sent or approved.")
-    ids = _ids(raw, wrong)
+    ids = set(chosen)
     found = set(
         session.scalars(
             select(WorkEntry.id).where(
@@ -58,10 +48,11 @@ def entries(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
     return sorted(ids)
 
 
-def reports(session: Session, evaluation: Evaluation, raw: Any) -> list[int]:
-    """Report-form submissions of the employee within the period, sent or approved."""
+def reports(session: Session, evaluation: Evaluation, chosen: Sequence[int]) -> list[int]:
+    """Report-form submissions of the employee within the period, sent or approved (the ids
+    loaded through `inputs.RealisasiInput`)."""
     wrong = _("Choose reports of this period that were sent or approved.")
-    ids = _ids(raw, wrong)
+    ids = set(chosen)
     found = set(
         session.scalars(
             select(ReportSubmission.id).where(

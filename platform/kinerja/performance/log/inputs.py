@@ -1,6 +1,6 @@
-"""A daily entry as input, read once: the API's body (JSON or a multipart form) and the web
-form's strings load through `EntryInput`; the service then checks what needs the database (the
-links to the approved SKP, the deadline)."""
+"""A daily entry and the agency's rules for them as input, read once: the API's body (JSON or
+a multipart form) and the web form's strings load through `EntryInput` and `PolicyInput`; the
+service then checks what needs the database (the links to the approved SKP, the deadline)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,22 @@ from kinerja.i18n import _
 from kinerja.schema import Amount, Identifier, InputSchema, Range, Text
 
 MAX_MINUTES = 24 * 60
+
+
+DAYS = _("Enter a whole number of days from 0 to 31.")
+
+
+class PolicyInput(InputSchema):
+    """The agency's rules for daily entries; a field not given stays as it is."""
+
+    deadline_days = fields.Integer(
+        validate=Range(0, 31, error=DAYS),
+        error_messages={"invalid": DAYS, "null": DAYS},
+        metadata={"description": "days after the day of work an entry may still be made"},
+    )
+    late_allowed = fields.Boolean(metadata={"description": "later entries accepted, marked late"})
+    days_off_count = fields.Boolean(metadata={"description": "weekends and holidays count"})
+    keep_location = fields.Boolean(metadata={"description": "keep a photo's location"})
 
 
 class EntryInput(InputSchema):

@@ -9,13 +9,13 @@ LOG_POLICY = "log_policy"  # the agency's deadline, late entries, days off, phot
 
 
 def _entry(p: perm.Principal, action: str, r: perm.Resource) -> bool:
-    own = perm.is_self(p, r)
-    above = perm.is_superior_of(p, r.employee_id)
     if action == perm.VIEW:  # the owner, their superior chain, the admin OPD
         return perm.sees_person(p, r.employee_id)
     if action == perm.EDIT:
-        return own and perm.is_member(p)
-    return above or perm.is_agency_admin(p)  # decide: who exactly is the service's question
+        return perm.is_self(p, r) and perm.is_member(p)
+    # MANAGE: approve or reject: the verifier (the rater; the admin OPD for the head), as the
+    # workflow's VERIFIER.
+    return perm.decides(p, r.employee_id)
 
 
 def _policy(p: perm.Principal, action: str, r: perm.Resource) -> bool:

@@ -78,15 +78,12 @@ def policy(session: Session) -> rules.Policy:
     return cache[tenant_id]
 
 
-def set_policy(session: Session, raw: Mapping[str, Any]) -> rules.Policy:
+def set_policy(session: Session, data: Mapping[str, Any]) -> rules.Policy:
+    """Change the rules given (loaded through `inputs.PolicyInput`); the others stay. Audited."""
     before = policy(session)
-    days = raw.get("deadline_days", before.deadline_days)
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 31:
-        raise Invalid("deadline_days", _("Enter a whole number of days from 0 to 31."))
     row = session.get(LogPolicy, current_tenant_id(session)) or LogPolicy()
-    row.deadline_days = days
-    for flag in ("late_allowed", "days_off_count", "keep_location"):
-        setattr(row, flag, bool(raw.get(flag, getattr(before, flag))))
+    for name in ("deadline_days", "late_allowed", "days_off_count", "keep_location"):
+        setattr(row, name, data.get(name, getattr(before, name)))
     session.add(row)
     session.flush()
     session.info.get("kinerja_log_policy", {}).pop(current_tenant_id(session), None)
