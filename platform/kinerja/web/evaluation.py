@@ -20,7 +20,7 @@ from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
-from kinerja.performance.evaluation.inputs import ItemsBody
+from kinerja.performance.evaluation.inputs import EvaluationRatingInput, ItemsBody
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
@@ -286,7 +286,11 @@ def rate(evaluation_id: int) -> Any:
             if k.startswith("feedback-")
         },
     }
-    return _change(evaluation, lambda: service.rate(db.session, current(), evaluation, raw))
+    # the API's schema: one reading of the ratings
+    return _change(
+        evaluation,
+        lambda: service.rate(db.session, current(), evaluation, EvaluationRatingInput().read(raw)),
+    )
 
 
 @bp.post("/<int:evaluation_id>/act/<action>")
