@@ -17,7 +17,7 @@ from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, feedback, years
+from kinerja.performance import behaviour, feedback, labels, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
 from kinerja.performance.evaluation.inputs import EvaluationRatingInput, ItemsBody
@@ -165,6 +165,8 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         evaluation=evaluation,
         owner=owner,
         rows=service.items(db.session, evaluation),
+        measured=service.measured(db.session, evaluation),
+        aspect_words=labels.ASPECTS,
         held=held,
         actions=workflow.available(evaluation.status, held),
         values=behaviour.values(),
