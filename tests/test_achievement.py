@@ -238,3 +238,27 @@ def test_the_pages_and_the_document_show_achievement(app, client, who, people, t
     text = _text(staff.get(f"{url}/document.pdf").data)
     assert "Capaian kinerja organisasi" in text and "Baik" in text
     assert "125%" in text and "15 laporan" in text
+
+
+def test_the_demo_measures_with_every_aspect_and_evaluations_carry_their_realisation(
+    app, people, tenants
+) -> None:
+    from sqlalchemy import select
+
+    from kinerja import demo
+    from kinerja.performance.evaluation.models import Evaluation, EvaluationItem
+    from kinerja.performance.models import Iki
+
+    demo.load()
+    with db.unit_of_work(tenants.a) as session:
+        aspects = set(session.scalars(select(Iki.aspect)))
+        approved = list(session.scalars(select(Evaluation).where(Evaluation.status == "approved")))
+        empty = session.scalars(
+            select(EvaluationItem.id).where(
+                EvaluationItem.evaluation_id.in_([e.id for e in approved]),
+                EvaluationItem.realisasi.is_(None),
+                EvaluationItem.realisasi_text.is_(None),
+            )
+        ).all()
+    assert {"kuantitas", "kualitas", "waktu", "biaya"} <= aspects
+    assert approved and empty == []  # no approved period reads "Realisasi: -"
