@@ -32,6 +32,7 @@ def build(tenant_id: int, staff_per_kasi: int) -> tuple[int, int, int, int]:
     from kinerja.people.models import Employee
     from kinerja.performance import flow, plan, targets
     from kinerja.performance import skp as skps
+    from kinerja.performance.inputs import RhkInput
     from kinerja.permissions import Principal
     from tests.support import add_user
 
@@ -55,7 +56,11 @@ def build(tenant_id: int, staff_per_kasi: int) -> tuple[int, int, int, int]:
     def planned(session, employee: Employee, links: list[dict]) -> list[int]:
         skp = skps.create(session, employee, year)
         rows = [
-            plan.add_rhk(session, skp, {"text": f"Hasil {n} {employee.name}", "iki": IKI, **link})
+            plan.add_rhk(
+                session,
+                skp,
+                RhkInput().read({"text": f"Hasil {n} {employee.name}", "iki": IKI, **link}),
+            )
             for n, link in enumerate(links)
         ]
         owner = Principal(1, tenant_id, frozenset({"pegawai"}), employee.id)

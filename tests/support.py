@@ -276,6 +276,7 @@ def plan_head_and_boss(tenants: Tenants, people: People, year: int) -> int:
     from kinerja.people import employees
     from kinerja.performance import flow, plan, targets
     from kinerja.performance import skp as skps
+    from kinerja.performance.inputs import RhkInput
     from kinerja.permissions import Principal
 
     a = tenants.a
@@ -284,9 +285,8 @@ def plan_head_and_boss(tenants: Tenants, people: People, year: int) -> int:
         head = employees.get_employee(session, people.head)
         head_skp = skps.create(session, head, year)
         iki = {"text": "Cakupan", "aspect": "kuantitas", "target_low": "95", "unit": "%"}
-        head_rhk = plan.add_rhk(
-            session, head_skp, {"text": "Imunisasi", "org_target_id": target.id, "iki": [iki]}
-        )
+        raw = {"text": "Imunisasi", "org_target_id": target.id, "iki": [iki]}
+        head_rhk = plan.add_rhk(session, head_skp, RhkInput().read(raw))
         as_head = Principal(
             user_id=1, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=head.id
         )
@@ -295,11 +295,8 @@ def plan_head_and_boss(tenants: Tenants, people: People, year: int) -> int:
         flow.act(session, admin, head_skp, "approve")
         boss = employees.get_employee(session, people.superior)
         boss_skp = skps.create(session, boss, year)
-        boss_rhk = plan.add_rhk(
-            session,
-            boss_skp,
-            {"text": "Imunisasi bidang", "parent_rhk_id": head_rhk.id, "iki": [iki]},
-        )
+        raw = {"text": "Imunisasi bidang", "parent_rhk_id": head_rhk.id, "iki": [iki]}
+        boss_rhk = plan.add_rhk(session, boss_skp, RhkInput().read(raw))
         as_boss = Principal(
             user_id=3, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=boss.id
         )
@@ -317,6 +314,7 @@ def plan_staff(tenants: Tenants, people: People, year: int, boss_rhk: int) -> tu
     from kinerja.people import employees
     from kinerja.performance import flow, plan
     from kinerja.performance import skp as skps
+    from kinerja.performance.inputs import RhkInput
     from kinerja.permissions import Principal
 
     a = tenants.a
@@ -324,9 +322,8 @@ def plan_staff(tenants: Tenants, people: People, year: int, boss_rhk: int) -> tu
         staff = employees.get_employee(session, people.staff)
         skp = skps.create(session, staff, year)
         iki = {"text": "Laporan", "aspect": "kuantitas", "target_low": "12", "unit": "laporan"}
-        rhk = plan.add_rhk(
-            session, skp, {"text": "Laporan imunisasi", "parent_rhk_id": boss_rhk, "iki": [iki]}
-        )
+        raw = {"text": "Laporan imunisasi", "parent_rhk_id": boss_rhk, "iki": [iki]}
+        rhk = plan.add_rhk(session, skp, RhkInput().read(raw))
         owner = Principal(
             user_id=9, tenant_id=a, roles=frozenset({"pegawai"}), employee_id=staff.id
         )

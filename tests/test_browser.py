@@ -391,3 +391,43 @@ def test_a_superior_rates_competencies_on_a_phone_and_reads_the_results(
     _fits(boss, "a person's competencies")
     boss.goto(f"{served}/t/dinkes/talent/grid")
     _fits(boss, "the nine-box grid")
+
+
+def test_the_skp_shows_achievement_bars_on_a_phone(served, browser, people, tenants) -> None:
+    from kinerja import clock
+    from kinerja.db import db
+    from kinerja.people import employees
+    from kinerja.performance import skp as skps
+    from kinerja.performance.log import service as log_service
+    from kinerja.performance.log.inputs import EntryInput
+    from kinerja.permissions import Principal
+    from tests.support import plan_head_and_boss, plan_staff
+
+    today = clock.today()
+    rhk, iki = plan_staff(
+        tenants, people, today.year, plan_head_and_boss(tenants, people, today.year)
+    )
+    with db.unit_of_work(tenants.a) as session:
+        staff = employees.get_employee(session, people.staff)
+        owner = Principal(9, tenants.a, frozenset({"pegawai"}), people.staff)
+        boss = Principal(8, tenants.a, frozenset({"pegawai"}), people.superior)
+        for quantity in ("9", "6"):  # 15 of the year's 12 laporan
+            raw = {"entry_date": today.isoformat(), "rhk_id": rhk, "iki_id": iki}
+            raw |= {"activity": "Rekap", "quantity": quantity}
+            entry, _ = log_service.create(session, owner, staff, EntryInput().read(raw), [])
+            log_service.act(session, boss, entry, "approve")
+        skp_id = skps.of_employee(session, people.staff, today.year).id
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    _sign_in(page, served, "staff")
+    page.goto(f"{served}/t/dinkes/skp/{skp_id}")
+    year = page.locator(".kj-achieve").filter(has_text="Tahun berjalan").first
+    assert year.is_visible()
+    assert "125%" in year.inner_text()  # exceeded: the number says it
+    bar = year.locator("progress")
+    assert bar.get_attribute("value") == "100"  # the bar stops at 100
+    box = bar.bounding_box()
+    assert box is not None and 0 < box["width"] <= 360
+    _fits(page, "the SKP with its achievement")
+    page.click("text=Setiap periode")
+    assert page.locator(".kj-achievement details .kj-achieve").first.is_visible()
+    _fits(page, "the SKP with every period open")

@@ -148,6 +148,7 @@ def plan_admin(tenants: Any, people: People) -> int:
     from kinerja.people.models import Employee
     from kinerja.performance import flow, plan
     from kinerja.performance import skp as skps
+    from kinerja.performance.inputs import RhkInput
     from kinerja.performance.models import Rhk
     from kinerja.permissions import Principal
 
@@ -159,9 +160,8 @@ def plan_admin(tenants: Any, people: People) -> int:
         assert admin is not None
         skp = skps.create(session, admin, TODAY.year)
         iki = {"text": "Dokumen", "aspect": "kuantitas", "target_low": "4", "unit": "dokumen"}
-        plan.add_rhk(
-            session, skp, {"text": "Administrasi", "parent_rhk_id": head_rhk, "iki": [iki]}
-        )
+        raw = {"text": "Administrasi", "parent_rhk_id": head_rhk, "iki": [iki]}
+        plan.add_rhk(session, skp, RhkInput().read(raw))
         as_admin = Principal(
             user_id=people.users["admin"],
             tenant_id=tenants.a,

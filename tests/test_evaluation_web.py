@@ -163,10 +163,18 @@ def test_the_superior_sees_the_teams_progress_toward_the_targets(app, people, te
         },
     )
     with db.unit_of_work(tenants.a) as session:
-        assert service.progress(session, people.staff, TODAY.year) == 25  # 3 of 12 laporan
+        # sent, not verified yet: it waits beside the achievement, it does not count
+        assert service.progress(session, people.staff, TODAY.year) == 0
         assert service.progress(session, people.peer, TODAY.year) is None  # no approved plan
     boss = app.test_client()
     sign_in(boss, "boss")
+    entry = re.search(
+        r'name="entry" value="(\d+)"', boss.get("/t/dinkes/log/team").get_data(as_text=True)
+    ).group(1)
+    boss_token = csrf_token(boss, "/t/dinkes/log/team")
+    boss.post("/t/dinkes/log/team/approve", data={"entry": [entry], "csrf_token": boss_token})
+    with db.unit_of_work(tenants.a) as session:
+        assert service.progress(session, people.staff, TODAY.year) == 25  # 3 of 12 laporan
     page = boss.get("/t/dinkes/evaluations").get_data(as_text=True)
     assert "Tim saya tahun ini" in page and "25%" in page
 

@@ -44,6 +44,8 @@ def test_bkpsdm_edits_a_text_and_empty_goes_back_to_the_default(people, tenants)
 def test_each_role_is_introduced_and_sees_what_waits(app, people: People, tenants) -> None:
     year = YEAR
     boss_rhk = plan_head_and_boss(tenants, people, year)
+    from kinerja.performance.inputs import RhkInput
+
     with db.unit_of_work(tenants.a) as session:
         from kinerja.people import employees
         from kinerja.performance import flow, plan
@@ -52,7 +54,8 @@ def test_each_role_is_introduced_and_sees_what_waits(app, people: People, tenant
 
         plan_ = skps.create(session, employees.get_employee(session, people.staff), year)
         iki = {"text": "Laporan", "aspect": "kuantitas", "target_low": "12", "unit": "laporan"}
-        plan.add_rhk(session, plan_, {"text": "Rekap", "parent_rhk_id": boss_rhk, "iki": [iki]})
+        raw = {"text": "Rekap", "parent_rhk_id": boss_rhk, "iki": [iki]}
+        plan.add_rhk(session, plan_, RhkInput().read(raw))
         flow.act(
             session, Principal(9, tenants.a, frozenset({"pegawai"}), people.staff), plan_, "submit"
         )

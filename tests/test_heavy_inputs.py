@@ -39,6 +39,7 @@ def maximum_plan(tenants: Any, people: People) -> tuple[int, int, str]:
     from kinerja.people import employees
     from kinerja.performance import behaviour, flow, plan
     from kinerja.performance.evaluation import service as evaluations
+    from kinerja.performance.inputs import PlanInput, RhkInput
     from kinerja.permissions import Principal
 
     a = tenants.a
@@ -49,22 +50,21 @@ def maximum_plan(tenants: Any, people: People) -> tuple[int, int, str]:
         boss = Principal(8, a, frozenset({"pegawai"}), people.superior)
         skp = skps.create(session, staff, YEAR)
         lampiran = {k: long_text(4000, k) for k in ("dukungan", "skema", "konsekuensi")}
-        plan.update_plan(session, skp, {"approach": "kualitatif", "lampiran": lampiran})
+        plan.update_plan(
+            session, skp, PlanInput().read({"approach": "kualitatif", "lampiran": lampiran})
+        )
         for r in range(skps.MAX_RHK):
             iki = [
                 {"text": long_text(1000, f"IKI{r}x{i}"), "narrative": long_text(2000, f"N{r}x{i}")}
                 for i in range(skps.MAX_IKI)
             ]
-            plan.add_rhk(
-                session,
-                skp,
-                {
-                    "kind": "utama" if r % 4 else "tambahan",
-                    "text": long_text(2000, f"RHK{r}"),
-                    "parent_rhk_id": boss_rhk,
-                    "iki": iki,
-                },
-            )
+            raw = {
+                "kind": "utama" if r % 4 else "tambahan",
+                "text": long_text(2000, f"RHK{r}"),
+                "parent_rhk_id": boss_rhk,
+                "iki": iki,
+            }
+            plan.add_rhk(session, skp, RhkInput().read(raw))
         plan.set_expectations(
             session, skp, {v.code: long_text(1000, v.code) for v in behaviour.values()}
         )

@@ -74,7 +74,13 @@ def test_log_with_a_photo_and_the_superior_verifies_it(app, people, tenants) -> 
     with db.unit_of_work(tenants.a) as session:
         skp_id = session.scalar(select(Skp.id).where(Skp.employee_id == people.staff))
     plan = staff.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
-    assert "sejauh ini: 2 laporan" in plan  # the entries' output as the IKI's progress
+    # the approved entry's output as the IKI's achievement: realisation against the target
+    from decimal import Decimal
+
+    from kinerja import rules
+
+    percent = rules.achievement(Decimal(2), Decimal(12), None, "kuantitas")
+    assert "Tahun berjalan: 2 / 12 laporan" in plan and f"{percent}%" in plan
     peer = app.test_client()
     sign_in(peer, "peer")
     assert peer.get(f"/t/dinkes/log/{entry_id}").status_code == 404

@@ -80,6 +80,8 @@ def test_the_cycle_tells_the_people_concerned(client, people: People, tenants) -
     boss = token(a, people.users["boss"])
     year = TODAY.year
     boss_rhk = plan_head_and_boss(tenants, people, year)
+    from kinerja.performance.inputs import RhkInput
+
     with db.unit_of_work(a) as session:
         from kinerja.people import employees
         from kinerja.performance import plan
@@ -87,7 +89,8 @@ def test_the_cycle_tells_the_people_concerned(client, people: People, tenants) -
 
         plan_ = skps.create(session, employees.get_employee(session, people.staff), year)
         iki = {"text": "Laporan", "aspect": "kuantitas", "target_low": "12", "unit": "laporan"}
-        plan.add_rhk(session, plan_, {"text": "Rekap", "parent_rhk_id": boss_rhk, "iki": [iki]})
+        raw = {"text": "Rekap", "parent_rhk_id": boss_rhk, "iki": [iki]}
+        plan.add_rhk(session, plan_, RhkInput().read(raw))
         skp_id = plan_.id
     url = f"{API}/skp/{skp_id}/transitions"
     assert client.post(url, json={"action": "submit"}, headers=staff).status_code == 200

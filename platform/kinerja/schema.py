@@ -22,6 +22,7 @@ from typing import Any
 import marshmallow
 from flask_babel.speaklater import LazyString
 from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, post_load, pre_load, validate
+from marshmallow.exceptions import SCHEMA
 
 from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
@@ -194,23 +195,28 @@ class InputSchema(Schema):
             out[key] = value
         return out
 
-    def read(self, data: Any, *, partial: bool = False) -> dict[str, Any]:
-        """The loaded values, or `InvalidFields` with every field's messages."""
+    def read(self, data: Any, *, partial: bool | None = None) -> dict[str, Any]:
+        """The loaded values, or `InvalidFields` with every field's messages (`partial`: the
+        schema's own unless given)."""
         try:
             loaded: dict[str, Any] = self.load(data, partial=partial)
         except ValidationError as error:
-            raise InvalidFields(_messages(error.normalized_messages())) from None
+            raise InvalidFields(flat_messages(error.normalized_messages())) from None
         return loaded
 
 
-def _messages(found: Any) -> dict[str, list[Any]]:
-    """marshmallow's nested messages as {field: [message]} (a list's items as `field.n`)."""
+def flat_messages(found: Any) -> dict[str, list[Any]]:
+    """marshmallow's nested messages as {field: [message]} (a list's items as `field.n`, what
+    is wrong with an item as a whole under the item's own name), for both edges."""
     out: dict[str, list[Any]] = {}
     for key, value in found.items():
         if isinstance(value, Mapping):
-            out |= {f"{key}.{k}": v for k, v in _messages(value).items()}
+            for inner, messages in flat_messages(value).items():
+                name = str(key) if inner == SCHEMA else f"{key}.{inner}"
+                out.setdefault(name, []).extend(messages)
         else:
-            out[str(key)] = list(value) if isinstance(value, list | tuple) else [value]
+            given = list(value) if isinstance(value, list | tuple) else [value]
+            out.setdefault(str(key), []).extend(given)
     return out
 
 

@@ -15,7 +15,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import PreconditionFailed
 
 from kinerja.i18n import _
-from kinerja.schema import KeyedInput, Schema, translate_field
+from kinerja.schema import InputSchema, KeyedInput, Schema, flat_messages, translate_field
 
 # A body sent as JSON or as a multipart form (with files beside it) is one input: its field
 # errors are named under `json` whichever way it came, as they always were.
@@ -49,6 +49,8 @@ class Parser(FlaskParser):
         **kw: Any,
     ) -> NoReturn:
         named = "json" if location == BODY_EITHER else location
+        if isinstance(schema, InputSchema):  # named as the web form names them: `iki.0.unit`
+            error = marshmallow.ValidationError(flat_messages(error.normalized_messages()))
         super()._on_validation_error(error, req, schema, named, **kw)
         raise AssertionError("unreachable")
 

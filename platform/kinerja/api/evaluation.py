@@ -22,7 +22,7 @@ from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.identity.principal import current, require
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
-from kinerja.performance.evaluation.inputs import ItemsBody
+from kinerja.performance.evaluation.inputs import EvaluationRatingInput, ItemsBody
 from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT, EVALUATION
 from kinerja.performance.log import uploads
@@ -37,7 +37,6 @@ blp = Blueprint(
     "the agency's distribution curve.",
 )
 ID = fields.Integer(validate=validate.Range(1, 2**62))
-RATING = fields.String(validate=validate.OneOf(rules.RATINGS))
 
 
 class EvaluationSchema(Schema):
@@ -62,7 +61,15 @@ class EvaluationSchema(Schema):
 
 
 class DetailSchema(EvaluationSchema):
-    items = fields.List(fields.Dict())
+    items = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "per IKI: the evaluated period's target (`target_low`, `target_high`; "
+            "the year's in `year_target_*`), the realisasi, and `achievement`: realisasi "
+            "against the period's target as a whole percentage by the IKI's aspect (over 100 "
+            "when exceeded; null when it cannot be measured)"
+        },
+    )
     actions = fields.List(fields.String())
     angka_kredit = fields.String(allow_none=True)
 
@@ -76,14 +83,6 @@ class ListSchema(Schema):
     year = YEAR
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "team", "all"]))
     status = fields.String(validate=validate.OneOf(workflow.STATES))
-
-
-class RatingSchema(Schema):
-    rating_hasil = RATING
-    rating_perilaku = RATING
-    feedback = fields.String(allow_none=True)
-    behaviour_feedback = fields.Dict(keys=fields.String(), values=fields.String())
-    item_feedback = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class EvaluationTransitionSchema(Schema):
@@ -128,6 +127,7 @@ def detail(evaluation: Evaluation) -> dict[str, Any]:
     held = service.roles(db.session, current(), evaluation)
     files = evidence.files(db.session, evaluation)
     credit = service.angka_kredit(db.session, evaluation)
+    measured = {k: m.as_dict() for k, m in service.measured(db.session, evaluation).items()}
     return {
         **{name: getattr(evaluation, name) for name in EvaluationSchema().fields},
         "items": [
@@ -135,9 +135,14 @@ def detail(evaluation: Evaluation) -> dict[str, Any]:
                 "iki_id": iki.id,
                 "iki": iki.text,
                 "rhk": rhk.text,
-                "target_low": skps.iki_dict(iki)["target_low"],
-                "target_high": skps.iki_dict(iki)["target_high"],
+                "aspect": iki.aspect,
+                # the evaluated period's target (the year's in the annual evaluation)
+                "target_low": measured[iki.id]["target_low"],
+                "target_high": measured[iki.id]["target_high"],
+                "year_target_low": skps.iki_dict(iki)["target_low"],
+                "year_target_high": skps.iki_dict(iki)["target_high"],
                 "unit": iki.unit,
+                "achievement": measured[iki.id]["percent"],
                 "realisasi": format(item.realisasi.normalize(), "f")
                 if item.realisasi is not None
                 else None,
@@ -269,7 +274,7 @@ class FileContent(MethodView):
 @blp.route("/evaluations/<int:evaluation_id>/rating")
 class Rating(MethodView):
     @blp.etag
-    @blp.arguments(RatingSchema)
+    @blp.arguments(EvaluationRatingInput)
     @blp.response(200, DetailSchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], evaluation_id: int) -> Any:

@@ -16,11 +16,9 @@ from kinerja.api.people import BEARER
 from kinerja.api.skp_schemas import (
     HandDownSchema,
     MatrixQuerySchema,
-    RhkPatchSchema,
     RhkSchema,
     SkpCreateSchema,
     SkpDetailSchema,
-    SkpPatchSchema,
     SkpQuerySchema,
     SkpSchema,
     SkpVersionBriefSchema,
@@ -36,9 +34,9 @@ from kinerja.httpkit import pdf_response
 from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
-from kinerja.performance import cascade, flow, plan, printed, targets, workflow, years
+from kinerja.performance import cascade, flow, measure, plan, printed, targets, workflow, years
 from kinerja.performance import skp as skps
-from kinerja.performance.inputs import ExpectationsBody
+from kinerja.performance.inputs import ExpectationsBody, PlanInput, RhkInput, RhkPatch
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 
@@ -76,6 +74,10 @@ def detail(skp: Skp) -> dict[str, Any]:
         **{k: getattr(skp, k) for k in SkpSchema().fields if hasattr(skp, k)},
         **skps.content(db.session, skp, of),
         "actions": workflow.available(skp.status, roles),
+        # achievement per IKI (year and periods) once the plan is in force; not plan content
+        "progress": [p.as_dict() for p in measure.progress(db.session, skp, clock.today()).values()]
+        if skp.in_force
+        else [],
         "sections": [
             {"plugin": plugin, "title": s.title, "title_en": s.title_en, "lines": list(s.lines)}
             for plugin, listed in plugins.call(
@@ -253,7 +255,7 @@ class SkpDetail(MethodView):
         return detail(_skp(skp_id))
 
     @blp.etag
-    @blp.arguments(SkpPatchSchema)
+    @blp.arguments(PlanInput)
     @blp.response(200, SkpDetailSchema)
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], skp_id: int) -> Any:
@@ -279,7 +281,7 @@ class Document(MethodView):
 
 @blp.route("/skp/<int:skp_id>/rhk")
 class RhkList(MethodView):
-    @blp.arguments(RhkSchema)
+    @blp.arguments(RhkInput)
     @blp.response(201, RhkSchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any], skp_id: int) -> Any:
@@ -305,7 +307,7 @@ class RhkDetail(MethodView):
         return _rhk(plan.get_rhk(db.session, skp, rhk_id))
 
     @blp.etag
-    @blp.arguments(RhkPatchSchema)
+    @blp.arguments(RhkPatch)
     @blp.response(200, RhkSchema)
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], skp_id: int, rhk_id: int) -> Any:

@@ -59,39 +59,44 @@ class MatrixQuerySchema(Schema):
     unit_id = fields.Integer(validate=validate.Range(1, 2**63 - 1))
 
 
+class PeriodTargetSchema(Schema):
+    low = fields.String(metadata={"description": "a decimal string"})
+    high = fields.String(allow_none=True)
+
+
+class PeriodTargetsSchema(Schema):
+    frequency = fields.String(metadata={"description": "the agency's frequency when set"})
+    targets = fields.List(fields.Nested(PeriodTargetSchema))
+
+
 class IkiSchema(Schema):
     id = fields.Integer(dump_only=True)
-    text = fields.String(required=True)
-    aspect = fields.String(allow_none=True)
-    target_low = fields.Raw(
-        allow_none=True, metadata={"description": "a number (a string keeps its decimals)"}
+    text = fields.String(dump_only=True)
+    aspect = fields.String(allow_none=True, dump_only=True)
+    target_low = fields.String(allow_none=True, dump_only=True)
+    target_high = fields.String(allow_none=True, dump_only=True)
+    unit = fields.String(allow_none=True, dump_only=True)
+    narrative = fields.String(allow_none=True, dump_only=True)
+    period_targets = fields.Nested(
+        PeriodTargetsSchema,
+        allow_none=True,
+        dump_only=True,
+        metadata={"description": "set per period (null: the year's target split)"},
     )
-    target_high = fields.Raw(allow_none=True)
-    unit = fields.String(allow_none=True)
-    narrative = fields.String(allow_none=True)
 
 
 class RhkSchema(Schema):
+    """A result as the API answers it (what it takes: `RhkInput`, `RhkPatch`)."""
+
     id = fields.Integer(dump_only=True)
-    kind = fields.String(validate=validate.OneOf(["utama", "tambahan"]), load_default="utama")
-    text = fields.String(required=True)
-    parent_rhk_id = fields.Integer(allow_none=True)
-    org_target_id = fields.Integer(allow_none=True)
-    cascading = fields.String(allow_none=True)
-    perspektif = fields.String(allow_none=True)
+    kind = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    parent_rhk_id = fields.Integer(allow_none=True, dump_only=True)
+    org_target_id = fields.Integer(allow_none=True, dump_only=True)
+    cascading = fields.String(allow_none=True, dump_only=True)
+    perspektif = fields.String(allow_none=True, dump_only=True)
     proposed = fields.Boolean(dump_only=True)
-    iki = fields.List(fields.Dict(), load_default=list)
-
-
-class RhkPatchSchema(Schema):
-    kind = fields.String(validate=validate.OneOf(["utama", "tambahan"]))
-    text = fields.String()
-    parent_rhk_id = fields.Integer(allow_none=True)
-    org_target_id = fields.Integer(allow_none=True)
-    cascading = fields.String(allow_none=True)
-    perspektif = fields.String(allow_none=True)
-    iki = fields.List(fields.Dict(), metadata={"description": "replaces the indicators"})
-    accept = fields.Boolean(metadata={"description": "accept a handed-down proposal"})
+    iki = fields.List(fields.Nested(IkiSchema), dump_only=True)
 
 
 class SkpSchema(Schema):
@@ -121,6 +126,15 @@ class SkpDetailSchema(SkpSchema):
     lampiran = fields.Dict(dump_only=True)
     actions = fields.List(fields.String(), dump_only=True)
     sections = fields.List(fields.Dict(), dump_only=True)
+    progress = fields.List(
+        fields.Dict(),
+        dump_only=True,
+        metadata={
+            "description": "per IKI: the year and each period (0: the year), its target, the "
+            "realisation of approved work, what waits for approval, and the achievement as a "
+            "whole percentage (over 100 when exceeded; null when it cannot be measured)"
+        },
+    )
 
 
 class SkpCreateSchema(Schema):
@@ -129,17 +143,6 @@ class SkpCreateSchema(Schema):
         validate=validate.OneOf(["kuantitatif", "kualitatif"]), load_default="kuantitatif"
     )
     start = fields.String(validate=validate.OneOf(skps.STARTS), load_default="empty")
-
-
-class LampiranSchema(Schema):
-    dukungan = fields.String()
-    skema = fields.String()
-    konsekuensi = fields.String()
-
-
-class SkpPatchSchema(Schema):
-    approach = fields.String(validate=validate.OneOf(["kuantitatif", "kualitatif"]))
-    lampiran = fields.Nested(LampiranSchema)
 
 
 class TransitionSchema(Schema):

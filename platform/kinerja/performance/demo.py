@@ -88,7 +88,8 @@ PLANS = (
                         "100",
                         "%",
                     ),
-                    ("Laporan surveilans PD3I tepat waktu", "waktu", "12", "laporan"),
+                    ("Laporan surveilans PD3I tersusun", "kuantitas", "12", "laporan"),
+                    ("Waktu penyampaian laporan surveilans PD3I", "waktu", "5", "hari"),
                 ),
                 0,
             ),
@@ -101,12 +102,8 @@ PLANS = (
             Row(
                 "Tersedianya data cakupan imunisasi per puskesmas yang mutakhir",
                 (
-                    (
-                        "Puskesmas yang datanya diverifikasi setiap bulan",
-                        "kuantitas",
-                        "41",
-                        "puskesmas",
-                    ),
+                    ("Laporan verifikasi data cakupan imunisasi", "kuantitas", "12", "laporan"),
+                    ("Data puskesmas yang lengkap dan valid", "kualitas", "90-100", "%"),
                 ),
                 0,
             ),
@@ -117,7 +114,10 @@ PLANS = (
         (
             Row(
                 "Tersedianya sistem informasi kinerja pegawai yang andal",
-                (("Ketersediaan layanan aplikasi", "kualitas", "99", "%"),),
+                (
+                    ("Ketersediaan layanan aplikasi", "kualitas", "99", "%"),
+                    ("Biaya pemeliharaan aplikasi", "biaya", "60000000", "rupiah"),
+                ),
                 1,
             ),
         ),
@@ -129,7 +129,11 @@ PLANS = (
         (
             Row(
                 "Terlaksananya analisis epidemiologi kejadian ikutan pasca imunisasi (KIPI)",
-                (("Laporan analisis KIPI", "kuantitas", "12", "laporan"),),
+                (
+                    ("Laporan analisis KIPI", "kuantitas", "12", "laporan"),
+                    ("Waktu penyusunan laporan analisis KIPI", "waktu", "5", "hari"),
+                    ("Nilai mutu laporan analisis KIPI", "kualitas", "80-90", "nilai"),
+                ),
                 0,
             ),
             Row(
@@ -144,7 +148,10 @@ PLANS = (
         (
             Row(
                 "Terlaksananya pelayanan imunisasi di posyandu binaan",
-                (("Posyandu binaan yang dilayani", "kuantitas", "6", "posyandu"),),
+                (
+                    ("Posyandu binaan yang dilayani", "kuantitas", "6", "posyandu"),
+                    ("Cakupan imunisasi di posyandu binaan", "kualitas", "95", "%"),
+                ),
                 0,
             ),
         ),
@@ -182,9 +189,15 @@ def _rater(session: Session, employee: Employee, admin: Employee) -> Principal:
 
 
 def _iki(items: tuple[tuple[str, str, str, str], ...]) -> list[dict[str, Any]]:
-    return [
-        {"text": t, "aspect": a, "target_low": target, "unit": unit} for t, a, target, unit in items
-    ]
+    """(text, aspect, target, unit); a target "90-100" is a range."""
+    out = []
+    for text, aspect, target, unit in items:
+        low, _dash, high = target.partition("-")
+        out.append(
+            {"text": text, "aspect": aspect, "target_low": low, "target_high": high or None}
+            | {"unit": unit}
+        )
+    return out
 
 
 def load_year(session: Session, year: int, finished: bool = False) -> list[str]:
@@ -224,19 +237,16 @@ def load_year(session: Session, year: int, finished: bool = False) -> list[str]:
                 link = {"org_target_id": codes[row.source]}
             elif isinstance(row.source, int) and sources:
                 link = {"parent_rhk_id": sources[min(row.source, len(sources) - 1)]}
-            plan.add_rhk(
-                session,
-                skp,
-                {
-                    "text": row.text,
-                    "kind": row.kind,
-                    "perspektif": row.perspektif if jpt else None,
-                    "iki": _iki(row.iki),
-                    **link,
-                },
-            )
+            raw = {
+                "text": row.text,
+                "kind": row.kind,
+                "perspektif": row.perspektif if jpt else None,
+                "iki": _iki(row.iki),
+                **link,
+            }
+            plan.add_rhk(session, skp, inputs.RhkInput().read(raw))
         if p.lampiran:
-            plan.update_plan(session, skp, {"lampiran": p.lampiran})
+            plan.update_plan(session, skp, inputs.PlanInput().read({"lampiran": p.lampiran}))
         owner = _principal(employee)
         if finished:
             p = Plan(p.nip, p.rows, end="approved", lampiran=p.lampiran)
@@ -249,15 +259,9 @@ def load_year(session: Session, year: int, finished: bool = False) -> list[str]:
         if p.end == "revised":
             flow.act(session, owner, skp, "revise", p.reason)
             first = skps.rhk_rows(session, skp)[0]
-            plan.update_rhk(
-                session,
-                skp,
-                first,
-                {
-                    "iki": _iki(p.rows[0].iki)
-                    + _iki((("Data pegawai terintegrasi dengan SIASN", "kuantitas", "100", "%"),))
-                },
-            )
+            more = (("Data pegawai terintegrasi dengan SIASN", "kuantitas", "100", "%"),)
+            raw = {"iki": _iki(p.rows[0].iki) + _iki(more)}
+            plan.update_rhk(session, skp, first, inputs.RhkPatch().read(raw))
             flow.act(session, owner, skp, "submit")
             flow.act(session, _rater(session, employee, admin), skp, "approve")
         done.append(employee.name)

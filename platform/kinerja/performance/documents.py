@@ -14,9 +14,9 @@ from kinerja.performance import behaviour
 # characters) needs as much room as the texts beside it; a number and its unit do not.
 NUMERIC = (8, 80, 70, 32)
 NARRATIVE = (8, 62, 60, 60)
-# The evaluation's results table: No, RHK, IKI, Target, Realisasi (a number or up to 4,000
-# characters of text), Umpan balik.
-EVALUATED = (8, 38, 38, 22, 42, 42)
+# The evaluation's results table: No, RHK, IKI, Target (the period's), Realisasi (a number or up
+# to 4,000 characters of text), Capaian (realisasi against target, "112%"), Umpan balik.
+EVALUATED = (8, 34, 34, 22, 38, 16, 38)
 
 
 def skp_pdf(content: dict[str, Any], year: int, status_word: str, day: date) -> bytes:
@@ -92,8 +92,9 @@ def evaluation_pdf(
     words: dict[str, str],
     day: date,
 ) -> bytes:
-    """The periodic evaluation, or (period 0) the Dokumen Evaluasi Kinerja Pegawai: realisasi
-    per IKI with feedback, the feedback per BerAKHLAK value, the two ratings, the predikat (and
+    """The periodic evaluation, or (period 0) the Dokumen Evaluasi Kinerja Pegawai: the
+    organisation's capaian when set, realisasi per IKI against the period's target with its
+    capaian and feedback, the feedback per BerAKHLAK value, the two ratings, the predikat (and
     angka kredit), signatures of the rater and of the employee."""
     from kinerja.performance.pdf import Document, latin
 
@@ -113,9 +114,14 @@ def evaluation_pdf(
         new_y="NEXT",
     )
     doc.parties(header)
-    doc.heading("CAPAIAN KINERJA ORGANISASI / HASIL KERJA")
+    if evaluation.get("organisation"):
+        doc.heading("CAPAIAN KINERJA ORGANISASI")
+        doc.table_of(
+            [["Capaian kinerja organisasi", evaluation["organisation"]]], (60, 130), head=False
+        )
+    doc.heading("HASIL KERJA")
     table: list[list[Any]] = [
-        ["No", "Rencana Hasil Kerja", "IKI", "Target", "Realisasi", "Umpan balik"]
+        ["No", "Rencana Hasil Kerja", "IKI", "Target", "Realisasi", "Capaian", "Umpan balik"]
     ]
     n, previous = 0, None
     for row in rows:  # the RHK's number and text once, on its first IKI (as in the SKP)
@@ -129,6 +135,7 @@ def evaluation_pdf(
                 row["iki"],
                 row["target"],
                 row["realisasi"],
+                row.get("capaian") or "-",
                 row["feedback"],
             ]
         )

@@ -16,11 +16,11 @@ from kinerja.db.load import load_or_404
 from kinerja.exceptions import Forbidden, Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
-from kinerja.performance import inputs
 from kinerja.performance import skp as skps
 from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.schema import InputSchema, Text
 
 SUBJECTS = ("skp", "rhk", "iki", "entry")
 MAX_BODY = 4000
@@ -121,13 +121,14 @@ def start(
     return thread
 
 
+class MessageInput(InputSchema):
+    """A message's text, as the service reads it from either edge."""
+
+    body = Text(MAX_BODY, required=True, error_messages={"required": _("Write a message.")})
+
+
 def _body(body: Any) -> str:
-    try:
-        text = inputs.text(body, MAX_BODY)
-    except ValueError as problem:
-        raise Invalid("body", problem.args[0]) from None
-    if not text:
-        raise Invalid("body", _("Write a message."))
+    text: str = MessageInput().read({"body": body})["body"]
     return text
 
 

@@ -1,94 +1,193 @@
-"""Reading an SKP's input: results (RHK) and indicators (IKI) from forms and JSON, with every
-field's problem named, and the links a plan may choose (the superior's results, the agency's
-targets). No writes here: `plan` changes the plan with what these return."""
+"""An SKP's input, read once for the API (`@blp.arguments`) and the web forms (their strings
+loaded through the same schema): results (RHK) with their indicators (IKI), the approach and
+the lampiran, the superior's expectations. What needs the database (the links a plan may
+choose, a JPT's perspectives, the approach the plan has) is checked by `check_rhk` and
+`approach_problems`, which the service runs; no writes here."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja.exceptions import Invalid, InvalidFields
+from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
 from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, labels
 from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Rhk, Skp
-from kinerja.schema import InputSchema, Text
+from kinerja.schema import REQUIRED, Amount, Identifier, InputSchema, Length, Text
 
-MAX_TARGET = Decimal(10) ** 15
-
-
-def text(raw: Any, limit: int) -> str:
-    """Text of at most `limit` characters; numbers are read as their text, anything else (a
-    list, an object from JSON) is refused."""
-    if raw is None:
-        return ""
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise ValueError(_("Enter text."))
-    value = str(raw).strip()
-    if len(value) > limit:
-        raise ValueError(_("Enter at most %(max)s characters.", max=limit))
-    return value
+QUANTITATIVE = ("aspect", "target_low", "unit")
+MAX_PERIODS = 12  # monthly evaluation: the most periods a year has
 
 
-def decimal(raw: Any) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(_("Enter a number."))
-    try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(_("Enter a number.")) from None
-    if not value.is_finite() or abs(value) >= MAX_TARGET:
-        raise ValueError(_("Enter a number."))
-    if value < 0:
-        raise ValueError(_("Enter a number of at least %(min)s.", min=0))
-    return value.quantize(Decimal("0.01"))
+def _one_of(codes: Mapping[str, Any], message: Any) -> validate.OneOf:
+    """One of the codes, refused with our own words (the codes are documented as an enum)."""
+    return validate.OneOf(tuple(codes), error=message)
 
 
-def read_iki(raw: Mapping[str, Any], approach: str) -> dict[str, Any]:
-    """An IKI from input; quantitative plans need aspect, target and unit, qualitative ones a
-    narrative target. Every field's problem at once (`InvalidFields`)."""
-    errors: dict[str, list[Any]] = {}
-    values: dict[str, Any] = {}
+def _given(raw: Any) -> bool:
+    return raw is not None and not (isinstance(raw, str) and not raw.strip())
 
-    def field(name: str, read: Any) -> None:
-        try:
-            values[name] = read(raw.get(name))
-        except ValueError as problem:
-            errors[name] = [problem.args[0]]
 
-    field("text", lambda v: text(v, 1000))
-    field("aspect", lambda v: text(v, 10) or None)
-    field("target_low", decimal)
-    field("target_high", decimal)
-    field("unit", lambda v: text(v, 40) or None)
-    field("narrative", lambda v: text(v, 2000) or None)
-    required = _("This field is required.")
-    if "text" in values and not values["text"]:
-        errors["text"] = [required]
-    aspect = values.get("aspect")
-    if aspect is not None and aspect not in labels.ASPECTS:
-        errors["aspect"] = [_("Choose quantity, quality, time or cost.")]
-    if approach == "kuantitatif":
-        for name in ("aspect", "target_low", "unit"):
-            if name not in errors and values.get(name) is None:
-                errors[name] = [required]
-    elif "narrative" not in errors and not values.get("narrative"):
-        errors["narrative"] = [required]
-    low, high = values.get("target_low"), values.get("target_high")
-    if high is not None and low is None and "target_low" not in errors:
-        errors["target_low"] = [_("A range needs its lower end.")]
+def _range_problems(low: Any, high: Any, low_sent: bool) -> dict[str, list[Any]]:
+    """A range needs its lower end, and its upper end is not below it."""
+    if high is not None and low is None and not low_sent:
+        return {"target_low": [_("A range needs its lower end.")]}
     if low is not None and high is not None and high < low:
-        errors["target_high"] = [_("The upper end cannot be below the lower end.")]
-    if errors:
-        raise InvalidFields(errors)
-    return values
+        return {"target_high": [_("The upper end cannot be below the lower end.")]}
+    return {}
+
+
+class PeriodTargetInput(InputSchema):
+    """An IKI's target for one evaluation period: a number, or a range."""
+
+    low = Amount(required=True, metadata={"description": "the target (the lower end of a range)"})
+    high = Amount(allow_none=True, load_default=None, metadata={"description": "a range's top"})
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **kwargs: Any) -> None:
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and high < low:
+            raise ValidationError({"high": [_("The upper end cannot be below the lower end.")]})
+
+
+class IkiInput(InputSchema):
+    """An indicator: its text and either a quantitative target (aspect, a number or a range,
+    a unit) or, in a qualitative plan, the expected result in words. Which of the two the plan
+    needs is its approach's (`approach_problems`); an indicator with neither is refused here."""
+
+    text = Text(1000, required=True)
+    aspect = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=_one_of(labels.ASPECTS, _("Choose quantity, quality, time or cost.")),
+        metadata={"description": "kuantitas, kualitas, waktu or biaya (PermenPANRB 6/2022)"},
+    )
+    target_low = Amount(
+        allow_none=True, load_default=None, metadata={"description": "the target, or a range's low"}
+    )
+    target_high = Amount(
+        allow_none=True, load_default=None, metadata={"description": "a range's high end"}
+    )
+    unit = Text(40, allow_none=True, load_default=None)
+    narrative = Text(2000, allow_none=True, load_default=None)
+    period_targets = fields.List(
+        fields.Nested(PeriodTargetInput),
+        allow_none=True,
+        load_default=None,
+        validate=Length(max=MAX_PERIODS),
+        metadata={
+            "description": "one target per evaluation period of the agency's frequency, in "
+            "order; null or left out: the year's target split evenly (a level such as a "
+            "percentage: the same target every period)"
+        },
+    )
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _whole(self, data: dict[str, Any], original_data: Any, **kwargs: Any) -> None:
+        if not isinstance(original_data, Mapping):
+            return  # not an object: said once, by the schema
+        original = original_data
+        errors = _range_problems(
+            data.get("target_low"), data.get("target_high"), _given(original.get("target_low"))
+        )
+        if not data.get("narrative") and not _given(original.get("narrative")):
+            # Not a narrative target: a quantitative one, whole (a field refused for its own
+            # reason is not also "missing").
+            for name in QUANTITATIVE:
+                if data.get(name) is None and not _given(original.get(name)):
+                    errors.setdefault(name, [REQUIRED])
+        if errors:
+            raise ValidationError(errors)
+
+
+class RhkInput(InputSchema):
+    """A result (RHK) with its indicators; the links are checked against what the plan may
+    intervene (`check_rhk`)."""
+
+    kind = fields.String(
+        load_default="utama", validate=_one_of(labels.KINDS, _("Choose main or additional."))
+    )
+    text = Text(2000, required=True)
+    parent_rhk_id = Identifier(
+        load_default=None, metadata={"description": "the superior's RHK it intervenes"}
+    )
+    org_target_id = Identifier(
+        load_default=None, metadata={"description": "the agency's target (the head's plan)"}
+    )
+    cascading = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=_one_of(labels.CASCADING, _("Choose direct or indirect.")),
+    )
+    perspektif = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=_one_of(labels.PERSPECTIVES, _("Choose one of the listed perspectives.")),
+        metadata={"description": "JPT plans only"},
+    )
+    iki = fields.List(fields.Nested(IkiInput), load_default=list, validate=Length(max=skps.MAX_IKI))
+
+
+class RhkPatch(RhkInput):
+    """A change to a result: the fields given; `iki` given replaces the indicators (each read
+    whole); `accept` takes a handed-down proposal."""
+
+    accept = fields.Boolean(metadata={"description": "accept a handed-down proposal"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Partial by name, not `partial=True`: that would reach into the indicators too.
+        kwargs.setdefault("partial", (*RhkInput._declared_fields, "accept"))
+        super().__init__(**kwargs)
+
+
+class LampiranInput(InputSchema):
+    """The lampiran's three texts; blank clears one."""
+
+    dukungan = Text(4000, allow_none=True)
+    skema = Text(4000, allow_none=True)
+    konsekuensi = Text(4000, allow_none=True)
+
+
+class PlanInput(InputSchema):
+    """The plan's approach and its lampiran (the fields given change)."""
+
+    approach = fields.String(
+        validate=_one_of(labels.APPROACHES, _("Choose quantitative or qualitative."))
+    )
+    lampiran = fields.Nested(LampiranInput)
+
+
+def approach_problems(ikis: list[dict[str, Any]], approach: str) -> dict[str, list[Any]]:
+    """What the plan's approach asks of its indicators (loaded through `IkiInput`): a
+    quantitative plan a target with aspect and unit, a qualitative one the expected result in
+    words. Keyed `iki.n.field`, as the schema's own messages."""
+    errors: dict[str, list[Any]] = {}
+    for n, values in enumerate(ikis):
+        if approach == "kuantitatif":
+            for name in QUANTITATIVE:
+                if values.get(name) is None:
+                    errors[f"iki.{n}.{name}"] = [REQUIRED]
+        elif not values.get("narrative"):
+            errors[f"iki.{n}.narrative"] = [REQUIRED]
+    return errors
+
+
+def period_problems(ikis: list[dict[str, Any]], count: int) -> dict[str, list[Any]]:
+    """Targets per period, when given, are one per period of the agency's frequency."""
+    errors: dict[str, list[Any]] = {}
+    for n, values in enumerate(ikis):
+        given = values.get("period_targets")
+        if given is not None and len(given) != count:
+            errors[f"iki.{n}.period_targets"] = [
+                _("Give one target for each of the %(n)s periods.", n=count)
+            ]
+    return errors
 
 
 def is_jpt(session: Session, employee_id: int) -> bool:
@@ -123,81 +222,26 @@ def target_choices(session: Session, skp: Skp) -> list[OrgTarget]:
     )
 
 
-def _read_id(raw: Any) -> int | None:
-    if raw in (None, "", 0, "0"):
-        return None
-    text = str(raw).strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise ValueError(_("Choose one of the listed items."))
-    return int(text)
-
-
-def read_rhk(
-    session: Session, skp: Skp, raw: Mapping[str, Any], partial: bool = False
-) -> dict[str, Any]:
-    """An RHK's own fields from input (not its IKI); links are checked against what this plan
-    may intervene."""
+def check_rhk(session: Session, skp: Skp, values: dict[str, Any]) -> dict[str, Any]:
+    """An RHK's fields loaded through `RhkInput` (or `RhkPatch`), its links checked against
+    what this plan may intervene and its perspective against the owner's position."""
     errors: dict[str, list[Any]] = {}
-    values: dict[str, Any] = {}
-    for name, read in (
-        ("kind", lambda v: text(v, 8) or "utama"),
-        ("text", lambda v: text(v, 2000)),
-        ("parent_rhk_id", _read_id),
-        ("org_target_id", _read_id),
-        ("cascading", lambda v: text(v, 14) or None),
-        ("perspektif", lambda v: text(v, 20) or None),
-    ):
-        if partial and name not in raw:
-            continue
-        try:
-            values[name] = read(raw.get(name))
-        except ValueError as problem:
-            errors[name] = [problem.args[0]]
-    if "kind" in values and values["kind"] not in labels.KINDS:
-        errors["kind"] = [_("Choose main or additional.")]
-    if "text" in values and not values["text"]:
-        errors["text"] = [_("This field is required.")]
-    if values.get("cascading") is not None and values["cascading"] not in labels.CASCADING:
-        errors["cascading"] = [_("Choose direct or indirect.")]
     parent = values.get("parent_rhk_id")
-    if parent is not None and "parent_rhk_id" not in errors:  # noqa: SIM102 - one rule each
-        if parent not in {r.id for r in parent_choices(session, skp)}:
-            errors["parent_rhk_id"] = [_("Choose one of your superior's results of this year.")]
+    if parent is not None and parent not in {r.id for r in parent_choices(session, skp)}:
+        errors["parent_rhk_id"] = [_("Choose one of your superior's results of this year.")]
     target = values.get("org_target_id")
-    if target is not None and "org_target_id" not in errors:  # noqa: SIM102 - one rule each
-        if target not in {t.id for t in target_choices(session, skp)}:
-            errors["org_target_id"] = [_("Choose one of the agency's targets of this year.")]
-    if values.get("perspektif") is not None:
-        if values["perspektif"] not in labels.PERSPECTIVES:
-            errors["perspektif"] = [_("Choose one of the listed perspectives.")]
-        elif not is_jpt(session, skp.employee_id):
-            errors["perspektif"] = [_("Only the SKP of a JPT has perspectives.")]
+    if target is not None and target not in {t.id for t in target_choices(session, skp)}:
+        errors["org_target_id"] = [_("Choose one of the agency's targets of this year.")]
+    if values.get("perspektif") is not None and not is_jpt(session, skp.employee_id):
+        errors["perspektif"] = [_("Only the SKP of a JPT has perspectives.")]
     if errors:
         raise InvalidFields(errors)
+    values = dict(values)
     if values.get("parent_rhk_id") is not None and not values.get("cascading"):
         values["cascading"] = "langsung"
     if "parent_rhk_id" in values and values["parent_rhk_id"] is None:
         values["cascading"] = None
     return values
-
-
-def read_iki_list(raw: Any, approach: str) -> list[dict[str, Any]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or len(raw) > skps.MAX_IKI:
-        raise Invalid("iki", _("Give at most %(max)s indicators as a list.", max=skps.MAX_IKI))
-    out, errors = [], {}
-    for n, item in enumerate(raw):
-        if not isinstance(item, Mapping):
-            errors[f"iki.{n}"] = [_("Each indicator is an object with its fields.")]
-            continue
-        try:
-            out.append(read_iki(item, approach))
-        except InvalidFields as problem:
-            errors |= {f"iki.{n}.{k}": v for k, v in problem.errors.items()}
-    if errors:
-        raise InvalidFields(errors)
-    return out
 
 
 # The superior's ekspektasi khusus: one optional text per BerAKHLAK value (blank clears it).

@@ -164,7 +164,8 @@ class Rhk(TenantOwned, Base):
 
 class Iki(TenantOwned, Base):
     """Indikator Kinerja Individu of an RHK: aspect and target (a number or a range, with a
-    unit), or a narrative target in the qualitative approach."""
+    unit), or a narrative target in the qualitative approach; the target per evaluation period
+    when set (`period_targets`, else the year's split by `kinerja.rules.iki`)."""
 
     __tablename__ = "iki"
     __table_args__ = (
@@ -176,6 +177,10 @@ class Iki(TenantOwned, Base):
             name="aspect",
         ),
         CheckConstraint("target_high IS NULL OR target_low <= target_high", name="range"),
+        CheckConstraint(
+            "period_targets IS NULL OR jsonb_typeof(period_targets -> 'targets') = 'array'",
+            name="period_targets",
+        ),
         Index("ix_iki_tenant_id_rhk_id", "tenant_id", "rhk_id"),
     )
 
@@ -188,6 +193,9 @@ class Iki(TenantOwned, Base):
     unit: Mapped[str | None] = mapped_column(String(40))
     narrative: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # {"frequency": "quarterly", "targets": [{"low": "3", "high": null}, ...]}: one per period
+    # of the agency's frequency when they were set; a changed frequency falls back to the split.
+    period_targets: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class SkpVersion(TenantOwned, Base):

@@ -15,14 +15,8 @@ from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, InvalidFields, NotFound
 from kinerja.i18n import _, skp_status_label
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, labels, workflow, years
+from kinerja.performance import behaviour, inputs, labels, measure, workflow, years
 from kinerja.performance import skp as skps
-from kinerja.performance.inputs import (
-    read_iki,
-    read_iki_list,
-    read_rhk,
-    text,
-)
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.workflow import locked
 
@@ -48,10 +42,23 @@ def _snapshot(rhk: Rhk) -> dict[str, Any]:
     return {k: getattr(rhk, k) for k in ("kind", "text", "parent_rhk_id", "org_target_id")}
 
 
-def add_rhk(session: Session, skp: Skp, raw: Mapping[str, Any]) -> Rhk:
+def _indicators(session: Session, skp: Skp, loaded: list[dict[str, Any]]) -> list[dict]:
+    """Indicators loaded through `inputs.IkiInput`, checked against the plan's approach and
+    the agency's periods, as the rows' values."""
+    count = len(years.periods_of(session, skp.year))
+    errors = inputs.approach_problems(loaded, skp.approach)
+    errors |= inputs.period_problems(loaded, count)
+    if errors:
+        raise InvalidFields(errors)
+    frequency = years.frequency(session, skp.year)
+    return [measure.iki_row(values, frequency) for values in loaded]
+
+
+def add_rhk(session: Session, skp: Skp, loaded: Mapping[str, Any]) -> Rhk:
+    """A result with its indicators, loaded through `inputs.RhkInput`."""
     check_editable(session, skp)
-    values = read_rhk(session, skp, raw)
-    ikis = read_iki_list(raw.get("iki"), skp.approach)
+    values = inputs.check_rhk(session, skp, {k: v for k, v in loaded.items() if k != "iki"})
+    ikis = _indicators(session, skp, list(loaded.get("iki") or []))
     rhk = skps.add_rhk_row(session, skp, values, ikis)
     audit.record(
         session,
@@ -71,16 +78,18 @@ def get_rhk(session: Session, skp: Skp, rhk_id: int) -> Rhk:
     return rhk
 
 
-def update_rhk(session: Session, skp: Skp, rhk: Rhk, raw: Mapping[str, Any]) -> Rhk:
-    """Change an RHK's fields (those given); `iki` given replaces its indicators; `accept`
-    turns a handed-down proposal into the plan's own result."""
+def update_rhk(session: Session, skp: Skp, rhk: Rhk, loaded: Mapping[str, Any]) -> Rhk:
+    """Change an RHK's fields (those given, loaded through `inputs.RhkPatch`); `iki` given
+    replaces its indicators; `accept` turns a handed-down proposal into the plan's own
+    result."""
     check_editable(session, skp)
-    values = read_rhk(session, skp, raw, partial=True)
-    ikis = read_iki_list(raw["iki"], skp.approach) if "iki" in raw else None
+    own = {k: v for k, v in loaded.items() if k not in ("iki", "accept")}
+    values = inputs.check_rhk(session, skp, own)
+    ikis = _indicators(session, skp, list(loaded["iki"])) if "iki" in loaded else None
     before = _snapshot(rhk)
     for key, value in values.items():
         setattr(rhk, key, value)
-    if raw.get("accept") in (True, "1", "true"):
+    if loaded.get("accept"):
         rhk.proposed = False
     if ikis is not None:
         for old in session.scalars(select(Iki).where(Iki.rhk_id == rhk.id)):
@@ -128,9 +137,15 @@ def delete_rhk(session: Session, skp: Skp, rhk: Rhk) -> None:
     session.flush()
 
 
-def add_iki(session: Session, skp: Skp, rhk: Rhk, raw: Mapping[str, Any]) -> Iki:
+def add_iki(session: Session, skp: Skp, rhk: Rhk, loaded: Mapping[str, Any]) -> Iki:
+    """One more indicator, loaded through `inputs.IkiInput`."""
     check_editable(session, skp)
-    values = read_iki(raw, skp.approach)
+    try:
+        values = _indicators(session, skp, [dict(loaded)])[0]
+    except InvalidFields as problem:  # one indicator: its fields by their own names
+        raise InvalidFields(
+            {k.removeprefix("iki.0."): v for k, v in problem.errors.items()}
+        ) from None
     count = session.scalar(select(func.count()).where(Iki.rhk_id == rhk.id)) or 0
     if count >= skps.MAX_IKI:
         raise Conflict(_("A result holds at most %(max)s indicators.", max=skps.MAX_IKI))
@@ -166,29 +181,17 @@ def delete_iki(session: Session, skp: Skp, rhk: Rhk, iki_id: int) -> None:
 
 
 # --- the rest of the plan ----------------------------------------------------------------------
-def update_plan(session: Session, skp: Skp, raw: Mapping[str, Any]) -> Skp:
-    """The approach and the lampiran (dukungan, skema, konsekuensi)."""
+def update_plan(session: Session, skp: Skp, loaded: Mapping[str, Any]) -> Skp:
+    """The approach and the lampiran (dukungan, skema, konsekuensi), loaded through
+    `inputs.PlanInput`; a lampiran text given blank is cleared."""
     check_editable(session, skp)
-    errors: dict[str, list[Any]] = {}
     before = {"approach": skp.approach, **(skp.lampiran or {})}
-    if "approach" in raw:
-        if raw["approach"] not in labels.APPROACHES:
-            errors["approach"] = [_("Choose quantitative or qualitative.")]
-        else:
-            skp.approach = raw["approach"]
+    if loaded.get("approach"):
+        skp.approach = loaded["approach"]
     lampiran = dict(skp.lampiran or {})
-    source = raw.get("lampiran", raw)
-    if not isinstance(source, Mapping):
-        errors["lampiran"] = [_("Send the attachment as an object.")]
-        source = {}
-    for key in LAMPIRAN_KEYS:
-        if key in source:
-            try:
-                lampiran[key] = text(source[key], 4000)
-            except ValueError as problem:
-                errors[key] = [problem.args[0]]
-    if errors:
-        raise InvalidFields(errors)
+    for key, value in (loaded.get("lampiran") or {}).items():
+        if key in LAMPIRAN_KEYS:
+            lampiran[key] = value or ""
     skp.lampiran = lampiran
     session.flush()
     changes = audit.diff(before, {"approach": skp.approach, **lampiran})

@@ -173,7 +173,15 @@ def _number(value: Decimal | None) -> str | None:
     return format(value.normalize(), "f")
 
 
-IKI_FIELDS = ("text", "aspect", "target_low", "target_high", "unit", "narrative")
+IKI_FIELDS = (
+    "text",
+    "aspect",
+    "target_low",
+    "target_high",
+    "unit",
+    "narrative",
+    "period_targets",  # as stored: {"frequency", "targets": [{"low", "high"}]} or None
+)
 
 
 def iki_values(iki: Iki) -> dict[str, Any]:

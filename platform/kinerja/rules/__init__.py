@@ -12,10 +12,13 @@ raises `ValueError` naming it. `docs/rules.md` documents each function with its 
 - `jpm(assessed, required)`, `jpm_category(percent, scale)`: Job Person Match.
 - `nine_box(kinerja, potensial)`: the talent box (PermenPANRB 3/2020).
 - `suppress(value, size, minimum)`: an aggregate about others, withheld below a group size.
+- `achievement(realised, low, high, aspect)`, `split(...)`, `realisation(...)`, `overall(...)`:
+  an IKI's realisation against its target per aspect (kuantitas, kualitas, waktu, biaya).
 """
 
 from kinerja.rules.curve import CURVES, ORGANISATION_LEVELS, curve_violations
 from kinerja.rules.groups import MIN_GROUP, TOO_FEW, Shown, suppress, too_few
+from kinerja.rules.iki import ASPECTS, achievement, adds_up, overall, realisation, split
 from kinerja.rules.performance import (
     ANGKA_KREDIT_PERCENT,
     PREDIKAT,
@@ -35,6 +38,7 @@ from kinerja.rules.talent import (
 
 __all__ = [
     "ANGKA_KREDIT_PERCENT",
+    "ASPECTS",
     "CURVES",
     "JPM_SCALES",
     "MIN_GROUP",
@@ -46,12 +50,17 @@ __all__ = [
     "RATINGS",
     "TOO_FEW",
     "Shown",
+    "achievement",
+    "adds_up",
     "angka_kredit",
     "curve_violations",
     "jpm",
     "jpm_category",
     "nine_box",
+    "overall",
     "predikat",
+    "realisation",
+    "split",
     "suppress",
     "too_few",
 ]

@@ -17,10 +17,10 @@ from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.people.models import Employee
-from kinerja.performance import behaviour, feedback, years
+from kinerja.performance import behaviour, feedback, labels, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, printing, service, workflow
-from kinerja.performance.evaluation.inputs import ItemsBody
+from kinerja.performance.evaluation.inputs import EvaluationRatingInput, ItemsBody
 from kinerja.performance.evaluation.labels import (
     ACHIEVEMENT_WORDS,
     PREDIKAT_WORDS,
@@ -165,6 +165,8 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         evaluation=evaluation,
         owner=owner,
         rows=service.items(db.session, evaluation),
+        measured=service.measured(db.session, evaluation),
+        aspect_words=labels.ASPECTS,
         held=held,
         actions=workflow.available(evaluation.status, held),
         values=behaviour.values(),
@@ -286,7 +288,11 @@ def rate(evaluation_id: int) -> Any:
             if k.startswith("feedback-")
         },
     }
-    return _change(evaluation, lambda: service.rate(db.session, current(), evaluation, raw))
+    # the API's schema: one reading of the ratings
+    return _change(
+        evaluation,
+        lambda: service.rate(db.session, current(), evaluation, EvaluationRatingInput().read(raw)),
+    )
 
 
 @bp.post("/<int:evaluation_id>/act/<action>")

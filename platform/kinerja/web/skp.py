@@ -26,6 +26,7 @@ from kinerja.performance import (
     inputs,
     labels,
     matrix,
+    measure,
     plan,
     printed,
     targets,
@@ -34,7 +35,6 @@ from kinerja.performance import (
 )
 from kinerja.performance import skp as skps
 from kinerja.performance.inputs import ExpectationsBody
-from kinerja.performance.log import service as log_service
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
@@ -179,17 +179,9 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         sections=sections(skp),
         # the employee and the rater may talk about a result (continuous feedback)
         talk=bool(roles & {workflow.OWNER, workflow.RATER}) and of.rater is not None,
-        progress=progress(skp),
+        progress=measure.progress(db.session, skp, clock.today()) if skp.in_force else {},
+        periods=years.periods_of(db.session, skp.year),
     )
-
-
-def progress(skp: Skp) -> dict[int, list[tuple[str, Any]]]:
-    """Per IKI, the quantities of the year's sent and approved daily entries, by unit."""
-    found: dict[int, list[tuple[str, Any]]] = {}
-    for (iki_id, unit), total in log_service.totals(db.session, skp.employee_id, skp.year).items():
-        if iki_id is not None:
-            found.setdefault(iki_id, []).append((unit or "", total.normalize()))
-    return found
 
 
 def sections(skp: Skp) -> list[Any]:
@@ -230,14 +222,26 @@ RHK_FIELDS = ("kind", "text", "parent_rhk_id", "org_target_id", "cascading", "pe
 IKI_FIELDS = ("text", "aspect", "target_low", "target_high", "unit", "narrative")
 
 
+def _iki_form(skp: Skp, prefix: str = "") -> dict[str, Any]:
+    """An indicator's form strings as the API's body: its fields, and its targets per period
+    (`{prefix}period_1` …) when any is filled in."""
+    iki: dict[str, Any] = {k: request.form.get(f"{prefix}{k}", "") for k in IKI_FIELDS}
+    given = [request.form.get(f"{prefix}period_{n}", "") for n in range(1, inputs.MAX_PERIODS + 1)]
+    count = len(years.periods_of(db.session, skp.year))
+    if any(v.strip() for v in given):
+        iki["period_targets"] = [{"low": v} for v in given[:count]]
+    return iki
+
+
 @bp.post("/<int:skp_id>/rhk")
 def add_rhk(skp_id: int) -> Any:
     skp = _skp(skp_id, perm.EDIT)
     raw: dict[str, Any] = _form(*RHK_FIELDS)
-    iki = {k: request.form.get(f"iki_{k}", "") for k in IKI_FIELDS}
-    if any(v.strip() for v in iki.values()):
+    iki = _iki_form(skp, "iki_")
+    if any(isinstance(v, list) or v.strip() for v in iki.values()):
         raw["iki"] = [iki]
-    return _change(skp, lambda: plan.add_rhk(db.session, skp, raw))
+    # the API's schema: one reading of a result
+    return _change(skp, lambda: plan.add_rhk(db.session, skp, inputs.RhkInput().read(raw)))
 
 
 @bp.post("/<int:skp_id>/rhk/<int:rhk_id>")
@@ -245,7 +249,7 @@ def update_rhk(skp_id: int, rhk_id: int) -> Any:
     skp = _skp(skp_id, perm.EDIT)
     rhk = plan.get_rhk(db.session, skp, rhk_id)
     raw: dict[str, Any] = _form(*RHK_FIELDS, "accept")
-    return _change(skp, lambda: plan.update_rhk(db.session, skp, rhk, raw))
+    return _change(skp, lambda: plan.update_rhk(db.session, skp, rhk, inputs.RhkPatch().read(raw)))
 
 
 @bp.post("/<int:skp_id>/rhk/<int:rhk_id>/delete")
@@ -259,7 +263,8 @@ def delete_rhk(skp_id: int, rhk_id: int) -> Any:
 def add_iki(skp_id: int, rhk_id: int) -> Any:
     skp = _skp(skp_id, perm.EDIT)
     rhk = plan.get_rhk(db.session, skp, rhk_id)
-    return _change(skp, lambda: plan.add_iki(db.session, skp, rhk, _form(*IKI_FIELDS)))
+    raw = _iki_form(skp)
+    return _change(skp, lambda: plan.add_iki(db.session, skp, rhk, inputs.IkiInput().read(raw)))
 
 
 @bp.post("/<int:skp_id>/rhk/<int:rhk_id>/iki/<int:iki_id>/delete")
@@ -282,8 +287,10 @@ def hand_down(skp_id: int, rhk_id: int) -> Any:
 @bp.post("/<int:skp_id>/plan")
 def update_plan(skp_id: int) -> Any:
     skp = _skp(skp_id, perm.EDIT)
-    raw = _form("approach", *plan.LAMPIRAN_KEYS)
-    return _change(skp, lambda: plan.update_plan(db.session, skp, raw))
+    raw: dict[str, Any] = _form("approach")
+    raw["lampiran"] = _form(*plan.LAMPIRAN_KEYS)
+    # the API's schema (`PATCH …/skp/{id}`): one reading of the plan's fields
+    return _change(skp, lambda: plan.update_plan(db.session, skp, inputs.PlanInput().read(raw)))
 
 
 @bp.post("/<int:skp_id>/expectations")

@@ -5,15 +5,19 @@ this year's first periods evaluated for the pegawai and the kepala seksi."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja import rules
 from kinerja.people.models import Employee
 from kinerja.performance import demo as plan_demo
 from kinerja.performance import skp as skps
 from kinerja.performance import years
 from kinerja.performance.evaluation import service, workflow
+from kinerja.performance.evaluation.inputs import ItemsBody
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.permissions import Principal
 
@@ -40,6 +44,28 @@ def _as(employee: Employee, *roles: str) -> Principal:
     )
 
 
+# How far the work went where the log has none (a past period): by the Rating Hasil Kerja the
+# demo gives, so the ratings read true against the realisation.
+REACHED = {"DI_ATAS": Decimal("1.1"), "SESUAI": Decimal(1), "DI_BAWAH": Decimal("0.7")}
+
+
+def _realise(session: Session, evaluation: Evaluation, hasil: str) -> None:
+    """Every IKI with its realisation: the approved work's where there was some, else a value
+    near the period's target (better for the higher-rated; less time or money where less is
+    better)."""
+    measured = service.measured(session, evaluation)
+    given: dict[str, Any] = {}
+    for item, iki, _rhk in service.items(session, evaluation):
+        target = measured[iki.id].target_low
+        if target is None or (item.realisasi is not None and item.realisasi > 0):
+            continue
+        better = rules.ASPECTS.get(iki.aspect or "kuantitas", rules.ASPECTS["kuantitas"]).better
+        factor = REACHED[hasil] if better == "higher" else 1 / REACHED[hasil]
+        given[str(iki.id)] = {"realisasi": (target * factor).quantize(Decimal("0.01"))}
+    if given:
+        service.update_items(session, evaluation, ItemsBody().read(given))
+
+
 def _run(
     session: Session,
     employee: Employee,
@@ -53,6 +79,7 @@ def _run(
     if skp is None:
         return
     evaluation = service.start(session, skp, period)
+    _realise(session, evaluation, ratings[0])
     service.act(session, _as(employee), evaluation, workflow.SUBMIT)
     if until == workflow.SUBMITTED:
         return

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from kinerja.performance import documents, printed
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service
-from kinerja.performance.evaluation.labels import PREDIKAT_WORDS, RATING_WORDS
+from kinerja.performance.evaluation.labels import ACHIEVEMENT_WORDS, PREDIKAT_WORDS, RATING_WORDS
 from kinerja.performance.evaluation.models import Evaluation
 
 
@@ -17,24 +17,36 @@ def evaluation_document(session: Session, evaluation: Evaluation, day: date) -> 
     """The evaluation as PDF (the annual one: the Dokumen Evaluasi Kinerja Pegawai)."""
     skp = skps.get(session, evaluation.skp_id)
     header, _source = skps.header(session, skp)
-    rows = [
-        {
-            "rhk_id": rhk.id,
-            "rhk": rhk.text,
-            "iki": iki.text,
-            "target": f"{skps.iki_dict(iki)['target_low'] or '-'} {iki.unit or ''}".strip(),
-            "realisasi": format(item.realisasi.normalize(), "f")
-            if item.realisasi is not None
-            else (item.realisasi_text or "-"),
-            "feedback": item.feedback or "-",
-        }
-        for item, iki, rhk in service.items(session, evaluation)
-    ]
+    measured = service.measured(session, evaluation)
+    rows = []
+    for item, iki, rhk in service.items(session, evaluation):
+        found = measured[iki.id].as_dict()
+        target = found["target_low"] or "-"
+        if found["target_high"]:
+            target = f"{target}-{found['target_high']}"
+        percent = measured[iki.id].percent
+        rows.append(
+            {
+                "rhk_id": rhk.id,
+                "rhk": rhk.text,
+                "iki": iki.text,
+                "target": f"{target} {iki.unit or ''}".strip()
+                if found["target_low"]
+                else (iki.narrative or "-"),
+                "realisasi": f"{found['realisation']} {iki.unit or ''}".strip()
+                if item.realisasi is not None
+                else (item.realisasi_text or "-"),
+                "capaian": f"{percent}%" if percent is not None else "-",
+                "feedback": item.feedback or "-",
+            }
+        )
+    organisation = service.achievement(session, evaluation.year)
     facts = {
         "year": evaluation.year,
         "period": evaluation.period,
         "starts": evaluation.starts.isoformat(),
         "ends": evaluation.ends.isoformat(),
+        "organisation": ACHIEVEMENT_WORDS[organisation.level] if organisation else None,
         "rating_hasil": evaluation.rating_hasil,
         "rating_perilaku": evaluation.rating_perilaku,
         "predikat": evaluation.predikat,

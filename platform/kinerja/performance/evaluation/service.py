@@ -23,13 +23,11 @@ from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotF
 from kinerja.i18n import _
 from kinerja.identity.models import Membership
 from kinerja.people.models import Employee, Position
-from kinerja.performance import behaviour, inputs, years
+from kinerja.performance import behaviour, measure, years
 from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import evidence, workflow
 from kinerja.performance.evaluation.labels import STATUS_WORDS
 from kinerja.performance.evaluation.models import Evaluation, EvaluationItem, OrgAchievement
-from kinerja.performance.log import rules as log_rules
-from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.workflow import locked, year_lock
 
@@ -161,22 +159,6 @@ def resource(evaluation: Evaluation) -> perm.Resource:
     return perm.Resource("evaluation", evaluation.tenant_id, employee_id=evaluation.employee_id)
 
 
-def proposed(session: Session, employee_id: int, starts: date, ends: date) -> dict[int, Decimal]:
-    """Per IKI, the quantities of the period's sent and approved daily entries: the starting
-    realisasi."""
-    rows = session.execute(
-        select(WorkEntry.iki_id, func.sum(WorkEntry.quantity))
-        .where(
-            WorkEntry.employee_id == employee_id,
-            WorkEntry.entry_date.between(starts, ends),
-            WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
-            WorkEntry.iki_id.is_not(None),
-        )
-        .group_by(WorkEntry.iki_id)
-    )
-    return {iki_id: total for iki_id, total in rows if iki_id is not None and total is not None}
-
-
 def start(session: Session, skp: Skp, period: int) -> Evaluation:
     years.check_open(session, skp.year)
     if not skp.in_force:
@@ -200,19 +182,15 @@ def start(session: Session, skp: Skp, period: int) -> Evaluation:
     )
     session.add(evaluation)
     session.flush()
-    totals = proposed(session, skp.employee_id, starts, ends)
-    ikis = session.scalars(
-        select(Iki)
-        .join(Rhk, Rhk.id == Iki.rhk_id)
-        .where(Rhk.skp_id == skp.id, Rhk.proposed.is_(False))
-        .order_by(Rhk.position, Iki.position, Iki.id)
-    )
-    for iki in ikis:
+    # The period's realisation from its approved work, against the period's own target.
+    found = measure.for_period(session, skp, period)
+    for iki in measure.measured_ikis(session, skp):
+        measured = found.get(iki.id)
         session.add(
             EvaluationItem(
                 evaluation_id=evaluation.id,
                 iki_id=iki.id,
-                realisasi=totals.get(iki.id),
+                realisasi=measured.realisation if measured is not None else None,
                 evidence=[],
             )
         )
@@ -322,9 +300,9 @@ def is_head(session: Session, evaluation: Evaluation) -> bool:
 def rate(
     session: Session, principal: perm.Principal, evaluation: Evaluation, raw: Mapping[str, Any]
 ) -> Evaluation:
-    """The rater's ratings and feedback (per IKI, per BerAKHLAK value, overall); the predikat
-    follows from the matrix. The head's Rating Hasil Kerja is the agency's achievement where the
-    agency says so."""
+    """The rater's ratings and feedback (per IKI, per BerAKHLAK value, overall), loaded through
+    `evaluation.inputs.EvaluationRatingInput`; the predikat follows from the matrix. The head's
+    Rating Hasil Kerja is the agency's achievement where the agency says so."""
     if workflow.RATER not in roles(session, principal, evaluation):
         raise Forbidden(_("Only the Pejabat Penilai rates this evaluation."))
     if locked(session, evaluation).status not in workflow.RATABLE:
@@ -342,17 +320,17 @@ def rate(
         raise InvalidFields(errors)
     evaluation.rating_hasil, evaluation.rating_perilaku = str(hasil), str(perilaku)
     evaluation.predikat = rules.predikat(str(hasil), str(perilaku))
-    evaluation.feedback = inputs.text(raw.get("feedback"), 4000) or None
+    evaluation.feedback = raw.get("feedback") or None
     evaluation.behaviour_feedback = {
-        code: inputs.text(given, 1000)
+        code: given
         for code, given in (raw.get("behaviour_feedback") or {}).items()
-        if code in behaviour.codes() and inputs.text(given, 1000)
+        if code in behaviour.codes() and given
     }
     by_iki = {item.iki_id: item for item, _i, _r in items(session, evaluation)}
     for key, given in (raw.get("item_feedback") or {}).items():
         item = by_iki.get(int(key)) if str(key).isdigit() else None
         if item is not None:
-            item.feedback = inputs.text(given, 2000) or None
+            item.feedback = given or None
     evaluation.rated_by = principal.user_id
     return act(session, principal, evaluation, workflow.RATE)
 
@@ -383,6 +361,11 @@ def act(
     facts = {
         workflow.YEAR_OPEN: not years.info(session, evaluation.year).closed,
         workflow.HAS_RATINGS: bool(evaluation.rating_hasil and evaluation.rating_perilaku),
+        # an evaluation goes up (and is approved) with its realisation, never "-"
+        workflow.REALISED: all(
+            item.realisasi is not None or (item.realisasi_text or "").strip()
+            for item, _iki, _rhk in items(session, evaluation)
+        ),
         workflow.REASON: bool((reason or "").strip()),
         workflow.CURVE_OK: curve_ok,
     }
@@ -477,27 +460,33 @@ def angka_kredit(session: Session, evaluation: Evaluation) -> Decimal | None:
     return rules.angka_kredit(evaluation.predikat, value) if value is not None else None
 
 
-def progress(session: Session, employee_id: int, year: int) -> Decimal | None:
-    """How far the year's daily work has come toward the SKP's numeric targets: the mean over
-    the IKI of (sent and approved quantity ÷ target), each capped at 100 %; None without an
-    approved plan or numeric targets."""
+def progress(session: Session, employee_id: int, year: int) -> int | None:
+    """How far the year's verified work has come toward the plan's targets: the mean over the
+    IKI of their achievement so far, each capped at 100 %; None without a plan in force or
+    without a measurable target."""
     skp = skps.of_employee(session, employee_id, year)
     if skp is None or not skp.in_force:
         return None
-    targets: dict[int, Decimal] = {
-        iki_id: low
-        for iki_id, low in session.execute(
-            select(Iki.id, Iki.target_low)
-            .join(Rhk, Rhk.id == Iki.rhk_id)
-            .where(Rhk.skp_id == skp.id, Rhk.proposed.is_(False), Iki.target_low > 0)
+    return measure.overall(measure.progress(session, skp))
+
+
+def measured(session: Session, evaluation: Evaluation) -> dict[int, measure.Measured]:
+    """Per IKI of the evaluation: its target for the evaluated period (the year's for the
+    annual one) and the achievement of the realisation entered (or proposed)."""
+    skp = skps.get(session, evaluation.skp_id)
+    targets = measure.for_period(session, skp, evaluation.period)
+    out = {}
+    for item, iki, _rhk in items(session, evaluation):
+        found = targets.get(iki.id)
+        low, high = (found.target_low, found.target_high) if found else (iki.target_low, None)
+        out[iki.id] = measure.Measured(
+            evaluation.period,
+            evaluation.starts,
+            evaluation.ends,
+            low,
+            high,
+            item.realisasi,
+            None,
+            rules.achievement(item.realisasi, low, high, iki.aspect) if low is not None else None,
         )
-        if low is not None
-    }
-    if not targets:
-        return None
-    info = years.info(session, year)
-    done = proposed(session, employee_id, info.starts, info.ends)
-    shares = [
-        min(Decimal(1), done.get(iki, Decimal(0)) / target) for iki, target in targets.items()
-    ]
-    return (sum(shares, Decimal(0)) * 100 / len(shares)).quantize(Decimal(1))
+    return out

@@ -19,11 +19,12 @@ ACTIONS = (SUBMIT, RATE, RETURN, APPROVE, REVISE)
 OWNER, RATER, REVIEWER = "owner", "rater", "reviewer"
 
 HAS_RATINGS, REASON, CURVE_OK, YEAR_OPEN = "has_ratings", "reason", "curve_ok", "year_open"
+REALISED = "realised"  # every IKI has its realisasi (a number, or words for a narrative target)
 
 
 MACHINE = Machine(
     {
-        (DRAFT, SUBMIT): step(SUBMITTED, OWNER, YEAR_OPEN),
+        (DRAFT, SUBMIT): step(SUBMITTED, OWNER, YEAR_OPEN, REALISED),
         (SUBMITTED, RATE): step(RATED, RATER, YEAR_OPEN, HAS_RATINGS),
         (RATED, RETURN): step(SUBMITTED, REVIEWER, YEAR_OPEN, REASON),
         (RATED, APPROVE): step(APPROVED, REVIEWER, YEAR_OPEN, CURVE_OK),
@@ -37,6 +38,7 @@ RATABLE = frozenset({SUBMITTED})
 UNMET: Mapping[str, str] = {
     YEAR_OPEN: N_("The performance year is closed: its evaluations are read-only."),
     HAS_RATINGS: N_("Give both ratings (Hasil Kerja and Perilaku Kerja) first."),
+    REALISED: N_("Give the realisation of every indicator first."),
     REASON: N_("Give a reason."),
     CURVE_OK: N_("These ratings break the agency's distribution curve."),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
@@ -17,7 +18,9 @@ from kinerja.performance import skp as skps
 from kinerja.performance.log import rules, service
 from kinerja.performance.log.inputs import EntryInput
 from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Iki
 from kinerja.permissions import Principal
+from kinerja.rules import iki as rules_iki
 
 PEOPLE = ("198609262015051001", "198205102008012007")  # the pegawai, the kepala seksi
 ACTIVITIES = (
@@ -67,6 +70,27 @@ def load(session: Session, today: date) -> list[str]:
     return [f"daily work: {made} entries over {DAYS} days"] if made else []
 
 
+WORKING_DAYS = 240  # about a year's working days in Medan
+
+
+def _amount(iki: Iki | None, nth: int, share: int) -> str | None:
+    """A believable quantity for the `nth` entry serving `iki`, which gets one working day in
+    `share`: a count or an amount is the year's target spread over its entries (whole units
+    every few entries where the target is small); a level (a percentage, a score, days taken)
+    is measured near its target, now a little better, now a little worse."""
+    if iki is None or iki.target_low is None:
+        return None
+    target = iki.target_low
+    if rules_iki.adds_up(iki.aspect, iki.unit):
+        per_entry = target * share / WORKING_DAYS
+        if per_entry >= 1:
+            return str(per_entry.quantize(Decimal(1)))
+        every = max(1, round(1 / per_entry)) if per_entry > 0 else 0
+        return "1" if every and nth % every == every - 1 else None
+    swing = (Decimal("0.92"), Decimal("1.04"), Decimal("0.98"), Decimal("1.1"))[nth % 4]
+    return str((target * swing).quantize(Decimal("0.1")))
+
+
 def _log(session: Session, employee: Employee, rater: Employee, choices: list, today: date) -> int:
     owner, verifier = _who(employee), _who(rater)
     days = [
@@ -75,16 +99,20 @@ def _log(session: Session, employee: Employee, rater: Employee, choices: list, t
         if (today - timedelta(days=back)).year == today.year
         and not rules.is_day_off(today - timedelta(days=back), rules.holidays())
     ]
+    # Each day's work serves the plan's indicators in turn (a result without one: the result).
+    serves = [(rhk, iki) for rhk, ikis in choices for iki in (ikis or [None])]
+    counted: dict[int, int] = {}
     for n_day, day in enumerate(days):
         from_end = len(days) - n_day  # 1: the last working day
         n = (day.toordinal() + employee.id) % len(ACTIVITIES)
-        rhk, ikis = choices[n % len(choices)]
+        rhk, iki = serves[n_day % len(serves)]
+        nth = counted[id(iki)] = counted.get(id(iki), -1) + 1
         raw = {
             "entry_date": day.isoformat(),
             "rhk_id": rhk.id,
-            "iki_id": ikis[0].id if ikis else None,
+            "iki_id": iki.id if iki is not None else None,
             "activity": ACTIVITIES[n],
-            "quantity": str(1 + n),
+            "quantity": _amount(iki, nth, len(serves)),
             "started": "08:00",
             "ended": f"{9 + n % 4:02d}:30",
         }
