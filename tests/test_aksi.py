@@ -238,7 +238,13 @@ def test_another_agency_finds_no_step(client, who, draft, tenants) -> None:
     assert (
         client.post(base, json=step_body(draft["rhk"], period), headers=outsider).status_code == 404
     )
-    gone = put_if_match(client, f"{base}/{step['id']}/done", headers=outsider, json={"done": True})
+    gone = put_if_match(
+        client,
+        f"{base}/{step['id']}/done",
+        headers=outsider,
+        read=f"{base}/{step['id']}",
+        json={"done": True},
+    )
     assert gone.status_code == 404
     # Their own agency's SKP ids do not reach ours either.
     theirs = f"/api/v1/tenants/disdik/skp/{draft['skp']}/rencana-aksi"
@@ -335,20 +341,21 @@ def test_a_step_is_marked_done_once_the_plan_is_in_force(
         ),
         201,
     )
-    early = client.put(f"{base}/{step['id']}/done", json={"done": True}, headers=staff)
+    url = f"{base}/{step['id']}"
+
+    def mark(done: bool, headers: dict[str, str]) -> Any:
+        return put_if_match(client, f"{url}/done", headers=headers, read=url, json={"done": done})
+
+    early = mark(True, staff)
     assert early.status_code == 409  # a draft's steps are plans, not work done
     approve(tenants, people, draft["skp"])
     expected = rules.OVERDUE if earlier < TODAY else rules.PLANNED
     assert ok(client.get(f"{base}/{step['id']}", headers=staff))["status"] == expected
-    assert (
-        client.put(
-            f"{base}/{step['id']}/done", json={"done": True}, headers=who["boss"]
-        ).status_code
-        == 403
-    )
-    marked = ok(client.put(f"{base}/{step['id']}/done", json={"done": True}, headers=staff))
+    assert mark(True, who["boss"]).status_code == 403
+    assert client.put(f"{url}/done", json={"done": True}, headers=staff).status_code == 428
+    marked = ok(mark(True, staff))
     assert marked["status"] == rules.DONE and marked["done_at"]
-    back = ok(client.put(f"{base}/{step['id']}/done", json={"done": False}, headers=staff))
+    back = ok(mark(False, staff))
     assert back["status"] == expected and back["done_at"] is None
 
 
@@ -477,3 +484,29 @@ def test_the_entry_form_offers_the_steps_of_the_approved_plan(app, draft, tenant
     sign_in(staff, "staff")
     html = staff.get("/t/dinkes/log").get_data(as_text=True)
     assert 'name="rencana_aksi_id"' in html and "Menyusun rekap cakupan imunisasi" in html
+
+
+def test_the_demo_has_steps_done_overdue_and_planned_once(app, people, tenants) -> None:
+    from sqlalchemy import func, select
+
+    from kinerja import demo
+    from kinerja.performance.aksi import service
+    from kinerja.performance.log.models import WorkEntry
+
+    lines = demo.load()
+    assert any("rencana aksi" in line for line in lines), lines
+    with db.unit_of_work(tenants.a) as session:
+        skp = skps.of_employee(session, people.staff, TODAY.year)
+        found = service.views(session, list(session.scalars(service.query(skp))))
+        statuses = {v.status for v in found}
+        evidenced = [v for v in found if v.evidence]
+        named = session.scalar(select(func.count()).where(WorkEntry.rencana_aksi_id.is_not(None)))
+    assert rules.DONE in statuses and rules.PLANNED in statuses
+    if TODAY.timetuple().tm_yday > 45:  # a step twelve days ago still lies in this year
+        assert rules.OVERDUE in statuses
+        assert evidenced and all(e.status == "approved" for v in evidenced for e in v.evidence)
+        assert any(v.marked_done and not v.evidence for v in found)
+    assert not any("rencana aksi" in line for line in demo.load())
+    with db.unit_of_work(tenants.a) as session:
+        again = session.scalar(select(func.count()).where(WorkEntry.rencana_aksi_id.is_not(None)))
+    assert again == named

@@ -155,13 +155,16 @@ class Step(MethodView):
 
 @blp.route("/skp/<int:skp_id>/rencana-aksi/<int:step_id>/done")
 class Done(MethodView):
+    @blp.etag
     @blp.arguments(MarkInput)
     @blp.response(200, StepSchema)
     @blp.doc(security=BEARER)
     def put(self, data: dict[str, Any], skp_id: int, step_id: int) -> Any:
-        """Mark a step of your approved plan done (true) or take the mark back (false)"""
+        """Mark a step of your approved plan done (true) or take the mark back (false); send
+        If-Match with the step's ETag"""
         skp = _skp(skp_id, perm.EDIT)
         step = service.get(db.session, skp, step_id)
+        blp.check_etag(step, StepSchema)
         service.mark(db.session, current(), skp, step, data["done"])
         db.session.commit()
         return step
