@@ -285,6 +285,25 @@ def test_an_entry_names_its_step_and_approved_work_makes_it_done(
         201,
     )
     assert made["rencana_aksi_id"] == step["id"]
+    # A draft names its step later, through the same schema; a wrong one is refused the same.
+    kept = ok(
+        client.post(
+            f"{API}/entries",
+            json=entry | {"activity": "Draf", "draft": True},
+            headers=staff | {"Idempotency-Key": "draf-langkah-1"},
+        ),
+        201,
+    )
+    draft_url = f"{API}/entries/{kept['id']}"
+    etag = client.get(draft_url, headers=staff).headers["ETag"]
+    wrong = client.patch(
+        draft_url, json={"rencana_aksi_id": elsewhere["id"]}, headers=staff | {"If-Match": etag}
+    )
+    assert wrong.status_code == 422 and "rencana_aksi_id" in wrong.get_json()["errors"]["json"]
+    named = client.patch(
+        draft_url, json={"rencana_aksi_id": step["id"]}, headers=staff | {"If-Match": etag}
+    )
+    assert ok(named)["rencana_aksi_id"] == step["id"]
     # Sent, not yet approved: not evidence yet.
     assert ok(client.get(f"{base}/{step['id']}", headers=staff))["status"] == rules.PLANNED
     ok(
