@@ -212,6 +212,10 @@ def _load_year(tenant_id: int) -> list[str]:
 
     with db.unit_of_work(tenant_id) as session:
         lines += log_demo.load(session, clock.today())
+    from kinerja.performance.aksi import demo as aksi_demo
+
+    with db.unit_of_work(tenant_id) as session:
+        lines += aksi_demo.load(session, clock.today())
     with db.unit_of_work(tenant_id) as session:
         return lines + evaluation_demo.load(session, clock.today())
 

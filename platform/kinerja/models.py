@@ -16,6 +16,7 @@ from kinerja.organisation import models as organisation
 from kinerja.people import models as people
 from kinerja.performance import feedback_models as feedback
 from kinerja.performance import models as performance
+from kinerja.performance.aksi import models as aksi
 from kinerja.performance.evaluation import models as evaluation
 from kinerja.performance.log import models as log
 from kinerja.plugins import models as plugins
@@ -23,6 +24,7 @@ from kinerja.reports import models as reports
 from kinerja.tenancy import models as tenancy
 
 MODULES = (
+    aksi,
     audit,
     city,
     competency,

@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
         return send_from_directory(swagger_dir, filename, max_age=86400)
 
     from kinerja.api import (
+        aksi,
         city,
         evaluation,
         exports,
@@ -95,6 +96,7 @@ def init_app(app: Flask) -> None:
         plugins,
         reports,
         skp,
+        aksi,
         log,
         evaluation,
         feedback,

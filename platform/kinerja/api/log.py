@@ -53,6 +53,7 @@ class EntrySchema(Schema):
     entry_date = fields.Date(required=True)
     rhk_id = fields.Integer(allow_none=True)
     iki_id = fields.Integer(allow_none=True)
+    rencana_aksi_id = fields.Integer(allow_none=True)
     extra_reason = fields.String(allow_none=True)
     activity = fields.String(required=True)
     # Sent as a string ("3.00", exact); the document says so, not "number".

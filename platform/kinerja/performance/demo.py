@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kinerja.people.models import Employee
 from kinerja.performance import flow, inputs, plan, targets
 from kinerja.performance import skp as skps
+from kinerja.performance.aksi import demo as aksi_demo
 from kinerja.performance.models import OrgTarget, Rhk
 from kinerja.permissions import Principal
 
@@ -247,6 +248,8 @@ def load_year(session: Session, year: int, finished: bool = False) -> list[str]:
             plan.add_rhk(session, skp, inputs.RhkInput().read(raw))
         if p.lampiran:
             plan.update_plan(session, skp, inputs.PlanInput().read({"lampiran": p.lampiran}))
+        if not finished:  # the year under way: its Rencana Aksi, planned with the draft
+            aksi_demo.plan(session, skp, employee)
         owner = _principal(employee)
         if finished:
             p = Plan(p.nip, p.rows, end="approved", lampiran=p.lampiran)

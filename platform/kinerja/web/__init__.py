@@ -15,6 +15,7 @@ from kinerja.tenancy.kinds import KINDS
 from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
     access,
     admin,
+    aksi,
     auth,
     city,
     comparison,
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(plugins.city)
     app.register_blueprint(reports.bp)
     app.register_blueprint(skp.bp)
+    app.register_blueprint(aksi.bp)
     app.register_blueprint(log.bp)
     app.register_blueprint(evaluation.bp)
     app.register_blueprint(feedback.bp)
@@ -92,6 +94,11 @@ def init_app(app: Flask) -> None:
         report_status_label=labels.report_status_label,
         skp_status_label=labels.skp_status_label,
         in_language=i18n.in_language,
+        # Rencana Aksi read by its own partials on the SKP, evaluation and entry pages.
+        rencana_aksi=aksi.section,
+        rencana_aksi_of_evaluation=aksi.for_evaluation,
+        rencana_aksi_choices=aksi.entry_choices,
+        aksi_statuses=aksi.STATUSES,
         # Templates ask the same named questions as views and services; none decides alone.
         is_agency_admin=perm.is_agency_admin,
         is_visiting_city_admin=perm.is_visiting_city_admin,

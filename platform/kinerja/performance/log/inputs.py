@@ -40,6 +40,10 @@ class EntryInput(InputSchema):
         metadata={"description": "the SKP result (RHK) this work serves; or give extra_reason"},
     )
     iki_id = Identifier(load_default=None, metadata={"description": "an indicator of that RHK"})
+    rencana_aksi_id = Identifier(
+        load_default=None,
+        metadata={"description": "the Rencana Aksi step of that RHK this work serves (optional)"},
+    )
     extra_reason = Text(
         300,
         allow_none=True,

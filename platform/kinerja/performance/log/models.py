@@ -61,11 +61,17 @@ class WorkEntry(TenantOwned, Timestamps, Base):
             ["report_submission.tenant_id", "report_submission.id"],
             name="fk_work_entry_report_submission",
         ),
+        ForeignKeyConstraint(
+            ["tenant_id", "rencana_aksi_id"],
+            ["rencana_aksi.tenant_id", "rencana_aksi.id"],
+            name="fk_work_entry_rencana_aksi",
+        ),
         UniqueConstraint("tenant_id", "employee_id", "idempotency_key"),
         CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name="status"),
         CheckConstraint("rhk_id IS NOT NULL OR extra_reason IS NOT NULL", name="serves"),
         Index("ix_work_entry_tenant_id_employee_id_date", "tenant_id", "employee_id", "entry_date"),
         Index("ix_work_entry_tenant_id_status_id", "tenant_id", "status", "id"),
+        Index("ix_work_entry_tenant_id_rencana_aksi_id", "tenant_id", "rencana_aksi_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -73,6 +79,7 @@ class WorkEntry(TenantOwned, Timestamps, Base):
     entry_date: Mapped[date] = mapped_column(Date)
     rhk_id: Mapped[int | None] = mapped_column(BigInteger)
     iki_id: Mapped[int | None] = mapped_column(BigInteger)
+    rencana_aksi_id: Mapped[int | None] = mapped_column(BigInteger)  # the step it serves
     extra_reason: Mapped[str | None] = mapped_column(String(300))  # tugas tambahan: why
     activity: Mapped[str] = mapped_column(Text)
     quantity: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))

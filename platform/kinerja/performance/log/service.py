@@ -24,6 +24,7 @@ from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotF
 from kinerja.i18n import _
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
+from kinerja.performance.aksi import service as aksi
 from kinerja.performance.log import evidence, inputs, rules
 from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
@@ -34,6 +35,7 @@ FIELDS = (
     "entry_date",
     "rhk_id",
     "iki_id",
+    "rencana_aksi_id",
     "extra_reason",
     "activity",
     "quantity",
@@ -101,6 +103,8 @@ def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[s
     errors: dict[str, list[Any]] = {}
     if values.get("rhk_id"):
         _check_links(session, employee, values, errors)
+    elif values.get("rencana_aksi_id"):
+        errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
     if errors:
         raise InvalidFields(errors)
     return values
@@ -124,6 +128,9 @@ def _check_links(
     if rhk is None:
         errors["rhk_id"] = [_("Choose a result of your approved SKP of that year.")]
         return
+    step = values.get("rencana_aksi_id")
+    if step and not aksi.check_entry_step(session, rhk, step):
+        errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
     if values.get("iki_id"):
         iki = session.scalar(select(Iki).where(Iki.id == values["iki_id"], Iki.rhk_id == rhk.id))
         if iki is None:
