@@ -39,13 +39,18 @@ class Figures(MethodView):
         year = args.get("year") or clock.this_year()
         rows = service.table(db.session, year)
         mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
+        city = service.totals(rows)
         answer: dict[str, Any] = {
             "year": year,
             "agencies": len(rows),
             "figures": mine.figures if mine else {},
             "computed_at": mine.computed_at.isoformat() if mine and mine.computed_at else None,
+            # a rank only where at least `rank_minimum` agencies report the figure
             "ranks": mine.ranks if mine else {},
-            "city_average": service.totals(rows),
+            "rank_minimum": service.RANK_MINIMUM,
+            # each average is over the agencies that report the figure: `reporting` of them
+            "city_average": {k: v for k, v in city.items() if k not in ("agencies", "reporting")},
+            "reporting": city["reporting"],
         }
         if current_app.config["CITY_PUBLISHES_NAMES"]:
             answer["others"] = [
