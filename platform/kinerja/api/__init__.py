@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
         jobs,
         log,
         notifications,
+        overseers,
         people,
         plugins,
         reports,
@@ -101,6 +102,7 @@ def init_app(app: Flask) -> None:
         talent,
         notifications,
         figures,
+        overseers,
         exports,
         city,
     )

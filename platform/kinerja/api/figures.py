@@ -10,12 +10,13 @@ from flask.views import MethodView
 
 from kinerja import clock
 from kinerja import permissions as perm
-from kinerja.api.common import Blueprint, abort
+from kinerja.api.common import Blueprint
 from kinerja.api.people import BEARER
 from kinerja.api.schemas import YearQuerySchema
 from kinerja.city import service
+from kinerja.city.permissions import AGENCY_FIGURES
 from kinerja.db import db
-from kinerja.identity.principal import current
+from kinerja.identity.principal import require
 
 blp = Blueprint(
     "figures_api",
@@ -32,10 +33,9 @@ class Figures(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
-        """Your agency's figures of `?year=` (admin OPD), the city average and your rank"""
-        principal = current()
-        if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
-            abort(404)
+        """Your agency's figures of `?year=` (the admin OPD, the head and those the agency
+        names), the city average and your rank"""
+        require(perm.VIEW, perm.Resource(AGENCY_FIGURES, g.tenant.id))
         year = args.get("year") or clock.this_year()
         rows = service.table(db.session, year)
         mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)

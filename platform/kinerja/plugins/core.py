@@ -9,6 +9,7 @@ from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.types import Competency, DevelopmentOption, MenuItem, PluginInfo
 
 NAME = "kinerja-core"
+FIGURES = "agency_figures"  # the kind of kinerja.city.permissions
 
 # PermenPANRB 38/2017: the eight manajerial and one sosial kultural competencies (domain.md, [C]);
 # the level wording is data ([U]) and can be refined without code.
@@ -172,8 +173,17 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("plugins.plugins_page", _("Plugins"), _("What this agency has added"), 65)
         )
+    # The agency's figures follow their rule (city/permissions.py: the admin OPD, the head and
+    # those the agency names, a city admin who entered); asked by kind, the city is above us.
+    if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(FIGURES, p.tenant_id)):
         items.append(
             MenuItem("comparison.agency", _("Our figures"), _("Where the agency stands"), 66)
+        )
+    if perm.is_agency_admin(p) or perm.oversees_agency(p) or perm.is_visiting_city_admin(p):
+        items.append(
+            MenuItem(
+                "admin.viewers_page", _("Who sees the agency"), _("The head and those named"), 67
+            )
         )
     if perm.is_agency_admin(p):
         items.append(

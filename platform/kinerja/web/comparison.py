@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kinerja import permissions as perm
 from kinerja.city import charts, service
 from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS, NO_DATA, reporting
+from kinerja.city.permissions import AGENCY_FIGURES
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.exports import service as exports
@@ -18,7 +19,7 @@ from kinerja.exports import tables
 from kinerja.exports.models import Export
 from kinerja.httpkit import send_export
 from kinerja.i18n import _
-from kinerja.identity.principal import current
+from kinerja.identity.principal import current, require
 from kinerja.jobs.models import BackgroundJob
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.tenancy.models import Tenant
@@ -93,10 +94,9 @@ def chart(name: str) -> Any:
 
 @bp.get("/t/<tenant>/figures")
 def agency() -> Any:
-    """The agency's own figures beside the city's average and its rank among the agencies."""
-    principal = current()
-    if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
-        abort(404)
+    """The agency's own figures beside the city's average and its rank among the agencies, for
+    who sees the agency as a whole (`city/permissions.py`)."""
+    require(perm.VIEW, perm.Resource(AGENCY_FIGURES, g.tenant.id))  # admin, head, named …
     year, _kind, rows = _selection()
     mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
     names = current_app.config["CITY_PUBLISHES_NAMES"]
