@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja import city  # noqa: F401 - registers the figures' rule
+from kinerja import (
+    city,  # noqa: F401 - registers the figures' rule
+    people,  # noqa: F401 - registers the list's rule
+)
 from kinerja import permissions as perm
-from kinerja import people  # noqa: F401 - registers the list's rule
 from tests.permission_table import ALL, NONE, PRINCIPALS, READ, allowed, cases
 
 TABLE = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kinerja import permissions as perm
 from kinerja.i18n import _
+from kinerja.people.permissions import VIEWERS
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.types import Competency, DevelopmentOption, MenuItem, PluginInfo
 
@@ -179,11 +180,9 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("comparison.agency", _("Our figures"), _("Where the agency stands"), 66)
         )
-    if perm.is_agency_admin(p) or perm.oversees_agency(p) or perm.is_visiting_city_admin(p):
+    if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(VIEWERS, p.tenant_id)):
         items.append(
-            MenuItem(
-                "admin.viewers_page", _("Who sees the agency"), _("The head and those named"), 67
-            )
+            MenuItem("admin.viewers_page", _("Who sees the agency"), _("Head and named"), 67)
         )
     if perm.is_agency_admin(p):
         items.append(
