@@ -31,6 +31,10 @@ PRINCIPALS = {
     "admin_kota_entered": perm.Principal(
         user_id=ME_USER, tenant_id=A, city_admin=True, entered_tenant=True
     ),
+    # the sekretaris, named by the agency to oversee it (the head too): no team of their own
+    "overseer": perm.Principal(
+        user_id=ME_USER, tenant_id=A, roles=frozenset({"pegawai"}), employee_id=ME, oversees=True
+    ),
     "member_elsewhere": perm.Principal(
         user_id=ME_USER, tenant_id=3, roles=frozenset({"pegawai", "admin_opd"}), employee_id=ME
     ),

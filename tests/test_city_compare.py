@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kinerja import clock
 from kinerja.city import figures, service
 from kinerja.db import db
-from tests.support import People, plan_head_and_boss, plan_staff, sign_in
+from tests.support import People, insert_tenant, plan_head_and_boss, plan_staff, sign_in
 from tests.test_skp_api import token
 
 YEAR = clock.this_year()
@@ -143,7 +143,8 @@ def test_an_agency_sees_its_rank_and_the_average_not_the_others(
     assert "Dinas Pendidikan" not in page
     headers = token(tenants.a, people.users["admin"], "admin_opd")
     answer = client.get(f"/api/v1/tenants/dinkes/figures?year={YEAR}", headers=headers).get_json()
-    assert answer["ranks"]["skp_completion"] == 1 and answer["agencies"] >= 2
+    assert answer["ranks"] == {} and answer["agencies"] == 2  # two report: no rank yet
+    assert answer["reporting"]["skp_completion"] == 2 and answer["city_average"]["skp_completion"]
     assert "others" not in answer
     staff = token(tenants.a, people.users["staff"])
     assert client.get("/api/v1/tenants/dinkes/figures", headers=staff).status_code == 404
@@ -193,7 +194,8 @@ def test_the_city_reads_the_comparison_through_the_api_and_as_a_file(app, people
     answer = city.get(f"/api/v1/city/figures?year={YEAR}").get_json()
     by_slug = {a["slug"]: a for a in answer["agencies"]}
     assert by_slug["dinkes"]["figures"]["skp_completion"] == 60.0
-    assert by_slug["dinkes"]["ranks"]["skp_completion"] == 1 and answer["city"]["employees"] == 6
+    assert by_slug["dinkes"]["ranks"] == {} and answer["city"]["employees"] == 6  # 1 reports
+    assert answer["city"]["reporting"]["skp_completion"] == 1 and answer["city"]["agencies"] == 2
     assert "history" not in by_slug["dinkes"]["figures"]
     app.config["CITY_TENANT"] = "disdik"  # the tests' agencies; Medan's is bkpsdm
     try:
@@ -259,3 +261,96 @@ def test_no_page_or_api_of_the_city_shows_a_personal_row(app, people, tenants) -
             assert word not in body, f"{path} shows {word}"
         walked += 1
     assert walked >= 10
+
+
+# --- averages and ranks over the agencies that report -----------------------------------------
+def _stored(owner_engine, slug: str, name: str, found: dict[str, Any]) -> int:
+    """Another agency, with figures as its job would have kept them."""
+    tenant = insert_tenant(owner_engine, slug, name)
+    with db.unit_of_work(tenant) as session:
+        figures.store(session, YEAR, {"employees": 12, "suppressed": {}, **found})
+    return tenant
+
+
+def test_ranks_need_three_reporting_agencies() -> None:
+    assert service.ranks({1: 50.0, 2: 0.0, 3: None, 4: None}, True) == {}
+    assert service.ranks({1: 50.0, 2: 0.0, 3: 10.0}, True) == {1: 1, 2: 3, 3: 2}
+    assert service.RANK_MINIMUM == 3
+
+
+def test_averages_and_ranks_count_only_the_agencies_that_report(
+    app, people, tenants, owner_engine
+) -> None:
+    """Dinkes computes (60 % of its five employees approved), disdik's one employee is withheld
+    (fewer than the group minimum: it does not report), two more agencies never computed: the
+    city's average is dinkes' own, "1 of 4 reporting", and nobody ranks; with two agencies more
+    reporting, the average is over the three and each of them ranks."""
+    plan_staff(tenants, people, YEAR, plan_head_and_boss(tenants, people, YEAR))
+    _figures(tenants.a)
+    _figures(tenants.b)
+    insert_tenant(owner_engine, "satpolpp", "Satpol PP")
+    insert_tenant(owner_engine, "bappeda", "Bappeda")
+    city = app.test_client()
+    sign_in(city, "kota")
+    answer = city.get(f"/api/v1/city/figures?year={YEAR}").get_json()
+    assert answer["city"]["agencies"] == 4 and answer["rank_minimum"] == 3
+    assert answer["city"]["reporting"]["skp_completion"] == 1
+    assert answer["city"]["skp_completion"] == 60.0  # dinkes' own, not diluted by the silent
+    assert all(a["ranks"] == {} for a in answer["agencies"])
+    page = city.get(f"/city/compare?year={YEAR}").get_data(as_text=True)
+    assert "1 dari 4 melapor" in page and "kj-rank" not in page
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    ours = admin.get(f"/t/dinkes/figures?year={YEAR}").get_data(as_text=True)
+    assert "1 dari 4 melapor" in ours and "terlalu sedikit yang melapor" in ours
+
+    _stored(owner_engine, "dinsos", "Dinas Sosial", {"skp_completion": 90.0})
+    _stored(owner_engine, "dlh", "Dinas Lingkungan Hidup", {"skp_completion": 0.0})
+    answer = city.get(f"/api/v1/city/figures?year={YEAR}").get_json()
+    by_slug = {a["slug"]: a for a in answer["agencies"]}
+    assert answer["city"]["reporting"]["skp_completion"] == 3 and answer["city"]["agencies"] == 6
+    assert answer["city"]["skp_completion"] == 50.0  # (60 + 90 + 0) / 3
+    assert [by_slug[s]["ranks"].get("skp_completion") for s in ("dinsos", "dinkes", "dlh")] == [
+        1,
+        2,
+        3,
+    ]
+    assert "skp_completion" not in by_slug["disdik"]["ranks"]  # withheld: no rank, no share
+    assert by_slug["dinkes"]["ranks"].get("log_compliance") is None  # one reports that one
+    page = city.get(f"/city/compare?year={YEAR}").get_data(as_text=True)
+    assert "3 dari 6 melapor" in page and 'kj-rank">#1<' in page
+    mine = admin.get(f"/api/v1/tenants/dinkes/figures?year={YEAR}", headers=_admin(tenants, people))
+    mine = mine.get_json()
+    assert mine["ranks"] == {"skp_completion": 2} and mine["reporting"]["skp_completion"] == 3
+    assert mine["city_average"]["skp_completion"] == 50.0
+    city.set_cookie("kinerja_lang", "en")
+    english = city.get(f"/city/compare?year={YEAR}").get_data(as_text=True)
+    assert "3 of 6 reporting" in english
+
+
+def _admin(tenants, people) -> dict[str, str]:
+    return token(tenants.a, people.users["admin"], "admin_opd")
+
+
+@pytest.mark.parametrize("name", ["skp_completion", "distribution", "over_time"])
+def test_every_chart_says_it_is_empty_in_the_readers_language(app, people, name: str) -> None:
+    city = app.test_client()
+    sign_in(city, "kota")
+    svg = city.get(f"/city/compare/{name}.svg?year={YEAR}").get_data(as_text=True)
+    assert "Belum ada perangkat daerah yang melapor." in svg and "No data" not in svg
+    city.set_cookie("kinerja_lang", "en")
+    svg = city.get(f"/city/compare/{name}.svg?year={YEAR}").get_data(as_text=True)
+    assert "No agency reports this yet." in svg
+    if name == "skp_completion":
+        assert "0 of 2 reporting" in svg  # the title says how many of how many
+
+
+def test_the_comparison_file_says_how_many_report(app, people, tenants) -> None:
+    from kinerja.exports import tables
+
+    _figures(tenants.a)
+    with db.unit_of_work(tenants.a) as session:
+        table = tables.city_comparison(session, YEAR)
+    reporting = table.rows[-1]
+    assert reporting[0] == "Perangkat daerah melapor"
+    assert reporting[table.headers.index("SKP disetujui")] == 1

@@ -41,6 +41,7 @@ def test_sso_sign_in_links_the_nip_to_the_employee(sso_app, people, base_url, ow
     callback = log_in_at_idp(start(client), base_url, "staff")
     response = client.get(callback_path(callback))
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == "/t/dinkes/"  # the agency's home, not the profile
     assert "Staf SSO" in client.get("/me").get_data(as_text=True)
     assert client.get(f"/t/dinkes/employees/{people.staff}").status_code == 200
     assert client.get(f"/t/disdik/employees/{people.other}").status_code == 404

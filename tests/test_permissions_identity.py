@@ -16,6 +16,8 @@ TABLE = {
     "admin_kota_entered": {"membership": READ, "token": READ},
     "member_elsewhere": {"membership": NONE, "token": NONE},
 }
+# Overseeing the agency (its head, those it names) adds nothing here: as any pegawai.
+TABLE["overseer"] = TABLE["pegawai"]
 
 
 @pytest.mark.parametrize(("who", "kind", "relation"), cases(TABLE))

@@ -24,6 +24,8 @@ TABLE = {
     "admin_kota_entered": {"employee": READ, "position": READ, "import": READ},
     "member_elsewhere": {"employee": NONE, "position": NONE, "import": NONE},
 }
+# Overseeing the agency (its head, those it names) adds nothing here: as any pegawai.
+TABLE["overseer"] = TABLE["pegawai"]
 
 
 @pytest.mark.parametrize(("who", "kind", "relation"), cases(TABLE))

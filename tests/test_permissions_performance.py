@@ -31,6 +31,12 @@ TABLE = {
         **dict.fromkeys(DECIDED, SEEN),
         "evaluation": SUPERIOR,
     },
+    # the agency's head or someone it names: every evaluation, to read; the rest as a pegawai
+    "overseer": {
+        **dict.fromkeys(AGENCY, READ),
+        **dict.fromkeys(PERSONAL, OWN_DRAFT),
+        "evaluation": {"own": "ve", "subordinate": "v", "peer": "v", "other_tenant": ""},
+    },
     # The agency's achievement is the city's to set unless the city lets the agency (below).
     "admin_opd": {
         "plan": ALL,

@@ -20,6 +20,8 @@ TABLE = {
     "admin_kota_entered": {"org_unit": READ, "audit": NONE},
     "member_elsewhere": {"org_unit": NONE, "audit": NONE},
 }
+# Overseeing the agency (its head, those it names) adds nothing here: as any pegawai.
+TABLE["overseer"] = TABLE["pegawai"]
 
 
 @pytest.mark.parametrize(("who", "kind", "relation"), cases(TABLE))

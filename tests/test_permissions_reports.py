@@ -22,6 +22,8 @@ TABLE = {
     "admin_kota_entered": {"report": READ, "plugin": READ},
     "member_elsewhere": {"report": NONE, "plugin": NONE},
 }
+# Overseeing the agency (its head, those it names) adds nothing here: as any pegawai.
+TABLE["overseer"] = TABLE["pegawai"]
 
 
 @pytest.mark.parametrize(("who", "kind", "relation"), cases(TABLE))

@@ -22,11 +22,11 @@ def test_wrong_password_is_refused_with_a_clear_message(client, people) -> None:
     assert client.get("/me").status_code == 302
 
 
-def test_sign_in_rotates_the_session_id_and_opens_the_profile(client, people) -> None:
+def test_sign_in_rotates_the_session_id_and_opens_the_agencys_home(client, people) -> None:
     client.get("/auth/login")
     before = session_cookie(client)
     response = sign_in(client, "staff")
-    assert response.status_code == 303 and response.headers["Location"] == "/me"
+    assert response.status_code == 303 and response.headers["Location"] == "/t/dinkes/"
     after = session_cookie(client)
     assert before and after and before != after
     profile = client.get("/me").get_data(as_text=True)
@@ -39,7 +39,25 @@ def test_next_parameter_is_honoured_but_never_leaves_the_site(client, people) ->
     client.get("/auth/login?next=/t/dinkes/employees")
     assert sign_in(client, "admin").headers["Location"] == "/t/dinkes/employees"
     client.get("/auth/login?next=https://evil.example/")
-    assert sign_in(client, "admin").headers["Location"] == "/me"
+    assert sign_in(client, "admin").headers["Location"] == "/t/dinkes/"
+
+
+def test_after_sign_in_a_person_of_one_agency_lands_in_its_home(
+    app, client, people, tenants
+) -> None:
+    """Not on a profile page: the agency's home, with what waits for them. The city admin, and
+    someone of several agencies, choose on their profile."""
+    from tests.support import add_employee
+
+    home = sign_in(client, "staff").headers["Location"]
+    assert home == "/t/dinkes/"
+    assert client.get(home).status_code == 200
+    city = app.test_client()
+    assert sign_in(city, "kota").headers["Location"] == "/me"
+    staff = people.users["staff"]
+    add_employee(tenants.b, "199001012015011001", "Staf Dua", None, staff, ("pegawai",))
+    both = app.test_client()
+    assert sign_in(both, "staff").headers["Location"] == "/me"
 
 
 def test_sign_out_ends_the_session(client, people) -> None:

@@ -147,6 +147,8 @@ AUDIT_ACTION_LABELS = {
     "evaluation.files": _("Evaluation evidence added"),
     "evaluation.file_removed": _("Evaluation evidence removed"),
     "export.create": _("Export requested"),
+    "agency_viewer.named": _("Named to see the agency"),
+    "agency_viewer.removed": _("No longer named to see the agency"),
 }
 
 

@@ -12,7 +12,9 @@ Rules of the identity issue, kept by the registered rules:
   posts), or the admin OPD for those nobody rates (`decides`, from `people.raters`);
 - an admin_opd manages their own agency (tenant);
 - the city admin (admin_kota, BKPSDM) sees aggregates of every agency, and personal data of one
-  agency only after explicitly entering it (audited), and then only to read.
+  agency only after explicitly entering it (audited), and then only to read;
+- the head of the agency and those the agency names (the sekretaris …) oversee it: its figures,
+  the predikat curve and every evaluation's state, read-only (`oversees_agency`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Principal:
     decides_for: frozenset[int] = frozenset()
     city_admin: bool = False
     entered_tenant: bool = False  # city admin explicitly entered `tenant_id` (audited)
+    # the head of the agency, or someone the agency names to see it (people/overseers.py)
+    oversees: bool = False
     name: str | None = None  # display name, for the header
 
     @property
@@ -105,6 +109,12 @@ def may_appoint_admin(p: Principal) -> bool:
 def may_be_inside(p: Principal) -> bool:
     """May see anything of the principal's tenant at all: a member, or a city admin who entered."""
     return is_member(p) or is_visiting_city_admin(p)
+
+
+def oversees_agency(p: Principal) -> bool:
+    """The agency's head or someone it names (the sekretaris …): sees the agency as a whole
+    (its figures, the curve, every evaluation's state), to read; deciding stays the workflow's."""
+    return is_member(p) and p.oversees
 
 
 def is_self(p: Principal, r: Resource) -> bool:

@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
         jobs,
         log,
         notifications,
+        overseers,
         people,
         plugins,
         reports,
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
         talent,
         notifications,
         figures,
+        overseers,
         exports,
         city,
     )

@@ -38,7 +38,9 @@ class CityFigures(MethodView):
         rows = service.table(db.session, year, request.args.get("kind") or None)
         return {
             "year": year,
+            # averages over the agencies reporting each figure (`reporting`, of `agencies`)
             "city": service.totals(rows),
+            "rank_minimum": service.RANK_MINIMUM,
             "agencies": [
                 {
                     "slug": r.slug,

@@ -17,6 +17,7 @@ from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.schemas import YEAR, EvidenceFiles, YearQuerySchema
 from kinerja.bodies import large_body
+from kinerja.city.permissions import AGENCY_FIGURES
 from kinerja.db import db
 from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.identity.principal import current, require
@@ -314,7 +315,9 @@ class CurveView(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
-        """The agency's annual predikat distribution against its curve"""
+        """The agency's annual predikat distribution against its curve (the admin OPD, the
+        head and those the agency names)"""
+        require(perm.VIEW, perm.Resource(AGENCY_FIGURES, g.tenant.id))
         year = args.get("year") or clock.this_year()
         found = service.curve(db.session, year)
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from kinerja.city import permissions as permissions  # registers the agency figures' rule
 from kinerja.city import receivers as receivers  # marks figures stale on the cycle's events
 
 

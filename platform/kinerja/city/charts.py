@@ -27,9 +27,12 @@ STYLE = Style(
 )
 
 
-def _chart(kind: type, title: str, count: int, **options: object) -> pygal.Graph:
+def _chart(kind: type, title: str, count: int, empty: str, **options: object) -> pygal.Graph:
+    """`empty`: what the chart says when no agency has data for it (in the reader's language;
+    pygal's own "No data" is English)."""
     return kind(
         title=title,
+        no_data_text=empty,
         style=STYLE,
         js=[],  # no script from anywhere: the SVG is shown as an image
         disable_xml_declaration=False,
@@ -50,22 +53,24 @@ def _svg(chart: pygal.Graph) -> bytes:
     return _SCRIPT.sub(b"", bytes(chart.render()))
 
 
-def ranking(rows: Sequence[Row], figure: str, title: str) -> bytes:
+def ranking(rows: Sequence[Row], figure: str, title: str, empty: str) -> bytes:
     """Agencies by one figure (a percentage), best first; agencies without it left out."""
     present = sorted(
         (r for r in rows if r.figures.get(figure) is not None),
         key=lambda r: r.figures[figure],
     )
-    chart = _chart(pygal.HorizontalBar, title, len(present), show_legend=False, range=(0, 100))
+    chart = _chart(
+        pygal.HorizontalBar, title, len(present), empty, show_legend=False, range=(0, 100)
+    )
     chart.x_labels = [r.name for r in present]
     chart.add(title, [r.figures[figure] for r in present])
     return _svg(chart)
 
 
-def distribution(rows: Sequence[Row], title: str, words: dict[str, str]) -> bytes:
+def distribution(rows: Sequence[Row], title: str, words: dict[str, str], empty: str) -> bytes:
     """Each agency's annual predikat as shares of its evaluated employees (stacked to 100)."""
     present = [r for r in rows if sum((r.figures.get("predikat") or {}).values())]
-    chart = _chart(pygal.HorizontalStackedBar, title, len(present), legend_at_bottom=True)
+    chart = _chart(pygal.HorizontalStackedBar, title, len(present), empty, legend_at_bottom=True)
     chart.x_labels = [r.name for r in present]
     for code in PREDIKAT:
         chart.add(
@@ -81,7 +86,7 @@ def distribution(rows: Sequence[Row], title: str, words: dict[str, str]) -> byte
     return _svg(chart)
 
 
-def over_time(rows: Sequence[Row], names: dict[str, str], title: str) -> bytes:
+def over_time(rows: Sequence[Row], names: dict[str, str], title: str, empty: str) -> bytes:
     """The city's average of each tracked figure per day, from the agencies' histories."""
     by_day: dict[str, dict[str, list[float]]] = {}
     for row in rows:
@@ -91,7 +96,9 @@ def over_time(rows: Sequence[Row], names: dict[str, str], title: str) -> bytes:
                 if point.get(name) is not None:
                     day.setdefault(name, []).append(float(point[name]))
     days = sorted(by_day)
-    chart = _chart(pygal.Line, title, 8, legend_at_bottom=True, range=(0, 100), x_label_rotation=30)
+    chart = _chart(
+        pygal.Line, title, 8, empty, legend_at_bottom=True, range=(0, 100), x_label_rotation=30
+    )
     chart.height = 360
     chart.x_labels = [d[8:10] + "-" + d[5:7] for d in days]
     for name, label in names.items():

@@ -35,3 +35,10 @@ COLUMNS = (
     "curve_violations",
 )
 ADOPTION = ("signed_in", "with_skp", "logged_this_week")
+
+NO_DATA = _("No agency reports this yet.")  # a chart's empty state
+
+
+def reporting(n: int, total: int) -> str:
+    """Beside an average or a rank: how many agencies report the figure, of how many."""
+    return str(_("%(n)s of %(total)s reporting", n=n, total=total))

@@ -1,6 +1,10 @@
 """The city's comparison of agencies, read from the agencies' figures through the allow-listed
 function (aggregates only): the table with ranks and the city's totals, and for one agency its
-own figures beside the city's average and its rank."""
+own figures beside the city's average and its rank.
+
+Each figure counts only where an agency reports it (a value, not withheld): the city's average
+is over those agencies, each average says how many of how many report, and a rank is given only
+where at least `RANK_MINIMUM` agencies report (first of one is no standing)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ RANKED: dict[str, bool] = {
     "jpm_average": True,
     "curve_violations": False,
 }
+RANK_MINIMUM = 3  # fewer reporting agencies than this: no rank for anyone on that figure
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,14 @@ def read(
     }
 
 
-def ranks(values: Mapping[int, Any], higher_is_better: bool) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4) of the agencies that have a value."""
+def ranks(
+    values: Mapping[int, Any], higher_is_better: bool, minimum: int = RANK_MINIMUM
+) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) of the agencies that have a value; none at all when
+    fewer than `minimum` have one."""
     present = {k: v for k, v in values.items() if v is not None}
+    if len(present) < minimum:
+        return {}
     ordered = sorted(present.values(), reverse=higher_is_better)
     return {k: ordered.index(v) + 1 for k, v in present.items()}
 
@@ -88,11 +98,19 @@ def table(session: Session, year: int, kind: str | None = None, history: bool = 
     ]
 
 
+def reporting(rows: Sequence[Row], name: str) -> int:
+    """How many of the agencies report `name` (have a value; a withheld one is empty)."""
+    return sum(1 for r in rows if r.figures.get(name) is not None)
+
+
 def totals(rows: Sequence[Row]) -> dict[str, Any]:
-    """The city's line: employees summed, shares averaged over the agencies that have them."""
+    """The city's line: employees summed, shares averaged over the agencies that report them;
+    `agencies` in the selection and, per figure, how many of them `reporting`."""
     return {
         "employees": sum(int(r.figures.get("employees") or 0) for r in rows),
         **{name: average([r.figures.get(name) for r in rows]) for name in RANKED},
+        "agencies": len(rows),
+        "reporting": {name: reporting(rows, name) for name in RANKED},
     }
 
 

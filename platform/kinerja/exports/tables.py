@@ -308,6 +308,9 @@ def city_comparison(session: Session, year: int, **extra: Any) -> Table:
     ]
     totals = service.totals(rows)
     body.append([str(_("Kota Medan")), "", *[totals.get(n) for n in names], None])
+    # Beside the averages, how many agencies each is over (those that report the figure).
+    reported = [totals["reporting"].get(n) for n in names]
+    body.append([str(_("Agencies reporting")), "", *reported, None])
     headers = [_("Agency"), _("Kind"), *[FIGURE_WORDS[n] for n in names], _("Rank")]
     return Table(str(_("Agencies compared %(year)s", year=year)), [str(h) for h in headers], body)
 

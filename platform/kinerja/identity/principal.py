@@ -13,7 +13,7 @@ from kinerja.i18n import _
 from kinerja.identity import tokens
 from kinerja.identity.models import User
 from kinerja.identity.users import roles_in
-from kinerja.people import raters
+from kinerja.people import overseers, raters
 from kinerja.people.employees import subordinate_ids
 from kinerja.people.models import Employee
 from kinerja.permissions import ROLE_ADMIN_OPD, Principal, Resource, can
@@ -111,6 +111,8 @@ def _build(
         if employee_id and roles
         else frozenset()
     )
+    # the agency's head or someone it names: sees the agency as a whole (read-only)
+    sees_all = bool(roles) and overseers.oversees(db_session, employee_id)
     entered = tenant_id in session.get(SESSION_ENTERED, []) and token_role is None
     return Principal(
         user_id=user.id,
@@ -121,6 +123,7 @@ def _build(
         decides_for=decides,
         city_admin=user.city_admin and token_role is None,
         entered_tenant=entered,
+        oversees=sees_all,
         name=user.display_name,
     )
 

@@ -100,3 +100,33 @@ class EmployeeImport(TenantOwned, Base):
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AgencyViewer(TenantOwned, Base):
+    """Someone the agency names to see it as its head does (its figures, the predikat curve,
+    every evaluation's state), read-only: an employee by name, or whoever holds a position
+    (the sekretaris). The admin OPD keeps the list (`people/overseers.py`)."""
+
+    __tablename__ = "agency_viewer"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "employee_id"],
+            ["employee.tenant_id", "employee.id"],
+            name="fk_agency_viewer_employee",
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "position_id"],
+            ["position.tenant_id", "position.id"],
+            name="fk_agency_viewer_position",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("(employee_id IS NULL) <> (position_id IS NULL)", name="one_of"),
+        UniqueConstraint("tenant_id", "employee_id"),
+        UniqueConstraint("tenant_id", "position_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    employee_id: Mapped[int | None] = mapped_column(BigInteger)
+    position_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -7,6 +7,7 @@ from kinerja import permissions as perm
 EMPLOYEE = "employee"  # the employee record (profile)
 POSITION = "position"  # a jabatan
 IMPORT = "import"  # employee imports
+VIEWERS = "agency_viewer"  # the people and positions named to see the agency (its overseers)
 
 # What an employee may change on their own record.
 SELF_EDITABLE = ("email",)
@@ -28,9 +29,18 @@ def _import(p: perm.Principal, action: str, r: perm.Resource) -> bool:
     return perm.is_agency_admin(p) or perm.is_visiting_city_admin(p)
 
 
+def _viewers(p: perm.Principal, action: str, r: perm.Resource) -> bool:
+    """The list of who oversees the agency: kept by the admin OPD, read by them, by the
+    overseers themselves and by a city admin who entered."""
+    if action == perm.VIEW:
+        return perm.is_agency_admin(p) or perm.oversees_agency(p) or perm.is_visiting_city_admin(p)
+    return perm.is_agency_admin(p)
+
+
 perm.register(EMPLOYEE, _employee, perm.people_seen)
 perm.register(POSITION, _position)
 perm.register(IMPORT, _import)
+perm.register(VIEWERS, _viewers)
 
 
 def may_see_everyone(p: perm.Principal) -> bool:

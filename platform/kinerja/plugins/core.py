@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from kinerja import permissions as perm
 from kinerja.i18n import _
+from kinerja.people.permissions import VIEWERS
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.types import Competency, DevelopmentOption, MenuItem, PluginInfo
 
 NAME = "kinerja-core"
+FIGURES = "agency_figures"  # the kind of kinerja.city.permissions
 
 # PermenPANRB 38/2017: the eight manajerial and one sosial kultural competencies (domain.md, [C]);
 # the level wording is data ([U]) and can be refined without code.
@@ -172,8 +174,15 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("plugins.plugins_page", _("Plugins"), _("What this agency has added"), 65)
         )
+    # The agency's figures follow their rule (city/permissions.py: the admin OPD, the head and
+    # those the agency names, a city admin who entered); asked by kind, the city is above us.
+    if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(FIGURES, p.tenant_id)):
         items.append(
             MenuItem("comparison.agency", _("Our figures"), _("Where the agency stands"), 66)
+        )
+    if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(VIEWERS, p.tenant_id)):
+        items.append(
+            MenuItem("admin.viewers_page", _("Who sees the agency"), _("Head and named"), 67)
         )
     if perm.is_agency_admin(p):
         items.append(

@@ -28,6 +28,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     log,
     menu,
     notifications,
+    overseers,
     people,
     plugins,
     records,

@@ -27,14 +27,29 @@ from kinerja.db import db
 from kinerja.identity import oidc, passwords, throttle, users
 from kinerja.identity.principal import SESSION_USER
 from kinerja.permissions import ROLE_ADMIN_KOTA
+from kinerja.tenancy.kinds import ACTIVE
+from kinerja.tenancy.models import Tenant
 from kinerja.web.views import safe_next
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+def _landing(user_id: int) -> str:
+    """Where a sign-in without a `next` leads: a person of one agency to that agency's home
+    (what waits for them is there); the city admin and people of several agencies to their
+    profile, which lists the agencies (and the city's pages)."""
+    with db.unit_of_work() as s:
+        user = users.get_user(s, user_id)
+        agencies = {tenant_id for tenant_id, _role in users.memberships(s, user_id)}
+        tenant = s.get(Tenant, next(iter(agencies))) if len(agencies) == 1 else None
+        if user is None or user.city_admin or tenant is None or tenant.status != ACTIVE:
+            return url_for("web.profile")
+        return url_for("tenant.home", tenant=tenant.slug)
+
+
 def _login(user_id: int, **extra: Any) -> Any:
-    target = safe_next(session.get("next"), default=url_for("web.profile"))
+    target = safe_next(session.get("next"), default=_landing(user_id))
     session.clear()
     session[SESSION_USER] = user_id
     session.update(extra)
@@ -46,8 +61,9 @@ def _login(user_id: int, **extra: Any) -> Any:
 
 @bp.get("/login")
 def login() -> Any:
-    if request.args.get("next"):
-        session["next"] = safe_next(request.args["next"], default=url_for("web.profile"))
+    wanted = request.args.get("next")
+    if wanted and safe_next(wanted, default="/") == wanted:  # a foreign one is forgotten
+        session["next"] = wanted
     if oidc.enabled() and not current_app.config["LOCAL_LOGIN"]:
         return redirect(url_for("auth.sso"))  # SSO is the only way in: go straight there
     return render_template(

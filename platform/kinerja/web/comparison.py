@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja.city import charts, service
-from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS
+from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS, NO_DATA, reporting
+from kinerja.city.permissions import AGENCY_FIGURES
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.exports import service as exports
@@ -18,7 +19,7 @@ from kinerja.exports import tables
 from kinerja.exports.models import Export
 from kinerja.httpkit import send_export
 from kinerja.i18n import _
-from kinerja.identity.principal import current
+from kinerja.identity.principal import current, require
 from kinerja.jobs.models import BackgroundJob
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.tenancy.models import Tenant
@@ -55,6 +56,7 @@ def compare() -> Any:
         kind=kind,
         rows=service.sort(rows, key, descending),
         totals=service.totals(rows),
+        rank_minimum=service.RANK_MINIMUM,
         key=key,
         descending=descending,
         columns=COLUMNS,
@@ -73,24 +75,28 @@ def chart(name: str) -> Any:
     if refused is not None:
         return refused
     year, _kind, rows = _selection(history=name == "over_time")
+    empty = str(NO_DATA)
     if name == "distribution":
-        data = charts.distribution(rows, str(FIGURE_WORDS["evaluation_completion"]), PREDIKAT_WORDS)
+        evaluated = sum(1 for r in rows if sum((r.figures.get("predikat") or {}).values()))
+        told = reporting(evaluated, len(rows))
+        title = f"{FIGURE_WORDS['evaluation_completion']} · {told}"
+        data = charts.distribution(rows, title, PREDIKAT_WORDS, empty)
     elif name == "over_time":
         tracked = {
             n: str(FIGURE_WORDS[n]) for n in ("skp_completion", "log_compliance", "log_on_time")
         }
-        data = charts.over_time(rows, tracked, f"{OVER_TIME} {year} (%)")
+        data = charts.over_time(rows, tracked, f"{OVER_TIME} {year} (%)", empty)
     else:
-        data = charts.ranking(rows, name, f"{FIGURE_WORDS[name]} {year} (%)")
+        told = reporting(service.reporting(rows, name), len(rows))
+        data = charts.ranking(rows, name, f"{FIGURE_WORDS[name]} {year} (%) · {told}", empty)
     return Response(data, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/t/<tenant>/figures")
 def agency() -> Any:
-    """The agency's own figures beside the city's average and its rank among the agencies."""
-    principal = current()
-    if not (perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)):
-        abort(404)
+    """The agency's own figures beside the city's average and its rank among the agencies, for
+    who sees the agency as a whole (`city/permissions.py`)."""
+    require(perm.VIEW, perm.Resource(AGENCY_FIGURES, g.tenant.id))  # admin, head, named …
     year, _kind, rows = _selection()
     mine = next((r for r in rows if r.tenant_id == g.tenant.id), None)
     names = current_app.config["CITY_PUBLISHES_NAMES"]
@@ -99,8 +105,8 @@ def agency() -> Any:
         None,
         year=year,
         mine=mine,
-        count=len(rows),
         totals=service.totals(rows),
+        rank_minimum=service.RANK_MINIMUM,
         others=[r for r in rows if r.tenant_id != g.tenant.id] if names else [],
         columns=COLUMNS,
         adoption=ADOPTION,

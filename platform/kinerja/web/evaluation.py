@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kinerja import clock, plugins, rules
 from kinerja import permissions as perm
 from kinerja.bodies import large_body
+from kinerja.city.permissions import sees_figures
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.httpkit import limits, pdf_response, send_stored
@@ -28,9 +29,11 @@ from kinerja.performance.evaluation.labels import (
     STATUS_WORDS,
 )
 from kinerja.performance.evaluation.models import Evaluation
+from kinerja.performance.evaluation.permissions import EVALUATION
 from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
 from kinerja.reports import service as report_service
+from kinerja.web.admin import page_number
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
@@ -96,8 +99,9 @@ def _index(problem: Problem) -> Any:
             .order_by(Evaluation.year.desc())
         )
     )
+    show_curve = sees_figures(principal)
     missing: list[str] = []
-    if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
+    if show_curve:
         evaluated = (
             select(Evaluation.employee_id)
             .where(
@@ -128,11 +132,51 @@ def _index(problem: Problem) -> Any:
         predikat_words=PREDIKAT_WORDS,
         status_words=STATUS_WORDS,
         achievement_words=ACHIEVEMENT_WORDS,
-        show_curve=perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal),
+        show_curve=show_curve,
+        agency=_agency(principal, year),
         history=history,
         missing=missing,
         team_table=team_table,
     )
+
+
+AGENCY_PAGE = 25
+
+
+def _agency(principal: perm.Principal, year: int) -> dict[str, Any] | None:
+    """Every evaluation's state of the year, for who sees every evaluation (the admin OPD, the
+    agency's head and those it names, a city admin who entered): the counts per period and
+    state, and the evaluations themselves, paged. Read-only: the actions are on each one."""
+    seen = perm.reach(principal, EVALUATION)
+    if not seen.everyone:
+        return None
+    where = (Evaluation.year == year, seen.where(Evaluation.employee_id))
+    counts: dict[int, dict[str, int]] = {}
+    for period, status, n in db.session.execute(
+        select(Evaluation.period, Evaluation.status, func.count())
+        .where(*where)
+        .group_by(Evaluation.period, Evaluation.status)
+    ):
+        counts.setdefault(period, {})[status] = n
+    total = sum(n for by_state in counts.values() for n in by_state.values())
+    pages = max(1, -(-total // AGENCY_PAGE))
+    page = min(page_number(), pages)
+    rows = db.session.execute(
+        select(Evaluation, Employee.name)
+        .join(Employee, Employee.id == Evaluation.employee_id)
+        .where(*where)
+        .order_by(Employee.name, Evaluation.period, Evaluation.id)
+        .limit(AGENCY_PAGE)
+        .offset((page - 1) * AGENCY_PAGE)
+    ).all()
+    return {
+        "counts": dict(sorted(counts.items())),
+        "states": workflow.STATES,
+        "total": total,
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+    }
 
 
 @bp.post("/start")
