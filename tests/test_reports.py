@@ -151,7 +151,17 @@ def health(database, redis_url, app, people, tenants):  # type: ignore[no-untype
         )
         assert enabled.status_code == 200
         give_position(tenants.a, people.staff, "fungsional")
+        register(tenants.a, "Puskesmas Padang Bulan", "Puskesmas Teladan")
         yield plugged, client
+
+
+def register(tenant_id: int, *names: str) -> None:
+    """Puskesmas in the agency's registry: the report's puskesmas is chosen from it."""
+    from kinerja_dinkes.models import Puskesmas
+
+    with db.unit_of_work(tenant_id) as session:
+        for number, name in enumerate(names, start=len(session.query(Puskesmas).all()) + 1):
+            session.add(Puskesmas(code=f"P{number}", name=name, kecamatan="Medan Baru"))
 
 
 def give_position(tenant_id: int, employee_id: int, kind: str) -> None:
@@ -305,6 +315,7 @@ FORMULAS = (
 def test_typed_formulas_reach_the_summary_files_as_text(health, people, tenants) -> None:
     app, client = health
     staff = token(tenants.a, people.users["staff"])
+    register(tenants.a, *FORMULAS)  # what an admin typed into the registry, as it is
     for text in FORMULAS:
         sent = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "puskesmas": text})
         assert sent.status_code == 201, sent.get_json()
