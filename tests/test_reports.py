@@ -783,3 +783,30 @@ def test_coverage_of_another_month_is_chosen_with_the_month_and_year_selector(
     for nonsense in ("13&year=2026", "abc", "9999-12", "1&year=x"):
         shown = browser.get(f"/t/dinkes/p/kinerja-dinkes/cakupan?month={nonsense}")
         assert shown.status_code == 200 and page_totals(shown.get_data(as_text=True)) == (20, 18)
+
+
+def test_the_agencys_admin_fills_in_the_registry_the_form_chooses_from(health, people) -> None:
+    app, _client = health
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    url = "/t/dinkes/p/kinerja-dinkes/puskesmas"
+    form = {"code": "GS", "name": "Puskesmas Glugur Kota", "kecamatan": "Medan Barat"}
+    form["csrf_token"] = csrf_token(admin, url)
+    assert admin.post(url, data=form).status_code == 303
+    again = admin.post(url, data={**form, "code": "GS2", "name": "puskesmas glugur kota"})
+    assert again.status_code == 422
+    field = again.get_data(as_text=True).split('id="p-name"')[1].split("<label")[0]
+    assert "Nama ini sudah terdaftar." in field
+    empty = admin.post(url, data={**form, "code": "", "name": "Puskesmas Baru"})
+    assert empty.status_code == 422 and "Wajib diisi." in empty.get_data(as_text=True)
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get(url).get_data(as_text=True)
+    assert "Puskesmas Glugur Kota" in page and 'id="p-name"' not in page  # read, not added to
+    token_value = csrf_token(staff, url)
+    refused = staff.post(url, data={**form, "code": "X", "name": "X", "csrf_token": token_value})
+    assert refused.status_code == 403
+    chosen = staff.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    assert (
+        "<option >Puskesmas Glugur Kota</option>" in chosen and "<option >X</option>" not in chosen
+    )

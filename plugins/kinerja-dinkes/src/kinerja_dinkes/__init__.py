@@ -79,7 +79,14 @@ def kinerja_menu_items(principal: api.Principal) -> list[api.MenuItem]:
     hint = api.in_language(
         "Per antigen dan puskesmas, per bulan", "Per antigen and health centre, by month"
     )
-    return [api.MenuItem("dinkes.coverage_page", label, hint, 47)]
+    places = api.in_language("Daftar puskesmas", "Health centres")
+    places_hint = api.in_language(
+        "Yang dipilih pada Laporan Harian Imunisasi", "Chosen on the daily immunisation report"
+    )
+    return [
+        api.MenuItem("dinkes.coverage_page", label, hint, 47),
+        api.MenuItem("dinkes.registry_page", places, places_hint, 48),
+    ]
 
 
 @api.hookimpl

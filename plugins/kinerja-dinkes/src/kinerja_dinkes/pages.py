@@ -1,12 +1,13 @@
-"""The plugin's own page: a month's immunisation coverage per antigen and per puskesmas,
+"""The plugin's own pages: a month's immunisation coverage per antigen and per puskesmas,
 against the agency's target, over the reports its reader may see (and saying whose those are),
-and the registered puskesmas that have not reported."""
+and the registered puskesmas that have not reported; and the agency's registry of puskesmas,
+which its admin fills in (the report's puskesmas is chosen from it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from kinerja.plugins import api
 from kinerja_dinkes import coverage, registry
@@ -55,3 +56,29 @@ def coverage_page() -> Any:
         months=[api.in_language(*names) for names in MONTHS],
         years=coverage.years_offered(month.year, api.clock.this_year()),
     )
+
+
+@bp.route("/puskesmas", methods=["GET", "POST"])
+def registry_page() -> Any:
+    """Every member reads the registry; the agency's admin adds to it. A puskesmas is not
+    renamed or removed here: reports name it, and would be counted apart."""
+    admin = api.is_agency_admin(api.principal())
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not admin:
+            abort(403)
+        values = {f: request.form.get(f, "").strip() for f in registry.LIMITS}
+        errors = registry.problems(values, registry.places())
+        if not errors:
+            registry.add(values)
+            return redirect(url_for("dinkes.registry_page"), code=303)
+    page = render_template(
+        "dinkes/registry.html",
+        places=registry.places(),
+        admin=admin,
+        values=values,
+        errors=errors,
+        limits=registry.LIMITS,
+    )
+    return page, 422 if errors else 200
