@@ -810,3 +810,33 @@ def test_the_agencys_admin_fills_in_the_registry_the_form_chooses_from(health, p
     assert (
         "<option >Puskesmas Glugur Kota</option>" in chosen and "<option >X</option>" not in chosen
     )
+
+
+def test_the_scope_a_plugin_reads_follows_the_reports_rule(app, people, tenants) -> None:
+    """`api.scope()` (through `for_plugins.scope`): the system sees the agency, a superior their
+    unit (they and whom they lead), a member with no employee record nobody's reports."""
+    from kinerja.permissions import Principal
+    from kinerja.plugins.types import Scope
+    from kinerja.reports import for_plugins
+
+    assert for_plugins.scope(tenants.a, None) == Scope("agency", "Dinas Kesehatan")
+    member = Principal(
+        user_id=people.users["staff"], tenant_id=tenants.a, roles=frozenset({"pegawai"})
+    )
+    assert for_plugins.scope(tenants.a, member) == Scope("none")
+    boss = Principal(
+        user_id=people.users["boss"],
+        tenant_id=tenants.a,
+        roles=frozenset({"pegawai"}),
+        employee_id=people.superior,
+        subordinate_ids=frozenset({people.staff}),
+    )
+    found = for_plugins.scope(tenants.a, boss)
+    assert (found.kind, found.people) == ("unit", 2)
+    alone = Principal(
+        user_id=people.users["peer"],
+        tenant_id=tenants.a,
+        roles=frozenset({"pegawai"}),
+        employee_id=people.peer,
+    )
+    assert for_plugins.scope(tenants.a, alone) == Scope("own", "Rekan", 1)
