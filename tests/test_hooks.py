@@ -11,14 +11,15 @@ from collections.abc import Iterator
 import pluggy
 import pytest
 from flask import Flask
+from marshmallow import Schema, fields
 
 from kinerja import plugins
 from kinerja.db import db
 from kinerja.identity import tokens as token_service
 from kinerja.plugins import core, hookspecs
 from kinerja.plugins.hookspecs import hookimpl
-from kinerja.plugins.types import DevelopmentOption, PluginInfo
-from tests.support import put_if_match
+from kinerja.plugins.types import DevelopmentOption, FormField, PluginInfo, ReportForm
+from tests.support import csrf_token, put_if_match, sign_in
 from tests.walks import marked
 
 
@@ -89,3 +90,147 @@ def test_a_plugins_development_options_join_the_catalogue_where_it_is_enabled(
     assert put_if_match(client, url, headers=a, json={"enabled": True}).status_code == 200
     assert texts("dinkes", a) == [Coaching.OPTION.text, *core_texts]  # the plugin's first
     assert texts("disdik", b) == core_texts  # not enabled there
+
+
+# --- kinerja_field_choices ---------------------------------------------------------------------
+class Places:
+    """A plugin whose form's `place` is one of the agency's places (its setting), given at
+    request time; `broken` makes the hook fail, as a plugin's bug would."""
+
+    NAME = "places"
+    broken = False
+
+    class Settings(Schema):
+        places = fields.String(load_default="")
+
+    FORM = ReportForm(
+        code="PLC",
+        title="Laporan tempat",
+        title_en="Place report",
+        fields=(
+            FormField("place", "Tempat", "choice", "Place", live_choices=True),
+            FormField("count", "Jumlah", "integer", "Count", min=0, aggregate="sum"),
+        ),
+        group_by=("place",),
+    )
+
+    @hookimpl
+    def kinerja_plugin_info(self) -> PluginInfo:
+        return PluginInfo(
+            self.NAME, "Places", "a form with the agency's places", "0.1", self.Settings
+        )
+
+    @hookimpl
+    def kinerja_report_forms(self) -> list[ReportForm]:
+        return [self.FORM]
+
+    @hookimpl
+    def kinerja_field_choices(self, form_code: str) -> dict[str, list[str]]:
+        if self.broken:
+            raise RuntimeError("the registry is down")
+        from kinerja.plugins import api
+
+        given = str(api.settings(self.NAME)["places"])  # this agency's, read now
+        return {"place": [p.strip() for p in given.split(",") if p.strip()]}
+
+
+@pytest.fixture
+def with_places(app: Flask) -> Iterator[Flask]:
+    original = app.extensions[plugins.KEY]
+    Places.broken = False
+    plugins.init_app(app, extra=[Places()])
+    yield app
+    app.extensions[plugins.KEY] = original
+
+
+def _member(tenant_id: int, user_id: int, language: str | None = "en") -> dict[str, str]:
+    with db.unit_of_work(tenant_id) as session:
+        issued = token_service.issue(session, tenant_id, user_id, "pegawai", "t", 5)
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    return headers | ({"Accept-Language": language} if language else {})
+
+
+@pytest.mark.hook("kinerja_field_choices")
+def test_a_plugin_gives_a_fields_choices_per_agency_at_request_time(
+    with_places, client, people, tenants
+) -> None:
+    a = _admin(tenants.a, people.users["admin"])
+    b = _admin(tenants.b, people.users["outsider"])
+    url = "/api/v1/tenants/{}/plugins/places"
+    settings = {"places": "Alpha, Beta"}
+    on = {"enabled": True, "settings": settings}
+    assert put_if_match(client, url.format("dinkes"), headers=a, json=on).status_code == 200
+    on_b = {"enabled": True, "settings": {"places": "Gamma"}}
+    assert put_if_match(client, url.format("disdik"), headers=b, json=on_b).status_code == 200
+
+    def listed(slug: str, headers: dict[str, str]) -> list[str]:
+        [form] = client.get(f"/api/v1/tenants/{slug}/forms", headers=headers).get_json()
+        place = form["fields"][0]
+        assert place["type"] == "choice" and place["live_choices"] is True
+        return list(place["choices"])
+
+    assert listed("dinkes", a) == ["Alpha", "Beta"]
+    assert listed("disdik", b) == ["Gamma"]  # the other agency's own list
+    staff = _member(tenants.a, people.users["staff"])
+    sent = "/api/v1/tenants/dinkes/forms/PLC/submissions"
+    ok = client.post(sent, headers=staff, json={"place": "Alpha", "count": 3})
+    assert ok.status_code == 201, ok.get_json()
+    for unknown in ("Gamma", "Alfa", "alpha"):  # another agency's, a typo, another spelling
+        refused = client.post(sent, headers=staff, json={"place": unknown, "count": 3})
+        assert refused.status_code == 422
+        assert refused.get_json()["errors"]["json"] == {"place": ["Choose one from the list."]}
+    indonesian = _member(tenants.a, people.users["staff"], None)
+    refused = client.post(sent, headers=indonesian, json={"place": "Alfa", "count": 3})
+    assert refused.get_json()["errors"]["json"] == {"place": ["Pilih salah satu dari daftar."]}
+    # The list is read at request time: the admin's change applies to the next submission.
+    renamed = {"enabled": True, "settings": {"places": "Alfa"}}
+    assert put_if_match(client, url.format("dinkes"), headers=a, json=renamed).status_code == 200
+    assert client.post(sent, headers=staff, json={"place": "Alfa", "count": 1}).status_code == 201
+    assert client.post(sent, headers=staff, json={"place": "Alpha", "count": 1}).status_code == 422
+    # The web form: a select of the agency's places; an unknown one refused naming the field.
+    browser = client.application.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/PLC/new").get_data(as_text=True)
+    assert '<select id="f-place" name="place"' in page and "<option >Alfa</option>" in page
+    form = {"place": "Gamma", "count": "2", "csrf_token": csrf_token(browser, "/t/dinkes/")}
+    shown = browser.post("/t/dinkes/reports/PLC/new", data=form)
+    assert shown.status_code == 422
+    html = shown.get_data(as_text=True)
+    assert "Pilih salah satu dari daftar." in html.split('id="f-place"')[1].split("<label")[0]
+    listed_now = client.get(f"{sent}?status=submitted", headers=staff).get_json()
+    assert sorted(s["data"]["place"] for s in listed_now) == ["Alfa", "Alpha"]
+
+
+def test_a_failing_choices_hook_refuses_the_submission_and_stores_nothing(
+    with_places, client, people, tenants
+) -> None:
+    a = _admin(tenants.a, people.users["admin"])
+    on = {"enabled": True, "settings": {"places": "Alpha"}}
+    enabled = put_if_match(client, "/api/v1/tenants/dinkes/plugins/places", headers=a, json=on)
+    assert enabled.status_code == 200
+    Places.broken = True
+    staff = _member(tenants.a, people.users["staff"])
+    sent = "/api/v1/tenants/dinkes/forms/PLC/submissions"
+    answer = client.post(sent, headers=staff, json={"place": "Alpha", "count": 3})
+    assert answer.status_code == 503  # nothing to check against: try again, never a 500
+    [form] = client.get("/api/v1/tenants/dinkes/forms", headers=staff).get_json()
+    assert form["fields"][0]["choices"] == []  # the listing still answers
+    Places.broken = False
+    assert client.get(sent, headers=staff).get_json() == []
+
+
+def test_live_choices_are_checked_at_start_up() -> None:
+    from kinerja.plugins.manager import Plugins, StartupError, form_problem
+
+    fixed = FormField("place", "Tempat", "choice", choices=("a",), live_choices=True)
+    assert form_problem(ReportForm("X", "x", (fixed,))) is not None
+    typed = FormField("place", "Tempat", "text", live_choices=True)
+    assert form_problem(ReportForm("X", "x", (typed,))) is not None
+    assert form_problem(Places.FORM) is None
+
+    class Mute(Places):
+        NAME = "mute"
+        kinerja_field_choices = None  # type: ignore[assignment]
+
+    with pytest.raises(StartupError, match="kinerja_field_choices"):
+        Plugins.load("none", 2, [Mute()])

@@ -97,7 +97,10 @@ def test_the_pickers_open_on_medans_month_and_year(health, people, tenants) -> N
     summary = browser.get("/t/dinkes/reports/LHI/summary").get_data(as_text=True)
     assert 'value="2027-01"' in summary
     coverage = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
-    assert "01/2027" in coverage
+    assert "Januari 2027" in coverage  # the heading, and the month and year selectors
+    assert (
+        '<option value="1" selected>' in coverage and "<option selected>2027</option>" in coverage
+    )
     skp_page = browser.get("/t/dinkes/skp").get_data(as_text=True)
     assert 'id="year" name="year" type="number"' in skp_page and 'value="2027"' in skp_page
 

@@ -151,7 +151,17 @@ def health(database, redis_url, app, people, tenants):  # type: ignore[no-untype
         )
         assert enabled.status_code == 200
         give_position(tenants.a, people.staff, "fungsional")
+        register(tenants.a, "Puskesmas Padang Bulan", "Puskesmas Teladan")
         yield plugged, client
+
+
+def register(tenant_id: int, *names: str) -> None:
+    """Puskesmas in the agency's registry: the report's puskesmas is chosen from it."""
+    from kinerja_dinkes.models import Puskesmas
+
+    with db.unit_of_work(tenant_id) as session:
+        for number, name in enumerate(names, start=len(session.query(Puskesmas).all()) + 1):
+            session.add(Puskesmas(code=f"P{number}", name=name, kecamatan="Medan Baru"))
 
 
 def give_position(tenant_id: int, employee_id: int, kind: str) -> None:
@@ -189,6 +199,7 @@ REPORT = {
         ({"diimunisasi": 2.5}, "diimunisasi"),
         ({"antigen": "Vaksin X"}, "antigen"),
         ({"puskesmas": ""}, "puskesmas"),
+        ({"puskesmas": "Pkm Padang Bulann"}, "puskesmas"),  # not in the agency's registry
         ({"report_date": (clock.today() + timedelta(days=1)).isoformat()}, "report_date"),
     ],
 )
@@ -305,6 +316,7 @@ FORMULAS = (
 def test_typed_formulas_reach_the_summary_files_as_text(health, people, tenants) -> None:
     app, client = health
     staff = token(tenants.a, people.users["staff"])
+    register(tenants.a, *FORMULAS)  # what an admin typed into the registry, as it is
     for text in FORMULAS:
         sent = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "puskesmas": text})
         assert sent.status_code == 201, sent.get_json()
@@ -660,3 +672,171 @@ def test_a_summary_month_that_is_no_month_is_refused_naming_it(
     answer = client.get(f"{LHI}/summary?month={bad}", headers=boss)
     assert answer.status_code == 422 and "month" in answer.get_json()["errors"]["query"]
     assert client.get(f"{LHI}/summary?month=2026-02", headers=boss).get_json()["month"] == "2026-02"
+
+
+def test_the_puskesmas_is_chosen_from_the_registry_on_the_web_form(health, people) -> None:
+    """A select of the agency's puskesmas; a name outside it is refused naming the field, in
+    the reader's language (Indonesian by default), and nothing is stored."""
+    app, _client = health
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    select = page.split('<select id="f-puskesmas" name="puskesmas"')[1].split("</select>")[0]
+    assert "<option >Puskesmas Padang Bulan</option>" in select
+    assert "<option >Puskesmas Teladan</option>" in select
+    data = {k: str(v) for k, v in REPORT.items()} | {"puskesmas": "Pkm Padang Bulann"}
+    data["csrf_token"] = csrf_token(browser, "/t/dinkes/reports/LHI/new")
+    refused = browser.post("/t/dinkes/reports/LHI/new", data=data)
+    assert refused.status_code == 422
+    field = refused.get_data(as_text=True).split('id="f-puskesmas"')[1].split("<label")[0]
+    assert "Pilih salah satu dari daftar." in field
+    browser.post("/lang", data={"lang": "en", "csrf_token": data["csrf_token"]})
+    refused = browser.post("/t/dinkes/reports/LHI/new", data=data)
+    field = refused.get_data(as_text=True).split('id="f-puskesmas"')[1].split("<label")[0]
+    assert refused.status_code == 422 and "Choose one from the list." in field
+    summary = browser.get("/t/dinkes/reports/LHI/summary?format=csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(summary)))) == 1  # the header alone: nothing stored
+
+
+def page_totals(html: str) -> tuple[int, int]:
+    """(sasaran, diimunisasi) of the coverage page's total line (0, 0 when it has none)."""
+    import re
+
+    found = re.search(r"data-total><td>[^<]*</td><td>(\d+)</td><td>(\d+)</td>", html)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
+def summary_totals(client, headers: dict[str, str], month: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    answer = client.get(f"{LHI}/summary?month={month}", headers=headers)
+    assert answer.status_code == 200
+    lines = answer.get_json()["lines"]
+    return sum(ln["sasaran"] for ln in lines), sum(ln["diimunisasi"] for ln in lines)
+
+
+def test_coverage_names_whose_reports_it_covers_and_agrees_with_the_summary(
+    health, people, tenants
+) -> None:
+    """Each reader sees what they may see, and the page says which: the staff member their own
+    reports, the superior their unit (they and the one person they lead), the admin the whole
+    agency; for each, the page's totals are the monthly summary's, never above 100%."""
+    app, client = health
+    give_position(tenants.a, people.peer, "pelaksana")
+    sent = {
+        "staff": {**REPORT, "sasaran": 20, "diimunisasi": 18},
+        "peer": {**REPORT, "puskesmas": "Puskesmas Teladan", "sasaran": 10, "diimunisasi": 9},
+    }
+    for login, body in sent.items():
+        answer = client.post(
+            f"{LHI}/submissions", headers=token(tenants.a, people.users[login]), json=body
+        )
+        assert answer.status_code == 201, answer.get_json()
+    month = clock.this_month().strftime("%Y-%m")
+    expected = {
+        "staff": ("own", (20, 18)),
+        "boss": ("unit", (20, 18)),
+        "admin": ("agency", (30, 27)),
+    }
+    for login, (kind, totals) in expected.items():
+        browser = app.test_client()
+        sign_in(browser, login)
+        html = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+        assert f'data-scope="{kind}"' in html, login
+        role = "admin_opd" if login == "admin" else "pegawai"
+        reader = token(tenants.a, people.users[login], role)
+        assert page_totals(html) == summary_totals(client, reader, month) == totals, login
+        assert totals[1] <= totals[0]  # coverage never above 100%
+    browser = app.test_client()
+    sign_in(browser, "boss")
+    html = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "laporan Anda dan 1 pegawai yang Anda pimpin" in html
+    assert "puskesmas terdaftar sudah melapor" not in html  # only who sees the whole agency
+    sign_in(browser, "admin")
+    html = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "seluruh Dinas Kesehatan" in html
+    assert "2 dari 2 puskesmas terdaftar sudah melapor." in html
+    register(tenants.a, "Puskesmas Glugur Kota")
+    html = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert "2 dari 3 puskesmas terdaftar sudah melapor." in html
+    assert "Puskesmas Glugur Kota" in html.split("belum melapor")[1]
+
+
+def test_coverage_of_another_month_is_chosen_with_the_month_and_year_selector(
+    health, people, tenants
+) -> None:
+    app, client = health
+    staff = token(tenants.a, people.users["staff"])
+    last_day = clock.this_month() - timedelta(days=1)  # the last day of the previous month
+    earlier = {**REPORT, "report_date": last_day.isoformat(), "sasaran": 30, "diimunisasi": 24}
+    assert client.post(f"{LHI}/submissions", headers=staff, json=earlier).status_code == 201
+    assert client.post(f"{LHI}/submissions", headers=staff, json=REPORT).status_code == 201
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    now = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan").get_data(as_text=True)
+    assert page_totals(now) == (20, 18)
+    chosen = f"/t/dinkes/p/kinerja-dinkes/cakupan?month={last_day.month}&year={last_day.year}"
+    then = browser.get(chosen).get_data(as_text=True)
+    assert page_totals(then) == (30, 24) == summary_totals(client, staff, f"{last_day:%Y-%m}")
+    assert f'<option value="{last_day.month}" selected>' in then
+    assert f"<option selected>{last_day.year}</option>" in then
+    linked = browser.get(f"/t/dinkes/p/kinerja-dinkes/cakupan?month={last_day:%Y-%m}")
+    assert page_totals(linked.get_data(as_text=True)) == (30, 24)
+    for nonsense in ("13&year=2026", "abc", "9999-12", "1&year=x"):
+        shown = browser.get(f"/t/dinkes/p/kinerja-dinkes/cakupan?month={nonsense}")
+        assert shown.status_code == 200 and page_totals(shown.get_data(as_text=True)) == (20, 18)
+
+
+def test_the_agencys_admin_fills_in_the_registry_the_form_chooses_from(health, people) -> None:
+    app, _client = health
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    url = "/t/dinkes/p/kinerja-dinkes/puskesmas"
+    form = {"code": "GS", "name": "Puskesmas Glugur Kota", "kecamatan": "Medan Barat"}
+    form["csrf_token"] = csrf_token(admin, url)
+    assert admin.post(url, data=form).status_code == 303
+    again = admin.post(url, data={**form, "code": "GS2", "name": "puskesmas glugur kota"})
+    assert again.status_code == 422
+    field = again.get_data(as_text=True).split('id="p-name"')[1].split("<label")[0]
+    assert "Nama ini sudah terdaftar." in field
+    empty = admin.post(url, data={**form, "code": "", "name": "Puskesmas Baru"})
+    assert empty.status_code == 422 and "Wajib diisi." in empty.get_data(as_text=True)
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get(url).get_data(as_text=True)
+    assert "Puskesmas Glugur Kota" in page and 'id="p-name"' not in page  # read, not added to
+    token_value = csrf_token(staff, url)
+    refused = staff.post(url, data={**form, "code": "X", "name": "X", "csrf_token": token_value})
+    assert refused.status_code == 403
+    chosen = staff.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    assert (
+        "<option >Puskesmas Glugur Kota</option>" in chosen and "<option >X</option>" not in chosen
+    )
+
+
+def test_the_scope_a_plugin_reads_follows_the_reports_rule(app, people, tenants) -> None:
+    """`api.scope()` (through `for_plugins.scope`): the system sees the agency, a superior their
+    unit (they and whom they lead), a member with no employee record nobody's reports."""
+    from kinerja.permissions import Principal
+    from kinerja.plugins.types import Scope
+    from kinerja.reports import for_plugins
+
+    assert for_plugins.scope(tenants.a, None) == Scope("agency", "Dinas Kesehatan")
+    member = Principal(
+        user_id=people.users["staff"], tenant_id=tenants.a, roles=frozenset({"pegawai"})
+    )
+    assert for_plugins.scope(tenants.a, member) == Scope("none")
+    boss = Principal(
+        user_id=people.users["boss"],
+        tenant_id=tenants.a,
+        roles=frozenset({"pegawai"}),
+        employee_id=people.superior,
+        subordinate_ids=frozenset({people.staff}),
+    )
+    found = for_plugins.scope(tenants.a, boss)
+    assert (found.kind, found.people) == ("unit", 2)
+    alone = Principal(
+        user_id=people.users["peer"],
+        tenant_id=tenants.a,
+        roles=frozenset({"pegawai"}),
+        employee_id=people.peer,
+    )
+    assert for_plugins.scope(tenants.a, alone) == Scope("own", "Rekan", 1)

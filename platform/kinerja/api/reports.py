@@ -17,7 +17,7 @@ from kinerja.api.schemas import month as month_field
 from kinerja.db import db, idempotency
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
-from kinerja.reports import rules, service
+from kinerja.reports import choices, rules, service
 from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
@@ -41,7 +41,13 @@ class FieldSchema(Schema):
     required = fields.Boolean()
     min = fields.Float(allow_none=True)
     max = fields.Float(allow_none=True)
-    choices = fields.List(fields.String())
+    choices = fields.List(
+        fields.String(),
+        metadata={"description": "the values accepted; the agency's own when live_choices"},
+    )
+    live_choices = fields.Boolean(
+        metadata={"description": "the choices are the agency's (e.g. its puskesmas), as of now"}
+    )
     aggregate = fields.String(allow_none=True)
 
 
@@ -87,7 +93,11 @@ class Forms(MethodView):
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The report forms of the plugins enabled in the agency"""
-        return [{**vars(form), "plugin": plugin} for plugin, form in service.forms_here(_forms())]
+        here = plugins.agency_here()
+        return [
+            {**vars(choices.resolved(form, plugin, here, strict=False)), "plugin": plugin}
+            for plugin, form in service.forms_here(_forms())
+        ]
 
 
 @blp.route("/<code>/submissions")
@@ -116,6 +126,7 @@ class Submissions(MethodView):
         plugin, form = service.find(_forms(), code)
         principal = current()
         require(perm.EDIT, perm.Resource(REPORT, g.tenant.id, employee_id=principal.employee_id))
+        form = choices.resolved(form, plugin, plugins.agency_here())
         submission, replayed = service.submit_for(
             db.session,
             plugin,

@@ -42,6 +42,7 @@ from kinerja.plugins.types import MenuItem as MenuItem
 from kinerja.plugins.types import PluginInfo as PluginInfo
 from kinerja.plugins.types import Ratio as Ratio
 from kinerja.plugins.types import ReportForm as ReportForm
+from kinerja.plugins.types import Scope as Scope
 from kinerja.plugins.types import SkpSection as SkpSection
 from kinerja.plugins.types import Submission as Submission
 
@@ -58,6 +59,7 @@ __all__ = [
     "Principal",
     "Ratio",
     "ReportForm",
+    "Scope",
     "SkpSection",
     "Submission",
     "TenantOwned",
@@ -74,6 +76,7 @@ __all__ = [
     "month",
     "principal",
     "record_submission",
+    "scope",
     "settings",
     "submissions",
     "unit_of_work",
@@ -111,13 +114,19 @@ def principal() -> Principal:
     return agency().principal or Principal()
 
 
-def month(raw: str | None = None) -> date:
-    """`YYYY-MM` (a page's `?month=`) as the first day of that month; this month otherwise."""
+def month(raw: str | None = None, year: str | None = None) -> date:
+    """A page's month as the first day of it: `raw` as `YYYY-MM` (`?month=2026-11`), or as the
+    month's number with `year` beside it (`?month=11&year=2026`, a month and a year selector);
+    this month when it is not one (or lies in 9999, a year whose end no date can hold)."""
+    text = (raw or "").strip()
+    if year is not None and "-" not in text:
+        text = f"{(year or '').strip()}-{text}"
     try:
-        year, number = (int(part) for part in (raw or "").split("-")[:2])
-        return date(year, number, 1)
+        head, number = (int(part) for part in text.split("-"))
+        found = date(head, number, 1)
     except ValueError:
         return clock.this_month()
+    return found if found.year < date.max.year else clock.this_month()
 
 
 def submissions(
@@ -136,6 +145,15 @@ def submissions(
             here.tenant_id, here.principal, form_code, month, year, employee_id
         )
     )
+
+
+def scope() -> Scope:
+    """Whose reports `submissions` gives in this call, so a page can name what it covers:
+    `Scope.kind` "agency" (everyone's: the agency's admin, the system), "unit" (the reader and
+    the people they lead; `name` is the reader's unit), "own" (the reader's alone) or "none"."""
+    here = _inside()
+    found: Scope = context.provider("scope")(here.tenant_id, here.principal)
+    return found
 
 
 @contextmanager

@@ -64,6 +64,12 @@ def kinerja_skp_sections(employee_id: int, year: int) -> list[SkpSection]:
 
 
 @hookspec
+def kinerja_field_choices(form_code: str) -> dict[str, list[str]]:
+    """The current agency's choices of the `live_choices` fields of form `form_code`, by name."""
+    raise NotImplementedError
+
+
+@hookspec
 def kinerja_development_options() -> list[DevelopmentOption]:
     """Development options (training, coaching, assignment) suggested for competency gaps."""
     raise NotImplementedError

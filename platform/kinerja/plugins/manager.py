@@ -41,6 +41,7 @@ from kinerja.plugins.types import (
     FIELD_TYPES,
     FREQUENCIES,
     GROUPS,
+    MAX_CHOICES,
     Competency,
     DevelopmentOption,
     MenuItem,
@@ -76,6 +77,16 @@ RETURNS: dict[str, Callable[[Any], bool]] = {
     "kinerja_development_options": lambda r: (
         isinstance(r, list)
         and all(isinstance(o, DevelopmentOption) and o.kind in DEVELOPMENT_KINDS for o in r)
+    ),
+    "kinerja_field_choices": lambda r: (
+        isinstance(r, dict)
+        and all(
+            isinstance(name, str)
+            and isinstance(given, list | tuple)
+            and len(given) <= MAX_CHOICES
+            and all(isinstance(c, str) and c.strip() for c in given)
+            for name, given in r.items()
+        )
     ),
     "kinerja_skp_sections": lambda r: (
         isinstance(r, list)
@@ -168,8 +179,14 @@ class Plugins:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not RETURNS["kinerja_competencies"](competencies):
                 raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
+            answers_choices = getattr(plugin, "kinerja_field_choices", None) is not None
             for form in forms:
                 problem = form_problem(form) or _target_problem(form, self.defaults[name])
+                if not problem and not answers_choices and live_fields(form):
+                    problem = (
+                        f"field {live_fields(form)[0]}: live_choices needs the plugin's "
+                        "kinerja_field_choices hook"
+                    )
                 if problem:
                     raise StartupError(f"plugin {name}: report form {form.code}: {problem}")
                 if form.code in form_codes:
@@ -354,6 +371,11 @@ def _target_problem(form: ReportForm, defaults: Mapping[str, Any]) -> str | None
     return None
 
 
+def live_fields(form: ReportForm) -> list[str]:
+    """The fields of `form` whose choices its plugin gives per agency (`live_choices`)."""
+    return [f.name for f in form.fields if f.live_choices]
+
+
 def form_problem(form: ReportForm) -> str | None:
     """What is wrong with a declared form, checked at start-up (None when it is sound)."""
     if not form.code or not form.fields:
@@ -366,8 +388,10 @@ def form_problem(form: ReportForm) -> str | None:
     for f in form.fields:
         if f.type not in FIELD_TYPES:
             return f"field {f.name}: type must be one of {', '.join(FIELD_TYPES)}"
-        if f.type == "choice" and not f.choices:
-            return f"field {f.name}: a choice field needs choices"
+        if f.live_choices and (f.type != "choice" or f.choices):
+            return f"field {f.name}: live_choices is for a choice field declaring no choices"
+        if f.type == "choice" and not f.choices and not f.live_choices:
+            return f"field {f.name}: a choice field needs choices (or live_choices)"
         if f.aggregate is not None and f.aggregate not in AGGREGATES:
             return f"field {f.name}: aggregate must be one of {', '.join(AGGREGATES)}"
     for needed in (*form.group_by, *(n for r in form.ratios for n in (r.numerator, r.denominator))):

@@ -87,6 +87,10 @@ class FormField:
     choices: tuple[str, ...] = ()
     aggregate: str | None = None  # one of AGGREGATES: how a month of submissions adds up
     max_length: int = 500
+    # A `choice` field whose choices are the agency's, given at request time by the plugin's
+    # `kinerja_field_choices` hook (e.g. its registry of puskesmas); it declares no `choices`.
+    # A value outside what the hook gives is refused like any other wrong choice.
+    live_choices: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,21 @@ class ReportForm:
     group_by: tuple[str, ...] = ()  # fields the monthly summary is broken down by
     ratios: tuple[Ratio, ...] = ()
     check: Any = None  # Callable[[dict[str, Any]], dict[str, str]] | None
+
+
+SCOPES = ("agency", "unit", "own", "none")
+MAX_CHOICES = 1000  # per live field: a longer list is no list to choose from on a phone
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose reports the asking principal reads (`kinerja.plugins.api.scope`), so a page can
+    say what its figures cover: the whole agency, the reader's unit (they and the people they
+    lead), only the reader's own, or nobody's."""
+
+    kind: str  # one of SCOPES
+    name: str = ""  # the agency's ("agency"), the reader's unit's ("unit"), the reader's ("own")
+    people: int = 0  # employees whose reports count ("unit", "own"); 0 for "agency" and "none"
 
 
 @dataclass(frozen=True)

@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
 
     context.provide("submissions", for_plugins.submissions)
     context.provide("record_submission", for_plugins.record)
+    context.provide("scope", for_plugins.scope)

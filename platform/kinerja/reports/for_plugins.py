@@ -1,5 +1,6 @@
 """The report helpers plugins reach through `kinerja.plugins.api` (registered by `init_app`):
-their submissions as typed rows, and submissions recorded for people (the demo, an import).
+their submissions as typed rows, whose they are (`scope`: what a page says it covers), and
+submissions recorded for people (the demo, an import).
 
 Each opens its own session bound to the agency, in the calling thread: a hook may run in a
 worker thread, where the request's session must not be used.
@@ -15,13 +16,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kinerja import clock
+from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee
 from kinerja.permissions import Principal
-from kinerja.plugins.types import ReportForm, Submission
-from kinerja.reports import rules, service
+from kinerja.plugins import context
+from kinerja.plugins.types import ReportForm, Scope, Submission
+from kinerja.reports import choices, rules, service
 from kinerja.reports.models import ReportSubmission
+from kinerja.reports.permissions import REPORT
+from kinerja.tenancy.models import Tenant
 
 
 def submissions(
@@ -40,6 +45,30 @@ def submissions(
             Submission(id_, employee, name, unit or "", day, status, dict(data or {}))
             for id_, employee, name, unit, day, status, data in session.execute(query)
         ]
+
+
+def scope(tenant_id: int, principal: Principal | None) -> Scope:
+    """Whose reports `submissions` gives `principal` (None: the system, the whole agency), from
+    the same rule (`perm.reach`): the agency, the reader's unit (they and those they lead, by
+    the hierarchy), the reader's own, or nobody's."""
+    seen = perm.Reach(everyone=True) if principal is None else perm.reach(principal, REPORT)
+    with db.unit_of_work(tenant_id) as session:
+        if seen.everyone:
+            return Scope(
+                "agency", session.scalar(select(Tenant.name).where(Tenant.id == tenant_id)) or ""
+            )
+        if not seen.employee_ids:
+            return Scope("none")
+        own = principal.employee_id if principal is not None else None
+        row = session.execute(
+            select(Employee.name, OrgUnit.name)
+            .outerjoin(OrgUnit, OrgUnit.id == Employee.org_unit_id)
+            .where(Employee.id == own)
+        ).first()
+        employee, unit = (row[0], row[1]) if row else ("", None)
+        if seen.employee_ids == {own}:
+            return Scope("own", employee or "", 1)
+        return Scope("unit", unit or "", len(seen.employee_ids))
 
 
 def _query(
@@ -100,6 +129,9 @@ def record(
     employee = people.get(nip)
     if employee is None:
         return False
+    here = context.current()
+    if here is not None:  # the live choices of the agency recording it, checked like a typed one
+        form = choices.resolved(form, plugin, here)
     submission = service.create(
         session, plugin, form, employee.id, employee.user_id, values, today=clock.today()
     )

@@ -49,6 +49,9 @@ def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str
     if f.type == "text":
         return text, None
     if f.type == "choice":
+        if text not in f.choices and f.live_choices:
+            # The agency's list (e.g. its puskesmas) may be long: name the list, not each choice.
+            return None, (N_("Choose one from the list."), {})
         if text not in f.choices:
             return None, (N_("Must be one of: %(choices)s."), {"choices": ", ".join(f.choices)})
         return text, None

@@ -15,7 +15,7 @@ from kinerja.exports import writers
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
 from kinerja.performance.log import service as log_service
-from kinerja.reports import rules, service
+from kinerja.reports import choices, rules, service
 from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
@@ -65,6 +65,8 @@ def new(code: str) -> Any:
     principal = current()
     require(perm.EDIT, _resource(principal.employee_id))
     service.check_may_fill(db.session, form, principal.employee_id)
+    # The agency's own choices (e.g. its puskesmas): the select shows them, the check uses them.
+    form = choices.resolved(form, plugin, plugins.agency_here())
     error: Problem = None
     field_errors: dict[str, list[str]] = {}
     if request.method == "POST":

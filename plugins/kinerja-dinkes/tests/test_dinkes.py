@@ -76,3 +76,64 @@ def test_its_immunisation_form_takes_its_target_from_the_setting() -> None:
     [form] = dict(manager.call("kinerja_report_forms", {"kinerja-dinkes"}))["kinerja-dinkes"]
     assert [r.target_setting for r in form.ratios] == ["target_coverage"]
     assert manager.defaults["kinerja-dinkes"] == {"target_coverage": 95}
+
+
+def test_the_puskesmas_is_a_choice_the_plugin_gives_per_agency() -> None:
+    from kinerja_dinkes import IMMUNISATION, kinerja_field_choices
+
+    [field] = [f for f in IMMUNISATION.fields if f.name == "puskesmas"]
+    assert field.type == "choice" and field.live_choices and field.choices == ()
+    assert kinerja_field_choices("another form") == {}  # only its own form's field
+
+
+def test_reporting_counts_only_registered_puskesmas() -> None:
+    """However many names the reports carry (a typo from before the field was a choice), no
+    more puskesmas report than are registered: never 4 of 3."""
+    from kinerja_dinkes import coverage
+
+    registered = ["PB", "TL", "GS"]
+    rows = [row("BCG", "PB", 10, 9), row("HB0", "PB", 5, 5), row("BCG", "Pkm PB", 4, 4)]
+    rows.append(row("BCG", "TL", 3, 3))
+    found = coverage.reporting(registered, rows)
+    assert found.reported == ("PB", "TL") and found.silent == ("GS",)
+    assert found.unregistered == ("Pkm PB",)
+    assert len(found.reported) + len(found.silent) == len(registered)
+    assert coverage.reporting([], rows).reported == ()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "offered"),
+    [
+        (2026, [2026, 2025, 2024, 2023, 2022, 2021]),
+        (2019, [2026, 2025, 2024, 2023, 2022, 2021, 2019]),
+    ],
+)
+def test_the_year_selector_offers_recent_years_and_the_chosen_one(
+    chosen: int, offered: list[int]
+) -> None:
+    from kinerja_dinkes import coverage
+
+    assert coverage.years_offered(chosen, 2026) == offered
+
+
+@pytest.mark.parametrize(
+    ("raw", "year", "expected"),
+    [
+        ("2026-03", None, (2026, 3)),
+        ("3", "2026", (2026, 3)),
+        ("12", "2025", (2025, 12)),
+        ("2026-03", "2020", (2026, 3)),  # a whole month wins over the year beside it
+        ("13", "2026", None),
+        ("abc", None, None),
+        ("9999-12", None, None),  # no end of that month to query
+        ("3", "x", None),
+        (None, None, None),
+    ],
+)
+def test_a_pages_month_and_year(raw: str | None, year: str | None, expected: object) -> None:
+    from datetime import date
+
+    from kinerja.plugins import api
+
+    found = api.month(raw, year)
+    assert found == (date(*expected, 1) if expected else api.clock.this_month())  # type: ignore[misc]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from kinerja.plugins import api
-from kinerja_dinkes import demo, pages, sections
+from kinerja_dinkes import demo, pages, registry, sections
 from kinerja_dinkes import models as models  # its table joins the metadata
 from kinerja_dinkes.catalogue import (
     COMPETENCIES,
@@ -53,6 +53,15 @@ def kinerja_report_forms() -> list[api.ReportForm]:
 
 
 @api.hookimpl
+def kinerja_field_choices(form_code: str) -> dict[str, list[str]]:
+    """The report's puskesmas is one of the agency's registry, never free text: a typo would
+    count as another puskesmas on the coverage page."""
+    if form_code != IMMUNISATION.code:
+        return {}
+    return {"puskesmas": registry.names()}
+
+
+@api.hookimpl
 def kinerja_demo_data(tenant_id: int) -> list[str]:
     return demo.load()  # the agency is the core's (`api.unit_of_work`), `tenant_id` says which
 
@@ -67,8 +76,17 @@ def kinerja_menu_items(principal: api.Principal) -> list[api.MenuItem]:
     if not api.may_be_inside(principal):
         return []
     label = api.in_language("Cakupan imunisasi", "Immunisation coverage")
-    hint = api.in_language("Per antigen, bulan ini", "Per antigen, this month")
-    return [api.MenuItem("dinkes.coverage_page", label, hint, 47)]
+    hint = api.in_language(
+        "Per antigen dan puskesmas, per bulan", "Per antigen and health centre, by month"
+    )
+    places = api.in_language("Daftar puskesmas", "Health centres")
+    places_hint = api.in_language(
+        "Yang dipilih pada Laporan Harian Imunisasi", "Chosen on the daily immunisation report"
+    )
+    return [
+        api.MenuItem("dinkes.coverage_page", label, hint, 47),
+        api.MenuItem("dinkes.registry_page", places, places_hint, 48),
+    ]
 
 
 @api.hookimpl

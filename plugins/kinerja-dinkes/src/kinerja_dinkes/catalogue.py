@@ -144,7 +144,8 @@ IMMUNISATION = ReportForm(
     frequency="daily",
     position_types=("fungsional", "pelaksana"),
     fields=(
-        FormField("puskesmas", "Puskesmas / posyandu", "text", "Health centre", max_length=200),
+        # One of the agency's registry (`kinerja_field_choices`), as the coverage page counts.
+        FormField("puskesmas", "Puskesmas", "choice", "Health centre", live_choices=True),
         FormField("antigen", "Antigen", "choice", "Antigen", choices=ANTIGENS),
         FormField(
             "sasaran",

@@ -56,3 +56,27 @@ def year_lines(rows: list[Submission], target: int) -> tuple[str, ...]:
         f"KIPI dilaporkan: {kipi}",
         f"Target cakupan {target}%: {verdict}",
     )
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How many of the registered puskesmas reported: never more than are registered (a name
+    outside the registry, from before the field was a choice, is listed apart, not counted)."""
+
+    reported: tuple[str, ...]  # registered names with a report, by name
+    silent: tuple[str, ...]  # registered names without one
+    unregistered: tuple[str, ...]  # names reported that the registry does not hold
+
+
+def reporting(registered: Iterable[str], rows: Iterable[Submission]) -> Reporting:
+    names = set(registered)
+    seen = {str(row.values.get("puskesmas", "")) for row in rows}
+    return Reporting(
+        tuple(sorted(names & seen)), tuple(sorted(names - seen)), tuple(sorted(seen - names))
+    )
+
+
+def years_offered(chosen: int, this_year: int, back: int = 5) -> list[int]:
+    """The year selector's years: this one and `back` before it, newest first, and the chosen
+    one wherever it lies (a link may point further back)."""
+    return sorted({*range(this_year - back, this_year + 1), chosen}, reverse=True)

@@ -25,22 +25,32 @@ ANTIGENS = ("HB0", "BCG", "Polio 1", "DPT-HB-Hib 1", "Campak-Rubella 1")
 
 
 def load() -> list[str]:
-    """Idempotent: the puskesmas and the reports are written together, once (a second run finds
-    the puskesmas registered and adds nothing)."""
+    """Idempotent: the puskesmas are registered first, in a transaction of their own (a report
+    names one of them, and the core checks that against the registry as the agency has it
+    committed); the reports then only when the agency has none of the demo's days yet."""
     today = api.clock.today()
+    days = [today - timedelta(days=back) for back in range(30, 0, -1)]
     with api.unit_of_work() as session:
         known = set(session.scalars(select(Puskesmas.code)))
         for code, name, kecamatan in PUSKESMAS:
             if code not in known:
                 session.add(Puskesmas(code=code, name=name, kecamatan=kecamatan))
-        lines = [f"{len(PUSKESMAS) - len(known)} puskesmas registered"]
-        created = 0
-        if not known:
+    added = len([code for code, _name, _kecamatan in PUSKESMAS if code not in known])
+    lines = [f"{added} puskesmas registered"]
+    earlier = [
+        row
+        for year in sorted({day.year for day in days})
+        for row in api.submissions(IMMUNISATION.code, year=year)
+        if days[0] <= row.report_date <= days[-1]
+    ]
+    created = 0
+    if not earlier:
+        with api.unit_of_work() as session:
             for nip, puskesmas in REPORTERS.items():
-                for back in range(30, 0, -1):
+                for back, day in zip(range(30, 0, -1), days, strict=True):
                     target = 15 + (back * 7) % 11
                     values = {
-                        "report_date": (today - timedelta(days=back)).isoformat(),
+                        "report_date": day.isoformat(),
                         "puskesmas": puskesmas,
                         "antigen": ANTIGENS[(back + len(nip)) % len(ANTIGENS)],
                         "sasaran": target,
@@ -53,5 +63,5 @@ def load() -> list[str]:
                         session, IMMUNISATION, nip, values, approved_by=approver
                     ):
                         created += 1
-        lines.append(f"{created} immunisation reports created")
+    lines.append(f"{created} immunisation reports created")
     return lines
