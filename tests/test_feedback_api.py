@@ -83,7 +83,7 @@ def test_feedback_in_the_pages_and_when_rating(app, people, tenants) -> None:
     staff = app.test_client()
     sign_in(staff, "staff")
     plan = staff.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
-    assert "Mulai percakapan" in plan
+    assert "Beri umpan balik" in plan
     token = csrf_token(staff, f"/t/dinkes/skp/{skp_id}")
     rhk = re.search(
         r'name="subject" value="rhk"><input type="hidden" name="subject_id" value="(\d+)"', plan
