@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
@@ -33,7 +33,8 @@ def feedback_here(subject: str, subject_id: int, owner_id: int) -> dict[str, Any
     and whether they may start one (the employee and their rater). The employee's threads and
     rater are read once per request, however many results and indicators the page lists."""
     principal = current()
-    known: dict[int, Any] = g.setdefault("feedback_here", {})
+    # Kept with the request itself (a test's app context, and so `g`, outlives one request).
+    known: dict[int, Any] = request.environ.setdefault("kinerja.feedback_here", {})
     if owner_id not in known:
         threads: dict[tuple[str, int], list[Any]] = {}
         for thread in reversed(feedback.visible(db.session, principal, employee_id=owner_id)):
