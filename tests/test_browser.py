@@ -432,3 +432,69 @@ def test_the_skp_shows_achievement_bars_on_a_phone(served, browser, people, tena
     page.click("text=Setiap periode")
     assert page.locator(".kj-achievement details .kj-achieve").first.is_visible()
     _fits(page, "the SKP with every period open")
+
+
+def test_a_draft_is_corrected_on_a_phone_rejected_and_sent_again(
+    served, browser, people, tenants, tmp_path
+) -> None:
+    """The employee edits a draft (text, quantity, a photo added and another removed) and sends
+    it; the superior rejects it with a reason; the employee corrects it and sends it again; the
+    entry's history shows the rejection and both sends."""
+    from PIL import Image
+
+    from kinerja import clock
+    from tests.support import plan_head_and_boss, plan_staff
+
+    year = clock.this_year()
+    plan_staff(tenants, people, year, plan_head_and_boss(tenants, people, year))
+    old, new = tmp_path / "IMG_lama.jpg", tmp_path / "IMG_baru.jpg"
+    Image.new("RGB", (640, 480), "teal").save(old, "JPEG")
+    Image.new("RGB", (640, 480), "orange").save(new, "JPEG")
+    phone = {"viewport": {"width": 360, "height": 740}}
+    staff = browser.new_context(**phone).new_page()
+    _sign_in(staff, served, "staff")
+    staff.goto(f"{served}/t/dinkes/log")
+    staff.select_option("#rhk_id", label="Laporan imunisasi")
+    staff.fill("#activity", "Input data imunisasi")
+    staff.fill("#quantity", "2")
+    staff.set_input_files("#photo", str(old))
+    staff.click("form[data-offline] button[name=draft]")
+    staff.wait_for_url("**/t/dinkes/log?saved=1")
+    staff.click("ul.kj-list a")  # the draft just saved
+    staff.click("text=Ubah laporan")
+    staff.wait_for_url("**/edit")
+    _fits(staff, "the edit page")
+    staff.fill("#activity", "Input data imunisasi ke ASIK, 3 puskesmas")
+    staff.fill("#quantity", "3")
+    staff.check("input[name=remove_file]")
+    staff.set_input_files("#photo", str(new))
+    staff.click("button[name=send]")
+    staff.wait_for_url("**/t/dinkes/log/*?saved=1")
+    assert "Menunggu verifikasi" in (staff.text_content("h1") or "")
+    assert "3 puskesmas" in staff.content()
+    assert staff.locator("img[alt='IMG_baru.jpg']").count() == 1
+    assert staff.locator("img[alt='IMG_lama.jpg']").count() == 0
+    entry_url = staff.url.split("?")[0]
+
+    boss = browser.new_context(**phone).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(entry_url)
+    boss.fill("#reason", "Jumlah puskesmas tidak sesuai foto")
+    boss.click("button:has-text('Tolak')")
+    assert "Ditolak" in (boss.text_content("h1") or "")
+
+    staff.goto(entry_url)
+    assert "Jumlah puskesmas tidak sesuai foto" in staff.content()
+    staff.click("text=Ubah laporan")
+    staff.fill("#quantity", "1")
+    staff.fill("#activity", "Input data imunisasi ke ASIK, 1 puskesmas")
+    staff.click("button[name=send]")
+    staff.wait_for_url("**/t/dinkes/log/*?saved=1")
+    _fits(staff, "the entry page with its history")
+    history = staff.text_content("#history") or ""
+    assert history.count("Dikirim") == 2 and "Ditolak" in history
+    assert "Jumlah puskesmas tidak sesuai foto" in history
+    assert history.index("Ditolak") < history.rindex("Dikirim")
+    boss.reload()
+    assert "Menunggu verifikasi" in (boss.text_content("h1") or "")
+    assert "Jumlah puskesmas tidak sesuai foto" in (boss.text_content("#history") or "")

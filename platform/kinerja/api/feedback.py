@@ -1,16 +1,17 @@
-"""Continuous feedback through the API: threads about the SKP, an RHK, an IKI or a daily entry,
-between an employee and their superior, with read receipts."""
+"""Continuous feedback through the API: threads about the SKP, an RHK, an IKI, a daily entry or
+an evaluation, between an employee and their superior, with read receipts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from kinerja.api.common import Blueprint
 from kinerja.api.people import BEARER
 from kinerja.db import db
+from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.performance import feedback
 from kinerja.performance.feedback_models import FeedbackThread
@@ -25,10 +26,28 @@ blp = Blueprint(
 )
 
 
+SUBJECT = {"description": "skp, rhk, iki, entry (a daily entry) or evaluation"}
+
+
 class ThreadStartSchema(Schema):
-    subject = fields.String(required=True, validate=validate.OneOf(feedback.SUBJECTS))
+    subject = fields.String(
+        required=True, validate=validate.OneOf(feedback.SUBJECTS), metadata=SUBJECT
+    )
     subject_id = fields.Integer(required=True, validate=validate.Range(1, 2**62))
     body = fields.String(required=True)
+
+
+class ThreadQuerySchema(Schema):
+    subject = fields.String(validate=validate.OneOf(feedback.SUBJECTS), metadata=SUBJECT)
+    subject_id = fields.Integer(
+        validate=validate.Range(1, 2**62),
+        metadata={"description": "with subject: the threads about that record"},
+    )
+
+    @validates_schema
+    def _both(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("subject" in data) != ("subject_id" in data):
+            raise ValidationError(_("Give the subject and its id together."), "subject_id")
 
 
 class MessageSchema(Schema):
@@ -65,10 +84,16 @@ def thread_dict(thread: FeedbackThread) -> dict[str, Any]:
 
 @blp.route("")
 class Threads(MethodView):
+    @blp.arguments(ThreadQuerySchema, location="query")
     @blp.response(200, ThreadSchema(many=True))
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
-        """The threads you take part in or oversee"""
+    def get(self, args: dict[str, Any]) -> Any:
+        """The threads you take part in or oversee (the latest 200); with `subject` and
+        `subject_id`, those about that record"""
+        if "subject" in args:
+            return feedback.about(db.session, current(), args["subject"], [args["subject_id"]])[
+                args["subject_id"]
+            ]
         return feedback.visible(db.session, current())
 
     @blp.arguments(ThreadStartSchema)

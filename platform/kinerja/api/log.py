@@ -9,7 +9,7 @@ from flask import g, request
 from flask.views import MethodView
 from marshmallow import fields, pre_dump, validate
 
-from kinerja import clock, storage
+from kinerja import clock, storage, workflow
 from kinerja import permissions as perm
 from kinerja.api.common import BODY_EITHER, Blueprint
 from kinerja.api.pagination import SelectPage
@@ -21,8 +21,8 @@ from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance.log import rules, service, uploads
-from kinerja.performance.log.inputs import EntryBody, EntryPatch, PolicyInput
-from kinerja.performance.log.labels import status_label
+from kinerja.performance.log.inputs import EntryBody, EntryEdit, EntryPatch, PolicyInput
+from kinerja.performance.log.labels import STEPS, status_label
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
 from kinerja.schema import Schema
@@ -96,6 +96,32 @@ class EntrySchema(Schema):
             }
             for f in files
         ]
+
+
+class StepSchema(Schema):
+    action = fields.String(
+        metadata={"description": "draft, submit, update, withdraw, approve or reject"}
+    )
+    label = fields.Function(lambda s: str(STEPS.get(s.action, s.action)))
+    at = fields.DateTime()
+    user_id = fields.Integer(allow_none=True)
+    by = fields.Method("_by", metadata={"description": "the name of who took the step"})
+    reason = fields.String(allow_none=True, metadata={"description": "why it was rejected"})
+
+    def _by(self, step: service.Step) -> str | None:
+        return (g.get("step_names") or {}).get(step.user_id)
+
+
+class EntryDetailSchema(EntrySchema):
+    """One entry with its history: every decision (who, when, the reason of a rejection) stays
+    after the entry is corrected and sent again."""
+
+    history = fields.Method("_history", dump_only=True)
+
+    def _history(self, entry: WorkEntry) -> list[dict[str, Any]]:
+        steps = service.history(db.session, entry)
+        g.step_names = service.actor_names(db.session, steps)
+        return StepSchema(many=True).dump(steps)
 
 
 def _file_url(entry: WorkEntry, file_id: int, which: str) -> str:
@@ -200,36 +226,81 @@ large_body("EVIDENCE_MAX_REQUEST")(Entries)
 
 @blp.route("/entries/<int:entry_id>")
 class Entry(MethodView):
+    accepts_upload = True  # a correction may bring files (multipart) or be JSON
+
     @blp.etag
-    @blp.response(200, EntrySchema)
+    @blp.response(200, EntryDetailSchema)
     @blp.doc(security=BEARER)
     def get(self, entry_id: int) -> Any:
-        """One entry with links to its files"""
+        """One entry with links to its files and its history of decisions"""
         return _entry(entry_id)
 
     @blp.etag
-    @blp.arguments(EntryPatch)
-    @blp.response(200, EntrySchema)
+    @blp.arguments(EntryEdit, location=BODY_EITHER)
+    @blp.arguments(EvidenceFiles, location="files")
+    @blp.response(200, EntryDetailSchema)
     @blp.doc(security=BEARER)
-    def patch(self, data: dict[str, Any], entry_id: int) -> Any:
-        """Correct a draft or a rejected entry (send If-Match)"""
-        entry = _entry(entry_id, perm.EDIT)
-        blp.check_etag(entry, EntrySchema)
-        service.update(db.session, entry, data)
-        db.session.commit()
-        return entry
+    def put(self, data: dict[str, Any], sent: dict[str, Any], entry_id: int) -> Any:
+        """Replace a draft's or a rejected entry's fields (a field not given is emptied), add
+        `evidence` files (multipart) and take off `remove_files`, in one step (send If-Match)"""
+        return _edit(entry_id, data, sent, whole=True)
+
+    @blp.etag
+    @blp.arguments(EntryPatch, location=BODY_EITHER)
+    @blp.arguments(EvidenceFiles, location="files")
+    @blp.response(200, EntryDetailSchema)
+    @blp.doc(security=BEARER)
+    def patch(self, data: dict[str, Any], sent: dict[str, Any], entry_id: int) -> Any:
+        """Correct some fields of a draft or a rejected entry, add `evidence` files (multipart)
+        and take off `remove_files`, in one step (send If-Match)"""
+        return _edit(entry_id, data, sent, whole=False)
 
     @blp.etag
     @blp.response(204)
     @blp.doc(security=BEARER)
     def delete(self, entry_id: int) -> None:
         """Delete a draft and its files (send If-Match); submitted work stays"""
-        entry = _entry(entry_id, perm.EDIT)
-        blp.check_etag(entry, EntrySchema)
+        entry = _locked(entry_id)
         keys = service.delete_draft(db.session, entry)
         db.session.commit()
-        for key in keys:
-            storage.get().delete(key)
+        _delete_stored(keys)
+
+
+large_body("EVIDENCE_MAX_REQUEST")(Entry)
+
+
+def _locked(entry_id: int) -> WorkEntry:
+    """The entry the caller may change, under its row lock, checked against If-Match: the
+    version compared is the one no send or decision can change any more before the commit (an
+    edit racing a send either lands before it or is refused, 412)."""
+    entry = _entry(entry_id, perm.EDIT)
+    workflow.locked(db.session, entry)
+    blp.check_etag(entry, EntryDetailSchema)
+    return entry
+
+
+def _edit(entry_id: int, data: dict[str, Any], sent: dict[str, Any], whole: bool) -> WorkEntry:
+    entry = _locked(entry_id)
+    remove = [i for i in data.pop("remove_files", None) or [] if i]
+    keys = service.edit(
+        db.session,
+        entry,
+        data,
+        whole=whole,
+        add=uploads.read(sent["evidence"], limits()[1]),
+        remove=remove,
+        limits=limits(),
+    )
+    db.session.commit()
+    _delete_stored(keys)
+    return entry
+
+
+def _delete_stored(keys: list[str]) -> None:
+    """The bytes of files whose rows are gone (after the commit: a failure here leaves them to
+    the orphan sweep, `kinerja.storage.sweep`)."""
+    for key in keys:
+        storage.get().delete(key)
 
 
 @blp.route("/entries/<int:entry_id>/files")
@@ -249,6 +320,20 @@ class Files(MethodView):
 
 
 large_body("EVIDENCE_MAX_REQUEST")(Files)
+
+
+@blp.route("/entries/<int:entry_id>/files/<int:file_id>")
+class File(MethodView):
+    @blp.etag
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, entry_id: int, file_id: int) -> None:
+        """Take a file off a draft or a rejected entry; its stored object goes too (send the
+        entry's ETag as If-Match)"""
+        entry = _locked(entry_id)
+        keys = service.remove_file(db.session, entry, file_id)
+        db.session.commit()
+        _delete_stored(keys)
 
 
 @blp.route("/entries/<int:entry_id>/files/<int:file_id>/<any(file, thumbnail):which>")

@@ -1,9 +1,12 @@
-"""Continuous feedback: either side starts a thread about the SKP, an RHK, an IKI or a daily
-entry; only the employee, their superior, the superior's superior (the Atasan Pejabat Penilai)
-and the admin OPD see it; read receipts per participant."""
+"""Continuous feedback: either side starts a thread about the SKP, an RHK, an IKI, a daily entry
+or an evaluation; only the employee, their superior, the superior's superior (the Atasan Pejabat
+Penilai) and the admin OPD see it; read receipts per participant. Whose work a subject is, and
+whether the reader may see it at all, goes by the rules of that person's records
+(`perm.sees_person`): a subject someone cannot see is not there for them (404)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,12 +20,13 @@ from kinerja.exceptions import Forbidden, Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
+from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.schema import InputSchema, Text
 
-SUBJECTS = ("skp", "rhk", "iki", "entry")
+SUBJECTS = ("skp", "rhk", "iki", "entry", "evaluation")
 MAX_BODY = 4000
 
 
@@ -79,30 +83,60 @@ def _subject_owner(session: Session, subject: str, subject_id: int) -> int | Non
             .join(Iki, Iki.rhk_id == Rhk.id)
             .where(Iki.id == subject_id)
         )
+    elif subject == "evaluation":
+        query = select(Evaluation.employee_id).where(Evaluation.id == subject_id)
     else:
         query = select(WorkEntry.employee_id).where(WorkEntry.id == subject_id)
     owner: int | None = session.scalar(query)
     return owner
 
 
+def subject_owner(
+    session: Session, principal: perm.Principal, subject: str, subject_id: int
+) -> int:
+    """Whose work `subject` is, if `principal` may see that person's records; else 404."""
+    owner = _subject_owner(session, subject, subject_id) if subject in SUBJECTS else None
+    if owner is None or not perm.sees_person(principal, owner):
+        raise NotFound()
+    return owner
+
+
+def rater_id(session: Session, employee_id: int) -> int | None:
+    """The employee's rater: the one a thread about their work is with."""
+    employee = _employee(session, employee_id)
+    rater = skps.chain(session, employee).rater if employee is not None else None
+    return rater.id if rater is not None else None
+
+
+def may_start(principal: perm.Principal, employee_id: int, rater: int | None) -> bool:
+    """The employee (with their rater) or the rater (with the employee) starts a thread."""
+    return (
+        perm.is_member(principal)
+        and rater is not None
+        and principal.employee_id in (employee_id, rater)
+    )
+
+
 def start(
     session: Session, principal: perm.Principal, subject: str, subject_id: int, body: str
 ) -> FeedbackThread:
-    """The employee (with their rater) or the rater (with the employee) starts a thread."""
+    """A thread about `subject` between the employee whose work it is and their rater."""
     if subject not in SUBJECTS:
-        raise Invalid("subject", _("Choose the SKP, a result, an indicator or a daily entry."))
+        raise Invalid(
+            "subject",
+            _("Choose the SKP, a result, an indicator, a daily entry or an evaluation."),
+        )
     owner = _subject_owner(session, subject, subject_id)
     employee = _employee(session, owner)
-    if employee is None:
-        raise NotFound()
-    rater = skps.chain(session, employee).rater
-    me = principal.employee_id
-    if not perm.is_member(principal) or rater is None or me not in (employee.id, rater.id):
+    if employee is None or not perm.sees_person(principal, employee.id):
         raise NotFound()  # someone else's work: not there for this person
+    rater = rater_id(session, employee.id)
+    if rater is None or not may_start(principal, employee.id, rater):
+        raise Forbidden(_("Only the employee and their superior start a conversation."))
     text = _body(body)
     thread = FeedbackThread(
         employee_id=employee.id,
-        superior_id=rater.id,
+        superior_id=rater,
         subject=subject,
         subject_id=subject_id,
         title=text[:120],
@@ -189,12 +223,26 @@ def receipts(session: Session, thread: FeedbackThread) -> dict[int, int]:
     return {employee_id: last for employee_id, last in rows}
 
 
-def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]:
+def visible(
+    session: Session,
+    principal: perm.Principal,
+    subject: tuple[str, Sequence[int]] | None = None,
+    employee_id: int | None = None,
+) -> list[FeedbackThread]:
     """The latest 200 threads `principal` may see (`may_see` as SQL, so the 200 are the right
-    ones: the two of them, and the Atasan Pejabat Penilai, the rater of the thread's superior)."""
+    ones: the two of them, and the Atasan Pejabat Penilai, the rater of the thread's superior);
+    with `subject`, only those about these records of that kind; with `employee_id`, only
+    those about that employee's work."""
     if not perm.may_be_inside(principal) or perm.is_visiting_city_admin(principal):
         return []
     query = select(FeedbackThread).order_by(FeedbackThread.id.desc()).limit(200)
+    if subject is not None:
+        query = query.where(
+            FeedbackThread.subject == subject[0],
+            FeedbackThread.subject_id.in_(list(subject[1]) or [-1]),
+        )
+    if employee_id is not None:
+        query = query.where(FeedbackThread.employee_id == employee_id)
     if not perm.is_agency_admin(principal):
         me = principal.employee_id or -1
         reviewed = skps.rated_by(session, principal.employee_id)
@@ -204,6 +252,21 @@ def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]
             | FeedbackThread.superior_id.in_(reviewed or {-1})
         )
     return list(session.scalars(query))
+
+
+def about(
+    session: Session, principal: perm.Principal, subject: str, subject_ids: Sequence[int]
+) -> dict[int, list[FeedbackThread]]:
+    """The threads `principal` may see about each of `subject_ids` (one query for a page that
+    lists many results or indicators), oldest first."""
+    found: dict[int, list[FeedbackThread]] = {i: [] for i in subject_ids}
+    if not subject_ids:
+        return found
+    for thread in visible(session, principal, (subject, subject_ids)):
+        found[thread.subject_id].append(thread)
+    for threads in found.values():
+        threads.reverse()
+    return found
 
 
 def during(session: Session, employee_id: int, starts: date, ends: date) -> list[FeedbackMessage]:

@@ -1,5 +1,6 @@
 """Continuous feedback (umpan balik berkelanjutan): threads between an employee and their
-superior, about the SKP, an RHK, an IKI or a daily entry; messages; who read up to where."""
+superior, about the SKP, an RHK, an IKI, a daily entry or an evaluation; messages; who read up
+to where."""
 
 from __future__ import annotations
 
@@ -34,14 +35,15 @@ class FeedbackThread(TenantOwned, Base):
             ["employee.tenant_id", "employee.id"],
             name="fk_feedback_thread_superior",
         ),
-        CheckConstraint("subject IN ('skp', 'rhk', 'iki', 'entry')", name="subject"),
+        CheckConstraint("subject IN ('skp', 'rhk', 'iki', 'entry', 'evaluation')", name="subject"),
         Index("ix_feedback_thread_tenant_id_employee_id", "tenant_id", "employee_id"),
+        Index("ix_feedback_thread_tenant_id_subject", "tenant_id", "subject", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     employee_id: Mapped[int] = mapped_column(BigInteger)  # whose work it is about
     superior_id: Mapped[int] = mapped_column(BigInteger)  # the rater when it was started
-    subject: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(12))
     subject_id: Mapped[int] = mapped_column(BigInteger)
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

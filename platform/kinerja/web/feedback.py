@@ -1,5 +1,7 @@
 """Feedback pages: the threads a person takes part in (or oversees), one thread with its
-messages and read receipts, and starting one about the SKP, a result, an indicator or an entry."""
+messages and read receipts, and starting one about the SKP, a result, an indicator, an entry or
+an evaluation: each of those pages lists the threads about it and offers "Give feedback"
+(`feedback_here`, a template global, so the pages' views need not know about feedback)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,55 @@ from flask import Blueprint, redirect, request, url_for
 
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
+from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.people import employees
 from kinerja.performance import feedback
 from kinerja.web.forms import form_page, whole_number
 
 bp = Blueprint("feedback", __name__, url_prefix="/t/<tenant>/feedback")
+SUBJECT_WORDS = {
+    "skp": _("the SKP"),
+    "rhk": _("a result (RHK)"),
+    "iki": _("an indicator (IKI)"),
+    "entry": _("a daily entry"),
+    "evaluation": _("an evaluation"),
+}
+
+
+@bp.app_template_global()
+def feedback_here(subject: str, subject_id: int, owner_id: int) -> dict[str, Any]:
+    """For a page about `owner_id`'s work: the threads the reader may see about this record,
+    and whether they may start one (the employee and their rater). The employee's threads and
+    rater are read once per request, however many results and indicators the page lists."""
+    principal = current()
+    # Kept with the request itself (a test's app context, and so `g`, outlives one request).
+    known: dict[int, Any] = request.environ.setdefault("kinerja.feedback_here", {})
+    if owner_id not in known:
+        threads: dict[tuple[str, int], list[Any]] = {}
+        for thread in reversed(feedback.visible(db.session, principal, employee_id=owner_id)):
+            threads.setdefault((thread.subject, thread.subject_id), []).append(thread)
+        rater = feedback.rater_id(db.session, owner_id)
+        known[owner_id] = (threads, feedback.may_start(principal, owner_id, rater))
+    threads, may_start = known[owner_id]
+    return {"threads": threads.get((subject, subject_id), []), "may_start": may_start}
+
+
+@bp.get("/new")
+def new() -> Any:
+    """The "Give feedback" link's page: what the thread will be about, and its first message."""
+    subject = request.args.get("subject", "")
+    subject_id = whole_number(request.args.get("subject_id")) or 0
+    owner = feedback.subject_owner(db.session, current(), subject, subject_id)
+    return form_page(
+        "feedback_new.html",
+        None,
+        subject=subject,
+        subject_id=subject_id,
+        owner_id=owner,
+        owner=employees.names(db.session, {owner}).get(owner, ""),
+        about=SUBJECT_WORDS[subject],
+    )
 
 
 @bp.get("")

@@ -24,17 +24,18 @@ from kinerja import clock, storage
 from kinerja import permissions as perm
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
-from kinerja.exceptions import ServiceError
+from kinerja.exceptions import Conflict, ServiceError
 from kinerja.httpkit import limits, send_evidence
+from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.people.models import Employee
 from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.inputs import EntryInput, PolicyInput
-from kinerja.performance.log.labels import ACTIONS, STATUSES
+from kinerja.performance.log.labels import ACTIONS, STATUSES, STEPS
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
-from kinerja.performance.models import Rhk, Skp
+from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.web import menu
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 
@@ -130,6 +131,7 @@ def show(entry_id: int) -> Any:
 def _show(entry: WorkEntry, problem: Problem) -> Any:
     principal = current()
     held = service.roles(db.session, principal, entry)
+    steps = service.history(db.session, entry)
     return form_page(
         "log_entry.html",
         problem,
@@ -139,6 +141,104 @@ def _show(entry: WorkEntry, problem: Problem) -> Any:
         actions=rules.available(entry.status, held),
         action_labels=ACTIONS,
         statuses=STATUSES,
+        may_edit=rules.OWNER in held and entry.status in rules.EDITABLE,
+        served=_served(entry),
+        steps=steps,
+        step_labels=STEPS,
+        step_names=service.actor_names(db.session, steps),
+        local=clock.local,  # the steps' times in Medan's clock
+    )
+
+
+def _served(entry: WorkEntry) -> str | None:
+    """The text of the result (and indicator) the entry serves, for its page."""
+    if entry.rhk_id is None:
+        return None
+    rhk = db.session.scalar(select(Rhk.text).where(Rhk.id == entry.rhk_id))
+    iki = (
+        db.session.scalar(select(Iki.text).where(Iki.id == entry.iki_id)) if entry.iki_id else None
+    )
+    return " · ".join(t for t in (rhk, iki) if t)
+
+
+# --- correcting a draft or a rejected entry ----------------------------------------------------
+def _form_values(entry: WorkEntry) -> dict[str, Any]:
+    """The entry's fields as the form shows them."""
+    values: dict[str, Any] = {}
+    for name in service.FIELDS:
+        value = getattr(entry, name)
+        if value is None:
+            values[name] = ""
+        elif name == "quantity":
+            values[name] = format(value.normalize(), "f")
+        elif name in ("started", "ended"):
+            values[name] = value.strftime("%H:%M")
+        elif name == "entry_date":
+            values[name] = value.isoformat()
+        else:
+            values[name] = value
+    return values
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit(entry_id: int) -> Any:
+    """The whole entry in one form: its fields, its files (tick to take off, pick to add); "save"
+    keeps it as it is (a draft, or rejected), "save and send" sends it in the same step."""
+    entry = _entry(entry_id, perm.EDIT)
+    if request.method == "GET":
+        if entry.status not in rules.EDITABLE:
+            return redirect(url_for("log.show", entry_id=entry.id), code=303)
+        return _edit_page(entry, None, _form_values(entry), service.version(db.session, entry))
+    values = {name: request.form.get(name, "") for name in service.FIELDS}
+    remove = [n for n in (whole_number(v) for v in request.form.getlist("remove_file")) if n]
+    files = uploads.read(request.files.getlist("evidence"), limits()[1])
+    send = request.form.get("send") == "1"
+
+    def change() -> None:
+        service.check_editable(db.session, entry)  # the lock first: then the version compared
+        if request.form.get("version") != service.version(db.session, entry):
+            raise Conflict(_("This entry was changed meanwhile: check it and correct it again."))
+        keys.extend(
+            service.edit(
+                db.session,
+                entry,
+                EntryInput().read(values),  # the API's schema: one reading of an entry
+                whole=True,
+                add=files,
+                remove=remove,
+                limits=limits(),
+            )
+        )
+        if send:
+            service.act(db.session, current(), entry, rules.SUBMIT)
+
+    keys: list[str] = []
+    done, problem = submit(change, "log.show", entry_id=entry_id, saved=1)
+    if done:
+        for key in keys:
+            storage.get().delete(key)  # after the commit; a failure is left to the orphan sweep
+        return done
+    entry = _entry(entry_id, perm.EDIT)
+    if entry.status not in rules.EDITABLE:
+        return _show(entry, problem)
+    return _edit_page(entry, problem, values, service.version(db.session, entry))
+
+
+large_body("EVIDENCE_MAX_REQUEST")(edit)
+
+
+def _edit_page(entry: WorkEntry, problem: Problem, values: dict[str, Any], version: str) -> Any:
+    return form_page(
+        "log_edit.html",
+        problem,
+        entry=entry,
+        values=values,
+        version=version,
+        files=service.files_of(db.session, entry),
+        choices=service.choices(db.session, entry.employee_id, entry.entry_date.year),
+        field_errors=getattr(problem, "errors", None) or {},
+        statuses=STATUSES,
+        max_files=limits()[0],
     )
 
 

@@ -177,8 +177,6 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         labels=labels,
         closed=closed,
         sections=sections(skp),
-        # the employee and the rater may talk about a result (continuous feedback)
-        talk=bool(roles & {workflow.OWNER, workflow.RATER}) and of.rater is not None,
         progress=measure.progress(db.session, skp, clock.today()) if skp.in_force else {},
         periods=years.periods_of(db.session, skp.year),
     )

@@ -86,8 +86,23 @@ class EntryBody(EntryInput):
     )
 
 
+REMOVE_FILES = {
+    "description": "ids of the entry's files to take off (their stored objects go with them); "
+    "new files come as `evidence` in a multipart body"
+}
+
+
+class EntryEdit(EntryInput):
+    """What `PUT …/entries/<id>` takes: the whole entry (a field not given is emptied), and the
+    files to take off."""
+
+    remove_files = fields.List(Identifier(), load_default=list, metadata=REMOVE_FILES)
+
+
 class EntryPatch(EntryInput):
-    """A correction: any of the entry's fields."""
+    """A correction: any of the entry's fields, and the files to take off."""
+
+    remove_files = fields.List(Identifier(), load_default=list, metadata=REMOVE_FILES)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(partial=True, **kwargs)

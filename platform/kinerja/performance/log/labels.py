@@ -22,3 +22,14 @@ ACTIONS = {
 
 def status_label(code: str | None) -> Any:
     return STATUSES.get(code or "", code or "")
+
+
+# The steps of an entry's history (`service.history`).
+STEPS = {
+    "draft": _("Saved as a draft"),
+    "submit": _("Sent"),
+    "update": _("Corrected"),
+    "withdraw": _("Withdrawn"),
+    "approve": _("Approved"),
+    "reject": _("Rejected"),
+}

@@ -22,6 +22,7 @@ from kinerja.db.load import load_or_404
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound, ServiceError
 from kinerja.i18n import _
+from kinerja.identity.models import User
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
 from kinerja.performance.aksi import service as aksi
@@ -383,30 +384,97 @@ def update(
     session: Session, entry: WorkEntry, changes: Mapping[str, Any], now: datetime | None = None
 ) -> WorkEntry:
     """Correct an entry with `changes` (loaded through `inputs.EntryPatch`), judged whole."""
+    edit(session, entry, changes, now=now)
+    return entry
+
+
+def edit(
+    session: Session,
+    entry: WorkEntry,
+    changes: Mapping[str, Any],
+    *,
+    whole: bool = False,
+    add: Sequence[Upload] = (),
+    remove: Sequence[int] = (),
+    limits: tuple[int, int] = (5, 10 * 1024 * 1024),
+    now: datetime | None = None,
+) -> list[str]:
+    """Correct a draft or a rejected entry in one step, under its row lock: its fields
+    (`changes` from `inputs.EntryPatch`; with `whole`, every field from `inputs.EntryInput`, the
+    ones not given emptied), files added and files removed. Returns the storage keys of the
+    removed files, for the caller to delete after the commit (a crash in between leaves them to
+    the orphan sweep, never a row without its bytes)."""
     check_editable(session, entry)
-    employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
-    assert employee is not None
-    merged = {name: getattr(entry, name) for name in FIELDS} | dict(changes)
-    if errors := inputs.problems(merged):
-        raise InvalidFields(errors)
-    values = read(session, employee, inputs.completed(merged))
-    if values["entry_date"] != entry.entry_date:
-        entry.late = _check_timing(session, values["entry_date"], now or datetime.now(UTC))
-    before = {name: _plain(getattr(entry, name)) for name in FIELDS}
-    for name, value in values.items():
-        setattr(entry, name, value)
+    before = _snapshot(session, entry)
+    if changes or whole:
+        _set_fields(session, entry, changes, whole, now or datetime.now(UTC))
+    have = files_of(session, entry)
+    by_id = {f.id: f for f in have}
+    unknown = [i for i in dict.fromkeys(remove) if i not in by_id]
+    if unknown:
+        raise Invalid("remove_files", _("Not a file of this entry: %(ids)s.", ids=unknown))
+    going = [by_id[i] for i in dict.fromkeys(remove)]
+    files = check_uploads(add, max(0, limits[0] - len(have) + len(going)), limits[1])
+    keys = [k for f in going for k in (f.storage_key, f.thumb_key) if k]
+    for file in going:
+        session.delete(file)
     session.flush()
-    changes = audit.diff(before, {name: _plain(getattr(entry, name)) for name in FIELDS})
-    if changes:
+    _store(session, entry, files)
+    changes_made = audit.diff(before, _snapshot(session, entry))
+    if changes_made:
         audit.record(
             session,
             "log.update",
             "work_entry",
             entry.id,
-            changes=changes,
+            changes=changes_made,
             subject_employee_id=entry.employee_id,
         )
-    return entry
+    return keys
+
+
+def _set_fields(
+    session: Session, entry: WorkEntry, changes: Mapping[str, Any], whole: bool, now: datetime
+) -> None:
+    employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
+    assert employee is not None
+    kept = {} if whole else {name: getattr(entry, name) for name in FIELDS}
+    merged = (
+        {name: None for name in FIELDS} | kept | {k: v for k, v in changes.items() if k in FIELDS}
+    )
+    if errors := inputs.problems(merged):
+        raise InvalidFields(errors)
+    if {"started", "ended"} & set(changes) and "minutes" not in changes:
+        merged["minutes"] = None  # worked out again from the times given now
+    values = read(session, employee, inputs.completed(merged))
+    if values["entry_date"] != entry.entry_date:
+        entry.late = _check_timing(session, values["entry_date"], now)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    session.flush()
+
+
+def _snapshot(session: Session, entry: WorkEntry) -> dict[str, Any]:
+    """The entry's fields and file names as the audit log compares them."""
+    return {name: _plain(getattr(entry, name)) for name in FIELDS} | {
+        "files": [f.name for f in files_of(session, entry)]
+    }
+
+
+def remove_file(session: Session, entry: WorkEntry, file_id: int) -> list[str]:
+    """Take one file off a draft or a rejected entry; its keys to delete after the commit."""
+    file_of(session, entry, file_id)
+    return edit(session, entry, {}, remove=[file_id])
+
+
+def version(session: Session, entry: WorkEntry) -> str:
+    """What the edit form read: a form sent from an older version is refused, as the API's
+    If-Match is (two phones editing one entry must not overwrite each other silently)."""
+    seen = _snapshot(session, entry) | {
+        "status": entry.status,
+        "file_ids": [f.id for f in files_of(session, entry)],
+    }
+    return hashlib.sha256(repr(sorted(seen.items())).encode()).hexdigest()[:32]
 
 
 def _plain(value: Any) -> Any:
@@ -524,6 +592,55 @@ def bulk_approve(
 
 
 # --- reading -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One step in an entry's history: what was done (`labels.STEPS`), when, by which user,
+    and the reason of a rejection."""
+
+    action: str
+    at: datetime
+    user_id: int | None
+    reason: str | None = None
+
+
+HISTORY = {f"log.{a}": a for a in ("draft", "submit", "update", "withdraw", "approve", "reject")}
+
+
+def history(session: Session, entry: WorkEntry) -> list[Step]:
+    """The entry's steps, oldest first, read from the append-only audit log (which every change
+    writes in its own transaction, so the history is never out of step with the entry): sent,
+    corrected, withdrawn, approved, rejected with the reason. A run of corrections between two
+    other steps is one step (a draft saved ten times is "corrected" once)."""
+    rows = session.scalars(
+        select(audit.AuditEntry)
+        .where(
+            audit.AuditEntry.subject_employee_id == entry.employee_id,
+            audit.AuditEntry.object_type == "work_entry",
+            audit.AuditEntry.object_id == str(entry.id),
+            audit.AuditEntry.action.in_(HISTORY),
+        )
+        .order_by(audit.AuditEntry.id)
+    )
+    steps: list[Step] = []
+    for row in rows:
+        action = HISTORY[row.action]
+        reason = (row.changes.get("reason") or [None, None])[1] if action == rules.REJECT else None
+        step = Step(action, row.at, row.actor_user_id, reason)
+        if action == "update" and steps and steps[-1].action == "update":
+            steps[-1] = step
+        else:
+            steps.append(step)
+    return steps
+
+
+def actor_names(session: Session, steps: Sequence[Step]) -> dict[int, str]:
+    """The names of the users in `steps` (a superior, an admin OPD), in one query."""
+    ids = {s.user_id for s in steps if s.user_id}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
 def files_of(session: Session, entry: WorkEntry) -> list[EvidenceFile]:
     return files_by_entry(session, [entry.id])[entry.id]
 
