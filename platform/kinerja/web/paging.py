@@ -18,12 +18,12 @@ from kinerja.web.forms import whole_number
 
 PAGE_SIZE = 25
 # Query arguments that announce what a form just did (?saved=1): not kept in the page links.
-NOTICES = frozenset({"page", "saved", "decided", "approved", "skipped", "deleted", "after"})
+NOTICES = frozenset({"saved", "decided", "approved", "skipped", "deleted", "after"})
 
 
-def page_number() -> int:
+def page_number(param: str = "page") -> int:
     """?page=N, clamped: a page far past the end is simply empty, never a database error."""
-    return whole_number(request.args.get("page"), 10**9) or 1
+    return whole_number(request.args.get(param), 10**9) or 1
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Paged:
     page: int
     size: int
     keep: Mapping[str, Any] = field(default_factory=dict)
+    param: str = "page"  # a page with two lists pages each with its own argument
 
     @property
     def pages(self) -> int:
@@ -48,38 +49,43 @@ class Paged:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
     def href(self, page: int) -> str:
-        args = {**(request.view_args or {}), **self.keep, "page": page}
+        args = {**(request.view_args or {}), **self.keep, self.param: page}
         return url_for(request.endpoint or "", **args)
 
 
-def _keep(keep: Mapping[str, Any] | None) -> dict[str, Any]:
+def _keep(keep: Mapping[str, Any] | None, param: str) -> dict[str, Any]:
     if keep is not None:
-        return {k: v for k, v in keep.items() if v not in (None, "", False)}
-    return {k: v for k, v in request.args.items() if k not in NOTICES and v != ""}
+        return {k: v for k, v in keep.items() if v not in (None, "", False) and k != param}
+    return {k: v for k, v in request.args.items() if k not in NOTICES | {param} and v != ""}
 
 
 def paged(
-    query: Select[Any],
+    query: Select[*tuple[Any, ...]],
     size: int = PAGE_SIZE,
     keep: Mapping[str, Any] | None = None,
     scalars: bool = True,
+    param: str = "page",
 ) -> Paged:
     """One page of an ordered `select()`, and how many rows it has in all. `keep`: the query
     arguments the page links carry (default: the request's, without page and notices)."""
-    page = page_number()
+    page = page_number(param)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     total = total or 0
     rows: list[Any] = []
     if (page - 1) * size < total:
         cut = query.limit(size).offset((page - 1) * size)
         rows = list(db.session.scalars(cut) if scalars else db.session.execute(cut))
-    return Paged(rows, total, page, size, _keep(keep))
+    return Paged(rows, total, page, size, _keep(keep, param), param)
 
 
 def paged_list(
-    items: Sequence[Any], size: int = PAGE_SIZE, keep: Mapping[str, Any] | None = None
+    items: Sequence[Any],
+    size: int = PAGE_SIZE,
+    keep: Mapping[str, Any] | None = None,
+    param: str = "page",
 ) -> Paged:
     """One page of a list computed in Python (rows a permission check or a plugin chose)."""
-    page = page_number()
+    page = page_number(param)
     start = (page - 1) * size
-    return Paged(list(items[start : start + size]), len(items), page, size, _keep(keep))
+    rows = list(items[start : start + size])
+    return Paged(rows, len(items), page, size, _keep(keep, param), param)
