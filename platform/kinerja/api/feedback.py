@@ -7,8 +7,10 @@ from typing import Any
 
 from flask.views import MethodView
 from marshmallow import fields, validate
+from sqlalchemy import false, select
 
 from kinerja.api.common import Blueprint
+from kinerja.api.pagination import WHOLE, SelectPage
 from kinerja.api.people import BEARER
 from kinerja.db import db
 from kinerja.identity.principal import current
@@ -66,10 +68,12 @@ def thread_dict(thread: FeedbackThread) -> dict[str, Any]:
 @blp.route("")
 class Threads(MethodView):
     @blp.response(200, ThreadSchema(many=True))
+    @blp.paginate(SelectPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
-        """The threads you take part in or oversee"""
-        return feedback.visible(db.session, current())
+        """The threads you take part in or oversee, newest first"""
+        query = feedback.visible_query(db.session, current())
+        return select(FeedbackThread).where(false()) if query is None else query
 
     @blp.arguments(ThreadStartSchema)
     @blp.doc(security=BEARER)

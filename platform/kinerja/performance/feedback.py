@@ -189,11 +189,17 @@ def receipts(session: Session, thread: FeedbackThread) -> dict[int, int]:
 
 
 def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]:
-    """The latest 200 threads `principal` may see (`may_see` as SQL, so the 200 are the right
-    ones: the two of them, and the Atasan Pejabat Penilai, the rater of the thread's superior)."""
+    """The threads `principal` may see (`may_see` as SQL: the two of them, and the Atasan
+    Pejabat Penilai, the rater of the thread's superior), newest first."""
+    query = visible_query(session, principal)
+    return [] if query is None else list(session.scalars(query))
+
+
+def visible_query(session: Session, principal: perm.Principal) -> Select[FeedbackThread] | None:
+    """`visible` as a query, newest first, to page through (None: nothing to see here)."""
     if not perm.may_be_inside(principal) or perm.is_visiting_city_admin(principal):
-        return []
-    query = select(FeedbackThread).order_by(FeedbackThread.id.desc()).limit(200)
+        return None
+    query = select(FeedbackThread).order_by(FeedbackThread.id.desc())
     if not perm.is_agency_admin(principal):
         me = principal.employee_id or -1
         reviewed = skps.rated_by(session, principal.employee_id)
@@ -202,7 +208,7 @@ def visible(session: Session, principal: perm.Principal) -> list[FeedbackThread]
             | (FeedbackThread.superior_id == me)
             | FeedbackThread.superior_id.in_(reviewed or {-1})
         )
-    return list(session.scalars(query))
+    return query
 
 
 def during(session: Session, employee_id: int, starts: date, ends: date) -> list[FeedbackMessage]:
