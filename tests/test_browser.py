@@ -498,3 +498,47 @@ def test_a_draft_is_corrected_on_a_phone_rejected_and_sent_again(
     boss.reload()
     assert "Menunggu verifikasi" in (boss.text_content("h1") or "")
     assert "Jumlah puskesmas tidak sesuai foto" in (boss.text_content("#history") or "")
+
+
+def test_the_superior_goes_through_every_waiting_entry_on_a_phone(
+    served, browser, people, tenants
+) -> None:
+    """More entries wait than a page holds: the feed opens on them, its pages hold all of them,
+    and approving one lowers the menu's count by one."""
+
+    from tests.test_lists import _team
+
+    made = _team(None, people, tenants)
+    boss = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    _sign_in(boss, served, "boss")
+    boss.goto(f"{served}/t/dinkes/log/team")
+    _fits(boss, "the team's feed, first page")
+
+    def badge() -> int:
+        found = boss.locator("nav a[href='/t/dinkes/log/team'] .badge")
+        return int(found.inner_text()) if found.count() else 0
+
+    waiting = badge()
+    assert waiting == len(made["waiting"])
+    seen: list[int] = []
+    while True:
+        seen += [
+            int(n)
+            for n in boss.locator("#feed li").evaluate_all(
+                "items => items.map(i => i.dataset.entry)"
+            )
+        ]
+        following = boss.locator("a[rel=next]")
+        if not following.count():
+            break
+        following.click()
+        boss.wait_for_load_state()
+    assert sorted(seen) == sorted(made["waiting"])  # every one, none decided
+    assert f"dari {waiting}" in boss.locator(".kj-total").inner_text()
+    boss.goto(f"{served}/t/dinkes/log/team")
+    first = boss.locator("#feed li").first
+    first.get_by_role("button", name="Setujui").click()
+    boss.wait_for_url("**/t/dinkes/log/team?decided=1")
+    assert badge() == waiting - 1
+    assert boss.locator("[data-tab=submitted] .badge").inner_text() == str(waiting - 1)
+    _fits(boss, "the team's feed after a decision")

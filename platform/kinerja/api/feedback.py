@@ -7,8 +7,10 @@ from typing import Any
 
 from flask.views import MethodView
 from marshmallow import ValidationError, fields, validate, validates_schema
+from sqlalchemy import false, select
 
 from kinerja.api.common import Blueprint
+from kinerja.api.pagination import WHOLE, SelectPage
 from kinerja.api.people import BEARER
 from kinerja.db import db
 from kinerja.i18n import _
@@ -86,15 +88,14 @@ def thread_dict(thread: FeedbackThread) -> dict[str, Any]:
 class Threads(MethodView):
     @blp.arguments(ThreadQuerySchema, location="query")
     @blp.response(200, ThreadSchema(many=True))
+    @blp.paginate(SelectPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
-        """The threads you take part in or oversee (the latest 200); with `subject` and
+        """The threads you take part in or oversee, newest first; with `subject` and
         `subject_id`, those about that record"""
-        if "subject" in args:
-            return feedback.about(db.session, current(), args["subject"], [args["subject_id"]])[
-                args["subject_id"]
-            ]
-        return feedback.visible(db.session, current())
+        about = (args["subject"], [args["subject_id"]]) if "subject" in args else None
+        query = feedback.visible_query(db.session, current(), about)
+        return select(FeedbackThread).where(false()) if query is None else query
 
     @blp.arguments(ThreadStartSchema)
     @blp.doc(security=BEARER)

@@ -10,6 +10,15 @@ from sqlalchemy import func, select
 from kinerja.db import db
 
 MAX_OFFSET = 2**62
+# Lists that used to come whole keep coming whole by default (up to the maximum page size),
+# now with page, page_size and the total like every other list.
+WHOLE = 100
+
+
+class ListPage(Page):
+    """Paginate a list already in hand (a plugin's answer, a permission-checked selection)."""
+
+
 TOTAL = "kinerja_total"
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
-from kinerja.api.pagination import SelectPage
+from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.schemas import (
     AuditSchema,
     EmployeePatchSchema,
@@ -126,6 +126,7 @@ class EmployeeDetail(MethodView):
 @blp.route("/employees/<int:employee_id>/subordinates")
 class Subordinates(MethodView):
     @blp.response(200, EmployeeSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self, employee_id: int) -> Any:
         """Direct and indirect subordinates of an employee"""
@@ -200,6 +201,7 @@ class MembershipDetail(MethodView):
 @blp.route("/tokens")
 class Tokens(MethodView):
     @blp.response(200, TokenSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """Your API tokens in this agency (an admin sees all)"""

@@ -11,6 +11,7 @@ from marshmallow import fields
 from kinerja import permissions as perm
 from kinerja import plugins
 from kinerja.api.common import Blueprint
+from kinerja.api.pagination import WHOLE, ListPage
 from kinerja.api.people import BEARER
 from kinerja.db import db
 from kinerja.exceptions import NotFound
@@ -82,6 +83,7 @@ def _view(name: str) -> dict[str, Any]:
 @blp.route("/competencies")
 class Competencies(MethodView):
     @blp.response(200, CompetencySchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The competencies in force in the agency, by group and code"""
@@ -97,6 +99,7 @@ class Competencies(MethodView):
 @blp.route("/plugins")
 class Plugins(MethodView):
     @blp.response(200, PluginSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """Installed plugins and whether this agency has them on"""

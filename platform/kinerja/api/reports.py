@@ -11,7 +11,7 @@ from marshmallow import fields
 from kinerja import clock, plugins
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
-from kinerja.api.pagination import SelectPage
+from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.schemas import month as month_field
 from kinerja.db import db, idempotency
@@ -90,6 +90,7 @@ def _forms() -> service.Forms:
 @blp.route("")
 class Forms(MethodView):
     @blp.response(200, FormSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
         """The report forms of the plugins enabled in the agency"""

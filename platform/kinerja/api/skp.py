@@ -11,7 +11,7 @@ from flask.views import MethodView
 from kinerja import clock, plugins
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint
-from kinerja.api.pagination import SelectPage
+from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.people import BEARER
 from kinerja.api.skp_schemas import (
     HandDownSchema,
@@ -127,6 +127,7 @@ def _year_dict(year: int) -> dict[str, Any]:
 class Targets(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.response(200, TargetSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
         """The agency's targets (sasaran strategis) of a year"""
@@ -213,9 +214,10 @@ class SkpList(MethodView):
 class Waiting(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.response(200, SkpSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self, args: dict[str, Any]) -> Any:
-        """Submitted SKP waiting for your decision"""
+        """Submitted SKP waiting for your decision (of every year unless one is named)"""
         return flow.waiting(db.session, current(), args.get("year"))
 
 
@@ -376,6 +378,7 @@ class Transition(MethodView):
 @blp.route("/skp/<int:skp_id>/versions")
 class Versions(MethodView):
     @blp.response(200, SkpVersionBriefSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self, skp_id: int) -> Any:
         """The approved versions of an SKP"""

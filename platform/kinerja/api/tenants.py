@@ -8,6 +8,7 @@ from flask import g
 from flask.views import MethodView
 
 from kinerja.api.common import Blueprint
+from kinerja.api.pagination import WHOLE, ListPage
 from kinerja.api.schemas import TenantSchema
 from kinerja.db import db
 from kinerja.tenancy.service import list_tenants
@@ -23,6 +24,7 @@ blp = Blueprint(
 @blp.route("")
 class Tenants(MethodView):
     @blp.response(200, TenantSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     def get(self) -> Any:
         """List the active agencies"""
         return list_tenants(db.session, active_only=True)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -75,15 +75,19 @@ def unread(session: Session, employee_id: int | None) -> int:
     )
 
 
-def latest(session: Session, employee_id: int | None, limit: int = PAGE) -> list[Notification]:
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.employee_id == (employee_id or -1))
-            .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
-            .limit(limit)
+def listing(employee_id: int | None) -> Select[Notification]:
+    """The employee's notifications, unread first, newest first (the list to page through)."""
+    return (
+        select(Notification)
+        .where(Notification.employee_id == (employee_id or -1))
+        .order_by(
+            Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id
         )
     )
+
+
+def latest(session: Session, employee_id: int | None, limit: int = PAGE) -> list[Notification]:
+    return list(session.scalars(listing(employee_id).limit(limit)))
 
 
 def mark_read(session: Session, employee_id: int | None, ids: list[int] | None = None) -> int:

@@ -229,13 +229,24 @@ def visible(
     subject: tuple[str, Sequence[int]] | None = None,
     employee_id: int | None = None,
 ) -> list[FeedbackThread]:
-    """The latest 200 threads `principal` may see (`may_see` as SQL, so the 200 are the right
-    ones: the two of them, and the Atasan Pejabat Penilai, the rater of the thread's superior);
-    with `subject`, only those about these records of that kind; with `employee_id`, only
-    those about that employee's work."""
+    """The threads `principal` may see (`may_see` as SQL: the two of them, and the Atasan
+    Pejabat Penilai, the rater of the thread's superior), newest first; with `subject`, only
+    those about these records of that kind; with `employee_id`, only those about that
+    employee's work."""
+    query = visible_query(session, principal, subject, employee_id)
+    return [] if query is None else list(session.scalars(query))
+
+
+def visible_query(
+    session: Session,
+    principal: perm.Principal,
+    subject: tuple[str, Sequence[int]] | None = None,
+    employee_id: int | None = None,
+) -> Select[FeedbackThread] | None:
+    """`visible` as a query, newest first, to page through (None: nothing to see here)."""
     if not perm.may_be_inside(principal) or perm.is_visiting_city_admin(principal):
-        return []
-    query = select(FeedbackThread).order_by(FeedbackThread.id.desc()).limit(200)
+        return None
+    query = select(FeedbackThread).order_by(FeedbackThread.id.desc())
     if subject is not None:
         query = query.where(
             FeedbackThread.subject == subject[0],
@@ -251,7 +262,7 @@ def visible(
             | (FeedbackThread.superior_id == me)
             | FeedbackThread.superior_id.in_(reviewed or {-1})
         )
-    return list(session.scalars(query))
+    return query
 
 
 def about(

@@ -11,19 +11,13 @@ from flask import Blueprint, g, request
 from kinerja import permissions as perm
 from kinerja.identity.principal import require
 from kinerja.people.permissions import IMPORT
-from kinerja.web.forms import whole_number
 
 bp = Blueprint("admin", __name__, url_prefix="/t/<tenant>")
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # the audit log's page
 
 
 def require_admin() -> None:
     require(perm.MANAGE, perm.Resource(IMPORT, g.tenant.id))
-
-
-def page_number() -> int:
-    """?page=N, clamped: a page far past the end is simply empty, never a database error."""
-    return whole_number(request.args.get("page"), 10**9) or 1
 
 
 def confirmed() -> bool:

@@ -17,6 +17,7 @@ from kinerja.exceptions import ServiceError
 from kinerja.httpkit import limits, pdf_response, send_stored
 from kinerja.i18n import in_language
 from kinerja.identity.principal import current, require
+from kinerja.people import employees
 from kinerja.people.models import Employee
 from kinerja.performance import behaviour, feedback, labels, years
 from kinerja.performance import skp as skps
@@ -33,8 +34,8 @@ from kinerja.performance.evaluation.permissions import EVALUATION
 from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
 from kinerja.reports import service as report_service
-from kinerja.web.admin import page_number
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
+from kinerja.web.paging import paged, paged_list
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
 
@@ -61,16 +62,17 @@ def _index(problem: Problem) -> Any:
         )
     )
     skp = skps.of_employee(db.session, principal.employee_id or -1, year)
-    team = list(
-        db.session.execute(
-            select(Evaluation, Employee.name)
-            .join(Employee, Employee.id == Evaluation.employee_id)
-            .where(
-                Evaluation.employee_id.in_(principal.subordinate_ids or {-1}),
-                Evaluation.year == year,
-            )
-            .order_by(Employee.name, Evaluation.period)
+    team = paged(
+        select(Evaluation, Employee.name)
+        .join(Employee, Employee.id == Evaluation.employee_id)
+        .where(
+            Evaluation.employee_id.in_(principal.subordinate_ids or {-1}),
+            Evaluation.year == year,
         )
+        .order_by(Employee.name, Evaluation.period, Evaluation.id),
+        keep={"year": year},
+        scalars=False,
+        param="team_page",
     )
     members = list(
         db.session.scalars(
@@ -82,7 +84,15 @@ def _index(problem: Problem) -> Any:
             .order_by(Employee.name)
         )
     )
-    latest = {e.employee_id: e for e, _name in team}  # ordered by period: the last one stays
+    latest = {  # ordered by period: the last one stays
+        e.employee_id: e
+        for e in db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.employee_id.in_([m.id for m in members] or [-1]))
+            .where(Evaluation.year == year)
+            .order_by(Evaluation.period, Evaluation.id)
+        )
+    }
     team_table = [
         (member, service.progress(db.session, member.id, year), latest.get(member.id))
         for member in members
@@ -128,6 +138,11 @@ def _index(problem: Problem) -> Any:
         skp=skp if skp is not None and skp.in_force else None,
         periods=years.periods_of(db.session, year),
         team=team,
+        # Every year's, as the home page counts them.
+        waiting=paged_list(
+            service.waiting(db.session, principal), keep={"year": year}, param="waiting_page"
+        ),
+        names=lambda ids: employees.names(db.session, ids),
         curve=found,
         predikat_words=PREDIKAT_WORDS,
         status_words=STATUS_WORDS,
@@ -158,24 +173,20 @@ def _agency(principal: perm.Principal, year: int) -> dict[str, Any] | None:
         .group_by(Evaluation.period, Evaluation.status)
     ):
         counts.setdefault(period, {})[status] = n
-    total = sum(n for by_state in counts.values() for n in by_state.values())
-    pages = max(1, -(-total // AGENCY_PAGE))
-    page = min(page_number(), pages)
-    rows = db.session.execute(
+    rows = paged(
         select(Evaluation, Employee.name)
         .join(Employee, Employee.id == Evaluation.employee_id)
         .where(*where)
-        .order_by(Employee.name, Evaluation.period, Evaluation.id)
-        .limit(AGENCY_PAGE)
-        .offset((page - 1) * AGENCY_PAGE)
-    ).all()
+        .order_by(Employee.name, Evaluation.period, Evaluation.id),
+        size=AGENCY_PAGE,
+        scalars=False,
+        param="agency_page",
+    )
     return {
         "counts": dict(sorted(counts.items())),
         "states": workflow.STATES,
-        "total": total,
+        "total": rows.total,
         "rows": rows,
-        "page": page,
-        "pages": pages,
     }
 
 

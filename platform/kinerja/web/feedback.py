@@ -16,6 +16,7 @@ from kinerja.identity.principal import current
 from kinerja.people import employees
 from kinerja.performance import feedback
 from kinerja.web.forms import form_page, whole_number
+from kinerja.web.paging import paged, paged_list
 
 bp = Blueprint("feedback", __name__, url_prefix="/t/<tenant>/feedback")
 SUBJECT_WORDS = {
@@ -62,13 +63,20 @@ def new() -> Any:
     )
 
 
-@bp.get("")
-def index() -> Any:
-    threads = feedback.visible(db.session, current())
+def _listing(problem: Any) -> Any:
+    """The threads, a page at a time with their total."""
+    query = feedback.visible_query(db.session, current())
+    found = paged(query, keep={}) if query is not None else paged_list([], keep={})
+    threads = found.rows
     names = employees.names(
         db.session, {t.employee_id for t in threads} | {t.superior_id for t in threads}
     )
-    return form_page("feedback.html", None, threads=threads, names=names)
+    return form_page("feedback.html", problem, threads=threads, names=names, paged=found)
+
+
+@bp.get("")
+def index() -> Any:
+    return _listing(None)
 
 
 @bp.post("")
@@ -83,11 +91,7 @@ def start() -> Any:
         )
     except ServiceError as problem:
         db.session.rollback()
-        threads = feedback.visible(db.session, current())
-        names = employees.names(
-            db.session, {t.employee_id for t in threads} | {t.superior_id for t in threads}
-        )
-        return form_page("feedback.html", problem, threads=threads, names=names)
+        return _listing(problem)
     db.session.commit()
     return redirect(url_for("feedback.thread", thread_id=thread.id), code=303)
 

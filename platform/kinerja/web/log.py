@@ -32,15 +32,17 @@ from kinerja.people import employees
 from kinerja.people.models import Employee
 from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.inputs import EntryInput, PolicyInput
-from kinerja.performance.log.labels import ACTIONS, STATUSES, STEPS
+from kinerja.performance.log.labels import ACTIONS, FEED_TABS, STATUSES, STEPS
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.web import menu
 from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.paging import Paged, paged
 
 bp = Blueprint("log", __name__, url_prefix="/t/<tenant>/log")
-FEED_SIZE = 50
+FEED_SIZE = 25  # a page of the feed; every page is reachable, the total is shown
+MINE_SIZE = 20
 
 
 def _entry(entry_id: int, action: str = perm.VIEW) -> WorkEntry:
@@ -65,16 +67,15 @@ def index() -> Any:
 def _index(problem: Problem, values: dict[str, Any]) -> Any:
     principal = current()
     today = clock.today()
-    mine: list[WorkEntry] = []
+    mine: Paged | None = None
     choices: list[Any] = []
     if principal.employee_id and perm.is_member(principal):
-        mine = list(
-            db.session.scalars(
-                select(WorkEntry)
-                .where(WorkEntry.employee_id == principal.employee_id)
-                .order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
-                .limit(30)
-            )
+        mine = paged(
+            select(WorkEntry)
+            .where(WorkEntry.employee_id == principal.employee_id)
+            .order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc()),
+            size=MINE_SIZE,
+            keep={},
         )
         choices = service.choices(db.session, principal.employee_id, today.year)
     return form_page(
@@ -280,23 +281,29 @@ def evidence_file(entry_id: int, file_id: int, which: str) -> Any:
 
 # --- the team's feed ---------------------------------------------------------------------------
 def _team_args() -> dict[str, Any]:
+    tab = request.args.get("status") or rules.SUBMITTED  # it opens on what waits
     return {
         "employee_id": whole_number(request.args.get("employee")),
         "rhk_id": whole_number(request.args.get("rhk")),
-        "status": request.args.get("status")
-        if request.args.get("status") in rules.STATES
-        else None,
+        "tab": tab if tab in FEED_TABS else rules.SUBMITTED,
         "date_from": _day(request.args.get("from")),
         "date_to": _day(request.args.get("to")),
         "after": whole_number(request.args.get("after")),
     }
 
 
-def _feed(args: dict[str, Any]) -> list[WorkEntry]:
-    principal = current()
-    query = service.team(db.session, principal, whole_subtree=request.args.get("subtree") == "1")
-    query = service.filtered(query, args)
-    return list(db.session.scalars(query.order_by(WorkEntry.id.desc()).limit(FEED_SIZE)))
+def _team_query(args: dict[str, Any]) -> Any:
+    """The feed's entries under the filters but whatever their state (the tabs count them)."""
+    query = service.team(db.session, current(), whole_subtree=request.args.get("subtree") == "1")
+    return service.filtered(query, {**args, "status": None})
+
+
+def _feed(args: dict[str, Any]) -> Any:
+    """The chosen tab, newest first (by arrival: the live feed adds what came after)."""
+    query = _team_query(args)
+    if args["tab"] in rules.STATES:
+        query = query.where(WorkEntry.status == args["tab"])
+    return query.order_by(WorkEntry.id.desc())
 
 
 def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
@@ -305,7 +312,19 @@ def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
         "entries": entries,
         "files": files,
         "names": employees.names(db.session, {e.employee_id for e in entries}),
+        "served": service.served(db.session, entries),
         "statuses": STATUSES,
+    }
+
+
+def _filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The query arguments of the filters in force (kept by the tabs and the page links)."""
+    return {
+        "employee": args["employee_id"],
+        "rhk": args["rhk_id"],
+        "from": args["date_from"].isoformat() if args["date_from"] else None,
+        "to": args["date_to"].isoformat() if args["date_to"] else None,
+        "subtree": "1" if request.args.get("subtree") == "1" else None,
     }
 
 
@@ -314,8 +333,15 @@ def team() -> Any:
     principal = current()
     if not perm.is_member(principal):
         abort(404)
-    args = _team_args()
-    entries = _feed(args)
+    args = {**_team_args(), "after": None}
+    found = paged(_feed(args), size=FEED_SIZE, keep={**_filters(args), "status": args["tab"]})
+    counts = service.by_status(db.session, _team_query(args))
+    counts["all"] = sum(counts.get(s, 0) for s in rules.STATES)
+    kept = {k: v for k, v in _filters(args).items() if v}
+    tabs = [
+        (code, label, counts.get(code, 0), url_for("log.team", **kept, status=code))
+        for code, label in FEED_TABS.items()
+    ]
     people = db.session.scalars(
         select(Employee)
         .where(Employee.id.in_(principal.subordinate_ids or {-1}))
@@ -338,9 +364,13 @@ def team() -> Any:
         people=people,
         results=results,
         args=args,
+        tabs=tabs,
+        paged=found,
         subtree=request.args.get("subtree") == "1",
-        newest=max((e.id for e in entries), default=0),
-        **_feed_context(entries),
+        newest=max((e.id for e in found.rows), default=0),
+        # New arrivals are put on top of the first page only: further pages stay as read.
+        live=found.page == 1 and args["tab"] in (rules.SUBMITTED, "all"),
+        **_feed_context(found.rows),
     )
 
 
@@ -350,7 +380,7 @@ def team_feed() -> Any:
     principal = current()
     if not perm.is_member(principal):
         abort(404)
-    entries = _feed(_team_args())
+    entries = list(db.session.scalars(_feed(_team_args()).limit(FEED_SIZE)))
     html = render_template("_log_items.html", **_feed_context(entries))
     return jsonify(
         {"newest": max((e.id for e in entries), default=0), "count": len(entries), "html": html}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from kinerja import permissions as perm
 from kinerja import plugins
@@ -36,7 +36,8 @@ def badge(endpoint: str) -> int:
     principal = g.get("principal")
     if counter is None or principal is None:
         return 0
-    cache = g.setdefault("menu_counts", {})
+    # Once per request, kept in the request (`g` can outlive one: a count would go stale).
+    cache = request.environ.setdefault("kinerja.menu_counts", {})
     if endpoint not in cache:
         cache[endpoint] = counter(principal)
     return int(cache[endpoint])

@@ -14,6 +14,7 @@ from kinerja.identity.principal import current
 from kinerja.notifications import service
 from kinerja.notifications.kinds import KINDS
 from kinerja.web.forms import form_page, whole_number
+from kinerja.web.paging import paged
 
 bp = Blueprint("notifications", __name__, url_prefix="/t/<tenant>/notifications")
 
@@ -41,11 +42,13 @@ def bell() -> int:
 @bp.get("")
 def index() -> Any:
     me = _me()
-    items = service.latest(db.session, me)
+    found = paged(service.listing(me), keep={})
     return form_page(
         "notifications.html",
         None,
-        notices=[(n, service.text(n)) for n in items],
+        paged=found,
+        unread=service.unread(db.session, me),
+        notices=[(n, service.text(n)) for n in found.rows],
         choices=service.choices(db.session, me),
         kinds=KINDS,
         labels=CHOICE_LABELS,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kinerja import audit
 from kinerja import permissions as perm
@@ -22,10 +22,9 @@ from kinerja.people.models import Employee, Position
 from kinerja.people.permissions import editable_fields
 from kinerja.pipeline import door
 from kinerja.tenancy.models import Tenant
-from kinerja.web.admin import page_number
 from kinerja.web.forms import whole_number
+from kinerja.web.paging import paged
 
-PAGE_SIZE = 25
 bp = Blueprint("people", __name__, url_prefix="/t/<tenant>")
 
 
@@ -42,25 +41,15 @@ def directory() -> Any:
     q = request.args.get("q", "").strip()[:100]
     raw_unit = request.args.get("unit", "")
     unit = whole_number(raw_unit)
-    page = page_number()
     query = employees.restrict_to_visible(employees.query_employees(q or None, unit), current())
     if query is None:
         abort(404)  # neither a member here nor an admin who may see everyone
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    rows = (
-        db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-        if page <= pages
-        else []
-    )
+    found = paged(query, keep={"q": q, "unit": unit})
     units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all()
     return render_template(
         "employees.html",
-        rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        pager_args={"q": q, "unit": unit},
+        rows=found.rows,
+        paged=found,
         q=q,
         unit=unit,
         units=units,

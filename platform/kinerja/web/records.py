@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kinerja import audit
 from kinerja.db import db
 from kinerja.identity.models import User
 from kinerja.identity.principal import current
-from kinerja.web.admin import PAGE_SIZE, bp, page_number
+from kinerja.web.admin import PAGE_SIZE, bp
+from kinerja.web.paging import paged
 
 
 # --- audit log ---------------------------------------------------------------------------------
@@ -20,14 +21,8 @@ def audit_page() -> Any:
     query = audit.visible_entries(current())
     if query is None:
         abort(404)
-    page = page_number()
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    entries = (
-        db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-        if page <= pages
-        else []
-    )
+    found = paged(query, size=PAGE_SIZE)
+    entries = found.rows
     actor_ids = {e.actor_user_id for e in entries if e.actor_user_id}
     actors = (
         {
@@ -41,7 +36,6 @@ def audit_page() -> Any:
         "audit.html",
         entries=entries,
         actors=actors,
-        page=page,
-        pages=pages,
+        paged=found,
         show_origin=audit.may_see_origin(current()),
     )

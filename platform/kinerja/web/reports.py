@@ -20,6 +20,7 @@ from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
 from kinerja.reports.permissions import REPORT
 from kinerja.web.forms import Problem, form_page, submit
+from kinerja.web.paging import paged
 
 bp = Blueprint("reports", __name__, url_prefix="/t/<tenant>/reports")
 FORM_ONLY = ("csrf_token", "idempotency_key")  # the page's own fields, not the report's
@@ -37,14 +38,18 @@ def _resource(employee_id: int | None) -> perm.Resource:
 def index() -> Any:
     principal = current()
     forms = service.forms_here(_forms())
-    recent = db.session.scalars(
-        service.visible(principal).order_by(ReportSubmission.id.desc()).limit(30)
-    ).all()
-    waiting = [
-        s
-        for s in recent
-        if s.status == rules.SUBMITTED and perm.is_superior_of(principal, s.employee_id)
-    ]
+    newest = service.visible(principal).order_by(ReportSubmission.id.desc())
+    recent = paged(newest, keep={})
+    # Every report waiting for this superior, not only those among the latest (is_superior_of
+    # is membership in the subordinates, as a query).
+    waiting = paged(
+        newest.where(
+            ReportSubmission.status == rules.SUBMITTED,
+            ReportSubmission.employee_id.in_(principal.subordinate_ids or {-1}),
+        ),
+        keep={},
+        param="waiting_page",
+    )
     titles = {form.code: in_language(form.title, form.title_en) for _, form in forms}
     mine = service.position_type_of(db.session, principal.employee_id)
     fillable = {form.code for _, form in forms if service.may_fill(form, mine)}

@@ -38,6 +38,7 @@ from kinerja.performance.inputs import ExpectationsBody
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
+from kinerja.web.paging import Paged, paged, paged_list
 
 bp = Blueprint("skp", __name__, url_prefix="/t/<tenant>/skp")
 
@@ -82,7 +83,7 @@ def _index_page(problem: Problem) -> Any:
             )
         }
         team = [(e, plans.get(e.id)) for e in direct]
-    everyone: list[Any] = []
+    everyone: Paged | None = None
     counts: dict[str, int] = {}
     status = request.args.get("status")
     if perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal):
@@ -94,15 +95,22 @@ def _index_page(problem: Problem) -> Any:
         )
         if status in workflow.STATES:
             query = query.where(Skp.status == status)
-        everyone = list(db.session.execute(query.order_by(Employee.name).limit(300)))
+        everyone = paged(
+            query.order_by(Employee.name, Skp.id),
+            keep={"year": year, "status": status},
+            scalars=False,
+        )
     return form_page(
         "skp_index.html",
         problem,
         year=year,
         year_info=years.info(db.session, year),
         mine=mine,
-        team=team,
-        waiting=flow.waiting(db.session, principal, year),
+        team=paged_list(team, keep={"year": year}, param="team_page"),
+        # Every year's: the home page's count is of all of them (next year's plans are made now).
+        waiting=paged_list(
+            flow.waiting(db.session, principal), keep={"year": year}, param="waiting_page"
+        ),
         everyone=everyone,
         counts=counts,
         status=status,

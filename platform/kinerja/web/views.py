@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
-from sqlalchemy import select, true
 
 from kinerja.db import db
 from kinerja.organisation.service import count_units, query_units
@@ -99,7 +98,6 @@ def _waiting_for() -> list[tuple[Any, int, str]]:
     from kinerja.notifications import service as notifications
     from kinerja.performance import flow
     from kinerja.performance.evaluation import service as evaluations
-    from kinerja.performance.evaluation.models import Evaluation
     from kinerja.performance.log import service as log
 
     principal = current()
@@ -114,21 +112,7 @@ def _waiting_for() -> list[tuple[Any, int, str]]:
         ),
         (
             _("Evaluations to rate or review"),
-            sum(
-                1
-                for e in db.session.scalars(
-                    select(Evaluation)
-                    .where(Evaluation.status.in_(("submitted", "rated")))
-                    .where(
-                        true()
-                        if perm.is_agency_admin(principal)
-                        else Evaluation.employee_id.in_(principal.subordinate_ids or {-1})
-                    )
-                    .limit(50)  # each needs its chain: a count beyond that is not read anyway
-                )
-                if ("rater" if e.status == "submitted" else "reviewer")
-                in evaluations.roles(db.session, principal, e)
-            ),
+            len(evaluations.waiting(db.session, principal)),
             url_for("evaluation.index"),
         ),
         (

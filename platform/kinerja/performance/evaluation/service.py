@@ -282,6 +282,24 @@ def roles(session: Session, principal: perm.Principal, evaluation: Evaluation) -
     return frozenset(held)
 
 
+def waiting(session: Session, principal: perm.Principal) -> list[Evaluation]:
+    """Evaluations waiting for the principal, of every year: the submitted ones they rate and
+    the rated ones they review (through vacant posts too: `roles` follows the chain). The home
+    page's count and the evaluation page's list are this one list."""
+    admin = perm.is_agency_admin(principal)
+    if not perm.is_member(principal) and not admin:
+        return []
+    query = select(Evaluation).where(Evaluation.status.in_((workflow.SUBMITTED, workflow.RATED)))
+    if not admin:  # whoever rates or reviews someone is above them
+        query = query.where(Evaluation.employee_id.in_(principal.subordinate_ids or {-1}))
+    needed = {workflow.SUBMITTED: workflow.RATER, workflow.RATED: workflow.REVIEWER}
+    return [
+        e
+        for e in session.scalars(query.order_by(Evaluation.id.desc()))
+        if needed[e.status] in roles(session, principal, e)
+    ]
+
+
 def _other_admin(session: Session, user_id: int | None) -> bool:
     """Whether the agency has an admin OPD other than this user."""
     found = session.scalar(

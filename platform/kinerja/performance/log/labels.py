@@ -12,6 +12,13 @@ STATUSES = {
     "approved": _("Approved"),
     "rejected": _("Rejected"),
 }
+# The superior's feed opens on what waits for them; what they decided is a tab away.
+FEED_TABS = {
+    "submitted": _("Waiting"),
+    "approved": _("Approved"),
+    "rejected": _("Rejected"),
+    "all": _("All"),
+}
 ACTIONS = {
     "submit": _("Send"),
     "withdraw": _("Withdraw"),

@@ -699,12 +699,38 @@ def filtered(query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
     return query
 
 
+def waiting(session: Session, principal: perm.Principal) -> Select[Any]:
+    """The entries waiting for the principal's verification: the navigation's badge, the home
+    page's count and the feed's first tab are this one query, so they cannot disagree."""
+    return team(session, principal).where(WorkEntry.status == rules.SUBMITTED)
+
+
 def waiting_count(session: Session, principal: perm.Principal) -> int:
-    """Submitted entries the principal verifies (for the navigation)."""
+    """How many entries wait for the principal (for the navigation and the home page)."""
     if not perm.is_member(principal) or not principal.subordinate_ids:
-        return 0
-    query = team(session, principal).where(WorkEntry.status == rules.SUBMITTED)
+        return 0  # rated_by is within the subordinates: nobody below, nothing to ask
+    query = waiting(session, principal)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def by_status(session: Session, query: Select[Any]) -> dict[str, int]:
+    """How many of a query's entries are in each state (the feed's tabs)."""
+    found = query.subquery()
+    rows = session.execute(select(found.c.status, func.count()).group_by(found.c.status))
+    return {status: count for status, count in rows}
+
+
+def served(session: Session, entries: Sequence[WorkEntry]) -> dict[int, tuple[str, str]]:
+    """The RHK and IKI each entry serves, by entry id ("" where it names none)."""
+    rhk_ids = {e.rhk_id for e in entries if e.rhk_id}
+    iki_ids = {e.iki_id for e in entries if e.iki_id}
+    rhks: dict[int, str] = {}
+    ikis: dict[int, str] = {}
+    if rhk_ids:
+        rhks = dict(session.execute(select(Rhk.id, Rhk.text).where(Rhk.id.in_(rhk_ids))).all())
+    if iki_ids:
+        ikis = dict(session.execute(select(Iki.id, Iki.text).where(Iki.id.in_(iki_ids))).all())
+    return {e.id: (rhks.get(e.rhk_id or 0, ""), ikis.get(e.iki_id or 0, "")) for e in entries}
 
 
 def totals(
