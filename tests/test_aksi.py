@@ -490,19 +490,35 @@ def test_steps_are_added_and_changed_on_the_skp_page_and_read_on_the_evaluation(
     assert "Selesai" in shown and "Ditandai selesai oleh pemiliknya." in shown
 
 
-def test_the_entry_form_offers_the_steps_of_the_approved_plan(app, draft, tenants, people) -> None:
+def test_the_entry_form_offers_the_steps_of_the_approved_plan(
+    app, client, who, draft, tenants, people
+) -> None:
     period = current_period(tenants.a)
     with db.unit_of_work(tenants.a) as session:
         from kinerja.performance.aksi import service
 
         skp = skps.get(session, draft["skp"])
         values = step_body(draft["rhk"], period) | {"due": period.ends}
-        service.create(session, skp, values)
+        step_id = service.create(session, skp, values).id
     approve(tenants, people, draft["skp"])
     staff = app.test_client()
     sign_in(staff, "staff")
     html = staff.get("/t/dinkes/log").get_data(as_text=True)
     assert 'name="rencana_aksi_id"' in html and "Menyusun rekap cakupan imunisasi" in html
+    # A draft naming its step opens in the edit form with that step chosen: saving the form
+    # keeps what the entry serves.
+    entry = {
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": draft["rhk"],
+        "iki_id": draft["iki"],
+        "activity": "Merekap cakupan imunisasi",
+        "quantity": "1",
+        "draft": True,
+        "rencana_aksi_id": step_id,
+    }
+    made = ok(client.post(f"{API}/entries", json=entry, headers=who["staff"]), 201)
+    form = staff.get(f"/t/dinkes/log/{made['id']}/edit").get_data(as_text=True)
+    assert re.search(rf'<option value="{step_id}" selected>', form), form
 
 
 def test_the_demo_has_steps_done_overdue_and_planned_once(app, people, tenants) -> None:
