@@ -14,6 +14,8 @@ raises `ValueError` naming it. `docs/rules.md` documents each function with its 
 - `suppress(value, size, minimum)`: an aggregate about others, withheld below a group size.
 - `achievement(realised, low, high, aspect)`, `split(...)`, `realisation(...)`, `overall(...)`:
   an IKI's realisation against its target per aspect (kuantitas, kualitas, waktu, biaya).
+- `disiplin_percent(events)`, `kinerja_percent(predikat, compliance)`, `tpp(base, kinerja,
+  disiplin)`: the month's performance allowance (TPP) from attendance and work.
 """
 
 from kinerja.rules.curve import CURVES, ORGANISATION_LEVELS, curve_violations
@@ -35,12 +37,23 @@ from kinerja.rules.talent import (
     jpm_category,
     nine_box,
 )
+from kinerja.rules.tpp import (
+    DISIPLIN_DEDUCTIONS,
+    KINERJA_PERCENT,
+    REQUIRED_COMPLIANCE,
+    TPP_WEIGHTS,
+    disiplin_percent,
+    kinerja_percent,
+    tpp,
+)
 
 __all__ = [
     "ANGKA_KREDIT_PERCENT",
     "ASPECTS",
     "CURVES",
+    "DISIPLIN_DEDUCTIONS",
     "JPM_SCALES",
+    "KINERJA_PERCENT",
     "MIN_GROUP",
     "NINE_BOX",
     "ORGANISATION_LEVELS",
@@ -48,14 +61,18 @@ __all__ = [
     "PREDIKAT",
     "PREDIKAT_MATRIX",
     "RATINGS",
+    "REQUIRED_COMPLIANCE",
     "TOO_FEW",
+    "TPP_WEIGHTS",
     "Shown",
     "achievement",
     "adds_up",
     "angka_kredit",
     "curve_violations",
+    "disiplin_percent",
     "jpm",
     "jpm_category",
+    "kinerja_percent",
     "nine_box",
     "overall",
     "predikat",
@@ -63,4 +80,5 @@ __all__ = [
     "split",
     "suppress",
     "too_few",
+    "tpp",
 ]
