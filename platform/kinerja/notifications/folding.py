@@ -21,7 +21,7 @@ def shorten(text: str, limit: int) -> str:
     room = max(limit - len(ELLIPSIS), 1)
     cut = text[: room + 1]  # one more: is the character after the room a space?
     head = cut.rsplit(" ", 1)[0] if " " in cut else text[:room]
-    return head.rstrip(" ,.;:-\u2013")  # no dangling punctuation or dash + ELLIPSIS
+    return head.rstrip(" ,.;:-\u2013") + ELLIPSIS  # no dangling punctuation or dash
 
 
 @dataclass(frozen=True)
