@@ -4,6 +4,8 @@ position, BKPSDM's edits, and how a predikat was reached, shown to the employee.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kinerja import clock
@@ -115,3 +117,46 @@ def test_the_employee_sees_how_their_predikat_was_reached(app, people, tenants) 
     page = staff.get(f"/t/dinkes/evaluations/{evaluation_id}").get_data(as_text=True)
     assert "Bagaimana predikat ditentukan" in page
     assert 'class="table-success fw-bold">Baik ✓' in page
+
+
+def test_the_editor_groups_by_page_with_both_languages_side_by_side_and_a_preview(
+    app, people
+) -> None:
+    from kinerja.guidance import editor
+
+    every = service.defaults()
+    with app.test_request_context():
+        pages = editor.layout(every, every, "id")
+    keys = [k for p in pages for t in p.topics for f in t.fields for k in f.keys.values()]
+    assert sorted(keys) == sorted(every)  # every text once, none left out
+    assert [p.key for p in pages][:2] == ["home", "skp"]
+    city = app.test_client()
+    sign_in(city, "kota")
+    page = city.get("/city/guidance").get_data(as_text=True)
+    assert "help.iki.text.en" not in re.sub(r'(name|id|for)="[^"]*"', "", page)  # no raw key shown
+    assert "Halaman SKP" in page and "Apa itu IKI?" in page and "What is an IKI?" in page
+    assert page.count("<textarea") == len(every)
+    assert "Tampilannya (English, teks tersimpan)" in page  # the preview of each help
+    # One topic's form saves both languages at once; the preview reads the new text.
+    saved = city.post(
+        "/city/guidance",
+        data={
+            "csrf_token": csrf_token(city, "/city/guidance"),
+            "topic": "iki",
+            "text:help.iki.title.id": "Apa itu IKI, singkatnya?",
+            "text:help.iki.title.en": "What is an IKI, in short?",
+            "text:help.iki.text.id": every["help.iki.text.id"],
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("#iki")
+    after = city.get("/city/guidance").get_data(as_text=True)
+    assert after.count("Apa itu IKI, singkatnya?") >= 2  # the field and the preview
+    assert "What is an IKI, in short?" in after
+    refused = city.post(
+        "/city/guidance",
+        data={
+            "csrf_token": csrf_token(city, "/city/guidance"),
+            "text:help.iki.text.id": "x" * 2001,
+        },
+    )
+    assert refused.status_code == 422 and "2000" in refused.get_data(as_text=True)

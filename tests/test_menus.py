@@ -8,7 +8,9 @@ entry rather than break the page); this test reads the hook's own answer, so the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, g, template_rendered, url_for
@@ -19,6 +21,7 @@ from kinerja.db import db
 from kinerja.identity import tokens as token_service
 from kinerja.plugins import core
 from kinerja.plugins.types import MenuItem
+from kinerja.web import menu
 from tests.support import app_config, csrf_token, put_if_match, sign_in
 
 ROLES = {  # role: the account of tests/support.py's people who holds it in dinkes
@@ -95,3 +98,112 @@ def test_every_menu_entry_exists_and_answers_its_role(every_plugin_on: Flask, ro
         if answer.status_code != 200 or answer.request.path.startswith("/auth/"):
             problems.append(f"{item.endpoint} ({url}): {answer.status_code} {answer.request.path}")
     assert not problems, f"{role}: {problems}"
+
+
+# --- every page a role may open is within two taps of the navigation ----------------------------
+class _Links(HTMLParser):
+    """The same-site paths a page links to: all of them, and those inside its navigation
+    (the elements marked data-menu: the bottom bar, its menu sheet, the wide screen's sidebar)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: set[str] = set()
+        self.menu: set[str] = set()
+        self._depth = 0  # how deep inside a data-menu element we are (0: outside)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if self._depth:
+            self._depth += 1
+        elif "data-menu" in found:
+            self._depth = 1
+        href = found.get("href") if tag == "a" else None
+        if href and href.startswith("/"):
+            path = urlsplit(href).path
+            self.all.add(path)
+            if self._depth:
+                self.menu.add(path)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth:
+            self._depth -= 1
+
+
+def _links(client: Any, path: str) -> _Links:
+    parser = _Links()
+    parser.feed(client.get(path).get_data(as_text=True))
+    return parser
+
+
+def _pages_they_open(app: Flask, client: Any, inside: bool) -> set[str]:
+    """The HTML pages of the url_map (GET, no argument but the agency) that answer 200 to this
+    client: inside the agency dinkes, or outside any agency (the city admin's own pages)."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or set(rule.arguments) - {"tenant"}:
+            continue
+        if ("tenant" in rule.arguments) != inside or rule.rule.startswith(("/api", "/auth")):
+            continue
+        path = rule.rule.replace("<tenant>", "dinkes")
+        answer = client.get(path)
+        html = answer.mimetype == "text/html" and answer.get_data(as_text=True)
+        if answer.status_code == 200 and html and "<nav" in html:  # a page, not a fragment
+            found.add(path)
+    return found
+
+
+PERSONAS = [  # (role, account, where they start, pages inside an agency or the city's own)
+    ("pegawai", "staff", "/t/dinkes/", True),
+    ("superior", "boss", "/t/dinkes/", True),
+    ("admin_opd", "admin", "/t/dinkes/", True),
+    ("admin_kota inside", "kota", "/t/dinkes/", True),
+    ("admin_kota", "kota", "/me", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "login", "start", "inside"), PERSONAS, ids=[p[0] for p in PERSONAS]
+)
+def test_every_page_a_role_opens_is_two_taps_from_the_menu(
+    every_plugin_on: Flask, role: str, login: str, start: str, inside: bool
+) -> None:
+    app = every_plugin_on
+    client = app.test_client()
+    sign_in(client, login)
+    if role == "admin_kota inside":
+        token = csrf_token(client, "/me")
+        assert client.post("/t/dinkes/enter", data={"csrf_token": token}).status_code == 303
+    menu = _links(client, start).menu
+    assert len(menu) >= 5, menu  # the bar, the sheet and the sidebar are there
+    reachable = set(menu)
+    for path in menu:
+        reachable |= _links(client, path).all
+    pages = _pages_they_open(app, client, inside)
+    assert len(pages) >= 5, pages
+    unreachable = sorted(pages - reachable)
+    assert not unreachable, f"{role}: not within two taps of the menu: {unreachable}"
+    if role == "admin_opd":  # the rules of daily work are where the admin sets things
+        assert "/t/dinkes/log/policy" in menu
+
+
+# --- the grouping, as pure functions ------------------------------------------------------------
+def test_entries_are_grouped_in_the_menus_order_and_an_unknown_group_is_other(app) -> None:
+    items = [
+        MenuItem("b", "B", order=5, group="administrasi"),
+        MenuItem("a", "A", order=9, group="kinerja"),
+        MenuItem("c", "C", order=1, group="kinerja"),
+        MenuItem("old", "Before groups", order=3),  # a plugin written before groups
+        MenuItem("odd", "Odd", order=2, group="no-such-group"),
+    ]
+    with app.test_request_context():
+        groups = menu.grouped(items)
+    assert [g.key for g in groups] == ["kinerja", "administrasi", "other"]
+    assert [i.endpoint for i in groups[0].items] == ["c", "a"]  # by order inside a group
+    assert [i.endpoint for i in groups[2].items] == ["odd", "old"]
+
+
+def test_the_bar_holds_only_what_the_menu_offers_in_the_bars_order(app) -> None:
+    offered = [MenuItem("skp.index", "SKP"), MenuItem("tenant.home", "Home")]
+    with app.test_request_context():
+        bar = menu.bar(offered, menu.AGENCY_BAR)
+    assert [link.endpoint for link in bar] == ["tenant.home", "skp.index"]  # no team: no "Tim"

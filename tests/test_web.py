@@ -101,7 +101,7 @@ def test_stylesheets_are_served_locally(client) -> None:
     assert 'href="/static/kinerja.css"' in html
     css = client.get("/static/kinerja.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
-    assert b".kj-nav" in css.data
+    assert b".kj-tabbar" in css.data and b".kj-side" in css.data  # the navigation's own rules
     framework = client.get("/bootstrap/static/css/bootstrap.min.css")
     assert framework.status_code == 200 and b"Bootstrap" in framework.data[:200]
     assert "//cdn" not in html and "https://" not in html.split("<body")[0]

@@ -117,6 +117,12 @@ def oversees_agency(p: Principal) -> bool:
     return is_member(p) and p.oversees
 
 
+def has_team(p: Principal) -> bool:
+    """Has people whose daily work to follow: those they lead or decide on, or, for the admin
+    OPD, the agency's. The team's pages and the menu's "Team" ask this."""
+    return is_member(p) and bool(p.subordinate_ids or p.decides_for or is_agency_admin(p))
+
+
 def is_self(p: Principal, r: Resource) -> bool:
     if r.employee_id is not None and r.employee_id == p.employee_id:
         return True

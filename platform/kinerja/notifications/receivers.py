@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kinerja import events
 from kinerja.identity.models import Membership
+from kinerja.notifications.folding import shorten
 from kinerja.notifications.service import notify
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
@@ -102,18 +103,18 @@ def _evaluation(session: Session, evaluation: Any, action: str) -> None:
 @events.feedback_posted.connect
 def _feedback(session: Session, thread: Any, message: Any) -> None:
     other = thread.superior_id if message.author_id == thread.employee_id else thread.employee_id
-    params = {"name": _name(session, message.author_id), "title": thread.title[:60]}
+    # A long title is cut at a word, never inside one (folding.shorten).
+    params = {"name": _name(session, message.author_id), "title": shorten(thread.title, 60)}
     notify(session, other, "feedback", params, f"feedback/{thread.id}", key=f"thread:{thread.id}")
 
 
 @events.assessment_opened.connect
 def _assessment(session: Session, campaign: Any, raters: dict[int, int]) -> None:
-    for rater, count in raters.items():
-        notify(
-            session,
-            rater,
-            "assessment_task",
-            {"count": count},
-            "talent",
-            key=f"campaign:{campaign.id}",
-        )
+    from kinerja.competency.campaigns import tasks_of  # the campaigns module sends this signal
+
+    # One notification per rater however many campaigns are open (keyed by the rater, not the
+    # campaign: two campaigns gave two identical lines "5 colleagues wait ..."), saying all that
+    # waits for them.
+    for rater in raters:
+        count = len(tasks_of(session, rater))
+        notify(session, rater, "assessment_task", {"count": count}, "talent", key="assessment")

@@ -108,7 +108,9 @@ def _team_digests(session: Session, today: date) -> int:
     made = 0
     for superior, count in waiting.items():
         if once(session, superior, "entries_waiting", today.isoformat()):
-            notify(session, superior, "entries_waiting", {"count": count}, "log/team")
+            # Keyed: yesterday's line, still unread, says today's count instead of a second
+            # line about the same team beside it.
+            notify(session, superior, "entries_waiting", {"count": count}, "log/team", key="team")
             made += 1
     return made
 

@@ -129,69 +129,154 @@ def kinerja_development_options() -> list[DevelopmentOption]:
 
 @hookimpl(trylast=True)
 def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
-    """The core's pages, in the order people need them."""
+    """The core's pages, in the order people need them, each in its group of the menu (the
+    daily ones - home, daily work, SKP, the team's work - also sit in the phone's bottom bar)."""
     p = principal
     if not perm.may_be_inside(p):
         return []
-    items = [MenuItem("tenant.home", _("Home"), _("What you can do in this agency"), 0)]
+    items = [MenuItem("tenant.home", _("Home"), _("What you can do in this agency"), 0, "kinerja")]
     if perm.is_member(p) and p.employee_id is not None:
-        items.append(MenuItem("people.my_record", _("My record"), _("Your employee record"), 10))
+        items.append(
+            MenuItem("people.my_record", _("My record"), _("Your employee record"), 10, "kinerja")
+        )
     items += [
+        # Everyone reads what the agency has added; its admin turns plugins on and off there.
         MenuItem(
-            "people.directory",
-            _("Employees"),
-            _("You, your team and, for admins, everyone"),
-            20,
+            "plugins.plugins_page",
+            _("Plugins"),
+            _("What this agency has added"),
+            65,
+            "administrasi",
         ),
-        MenuItem("admin.units_page", _("Work units"), _("The agency's structure"), 30),
-        MenuItem("admin.positions_page", _("Positions"), _("Jabatan and their grades"), 40),
-        MenuItem("skp.index", _("SKP"), _("Your plan for the year, your team's, approvals"), 42),
-        MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43),
-        MenuItem("evaluation.index", _("Evaluation"), _("Realisation, ratings, predikat"), 46),
-        MenuItem("feedback.index", _("Feedback"), _("Conversations about the work"), 47),
-        MenuItem("talent.index", _("Talent"), _("Competency assessments, gaps, nine-box"), 48),
+        # What a position requires and how talent is weighed: read by all, set by the admin.
+        MenuItem(
+            "talent.standards_page",
+            _("Standards per position"),
+            _("The competency levels each position requires"),
+            52,
+            "talenta",
+        ),
+        MenuItem(
+            "talent.settings", _("Talent settings"), _("How ratings are weighed"), 54, "talenta"
+        ),
+        MenuItem(
+            "skp.index",
+            _("SKP"),
+            _("Your plan for the year, your team's, approvals"),
+            42,
+            "kinerja",
+        ),
+        MenuItem("log.index", _("Daily work"), _("Log today's work with a photo"), 43, "kinerja"),
         MenuItem(
             "reports.index",
             _("Reports"),
             _("Report forms of the agency: fill in, follow, add up"),
             45,
+            "kinerja",
+        ),
+        MenuItem(
+            "evaluation.index", _("Evaluation"), _("Realisation, ratings, predikat"), 46, "kinerja"
+        ),
+        MenuItem("feedback.index", _("Feedback"), _("Conversations about the work"), 47, "kinerja"),
+        MenuItem(
+            "people.directory",
+            _("Employees"),
+            _("You, your team and, for admins, everyone"),
+            20,
+            "tim",
+        ),
+        MenuItem(
+            "talent.index", _("Talent"), _("Competency assessments, gaps, nine-box"), 48, "talenta"
         ),
         MenuItem(
             "plugins.competencies",
             _("Competencies"),
             _("The competency dictionary in force here"),
             50,
+            "talenta",
+        ),
+        MenuItem(
+            "admin.units_page", _("Work units"), _("The agency's structure"), 30, "administrasi"
+        ),
+        MenuItem(
+            "admin.positions_page",
+            _("Positions"),
+            _("Jabatan and their grades"),
+            40,
+            "administrasi",
         ),
     ]
-    if perm.is_member(p) and p.subordinate_ids:
+    if perm.has_team(p):
         items.append(
-            MenuItem("log.team", _("Team's work"), _("New entries of your team, to verify"), 44)
+            MenuItem(
+                "log.team", _("Team's work"), _("New entries of your team, to verify"), 44, "tim"
+            )
         )
     if perm.is_agency_admin(p) or perm.is_visiting_city_admin(p):
         items.append(
-            MenuItem("admin.memberships_page", _("Roles"), _("Who administers the agency"), 60)
+            MenuItem(
+                "admin.memberships_page",
+                _("Roles"),
+                _("Who administers the agency"),
+                60,
+                "administrasi",
+            )
         )
+        # Everyone reads the rules from the daily work page; the admin, who sets them, looks
+        # for them with the agency's other settings.
         items.append(
-            MenuItem("plugins.plugins_page", _("Plugins"), _("What this agency has added"), 65)
+            MenuItem(
+                "log.policy",
+                _("Rules for daily work"),
+                _("Deadline, late entries, days off"),
+                62,
+                "administrasi",
+            )
         )
     # The agency's figures follow their rule (city/permissions.py: the admin OPD, the head and
     # those the agency names, a city admin who entered); asked by kind, the city is above us.
     if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(FIGURES, p.tenant_id)):
         items.append(
-            MenuItem("comparison.agency", _("Our figures"), _("Where the agency stands"), 66)
+            MenuItem(
+                "comparison.agency", _("Our figures"), _("Where the agency stands"), 66, "kinerja"
+            )
         )
     if p.tenant_id is not None and perm.can(p, perm.VIEW, perm.Resource(VIEWERS, p.tenant_id)):
         items.append(
-            MenuItem("admin.viewers_page", _("Who sees the agency"), _("Head and named"), 67)
+            MenuItem(
+                "admin.viewers_page",
+                _("Who sees the agency"),
+                _("Head and named"),
+                67,
+                "administrasi",
+            )
         )
     if perm.is_agency_admin(p):
         items.append(
-            MenuItem("admin.import_page", _("Import"), _("Employees from SIASN or Excel"), 70)
+            MenuItem(
+                "admin.import_page",
+                _("Import"),
+                _("Employees from SIASN or Excel"),
+                70,
+                "administrasi",
+            )
         )
-        items.append(MenuItem("exports.index", _("Exports"), _("Tables as XLSX or PDF"), 72))
+        items.append(
+            MenuItem("exports.index", _("Exports"), _("Tables as XLSX or PDF"), 72, "administrasi")
+        )
     if perm.is_member(p):
         items.append(
-            MenuItem("admin.token_page", _("API tokens"), _("Keys for other applications"), 80)
+            MenuItem(
+                "admin.token_page",
+                _("API tokens"),
+                _("Keys for other applications"),
+                80,
+                "administrasi",
+            )
         )
-    items.append(MenuItem("admin.audit_page", _("Audit log"), _("Who changed what, and when"), 90))
+    items.append(
+        MenuItem(
+            "admin.audit_page", _("Audit log"), _("Who changed what, and when"), 90, "administrasi"
+        )
+    )
     return items

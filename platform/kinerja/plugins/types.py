@@ -33,14 +33,22 @@ class Competency:
     position_types: tuple[str, ...] = field(default=())  # empty: every position
 
 
+# The agency menu's groups, in the order the menu shows them. A plugin names one for each of its
+# entries; an entry naming none (a plugin written before groups) or one not listed here is shown
+# under "other", after the rest.
+MENU_GROUPS = ("kinerja", "tim", "talenta", "administrasi", "other")
+
+
 @dataclass(frozen=True)
 class MenuItem:
-    """An entry of the agency menu: a Flask endpoint under the tenant's URL space."""
+    """An entry of the agency menu: a Flask endpoint under the tenant's URL space, shown in its
+    `group` (one of MENU_GROUPS), ordered by `order` inside it."""
 
     endpoint: str
     label: Any
     description: Any = ""
     order: int = 100
+    group: str = "other"
 
 
 @dataclass(frozen=True)

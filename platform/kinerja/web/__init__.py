@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, redirect, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_bootstrap import Bootstrap5
 
@@ -52,6 +52,17 @@ def _menu_items() -> list[Any]:
     return g.menu_items
 
 
+def _navigation() -> menu.Navigation:
+    """The layout's bar and grouped menu, once per request (kept in the request: `g` can outlive
+    one, as in the tests' app context, and the menu would go stale)."""
+    kept = request.environ.get("kinerja.navigation")
+    if kept is None:
+        kept = request.environ["kinerja.navigation"] = menu.navigation(
+            g.get("principal"), _menu_items()
+        )
+    return kept
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)  # no CDN: works offline, CSP 'self'
     bootstrap.init_app(app)
@@ -85,6 +96,7 @@ def init_app(app: Flask) -> None:
         KINDS=KINDS,
         get_locale=get_locale,
         menu_items=_menu_items,
+        navigation=_navigation,
         menu_badge=menu.badge,
         bell=notifications.bell,
         help_box=guidance.help_box,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
-from kinerja.guidance import service
+from kinerja.guidance import editor, service
 from kinerja.identity.principal import current
 from kinerja.people.models import Employee, Position
 from kinerja.web.city import city_admin_only, log
@@ -106,23 +106,32 @@ def intro_seen() -> Any:
 
 @bp.route("/city/guidance", methods=["GET", "POST"])
 def edit() -> Any:
-    """BKPSDM edits the guidance: one text at a time; an empty text goes back to the default."""
+    """BKPSDM edits the guidance, grouped by the page where it is read, Indonesian and English
+    side by side; a form sends one topic's texts (`text:<key>`) or a single `key` and `text`.
+    An empty text goes back to the default."""
     refused = city_admin_only()
     if refused is not None:
         return refused
     problem: Problem = None
     if request.method == "POST":
-        key = request.form.get("key", "")
+        sent = {
+            k.removeprefix("text:"): v for k, v in request.form.items() if k.startswith("text:")
+        }
+        if "key" in request.form:
+            sent[request.form.get("key", "")] = request.form.get("text", "")
         try:
             with db.unit_of_work() as session:
-                service.set_text(session, key, request.form.get("text"))
-            log.info("guidance text %s set by user %s", key, current().user_id)
-            return redirect(url_for("guidance.edit", saved=1) + f"#{key}", code=303)
+                current_texts = service.texts(session)
+                for key, text in sent.items():
+                    if key not in current_texts or (text or "").strip() != current_texts[key]:
+                        service.set_text(session, key, text)
+            log.info("guidance texts %s set by user %s", sorted(sent), current().user_id)
+            anchor = request.form.get("topic") or next(iter(sent), "")
+            return redirect(url_for("guidance.edit", saved=1) + f"#{anchor}", code=303)
         except ServiceError as error:
             problem = error
     return form_page(
         "city_guidance.html",
         problem,
-        texts=sorted(service.texts(db.session).items()),
-        defaults=service.defaults(),
+        pages=editor.layout(service.texts(db.session), service.defaults(), _language()),
     )

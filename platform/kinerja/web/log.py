@@ -331,8 +331,8 @@ def _filters(args: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/team")
 def team() -> Any:
     principal = current()
-    if not perm.is_member(principal):
-        abort(404)
+    if not perm.has_team(principal):
+        abort(404)  # nobody's work to follow: the menu does not offer the page either
     args = {**_team_args(), "after": None}
     found = paged(_feed(args), size=FEED_SIZE, keep={**_filters(args), "status": args["tab"]})
     counts = service.by_status(db.session, _team_query(args))

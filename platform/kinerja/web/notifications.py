@@ -11,9 +11,9 @@ from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.i18n import _
 from kinerja.identity.principal import current
-from kinerja.notifications import service
+from kinerja.notifications import folding, service
 from kinerja.notifications.kinds import KINDS
-from kinerja.web.forms import form_page, whole_number
+from kinerja.web.forms import form_page
 from kinerja.web.paging import paged
 
 bp = Blueprint("notifications", __name__, url_prefix="/t/<tenant>/notifications")
@@ -48,7 +48,8 @@ def index() -> Any:
         None,
         paged=found,
         unread=service.unread(db.session, me),
-        notices=[(n, service.text(n)) for n in found.rows],
+        # The same subject told several times on this page is one line (with how many times).
+        notices=folding.fold(found.rows, service.text),
         choices=service.choices(db.session, me),
         kinds=KINDS,
         labels=CHOICE_LABELS,
@@ -59,8 +60,9 @@ def index() -> Any:
 def read() -> Any:
     """Mark one read (and follow its link) or all read."""
     me = _me()
-    one = whole_number(request.form.get("id"))
-    service.mark_read(db.session, me, [one] if one else None)
+    chosen = folding.ids_of(request.form.getlist("id"))  # a folded line sends each of its ids
+    one = chosen[0] if chosen else None
+    service.mark_read(db.session, me, chosen or None)
     db.session.commit()
     link = request.form.get("link", "")
     if one and link and not link.startswith(("/", "\\")) and "//" not in link and ":" not in link:

@@ -84,8 +84,8 @@ def kinerja_menu_items(principal: api.Principal) -> list[api.MenuItem]:
         "Yang dipilih pada Laporan Harian Imunisasi", "Chosen on the daily immunisation report"
     )
     return [
-        api.MenuItem("dinkes.coverage_page", label, hint, 47),
-        api.MenuItem("dinkes.registry_page", places, places_hint, 48),
+        api.MenuItem("dinkes.coverage_page", label, hint, 47, group="kinerja"),
+        api.MenuItem("dinkes.registry_page", places, places_hint, 48, group="administrasi"),
     ]
 
 
