@@ -38,7 +38,7 @@ FIELDS: Mapping[tuple[str, str], Any] = {
     ("header", "atasan_pejabat_penilai"): _("Atasan Pejabat Penilai"),
 }
 # Fields whose values are codes: shown by their label.
-CODES: Mapping[str, Mapping[str, Any]] = {
+CODES: Mapping[str, dict[str, Any]] = {
     "kind": labels.KINDS,
     "cascading": labels.CASCADING,
     "perspektif": labels.PERSPECTIVES,
@@ -75,7 +75,7 @@ def _value(c: Change, value: Any) -> Any:
         return "-"
     if isinstance(value, Mapping):
         return value.get("name") or "-"
-    if c.field in CODES:
+    if c.field is not None and c.field in CODES:
         return labels.label(CODES[c.field], value)
     if c.section == "approach":
         return labels.label(labels.APPROACHES, value)

@@ -1,10 +1,11 @@
 """What changed between two versions of an SKP (pure): both are the frozen `content` dicts.
 
-An IKI's target is compared as people read it (low, high and unit together: "10 dokumen →
-12-15 dokumen"), and its targets per period one period at a time ("period 2: 3 → 5 dokumen";
-a side without them has the year's target split). The Rencana Aksi steps are compared like
-results: matched by id, added, removed or changed field by field. A version frozen before
-steps were frozen has no `aksi` key: its steps are unknown, so none are compared."""
+Results and steps are matched by id; an indicator by id, else by its text (replacing a
+result's indicators gives them new ids: `_paired_iki`). An IKI's target is compared as people
+read it (low, high and unit together: "10 dokumen -> 12-15 dokumen"), its targets per period
+one period at a time ("period 2: 3 -> 5 dokumen"; a side without them has the year's target
+split). The Rencana Aksi steps are added, removed or changed field by field. A version frozen
+before steps were frozen has no `aksi` key: its steps are unknown, so none are compared."""
 
 from __future__ import annotations
 
@@ -114,6 +115,23 @@ def _aksi(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     return changes
 
 
+def _paired_iki(
+    old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]
+) -> list[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]]:
+    """A result's indicators before and after, paired: by id, else by text. Replacing a
+    result's indicators (`plan.update_rhk` with `iki`) gives them new ids; one of the same
+    text is the same indicator with new targets, not one removed and another added."""
+    by_id = {y["id"]: y for y in new}
+    left = [y for y in new if y["id"] not in {x["id"] for x in old}]
+    pairs: list[tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]] = []
+    for x in old:
+        y = by_id.get(x["id"]) or next((n for n in left if n.get("text") == x.get("text")), None)
+        if y is not None and y in left:
+            left.remove(y)
+        pairs.append((x, y))
+    return pairs + [(None, y) for y in left]
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     """Every change from `before` to `after`: header fields, the approach, RHK and IKI added,
     removed or changed (matched by id, so a reworded RHK is a change, not a new one), their
@@ -140,9 +158,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
             )
             continue
         changes += _fields("rhk", b["text"], a, b, RHK_FIELDS)
-        old_iki, new_iki = _by_id(a.get("iki")), _by_id(b.get("iki"))
-        for iki_id in [*old_iki, *(i for i in new_iki if i not in old_iki)]:
-            x, y = old_iki.get(iki_id), new_iki.get(iki_id)
+        for x, y in _paired_iki(a.get("iki") or [], b.get("iki") or []):
             if x is None or y is None:
                 changes.append(
                     Change(
