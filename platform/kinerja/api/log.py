@@ -20,6 +20,7 @@ from kinerja.db import db, idempotency
 from kinerja.httpkit import limits, send_evidence
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
+from kinerja.performance.aksi import service as aksi
 from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.inputs import EntryBody, EntryEdit, EntryPatch, PolicyInput
 from kinerja.performance.log.labels import STEPS, status_label
@@ -54,6 +55,11 @@ class EntrySchema(Schema):
     rhk_id = fields.Integer(allow_none=True)
     iki_id = fields.Integer(allow_none=True)
     rencana_aksi_id = fields.Integer(allow_none=True)
+    rencana_aksi = fields.Method(
+        "_step",
+        dump_only=True,
+        metadata={"description": "the Rencana Aksi step it serves: id, text, due (null: none)"},
+    )
     extra_reason = fields.String(allow_none=True)
     activity = fields.String(required=True)
     # Sent as a string ("3.00", exact); the document says so, not "number".
@@ -80,7 +86,17 @@ class EntrySchema(Schema):
         entries = list(data) if many else [data]
         if entries and isinstance(entries[0], WorkEntry):
             g.entry_files = service.files_by_entry(db.session, [e.id for e in entries])
+            g.entry_steps = aksi.of_entries(db.session, entries)
         return data
+
+    def _step(self, entry: WorkEntry) -> dict[str, Any] | None:
+        if not entry.rencana_aksi_id:
+            return None
+        known = g.get("entry_steps") or {}
+        step = known.get(entry.id) or aksi.of_entries(db.session, [entry]).get(entry.id)
+        if step is None:
+            return None
+        return {"id": step.id, "text": step.text, "due": step.due.isoformat()}
 
     def _files(self, entry: WorkEntry) -> list[dict[str, Any]]:
         known = g.get("entry_files") or {}

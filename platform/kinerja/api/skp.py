@@ -34,7 +34,17 @@ from kinerja.httpkit import pdf_response
 from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
-from kinerja.performance import cascade, flow, measure, plan, printed, targets, workflow, years
+from kinerja.performance import (
+    cascade,
+    change_words,
+    flow,
+    measure,
+    plan,
+    printed,
+    targets,
+    workflow,
+    years,
+)
 from kinerja.performance import skp as skps
 from kinerja.performance.inputs import ExpectationsBody, PlanInput, RhkInput, RhkPatch
 from kinerja.performance.models import Skp
@@ -399,5 +409,8 @@ class Version(MethodView):
             "approved_at": found.approved_at,
             "approved_by": found.approved_by,
             "content": found.content,
-            "changes": [vars(c) for c in flow.changes_in(db.session, skp, number)],
+            "changes": [
+                vars(c) | {"text": change_words.line(c)}
+                for c in flow.changes_in(db.session, skp, number)
+            ],
         }

@@ -122,6 +122,14 @@ class SkpDetailSchema(SkpSchema):
     header = fields.Dict(dump_only=True)
     header_source = fields.String(dump_only=True)
     rhk = fields.List(fields.Dict(), dump_only=True)
+    aksi = fields.List(
+        fields.Dict(),
+        dump_only=True,
+        metadata={
+            "description": "the Rencana Aksi steps as planned (id, rhk_id, period, text, due, "
+            "output); their status: `/skp/{id}/rencana-aksi`"
+        },
+    )
     expectations = fields.Dict(dump_only=True)
     lampiran = fields.Dict(dump_only=True)
     actions = fields.List(fields.String(), dump_only=True)
@@ -166,5 +174,13 @@ class SkpVersionBriefSchema(Schema):
 
 class SkpVersionSchema(SkpVersionBriefSchema):
     approved_by = fields.Integer(allow_none=True)
-    content = fields.Dict()
-    changes = fields.List(fields.Dict())
+    content = fields.Dict(
+        metadata={"description": "the plan as approved, its Rencana Aksi steps (`aksi`) included"}
+    )
+    changes = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "against the version before: section, item, field, before, after, "
+            "period (a target per period) and `text`, the change in the reader's language"
+        },
+    )

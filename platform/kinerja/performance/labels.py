@@ -52,6 +52,7 @@ SECTIONS = {
     "approach": _("Approach"),
     "rhk": _("Result (RHK)"),
     "iki": _("Indicator (IKI)"),
+    "aksi": _("Rencana Aksi step"),
     "perilaku": _("Work behaviour"),
     "lampiran": _("Attachment"),
 }

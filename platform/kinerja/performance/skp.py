@@ -19,6 +19,7 @@ from kinerja.people import raters
 from kinerja.people.classification import pangkat
 from kinerja.people.models import Employee, Position
 from kinerja.performance import workflow, years
+from kinerja.performance.aksi.models import RencanaAksi
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.performance.permissions import SKP
 
@@ -211,9 +212,31 @@ def rhk_dict(rhk: Rhk, ikis: list[Iki]) -> dict[str, Any]:
     }
 
 
+def aksi_dicts(session: Session, skp: Skp) -> list[dict[str, Any]]:
+    """The plan's Rencana Aksi steps as plan content (what, by when, output, period, result),
+    in period and date order. The "done" mark is execution, not plan: it is not frozen."""
+    steps = session.scalars(
+        select(RencanaAksi)
+        .where(RencanaAksi.skp_id == skp.id)
+        .order_by(RencanaAksi.period, RencanaAksi.due, RencanaAksi.id)
+    )
+    return [
+        {
+            "id": s.id,
+            "rhk_id": s.rhk_id,
+            "period": s.period,
+            "text": s.text,
+            "due": s.due.isoformat(),
+            "output": s.output,
+        }
+        for s in steps
+    ]
+
+
 def content(session: Session, skp: Skp, of: Chain | None = None) -> dict[str, Any]:
     """The whole plan as data: what a version freezes, the API returns and the diff compares
-    (`of`: the rater chain when the caller has it already)."""
+    (`of`: the rater chain when the caller has it already). The Rencana Aksi is part of the
+    approved plan, so a version freezes its steps too."""
     rows = rhk_rows(session, skp)
     ikis = iki_by_rhk(session, [r.id for r in rows])
     shown, source = header(session, skp, of)
@@ -222,6 +245,7 @@ def content(session: Session, skp: Skp, of: Chain | None = None) -> dict[str, An
         "header_source": source,
         "approach": skp.approach,
         "rhk": [rhk_dict(r, ikis[r.id]) for r in rows],
+        "aksi": aksi_dicts(session, skp),
         "expectations": dict(skp.expectations or {}),
         "lampiran": dict(skp.lampiran or {}),
     }

@@ -11,6 +11,7 @@ from flask_bootstrap import Bootstrap5
 
 from kinerja import i18n as labels
 from kinerja import permissions as perm
+from kinerja.performance import change_words
 from kinerja.tenancy.kinds import KINDS
 from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
     access,
@@ -112,6 +113,7 @@ def init_app(app: Flask) -> None:
         rencana_aksi_of_evaluation=aksi.for_evaluation,
         rencana_aksi_choices=aksi.entry_choices,
         aksi_statuses=aksi.STATUSES,
+        change_words=change_words.words,  # a version change in the reader's words
         # Templates ask the same named questions as views and services; none decides alone.
         is_agency_admin=perm.is_agency_admin,
         is_visiting_city_admin=perm.is_visiting_city_admin,

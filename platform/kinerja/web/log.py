@@ -30,6 +30,7 @@ from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.people.models import Employee
+from kinerja.performance.aksi import service as aksi
 from kinerja.performance.log import rules, service, uploads
 from kinerja.performance.log.inputs import EntryInput, PolicyInput
 from kinerja.performance.log.labels import ACTIONS, FEED_TABS, STATUSES, STEPS
@@ -78,10 +79,13 @@ def _index(problem: Problem, values: dict[str, Any]) -> Any:
             keep={},
         )
         choices = service.choices(db.session, principal.employee_id, today.year)
+    rows = mine.rows if mine else []
     return form_page(
         "log.html",
         problem,
         mine=mine,
+        served=service.served(db.session, rows),
+        aksi_steps=aksi.of_entries(db.session, rows),
         choices=choices,
         values=values or {"entry_date": today.isoformat()},
         key=values.get("idempotency_key") or uuid.uuid4().hex,
@@ -144,6 +148,7 @@ def _show(entry: WorkEntry, problem: Problem) -> Any:
         statuses=STATUSES,
         may_edit=rules.OWNER in held and entry.status in rules.EDITABLE,
         served=_served(entry),
+        step=aksi.of_entries(db.session, [entry]).get(entry.id),
         steps=steps,
         step_labels=STEPS,
         step_names=service.actor_names(db.session, steps),
@@ -313,6 +318,7 @@ def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
         "files": files,
         "names": employees.names(db.session, {e.employee_id for e in entries}),
         "served": service.served(db.session, entries),
+        "aksi_steps": aksi.of_entries(db.session, entries),
         "statuses": STATUSES,
     }
 

@@ -30,6 +30,7 @@ from kinerja.performance import (
     plan,
     printed,
     targets,
+    versions,
     workflow,
     years,
 )
@@ -319,6 +320,7 @@ def version(skp_id: int, number: int) -> Any:
         skp=skp,
         found=found,
         changes=flow.changes_in(db.session, skp, number),
+        steps=versions.steps_by_result(found.content),
         labels=labels,
     )
 

@@ -265,3 +265,18 @@ def entry_choices(session: Session, rhk_ids: Sequence[int]) -> list[RencanaAksi]
             .order_by(RencanaAksi.rhk_id, RencanaAksi.period, RencanaAksi.due, RencanaAksi.id)
         )
     )
+
+
+def of_entries(session: Session, entries: Sequence[WorkEntry]) -> dict[int, RencanaAksi]:
+    """The step each entry serves, by entry id (entries naming none are left out), in one
+    query: the feed and the lists show it beside the result and indicator."""
+    step_ids = {e.rencana_aksi_id for e in entries if e.rencana_aksi_id}
+    if not step_ids:
+        return {}
+    found = session.scalars(select(RencanaAksi).where(RencanaAksi.id.in_(step_ids)))
+    steps = {s.id: s for s in found}
+    return {
+        e.id: steps[e.rencana_aksi_id]
+        for e in entries
+        if e.rencana_aksi_id and e.rencana_aksi_id in steps
+    }
