@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kinerja import audit
@@ -127,8 +128,14 @@ def name(session: Session, employee_id: int | None, position_id: int | None) -> 
     if session.scalar(select(AgencyViewer.id).where(taken)) is not None:
         raise Conflict(_("Already in the list."))
     row = AgencyViewer(employee_id=employee_id, position_id=position_id)
-    session.add(row)
-    session.flush()
+    try:
+        # Two clicks at once both pass the check above: the unique constraint decides, and
+        # the loser hears what the check would have said (not a 500).
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_("Already in the list.")) from None
     audit.record(
         session,
         "agency_viewer.named",
