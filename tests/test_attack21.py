@@ -29,7 +29,7 @@ from tests.test_skp_api import token
 
 API = "/api/v1/tenants/dinkes"
 MULTIPART = "multipart/form-data"
-N = 12
+N = 10
 
 
 def count(tenant_id: int, model: Any, *where: Any) -> int:
@@ -555,3 +555,188 @@ def test_a_nul_character_on_the_edit_page_is_refused_by_field(app, client, who, 
         client.get(f"{ENTRIES}/{made['id']}", headers=who["staff"]).get_json()["activity"]
         == (made["activity"])
     )
+
+
+# --- more bursts -------------------------------------------------------------------------------
+def test_a_step_marked_done_by_many_clicks_is_marked_once(app, client, who, draft, tenants, people):
+    period = current_period(tenants.a)
+    base = f"{API}/skp/{draft['skp']}/rencana-aksi"
+    step = client.post(base, json=step_body(draft["rhk"], period), headers=who["staff"]).get_json()
+    approve(tenants, people, draft["skp"])
+    url = f"{base}/{step['id']}"
+    tag = tag_of(client, url, who["staff"])
+    calls = [
+        lambda c: c.put(
+            f"{url}/done", json={"done": True}, headers=who["staff"] | {"If-Match": tag}
+        )
+    ] * N
+    answers = at_once(app, calls)
+    assert codes(answers) == {200: 1, 412: N - 1}
+    assert count(tenants.a, AuditEntry, AuditEntry.action == "aksi.done") == 1
+
+
+def test_a_step_changed_and_deleted_from_two_tabs_of_the_page(app, who, draft, tenants) -> None:
+    """The pages send no version: the last change wins, but a change racing a delete is
+    either done before it or finds the step gone, never a 500."""
+    import re
+
+    client = app.test_client()
+    period = current_period(tenants.a)
+    base = f"{API}/skp/{draft['skp']}/rencana-aksi"
+    step = client.post(base, json=step_body(draft["rhk"], period), headers=who["staff"]).get_json()
+    page = f"/t/dinkes/skp/{draft['skp']}/rencana-aksi/{step['id']}"
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(page).get_data(as_text=True))
+    assert csrf is not None
+    cookie = browser.get_cookie("kinerja_session")
+
+    def as_staff(c: Any, path: str, data: dict[str, str]) -> Any:
+        c.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        return c.post(path, data={"csrf_token": csrf.group(1)} | data)
+
+    answers = at_once(
+        app,
+        [
+            lambda c: as_staff(c, page, {"output": "Baru"}),
+            lambda c: as_staff(c, f"{page}/delete", {}),
+        ]
+        * 4,
+    )
+    got = codes(answers)
+    assert got[500] == 0 and set(got) <= {303, 404}, got
+    assert client.get(f"{base}/{step['id']}", headers=who["staff"]).status_code == 404
+    assert count(tenants.a, AuditEntry, AuditEntry.action == "aksi.delete") == 1
+
+
+def test_a_viewer_taken_off_by_many_clicks_is_taken_off_once(app, client, who, people, tenants):
+    named = client.post(
+        f"{API}/viewers", json={"employee_id": people.peer}, headers=who["admin"]
+    ).get_json()
+    url = f"{API}/viewers/{named['id']}"
+    answers = at_once(app, [lambda c: c.delete(url, headers=who["admin"])] * N)
+    assert codes(answers) == {204: 1, 404: N - 1}
+    removed = AuditEntry.action == "agency_viewer.removed"
+    assert count(tenants.a, AuditEntry, removed) == 1
+
+
+# --- lists and pages with odd arguments ---------------------------------------------------------
+def test_lists_and_the_team_feed_take_odd_arguments(app, client, who, year) -> None:
+    for n in range(3):
+        client.post(ENTRIES, json=entry(year, activity=f"Kegiatan {n}"), headers=who["staff"])
+    boss = who["boss"]
+    for query, code in (
+        ("page=0", 422),
+        ("page=-1", 422),
+        ("page=99999999999999999999", 200),  # past the end: an empty page
+        ("page_size=0", 422),
+        ("page_size=100000", 422),
+        ("page=abc", 422),
+        ("scope=team&status=nonsense", 422),
+        ("scope=everything", 422),
+        ("scope=team&date_from=2026-02-30", 422),
+        ("scope=team&employee_id=99999999999999999999", 422),
+        ("scope=team&page=1000", 200),
+    ):
+        got = client.get(f"{ENTRIES}?{query}", headers=boss)
+        assert got.status_code == code, (query, got.get_json())
+    paged = client.get(f"{ENTRIES}?scope=team&page_size=2", headers=boss)
+    assert len(paged.get_json()) == 2 and '"total": 3' in paged.headers["X-Pagination"]
+    browser = app.test_client()
+    sign_in(browser, "boss")
+    for query in (
+        "",
+        "status=all&page=99999999999999999999",
+        "status=%F0%9F%99%82&page=-3",
+        "employee=abc&rhk=99999999999999999999&from=9999-99-99&to=0000-00-00",
+        "from=99999-01-01&to=2026-13-45&subtree=1",
+        "after=-1",
+    ):
+        page = browser.get(f"/t/dinkes/log/team?{query}")
+        assert page.status_code == 200, (query, page.status_code)
+        feed = browser.get(f"/t/dinkes/log/team/feed?{query}")
+        assert feed.status_code == 200, (query, feed.status_code)
+    outsider = app.test_client()
+    sign_in(outsider, "outsider")
+    assert outsider.get("/t/dinkes/log/team").status_code == 404
+
+
+def test_feedback_and_viewers_pages_take_odd_input(app, who, year, people) -> None:
+    import re
+
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    for query in (
+        "subject=iki&subject_id=99999999999999999999",
+        "subject=gaji&subject_id=1",
+        f"subject=entry&subject_id={year['iki']}x",
+        "",
+    ):
+        assert staff.get(f"/t/dinkes/feedback/new?{query}").status_code == 404, query
+    page = staff.get("/t/dinkes/feedback").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for form, code in (
+        ({"subject": "iki", "subject_id": str(year["iki"]), "body": "a\x00b"}, 422),
+        ({"subject": "iki", "subject_id": str(year["iki"]), "body": "x" * 4001}, 422),
+        ({"subject": "iki", "subject_id": "-1", "body": "Hai"}, 404),
+        ({"subject": "gaji", "subject_id": "1", "body": "Hai"}, 422),
+    ):
+        answer = staff.post("/t/dinkes/feedback", data={"csrf_token": csrf} | form)
+        assert answer.status_code == code, (form, answer.status_code)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = admin.get("/t/dinkes/viewers").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for form in (
+        {"employee_id": "abc"},
+        {"employee_id": str(people.other)},
+        {"position_id": "99999999999999999999"},
+        {"remove": "999999"},
+    ):
+        answer = admin.post("/t/dinkes/viewers", data={"csrf_token": csrf} | form)
+        assert answer.status_code in (404, 409, 422), (form, answer.status_code)
+
+
+def test_an_achievement_takes_extreme_numbers() -> None:
+    from decimal import Decimal
+
+    from kinerja.rules import iki
+
+    huge, tiny = Decimal("999999999999999.99"), Decimal("0.01")
+    assert iki.achievement(huge, tiny, None, "kuantitas") == 9999999999999999900
+    assert iki.achievement(tiny, huge, None, "kuantitas") == 0
+    assert iki.achievement(huge, Decimal(0), None, "kuantitas") is None  # no target to beat
+    assert iki.achievement(Decimal(0), tiny, None, "waktu") is None  # less is better: none
+    # Less is better: a cost far below its target is far above 100 % (the bar stops at 100).
+    assert iki.achievement(tiny, huge, huge, "biaya") == 9999999999999999900
+    assert iki.bar(iki.achievement(tiny, huge, huge, "biaya")) == 100
+
+
+def test_one_edit_form_sent_from_several_tabs_saves_once(app, client, who, year, tenants):
+    import re
+
+    made = a_draft(client, who, year)
+    browser = app.test_client()
+    sign_in(browser, "staff")
+    edit_url = f"/t/dinkes/log/{made['id']}/edit"
+    form = browser.get(edit_url).get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', form).group(1)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    cookie = browser.get_cookie("kinerja_session")
+
+    def send(c: Any, n: int) -> Any:
+        c.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        data = {
+            "csrf_token": csrf,
+            "version": version,
+            "entry_date": made["entry_date"],
+            "rhk_id": str(year["rhk"]),
+            "activity": f"Tab {n}",
+            "quantity": str(n + 1),
+        }
+        return c.post(edit_url, data=data)
+
+    answers = at_once(app, [lambda c, n=n: send(c, n) for n in range(6)])
+    assert codes(answers) == {303: 1, 409: 5}
+    updates = AuditEntry.action == "log.update"
+    assert count(tenants.a, AuditEntry, updates) == 1

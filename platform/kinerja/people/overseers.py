@@ -18,7 +18,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from kinerja import audit
+from kinerja import audit, workflow
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
@@ -148,7 +148,9 @@ def name(session: Session, employee_id: int | None, position_id: int | None) -> 
 
 def unname(session: Session, viewer_id: int) -> None:
     """Take a line off the list; audited."""
-    row = load_or_404(session, AgencyViewer, viewer_id)
+    # Under its row lock: of two clicks at once one removes it, the other finds it gone (404),
+    # and the audit log says it once (both used to record the removal).
+    row = workflow.locked(session, load_or_404(session, AgencyViewer, viewer_id))
     audit.record(
         session,
         "agency_viewer.removed",

@@ -178,6 +178,7 @@ def update(
 ) -> RencanaAksi:
     """Change a step's fields (loaded through `inputs.StepPatch`), judged whole."""
     plan.check_editable(session, skp)
+    locked(session, step)  # deleted meanwhile (another tab): not found, not a lost update
     merged = {name: getattr(step, name) for name in FIELDS} | {
         k: v for k, v in changes.items() if k in FIELDS
     }
@@ -202,6 +203,7 @@ def update(
 def delete(session: Session, skp: Skp, step: RencanaAksi) -> None:
     """Remove a step no daily entry names (work on record keeps what it served)."""
     plan.check_editable(session, skp)
+    locked(session, step)  # deleted by another tab meanwhile: not found (a 500 before)
     named = session.scalar(select(func.count()).where(WorkEntry.rencana_aksi_id == step.id))
     if named:
         raise Conflict(_("%(count)s daily entries name this step: it stays.", count=named))
