@@ -740,3 +740,26 @@ def test_one_edit_form_sent_from_several_tabs_saves_once(app, client, who, year,
     assert codes(answers) == {303: 1, 409: 5}
     updates = AuditEntry.action == "log.update"
     assert count(tenants.a, AuditEntry, updates) == 1
+
+
+def test_a_report_page_with_a_nul_character_is_refused_by_field(health, people, tenants):
+    """The immunisation report's note (a text field) from the web form: PostgreSQL refuses NUL
+    (a 500); the page names the field instead, and an unknown puskesmas is refused too."""
+    import re
+
+    from tests.test_reports import REPORT
+
+    plugged, client = health
+    browser = plugged.test_client()
+    sign_in(browser, "staff")
+    page = browser.get("/t/dinkes/reports/LHI/new").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {k: str(v) for k, v in REPORT.items()} | {"idempotency_key": key, "csrf_token": csrf}
+    for change in ({"catatan_kipi": "Demam\x00"}, {"puskesmas": "Puskesmas Antah Berantah"}):
+        sent = browser.post("/t/dinkes/reports/LHI/new", data=form | change)
+        assert sent.status_code == 422, (change, sent.status_code)
+    staff = token(tenants.a, people.users["staff"])
+    assert (
+        client.get("/api/v1/tenants/dinkes/forms/LHI/submissions", headers=staff).get_json() == []
+    )
