@@ -229,7 +229,12 @@ class Text(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        return str(super()._deserialize(value, attr, data, **kwargs)).strip()
+        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
+        # A JSON body with NUL is refused before any view; a form or a multipart body is not,
+        # and PostgreSQL refuses NUL in text (a 500): say so here, by field.
+        if "\x00" in text:
+            raise ValidationError([_("Text may not contain NUL characters.")])
+        return text
 
 
 class Amount(fields.Decimal):

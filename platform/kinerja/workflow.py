@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from kinerja.db.scoping import current_tenant_id
+from kinerja.exceptions import NotFound
 
 STATE, WHO = "state", "who"  # the refusals every workflow shares; others name an unmet need
 ANYONE = "*"  # a step whose actor the caller has already checked (a permission on the route)
@@ -97,7 +99,11 @@ def locked(session: Session, record: Record) -> Record:
     """`record` re-read under a row lock held until the transaction ends: decide on what it
     says now, not on what the request loaded before another decision committed."""
     session.flush()
-    session.refresh(record, with_for_update=True)
+    try:
+        session.refresh(record, with_for_update=True)
+    except InvalidRequestError:
+        # Deleted by a request that held the lock first (a draft deleted while it was edited).
+        raise NotFound() from None
     return record
 
 

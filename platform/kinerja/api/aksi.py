@@ -135,7 +135,7 @@ class Step(MethodView):
     def patch(self, data: dict[str, Any], skp_id: int, step_id: int) -> Any:
         """Change a step of your plan while it can change (send If-Match)"""
         skp = _skp(skp_id, perm.EDIT)
-        step = service.get(db.session, skp, step_id)
+        step = service.get_locked(db.session, skp, step_id)
         blp.check_etag(step, StepSchema)
         service.update(db.session, skp, step, data)
         db.session.commit()
@@ -147,7 +147,7 @@ class Step(MethodView):
     def delete(self, skp_id: int, step_id: int) -> None:
         """Remove a step no daily entry names, while the plan can change (send If-Match)"""
         skp = _skp(skp_id, perm.EDIT)
-        step = service.get(db.session, skp, step_id)
+        step = service.get_locked(db.session, skp, step_id)
         blp.check_etag(step, StepSchema)
         service.delete(db.session, skp, step)
         db.session.commit()
@@ -163,7 +163,7 @@ class Done(MethodView):
         """Mark a step of your approved plan done (true) or take the mark back (false); send
         If-Match with the step's ETag"""
         skp = _skp(skp_id, perm.EDIT)
-        step = service.get(db.session, skp, step_id)
+        step = service.get_locked(db.session, skp, step_id)
         blp.check_etag(step, StepSchema)
         service.mark(db.session, current(), skp, step, data["done"])
         db.session.commit()

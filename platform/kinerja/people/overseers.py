@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from kinerja import audit
+from kinerja import audit, workflow
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
@@ -127,8 +128,14 @@ def name(session: Session, employee_id: int | None, position_id: int | None) -> 
     if session.scalar(select(AgencyViewer.id).where(taken)) is not None:
         raise Conflict(_("Already in the list."))
     row = AgencyViewer(employee_id=employee_id, position_id=position_id)
-    session.add(row)
-    session.flush()
+    try:
+        # Two clicks at once both pass the check above: the unique constraint decides, and
+        # the loser hears what the check would have said (not a 500).
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(_("Already in the list.")) from None
     audit.record(
         session,
         "agency_viewer.named",
@@ -141,7 +148,9 @@ def name(session: Session, employee_id: int | None, position_id: int | None) -> 
 
 def unname(session: Session, viewer_id: int) -> None:
     """Take a line off the list; audited."""
-    row = load_or_404(session, AgencyViewer, viewer_id)
+    # Under its row lock: of two clicks at once one removes it, the other finds it gone (404),
+    # and the audit log says it once (both used to record the removal).
+    row = workflow.locked(session, load_or_404(session, AgencyViewer, viewer_id))
     audit.record(
         session,
         "agency_viewer.removed",

@@ -11,11 +11,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from kinerja import audit, clock, events
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
+from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Forbidden, Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
@@ -201,16 +203,18 @@ def mark_read(session: Session, principal: perm.Principal, thread: FeedbackThrea
     )
     if last is None:
         return
-    row = session.scalar(
-        select(FeedbackRead).where(
-            FeedbackRead.thread_id == thread.id, FeedbackRead.employee_id == me
+    # One statement, not read-then-insert: the thread opened in several tabs at once makes
+    # the receipt once (a second insert was a unique violation, a 500) and never moves it back.
+    found = insert(FeedbackRead).values(
+        tenant_id=current_tenant_id(session), thread_id=thread.id, employee_id=me, last_read=last
+    )
+    session.execute(
+        found.on_conflict_do_update(
+            index_elements=["tenant_id", "thread_id", "employee_id"],
+            set_={"last_read": last, "read_at": datetime.now(UTC)},
+            where=FeedbackRead.last_read < last,
         )
     )
-    if row is None:
-        session.add(FeedbackRead(thread_id=thread.id, employee_id=me, last_read=last))
-    elif row.last_read < last:
-        row.last_read, row.read_at = last, datetime.now(UTC)
-    session.flush()
 
 
 def receipts(session: Session, thread: FeedbackThread) -> dict[int, int]:

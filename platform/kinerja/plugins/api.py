@@ -124,7 +124,7 @@ def month(raw: str | None = None, year: str | None = None) -> date:
     try:
         head, number = (int(part) for part in text.split("-"))
         found = date(head, number, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year of twenty digits overflows, not "invalid"
         return clock.this_month()
     return found if found.year < date.max.year else clock.this_month()
 

@@ -46,6 +46,9 @@ def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str
         return None, ((N_("This field is required."), {}) if f.required else None)
     if len(text) > f.max_length:
         return None, (N_("Enter at most %(max)s characters."), {"max": f.max_length})
+    if "\x00" in text:
+        # A web form's value (JSON bodies are refused before): PostgreSQL keeps no NUL (a 500).
+        return None, (N_("Text may not contain NUL characters."), {})
     if f.type == "text":
         return text, None
     if f.type == "choice":

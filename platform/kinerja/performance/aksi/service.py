@@ -68,6 +68,16 @@ def get(session: Session, skp: Skp, step_id: int) -> RencanaAksi:
     return found
 
 
+def get_locked(session: Session, skp: Skp, step_id: int) -> RencanaAksi:
+    """A step of `skp` for a change, read under the plan's row lock and then its own (the
+    order every change of a step takes): the version a client's If-Match is compared with is
+    the one no other change can alter before the commit. Two edits sent with one ETag: the
+    first wins, the second is refused (412) instead of silently overwriting it; a step deleted
+    meanwhile is not found."""
+    locked(session, skp)
+    return locked(session, get(session, skp, step_id))
+
+
 def evidence(session: Session, step_ids: Sequence[int]) -> dict[int, list[WorkEntry]]:
     """The approved daily entries naming each step, oldest first, in one query."""
     found: dict[int, list[WorkEntry]] = {i: [] for i in step_ids}
@@ -168,6 +178,7 @@ def update(
 ) -> RencanaAksi:
     """Change a step's fields (loaded through `inputs.StepPatch`), judged whole."""
     plan.check_editable(session, skp)
+    locked(session, step)  # deleted meanwhile (another tab): not found, not a lost update
     merged = {name: getattr(step, name) for name in FIELDS} | {
         k: v for k, v in changes.items() if k in FIELDS
     }
@@ -192,6 +203,7 @@ def update(
 def delete(session: Session, skp: Skp, step: RencanaAksi) -> None:
     """Remove a step no daily entry names (work on record keeps what it served)."""
     plan.check_editable(session, skp)
+    locked(session, step)  # deleted by another tab meanwhile: not found (a 500 before)
     named = session.scalar(select(func.count()).where(WorkEntry.rencana_aksi_id == step.id))
     if named:
         raise Conflict(_("%(count)s daily entries name this step: it stays.", count=named))

@@ -91,10 +91,12 @@ def timing(
     entry_date: date, now: datetime, policy: Policy, off: frozenset[date] | None = None
 ) -> Timing:
     """Whether an entry for `entry_date` may be made at `now` (any timezone), and if late."""
-    closes = closes_at(entry_date, policy, off)
     today = clock.day_of(now)
     if entry_date > today:
-        return Timing(False, False, closes, N_("An entry cannot be for a day still to come."))
+        # Refused before its window is worked out: 31 December 9999 has no day after it (the
+        # deadline overflowed, a 500); a day to come never shows its closing moment.
+        return Timing(False, False, now, N_("An entry cannot be for a day still to come."))
+    closes = closes_at(entry_date, policy, off)
     if now < closes:
         return Timing(True, False, closes)
     if policy.late_allowed:

@@ -69,9 +69,8 @@ def registry_page() -> Any:
         if not admin:
             abort(403)
         values = {f: request.form.get(f, "").strip() for f in registry.LIMITS}
-        errors = registry.problems(values, registry.places())
+        errors = registry.add(values)
         if not errors:
-            registry.add(values)
             return redirect(url_for("dinkes.registry_page"), code=303)
     page = render_template(
         "dinkes/registry.html",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from kinerja.plugins import api
 from kinerja_dinkes.models import Puskesmas
@@ -57,10 +57,21 @@ def problems(values: dict[str, str], known: list[Place]) -> dict[str, str]:
     return found
 
 
-def add(values: dict[str, str]) -> None:
+def add(values: dict[str, str]) -> dict[str, str]:
+    """Register a puskesmas unless `problems` refuses it (its answer, empty when added). The
+    check and the insert take turns (a transaction-scoped advisory lock): two clicks at once
+    must not register one name twice (nothing else forbids it) nor collide on the code (a
+    500)."""
     with api.unit_of_work() as session:
-        session.add(
-            Puskesmas(
-                code=values["code"], name=values["name"], kecamatan=values["kecamatan"] or None
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('kinerja-dinkes:puskesmas'))"))
+        known = [
+            Place(p.code, p.name, p.kecamatan or "") for p in session.scalars(select(Puskesmas))
+        ]
+        errors = problems(values, known)
+        if not errors:
+            session.add(
+                Puskesmas(
+                    code=values["code"], name=values["name"], kecamatan=values["kecamatan"] or None
+                )
             )
-        )
+    return errors
