@@ -18,6 +18,7 @@ from kinerja.i18n import _
 from kinerja.presentation import labels
 from kinerja.web import audit_lines
 from tests.support import csrf_token, plan_head_and_boss, sign_in
+from tests.test_reports import health as health  # the app with the Dinkes plugin on
 
 YEAR = clock.this_year()
 
@@ -185,3 +186,64 @@ def test_export_cells_carry_labels_not_codes(app, people, tenants) -> None:
         cells = [str(c) for c in row]
         assert "rated" not in cells and "BAIK" not in cells and "DI_ATAS" not in cells
         assert row[-1] == status and row[6] == "Baik" and row[4] == "Di atas ekspektasi"
+
+
+def test_a_plugin_without_english_is_refused_at_start_up_naming_the_text() -> None:
+    from kinerja.plugins.hookspecs import hookimpl
+    from kinerja.plugins.manager import Plugins, StartupError
+    from kinerja.plugins.types import FormField, PluginInfo, ReportForm
+
+    class Monolingual:
+        NAME = "monolingual"
+
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo(self.NAME, "Satu bahasa", title_en="One language")
+
+        @hookimpl
+        def kinerja_report_forms(self) -> list[ReportForm]:
+            field = FormField("jumlah", "Jumlah", "integer", "Count", "orang")  # no unit_en
+            return [ReportForm("MONO", "Laporan", (field,), title_en="Report")]
+
+    with pytest.raises(StartupError) as refused:
+        Plugins.load("none", 2, [Monolingual()])
+    assert "plugin monolingual" in str(refused.value)
+    assert "field jumlah: unit (unit_en) has no English text" in str(refused.value)
+
+
+def test_the_dinkes_plugin_gives_english_for_every_text() -> None:
+    from kinerja.plugins import languages
+    from kinerja_dinkes import (
+        DEVELOPMENT,
+        IMMUNISATION,
+        kinerja_competencies,
+        kinerja_plugin_info,
+    )
+
+    problem = languages.english_problem(
+        kinerja_plugin_info(), kinerja_competencies(), [IMMUNISATION], DEVELOPMENT
+    )
+    assert problem is None
+    assert all(f.label_en for f in IMMUNISATION.fields)
+
+
+def test_the_plugin_catalogue_says_what_hooks_give_not_their_names(health) -> None:
+    app, _client = health
+    client = app.test_client()
+    sign_in(client, "kota")
+    page = client.get("/plugins").get_data(as_text=True)
+    assert "Kompetensi untuk kamus" in page and "Formulir laporan" in page
+    assert "kinerja_competencies" not in page and "kinerja_report_forms" not in page
+    assert "Dinas Kesehatan" in page
+    client.set_cookie("kinerja_lang", "en")
+    english = client.get("/plugins").get_data(as_text=True)
+    assert "Competencies for the dictionary" in english
+    assert "Technical health competencies" in english  # the plugin's own English
+
+
+def test_the_guidance_editor_names_each_text_not_its_key(client, people) -> None:
+    sign_in(client, "kota")
+    page = client.get("/city/guidance").get_data(as_text=True)
+    assert "Bantuan “Apa itu RHK?”: teks (English)" in page
+    assert "Pengantar untuk Pegawai (Bahasa Indonesia)" in page
+    assert ">help.rhk.text.en<" not in page and ">intro.pegawai.id<" not in page

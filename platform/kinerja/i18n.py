@@ -17,8 +17,10 @@ from kinerja.presentation import labels
 _ = lazy_gettext  # `_` is what the message extractor looks for
 
 
-def in_language(indonesian: str, english: str = "") -> str:
-    """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
+def in_language(indonesian: str, english: str) -> str:
+    """A plugin's own text in the user's language: plugins give both (the start-up check,
+    `kinerja.plugins.languages`, refuses one without English); an empty English is shown in
+    Indonesian rather than blank."""
     from flask_babel import get_locale
 
     locale = get_locale()

@@ -156,14 +156,14 @@ VALUE_KINDS = {
     ("status", "assessment_campaign"): "campaign.status",
     ("kind", "export"): "export.kind",
     ("kind", "development_option"): "development.kind",
-    ("kind", "rhk"): "rhk.kind",
+    ("kind", "rhk"): "rhk.kind",  # kinerja.performance.labels
+    "frequency": "plan.frequency",
     ("source", "membership"): "membership.source",
     ("type", "position"): "position.type",
     "method": "auth.method",
 }
 # Enumerations only the audit log shows.
 AUTH_METHODS = {"local": _("with a password"), "sso": _("through single sign-on")}
-RHK_KINDS = {"utama": _("Main result"), "tambahan": _("Additional result")}
 MEMBERSHIP_SOURCES = {
     "admin": _("granted by an admin"),
     "sso": _("from single sign-on groups"),
@@ -175,6 +175,5 @@ labels.register("audit.object", OBJECTS)
 # Words Indonesian shares with English (or the regulation's own terms).
 SAME_FIELDS = ("golongan", "format", "status", "nip", "rating_hasil", "rating_perilaku")
 labels.register("audit.field", FIELDS, same=(*SAME_FIELDS, "output", "email", "predikat"))
-labels.register("rhk.kind", RHK_KINDS)
 labels.register("membership.source", MEMBERSHIP_SOURCES)
 labels.register("auth.method", AUTH_METHODS)

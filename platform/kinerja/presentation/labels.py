@@ -102,6 +102,15 @@ def label(kind: str, code: Any) -> str:
     return humanise(str(code))
 
 
+def label_in(language: str, kind: str, code: Any) -> str:
+    """The label in `language` whoever reads: for a document with a language of its own (the
+    SKP as signed is Indonesian, whatever the page's language)."""
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        return label(kind, code)
+
+
 def has(kind: str, code: Any) -> bool:
     return str(code) in _registry.get(kind, {})
 
@@ -129,4 +138,7 @@ def known_codes() -> dict[str, frozenset[str]]:
 
 def is_same(kind: str, code: str) -> bool:
     """Whether the label of `code` is declared the same in both languages."""
-    return isinstance(_registry.get(kind, {}).get(code), Same) or (kind, code) in _same
+    found = _registry.get(kind, {}).get(code)
+    if isinstance(found, Bilingual):  # its author gave both, the same word twice on purpose
+        return found.indonesian == found.english
+    return isinstance(found, Same) or (kind, code) in _same

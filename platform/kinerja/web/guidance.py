@@ -15,13 +15,34 @@ from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.guidance import service
+from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.people.models import Employee, Position
+from kinerja.presentation import labels
 from kinerja.web.city import city_admin_only, log
 from kinerja.web.forms import Problem, form_page
 
 bp = Blueprint("guidance", __name__)
 COOKIE = "kinerja_intro_seen"
+# The guidance's own codes (the keys of guidance.json), named for the editing page.
+labels.register(
+    "guidance.role",
+    {
+        "pegawai": _("Employee"),
+        "atasan": _("Superior"),
+        "admin_opd": _("Agency admin"),
+        "admin_kota": _("City admin (BKPSDM)"),
+    },
+)
+labels.register(
+    "guidance.kind",
+    {
+        "struktural": _("structural positions"),
+        "fungsional": _("functional positions"),
+        "pelaksana": _("executor positions"),
+    },
+)
+labels.register("guidance.language", {"id": "Bahasa Indonesia", "en": "English"})
 
 
 def _texts() -> dict[str, str]:
@@ -120,9 +141,42 @@ def edit() -> Any:
             return redirect(url_for("guidance.edit", saved=1) + f"#{key}", code=303)
         except ServiceError as error:
             problem = error
+    found = service.texts(db.session)
     return form_page(
         "city_guidance.html",
         problem,
-        texts=sorted(service.texts(db.session).items()),
+        texts=[(key, key_name(key, found), text) for key, text in sorted(found.items())],
         defaults=service.defaults(),
     )
+
+
+def key_name(key: str, found: dict[str, str]) -> str:
+    """A guidance key ("help.iki.text.en") as the editor reads it: "Help “What is an IKI?”:
+    text (English)" - the page's topic by its own title in the reader's language."""
+    parts = key.split(".")
+    language = labels.label("guidance.language", parts[-1])
+    if parts[0] == "intro" and len(parts) == 3:
+        role = labels.label("guidance.role", parts[1])
+        return str(_("Introduction for %(role)s (%(language)s)", role=role, language=language))
+    if parts[0] == "help" and len(parts) >= 4:
+        topic = found.get(f"help.{parts[1]}.title.{_language()}") or labels.humanise(parts[1])
+        if parts[2] == "example" and len(parts) == 5:
+            kind = labels.label("guidance.kind", parts[3])
+            return str(
+                _(
+                    "Help “%(topic)s”: example for %(kind)s (%(language)s)",
+                    topic=topic,
+                    kind=kind,
+                    language=language,
+                )
+            )
+        part = _("title") if parts[2] == "title" else _("text")
+        return str(
+            _(
+                "Help “%(topic)s”: %(part)s (%(language)s)",
+                topic=topic,
+                part=part,
+                language=language,
+            )
+        )
+    return labels.humanise(key)
