@@ -162,7 +162,8 @@ VALUE_KINDS = {
     ("type", "position"): "position.type",
     "method": "auth.method",
 }
-# Enumerations only the audit log shows.
+# How a sign-in came, and where a role came from (`identity.models.SOURCE_*`: the roles page
+# reads these too).
 AUTH_METHODS = {"local": _("with a password"), "sso": _("through single sign-on")}
 MEMBERSHIP_SOURCES = {
     "admin": _("granted by an admin"),
