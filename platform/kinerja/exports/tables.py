@@ -208,7 +208,7 @@ def talent(
     for e, position, unit in people:
         result = found[e.id]
         gaps = "; ".join(
-            f"{line.code} {line.gap}"
+            f"{_competency(line.code, line.name)} {line.gap}"
             for line in result.lines
             if line.gap is not None and line.gap < 0
         )
@@ -235,6 +235,11 @@ def talent(
         _("Gaps"),
     ]
     return Table(str(_("Competency gaps and nine-box")), [str(h) for h in headers], rows)
+
+
+def _competency(code: str, name: str) -> str:
+    """A competency by its name in the export's language (the plugins' registry), not its code."""
+    return labels.label("competency", code) if labels.has("competency", code) else name
 
 
 def adoption(session: Session, year: int, today: date | None = None, **extra: Any) -> Table:
