@@ -102,11 +102,12 @@ def test_audit_page_shows_what_each_may_read(client, people) -> None:
         data={"csrf_token": token, "name": "Analis", "type": "fungsional", "grade": "9"},
     )
     admin_view = client.get("/t/dinkes/audit").get_data(as_text=True)
-    assert "Jabatan ditambahkan" in admin_view  # the action in words, never its code
+    # A sentence in the reader's language, never the action's code
+    assert "membuat jabatan" in admin_view
     assert "position.create" not in admin_view
     other = client.application.test_client()
     sign_in(other, "staff")
-    assert "Jabatan ditambahkan" not in other.get("/t/dinkes/audit").get_data(as_text=True)
+    assert "membuat jabatan" not in other.get("/t/dinkes/audit").get_data(as_text=True)
     assert other.get("/t/disdik/audit").status_code == 404
 
 

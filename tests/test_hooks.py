@@ -50,7 +50,13 @@ class Coaching:
 
     @hookimpl
     def kinerja_plugin_info(self) -> PluginInfo:
-        return PluginInfo(self.NAME, "Coaching", "a development option, for tests")
+        return PluginInfo(
+            self.NAME,
+            "Coaching",
+            "opsi pengembangan, untuk uji",
+            title_en="Coaching",
+            description_en="a development option, for tests",
+        )
 
     @hookimpl
     def kinerja_development_options(self) -> list[DevelopmentOption]:
@@ -117,7 +123,13 @@ class Places:
     @hookimpl
     def kinerja_plugin_info(self) -> PluginInfo:
         return PluginInfo(
-            self.NAME, "Places", "a form with the agency's places", "0.1", self.Settings
+            self.NAME,
+            "Tempat",
+            "formulir dengan tempat instansi",
+            "0.1",
+            self.Settings,
+            "Places",
+            "a form with the agency's places",
         )
 
     @hookimpl

@@ -182,7 +182,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_applied(
         (9, "nip"),
         (10, "jenis_jabatan"),
     }
-    assert any("rule: length" in e["message"] for e in report["errors"])
+    # The NIP's rule as a sentence (in the reader's language), not "(rule: length)"
+    assert any("18 digit" in e["message"] for e in report["errors"])
+    assert not any("rule" in e["message"] for e in report["errors"])
     assert employees_of(owner_engine, tenants.a) == before
 
 

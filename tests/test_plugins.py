@@ -24,6 +24,7 @@ from kinerja.plugins.types import Competency, MenuItem, PluginInfo
 from tests.support import csrf_token, put_if_match, sign_in
 
 LEVELS = ("satu", "dua", "tiga", "empat", "lima")
+LEVELS_EN = ("one", "two", "three", "four", "five")
 
 
 class Settings(Schema):
@@ -37,11 +38,25 @@ class Throwaway:
 
     @hookimpl
     def kinerja_plugin_info(self) -> PluginInfo:
-        return PluginInfo(self.NAME, "Throwaway", "for tests", "0.1", Settings)
+        return PluginInfo(
+            self.NAME, "Throwaway", "untuk uji", "0.1", Settings, "Throwaway", "for tests"
+        )
 
     @hookimpl
     def kinerja_competencies(self) -> list[Competency]:
-        return [Competency("TX1", "Uji Teknis", "teknis", "uji", LEVELS)]
+        return [
+            Competency(
+                "TX1",
+                "Uji Teknis",
+                "teknis",
+                "uji",
+                LEVELS,
+                (),
+                "Technical test",
+                "test",
+                LEVELS_EN,
+            )
+        ]
 
     @hookimpl
     def kinerja_menu_items(self, principal) -> list[MenuItem]:  # type: ignore[no-untyped-def]
@@ -56,7 +71,7 @@ class Broken:
 
     @hookimpl
     def kinerja_plugin_info(self) -> PluginInfo:
-        return PluginInfo(self.NAME, "Broken", "fails on purpose")
+        return PluginInfo(self.NAME, "Broken", "", title_en="Broken")
 
     @hookimpl
     def kinerja_competencies(self) -> list[Competency]:
@@ -196,7 +211,7 @@ def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
 
         @hookimpl
         def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Copycat")
+            return PluginInfo(self.NAME, "Copycat", title_en="Copycat")
 
     with pytest.raises(StartupError, match="copycat: competency code TX1"):
         Plugins.load("none", 2, [Throwaway(), Copycat()])
@@ -206,7 +221,7 @@ def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
 
         @hookimpl
         def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Four")
+            return PluginInfo(self.NAME, "Four", title_en="Four")
 
         @hookimpl
         def kinerja_competencies(self) -> list[Competency]:
@@ -225,7 +240,9 @@ def test_duplicate_codes_and_bad_competencies_refuse_to_start() -> None:
 
         @hookimpl
         def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Bad", settings_schema={"region": "string"})
+            return PluginInfo(
+                self.NAME, "Bad", settings_schema={"region": "string"}, title_en="Bad"
+            )
 
         @hookimpl
         def kinerja_competencies(self) -> list[Competency]:
@@ -243,13 +260,13 @@ class Hanging(Throwaway):
 
     @hookimpl
     def kinerja_plugin_info(self) -> PluginInfo:
-        return PluginInfo(self.NAME, "Hanging")
+        return PluginInfo(self.NAME, "Hanging", title_en="Hanging")
 
     @hookimpl
     def kinerja_competencies(self) -> list[Competency]:
         if not self.release.is_set():  # start-up passes; every later call hangs
             self.release.wait(10)
-        return [Competency("H1", "Menggantung", "teknis", "", LEVELS)]
+        return [Competency("H1", "Menggantung", "teknis", "", LEVELS, (), "Hanging", "", LEVELS_EN)]
 
     @hookimpl
     def kinerja_menu_items(self, principal) -> list[MenuItem]:  # type: ignore[no-untyped-def]
@@ -474,7 +491,7 @@ def test_a_hook_in_its_worker_thread_reads_its_agencys_settings_and_defaults(
 
         @hookimpl
         def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Curious", settings_schema=Defaulted)
+            return PluginInfo(self.NAME, "Curious", settings_schema=Defaulted, title_en="Curious")
 
         @hookimpl
         def kinerja_competencies(self) -> list[Competency]:
@@ -523,7 +540,7 @@ def test_a_ratio_target_must_name_a_numeric_setting_of_its_plugin() -> None:
 
         @hookimpl
         def kinerja_plugin_info(self) -> PluginInfo:
-            return PluginInfo(self.NAME, "Targeted", settings_schema=Defaulted)
+            return PluginInfo(self.NAME, "Targeted", settings_schema=Defaulted, title_en="Targeted")
 
         @hookimpl
         def kinerja_competencies(self) -> list[Competency]:
@@ -531,9 +548,18 @@ def test_a_ratio_target_must_name_a_numeric_setting_of_its_plugin() -> None:
 
         @hookimpl
         def kinerja_report_forms(self) -> list[ReportForm]:
-            fields_ = (FormField("a", "A", aggregate="sum"), FormField("b", "B", aggregate="sum"))
+            fields_ = (
+                FormField("a", "A", label_en="A", aggregate="sum"),
+                FormField("b", "B", label_en="B", aggregate="sum"),
+            )
             return [
-                ReportForm("TG", "T", fields_, ratios=(Ratio("r", "R", "a", "b", self.setting),))
+                ReportForm(
+                    "TG",
+                    "T",
+                    fields_,
+                    title_en="T",
+                    ratios=(Ratio("r", "R", "a", "b", self.setting, label_en="R"),),
+                )
             ]
 
     with pytest.raises(StartupError, match="target_setting missing must be a setting"):

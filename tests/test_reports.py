@@ -301,7 +301,8 @@ def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
         as_text=True
     )
     header, *_lines = csv.reader(io.StringIO(csv_text))
-    assert header[:4] == ["person", "submissions", "puskesmas", "antigen"]
+    # The columns as the page names them (the fields' labels), not the fields' codes
+    assert header[:4] == ["Pegawai", "Laporan", "Puskesmas", "Antigen"]
     assert "Staf" in csv_text and "90.0" in csv_text
 
 
@@ -390,9 +391,11 @@ def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
     city = app.test_client()
     sign_in(city, "kota")
     page = city.get("/plugins").get_data(as_text=True)
-    assert "kinerja-dinkes" in page and "kinerja_report_forms" in page
+    # What each hook gives, in words, never the hook's name
+    assert "kinerja-dinkes" in page and "Formulir laporan" in page
+    assert "kinerja_report_forms" not in page
     assert "target_coverage" in page
-    assert "Dinas Kesehatan" in page.split("kinerja_competencies")[1].split("</dl>")[0]
+    assert "Dinas Kesehatan" in page.split("Formulir laporan")[1].split("</dl>")[0]
     form_token = csrf_token(city, "/plugins")
     done = city.post(
         "/plugins",
@@ -412,7 +415,7 @@ def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
             )
         ).scalar()
     assert row == "admin_kota"
-    after = city.get("/plugins").get_data(as_text=True).split("kinerja_competencies")[1]
+    after = city.get("/plugins").get_data(as_text=True).split("Formulir laporan")[1]
     assert "Dinas Pendidikan" in after.split("</dl>")[0]  # listed among the agencies with it on
 
 

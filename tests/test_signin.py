@@ -336,7 +336,7 @@ def test_admin_adds_an_employee_with_a_form(client, people, owner_engine) -> Non
         data={"csrf_token": token, "nip": "199912312024132002", "name": "Baru", "asn_type": "PNS"},
     )
     assert bad.status_code == 422, bad.get_data(as_text=True)
-    assert "rule: tmt_date" in bad.get_data(as_text=True), re.findall(
+    assert "(YYYYMM)" in bad.get_data(as_text=True), re.findall(
         r"class=.error.*", bad.get_data(as_text=True)
     )
     ok = client.post(

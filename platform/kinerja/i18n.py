@@ -12,11 +12,15 @@ from typing import Any
 from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 
+from kinerja.presentation import labels
+
 _ = lazy_gettext  # `_` is what the message extractor looks for
 
 
-def in_language(indonesian: str, english: str = "") -> str:
-    """A plugin's own text in the user's language (plugins give Indonesian, and English)."""
+def in_language(indonesian: str, english: str) -> str:
+    """A plugin's own text in the user's language: plugins give both (the start-up check,
+    `kinerja.plugins.languages`, refuses one without English); an empty English is shown in
+    Indonesian rather than blank."""
     from flask_babel import get_locale
 
     locale = get_locale()
@@ -152,27 +156,30 @@ AUDIT_ACTION_LABELS = {
 }
 
 
-def _label(table: dict[str, Any], code: str | None, fallback: Any) -> Any:
-    if not code:
-        return ""
-    return table.get(code, fallback)
+# Every table above is one kind of the presentation layer's registry: pages, exports and the
+# audit log read them through `kinerja.presentation.labels.label`.
+labels.register("role", ROLE_LABELS, same=("operator",))
+labels.register("job.status", JOB_STATUS_LABELS)
+labels.register("report.status", REPORT_STATUS_LABELS)
+labels.register("skp.status", SKP_STATUS_LABELS)
+labels.register("audit.action", AUDIT_ACTION_LABELS)
 
 
-def role_label(code: str | None) -> Any:
-    return _label(ROLE_LABELS, code, _("Other role"))
+def role_label(code: str | None) -> str:
+    return labels.label("role", code)
 
 
-def job_status_label(code: str | None) -> Any:
-    return _label(JOB_STATUS_LABELS, code, _("Unknown"))
+def job_status_label(code: str | None) -> str:
+    return labels.label("job.status", code)
 
 
-def audit_action_label(code: str | None) -> Any:
-    return _label(AUDIT_ACTION_LABELS, code, _("Other change"))
+def audit_action_label(code: str | None) -> str:
+    return labels.label("audit.action", code)
 
 
-def report_status_label(code: str | None) -> Any:
-    return _label(REPORT_STATUS_LABELS, code, _("Unknown"))
+def report_status_label(code: str | None) -> str:
+    return labels.label("report.status", code)
 
 
-def skp_status_label(code: str | None) -> Any:
-    return _label(SKP_STATUS_LABELS, code, _("Unknown"))
+def skp_status_label(code: str | None) -> str:
+    return labels.label("skp.status", code)

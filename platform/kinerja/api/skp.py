@@ -31,7 +31,6 @@ from kinerja.api.skp_schemas import (
 )
 from kinerja.db import db
 from kinerja.httpkit import pdf_response
-from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.people import employees
 from kinerja.performance import (
@@ -49,6 +48,7 @@ from kinerja.performance import skp as skps
 from kinerja.performance.inputs import ExpectationsBody, PlanInput, RhkInput, RhkPatch
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
+from kinerja.presentation import labels
 
 blp = Blueprint(
     "skp_api",
@@ -286,7 +286,7 @@ class Document(MethodView):
         """The SKP as the PDF people sign"""
         skp = _skp(skp_id)
         data = printed.skp_document(
-            db.session, skp, str(skp_status_label(skp.status)), clock.today()
+            db.session, skp, labels.label_in("id", "skp.status", skp.status), clock.today()
         )
         return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 

@@ -1,5 +1,6 @@
 """The append-only audit log: who did what, when and from where (actor passed in by the edge)."""
 
+from kinerja.audit import labels as labels  # registers the audit log's words
 from kinerja.audit.context import Actor, acting, current_actor, set_actor, update_actor
 from kinerja.audit.models import AuditEntry
 from kinerja.audit.service import diff, may_see_origin, record, visible_entries

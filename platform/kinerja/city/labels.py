@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kinerja.i18n import _
+from kinerja.presentation import labels
 
 FIGURE_WORDS = {
     "employees": _("Employees"),
@@ -16,14 +17,15 @@ FIGURE_WORDS = {
     "with_skp": _("With an SKP"),
     "logged_this_week": _("Logged work this week"),
 }
+# The kinds of agency are their own names in both languages.
 KIND_WORDS = {
-    "dinas": _("Dinas"),
-    "badan": _("Badan"),
-    "kecamatan": _("Kecamatan"),
-    "rsud": _("RSUD"),
-    "sekretariat": _("Sekretariat"),
-    "inspektorat": _("Inspektorat"),
-    "satuan": _("Satuan"),
+    "dinas": "Dinas",
+    "badan": "Badan",
+    "kecamatan": "Kecamatan",
+    "rsud": "RSUD",
+    "sekretariat": "Sekretariat",
+    "inspektorat": "Inspektorat",
+    "satuan": "Satuan",
 }
 # The columns of the comparison table, in order; each a percentage but the last two.
 COLUMNS = (
@@ -37,6 +39,9 @@ COLUMNS = (
 ADOPTION = ("signed_in", "with_skp", "logged_this_week")
 
 NO_DATA = _("No agency reports this yet.")  # a chart's empty state
+
+labels.register("city.figure", FIGURE_WORDS)
+labels.register("agency.kind", KIND_WORDS)
 
 
 def reporting(n: int, total: int) -> str:

@@ -4,6 +4,7 @@ its own, the same in both languages)."""
 from __future__ import annotations
 
 from kinerja.i18n import _
+from kinerja.presentation import labels
 
 SOURCE_WORDS = {
     "self": _("Self"),
@@ -37,3 +38,9 @@ CAMPAIGN_WORDS = {"draft": _("Draft"), "open": _("Open"), "closed": _("Closed")}
 # The grid as drawn: kinerja from DI_ATAS down, potensial from RENDAH to the right.
 GRID_KINERJA = ("DI_ATAS", "SESUAI", "DI_BAWAH")
 GRID_POTENSIAL = ("RENDAH", "MENENGAH", "TINGGI")
+
+labels.register("competency.source", SOURCE_WORDS)
+labels.register("development.kind", KIND_WORDS, same=("coaching",))
+labels.register("talent.category", CATEGORY_WORDS)  # the regulation's names: the same in both
+labels.register("talent.axis", AXIS_WORDS)
+labels.register("campaign.status", CAMPAIGN_WORDS)

@@ -18,12 +18,13 @@ from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, Position
 from kinerja.performance.evaluation import service as evaluations
-from kinerja.performance.evaluation.labels import PREDIKAT_WORDS, RATING_WORDS
+from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
 from kinerja.plugins.types import Competency
+from kinerja.presentation import labels
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,11 @@ def evaluation_results(session: Session, year: int, **extra: Any) -> Table:
                 e.nip,
                 position,
                 unit,
-                RATING_WORDS.get(found.rating_hasil or "", "") if found else "",
-                RATING_WORDS.get(found.rating_perilaku or "", "") if found else "",
-                PREDIKAT_WORDS.get(found.predikat or "", "") if found else "",
+                labels.label("rating", found.rating_hasil) if found else "",
+                labels.label("rating", found.rating_perilaku) if found else "",
+                labels.label("predikat", found.predikat) if found else "",
                 float(credit) if credit is not None else None,
-                found.status if found else "",
+                labels.label("evaluation.status", found.status) if found else "",
             ]
         )
     headers = [
@@ -177,10 +178,16 @@ def curve_report(session: Session, year: int, **extra: Any) -> Table:
     found = evaluations.curve(session, year)
     total = sum(found.counts.values())
     rows: list[list[Any]] = [
-        [word, found.counts.get(code, 0), share(found.counts.get(code, 0), total)]
+        [str(word), found.counts.get(code, 0), share(found.counts.get(code, 0), total)]
         for code, word in PREDIKAT_WORDS.items()
     ]
-    rows.append([str(_("Organisational achievement")), found.level or "-", None])
+    rows.append(
+        [
+            str(_("Organisational achievement")),
+            labels.label("achievement", found.level) or "-",
+            None,
+        ]
+    )
     rows += [[str(_("Breaks the curve")), v, None] for v in found.violations]
     headers = [_("Predikat Kinerja"), _("Employees"), _("Share in percent")]
     return Table(
@@ -201,7 +208,7 @@ def talent(
     for e, position, unit in people:
         result = found[e.id]
         gaps = "; ".join(
-            f"{line.code} {line.gap}"
+            f"{_competency(line.code, line.name)} {line.gap}"
             for line in result.lines
             if line.gap is not None and line.gap < 0
         )
@@ -212,7 +219,7 @@ def talent(
                 position,
                 unit,
                 float(result.jpm) if result.jpm is not None else None,
-                result.category or "",
+                labels.label("talent.category", result.category),
                 result.box,
                 gaps,
             ]
@@ -228,6 +235,11 @@ def talent(
         _("Gaps"),
     ]
     return Table(str(_("Competency gaps and nine-box")), [str(h) for h in headers], rows)
+
+
+def _competency(code: str, name: str) -> str:
+    """A competency by its name in the export's language (the plugins' registry), not its code."""
+    return labels.label("competency", code) if labels.has("competency", code) else name
 
 
 def adoption(session: Session, year: int, today: date | None = None, **extra: Any) -> Table:
@@ -293,6 +305,7 @@ KIND_WORDS = {
     "talent": _("Competency gaps and nine-box"),
     "adoption": _("Who uses Kinerja (never signed in first)"),
 }
+labels.register("export.kind", KIND_WORDS)
 
 
 def city_comparison(session: Session, year: int, **extra: Any) -> Table:
@@ -303,7 +316,12 @@ def city_comparison(session: Session, year: int, **extra: Any) -> Table:
     rows = service.sort(service.table(session, year), "name", False)
     names = ["employees", *COLUMNS, *ADOPTION]
     body = [
-        [r.name, r.kind, *[r.figures.get(n) for n in names], r.ranks.get("skp_completion")]
+        [
+            r.name,
+            labels.label("agency.kind", r.kind),
+            *[r.figures.get(n) for n in names],
+            r.ranks.get("skp_completion"),
+        ]
         for r in rows
     ]
     totals = service.totals(rows)

@@ -5,6 +5,8 @@ Confirmed by regulation ([C] in domain.md), so kept as data here rather than per
 
 from __future__ import annotations
 
+from kinerja.presentation import labels
+
 ASN_TYPES = ("PNS", "PPPK")
 
 # Golongan/ruang PNS -> pangkat
@@ -60,6 +62,7 @@ POSITION_TYPES: dict[str, str] = {
     "fungsional": "Fungsional",
     "pelaksana": "Pelaksana",
 }
+labels.register("position.type", POSITION_TYPES)  # the law's names: the same in both languages
 
 # How imported data names position types (SIASN labels, old eselon labels) -> our codes.
 POSITION_TYPE_ALIASES: dict[str, str] = {

@@ -104,8 +104,6 @@ def describe(problem: dict[str, Any]) -> str:
         text = message % params if params else message
     except (KeyError, TypeError, ValueError):
         text = message
-    if "rule" in params:  # a NIP rule: name it, as the form and the API do
-        text = f"{text} (rule: {params['rule']})"
     return text
 
 

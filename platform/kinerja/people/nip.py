@@ -101,7 +101,8 @@ def check(raw: str) -> str | None:
 
 
 def describe(rule: str) -> str:
-    """The failed rule in the reader's language, naming its code for whoever fixes the data."""
+    """The failed rule in the reader's language: a sentence saying what is wrong (the rule's
+    code stays in the import report's `params` for whoever fixes the data by program)."""
     from flask_babel import gettext
 
-    return f"{gettext(RULES[rule])} (rule: {rule})"
+    return gettext(RULES[rule])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja.i18n import _
+from kinerja.presentation import labels
 
 KINDS = {"utama": _("Main (utama)"), "tambahan": _("Additional (tambahan)")}
 CASCADING = {"langsung": _("Direct (langsung)"), "tidak_langsung": _("Indirect (tidak langsung)")}
@@ -59,4 +60,19 @@ SECTIONS = {
 
 
 def label(table: dict[str, Any], code: str | None) -> Any:
-    return table.get(code or "", code or "")
+    """`code`'s word in `table`; a code missing from it is humanised, never shown bare."""
+    if not code:
+        return ""
+    return table.get(code) or labels.humanise(code)
+
+
+labels.register("rhk.kind", KINDS)
+labels.register("skp.cascading", CASCADING)
+labels.register("iki.aspect", ASPECTS)
+labels.register("skp.approach", APPROACHES)
+labels.register("skp.perspective", PERSPECTIVES)
+labels.register("plan.frequency", FREQUENCIES)
+labels.register("skp.action", ACTIONS)
+labels.register("skp.lampiran", LAMPIRAN)
+labels.register("skp.start", STARTS)
+labels.register("skp.section", SECTIONS)

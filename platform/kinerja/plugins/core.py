@@ -21,25 +21,79 @@ _LEVELS = (
     "Level 4: mengelola dan mendorong penerapan di lingkup instansi",
     "Level 5: menjadi panutan dan membangun budaya di tingkat nasional",
 )
+_LEVELS_EN = (
+    "Level 1: understands it and applies it in their own work",
+    "Level 2: applies it consistently and helps colleagues to",
+    "Level 3: develops it and sets the example in their work unit",
+    "Level 4: manages it and drives it across the agency",
+    "Level 5: is the role model and builds the culture nationally",
+)
+# (code, name, description, English name, English description)
 MANAJERIAL = (
-    ("M1", "Integritas", "Konsisten berperilaku selaras dengan nilai, norma dan etika organisasi."),
-    ("M2", "Kerja Sama", "Menjalin dan membina kerja sama dengan pihak lain secara efektif."),
-    ("M3", "Komunikasi", "Menyampaikan dan menerima informasi secara jelas dan santun."),
-    ("M4", "Orientasi pada Hasil", "Mempertahankan komitmen untuk mencapai hasil terbaik."),
-    ("M5", "Pelayanan Publik", "Melayani masyarakat secara profesional, adil dan tepat waktu."),
+    (
+        "M1",
+        "Integritas",
+        "Konsisten berperilaku selaras dengan nilai, norma dan etika organisasi.",
+        "Integrity",
+        "Behaves consistently with the organisation's values, norms and ethics.",
+    ),
+    (
+        "M2",
+        "Kerja Sama",
+        "Menjalin dan membina kerja sama dengan pihak lain secara efektif.",
+        "Teamwork",
+        "Builds and keeps effective cooperation with others.",
+    ),
+    (
+        "M3",
+        "Komunikasi",
+        "Menyampaikan dan menerima informasi secara jelas dan santun.",
+        "Communication",
+        "Gives and receives information clearly and politely.",
+    ),
+    (
+        "M4",
+        "Orientasi pada Hasil",
+        "Mempertahankan komitmen untuk mencapai hasil terbaik.",
+        "Results orientation",
+        "Keeps the commitment to reach the best results.",
+    ),
+    (
+        "M5",
+        "Pelayanan Publik",
+        "Melayani masyarakat secara profesional, adil dan tepat waktu.",
+        "Public service",
+        "Serves the public professionally, fairly and on time.",
+    ),
     (
         "M6",
         "Pengembangan Diri dan Orang Lain",
         "Meningkatkan pengetahuan dan kemampuan diri sendiri dan orang lain.",
+        "Developing self and others",
+        "Grows their own and others' knowledge and skills.",
     ),
-    ("M7", "Mengelola Perubahan", "Menyesuaikan diri dan mendorong perubahan di organisasi."),
-    ("M8", "Pengambilan Keputusan", "Membuat keputusan yang baik secara tepat waktu."),
+    (
+        "M7",
+        "Mengelola Perubahan",
+        "Menyesuaikan diri dan mendorong perubahan di organisasi.",
+        "Managing change",
+        "Adapts to and drives change in the organisation.",
+    ),
+    (
+        "M8",
+        "Pengambilan Keputusan",
+        "Membuat keputusan yang baik secara tepat waktu.",
+        "Decision making",
+        "Makes good decisions in good time.",
+    ),
 )
 SOSIAL_KULTURAL = (
     (
         "SK1",
         "Perekat Bangsa",
         "Mempromosikan sikap toleransi dan persatuan dalam keberagaman.",
+        "Nation bonding",
+        "Promotes tolerance and unity in diversity.",
     ),
 )
 
@@ -50,16 +104,17 @@ def kinerja_plugin_info() -> PluginInfo:
         name=NAME,
         title="Kinerja",
         description="Kompetensi manajerial dan sosial kultural, menu inti.",
+        title_en="Kinerja",
+        description_en="Managerial and socio-cultural competencies, the core menu.",
     )
 
 
 @hookimpl(trylast=True)
 def kinerja_competencies() -> list[Competency]:
     return [
-        Competency(code, name, "manajerial", text, _LEVELS) for code, name, text in MANAJERIAL
-    ] + [
-        Competency(code, name, "sosial_kultural", text, _LEVELS)
-        for code, name, text in SOSIAL_KULTURAL
+        Competency(code, name, group, text, _LEVELS, (), name_en, text_en, _LEVELS_EN)
+        for group, table in (("manajerial", MANAJERIAL), ("sosial_kultural", SOSIAL_KULTURAL))
+        for code, name, text, name_en, text_en in table
     ]
 
 

@@ -34,7 +34,7 @@ from marshmallow import Schema as MarshmallowSchema
 from marshmallow import missing
 
 from kinerja.permissions import Principal
-from kinerja.plugins import context, core, hookspecs
+from kinerja.plugins import context, core, hookspecs, languages
 from kinerja.plugins.types import (
     AGGREGATES,
     DEVELOPMENT_KINDS,
@@ -90,7 +90,14 @@ RETURNS: dict[str, Callable[[Any], bool]] = {
     ),
     "kinerja_skp_sections": lambda r: (
         isinstance(r, list)
-        and all(isinstance(s, SkpSection) and len(s.lines) <= 50 for s in r)
+        and all(
+            isinstance(s, SkpSection)
+            and len(s.lines) <= 50
+            # both languages, as every plugin text (kinerja.plugins.languages)
+            and bool(s.title_en or not s.title)
+            and len(s.lines_en) == len(s.lines)
+            for s in r
+        )
         and len(r) <= 10
     ),
 }
@@ -155,7 +162,7 @@ class Plugins:
         for name, plugin in self.pm.list_name_plugin():
             try:
                 info_impl = getattr(plugin, "kinerja_plugin_info", None)
-                info = info_impl() if info_impl else PluginInfo(name=name, title=name)
+                info = info_impl() if info_impl else PluginInfo(name, name, title_en=name)
             except Exception as error:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not isinstance(info, PluginInfo):
@@ -175,10 +182,16 @@ class Plugins:
                     competencies = competencies_impl() if competencies_impl else []
                     forms_impl = getattr(plugin, "kinerja_report_forms", None)
                     forms = forms_impl() if forms_impl else []
+                    options_impl = getattr(plugin, "kinerja_development_options", None)
+                    options = options_impl() if options_impl else []
             except Exception as error:
                 raise StartupError(f"plugin {name}: fails at start-up: {error}") from None
             if not RETURNS["kinerja_competencies"](competencies):
                 raise StartupError(f"plugin {name}: kinerja_competencies must return Competency")
+            # Every text in both languages: a page in English never falls back to Indonesian.
+            problem = languages.english_problem(info, competencies, forms, options)
+            if problem:
+                raise StartupError(f"plugin {name}: {problem}")
             answers_choices = getattr(plugin, "kinerja_field_choices", None) is not None
             for form in forms:
                 problem = form_problem(form) or _target_problem(form, self.defaults[name])
@@ -208,6 +221,7 @@ class Plugins:
                         f"{codes[competency.code]}'s"
                     )
                 codes[competency.code] = name
+            languages.register(competencies, forms)
 
     def installed(self) -> list[PluginInfo]:
         return sorted(self.infos.values(), key=lambda i: (i.name != core.NAME, i.name))

@@ -1,4 +1,8 @@
-"""What plugins hand to the core: plain, frozen values the core validates at start-up."""
+"""What plugins hand to the core: plain, frozen values the core validates at start-up.
+
+Every text a person reads comes in both languages: Indonesian in the plain field, English in
+its `_en` twin (a name that reads the same in both is given twice). The start-up check
+(`kinerja.plugins.languages`) refuses a plugin that leaves an English text out."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ class PluginInfo:
     description: str = ""
     version: str = ""
     settings_schema: Any = None  # a marshmallow Schema class, or None for no settings
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Competency:
     description: str
     levels: tuple[str, str, str, str, str]  # behavioural indicators of levels 1 to 5
     position_types: tuple[str, ...] = field(default=())  # empty: every position
+    name_en: str = ""
+    description_en: str = ""
+    levels_en: tuple[str, ...] = ()  # the five levels in English
 
 
 # The agency menu's groups, in the order the menu shows them. A plugin names one for each of its
@@ -58,6 +67,7 @@ class SkpSection:
     title: str
     title_en: str = ""
     lines: tuple[str, ...] = ()
+    lines_en: tuple[str, ...] = ()  # the lines in English, one per line
 
 
 DEVELOPMENT_KINDS = ("training", "coaching", "assignment")
@@ -99,6 +109,10 @@ class FormField:
     # `kinerja_field_choices` hook (e.g. its registry of puskesmas); it declares no `choices`.
     # A value outside what the hook gives is refused like any other wrong choice.
     live_choices: bool = False
+    unit_en: str = ""  # the unit in English (needed when `unit` is given)
+    # The choices as English readers see them, one per choice, in order (the stored value is
+    # the Indonesian choice; a name the same in both is given twice).
+    choices_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class Ratio:
     # The name of a setting of the form's plugin holding the agency's target for this ratio, in
     # percent (e.g. "target_coverage"); summary lines below it are flagged. Empty: no target.
     target_setting: str = ""
+    label_en: str = ""
 
 
 @dataclass(frozen=True)

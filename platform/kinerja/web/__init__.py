@@ -12,6 +12,7 @@ from flask_bootstrap import Bootstrap5
 from kinerja import i18n as labels
 from kinerja import permissions as perm
 from kinerja.performance import change_words
+from kinerja.presentation.labels import has, label
 from kinerja.tenancy.kinds import KINDS
 from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
     access,
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> None:
         report_status_label=labels.report_status_label,
         skp_status_label=labels.skp_status_label,
         in_language=i18n.in_language,
+        label=label,  # label(kind, code): the one registry (kinerja.presentation.labels)
+        label_known=has,
         # Rencana Aksi read by its own partials on the SKP, evaluation and entry pages.
         rencana_aksi=aksi.section,
         rencana_aksi_of_evaluation=aksi.for_evaluation,

@@ -13,12 +13,12 @@ from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import ServiceError
-from kinerja.i18n import N_
 from kinerja.identity import tokens, users
-from kinerja.identity.models import SOURCE_ADMIN, SOURCE_EMPLOYEE, SOURCE_SSO, ApiToken, User
+from kinerja.identity.models import ApiToken, User
 from kinerja.identity.models import Membership as MembershipRow
 from kinerja.identity.permissions import MEMBERSHIP, TOKEN
 from kinerja.identity.principal import current, require
+from kinerja.presentation import labels
 from kinerja.web.admin import bp, confirmed, require_admin
 from kinerja.web.forms import Problem, form_page, submit, whole_number
 
@@ -87,11 +87,6 @@ def revoke_token(token_id: int) -> Any:
 
 
 # --- roles -------------------------------------------------------------------------------------
-SOURCE_LABELS = {
-    SOURCE_ADMIN: N_("granted by an admin"),
-    SOURCE_SSO: N_("from single sign-on groups"),
-    SOURCE_EMPLOYEE: N_("with the employee record"),
-}
 
 
 @bp.route("/memberships", methods=["GET", "POST"])
@@ -118,7 +113,7 @@ def _memberships(error: Problem, can_manage: bool) -> Any:
         error,
         rows=_membership_rows(),
         can_manage=can_manage,
-        source_labels={k: _(v) for k, v in SOURCE_LABELS.items()},
+        source_labels=labels.labels("membership.source"),
     )
 
 

@@ -15,6 +15,7 @@ from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.people import employees
 from kinerja.performance import feedback
+from kinerja.presentation import labels
 from kinerja.web.forms import form_page, whole_number
 from kinerja.web.paging import paged, paged_list
 
@@ -26,6 +27,7 @@ SUBJECT_WORDS = {
     "entry": _("a daily entry"),
     "evaluation": _("an evaluation"),
 }
+labels.register("feedback.subject", SUBJECT_WORDS)
 
 
 @bp.app_template_global()

@@ -130,8 +130,9 @@ def edit() -> Any:
             return redirect(url_for("guidance.edit", saved=1) + f"#{anchor}", code=303)
         except ServiceError as error:
             problem = error
+    found = service.texts(db.session)
     return form_page(
         "city_guidance.html",
         problem,
-        pages=editor.layout(service.texts(db.session), service.defaults(), _language()),
+        pages=editor.layout(found, service.defaults(), _language()),
     )

@@ -13,6 +13,7 @@ from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.notifications import folding, service
 from kinerja.notifications.kinds import KINDS
+from kinerja.presentation import labels
 from kinerja.web.forms import form_page
 from kinerja.web.paging import paged
 
@@ -95,3 +96,4 @@ CHOICE_LABELS = {
     "remind_skp": _("Reminder: my SKP is not submitted"),
     "remind_evaluation": _("Reminder: an evaluation is due"),
 }
+labels.register("notification.choice", CHOICE_LABELS)

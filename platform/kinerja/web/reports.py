@@ -12,7 +12,7 @@ from kinerja import clock, plugins
 from kinerja import permissions as perm
 from kinerja.db import db, idempotency
 from kinerja.exports import writers
-from kinerja.i18n import in_language
+from kinerja.i18n import _, in_language
 from kinerja.identity.principal import current, require
 from kinerja.performance.log import service as log_service
 from kinerja.reports import choices, rules, service
@@ -148,14 +148,19 @@ def summary(code: str) -> Any:
         # Through the one writer and its formula guard: the text is what people typed.
         title = f"{in_language(form.title, form.title_en)} {month:%Y-%m}"
         rows = ([ln["key"], ln["submissions"], *(ln.get(c) for c in columns)] for ln in lines)
+        # The columns as on the page: the fields' labels in the reader's language, not codes.
+        by_word = str(_("Work unit") if by == "unit" else _("Employee"))
+        words = {f.name: in_language(f.label, f.label_en) for f in form.fields}
+        words |= {r.name: in_language(r.label, r.label_en) for r in form.ratios}
+        headers = [by_word, str(_("Reports")), *(words.get(c, c) for c in columns)]
         name = f"{code}-{month:%Y-%m}-{by}.{fmt}"
         return Response(
-            writers.write(fmt, title, [by, "submissions", *columns], rows),
+            writers.write(fmt, title, headers, rows),
             mimetype=writers.CONTENT_TYPES[fmt],
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )
     labels = {f.name: in_language(f.label, f.label_en) for f in form.fields}
-    labels |= {r.name: r.label for r in form.ratios}
+    labels |= {r.name: in_language(r.label, r.label_en) for r in form.ratios}
     targets = rules.targets(form, plugins.agency_here().settings.get(plugin, {}))
     return form_page(
         "report_summary.html",

@@ -14,7 +14,6 @@ from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.httpkit import pdf_response
-from kinerja.i18n import skp_status_label
 from kinerja.identity.principal import current, require
 from kinerja.organisation import service as organisation
 from kinerja.people import employees
@@ -38,6 +37,7 @@ from kinerja.performance import skp as skps
 from kinerja.performance.inputs import ExpectationsBody
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
+from kinerja.presentation import labels as words
 from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
 from kinerja.web.paging import Paged, paged, paged_list
 
@@ -211,7 +211,9 @@ def _change(skp: Skp, change: Any) -> Any:
 def document(skp_id: int) -> Any:
     """The SKP as the PDF people sign."""
     skp = _skp(skp_id)
-    data = printed.skp_document(db.session, skp, str(skp_status_label(skp.status)), clock.today())
+    data = printed.skp_document(
+        db.session, skp, words.label_in("id", "skp.status", skp.status), clock.today()
+    )
     return pdf_response(data, f"skp-{skp.year}-{skp.employee_id}.pdf")
 
 

@@ -4,6 +4,7 @@ names are the regulation's own, the same in both languages)."""
 from __future__ import annotations
 
 from kinerja.i18n import _
+from kinerja.presentation import labels
 
 STATUS_WORDS = {
     "draft": _("Being filled in"),
@@ -30,3 +31,9 @@ PREDIKAT_WORDS = {
     "KURANG": "Kurang/Misconduct",
     "SANGAT_KURANG": "Sangat Kurang",
 }
+
+labels.register("evaluation.status", STATUS_WORDS)
+# The regulation's own names (PermenPANRB 6/2022): the same words in both languages.
+labels.register("achievement", ACHIEVEMENT_WORDS)
+labels.register("rating", RATING_WORDS)
+labels.register("predikat", PREDIKAT_WORDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja.i18n import _
+from kinerja.presentation import labels
 
 STATUSES = {
     "draft": _("Draft"),
@@ -28,7 +29,7 @@ ACTIONS = {
 
 
 def status_label(code: str | None) -> Any:
-    return STATUSES.get(code or "", code or "")
+    return labels.label("log.status", code)
 
 
 # The steps of an entry's history (`service.history`).
@@ -40,3 +41,8 @@ STEPS = {
     "approve": _("Approved"),
     "reject": _("Rejected"),
 }
+
+labels.register("log.status", STATUSES)
+labels.register("log.tab", FEED_TABS)
+labels.register("log.action", ACTIONS)
+labels.register("log.step", STEPS)

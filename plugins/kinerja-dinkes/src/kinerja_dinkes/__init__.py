@@ -12,12 +12,14 @@ from kinerja_dinkes import demo, pages, registry, sections
 from kinerja_dinkes import models as models  # its table joins the metadata
 from kinerja_dinkes.catalogue import (
     COMPETENCIES,
+    COMPETENCIES_EN,
     DEVELOPMENT,
     HEALTH_POSITIONS,
     IMMUNISATION,
     NAME,
     Settings,
     levels,
+    levels_en,
 )
 
 __all__ = ["IMMUNISATION", "NAME", "Settings"]
@@ -31,13 +33,25 @@ def kinerja_plugin_info() -> api.PluginInfo:
         description="Kompetensi teknis bidang kesehatan, Laporan Harian Imunisasi, cakupan.",
         version="0.2.0",
         settings_schema=Settings,
+        title_en="Health Office (Dinas Kesehatan)",
+        description_en="Technical health competencies, the daily immunisation report, coverage.",
     )
 
 
 @api.hookimpl
 def kinerja_competencies() -> list[api.Competency]:
     return [
-        api.Competency(code, name, "teknis", description, levels(subject), HEALTH_POSITIONS)
+        api.Competency(
+            code,
+            name,
+            "teknis",
+            description,
+            levels(subject),
+            HEALTH_POSITIONS,
+            name_en=COMPETENCIES_EN[code][0],
+            description_en=COMPETENCIES_EN[code][1],
+            levels_en=levels_en(COMPETENCIES_EN[code][2]),
+        )
         for code, name, description, subject in COMPETENCIES
     ]
 

@@ -28,6 +28,16 @@ class Settings(Schema):
     )
 
 
+def levels_en(subject: str) -> tuple[str, str, str, str, str]:
+    return (
+        f"Understands the basics of {subject} and does routine tasks with guidance.",
+        f"Carries out {subject} independently by the applicable guidelines and standards.",
+        f"Analyses problems of {subject} and improves how their unit works.",
+        f"Plans and evaluates the {subject} programme across the agency.",
+        f"Is the reference for {subject}, drafts policy and coaches other units.",
+    )
+
+
 def levels(subject: str) -> tuple[str, str, str, str, str]:
     return (
         f"Memahami dasar-dasar {subject} dan menjalankan tugas rutin dengan bimbingan.",
@@ -38,6 +48,7 @@ def levels(subject: str) -> tuple[str, str, str, str, str]:
     )
 
 
+# (code, name, description, subject of the levels) in Indonesian, then the same in English.
 COMPETENCIES = (
     (
         "DK-SURV",
@@ -66,6 +77,28 @@ COMPETENCIES = (
         "pelayanan kesehatan primer",
     ),
 )
+COMPETENCIES_EN = {
+    "DK-SURV": (
+        "Epidemiological surveillance",
+        "Collects, processes and analyses disease data for early warning and response.",
+        "epidemiological surveillance",
+    ),
+    "DK-IMUN": (
+        "Immunisation programme management",
+        "Plans targets, vaccine logistics, the cold chain, immunisation and its records.",
+        "immunisation",
+    ),
+    "DK-PROMKES": (
+        "Health promotion",
+        "Moves people to clean and healthy living through communication and education.",
+        "health promotion",
+    ),
+    "DK-YANKES": (
+        "Primary health care",
+        "Runs good and fair basic health services in the puskesmas.",
+        "primary health care",
+    ),
+}
 
 
 # Technical development for the health competencies: the ministry's courses and field
@@ -119,6 +152,8 @@ ANTIGENS = (
     "Campak-Rubella 1",
     "Campak-Rubella 2",
 )
+# The antigens in English: the vaccines' names, measles (campak) named in English.
+ANTIGENS_EN = tuple(a.replace("Campak", "Measles") for a in ANTIGENS)
 
 
 def check_immunisation(values: dict[str, Any]) -> dict[str, str]:
@@ -146,13 +181,16 @@ IMMUNISATION = ReportForm(
     fields=(
         # One of the agency's registry (`kinerja_field_choices`), as the coverage page counts.
         FormField("puskesmas", "Puskesmas", "choice", "Health centre", live_choices=True),
-        FormField("antigen", "Antigen", "choice", "Antigen", choices=ANTIGENS),
+        FormField(
+            "antigen", "Antigen", "choice", "Antigen", choices=ANTIGENS, choices_en=ANTIGENS_EN
+        ),
         FormField(
             "sasaran",
             "Sasaran",
             "integer",
             "Target children",
             "anak",
+            unit_en="children",
             min=0,
             max=100000,
             aggregate="sum",
@@ -163,6 +201,7 @@ IMMUNISATION = ReportForm(
             "integer",
             "Immunised",
             "anak",
+            unit_en="children",
             min=0,
             max=100000,
             aggregate="sum",
@@ -173,6 +212,7 @@ IMMUNISATION = ReportForm(
             "integer",
             "Adverse events",
             "kasus",
+            unit_en="cases",
             min=0,
             max=100000,
             aggregate="sum",
@@ -188,6 +228,15 @@ IMMUNISATION = ReportForm(
     ),
     group_by=("puskesmas", "antigen"),
     # Below the agency's target (setting `target_coverage`) a line of the summary is flagged.
-    ratios=(Ratio("cakupan", "Cakupan (%)", "diimunisasi", "sasaran", "target_coverage"),),
+    ratios=(
+        Ratio(
+            "cakupan",
+            "Cakupan (%)",
+            "diimunisasi",
+            "sasaran",
+            "target_coverage",
+            label_en="Coverage (%)",
+        ),
+    ),
     check=check_immunisation,
 )

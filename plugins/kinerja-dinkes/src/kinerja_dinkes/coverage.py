@@ -58,6 +58,20 @@ def year_lines(rows: list[Submission], target: int) -> tuple[str, ...]:
     )
 
 
+def year_lines_en(rows: list[Submission], target: int) -> tuple[str, ...]:
+    """`year_lines` in English, for the SKP section's English readers."""
+    whole = total("", rows, target)
+    kipi = sum(row.values.get("kipi") or 0 for row in rows)
+    shown = "-" if whole.percent is None else f"{whole.percent:.1f}%"
+    verdict = "below the target" if whole.below else "target reached"
+    return (
+        f"{len(rows)} reports · {whole.immunised} of {whole.targeted} target children "
+        f"immunised ({shown})",
+        f"Adverse events reported: {kipi}",
+        f"Coverage target {target}%: {verdict}",
+    )
+
+
 @dataclass(frozen=True)
 class Reporting:
     """How many of the registered puskesmas reported: never more than are registered (a name

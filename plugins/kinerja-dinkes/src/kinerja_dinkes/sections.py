@@ -17,5 +17,6 @@ def immunisation_year(employee_id: int, year: int) -> list[api.SkpSection]:
             title=f"Laporan Harian Imunisasi {year}",
             title_en=f"Daily immunisation reports {year}",
             lines=coverage.year_lines(rows, target),
+            lines_en=coverage.year_lines_en(rows, target),
         )
     ]

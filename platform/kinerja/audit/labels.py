@@ -1,0 +1,180 @@
+"""The words the audit log is read in: a verb for an action, a noun for the kind of object, a
+name for each changed field, and which enumeration a field's values belong to. Registered into
+the one registry (`kinerja.presentation.labels`); `kinerja.web.audit_lines` builds sentences."""
+
+from __future__ import annotations
+
+from kinerja.i18n import _
+from kinerja.presentation import labels
+
+# What was done to an object ("approved %(object)s"), by the action's last part ("log.approve"
+# -> "approve") or the whole action; an action without one (signing in, a policy changed)
+# reads as its label instead.
+VERBS = {
+    "approve": _("approved %(object)s"),
+    "reject": _("rejected %(object)s"),
+    "submit": _("submitted %(object)s"),
+    "draft": _("saved a draft of %(object)s"),
+    "create": _("created %(object)s"),
+    "update": _("changed %(object)s"),
+    "delete": _("deleted %(object)s"),
+    "add": _("added %(object)s"),
+    "revoke": _("revoked %(object)s"),
+    "enable": _("turned on %(object)s"),
+    "disable": _("turned off %(object)s"),
+    "import": _("imported %(object)s"),
+    "import_upload": _("uploaded %(object)s"),
+    "withdraw": _("withdrew %(object)s"),
+    "revise": _("opened a revision of %(object)s"),
+    "rate": _("rated %(object)s"),
+    "open": _("opened %(object)s"),
+    "close": _("closed %(object)s"),
+    "start": _("started %(object)s"),
+    "done": _("marked %(object)s as done"),
+    "reopen": _("reopened %(object)s"),
+    "return": _("returned %(object)s"),
+    "rhk_add": _("added %(object)s"),
+    "rhk_update": _("changed %(object)s"),
+    "rhk_delete": _("removed %(object)s"),
+    "target_create": _("added %(object)s"),
+    "target_update": _("changed %(object)s"),
+    "target_delete": _("deleted %(object)s"),
+    "realisasi": _("entered the realisation of %(object)s"),
+    "files": _("added evidence to %(object)s"),
+    "file_removed": _("removed evidence from %(object)s"),
+    "link_user": _("linked an account to %(object)s"),
+    "log.update": _("corrected %(object)s"),
+}
+OBJECTS = {
+    "work_entry": _("the daily entry"),
+    "report_submission": _("the report"),
+    "skp": _("the SKP"),
+    "rhk": _("a result (RHK)"),
+    "rencana_aksi": _("a Rencana Aksi step"),
+    "evaluation": _("the evaluation"),
+    "employee": _("the employee record"),
+    "employee_import": _("an employee file"),
+    "membership": _("a role"),
+    "org_unit": _("a work unit"),
+    "position": _("a position"),
+    "api_token": _("an API token"),
+    "plugin": _("a plugin"),
+    "feedback_thread": _("a feedback thread"),
+    "assessment_campaign": _("an assessment campaign"),
+    "org_target": _("an agency target"),
+    "export": _("an export"),
+    "development_option": _("a development option"),
+}
+FIELDS = {
+    "status": _("Status"),
+    "predikat": _("Predikat"),
+    "form": _("Report form"),
+    "subject": _("About"),
+    "kind": _("Kind"),
+    "date": _("Date"),
+    "entry_date": _("Date"),
+    "role": _("Role"),
+    "name": _("Name"),
+    "text": _("Text"),
+    "reason": _("Reason"),
+    "files": _("Files"),
+    "file": _("File"),
+    "filename": _("File"),
+    "format": _("Format"),
+    "level": _("Organisational achievement"),
+    "rating_hasil": _("Rating Hasil Kerja"),
+    "rating_perilaku": _("Rating Perilaku Kerja"),
+    "version": _("Version"),
+    "approved_at": _("Approved"),
+    "curve_reason": _("Reason against the curve"),
+    "frequency": _("Evaluation frequency"),
+    "user_id": _("Account"),
+    "source": _("Granted"),
+    "revoked_at": _("Revoked"),
+    "code": _("Code"),
+    "parent_id": _("Parent unit"),
+    "year": _("Year"),
+    "period": _("Period"),
+    "rows": _("Rows"),
+    "people": _("People"),
+    "tasks": _("Tasks"),
+    "sources": _("Raters"),
+    "employee_id": _("Employee"),
+    "position_id": _("Position"),
+    "grade": _("Grade"),
+    "type": _("Type"),
+    "iki": _("Indicators (IKI)"),
+    "indicators": _("Indicators"),
+    "items": _("Items"),
+    "late": _("Late"),
+    "done": _("Done"),
+    "start": _("Start"),
+    "dry_run": _("Trial run"),
+    "from_rhk": _("From the result"),
+    "rhk_id": _("Result (RHK)"),
+    "iki_id": _("Indicator (IKI)"),
+    "rencana_aksi_id": _("Rencana Aksi step"),
+    "extra_reason": _("Why outside the plan"),
+    "activity": _("Activity"),
+    "quantity": _("Quantity"),
+    "unit": _("Unit"),
+    "started": _("Started"),
+    "ended": _("Ended"),
+    "minutes": _("Minutes"),
+    "location": _("Location"),
+    "due": _("Due"),
+    "output": _("Output"),
+    "deadline_days": _("Days to send an entry"),
+    "late_allowed": _("Late entries allowed"),
+    "days_off_count": _("Days off count"),
+    "keep_location": _("Keep the location"),
+    "parent_rhk_id": _("Superior's result"),
+    "org_target_id": _("Agency target"),
+    "method": _("Method"),
+    "nip": _("NIP"),
+    "email": _("E-mail"),
+    "active": _("Active"),
+    "asn_type": _("ASN type"),
+    "golongan": _("Golongan"),
+    "superior_id": _("Superior"),
+    "org_unit_id": _("Work unit"),
+}
+# The enumeration a field's values are codes of: by the field, or by the field of an object.
+VALUE_KINDS = {
+    "predikat": "predikat",
+    "role": "role",
+    "form": "report.form",
+    "level": "achievement",
+    "rating_hasil": "rating",
+    "rating_perilaku": "rating",
+    "sources": "competency.source",
+    "subject": "feedback.subject",
+    ("status", "work_entry"): "log.status",
+    ("status", "skp"): "skp.status",
+    ("status", "evaluation"): "evaluation.status",
+    ("status", "report_submission"): "report.status",
+    ("status", "assessment_campaign"): "campaign.status",
+    ("kind", "export"): "export.kind",
+    ("kind", "development_option"): "development.kind",
+    ("kind", "rhk"): "rhk.kind",  # kinerja.performance.labels
+    "frequency": "plan.frequency",
+    ("source", "membership"): "membership.source",
+    ("type", "position"): "position.type",
+    "method": "auth.method",
+}
+# How a sign-in came, and where a role came from (`identity.models.SOURCE_*`: the roles page
+# reads these too).
+AUTH_METHODS = {"local": _("with a password"), "sso": _("through single sign-on")}
+MEMBERSHIP_SOURCES = {
+    "admin": _("granted by an admin"),
+    "sso": _("from single sign-on groups"),
+    "employee": _("with the employee record"),
+}
+
+labels.register("audit.verb", VERBS)
+labels.register("audit.object", OBJECTS)
+# Words Indonesian shares with English (or the regulation's own terms).
+SAME_FIELDS = ("golongan", "format", "status", "nip", "rating_hasil", "rating_perilaku")
+labels.register("audit.field", FIELDS, same=(*SAME_FIELDS, "output", "email", "predikat"))
+labels.register("membership.source", MEMBERSHIP_SOURCES)
+labels.register("auth.method", AUTH_METHODS)

@@ -1,0 +1,115 @@
+"""An audit entry as the reader reads it: one sentence (who did what to whose record) and its
+changes with named fields and labelled values, in the reader's language. Pure: the names of
+the people and of the records it points at are handed in by the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from kinerja.audit.labels import VALUE_KINDS
+from kinerja.audit.models import AuditEntry
+from kinerja.i18n import _
+from kinerja.presentation import labels
+
+NOTHING = "\u2013"  # an en dash: no value
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Line:
+    sentence: str
+    changes: list[Change]
+
+
+def _verb(action: str) -> str:
+    if labels.has("audit.verb", action):
+        return labels.label("audit.verb", action)
+    last = action.rsplit(".", 1)[-1]
+    return labels.label("audit.verb", last) if labels.has("audit.verb", last) else ""
+
+
+def sentence(entry: AuditEntry, actor: str, subject: str | None) -> str:
+    """ "Sri Wahyuni approved the daily entry of Budi Santoso"; an action without a verb (a
+    sign-in, a policy changed) reads "Sri Wahyuni: Signed in (Budi Santoso)"."""
+    verb = _verb(entry.action)
+    if subject == actor:
+        subject = None  # "Budi submitted the daily entry", not "… of Budi"
+    if verb and labels.has("audit.object", entry.object_type):
+        did = verb % {"object": labels.label("audit.object", entry.object_type)}
+        if subject:
+            return str(_("%(actor)s %(did)s of %(subject)s", actor=actor, did=did, subject=subject))
+        return str(_("%(actor)s %(did)s", actor=actor, did=did))
+    what = labels.label("audit.action", entry.action)
+    if subject:
+        return str(_("%(actor)s: %(what)s (%(subject)s)", actor=actor, what=what, subject=subject))
+    return str(_("%(actor)s: %(what)s", actor=actor, what=what))
+
+
+def value_kind(field: str, object_type: str) -> str | None:
+    found = VALUE_KINDS.get((field, object_type)) or VALUE_KINDS.get(field)
+    return found if isinstance(found, str) else None
+
+
+def value(field: str, object_type: str, raw: Any, titles: Callable[[str, Any], str | None]) -> str:
+    """One value of a change in words: a code through its enumeration's label, a record's id
+    through its title (`titles(field, raw)`), yes/no, a list joined."""
+    if raw is None or raw == "" or raw == []:
+        return NOTHING
+    if isinstance(raw, bool):
+        return str(_("yes") if raw else _("no"))
+    if isinstance(raw, list):
+        return ", ".join(value(field, object_type, v, titles) for v in raw)
+    title = titles(field, raw)
+    if title:
+        return title
+    kind = value_kind(field, object_type)
+    if kind:
+        return labels.label(kind, raw)
+    if isinstance(raw, date | datetime | time):
+        return raw.isoformat()
+    return str(raw)
+
+
+def changes(entry: AuditEntry, titles: Callable[[str, Any], str | None]) -> list[Change]:
+    found = []
+    for field, pair in (entry.changes or {}).items():
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        found.append(
+            Change(
+                labels.label("audit.field", field),
+                value(field, entry.object_type, before, titles),
+                value(field, entry.object_type, after, titles),
+            )
+        )
+    return found
+
+
+def line(
+    entry: AuditEntry,
+    actor: str,
+    subject: str | None,
+    titles: Callable[[str, Any], str | None] = lambda field, raw: None,
+) -> Line:
+    return Line(sentence(entry, actor, subject), changes(entry, titles))
+
+
+def subject_title(raw: Any, texts: Mapping[tuple[str, int], str]) -> str | None:
+    """A feedback thread's subject ("rhk 6") as words: the kind of record and its text
+    (`texts`: {("rhk_id", 6): text})."""
+    if not isinstance(raw, str) or " " not in raw:
+        return None
+    kind, _space, number = raw.partition(" ")
+    if not labels.has("feedback.subject", kind) or not number.isdigit():
+        return None
+    what = labels.label("feedback.subject", kind)
+    text = texts.get((f"{kind}_id", int(number)))
+    return f"{what}: {text}" if text else what
