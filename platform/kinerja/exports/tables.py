@@ -1,6 +1,6 @@
 """The tables people need on paper, read inside the agency: each kind is a function of the
 session and the year to (title, headers, rows). Headers are in the reader's language; values
-are plain (numbers stay numbers in XLSX)."""
+are plain (numbers stay numbers, dates stay dates: `writers` shows them per format)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def skp_list(session: Session, year: int, **extra: Any) -> Table:
                 unit,
                 str(skp_status_label(plan.status)) if plan else str(_("No SKP")),
                 plan.version if plan else None,
-                plan.decided_at.strftime("%d-%m-%Y") if plan and plan.decided_at else None,
+                clock.day_of(plan.decided_at) if plan and plan.decided_at else None,
             ]
         )
     headers = [
@@ -251,9 +251,9 @@ def adoption(session: Session, year: int, today: date | None = None, **extra: An
     )
     never = str(_("never"))
 
-    def seen(employee_id: int) -> str:
+    def seen(employee_id: int) -> date | str:  # a date cell (each writer shows it its way)
         when = last_login.get(employee_id)
-        return when.strftime("%d-%m-%Y") if when is not None else never
+        return clock.day_of(when) if when is not None else never
 
     rows = [
         [

@@ -11,6 +11,7 @@ from flask_bootstrap import Bootstrap5
 
 from kinerja import i18n as labels
 from kinerja import permissions as perm
+from kinerja.presentation import formats
 from kinerja.tenancy.kinds import KINDS
 from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
     access,
@@ -80,6 +81,9 @@ def init_app(app: Flask) -> None:
     def favicon() -> Any:
         return redirect(url_for("web.static", filename="favicon.svg"), code=301)
 
+    # Numbers and dates on every page through the one formats module (`|date`, `|percent`, ...).
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.jinja_env.globals.update(formats.GLOBALS)
     app.jinja_env.globals.update(
         LOCALES=i18n.LOCALES,
         KINDS=KINDS,

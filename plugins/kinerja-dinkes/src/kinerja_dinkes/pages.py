@@ -52,7 +52,6 @@ def coverage_page() -> Any:
         places={p.name: p for p in places},
         target=target,
         month=month,
-        month_name=api.in_language(*MONTHS[month.month - 1]),
         months=[api.in_language(*names) for names in MONTHS],
         years=coverage.years_offered(month.year, api.clock.this_year()),
     )
