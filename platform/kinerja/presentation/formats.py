@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from datetime import time as clock_time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale
@@ -65,9 +65,15 @@ def _pattern(table: dict[str, str], locale: Locale) -> str:
     return table.get(locale.language, table["en"])
 
 
-def _decimal(value: Any, digits: int | None) -> Decimal:
-    """`value` as a Decimal, rounded half up to `digits` places (None: as it is)."""
-    found = value if isinstance(value, Decimal) else Decimal(str(value))
+def _decimal(value: Any, digits: int | None) -> Decimal | None:
+    """`value` as a Decimal, rounded half up to `digits` places (None: as it is); None when it is
+    no number (text in a column of numbers is shown as it is, never a 500)."""
+    try:
+        found = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if isinstance(value, bool) or not found.is_finite():
+        return None
     if digits is None:
         return found
     return found.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
@@ -78,7 +84,10 @@ def number(value: Any, digits: int | None = 2, locale: str | Locale | None = Non
     trailing zeros (1.234,5 / 1,234.5; 3 stays 3)."""
     if value is None or value == "":
         return NOTHING
-    shown = _decimal(value, digits).normalize()
+    found = _decimal(value, digits)
+    if found is None:
+        return str(value)
+    shown = found.normalize()
     if shown == shown.to_integral_value():
         shown = shown.quantize(Decimal(1))
     loc = reader_locale(locale)
@@ -89,7 +98,10 @@ def percent(value: Any, digits: int | None = 2, locale: str | Locale | None = No
     """A value already in percent (92.5 is 92.5 %), in the locale's pattern: 92,5% / 92.5%."""
     if value is None or value == "":
         return NOTHING
-    shown = _decimal(value, digits).normalize()
+    found = _decimal(value, digits)
+    if found is None:
+        return str(value)
+    shown = found.normalize()
     loc = reader_locale(locale)
     return babel_numbers.format_percent(shown.scaleb(-2), locale=loc, decimal_quantization=False)
 
@@ -98,9 +110,12 @@ def money(value: Any, locale: str | Locale | None = None) -> str:
     """Rupiah, whole: Rp 1.234.567 (en: IDR 1,234,567)."""
     if value is None or value == "":
         return NOTHING
+    found = _decimal(value, 0)
+    if found is None:
+        return str(value)
     loc = reader_locale(locale)
     return babel_numbers.format_currency(
-        _decimal(value, 0), "IDR", format="¤ #,##0", locale=loc, currency_digits=False
+        found, "IDR", format="¤ #,##0", locale=loc, currency_digits=False
     )
 
 
