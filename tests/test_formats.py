@@ -160,6 +160,19 @@ def test_the_filters_are_the_functions_on_every_page(app: object) -> None:
     )
 
 
+def test_iso_text_kept_as_json_is_shown_as_a_date() -> None:
+    assert formats.date_short("2026-12-03", locale="id") == "03-12-2026"
+    assert formats.date_range("2026-01-02", "2026-12-31", locale="id") == (
+        "02-01-2026 \u2013 31-12-2026"
+    )
+    assert formats.date_short("2026-12-03T20:05:00+00:00", locale="id") == "04-12-2026"
+
+
+def test_month_names_for_a_selector_are_the_locales() -> None:
+    assert formats.month_names("id")[0] == "Januari" and formats.month_names("id")[11] == "Desember"
+    assert formats.month_names("en")[11] == "December" and len(formats.month_names("en")) == 12
+
+
 def test_text_among_numbers_is_shown_as_it_is() -> None:
     # a summary's columns hold group names beside figures; a template never fails on them
     assert formats.number("Puskesmas Padang Bulan") == "Puskesmas Padang Bulan"

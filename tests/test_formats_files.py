@@ -49,7 +49,9 @@ def _started_evaluation(app, people, tenants) -> tuple[int, str, int, object]:  
 
 
 def test_a_page_shows_dates_in_the_readers_language(app, people, tenants) -> None:
-    _skp_id, url, _iki, (staff, year) = _started_evaluation(app, people, tenants)
+    skp_id, url, _iki, (staff, year) = _started_evaluation(app, people, tenants)
+    plan = staff.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
+    assert formats.date_range(year.starts, year.ends, locale="id") in plan  # the SKP's header
     page = staff.get(url).get_data(as_text=True)
     assert formats.date_range(year.starts, year.ends, locale="id") in page  # 01-01-2026 - ...
     assert year.starts.isoformat() not in page

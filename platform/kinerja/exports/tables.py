@@ -24,6 +24,7 @@ from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
 from kinerja.plugins.types import Competency
+from kinerja.presentation import formats
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def talent(
     for e, position, unit in people:
         result = found[e.id]
         gaps = "; ".join(
-            f"{line.code} {line.gap}"
+            f"{line.code} {formats.number(line.gap)}"  # text: in the requester's format
             for line in result.lines
             if line.gap is not None and line.gap < 0
         )

@@ -119,7 +119,11 @@ def money(value: Any, locale: str | Locale | None = None) -> str:
     )
 
 
-def _day(value: date | datetime) -> date:
+def _day(value: date | datetime | str) -> date:
+    """The day shown for a date, a moment (its day in Medan) or ISO text (data kept as JSON,
+    e.g. an SKP's header)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     return _local(value).date() if isinstance(value, datetime) else value
 
 
@@ -139,7 +143,7 @@ def wall_clock(moment: datetime) -> datetime:
     return _local(moment).replace(tzinfo=None)
 
 
-def date_short(value: date | datetime | None, locale: str | Locale | None = None) -> str:
+def date_short(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:
     """The one short date: 03-12-2026 (en: 3 Dec 2026)."""
     if value is None:
         return NOTHING
@@ -147,7 +151,7 @@ def date_short(value: date | datetime | None, locale: str | Locale | None = None
     return babel_dates.format_date(_day(value), _pattern(SHORT, loc), locale=loc)
 
 
-def date_long(value: date | datetime | None, locale: str | Locale | None = None) -> str:
+def date_long(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:
     """The date written out: 3 Desember 2026 (en: December 3, 2026)."""
     if value is None:
         return NOTHING
@@ -155,8 +159,8 @@ def date_long(value: date | datetime | None, locale: str | Locale | None = None)
 
 
 def date_range(
-    starts: date | datetime | None,
-    ends: date | datetime | None,
+    starts: date | datetime | str | None,
+    ends: date | datetime | str | None,
     locale: str | Locale | None = None,
 ) -> str:
     """Two short dates with an en dash between them; an open end is `-`."""
@@ -165,7 +169,7 @@ def date_range(
     return f"{date_short(starts, locale)} {DASH} {date_short(ends, locale)}"
 
 
-def day_month(value: date | datetime | None, locale: str | Locale | None = None) -> str:
+def day_month(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:
     """A short date without its year: 03-12 (en: 3 Dec)."""
     if value is None:
         return NOTHING
@@ -173,12 +177,18 @@ def day_month(value: date | datetime | None, locale: str | Locale | None = None)
     return babel_dates.format_date(_day(value), _pattern(DAY_MONTH, loc), locale=loc)
 
 
-def month(value: date | datetime | None, locale: str | Locale | None = None) -> str:
+def month(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:
     """A month with its year in words: Desember 2026 (en: December 2026)."""
     if value is None:
         return NOTHING
     loc = reader_locale(locale)
     return babel_dates.format_skeleton("yMMMM", _day(value), locale=loc)
+
+
+def month_names(locale: str | Locale | None = None) -> list[str]:
+    """The twelve months' names, January first (a month selector): Januari ... Desember."""
+    names = babel_dates.get_month_names("wide", context="stand-alone", locale=reader_locale(locale))
+    return [names[n] for n in range(1, 13)]
 
 
 def time(value: clock_time | datetime | None, locale: str | Locale | None = None) -> str:
