@@ -154,8 +154,13 @@ def pdf_value(value: Any) -> Any:
     return value
 
 
-def _csv_file(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def csv_file(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file as handed out: the reader's conventions, UTF-8 with a BOM (Excel)."""
     return (BOM + to_csv(headers, rows)).encode("utf-8")
+
+
+def _csv_file(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return csv_file(headers, rows)
 
 
 WRITERS = {"csv": _csv_file, "xlsx": to_xlsx, "pdf": to_pdf}
