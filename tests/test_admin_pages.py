@@ -21,8 +21,9 @@ def test_admin_imports_through_the_page_and_sees_progress_and_report(
     assert page.status_code == 200
     link = re.search(r'href="([^"]+template\.csv)"', page.get_data(as_text=True)).group(1)
     template = client.get(link)
+    # Indonesian spreadsheet conventions (`;`), UTF-8 with a BOM so Excel reads it as UTF-8
     assert template.mimetype == "text/csv" and template.get_data(as_text=True).startswith(
-        '"nip","nama"'
+        '\ufeff"nip";"nama"'
     )
     token = csrf_token(client, "/t/dinkes/imports")
     response = client.post(

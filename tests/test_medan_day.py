@@ -58,7 +58,8 @@ def test_a_daily_entry_for_medans_today_is_on_time(client, people, tenants, plan
     )
     # Closed at the end of 23 December in Medan, and said on Medan's clock (not Babel's UTC).
     assert closed.status_code == 422
-    assert "24 Dec 2026 00:00" in str(closed.get_json()["errors"]["json"]["entry_date"])
+    [said] = closed.get_json()["errors"]["json"]["entry_date"]
+    assert "24 Dec 2026 12:00\u202fAM" in said  # the reader's (English) short date and time
     browser = client.application.test_client()
     sign_in(browser, "staff")
     page = browser.get("/t/dinkes/log").get_data(as_text=True)

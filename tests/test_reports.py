@@ -300,10 +300,12 @@ def test_the_form_on_a_phone_and_the_csv(health, people) -> None:
     csv_text = browser.get("/t/dinkes/reports/LHI/summary?format=csv&by=person").get_data(
         as_text=True
     )
-    header, *_lines = csv.reader(io.StringIO(csv_text))
     # The columns as the page names them (the fields' labels), not the fields' codes
+    assert csv_text.startswith("\ufeff")  # UTF-8 with a BOM: Excel reads it as UTF-8
+    header, *lines = csv.reader(io.StringIO(csv_text[1:]), delimiter=";")  # Indonesian: `;`
     assert header[:4] == ["Pegawai", "Laporan", "Puskesmas", "Antigen"]
-    assert "Staf" in csv_text and "90.0" in csv_text
+    [staff] = [line for line in lines if line[0] == "Staf"]
+    assert staff[-1] == "90"  # the coverage, 90.0 %, as a number (comma decimals, none here)
 
 
 FORMULAS = (
@@ -326,7 +328,8 @@ def test_typed_formulas_reach_the_summary_files_as_text(health, people, tenants)
     page = "/t/dinkes/reports/LHI/summary?by=unit"
     got = browser.get(page + "&format=csv")
     assert got.status_code == 200 and got.mimetype == "text/csv"
-    cells = [row[2] for row in list(csv.reader(io.StringIO(got.get_data(as_text=True))))[1:]]
+    csv_text = got.get_data(as_text=True).lstrip("\ufeff")
+    cells = [row[2] for row in list(csv.reader(io.StringIO(csv_text), delimiter=";"))[1:]]
     assert sorted(cells) == sorted("'" + text for text in FORMULAS)
     book = browser.get(page + "&format=xlsx")
     assert book.status_code == 200
@@ -428,7 +431,7 @@ def test_the_plugin_page_shows_where_enabled_and_is_404_elsewhere(health, people
     sign_in(browser, "staff")
     page = browser.get("/t/dinkes/p/kinerja-dinkes/cakupan")
     assert page.status_code == 200 and "BCG" in page.get_data(as_text=True)
-    assert "90.0" in page.get_data(as_text=True)
+    assert "90%" in page.get_data(as_text=True)  # 18 of 20, in the reader's format
     assert "/t/dinkes/p/kinerja-dinkes/cakupan" in browser.get("/t/dinkes/").get_data(as_text=True)
     outsider = app.test_client()
     sign_in(outsider, "outsider")
@@ -501,7 +504,7 @@ def test_the_plugin_adds_the_years_reports_to_the_skp_page(health, people, tenan
     assert skp.status_code == 201, skp.get_json()
     [section] = skp.get_json()["sections"]
     assert section["plugin"] == "kinerja-dinkes"
-    assert section["lines"][0] == "2 laporan · 30 dari 40 sasaran diimunisasi (75.0%)"
+    assert section["lines"][0] == "2 laporan · 30 dari 40 sasaran diimunisasi (75%)"
     browser = app.test_client()
     sign_in(browser, "staff")
     page = browser.get(f"/t/dinkes/skp/{skp.get_json()['id']}").get_data(as_text=True)
@@ -564,7 +567,7 @@ def test_coverage_is_shown_against_the_agencys_target(health, people, tenants) -
     hb0 = page.split("<td>HB0</td>")[1].split("</tr>")[0]
     bcg = page.split("<td>BCG</td>")[1].split("</tr>")[0]
     assert "di bawah target" in hb0 and "di bawah target" not in bcg
-    assert "Puskesmas Padang Bulan" in page and "87.5" in page  # 35 of 40 for the puskesmas
+    assert "Puskesmas Padang Bulan" in page and "87,5%" in page  # 35 of 40 for the puskesmas
     html = browser.get("/t/dinkes/reports/LHI/summary").get_data(as_text=True)
     assert html.count("di bawah target (95%)") == 1
     year = clock.this_year()

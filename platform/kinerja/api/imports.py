@@ -127,7 +127,8 @@ class Template(MethodView):
     def get(self) -> Any:
         """The column layout as a CSV with one example row"""
         return Response(
-            writers.to_csv(importer.REQUIRED + importer.OPTIONAL, importer.TEMPLATE_ROWS),
+            # the reader's spreadsheet conventions (`;` in Indonesian); the import reads both
+            writers.csv_file(importer.REQUIRED + importer.OPTIONAL, importer.TEMPLATE_ROWS),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
         )

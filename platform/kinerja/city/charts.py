@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 import pygal
 from pygal.style import Style
 
 from kinerja.city.service import Row
+from kinerja.presentation import formats
 
 PREDIKAT = ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
 STYLE = Style(
@@ -40,6 +42,7 @@ def _chart(kind: type, title: str, count: int, empty: str, **options: object) ->
         height=max(240, 60 + 26 * count),
         print_values=False,
         truncate_label=40,
+        value_formatter=formats.percent,  # every value charted is a percentage
         **options,
     )
 
@@ -100,7 +103,7 @@ def over_time(rows: Sequence[Row], names: dict[str, str], title: str, empty: str
         pygal.Line, title, 8, empty, legend_at_bottom=True, range=(0, 100), x_label_rotation=30
     )
     chart.height = 360
-    chart.x_labels = [d[8:10] + "-" + d[5:7] for d in days]
+    chart.x_labels = [formats.day_month(date.fromisoformat(d)) for d in days]
     for name, label in names.items():
         per_day = [by_day[d].get(name) for d in days]
         chart.add(label, [round(sum(v) / len(v), 1) if v else None for v in per_day])

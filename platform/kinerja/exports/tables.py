@@ -1,6 +1,6 @@
 """The tables people need on paper, read inside the agency: each kind is a function of the
 session and the year to (title, headers, rows). Headers are in the reader's language; values
-are plain (numbers stay numbers in XLSX)."""
+are plain (numbers stay numbers, dates stay dates: `writers` shows them per format)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
 from kinerja.plugins.types import Competency
-from kinerja.presentation import labels
+from kinerja.presentation import formats, labels
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def skp_list(session: Session, year: int, **extra: Any) -> Table:
                 unit,
                 str(skp_status_label(plan.status)) if plan else str(_("No SKP")),
                 plan.version if plan else None,
-                plan.decided_at.strftime("%d-%m-%Y") if plan and plan.decided_at else None,
+                clock.day_of(plan.decided_at) if plan and plan.decided_at else None,
             ]
         )
     headers = [
@@ -207,8 +207,8 @@ def talent(
     rows = []
     for e, position, unit in people:
         result = found[e.id]
-        gaps = "; ".join(
-            f"{_competency(line.code, line.name)} {line.gap}"
+        gaps = "; ".join(  # text: in the requester's format
+            f"{_competency(line.code, line.name)} {formats.number(line.gap)}"
             for line in result.lines
             if line.gap is not None and line.gap < 0
         )
@@ -263,9 +263,9 @@ def adoption(session: Session, year: int, today: date | None = None, **extra: An
     )
     never = str(_("never"))
 
-    def seen(employee_id: int) -> str:
+    def seen(employee_id: int) -> date | str:  # a date cell (each writer shows it its way)
         when = last_login.get(employee_id)
-        return when.strftime("%d-%m-%Y") if when is not None else never
+        return clock.day_of(when) if when is not None else never
 
     rows = [
         [

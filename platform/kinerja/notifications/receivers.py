@@ -58,7 +58,7 @@ def _skp(session: Session, skp: Any, action: str, rater_id: int | None) -> None:
 @events.entry_decided.connect
 def _entry(session: Session, entry: Any, action: str) -> None:
     if action == "reject":
-        params = {"date": entry.entry_date.strftime("%d-%m-%Y"), "reason": entry.reason or "-"}
+        params = {"date": entry.entry_date, "reason": entry.reason or "-"}
         notify(session, entry.employee_id, "entry_rejected", params, f"log/{entry.id}")
 
 

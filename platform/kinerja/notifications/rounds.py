@@ -134,7 +134,7 @@ def _log_reminders(session: Session, today: date, people: list[Employee]) -> int
                 session, person.id, "remind_log", day.isoformat()
             ):
                 continue
-            params = {"date": day.strftime("%d-%m-%Y"), "deadline": today.strftime("%d-%m-%Y")}
+            params = {"date": day, "deadline": today}
             notify(session, person.id, "remind_log", params, "log")
             made += 1
     return made
@@ -151,7 +151,7 @@ def _skp_reminders(session: Session, today: date, people: list[Employee]) -> int
             select(Skp.employee_id, Skp.status).where(Skp.year == year)
         )
     }
-    due_day = reminders.skp_due(starts).strftime("%d-%m-%Y")
+    due_day = reminders.skp_due(starts)
     made = 0
     for person in people:
         if status.get(person.id, "draft") in DRAFTS and once(

@@ -3,8 +3,9 @@ read, and each person's e-mail choices."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext
@@ -15,8 +16,10 @@ from sqlalchemy.orm import Session
 from kinerja.db.scoping import current_tenant_id
 from kinerja.notifications.kinds import KINDS
 from kinerja.notifications.models import Notification, NotificationChoice, SentOnce
+from kinerja.presentation import formats
 
 PAGE = 50
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date parameter as stored (older ones: as shown)
 
 
 def notify(
@@ -33,7 +36,7 @@ def notify(
         return None
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind: {kind!r}")
-    plain = {k: v if isinstance(v, int | float) else str(v) for k, v in params.items()}
+    plain = {k: _plain(v) for k, v in params.items()}
     if key is not None:
         earlier = session.scalar(
             select(Notification).where(
@@ -55,11 +58,25 @@ def notify(
     return made
 
 
+def _plain(value: Any) -> Any:
+    """A parameter as JSON: a date as ISO text (shown in the reader's format by `text`)."""
+    if isinstance(value, int | float):
+        return value
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _shown(value: Any) -> Any:
+    """A stored parameter as the reader sees it: an ISO date in the reader's short style."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return formats.date_short(date.fromisoformat(value))
+    return value
+
+
 def text(notification: Notification) -> str:
     """The message in the current language (a wrong parameter shows the bare message)."""
     message = gettext(KINDS[notification.kind].message)
     try:
-        return message % notification.params
+        return message % {k: _shown(v) for k, v in notification.params.items()}
     except (KeyError, TypeError, ValueError):
         return message
 

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from kinerja.i18n import _
 from kinerja.performance import behaviour, labels
 from kinerja.performance.versions import Change
+from kinerja.presentation import formats
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-DATE = "%d-%m-%Y"  # as the Rencana Aksi partials write a step's date
 
 FIELDS: Mapping[tuple[str, str], Any] = {
     ("rhk", "text"): _("Text"),
@@ -80,7 +79,7 @@ def _value(c: Change, value: Any) -> Any:
     if c.section == "approach":
         return labels.label(labels.APPROACHES, value)
     if c.section == "aksi" and c.field == "due":
-        return date.fromisoformat(value).strftime(DATE)
+        return formats.date_short(value)
     return value
 
 

@@ -9,6 +9,9 @@ from datetime import date
 from typing import Any
 
 from kinerja.performance import behaviour
+from kinerja.presentation import formats
+
+ID = "id"  # official documents are Indonesian whatever the reader's language
 
 # Column widths (mm) of the results table: a narrative target (kualitatif, up to 2,000
 # characters) needs as much room as the texts beside it; a number and its unit do not.
@@ -31,7 +34,7 @@ def skp_pdf(content: dict[str, Any], year: int, status_word: str, day: date) -> 
         0,
         5,
         latin(
-            f"Periode: {header.get('starts')} s.d. {header.get('ends')} - Pendekatan: "
+            f"Periode: {_period(header.get('starts'), header.get('ends'))} - Pendekatan: "
             f"{content['approach']} - Status: {status_word}"
         ),
         new_x="LMARGIN",
@@ -81,8 +84,19 @@ def _target(iki: dict[str, Any]) -> str:
     low, high = iki.get("target_low"), iki.get("target_high")
     if low is None:
         return iki.get("narrative") or "-"
-    span = f"{low}-{high}" if high is not None else f"{low}"
+    span = formats.number(low, locale=ID)
+    if high is not None:
+        span = f"{span}-{formats.number(high, locale=ID)}"
     return f"{span} {iki.get('unit') or ''}".strip()
+
+
+def _period(starts: Any, ends: Any) -> str:
+    """The period in the header: 02-01-2026 s.d. 31-12-2026 (the dates come as ISO text, the
+    form in which the document's inputs are kept)."""
+    return " s.d. ".join(
+        formats.date_short(date.fromisoformat(v) if isinstance(v, str) else v, locale=ID)
+        for v in (starts, ends)
+    )
 
 
 def evaluation_pdf(
@@ -109,7 +123,7 @@ def evaluation_pdf(
     doc.cell(
         0,
         5,
-        latin(f"Periode: {evaluation['starts']} s.d. {evaluation['ends']}"),
+        latin(f"Periode: {_period(evaluation['starts'], evaluation['ends'])}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -154,7 +168,7 @@ def evaluation_pdf(
         ["Predikat Kinerja Pegawai", words.get(evaluation.get("predikat") or "", "-")],
     ]
     if annual and evaluation.get("angka_kredit") is not None:
-        result.append(["Angka kredit", str(evaluation["angka_kredit"])])
+        result.append(["Angka kredit", formats.number(evaluation["angka_kredit"], locale=ID)])
     if evaluation.get("feedback"):
         result.append(["Umpan balik", evaluation["feedback"]])
     doc.table_of(result, (60, 130), head=False)

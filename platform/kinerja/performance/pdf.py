@@ -10,22 +10,10 @@ from typing import Any
 from fpdf import FPDF
 
 from kinerja.performance import pdf_table
+from kinerja.presentation import formats
 
 PLACE = "Medan"
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+ID = "id"  # official documents are Indonesian whatever the reader's language
 
 
 def latin(value: Any) -> str:
@@ -35,7 +23,8 @@ def latin(value: Any) -> str:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The date above the signatures, written out in Indonesian (3 Desember 2026)."""
+    return formats.date_long(day, locale=ID)
 
 
 class Document(FPDF):

@@ -27,7 +27,7 @@ from kinerja.performance import documents
 from kinerja.performance import skp as skps
 from kinerja.performance.models import Skp
 
-LAYOUT = 2  # raise when the documents' layout changes: kept copies of the old one are not served
+LAYOUT = 3  # raise when the documents' layout changes: kept copies of the old one are not served
 TTL = 3600  # seconds a document is kept
 MAX_BYTES = 4 * 2**20  # larger documents (none of the maximum plan is) are made every time
 KEY = "kinerja:printed:{tenant}:{kind}:{digest}"

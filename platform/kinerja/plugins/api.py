@@ -45,6 +45,7 @@ from kinerja.plugins.types import ReportForm as ReportForm
 from kinerja.plugins.types import Scope as Scope
 from kinerja.plugins.types import SkpSection as SkpSection
 from kinerja.plugins.types import Submission as Submission
+from kinerja.presentation import formats as formats
 
 __all__ = [
     "N_",
@@ -67,6 +68,7 @@ __all__ = [
     "agency",
     "clock",
     "enable_rls",
+    "formats",
     "hookimpl",
     "in_language",
     "is_agency_admin",

@@ -12,6 +12,7 @@ from flask_bootstrap import Bootstrap5
 from kinerja import i18n as labels
 from kinerja import permissions as perm
 from kinerja.performance import change_words
+from kinerja.presentation import formats
 from kinerja.presentation.labels import has, label
 from kinerja.tenancy.kinds import KINDS
 from kinerja.web import (  # noqa: F401 - access, imports, records, structure attach to admin.bp
@@ -93,6 +94,9 @@ def init_app(app: Flask) -> None:
     def favicon() -> Any:
         return redirect(url_for("web.static", filename="favicon.svg"), code=301)
 
+    # Numbers and dates on every page through the one formats module (`|date`, `|percent`, ...).
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.jinja_env.globals.update(formats.GLOBALS)
     app.jinja_env.globals.update(
         LOCALES=i18n.LOCALES,
         KINDS=KINDS,

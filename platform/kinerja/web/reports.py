@@ -15,6 +15,7 @@ from kinerja.exports import writers
 from kinerja.i18n import _, in_language
 from kinerja.identity.principal import current, require
 from kinerja.performance.log import service as log_service
+from kinerja.presentation import formats
 from kinerja.reports import choices, rules, service
 from kinerja.reports.inputs import SubmissionBody
 from kinerja.reports.models import ReportSubmission
@@ -146,7 +147,7 @@ def summary(code: str) -> Any:
     fmt = request.args.get("format")
     if fmt in writers.WRITERS:
         # Through the one writer and its formula guard: the text is what people typed.
-        title = f"{in_language(form.title, form.title_en)} {month:%Y-%m}"
+        title = f"{in_language(form.title, form.title_en)} {formats.month(month)}"
         rows = ([ln["key"], ln["submissions"], *(ln.get(c) for c in columns)] for ln in lines)
         # The columns as on the page: the fields' labels in the reader's language, not codes.
         by_word = str(_("Work unit") if by == "unit" else _("Employee"))

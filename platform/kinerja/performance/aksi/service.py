@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from kinerja.performance.aksi.models import RencanaAksi
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Rhk, Skp
+from kinerja.presentation import formats
 from kinerja.workflow import locked
 
 FIELDS = ("rhk_id", "period", "text", "due", "output")
@@ -139,7 +140,7 @@ def _checked(session: Session, skp: Skp, values: dict[str, Any]) -> dict[str, An
     refusal = rules.check_date(years.periods_of(session, skp.year), values["period"], values["due"])
     if refusal is not None:
         params = {
-            k: format_date(v, "medium") if isinstance(v, date) else v
+            k: formats.date_short(v) if isinstance(v, date) else v
             for k, v in refusal.params.items()
         }
         errors[refusal.field] = [gettext(refusal.msgid, **params)]

@@ -11,6 +11,9 @@ from kinerja.performance import skp as skps
 from kinerja.performance.evaluation import service
 from kinerja.performance.evaluation.labels import ACHIEVEMENT_WORDS, PREDIKAT_WORDS, RATING_WORDS
 from kinerja.performance.evaluation.models import Evaluation
+from kinerja.presentation import formats
+
+ID = "id"  # official documents are Indonesian whatever the reader's language
 
 
 def evaluation_document(session: Session, evaluation: Evaluation, day: date) -> bytes:
@@ -20,23 +23,23 @@ def evaluation_document(session: Session, evaluation: Evaluation, day: date) -> 
     measured = service.measured(session, evaluation)
     rows = []
     for item, iki, rhk in service.items(session, evaluation):
-        found = measured[iki.id].as_dict()
-        target = found["target_low"] or "-"
-        if found["target_high"]:
-            target = f"{target}-{found['target_high']}"
-        percent = measured[iki.id].percent
+        shown = measured[iki.id]
+        target = formats.number(shown.target_low, locale=ID)
+        if shown.target_high is not None:
+            target = f"{target}-{formats.number(shown.target_high, locale=ID)}"
         rows.append(
             {
                 "rhk_id": rhk.id,
                 "rhk": rhk.text,
                 "iki": iki.text,
                 "target": f"{target} {iki.unit or ''}".strip()
-                if found["target_low"]
+                if shown.target_low is not None
                 else (iki.narrative or "-"),
-                "realisasi": f"{found['realisation']} {iki.unit or ''}".strip()
+                "realisasi": f"{formats.number(shown.realisation or 0, locale=ID)} "
+                f"{iki.unit or ''}".strip()
                 if item.realisasi is not None
                 else (item.realisasi_text or "-"),
-                "capaian": f"{percent}%" if percent is not None else "-",
+                "capaian": formats.percent(shown.percent, locale=ID),
                 "feedback": item.feedback or "-",
             }
         )

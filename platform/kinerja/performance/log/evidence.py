@@ -13,6 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kinerja.i18n import N_
 from kinerja.performance.log import metadata
+from kinerja.presentation import formats
 
 THUMB = 320  # px, the long side of a thumbnail
 # Pixels a photo may have, by kind: what a phone makes, and a bound on the work of one request
@@ -124,7 +125,7 @@ def _open(data: bytes, kind: Kind) -> Image.Image:
                 "The photo has %(found)s million pixels; at most %(max)s million are accepted. "
                 "Send a smaller photo."
             ),
-            found=round(pixels / 1e6, 1),
+            found=formats.number(pixels / 1e6, digits=1),  # shown: the reader's decimal mark
             max=limit // 1_000_000,
         )
     return image

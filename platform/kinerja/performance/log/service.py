@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.log.permissions import ENTRY
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.presentation import formats
 
 FIELDS = (
     "entry_date",
@@ -154,7 +155,7 @@ def choices(session: Session, employee_id: int, year: int) -> list[tuple[Rhk, li
 def _check_timing(session: Session, entry_date: date, now: datetime) -> bool:
     timing = rules.timing(entry_date, now, policy(session))
     if not timing.allowed:
-        closes = format_datetime(timing.closes, "d MMM y HH:mm")
+        closes = formats.datetime_short(timing.closes)
         raise Invalid("entry_date", gettext(timing.problem or "", closes=closes))
     return timing.late
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kinerja.plugins.api import Submission
+from kinerja.plugins.api import Submission, formats
+
+ID = "id"
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,14 @@ def year_lines(rows: list[Submission], target: int) -> tuple[str, ...]:
     """The lines of the SKP section: how many reports, how many immunised, against the target."""
     whole = total("", rows, target)
     kipi = sum(row.values.get("kipi") or 0 for row in rows)
-    shown = "-" if whole.percent is None else f"{whole.percent:.1f}%"
     verdict = "di bawah target" if whole.below else "target tercapai"
-    return (
-        f"{len(rows)} laporan · {whole.immunised} dari {whole.targeted} sasaran diimunisasi "
-        f"({shown})",
-        f"KIPI dilaporkan: {kipi}",
-        f"Target cakupan {target}%: {verdict}",
+    number, percent = formats.number, formats.percent
+    return (  # Indonesian text, so Indonesian numbers whatever the reader's language
+        f"{len(rows)} laporan · {number(whole.immunised, locale=ID)} dari "
+        f"{number(whole.targeted, locale=ID)} sasaran diimunisasi "
+        f"({percent(whole.percent, locale=ID)})",
+        f"KIPI dilaporkan: {number(kipi, locale=ID)}",
+        f"Target cakupan {percent(target, locale=ID)}: {verdict}",
     )
 
 

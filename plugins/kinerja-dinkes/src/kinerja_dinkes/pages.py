@@ -15,21 +15,6 @@ from kinerja_dinkes.catalogue import IMMUNISATION, NAME
 
 bp = Blueprint("dinkes", __name__, template_folder="templates")
 
-MONTHS = (
-    ("Januari", "January"),
-    ("Februari", "February"),
-    ("Maret", "March"),
-    ("April", "April"),
-    ("Mei", "May"),
-    ("Juni", "June"),
-    ("Juli", "July"),
-    ("Agustus", "August"),
-    ("September", "September"),
-    ("Oktober", "October"),
-    ("November", "November"),
-    ("Desember", "December"),
-)
-
 
 @bp.get("/cakupan")
 def coverage_page() -> Any:
@@ -52,8 +37,7 @@ def coverage_page() -> Any:
         places={p.name: p for p in places},
         target=target,
         month=month,
-        month_name=api.in_language(*MONTHS[month.month - 1]),
-        months=[api.in_language(*names) for names in MONTHS],
+        months=api.formats.month_names(),
         years=coverage.years_offered(month.year, api.clock.this_year()),
     )
 
