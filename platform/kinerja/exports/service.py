@@ -92,7 +92,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
     return {"rows": len(table.rows), "bytes": len(data)}
 
 
-def mine(user_id: int | None) -> Select[Any]:
+def mine(user_id: int | None) -> Select[Export, BackgroundJob]:
     """The requester's exports with their jobs, newest first (the list to page through)."""
     return (
         select(Export, BackgroundJob)
