@@ -100,9 +100,14 @@ class OptionSchema(Schema):
 
 
 def _campaign_dict(campaign: AssessmentCampaign) -> dict[str, Any]:
+    return CampaignListedSchema().dump(_with_progress(campaign))
+
+
+def _with_progress(campaign: AssessmentCampaign) -> dict[str, Any]:
+    """A campaign and its progress, to be dumped by `CampaignListedSchema`."""
     done, total = campaigns.progress(db.session, campaign)
     return {
-        **CampaignSchema().dump(campaign),
+        **{name: getattr(campaign, name) for name in CampaignSchema().fields},
         "subjects": len(campaigns.subjects(db.session, campaign)),
         "tasks_done": done,
         "tasks": total,
@@ -272,7 +277,7 @@ class Campaigns(MethodView):
             ),
             pagination_parameters,
         ).items
-        return [_campaign_dict(c) for c in found]
+        return [_with_progress(c) for c in found]
 
     @blp.arguments(CampaignInput)
     @blp.doc(security=BEARER)
