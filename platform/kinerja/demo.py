@@ -15,7 +15,7 @@ from kinerja.identity.models import (
 )
 from kinerja.identity.passwords import hash_password
 from kinerja.organisation.models import OrgUnit
-from kinerja.people.models import Employee, Position
+from kinerja.people.models import AgencyViewer, Employee, Position
 from kinerja.tenancy.models import Tenant
 
 # tenant slug -> list of (code, name, parent code or None)
@@ -59,10 +59,12 @@ UNITS: dict[str, list[tuple[str, str, str | None]]] = {
 
 
 DEMO_PASSWORD = "demo12345"
+# The sekretaris: named by the agency to see it as its head does (`people/overseers.py`).
+SEKRETARIS = "197805172003122004"
 
 # Dinas Kesehatan's people: (nip, name, golongan, position, type, grade, unit code, superior nip,
-# roles of a local demo account or None)
-PEOPLE = [
+# roles of their local demo account: everyone signs in with the demo password)
+PEOPLE: list[tuple[str, str, str, str, str, int, str, str | None, tuple[str, ...]]] = [
     (
         "197503122000031002",
         "dr. Rahmat Hidayat, M.Kes",
@@ -116,7 +118,7 @@ PEOPLE = [
         6,
         "P2P-IMUN",
         "198205102008012007",
-        None,
+        ("pegawai",),
     ),
     (
         "199207082019032011",
@@ -127,7 +129,7 @@ PEOPLE = [
         7,
         "P2P-IMUN",
         "198001152005012003",
-        None,
+        ("pegawai",),
     ),
     (
         "199003152023211001",
@@ -138,7 +140,7 @@ PEOPLE = [
         6,
         "SEK-UMUM",
         "197503122000031002",
-        None,
+        ("pegawai",),
     ),
     (
         "198811202010011004",
@@ -151,12 +153,24 @@ PEOPLE = [
         "197503122000031002",
         ("pegawai", "admin_opd"),
     ),
+    (
+        SEKRETARIS,
+        "Hj. Nurhayati Lubis, S.E., M.Si",
+        "IV/b",
+        "Sekretaris Dinas Kesehatan",
+        "administrator",
+        12,
+        "SEK",
+        "197503122000031002",
+        ("pegawai",),
+    ),
 ]
 CITY_ADMIN = ("bkpsdm@medan.go.id", "Admin BKPSDM Kota Medan")
 
 
 def _load_people(tenant_id: int) -> int:
     created = 0
+    hashed: list[str] = []  # one hash for everyone, made once needed: each costs a second
     with db.unit_of_work(tenant_id) as session:
         units = {u.code: u.id for u in session.scalars(select(OrgUnit))}
         positions = {p.name: p for p in session.scalars(select(Position))}
@@ -172,12 +186,8 @@ def _load_people(tenant_id: int) -> int:
             if roles:
                 user = session.scalar(select(User).where(User.nip == nip))
                 if user is None:
-                    user = User(
-                        display_name=name,
-                        nip=nip,
-                        email=None,
-                        password_hash=hash_password(DEMO_PASSWORD),
-                    )
+                    hashed[:] = hashed or [hash_password(DEMO_PASSWORD)]
+                    user = User(display_name=name, nip=nip, email=None, password_hash=hashed[0])
                     session.add(user)
                     session.flush()
                 for role in roles:
@@ -198,6 +208,10 @@ def _load_people(tenant_id: int) -> int:
             session.flush()
             people[nip] = employee
             created += 1
+        if SEKRETARIS in people and not session.scalar(
+            select(AgencyViewer.id).where(AgencyViewer.employee_id == people[SEKRETARIS].id)
+        ):
+            session.add(AgencyViewer(employee_id=people[SEKRETARIS].id))
     return created
 
 
@@ -304,6 +318,7 @@ def load() -> list[str]:
     report.append(
         f"demo sign-in (password {DEMO_PASSWORD}): admin OPD 198811202010011004, "
         f"kepala bidang 198001152005012003, kepala seksi 198205102008012007, "
-        f"pegawai 198609262015051001, head 197503122000031002, city admin {CITY_ADMIN[0]}"
+        f"pegawai 198609262015051001, head 197503122000031002, sekretaris (sees the agency) "
+        f"{SEKRETARIS}, city admin {CITY_ADMIN[0]}; every other employee by NIP"
     )
     return report

@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import SelectPage
 from kinerja.api.people import BEARER
 from kinerja.db import db
 from kinerja.identity.principal import current
@@ -44,10 +45,14 @@ def _me() -> int:
 
 @blp.route("")
 class Notifications(MethodView):
+    @blp.response(200)
+    @blp.paginate(page_size=service.PAGE)
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
-        """Your latest notifications (unread first) and how many are unread"""
+    def get(self, pagination_parameters: Any) -> Any:
+        """Your notifications (unread first, newest first), a page of them in `items` (the
+        total in X-Pagination), and how many are unread"""
         me = _me()
+        shown = SelectPage(service.listing(me), pagination_parameters).items
         return {
             "unread": service.unread(db.session, me),
             "items": [
@@ -60,7 +65,7 @@ class Notifications(MethodView):
                     "created_at": n.created_at.isoformat(),
                     "read": n.read_at is not None,
                 }
-                for n in service.latest(db.session, me)
+                for n in shown
             ],
         }
 

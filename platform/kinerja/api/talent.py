@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kinerja import audit
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
+from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.people import BEARER
 from kinerja.competency import campaigns, catalogue, results, standards
 from kinerja.competency.inputs import CampaignInput, RatingsBody, StandardBody
@@ -54,6 +55,31 @@ class CampaignSchema(Schema):
     competencies = fields.List(fields.String())
 
 
+class CampaignListedSchema(CampaignSchema):
+    """A campaign in the list: with its progress."""
+
+    subjects = fields.Integer()
+    tasks_done = fields.Integer()
+    tasks = fields.Integer()
+
+
+class TaskListedSchema(Schema):
+    id = fields.Integer()
+    campaign = fields.String()
+    ends = fields.Date()
+    subject_id = fields.Integer()
+    subject = fields.String()
+    source = fields.String()
+
+
+class PositionLevelsSchema(Schema):
+    position_id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    grade = fields.Integer(allow_none=True)
+    levels = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
 class CampaignTransitionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["open", "close"]))
 
@@ -74,9 +100,14 @@ class OptionSchema(Schema):
 
 
 def _campaign_dict(campaign: AssessmentCampaign) -> dict[str, Any]:
+    return CampaignListedSchema().dump(_with_progress(campaign))
+
+
+def _with_progress(campaign: AssessmentCampaign) -> dict[str, Any]:
+    """A campaign and its progress, to be dumped by `CampaignListedSchema`."""
     done, total = campaigns.progress(db.session, campaign)
     return {
-        **CampaignSchema().dump(campaign),
+        **{name: getattr(campaign, name) for name in CampaignSchema().fields},
         "subjects": len(campaigns.subjects(db.session, campaign)),
         "tasks_done": done,
         "tasks": total,
@@ -146,11 +177,16 @@ class ResultsFile(Schema):
 
 @blp.route("/standards")
 class Standards(MethodView):
+    @blp.response(200, PositionLevelsSchema(many=True))
+    @blp.paginate(page_size=WHOLE)
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
-        """Every position with its required level per competency (defaults, then its own)"""
+    def get(self, pagination_parameters: Any) -> Any:
+        """Every position with its required level per competency (defaults, then its own),
+        paged"""
         require(perm.VIEW, perm.Resource(STANDARD, g.tenant.id))
-        positions = list(db.session.scalars(select(Position).order_by(Position.name)))
+        positions = SelectPage(
+            select(Position).order_by(Position.name, Position.id), pagination_parameters
+        ).items
         levels = standards.required_by_position(db.session, positions, catalogue.dictionary())
         return [
             {
@@ -228,14 +264,20 @@ def _policy_dict(found: standards.Policy) -> dict[str, Any]:
 
 @blp.route("/campaigns")
 class Campaigns(MethodView):
+    @blp.response(200, CampaignListedSchema(many=True))
+    @blp.paginate(page_size=WHOLE)
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
-        """The agency's assessment campaigns with their progress (admin OPD)"""
+    def get(self, pagination_parameters: Any) -> Any:
+        """The agency's assessment campaigns with their progress (admin OPD), newest first,
+        paged (the progress counted for the page's campaigns only)"""
         require(perm.VIEW, perm.Resource(CAMPAIGN, g.tenant.id))
-        found = db.session.scalars(
-            select(AssessmentCampaign).order_by(AssessmentCampaign.starts.desc())
-        )
-        return [_campaign_dict(c) for c in found]
+        found = SelectPage(
+            select(AssessmentCampaign).order_by(
+                AssessmentCampaign.starts.desc(), AssessmentCampaign.id.desc()
+            ),
+            pagination_parameters,
+        ).items
+        return [_with_progress(c) for c in found]
 
     @blp.arguments(CampaignInput)
     @blp.doc(security=BEARER)
@@ -291,15 +333,17 @@ class CampaignImport(MethodView):
 
 @blp.route("/tasks")
 class Tasks(MethodView):
+    @blp.response(200, TaskListedSchema(many=True))
+    @blp.paginate(ListPage, page_size=WHOLE)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
-        """Your rating tasks in open campaigns (whom to rate, as what)"""
+        """Your rating tasks in open campaigns (whom to rate, as what), paged"""
         found = campaigns.tasks_of(db.session, current().employee_id)
         return [
             {
                 "id": task.id,
                 "campaign": campaign.name,
-                "ends": campaign.ends.isoformat(),
+                "ends": campaign.ends,
                 "subject_id": task.subject_id,
                 "subject": name,
                 "source": task.source,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kinerja import audit, jobs, storage
@@ -92,15 +92,13 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
     return {"rows": len(table.rows), "bytes": len(data)}
 
 
-def mine(session: Session, user_id: int | None) -> list[tuple[Export, BackgroundJob | None]]:
-    return list(
-        session.execute(
-            select(Export, BackgroundJob)
-            .outerjoin(BackgroundJob, BackgroundJob.id == Export.job_id)
-            .where(Export.requested_by == (user_id or -1))
-            .order_by(Export.id.desc())
-            .limit(20)
-        )
+def mine(user_id: int | None) -> Select[Export, BackgroundJob]:
+    """The requester's exports with their jobs, newest first (the list to page through)."""
+    return (
+        select(Export, BackgroundJob)
+        .outerjoin(BackgroundJob, BackgroundJob.id == Export.job_id)
+        .where(Export.requested_by == (user_id or -1))
+        .order_by(Export.id.desc())
     )
 
 

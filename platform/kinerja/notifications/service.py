@@ -103,10 +103,6 @@ def listing(employee_id: int | None) -> Select[Notification]:
     )
 
 
-def latest(session: Session, employee_id: int | None, limit: int = PAGE) -> list[Notification]:
-    return list(session.scalars(listing(employee_id).limit(limit)))
-
-
 def mark_read(session: Session, employee_id: int | None, ids: list[int] | None = None) -> int:
     """Mark the employee's notifications read: the given ids, or all."""
     query = update(Notification).where(

@@ -74,28 +74,29 @@ def _index(problem: Problem) -> Any:
         scalars=False,
         param="team_page",
     )
-    members = list(
-        db.session.scalars(
-            select(Employee)
-            .where(
-                Employee.id.in_(skps.rated_by(db.session, principal.employee_id) or {-1}),
-                Employee.active,
-            )
-            .order_by(Employee.name)
+    # The people this person rates: paged, the progress computed for the page shown only.
+    members = paged(
+        select(Employee)
+        .where(
+            Employee.id.in_(skps.rated_by(db.session, principal.employee_id) or {-1}),
+            Employee.active,
         )
+        .order_by(Employee.name, Employee.id),
+        keep={"year": year},
+        param="members_page",
     )
     latest = {  # ordered by period: the last one stays
         e.employee_id: e
         for e in db.session.scalars(
             select(Evaluation)
-            .where(Evaluation.employee_id.in_([m.id for m in members] or [-1]))
+            .where(Evaluation.employee_id.in_([m.id for m in members.rows] or [-1]))
             .where(Evaluation.year == year)
             .order_by(Evaluation.period, Evaluation.id)
         )
     }
     team_table = [
         (member, service.progress(db.session, member.id, year), latest.get(member.id))
-        for member in members
+        for member in members.rows
     ]
     found = service.curve(db.session, year)
     history = list(
@@ -110,7 +111,7 @@ def _index(problem: Problem) -> Any:
         )
     )
     show_curve = sees_figures(principal)
-    missing: list[str] = []
+    missing = None
     if show_curve:
         evaluated = (
             select(Evaluation.employee_id)
@@ -121,14 +122,13 @@ def _index(problem: Problem) -> Any:
             )
             .scalar_subquery()
         )
-        missing = list(
-            db.session.scalars(
-                select(Employee.name)
-                .join(Skp, Skp.employee_id == Employee.id)
-                .where(Skp.year == year, Skp.in_force, Employee.id.not_in(evaluated))
-                .order_by(Employee.name)
-                .limit(500)
-            )
+        missing = paged(
+            select(Employee.name)
+            .join(Skp, Skp.employee_id == Employee.id)
+            .where(Skp.year == year, Skp.in_force, Employee.id.not_in(evaluated))
+            .order_by(Employee.name, Employee.id),
+            keep={"year": year},
+            param="missing_page",
         )
     return form_page(
         "evaluations.html",
@@ -152,6 +152,7 @@ def _index(problem: Problem) -> Any:
         history=history,
         missing=missing,
         team_table=team_table,
+        members=members,
     )
 
 

@@ -15,6 +15,7 @@ from kinerja.httpkit import send_export
 from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
 from kinerja.web.forms import form_page, submit, year_param
+from kinerja.web.paging import paged
 
 bp = Blueprint("exports", __name__, url_prefix="/t/<tenant>/exports")
 
@@ -51,7 +52,7 @@ def index() -> Any:
         problem,
         year=year_param(),
         kinds=tables.KIND_WORDS,
-        mine=service.mine(db.session, principal.user_id),
+        mine=paged(service.mine(principal.user_id), scalars=False, keep={}),
         ready=service.ready,
     )
 

@@ -16,6 +16,7 @@ from kinerja.jobs.models import BackgroundJob
 from kinerja.people import importer, imports
 from kinerja.people.models import EmployeeImport
 from kinerja.web.admin import bp, require_admin
+from kinerja.web.paging import paged
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def import_page() -> Any:
             else:
                 db.session.commit()
                 return redirect(url_for("admin.import_status", import_id=record.id), code=303)
-    rows = db.session.execute(
+    found = paged(
         select(
             EmployeeImport.id,
             EmployeeImport.filename,
@@ -51,18 +52,23 @@ def import_page() -> Any:
             BackgroundJob.result,
         )
         .join(BackgroundJob, BackgroundJob.id == EmployeeImport.job_id)
-        .order_by(EmployeeImport.created_at.desc())
-        .limit(20)
-    ).all()
+        .order_by(EmployeeImport.created_at.desc(), EmployeeImport.id.desc()),
+        scalars=False,
+        keep={},
+    )
     # A job that ran to the end may still have rejected its file: show what happened to it.
     recent = [
         {**row._asdict(), "outcome": (row.result or {}).get("status", row.status)}
         if row.status == "succeeded" and (row.result or {}).get("status") == "rejected"
         else {**row._asdict(), "outcome": row.status}
-        for row in rows
+        for row in found.rows
     ]
     page = render_template(
-        "imports.html", recent=recent, error=error, columns=importer.REQUIRED + importer.OPTIONAL
+        "imports.html",
+        recent=recent,
+        paged=found,
+        error=error,
+        columns=importer.REQUIRED + importer.OPTIONAL,
     )
     return page, code
 

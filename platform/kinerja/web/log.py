@@ -353,6 +353,7 @@ def team() -> Any:
         .where(Employee.id.in_(principal.subordinate_ids or {-1}))
         .order_by(Employee.name)
     ).all()
+    # The filter's choices, every one (not a list to read: a choice cut off could not be chosen).
     results = db.session.execute(
         select(Rhk.id, Rhk.text)
         .join(Skp, Skp.id == Rhk.skp_id)
@@ -361,8 +362,7 @@ def team() -> Any:
             Skp.year == clock.this_year(),
             Rhk.proposed.is_(False),
         )
-        .order_by(Rhk.text)
-        .limit(300)
+        .order_by(Rhk.text, Rhk.id)
     ).all()
     return form_page(
         "log_team.html",

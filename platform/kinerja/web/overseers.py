@@ -16,6 +16,7 @@ from kinerja.people.models import Employee, Position
 from kinerja.people.permissions import VIEWERS
 from kinerja.web.admin import bp
 from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.paging import paged_list
 
 
 @bp.route("/viewers", methods=["GET", "POST"])
@@ -42,17 +43,18 @@ def viewers_page() -> Any:
         "viewers.html",
         problem,
         heads=overseers.heads(db.session),
-        named=overseers.listing(db.session),
+        named=paged_list(overseers.listing(db.session), keep={}),
         manages=manages,
-        # the choices only for whoever may change the list (at most a page of each)
+        # The choices only for whoever may change the list, every one of them: a choice cut
+        # off would be a person or a position that cannot be named.
         employees=db.session.execute(
             select(Employee.id, Employee.name).where(Employee.active).order_by(Employee.name)
-        ).all()[:500]
+        ).all()
         if manages
         else [],
         positions=db.session.execute(
             select(Position.id, Position.name).order_by(Position.name)
-        ).all()[:500]
+        ).all()
         if manages
         else [],
     )

@@ -33,6 +33,7 @@ from kinerja.people.models import Employee, Position
 from kinerja.performance.evaluation.labels import PREDIKAT_WORDS
 from kinerja.plugins.types import DEVELOPMENT_KINDS
 from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.paging import paged, paged_list
 
 bp = Blueprint("talent", __name__, url_prefix="/t/<tenant>/talent")
 WORDS = {
@@ -55,6 +56,8 @@ def _scoped() -> tuple[list[Employee], dict[int, results.Result]]:
 
 @bp.get("")
 def index() -> Any:
+    """Three lists, each paged with its own argument: the ratings waiting, the team's (or the
+    agency's) results and the campaigns."""
     principal = current()
     admin = perm.is_agency_admin(principal)
     team: list[tuple[Employee, results.Result]] = []
@@ -62,19 +65,20 @@ def index() -> Any:
         people, found = _scoped()
         team = [(p, found[p.id]) for p in people]
     today = clock.today()
+    everything = select(AssessmentCampaign).order_by(
+        AssessmentCampaign.starts.desc(), AssessmentCampaign.id.desc()
+    )
     return form_page(
         "talent.html",
         None,
-        tasks=campaigns.tasks_of(db.session, principal.employee_id),
+        tasks=paged_list(
+            campaigns.tasks_of(db.session, principal.employee_id), keep={}, param="tasks_page"
+        ),
         me=principal.employee_id if perm.is_member(principal) else None,
-        team=team,
-        campaigns=list(
-            db.session.scalars(
-                select(AssessmentCampaign).order_by(AssessmentCampaign.starts.desc())
-            )
-        )
+        team=paged_list(team, keep={}, param="team_page"),
+        campaigns=paged(everything, keep={}, param="campaigns_page")
         if admin or perm.is_visiting_city_admin(principal)
-        else [],
+        else None,
         admin=admin,
         today=today,
         later=today + timedelta(days=14),

@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
 from kinerja.db import db
-from kinerja.organisation.service import count_units, query_units
+from kinerja.organisation.service import query_units
 from kinerja.tenancy.kinds import KINDS
 from kinerja.tenancy.service import list_tenants
 from kinerja.web.i18n import COOKIE, LOCALES
+from kinerja.web.paging import paged
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -79,12 +80,10 @@ bp.add_url_rule("/me", "profile", _profile)
 
 @tenant_bp.get("/")
 def home() -> Any:
-    units = db.session.scalars(query_units().limit(50)).all()
     return render_template(
         "tenant_home.html",
         tenant=g.tenant,
-        units=units,
-        unit_count=count_units(db.session),
+        units=paged(query_units(), keep={}),
         waiting=_waiting_for(),
     )
 
