@@ -191,7 +191,7 @@ class Entries(MethodView):
         else:
             query = service.visible(principal)
         query = service.filtered(query, args)
-        return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
+        return service.newest_first(query)
 
     @blp.arguments(EntryBody, location=BODY_EITHER)
     @blp.arguments(EvidenceFiles, location="files")

@@ -104,8 +104,11 @@ def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[s
     errors: dict[str, list[Any]] = {}
     if values.get("rhk_id"):
         _check_links(session, employee, values, errors)
-    elif values.get("rencana_aksi_id"):
-        errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
+    else:  # an additional task: no step and no indicator of a result it does not name
+        if values.get("rencana_aksi_id"):
+            errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
+        if values.get("iki_id"):
+            errors["iki_id"] = [_("Choose the result (RHK) this indicator belongs to.")]
     if errors:
         raise InvalidFields(errors)
     return values
@@ -364,7 +367,13 @@ def get(session: Session, entry_id: int) -> WorkEntry:
 
 
 def resource(entry: WorkEntry) -> perm.Resource:
-    return perm.Resource("work_entry", entry.tenant_id, employee_id=entry.employee_id)
+    # Whether it is a draft decides who sees it (`permissions._entry`): drafts are private.
+    return perm.Resource(
+        "work_entry",
+        entry.tenant_id,
+        employee_id=entry.employee_id,
+        extra={"draft": entry.status == rules.DRAFT},
+    )
 
 
 def check_editable(session: Session, entry: WorkEntry) -> None:
@@ -668,7 +677,15 @@ def file_of(session: Session, entry: WorkEntry, file_id: int) -> EvidenceFile:
 
 
 def visible(principal: perm.Principal) -> Select[Any]:
-    return select(WorkEntry).where(perm.reach(principal, ENTRY).where(WorkEntry.employee_id))
+    """The entries the principal may see: `permissions._entry`'s VIEW as a filter, drafts
+    only to their owner and the admin OPD."""
+    query = select(WorkEntry).where(perm.reach(principal, ENTRY).where(WorkEntry.employee_id))
+    if perm.is_agency_admin(principal):
+        return query
+    return query.where(
+        (WorkEntry.status != rules.DRAFT)
+        | (WorkEntry.employee_id == (principal.employee_id or -1))
+    )
 
 
 def team(session: Session, principal: perm.Principal, whole_subtree: bool = False) -> Select[Any]:
@@ -697,6 +714,16 @@ def filtered(query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
     if args.get("after"):
         query = query.where(WorkEntry.id > args["after"])
     return query
+
+
+def newest_first(query: Select[Any]) -> Select[Any]:
+    """Every list of entries in one order, across people: the latest day of work first, then
+    the latest sent (a draft, never sent, by when it was made), then the latest made."""
+    return query.order_by(
+        WorkEntry.entry_date.desc(),
+        WorkEntry.submitted_at.desc().nulls_last(),
+        WorkEntry.id.desc(),
+    )
 
 
 def waiting(session: Session, principal: perm.Principal) -> Select[Any]:

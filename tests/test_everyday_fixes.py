@@ -1,0 +1,179 @@
+"""Everyday journeys (#21) as a new user walks them on a phone: a draft stays private, the form
+opens on a result, the superior's feed is newest first across people, pages past the end, the
+bulk approval only where something waits."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from kinerja import clock
+from kinerja.db import db
+from kinerja.people import employees
+from kinerja.performance.log import inputs as log_inputs
+from kinerja.performance.log import service as log_service
+from kinerja.performance.log.models import WorkEntry
+from kinerja.permissions import Principal
+from tests.support import (
+    add_employee,
+    add_user,
+    csrf_token,
+    plan_head_and_boss,
+    plan_staff,
+    sign_in,
+)
+from tests.test_skp_api import token as api_token
+
+TODAY = clock.today()
+API = "/api/v1/tenants/dinkes/entries"
+
+
+def _log(tenant: int, employee_id: int, day: date, activity: str, submit: bool = True) -> int:
+    """An entry made through the service on `day` (at noon of that day, within the deadline)."""
+    with db.unit_of_work(tenant) as session:
+        employee = employees.get_employee(session, employee_id)
+        owner = Principal(
+            user_id=employee.user_id or 0,
+            tenant_id=tenant,
+            roles=frozenset({"pegawai"}),
+            employee_id=employee_id,
+        )
+        values = log_inputs.EntryInput().read(
+            {"entry_date": day.isoformat(), "extra_reason": "Rapat", "activity": activity}
+        )
+        noon = datetime(day.year, day.month, day.day, 5, tzinfo=UTC)
+        entry, _ = log_service.create(session, owner, employee, values, submit=submit, now=noon)
+        return entry.id
+
+
+def _second_staff(tenants, people) -> int:
+    user = add_user("dewi", "199103152016021002")
+    return add_employee(tenants.a, "199103152016021002", "Dewi", people.superior, user, ("pegawai",))
+
+
+# --- 1. a draft is private until sent ----------------------------------------------------------
+def test_a_draft_is_the_owners_until_it_is_sent(app, people, tenants) -> None:
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    token = csrf_token(staff, "/t/dinkes/log")
+    form = {
+        "csrf_token": token,
+        "entry_date": TODAY.isoformat(),
+        "extra_reason": "Rapat",
+        "activity": "Notulen rapat koordinasi",
+        "draft": "1",
+    }
+    saved = staff.post("/t/dinkes/log/new", data=form)
+    assert saved.status_code == 303
+    page = staff.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Tersimpan sebagai draf" in page and "Atasan Anda sudah dapat" not in page
+    form.pop("draft")
+    sent = staff.post("/t/dinkes/log/new", data={**form, "activity": "Laporan terkirim"})
+    page = staff.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Atasan Anda sudah dapat melihatnya" in page
+    with db.unit_of_work(tenants.a) as session:
+        draft_id = session.scalar(select(WorkEntry.id).where(WorkEntry.status == "draft"))
+    assert staff.get(f"/t/dinkes/log/{draft_id}").status_code == 200
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    assert boss.get(f"/t/dinkes/log/{draft_id}").status_code == 404
+    as_boss = api_token(tenants.a, people.users["boss"])
+    listed = app.test_client().get(f"{API}?scope=all", headers=as_boss).get_json()
+    assert listed and all(e["status"] != "draft" for e in listed)
+    assert app.test_client().get(f"{API}/{draft_id}", headers=as_boss).status_code == 404
+    as_staff = api_token(tenants.a, people.users["staff"])
+    mine = app.test_client().get(f"{API}?scope=mine", headers=as_staff).get_json()
+    assert any(e["status"] == "draft" for e in mine)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    assert admin.get(f"/t/dinkes/log/{draft_id}").status_code == 200  # the agency's records
+    # once sent, the superior sees it
+    staff_token = csrf_token(staff, f"/t/dinkes/log/{draft_id}")
+    staff.post(f"/t/dinkes/log/{draft_id}/act/submit", data={"csrf_token": staff_token})
+    assert boss.get(f"/t/dinkes/log/{draft_id}").status_code == 200
+
+
+# --- 2. the form opens on a result; indicators by result; a mismatch is refused ----------------
+def test_the_form_opens_on_the_first_result_and_groups_indicators(app, people, tenants) -> None:
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get("/t/dinkes/log").get_data(as_text=True)
+    select = re.search(r'<select id="rhk_id".*?</select>', page, re.S).group(0)
+    assert re.search(rf'<option value="{rhk}" selected>', select)
+    assert '<option value="">' in select and '<option value="" selected>' not in select
+    ikis = re.search(r'<select id="iki_id".*?</select>', page, re.S).group(0)
+    assert re.search(rf'<optgroup label="[^"]*" data-rhk="{rhk}"><option value="{iki}"', ikis)
+    token = csrf_token(staff, "/t/dinkes/log")
+    # an indicator without its result: refused, naming the indicator
+    refused = staff.post(
+        "/t/dinkes/log/new",
+        data={
+            "csrf_token": token,
+            "entry_date": TODAY.isoformat(),
+            "rhk_id": "",
+            "iki_id": str(iki),
+            "extra_reason": "Rapat",
+            "activity": "Rapat",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Pilih hasil kerja (RHK) tempat indikator ini berada." in refused.get_data(as_text=True)
+    api = app.test_client().post(
+        API,
+        json={
+            "entry_date": TODAY.isoformat(),
+            "iki_id": iki,
+            "extra_reason": "Rapat",
+            "activity": "Rapat",
+        },
+        headers=api_token(tenants.a, people.users["staff"]) | {"Idempotency-Key": "k" * 20},
+    )
+    assert api.status_code == 422 and "iki_id" in str(api.get_json())
+
+
+# --- 3. the superior's feed: newest first across people, every tab, the API too ----------------
+def test_the_feed_is_newest_first_across_people(app, people, tenants) -> None:
+    dewi = _second_staff(tenants, people)
+    base = TODAY - timedelta(days=1)
+    made = [  # made in this order: by person, not by day
+        (people.staff, base, "Budi terbaru"),
+        (dewi, base - timedelta(days=1), "Dewi kedua"),
+        (dewi, base - timedelta(days=3), "Dewi keempat"),
+        (people.staff, base - timedelta(days=2), "Budi ketiga"),
+    ]
+    with db.unit_of_work(tenants.a) as session:
+        policy = log_inputs.PolicyInput().read({"deadline_days": 31})
+        log_service.set_policy(session, policy)
+    for employee_id, day, activity in made:
+        _log(tenants.a, employee_id, day, activity)
+    expected = ["Budi terbaru", "Dewi kedua", "Budi ketiga", "Dewi keempat"]
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    for tab in ("submitted", "all"):
+        page = boss.get(f"/t/dinkes/log/team?status={tab}").get_data(as_text=True)
+        shown = [a for a in re.findall(r"(Budi \w+|Dewi \w+)</a>", page)]
+        assert shown == expected, tab
+    as_boss = api_token(tenants.a, people.users["boss"])
+    listed = app.test_client().get(f"{API}?scope=team", headers=as_boss).get_json()
+    assert [e["activity"] for e in listed] == expected
+
+
+# --- 4. a page past the end is the last; bulk approval only where something waits --------------
+def test_a_page_past_the_end_is_the_last_and_bulk_only_where_waiting(app, people, tenants) -> None:
+    _log(tenants.a, people.staff, TODAY, "Satu-satunya")
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    page = boss.get("/t/dinkes/log/team?status=submitted&page=7").get_data(as_text=True)
+    assert "Satu-satunya" in page and "Halaman 7" not in page
+    assert "Setujui laporan yang dipilih" in page
+    approved = boss.get("/t/dinkes/log/team?status=approved").get_data(as_text=True)
+    assert "Setujui laporan yang dipilih" not in approved
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    mine = staff.get("/t/dinkes/log?page=99").get_data(as_text=True)
+    assert "Satu-satunya" in mine
