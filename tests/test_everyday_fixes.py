@@ -177,3 +177,22 @@ def test_a_page_past_the_end_is_the_last_and_bulk_only_where_waiting(app, people
     sign_in(staff, "staff")
     mine = staff.get("/t/dinkes/log?page=99").get_data(as_text=True)
     assert "Satu-satunya" in mine
+
+
+# --- 7. a Decimal is printed without exponent ---------------------------------------------------
+def test_decimals_print_plain_on_every_page(app) -> None:
+    from decimal import Decimal
+    from pathlib import Path
+
+    from kinerja.decimals import plain
+
+    assert plain(Decimal("80.00").normalize()) == "80"  # "8E+1" by str()
+    assert plain(Decimal("2.50")) == "2.5" and plain(Decimal("-0.0")) == "0"
+    assert plain(Decimal("1E+3")) == "1000" and plain(None) == ""
+    shown = app.jinja_env.from_string("{{ a|plain }}–{{ b|plain }}")
+    assert shown.render(a=Decimal("80.000"), b=Decimal("9E+1")) == "80–90"
+    # no template prints a Decimal through normalize() (scientific notation for 80, 90, 100)
+    folders = [Path(app.root_path) / "web" / "templates", Path(app.root_path).parent.parent]
+    templates = [p for p in folders[0].rglob("*.html")]
+    templates += list((folders[1] / "plugins").rglob("*.html"))
+    assert templates and not [p for p in templates if ".normalize()" in p.read_text("utf-8")]

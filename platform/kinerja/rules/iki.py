@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 HIGHER, LOWER = "higher", "lower"
 
@@ -103,7 +103,8 @@ def achievement(
     aspect: str | None,
     aspects: Mapping[str, Aspect] | None = None,
 ) -> int | None:
-    """Realisation against target as a whole percentage (above 100 when exceeded), None when
+    """Realisation against target as a whole percentage rounded down (so 100 means met; above
+    100 when exceeded), None when
     it cannot be measured: no realisation or no numeric target, a target of 0 where more is
     better, a realisation of 0 where less is better (nothing spent, no time taken: nothing to
     compare). Inside a range is 100; beyond it, measured against the nearer end."""
@@ -129,7 +130,9 @@ def achievement(
             return 100
     if ratio is None:
         return None
-    return int((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Down, never up: 5.02 days against 5 is 99.6%, shown 99, never a "100" (and a green bar)
+    # that says the target was met when it was not.
+    return int((ratio * 100).quantize(Decimal(1), rounding=ROUND_FLOOR))
 
 
 def bar(percent: int | None) -> int:
@@ -144,4 +147,5 @@ def overall(percents: Sequence[int | None]) -> int | None:
     known = [bar(p) for p in percents if p is not None]
     if not known:
         return None
-    return int((Decimal(sum(known)) / len(known)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Down as each achievement is: 100 only when every target was met.
+    return int((Decimal(sum(known)) / len(known)).quantize(Decimal(1), rounding=ROUND_FLOOR))

@@ -9,6 +9,7 @@ from flask import Flask, g, redirect, url_for
 from flask_babel import get_locale
 from flask_bootstrap import Bootstrap5
 
+from kinerja import decimals
 from kinerja import i18n as labels
 from kinerja import permissions as perm
 from kinerja.tenancy.kinds import KINDS
@@ -80,6 +81,8 @@ def init_app(app: Flask) -> None:
     def favicon() -> Any:
         return redirect(url_for("web.static", filename="favicon.svg"), code=301)
 
+    # Decimals printed without exponent or trailing zeros ("80", never "8E+1").
+    app.jinja_env.filters["plain"] = decimals.plain
     app.jinja_env.globals.update(
         LOCALES=i18n.LOCALES,
         KINDS=KINDS,
