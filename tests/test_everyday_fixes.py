@@ -50,7 +50,9 @@ def _log(tenant: int, employee_id: int, day: date, activity: str, submit: bool =
 
 def _second_staff(tenants, people) -> int:
     user = add_user("dewi", "199103152016021002")
-    return add_employee(tenants.a, "199103152016021002", "Dewi", people.superior, user, ("pegawai",))
+    return add_employee(
+        tenants.a, "199103152016021002", "Dewi", people.superior, user, ("pegawai",)
+    )
 
 
 # --- 1. a draft is private until sent ----------------------------------------------------------
@@ -189,8 +191,8 @@ def test_decimals_print_plain_on_every_page(app) -> None:
     assert plain(Decimal("80.00").normalize()) == "80"  # "8E+1" by str()
     assert plain(Decimal("2.50")) == "2.5" and plain(Decimal("-0.0")) == "0"
     assert plain(Decimal("1E+3")) == "1000" and plain(None) == ""
-    shown = app.jinja_env.from_string("{{ a|plain }}–{{ b|plain }}")
-    assert shown.render(a=Decimal("80.000"), b=Decimal("9E+1")) == "80–90"
+    shown = app.jinja_env.from_string("{{ a|plain }}-{{ b|plain }}")
+    assert shown.render(a=Decimal("80.000"), b=Decimal("9E+1")) == "80-90"
     # no template prints a Decimal through normalize() (scientific notation for 80, 90, 100)
     folders = [Path(app.root_path) / "web" / "templates", Path(app.root_path).parent.parent]
     templates = [p for p in folders[0].rglob("*.html")]

@@ -683,8 +683,7 @@ def visible(principal: perm.Principal) -> Select[Any]:
     if perm.is_agency_admin(principal):
         return query
     return query.where(
-        (WorkEntry.status != rules.DRAFT)
-        | (WorkEntry.employee_id == (principal.employee_id or -1))
+        (WorkEntry.status != rules.DRAFT) | (WorkEntry.employee_id == (principal.employee_id or -1))
     )
 
 
