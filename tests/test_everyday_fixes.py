@@ -198,3 +198,13 @@ def test_decimals_print_plain_on_every_page(app) -> None:
     templates = [p for p in folders[0].rglob("*.html")]
     templates += list((folders[1] / "plugins").rglob("*.html"))
     assert templates and not [p for p in templates if ".normalize()" in p.read_text("utf-8")]
+
+
+# --- 6. one "Kirim" per meaning on the entry page ------------------------------------------------
+def test_the_entry_page_names_its_two_sends_apart(app, people, tenants) -> None:
+    entry_id = _log(tenants.a, people.staff, TODAY, "Draf rapat", submit=False)
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
+    buttons = re.findall(r'<button[^>]*type="submit">([^<]+)</button>', page)
+    assert "Kirim umpan balik" in buttons and buttons.count("Kirim") == 1

@@ -247,7 +247,8 @@ def test_a_rejected_entry_is_corrected_sent_again_and_the_history_stays(client, 
     by = {s["action"]: s["by"] for s in shown["history"]}
     assert by["reject"] and by["reject"] == by["approve"] != by["submit"]
     assert shown["status"] == "approved" and shown["reason"] is None  # the history keeps them
-    assert [s["label"] for s in shown["history"]][:2] == ["Sent", "Rejected"]
+    assert [s["label"] for s in shown["history"]][:3] == ["Sent", "Rejected", "Corrected"]
+    assert shown["history"][2]["files_added"] == ["foto.png"]
     stamps = [s["at"] for s in shown["history"]]
     assert stamps == sorted(stamps)
     # Who may not see the entry learns nothing of its history either.
@@ -283,7 +284,7 @@ def test_an_edit_racing_a_send_or_a_decision_has_one_outcome(app, client, who, y
         if edit.status_code == 200:
             outcomes.add("edit first")
             assert shown["activity"] == f"Diubah {round_}" and shown["files"] == []
-            assert actions == ["draft", "update", "submit"]
+            assert actions == ["draft", "edit", "submit"]  # a draft is edited, not corrected
             assert not file_keys & stored(app, tenants.a, made["id"])
         else:
             outcomes.add("send first")
@@ -361,7 +362,10 @@ def test_a_draft_is_edited_on_its_page_and_sent_with_a_new_photo(
     assert done.status_code == 303, done.get_data(as_text=True)
     shown = staff.get(done.headers["Location"]).get_data(as_text=True)
     assert "Merekap laporan, foto kegiatan dilampirkan" in shown and "Menunggu verifikasi" in shown
-    assert "Riwayat" in shown and "Dikirim" in shown and "Diperbaiki" in shown
+    # a draft is edited ("Diubah"; corrected only after a rejection), with the files it changed
+    assert "Riwayat" in shown and "Dikirim" in shown and "Diubah" in shown
+    assert "Diperbaiki" not in shown and "Berkas ditambahkan: kegiatan.png" in shown
+    assert f"Berkas dihapus: {made['files'][0]['name']}" in shown
     assert "Laporan imunisasi" in shown  # the result it serves
     with db.unit_of_work(tenants.a) as session:
         row = session.scalar(select(WorkEntry).where(WorkEntry.id == made["id"]))

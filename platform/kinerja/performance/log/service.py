@@ -610,16 +610,29 @@ class Step:
     at: datetime
     user_id: int | None
     reason: str | None = None
+    files_added: tuple[str, ...] = ()
+    files_removed: tuple[str, ...] = ()
 
 
 HISTORY = {f"log.{a}": a for a in ("draft", "submit", "update", "withdraw", "approve", "reject")}
+EDIT = "edit"  # a change to a draft (never seen by anyone); "update" is a correction after a rejection
+
+
+def _file_changes(changes: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(files added, files removed) of one audited change, by name."""
+    before, after = (changes.get("files") or [[], []])[:2]
+    before, after = list(before or []), list(after or [])
+    added = [n for n in after if n not in before]
+    removed = [n for n in before if n not in after]
+    return tuple(added), tuple(removed)
 
 
 def history(session: Session, entry: WorkEntry) -> list[Step]:
     """The entry's steps, oldest first, read from the append-only audit log (which every change
     writes in its own transaction, so the history is never out of step with the entry): sent,
-    corrected, withdrawn, approved, rejected with the reason. A run of corrections between two
-    other steps is one step (a draft saved ten times is "corrected" once)."""
+    edited (a draft) or corrected (after a rejection) with the files added and removed,
+    withdrawn, approved, rejected with the reason. A run of changes between two other steps is
+    one step (a draft saved ten times is "edited" once)."""
     rows = session.scalars(
         select(audit.AuditEntry)
         .where(
@@ -631,14 +644,24 @@ def history(session: Session, entry: WorkEntry) -> list[Step]:
         .order_by(audit.AuditEntry.id)
     )
     steps: list[Step] = []
+    rejected = False  # a change while rejected is a correction; to a draft, an edit
     for row in rows:
         action = HISTORY[row.action]
         reason = (row.changes.get("reason") or [None, None])[1] if action == rules.REJECT else None
-        step = Step(action, row.at, row.actor_user_id, reason)
-        if action == "update" and steps and steps[-1].action == "update":
-            steps[-1] = step
+        added, removed = _file_changes(row.changes) if action == "update" else ((), ())
+        if action == "update" and not rejected:
+            action = EDIT
+        elif action != "update":
+            rejected = action == rules.REJECT
+        if action in ("update", EDIT) and steps and steps[-1].action == action:
+            last = steps[-1]  # a run of changes is one step, with every file it added or took
+            added = tuple(n for n in last.files_added + added if n not in removed)
+            removed = tuple(n for n in last.files_removed if n not in added) + tuple(
+                n for n in removed if n not in last.files_added
+            )
+            steps[-1] = Step(action, row.at, row.actor_user_id, None, added, removed)
         else:
-            steps.append(step)
+            steps.append(Step(action, row.at, row.actor_user_id, reason, added, removed))
     return steps
 
 
