@@ -615,7 +615,8 @@ class Step:
 
 
 HISTORY = {f"log.{a}": a for a in ("draft", "submit", "update", "withdraw", "approve", "reject")}
-EDIT = "edit"  # a change to a draft (never seen by anyone); "update" is a correction after a rejection
+# A change to a draft (seen by nobody else) is an edit; "update" is a correction after a rejection.
+EDIT = "edit"
 
 
 def _file_changes(changes: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
