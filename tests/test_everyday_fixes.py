@@ -208,3 +208,52 @@ def test_the_entry_page_names_its_two_sends_apart(app, people, tenants) -> None:
     page = staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
     buttons = re.findall(r'<button[^>]*type="submit">([^<]+)</button>', page)
     assert "Kirim umpan balik" in buttons and buttons.count("Kirim") == 1
+
+
+# --- 5. a thread says what it is about, with a link where the reader may open it ---------------
+def test_a_thread_names_and_links_its_subject(app, people, tenants) -> None:
+    from tests.test_feedback_api import _evaluation
+
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    entry_id = _log(tenants.a, people.staff, TODAY, "Verifikasi data imunisasi Puskesmas Teladan")
+    draft_id = _log(tenants.a, people.staff, TODAY, "Masih draf", submit=False)
+    evaluation_id = _evaluation(tenants.a, people.staff)
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    token = csrf_token(boss, "/t/dinkes/feedback")
+    day = TODAY.strftime("%d-%m-%Y")
+    expected = {
+        ("entry", entry_id): (
+            f"Laporan harian {day}: Verifikasi data imunisasi Puskesmas Teladan",
+            f"/t/dinkes/log/{entry_id}",
+        ),
+        ("iki", iki): ("IKI: Laporan", "/t/dinkes/skp/"),
+        ("evaluation", evaluation_id): ("Evaluasi ", f"/t/dinkes/evaluations/{evaluation_id}"),
+    }
+    threads = {}
+    for (subject, subject_id), (label, link) in expected.items():
+        started = boss.post(
+            "/t/dinkes/feedback",
+            data={"csrf_token": token, "subject": subject, "subject_id": subject_id, "body": "Ok"},
+        )
+        assert started.status_code == 303, subject
+        page = boss.get(started.headers["Location"]).get_data(as_text=True)
+        about = re.search(r'<p class="small" id="about">(.*?)</p>', page, re.S).group(1)
+        assert label in about and f'href="{link}' in about, (subject, about)
+        threads[subject] = int(started.headers["Location"].rsplit("/", 1)[1])
+    listing = boss.get("/t/dinkes/feedback").get_data(as_text=True)
+    assert f"Laporan harian {day}: Verifikasi" in listing and "IKI: Laporan" in listing
+    # a draft is not there for the superior: no thread about it either
+    refused = boss.post(
+        "/t/dinkes/feedback",
+        data={"csrf_token": token, "subject": "entry", "subject_id": draft_id, "body": "x"},
+    )
+    assert refused.status_code == 404
+    as_staff = api_token(tenants.a, people.users["staff"])
+    shown = app.test_client().get(
+        f"/api/v1/tenants/dinkes/feedback/{threads['entry']}", headers=as_staff
+    )
+    assert f"{day}: Verifikasi data imunisasi" in shown.get_json()["about"]
+    assert shown.get_json()["about_open"] is True
