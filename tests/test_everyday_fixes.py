@@ -214,7 +214,7 @@ def test_the_entry_page_names_its_two_sends_apart(app, people, tenants) -> None:
 def test_a_thread_names_and_links_its_subject(app, people, tenants) -> None:
     from tests.test_feedback_api import _evaluation
 
-    rhk, iki = plan_staff(
+    _rhk, iki = plan_staff(
         tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
     )
     entry_id = _log(tenants.a, people.staff, TODAY, "Verifikasi data imunisasi Puskesmas Teladan")
