@@ -3,10 +3,9 @@ Kesehatan plugin end to end (pip-installed, enabled for one agency)."""
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
