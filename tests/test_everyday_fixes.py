@@ -257,3 +257,33 @@ def test_a_thread_names_and_links_its_subject(app, people, tenants) -> None:
     )
     assert f"{day}: Verifikasi data imunisasi" in shown.get_json()["about"]
     assert shown.get_json()["about_open"] is True
+
+
+# --- 11. the head's evaluations: one list, titles of the chosen year, waiting is not missing ----
+def test_the_heads_evaluations_are_one_list_of_the_chosen_year(app, people, tenants) -> None:
+    from kinerja.performance import skp as skps
+    from kinerja.performance.evaluation import service, workflow
+    from tests.test_skp_api import head_account
+
+    plan_staff(tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year))
+    with db.unit_of_work(tenants.a) as session:
+        boss_skp = skps.of_employee(session, people.superior, TODAY.year)
+        staff_skp = skps.of_employee(session, people.staff, TODAY.year)
+        service.start(session, staff_skp, 0)
+        waiting = service.start(session, boss_skp, 0)
+        waiting.status = workflow.SUBMITTED  # sent: waiting for the head, not missing
+    head_account(people, tenants.a)
+    head = app.test_client()
+    sign_in(head, "head")
+    page = head.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
+    assert "Semua evaluasi di instansi" in page
+    assert "Evaluasi tim saya" not in page  # the head's team is everyone: one list
+    missing = re.search(r"Evaluasi tahunan belum dikirim: (\d+) · ([^<]*)<", page)
+    assert missing and "Atasan" not in missing.group(2) and "Staf" in missing.group(2)
+    assert f"Tim saya tahun {TODAY.year}" in page
+    before = head.get(f"/t/dinkes/evaluations?year={TODAY.year - 1}").get_data(as_text=True)
+    assert f"Tim saya tahun {TODAY.year - 1}" in before and "tahun ini" not in before
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    theirs = boss.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
+    assert "Evaluasi tim saya" in theirs  # a kepala bidang has a team, not the agency
