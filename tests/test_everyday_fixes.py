@@ -287,3 +287,28 @@ def test_the_heads_evaluations_are_one_list_of_the_chosen_year(app, people, tena
     sign_in(boss, "boss")
     theirs = boss.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
     assert "Evaluasi tim saya" in theirs  # a kepala bidang has a team, not the agency
+
+
+# --- 12. the city's comparison and the city admin's agencies: paged, with a total --------------
+def test_the_city_pages_its_agencies_with_a_total(app, tenants, people, owner_engine) -> None:
+    from tests.test_city_compare import YEAR, _stored
+
+    for n in range(42):  # with dinkes, disdik: 44 active agencies (dishub is suspended)
+        _stored(owner_engine, f"opd{n:02d}", f"OPD Nomor {n:02d}", {"skp_completion": float(n)})
+    city = app.test_client()
+    sign_in(city, "kota")
+    first = city.get(f"/city/compare?year={YEAR}&sort=skp_completion").get_data(as_text=True)
+    table = re.search(r"<tbody>.*?</tbody>", first, re.S).group(0)
+    shown = re.findall(r"<td>(OPD Nomor \d+)</td>", table)
+    assert shown == [f"OPD Nomor {n:02d}" for n in range(41, 21, -1)]  # the highest 20, sorted
+    assert "1–20 dari 44" in first and "Halaman 1 dari 3" in first
+    cards = re.search(r'<ul class="kj-list d-md-none" id="compare-cards">.*?</ul>', first, re.S)
+    assert re.findall(r"<summary><strong>(OPD Nomor \d+)</strong>", cards.group(0)) == shown
+    last = city.get(f"/city/compare?year={YEAR}&sort=skp_completion&page=9").get_data(as_text=True)
+    assert "41–44 dari 44" in last and "Halaman 3 dari 3" in last  # past the end: the last page
+    prev = re.search(r'href="([^"]*)" rel="prev"', last).group(1)
+    assert "sort=skp_completion" in prev and "page=2" in prev  # the links keep the order
+    me = city.get("/me").get_data(as_text=True)
+    entered = re.findall(r'<button type="submit" class="btn btn-link w-100[^>]*>([^<]+)</', me)
+    assert len(entered) == 20 and "1–20 dari 44" in me
+    assert "21–40 dari 44" in city.get("/me?page=2").get_data(as_text=True)
