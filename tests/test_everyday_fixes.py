@@ -314,3 +314,58 @@ def test_the_city_pages_its_agencies_with_a_total(app, tenants, people, owner_en
     entered = re.findall(r'<button type="submit" class="btn btn-link w-100[^>]*>([^<]+)</', me)
     assert len(entered) == 20 and "1\u201320 dari 44" in me
     assert "21\u201340 dari 44" in city.get("/me?page=2").get_data(as_text=True)
+
+
+# --- 8. the entries that made the proposed realisation are proposed as its evidence ------------
+def test_the_entries_counted_are_proposed_as_bukti_dukung(app, people, tenants) -> None:
+    from kinerja.performance import skp as skps
+    from kinerja.performance.evaluation import service
+    from kinerja.performance.evaluation.models import EvaluationItem
+    from kinerja.performance.log import rules as log_rules
+
+    rhk, iki = plan_staff(
+        tenants, people, TODAY.year, plan_head_and_boss(tenants, people, TODAY.year)
+    )
+    boss = Principal(
+        user_id=people.users["boss"],
+        tenant_id=tenants.a,
+        roles=frozenset({"pegawai"}),
+        employee_id=people.superior,
+    )
+
+    def entry(activity: str, quantity: str | None, approve: bool, iki_id: int | None) -> int:
+        with db.unit_of_work(tenants.a) as session:
+            staff = employees.get_employee(session, people.staff)
+            owner = Principal(
+                user_id=people.users["staff"],
+                tenant_id=tenants.a,
+                roles=frozenset({"pegawai"}),
+                employee_id=people.staff,
+            )
+            raw = {"entry_date": TODAY.isoformat(), "rhk_id": rhk, "activity": activity}
+            raw |= {"iki_id": iki_id} if iki_id else {}
+            raw |= {"quantity": quantity, "unit": "laporan"} if quantity else {}
+            made, _ = log_service.create(session, owner, staff, log_inputs.EntryInput().read(raw))
+            if approve:
+                log_service.act(session, boss, made, log_rules.APPROVE)
+            return made.id
+
+    waiting = entry("Belum disetujui", "5", False, iki)  # sent, not approved: not counted
+    no_quantity = entry("Rapat tanpa jumlah", None, True, iki)
+    first = entry("Rekap pertama", "1", True, iki)
+    by_rhk = entry("Rekap lewat RHK", "1", True, None)  # counted through the RHK and unit
+    with db.unit_of_work(tenants.a) as session:
+        skp = skps.of_employee(session, people.staff, TODAY.year)
+        evaluation_id = service.start(session, skp, 0).id
+    with db.unit_of_work(tenants.a) as session:
+        item = session.query(EvaluationItem).one()
+        assert item.realisasi == 2 and sorted(item.evidence) == sorted([first, by_rhk])
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    page = staff.get(f"/t/dinkes/evaluations/{evaluation_id}").get_data(as_text=True)
+    offered = re.findall(rf'name="evidence-{iki}" value="(\d+)"[^>]*?( checked)?>', page)
+    assert [int(i) for i, _ in offered[:2]] == [first, by_rhk]  # the counted first, ticked
+    assert all(mark for _, mark in offered[:2]) and not any(mark for _, mark in offered[2:])
+    assert {int(i) for i, _ in offered[2:]} == {waiting, no_quantity}
+    assert page.count("data-counted") == 2 and "(2)" in page
+    assert "dari 2 laporan harian disetujui" in page

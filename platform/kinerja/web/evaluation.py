@@ -240,6 +240,7 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         else [],
         workflow=workflow,
         candidates=evidence.candidate_entries(db.session, evaluation) if editing else {},
+        counted=evidence.counted(db.session, evaluation) if editing else {},
         reports=evidence.candidate_reports(db.session, evaluation) if editing else [],
         report_titles={
             form.code: in_language(form.title, form.title_en)
