@@ -369,3 +369,70 @@ def test_the_entries_counted_are_proposed_as_bukti_dukung(app, people, tenants) 
     assert {int(i) for i, _ in offered[2:]} == {waiting, no_quantity}
     assert page.count("data-counted") == 2 and "(2)" in page
     assert "dari 2 laporan harian disetujui" in page
+
+
+# --- 10. an indicator is changed in place; its periods make its year; refusals name the box ----
+def test_an_indicator_is_changed_in_place_and_its_periods_add_up(app, people, tenants) -> None:
+    from kinerja.performance import plan, years
+    from kinerja.performance import skp as skps
+    from kinerja.performance.inputs import RhkInput
+    from kinerja.performance.models import Iki
+
+    boss_rhk = plan_head_and_boss(tenants, people, TODAY.year)
+    with db.unit_of_work(tenants.a) as session:
+        staff = employees.get_employee(session, people.staff)
+        skp = skps.create(session, staff, TODAY.year)
+        iki = {"text": "Laporan", "aspect": "kuantitas", "target_low": "12", "unit": "laporan"}
+        rhk = plan.add_rhk(
+            session,
+            skp,
+            RhkInput().read({"text": "Rekap", "parent_rhk_id": boss_rhk, "iki": [iki]}),
+        )
+        skp_id, rhk_id = skp.id, rhk.id
+        iki_id = session.scalar(select(Iki.id).where(Iki.rhk_id == rhk_id))
+        count = len(years.periods_of(session, TODAY.year))
+    assert count > 1
+    client = app.test_client()
+    sign_in(client, "staff")
+    page = client.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
+    form = re.search(rf'<form[^>]*data-iki="{iki_id}">.*?</form>', page, re.S).group(0)
+    assert 'value="Laporan"' in form and 'value="12"' in form and 'value="laporan"' in form
+    url = f"/t/dinkes/skp/{skp_id}/rhk/{rhk_id}/iki/{iki_id}"
+    token = csrf_token(client, f"/t/dinkes/skp/{skp_id}")
+    base = {
+        "csrf_token": token,
+        "text": "Laporan bulanan",
+        "aspect": "kuantitas",
+        "unit": "laporan",
+    }
+    too_many = [str(n) for n in (2, 4, 3, 4, 1, 1)][:count]
+    periods = {f"period_{n + 1}": v for n, v in enumerate(too_many)}
+    refused = client.post(url, data={**base, "target_low": "12", **periods})
+    said = refused.get_data(as_text=True)
+    total = sum(int(v) for v in too_many)
+    assert refused.status_code == 422
+    assert f"<strong>Target per periode</strong>: Target per periode berjumlah {total}" in said
+    bad = client.post(url, data={**base, "target_low": "abc"})
+    assert bad.status_code == 422 and "<strong>Target</strong>: Masukkan angka" in bad.get_data(
+        as_text=True
+    )
+    even = {f"period_{n + 1}": "3" for n in range(count)}
+    done = client.post(url, data={**base, "target_low": str(3 * count), **even})
+    assert done.status_code == 303
+    with db.unit_of_work(tenants.a) as session:
+        kept = session.scalar(select(Iki).where(Iki.id == iki_id))  # the same row: same id
+        assert kept.text == "Laporan bulanan" and kept.target_low == 3 * count
+        assert [t["low"] for t in kept.period_targets["targets"]] == ["3"] * count
+    # the API: one indicator, whole, in place (If-Match: the result's ETag)
+    who = api_token(tenants.a, people.users["staff"])
+    api = app.test_client()
+    rhk_url = f"/api/v1/tenants/dinkes/skp/{skp_id}/rhk/{rhk_id}"
+    tag = api.get(rhk_url, headers=who).headers["ETag"]
+    body = {"text": "Laporan triwulan", "aspect": "kuantitas", "target_low": "12", "unit": "lap"}
+    wrong = {**body, "period_targets": [{"low": v} for v in too_many]}
+    answer = api.put(f"{rhk_url}/iki/{iki_id}", json=wrong, headers=who | {"If-Match": tag})
+    assert answer.status_code == 422 and "period_targets" in answer.get_json()["errors"]["json"]
+    answer = api.put(f"{rhk_url}/iki/{iki_id}", json=body, headers=who | {"If-Match": tag})
+    assert answer.status_code == 200, answer.get_json()
+    assert [i["id"] for i in answer.get_json()["iki"]] == [iki_id]
+    assert answer.get_json()["iki"][0]["text"] == "Laporan triwulan"

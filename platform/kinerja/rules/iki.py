@@ -57,6 +57,30 @@ def adds_up(
     return _aspect(aspect, aspects).adds_up
 
 
+def period_sum_problems(
+    low: Decimal | None,
+    high: Decimal | None,
+    per_period: Sequence[Target],
+    aspect: str | None,
+    unit: str | None,
+    aspects: Mapping[str, Aspect] | None = None,
+) -> list[tuple[str, Decimal, Decimal]]:
+    """Where targets set per period must add up to the year's (an aspect that adds up, not a
+    level, as `split` divides them), the ends that do not: (end, the periods' sum, the year's)
+    for "low" and "high". A level's periods each stand alone: nothing to add up."""
+    if low is None or not per_period or not adds_up(aspect, unit, aspects):
+        return []
+    found = []
+    lows = sum((t[0] for t in per_period), Decimal(0))
+    if lows != low:
+        found.append(("low", lows, low))
+    if high is not None and all(t[1] is not None for t in per_period):
+        highs = sum((t[1] or Decimal(0) for t in per_period), Decimal(0))
+        if highs != high:
+            found.append(("high", highs, high))
+    return found
+
+
 def split(
     low: Decimal,
     high: Decimal | None,
