@@ -144,7 +144,7 @@ def start(
         )
     owner = _subject_owner(session, subject, subject_id)
     employee = _employee(session, owner)
-    if employee is None or not _sees_subject(session, principal, subject, subject_id, owner):
+    if employee is None or not _sees_subject(session, principal, subject, subject_id, employee.id):
         raise NotFound()  # someone else's work (or a draft): not there for this person
     rater = rater_id(session, employee.id)
     if rater is None or not may_start(principal, employee.id, rater):

@@ -151,7 +151,7 @@ def counted(
         .order_by(WorkEntry.entry_date, WorkEntry.id)
     )
     for entry_id, iki_id, rhk_id, unit in rows:
-        key = (rhk_id, (unit or "").strip().casefold())
+        key = (rhk_id or 0, (unit or "").strip().casefold())
         target = iki_id if iki_id in found else owner.get(key)
         if target is not None:
             found[target].append(entry_id)

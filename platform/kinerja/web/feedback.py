@@ -60,7 +60,8 @@ def _subjects(threads: list[Any]) -> dict[int, tuple[str, str | None]]:
         link = None
         if subject.record_id is not None and subject.kind in SUBJECT_PAGES:
             endpoint, name = SUBJECT_PAGES[subject.kind]
-            link = url_for(endpoint, **{name: subject.record_id})
+            values: dict[str, Any] = {name: subject.record_id}
+            link = url_for(endpoint, **values)
         shown[thread_id] = (subject.label, link)
     return shown
 
