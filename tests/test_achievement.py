@@ -94,7 +94,21 @@ def test_targets_per_period_are_one_per_period_and_read_once(client, who, people
         headers=who["staff"] | {"Accept-Language": "id"},
     )
     assert refused.get_json()["errors"]["json"]["iki.0.aspect"] == ["Isian ini wajib diisi."]
-    given = [{"low": str(n + 1)} for n in range(len(periods))]
+    # periods that do not make the year's target of an aspect that adds up: refused (#21)
+    uneven = [{"low": str(n + 1)} for n in range(len(periods))]
+    refused = client.post(
+        url,
+        json={
+            "text": "x",
+            "parent_rhk_id": boss_rhk,
+            "iki": [{**LAPORAN, "period_targets": uneven}],
+        },
+        headers=who["staff"],
+    )
+    assert refused.status_code == 422
+    assert "iki.0.period_targets" in refused.get_json()["errors"]["json"]
+    lows = [n + 1 for n in range(len(periods) - 1)]
+    given = [{"low": str(n)} for n in [*lows, 12 - sum(lows)]]
     made = ok(
         client.post(
             url,
@@ -128,7 +142,9 @@ def test_targets_per_period_are_one_per_period_and_read_once(client, who, people
 def test_progress_is_approved_work_against_the_periods_target(client, who, people, tenants):
     periods = _periods(client, who)
     now = _current(periods)
-    targets = [{"low": str(2 + n % 3)} for n in range(len(periods))]  # not an even split
+    # not an even split, but the periods make the year's 12 (kuantitas adds up: #21)
+    lows = [2 + n % 3 for n in range(len(periods) - 1)]
+    targets = [{"low": str(n)} for n in [*lows, 12 - sum(lows)]]
     plan = _plan(
         client, who, people, tenants, [{**LAPORAN, "period_targets": targets}, WAKTU, MUTU]
     )

@@ -552,3 +552,32 @@ def test_the_superior_goes_through_every_waiting_entry_on_a_phone(
     assert badge() == waiting - 1
     assert boss.locator("[data-tab=submitted] .badge").inner_text() == str(waiting - 1)
     _fits(boss, "the team's feed after a decision")
+
+
+def test_the_heads_figures_and_the_city_comparison_fit_a_phone(
+    served, browser, people, tenants, owner_engine
+) -> None:
+    """#21: the head's figures were 376 px wide on a 360 px phone; the city's comparison was
+    one 12-column table of every agency, 5,000 px tall."""
+    from tests.test_city_compare import YEAR, _figures, _stored
+    from tests.test_skp_api import head_account
+
+    head_account(people, tenants.a)
+    _figures(tenants.a)
+    for n in range(25):
+        _stored(owner_engine, f"opd{n:02d}", f"OPD Nomor {n:02d}", {"skp_completion": float(n)})
+    phone = {"viewport": {"width": 360, "height": 740}}
+    head = browser.new_context(**phone).new_page()
+    _sign_in(head, served, "head")
+    response = head.goto(f"{served}/t/dinkes/figures?year={YEAR}")
+    assert response is not None and response.status == 200
+    assert head.locator("table.kj-figures").count() == 1
+    _fits(head, "the head's figures")
+    city = browser.new_context(**phone).new_page()
+    _sign_in(city, served, "kota")
+    city.goto(f"{served}/city/compare?year={YEAR}")
+    _fits(city, "the comparison")
+    assert city.locator("#compare-cards details").count() == 20  # a page of agencies
+    assert not city.locator("main table.table-sm").first.is_visible()  # the table: wider screens
+    height = city.evaluate("document.documentElement.scrollHeight")
+    assert height < 5000, f"the comparison is {height}px tall on a phone"

@@ -139,7 +139,7 @@ def test_the_admin_sees_the_curve_in_words_and_who_is_not_evaluated(app, people,
     sign_in(admin, "admin")
     page = admin.get(f"/t/dinkes/evaluations?year={TODAY.year}").get_data(as_text=True)
     assert "Capaian organisasi" in page and "Baik" in page
-    assert "Belum dievaluasi (tahunan): 3" in page and "Staf" in page  # head, boss, staff
+    assert "Evaluasi tahunan belum dikirim: 3" in page and "Staf" in page  # head, boss, staff
 
 
 def test_the_superior_sees_the_teams_progress_toward_the_targets(app, people, tenants) -> None:
@@ -176,7 +176,7 @@ def test_the_superior_sees_the_teams_progress_toward_the_targets(app, people, te
     with db.unit_of_work(tenants.a) as session:
         assert service.progress(session, people.staff, TODAY.year) == 25  # 3 of 12 laporan
     page = boss.get("/t/dinkes/evaluations").get_data(as_text=True)
-    assert "Tim saya tahun ini" in page and "25%" in page
+    assert f"Tim saya tahun {TODAY.year}" in page and "25%" in page
 
 
 def test_daily_entries_are_ticked_as_bukti_dukung(app, people, tenants) -> None:

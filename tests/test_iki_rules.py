@@ -30,6 +30,10 @@ from kinerja.rules import iki
         (D(6), D(3), D(5), "waktu", 83),  # slower than the range's top
         (D(2), D(3), D(5), "waktu", 150),  # faster than its low end
         (D(50), D(60), None, "biaya", 120),
+        # rounded down: a target just missed never shows as met (#21)
+        (D("5.02"), D(5), None, "waktu", 99),
+        (D("11.95"), D(12), None, "kuantitas", 99),
+        (D("89.99"), D(90), D(100), "kualitas", 99),
         (D(75), D(60), None, "biaya", 80),
         # no aspect (a qualitative plan's indicator) reads as kuantitas
         (D(1), D(2), None, None, 50),
@@ -99,6 +103,7 @@ def test_realisation_sums_a_count_and_averages_a_level() -> None:
 def test_overall_caps_each_before_the_mean() -> None:
     assert rules.overall([200, 50]) == 75  # one exceeded target does not hide a missed one
     assert rules.overall([None, 40]) == 40
+    assert rules.overall([100, 99]) == 99  # down: 100 only when every target was met
     assert rules.overall([None]) is None and rules.overall([]) is None
 
 

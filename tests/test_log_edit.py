@@ -146,7 +146,8 @@ def test_a_draft_is_edited_in_full_in_one_step_then_sent(app, client, who, year,
 def test_only_the_owner_edits_and_other_agencies_find_nothing(client, who, year) -> None:
     made = draft_with_files(client, who, year)
     url = f"{API}/{made['id']}"
-    for name, code in (("boss", 403), ("peer", 404), ("outsider", 404)):
+    # a draft is private until sent: the superior does not find it either (#21)
+    for name, code in (("boss", 404), ("peer", 404), ("outsider", 404)):
         tag = client.get(url, headers=who["staff"]).headers["ETag"]
         answer = client.patch(url, json={"quantity": "1"}, headers=who[name] | {"If-Match": tag})
         assert answer.status_code == code, name
@@ -246,7 +247,8 @@ def test_a_rejected_entry_is_corrected_sent_again_and_the_history_stays(client, 
     by = {s["action"]: s["by"] for s in shown["history"]}
     assert by["reject"] and by["reject"] == by["approve"] != by["submit"]
     assert shown["status"] == "approved" and shown["reason"] is None  # the history keeps them
-    assert [s["label"] for s in shown["history"]][:2] == ["Sent", "Rejected"]
+    assert [s["label"] for s in shown["history"]][:3] == ["Sent", "Rejected", "Corrected"]
+    assert shown["history"][2]["files_added"] == ["foto.png"]
     stamps = [s["at"] for s in shown["history"]]
     assert stamps == sorted(stamps)
     # Who may not see the entry learns nothing of its history either.
@@ -282,7 +284,7 @@ def test_an_edit_racing_a_send_or_a_decision_has_one_outcome(app, client, who, y
         if edit.status_code == 200:
             outcomes.add("edit first")
             assert shown["activity"] == f"Diubah {round_}" and shown["files"] == []
-            assert actions == ["draft", "update", "submit"]
+            assert actions == ["draft", "edit", "submit"]  # a draft is edited, not corrected
             assert not file_keys & stored(app, tenants.a, made["id"])
         else:
             outcomes.add("send first")
@@ -360,7 +362,10 @@ def test_a_draft_is_edited_on_its_page_and_sent_with_a_new_photo(
     assert done.status_code == 303, done.get_data(as_text=True)
     shown = staff.get(done.headers["Location"]).get_data(as_text=True)
     assert "Merekap laporan, foto kegiatan dilampirkan" in shown and "Menunggu verifikasi" in shown
-    assert "Riwayat" in shown and "Dikirim" in shown and "Diperbaiki" in shown
+    # a draft is edited ("Diubah"; corrected only after a rejection), with the files it changed
+    assert "Riwayat" in shown and "Dikirim" in shown and "Diubah" in shown
+    assert "Diperbaiki" not in shown and "Berkas ditambahkan: kegiatan.png" in shown
+    assert f"Berkas dihapus: {made['files'][0]['name']}" in shown
     assert "Laporan imunisasi" in shown  # the result it serves
     with db.unit_of_work(tenants.a) as session:
         row = session.scalar(select(WorkEntry).where(WorkEntry.id == made["id"]))
@@ -404,6 +409,6 @@ def test_the_edit_form_refuses_a_stale_version_and_shows_field_problems(
     assert stale.status_code == 409 and "diubah sementara itu" in stale.get_data(as_text=True)
     boss = app.test_client()
     sign_in(boss, "boss")
-    assert boss.get(edit_url).status_code == 403
-    shown = boss.get(f"/t/dinkes/log/{made['id']}").get_data(as_text=True)
-    assert f'href="{edit_url}"' not in shown  # the superior reads it, the owner changes it
+    # a draft is private until sent (#21): the superior finds neither the form nor the entry
+    assert boss.get(edit_url).status_code == 404
+    assert boss.get(f"/t/dinkes/log/{made['id']}").status_code == 404

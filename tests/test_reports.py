@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -568,6 +569,9 @@ def test_coverage_is_shown_against_the_agencys_target(health, people, tenants) -
     bcg = page.split("<td>BCG</td>")[1].split("</tr>")[0]
     assert "di bawah target" in hb0 and "di bawah target" not in bcg
     assert "Puskesmas Padang Bulan" in page and "87,5%" in page  # 35 of 40 for the puskesmas
+    # the registry's name, as the form offers it; the kecamatan apart, never part of it (#21)
+    cell = re.search(r"<td>(Puskesmas Padang Bulan)(<br><small[^>]*data-kecamatan>)", page)
+    assert cell and "Kec. Medan Baru" in page.split(cell.group(0))[1][:80]
     html = browser.get("/t/dinkes/reports/LHI/summary").get_data(as_text=True)
     assert html.count("di bawah target (95%)") == 1
     year = clock.this_year()

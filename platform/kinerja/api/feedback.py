@@ -68,8 +68,12 @@ class ThreadSchema(Schema):
 
 def thread_dict(thread: FeedbackThread) -> dict[str, Any]:
     read = feedback.receipts(db.session, thread)
+    about = feedback.subjects(db.session, current(), [thread])[thread.id]
     return {
         **ThreadSchema().dump(thread),
+        # what it is about in the reader's words, and whether the reader may open that record
+        "about": about.label,
+        "about_open": about.record_id is not None,
         "messages": [
             {
                 "id": m.id,

@@ -116,13 +116,18 @@ class EntrySchema(Schema):
 
 class StepSchema(Schema):
     action = fields.String(
-        metadata={"description": "draft, submit, update, withdraw, approve or reject"}
+        metadata={
+            "description": "draft, submit, edit (a draft changed), update (corrected after a "
+            "rejection), withdraw, approve or reject"
+        }
     )
     label = fields.Function(lambda s: str(STEPS.get(s.action, s.action)))
     at = fields.DateTime()
     user_id = fields.Integer(allow_none=True)
     by = fields.Method("_by", metadata={"description": "the name of who took the step"})
     reason = fields.String(allow_none=True, metadata={"description": "why it was rejected"})
+    files_added = fields.List(fields.String(), metadata={"description": "file names added"})
+    files_removed = fields.List(fields.String(), metadata={"description": "file names taken off"})
 
     def _by(self, step: service.Step) -> str | None:
         return (g.get("step_names") or {}).get(step.user_id)
@@ -207,7 +212,7 @@ class Entries(MethodView):
         else:
             query = service.visible(principal)
         query = service.filtered(query, args)
-        return query.order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc())
+        return service.newest_first(query)
 
     @blp.arguments(EntryBody, location=BODY_EITHER)
     @blp.arguments(EvidenceFiles, location="files")

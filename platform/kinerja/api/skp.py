@@ -45,7 +45,13 @@ from kinerja.performance import (
     years,
 )
 from kinerja.performance import skp as skps
-from kinerja.performance.inputs import ExpectationsBody, PlanInput, RhkInput, RhkPatch
+from kinerja.performance.inputs import (
+    ExpectationsBody,
+    IkiInput,
+    PlanInput,
+    RhkInput,
+    RhkPatch,
+)
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 from kinerja.presentation import labels
@@ -341,6 +347,24 @@ class RhkDetail(MethodView):
         blp.check_etag(_rhk(rhk), RhkSchema)
         plan.delete_rhk(db.session, skp, rhk)
         db.session.commit()
+
+
+@blp.route("/skp/<int:skp_id>/rhk/<int:rhk_id>/iki/<int:iki_id>")
+class IkiDetail(MethodView):
+    @blp.etag
+    @blp.arguments(IkiInput)
+    @blp.response(200, RhkSchema)
+    @blp.doc(security=BEARER)
+    def put(self, data: dict[str, Any], skp_id: int, rhk_id: int, iki_id: int) -> Any:
+        """Change one indicator in place, whole (text, aspect, target, unit, targets per
+        period), in your draft or a plan under revision; it keeps its id (If-Match: the RHK's
+        ETag). Targets per period of an aspect that adds up must make the year's (422)."""
+        skp = _skp(skp_id, perm.EDIT)
+        rhk = plan.get_rhk(db.session, skp, rhk_id)
+        blp.check_etag(_rhk(rhk), RhkSchema)
+        plan.update_iki(db.session, skp, rhk, iki_id, data)
+        db.session.commit()
+        return _rhk(rhk)
 
 
 @blp.route("/skp/<int:skp_id>/rhk/<int:rhk_id>/hand-down")

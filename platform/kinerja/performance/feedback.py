@@ -7,6 +7,7 @@ whether the reader may see it at all, goes by the rules of that person's records
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -98,9 +99,24 @@ def subject_owner(
 ) -> int:
     """Whose work `subject` is, if `principal` may see that person's records; else 404."""
     owner = _subject_owner(session, subject, subject_id) if subject in SUBJECTS else None
-    if owner is None or not perm.sees_person(principal, owner):
+    if owner is None or not _sees_subject(session, principal, subject, subject_id, owner):
         raise NotFound()
     return owner
+
+
+def _sees_subject(
+    session: Session, principal: perm.Principal, subject: str, subject_id: int, owner: int
+) -> bool:
+    """Whether the reader sees the record itself: the owner's records, and for an entry its
+    own rule too (a draft is its owner's alone until sent)."""
+    if not perm.sees_person(principal, owner):
+        return False
+    if subject != "entry":
+        return True
+    from kinerja.performance.log.service import resource as entry_resource
+
+    entry = session.scalar(select(WorkEntry).where(WorkEntry.id == subject_id))
+    return entry is not None and perm.can(principal, perm.VIEW, entry_resource(entry))
 
 
 def rater_id(session: Session, employee_id: int) -> int | None:
@@ -130,8 +146,8 @@ def start(
         )
     owner = _subject_owner(session, subject, subject_id)
     employee = _employee(session, owner)
-    if employee is None or not perm.sees_person(principal, employee.id):
-        raise NotFound()  # someone else's work: not there for this person
+    if employee is None or not _sees_subject(session, principal, subject, subject_id, employee.id):
+        raise NotFound()  # someone else's work (or a draft): not there for this person
     rater = rater_id(session, employee.id)
     if rater is None or not may_start(principal, employee.id, rater):
         raise Forbidden(_("Only the employee and their superior start a conversation."))
@@ -282,6 +298,84 @@ def about(
     for threads in found.values():
         threads.reverse()
     return found
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a thread is about, in the reader's words, and where it is: `kind` and `record_id`
+    name the page (an SKP's page for its results and indicators); `record_id` is None when the
+    reader may not open it (a draft entry, for the superior) or it is gone."""
+
+    label: str
+    kind: str
+    record_id: int | None
+
+
+def _clip(text: str, size: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def subjects(
+    session: Session, principal: perm.Principal, threads: Sequence[FeedbackThread]
+) -> dict[int, Subject]:
+    """What each thread is about (by thread id), one query per kind of subject however many
+    threads a page lists; the link only where the reader may open the record."""
+    from kinerja.performance.log.service import resource as entry_resource
+
+    wanted: dict[str, set[int]] = {}
+    for thread in threads:
+        wanted.setdefault(thread.subject, set()).add(thread.subject_id)
+    found: dict[tuple[str, int], Subject] = {}
+    for entry in session.scalars(
+        select(WorkEntry).where(WorkEntry.id.in_(wanted.get("entry", set()) or {-1}))
+    ):
+        label = _(
+            "Daily entry %(day)s: %(what)s",
+            day=entry.entry_date.strftime("%d-%m-%Y"),
+            what=_clip(entry.activity),
+        )
+        seen = perm.can(principal, perm.VIEW, entry_resource(entry))
+        found[("entry", entry.id)] = Subject(str(label), "entry", entry.id if seen else None)
+    for skp in session.scalars(select(Skp).where(Skp.id.in_(wanted.get("skp", set()) or {-1}))):
+        seen = perm.sees_person(principal, skp.employee_id)
+        found[("skp", skp.id)] = Subject(
+            str(_("SKP %(year)s", year=skp.year)), "skp", skp.id if seen else None
+        )
+    rows = session.execute(
+        select(Rhk.id, Rhk.text, Skp.id, Skp.employee_id)
+        .join(Skp, Skp.id == Rhk.skp_id)
+        .where(Rhk.id.in_(wanted.get("rhk", set()) or {-1}))
+    )
+    for rhk_id, text, skp_id, owner in rows:
+        seen = perm.sees_person(principal, owner)
+        found[("rhk", rhk_id)] = Subject(
+            str(_("RHK: %(text)s", text=_clip(text))), "skp", skp_id if seen else None
+        )
+    rows = session.execute(
+        select(Iki.id, Iki.text, Skp.id, Skp.employee_id)
+        .join(Rhk, Rhk.id == Iki.rhk_id)
+        .join(Skp, Skp.id == Rhk.skp_id)
+        .where(Iki.id.in_(wanted.get("iki", set()) or {-1}))
+    )
+    for iki_id, text, skp_id, owner in rows:
+        seen = perm.sees_person(principal, owner)
+        found[("iki", iki_id)] = Subject(
+            str(_("IKI: %(text)s", text=_clip(text))), "skp", skp_id if seen else None
+        )
+    for evaluation in session.scalars(
+        select(Evaluation).where(Evaluation.id.in_(wanted.get("evaluation", set()) or {-1}))
+    ):
+        if evaluation.period:
+            label = _("Evaluation period %(n)s %(year)s", n=evaluation.period, year=evaluation.year)
+        else:
+            label = _("Evaluation of the year %(year)s", year=evaluation.year)
+        seen = perm.sees_person(principal, evaluation.employee_id)
+        found[("evaluation", evaluation.id)] = Subject(
+            str(label), "evaluation", evaluation.id if seen else None
+        )
+    gone = Subject(str(_("A record no longer there")), "", None)
+    return {t.id: found.get((t.subject, t.subject_id), gone) for t in threads}
 
 
 def during(session: Session, employee_id: int, starts: date, ends: date) -> list[FeedbackMessage]:

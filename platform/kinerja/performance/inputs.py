@@ -13,12 +13,14 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja.decimals import plain
 from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
 from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, labels
 from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Rhk, Skp
+from kinerja.rules import iki as iki_rules
 from kinerja.schema import REQUIRED, Amount, Identifier, InputSchema, Length, Text
 
 QUANTITATIVE = ("aspect", "target_low", "unit")
@@ -187,6 +189,32 @@ def period_problems(ikis: list[dict[str, Any]], count: int) -> dict[str, list[An
             errors[f"iki.{n}.period_targets"] = [
                 _("Give one target for each of the %(n)s periods.", n=count)
             ]
+            continue
+        # An aspect that adds up (kuantitas, biaya) splits its year over the periods: targets
+        # set per period must make the year's, or the plan says two things (2+4+3+4 ≠ 12).
+        wrong = iki_rules.period_sum_problems(
+            values.get("target_low"),
+            values.get("target_high"),
+            [(t["low"], t.get("high")) for t in given or []],
+            values.get("aspect"),
+            values.get("unit"),
+        )
+        said = [
+            _(
+                "The targets per period add up to %(sum)s; the year's target is %(year)s.",
+                sum=plain(total),
+                year=plain(year),
+            )
+            if end == "low"
+            else _(
+                "The upper ends per period add up to %(sum)s; the year's is %(year)s.",
+                sum=plain(total),
+                year=plain(year),
+            )
+            for end, total, year in wrong
+        ]
+        if said:
+            errors[f"iki.{n}.period_targets"] = said
     return errors
 
 

@@ -129,6 +129,35 @@ def work(
     return found
 
 
+def counted(
+    session: Session, employee_id: int, ikis: Sequence[Iki], starts: date, ends: date
+) -> dict[int, list[int]]:
+    """Per IKI, the ids of the approved entries in [starts, ends] whose quantities make its
+    realisation (the rule of `work`: its own IKI named, or the RHK with the IKI's unit): what
+    an evaluation proposes as bukti dukung with the realisation it proposes."""
+    found: dict[int, list[int]] = {iki.id: [] for iki in ikis}
+    if not ikis:
+        return found
+    owner = _owner(ikis)
+    rows = session.execute(
+        select(WorkEntry.id, WorkEntry.iki_id, WorkEntry.rhk_id, WorkEntry.unit)
+        .where(
+            WorkEntry.employee_id == employee_id,
+            WorkEntry.entry_date.between(starts, ends),
+            WorkEntry.status == log_rules.APPROVED,
+            WorkEntry.quantity.is_not(None),
+            WorkEntry.rhk_id.in_({iki.rhk_id for iki in ikis}),
+        )
+        .order_by(WorkEntry.entry_date, WorkEntry.id)
+    )
+    for entry_id, iki_id, rhk_id, unit in rows:
+        key = (rhk_id or 0, (unit or "").strip().casefold())
+        target = iki_id if iki_id in found else owner.get(key)
+        if target is not None:
+            found[target].append(entry_id)
+    return found
+
+
 def _within(by_day: Mapping[date, list[Decimal]], starts: date, ends: date) -> list[Decimal]:
     return [q for day, quantities in by_day.items() if starts <= day <= ends for q in quantities]
 

@@ -140,12 +140,7 @@ def delete_rhk(session: Session, skp: Skp, rhk: Rhk) -> None:
 def add_iki(session: Session, skp: Skp, rhk: Rhk, loaded: Mapping[str, Any]) -> Iki:
     """One more indicator, loaded through `inputs.IkiInput`."""
     check_editable(session, skp)
-    try:
-        values = _indicators(session, skp, [dict(loaded)])[0]
-    except InvalidFields as problem:  # one indicator: its fields by their own names
-        raise InvalidFields(
-            {k.removeprefix("iki.0."): v for k, v in problem.errors.items()}
-        ) from None
+    values = _one_indicator(session, skp, loaded)
     count = session.scalar(select(func.count()).where(Iki.rhk_id == rhk.id)) or 0
     if count >= skps.MAX_IKI:
         raise Conflict(_("A result holds at most %(max)s indicators.", max=skps.MAX_IKI))
@@ -160,6 +155,41 @@ def add_iki(session: Session, skp: Skp, rhk: Rhk, loaded: Mapping[str, Any]) -> 
         changes={"iki": [None, values["text"]]},
         subject_employee_id=skp.employee_id,
     )
+    return iki
+
+
+def _one_indicator(session: Session, skp: Skp, loaded: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return _indicators(session, skp, [dict(loaded)])[0]
+    except InvalidFields as problem:  # one indicator: its fields by their own names
+        raise InvalidFields(
+            {k.removeprefix("iki.0."): v for k, v in problem.errors.items()}
+        ) from None
+
+
+def update_iki(session: Session, skp: Skp, rhk: Rhk, iki_id: int, loaded: Mapping[str, Any]) -> Iki:
+    """Change an indicator in place (its text, aspect, target, unit, targets per period;
+    loaded whole through `inputs.IkiInput`), in a draft or a plan under revision: it keeps its
+    id, so the daily entries that name it still do."""
+    check_editable(session, skp)
+    iki = session.scalar(select(Iki).where(Iki.id == iki_id, Iki.rhk_id == rhk.id))
+    if iki is None:
+        raise NotFound()
+    values = _one_indicator(session, skp, loaded)
+    before = skps.iki_dict(iki)
+    for name, value in values.items():
+        setattr(iki, name, value)
+    session.flush()
+    changes = audit.diff(before, skps.iki_dict(iki))
+    if changes:
+        audit.record(
+            session,
+            "skp.rhk_update",
+            "rhk",
+            rhk.id,
+            changes={f"iki.{iki.id}.{k}": v for k, v in changes.items()},
+            subject_employee_id=skp.employee_id,
+        )
     return iki
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 HIGHER, LOWER = "higher", "lower"
 
@@ -55,6 +55,30 @@ def adds_up(
     if (unit or "").strip().casefold() in LEVEL_UNITS:
         return False
     return _aspect(aspect, aspects).adds_up
+
+
+def period_sum_problems(
+    low: Decimal | None,
+    high: Decimal | None,
+    per_period: Sequence[Target],
+    aspect: str | None,
+    unit: str | None,
+    aspects: Mapping[str, Aspect] | None = None,
+) -> list[tuple[str, Decimal, Decimal]]:
+    """Where targets set per period must add up to the year's (an aspect that adds up, not a
+    level, as `split` divides them), the ends that do not: (end, the periods' sum, the year's)
+    for "low" and "high". A level's periods each stand alone: nothing to add up."""
+    if low is None or not per_period or not adds_up(aspect, unit, aspects):
+        return []
+    found = []
+    lows = sum((t[0] for t in per_period), Decimal(0))
+    if lows != low:
+        found.append(("low", lows, low))
+    if high is not None and all(t[1] is not None for t in per_period):
+        highs = sum((t[1] or Decimal(0) for t in per_period), Decimal(0))
+        if highs != high:
+            found.append(("high", highs, high))
+    return found
 
 
 def split(
@@ -103,7 +127,8 @@ def achievement(
     aspect: str | None,
     aspects: Mapping[str, Aspect] | None = None,
 ) -> int | None:
-    """Realisation against target as a whole percentage (above 100 when exceeded), None when
+    """Realisation against target as a whole percentage rounded down (so 100 means met; above
+    100 when exceeded), None when
     it cannot be measured: no realisation or no numeric target, a target of 0 where more is
     better, a realisation of 0 where less is better (nothing spent, no time taken: nothing to
     compare). Inside a range is 100; beyond it, measured against the nearer end."""
@@ -129,7 +154,9 @@ def achievement(
             return 100
     if ratio is None:
         return None
-    return int((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Down, never up: 5.02 days against 5 is 99.6%, shown 99, never a "100" (and a green bar)
+    # that says the target was met when it was not.
+    return int((ratio * 100).quantize(Decimal(1), rounding=ROUND_FLOOR))
 
 
 def bar(percent: int | None) -> int:
@@ -144,4 +171,5 @@ def overall(percents: Sequence[int | None]) -> int | None:
     known = [bar(p) for p in percents if p is not None]
     if not known:
         return None
-    return int((Decimal(sum(known)) / len(known)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Down as each achievement is: 100 only when every target was met.
+    return int((Decimal(sum(known)) / len(known)).quantize(Decimal(1), rounding=ROUND_FLOOR))

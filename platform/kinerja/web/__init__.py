@@ -9,6 +9,7 @@ from flask import Flask, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_bootstrap import Bootstrap5
 
+from kinerja import decimals
 from kinerja import i18n as labels
 from kinerja import permissions as perm
 from kinerja.performance import change_words
@@ -97,6 +98,8 @@ def init_app(app: Flask) -> None:
     # Numbers and dates on every page through the one formats module (`|date`, `|percent`, ...).
     app.jinja_env.filters.update(formats.FILTERS)
     app.jinja_env.globals.update(formats.GLOBALS)
+    # Decimals printed without exponent or trailing zeros ("80", never "8E+1").
+    app.jinja_env.filters["plain"] = decimals.plain
     app.jinja_env.globals.update(
         LOCALES=i18n.LOCALES,
         KINDS=KINDS,

@@ -26,9 +26,11 @@ from kinerja.tenancy.models import Tenant
 from kinerja.web.city import city_admin_only
 from kinerja.web.exports import status_json, status_page
 from kinerja.web.forms import form_page, year_param
+from kinerja.web.paging import paged_list
 
 bp = Blueprint("comparison", __name__)
 SORTABLE = ("name", "employees", *COLUMNS, *ADOPTION)
+COMPARE_PAGE = 20  # agencies a page (the city has 58): sorted across all, then cut
 OVER_TIME = _("City average over time")
 
 
@@ -54,8 +56,12 @@ def compare() -> Any:
         None,
         year=year,
         kind=kind,
-        rows=service.sort(rows, key, descending),
-        totals=service.totals(rows),
+        rows=paged_list(
+            service.sort(rows, key, descending),
+            size=COMPARE_PAGE,
+            keep={"year": year, "kind": kind, "sort": key, "dir": "desc" if descending else "asc"},
+        ),
+        totals=service.totals(rows),  # the city's line: every agency, whatever the page
         rank_minimum=service.RANK_MINIMUM,
         key=key,
         descending=descending,

@@ -113,12 +113,14 @@ def _index(problem: Problem) -> Any:
     show_curve = sees_figures(principal)
     missing = None
     if show_curve:
+        # Not evaluated: no annual evaluation sent yet. One waiting for its rater or its
+        # approval is under way, not missing.
         evaluated = (
             select(Evaluation.employee_id)
             .where(
                 Evaluation.year == year,
                 Evaluation.period == service.ANNUAL,
-                Evaluation.status == workflow.APPROVED,
+                Evaluation.status != workflow.DRAFT,
             )
             .scalar_subquery()
         )
@@ -130,11 +132,15 @@ def _index(problem: Problem) -> Any:
             keep={"year": year},
             param="missing_page",
         )
+    agency = _agency(principal, year)
     return form_page(
         "evaluations.html",
         problem,
         year=year,
         mine=mine,
+        # Who sees every evaluation and leads everyone else (the head) gets one list, not the
+        # same rows twice under "my team" and "the agency".
+        team_is_agency=agency is not None and team.total == agency["total"] - len(mine),
         skp=skp if skp is not None and skp.in_force else None,
         periods=years.periods_of(db.session, year),
         team=team,
@@ -148,7 +154,7 @@ def _index(problem: Problem) -> Any:
         status_words=STATUS_WORDS,
         achievement_words=ACHIEVEMENT_WORDS,
         show_curve=show_curve,
-        agency=_agency(principal, year),
+        agency=agency,
         history=history,
         missing=missing,
         team_table=team_table,
@@ -235,6 +241,7 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
         else [],
         workflow=workflow,
         candidates=evidence.candidate_entries(db.session, evaluation) if editing else {},
+        counted=evidence.counted(db.session, evaluation) if editing else {},
         reports=evidence.candidate_reports(db.session, evaluation) if editing else [],
         report_titles={
             form.code: in_language(form.title, form.title_en)

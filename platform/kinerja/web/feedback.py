@@ -48,6 +48,26 @@ def feedback_here(subject: str, subject_id: int, owner_id: int) -> dict[str, Any
     return {"threads": threads.get((subject, subject_id), []), "may_start": may_start}
 
 
+SUBJECT_PAGES = {  # the page of each kind of subject, and the name of its id
+    "entry": ("log.show", "entry_id"),
+    "skp": ("skp.show", "skp_id"),
+    "evaluation": ("evaluation.show", "evaluation_id"),
+}
+
+
+def _subjects(threads: list[Any]) -> dict[int, tuple[str, str | None]]:
+    """(what the thread is about, the link to it or None) by thread id."""
+    shown: dict[int, tuple[str, str | None]] = {}
+    for thread_id, subject in feedback.subjects(db.session, current(), threads).items():
+        link = None
+        if subject.record_id is not None and subject.kind in SUBJECT_PAGES:
+            endpoint, name = SUBJECT_PAGES[subject.kind]
+            values: dict[str, Any] = {name: subject.record_id}
+            link = url_for(endpoint, **values)
+        shown[thread_id] = (subject.label, link)
+    return shown
+
+
 @bp.get("/new")
 def new() -> Any:
     """The "Give feedback" link's page: what the thread will be about, and its first message."""
@@ -73,7 +93,14 @@ def _listing(problem: Any) -> Any:
     names = employees.names(
         db.session, {t.employee_id for t in threads} | {t.superior_id for t in threads}
     )
-    return form_page("feedback.html", problem, threads=threads, names=names, paged=found)
+    return form_page(
+        "feedback.html",
+        problem,
+        threads=threads,
+        names=names,
+        paged=found,
+        subjects=_subjects(threads),
+    )
 
 
 @bp.get("")
@@ -122,5 +149,6 @@ def thread(thread_id: int) -> Any:
         messages=feedback.messages(db.session, found),
         receipts=feedback.receipts(db.session, found),
         names=employees.names(db.session, {found.employee_id, found.superior_id}),
+        subject=_subjects([found])[found.id],
         may_write=feedback.may_write(principal, found),
     )

@@ -72,9 +72,9 @@ def _index(problem: Problem, values: dict[str, Any]) -> Any:
     choices: list[Any] = []
     if principal.employee_id and perm.is_member(principal):
         mine = paged(
-            select(WorkEntry)
-            .where(WorkEntry.employee_id == principal.employee_id)
-            .order_by(WorkEntry.entry_date.desc(), WorkEntry.id.desc()),
+            service.newest_first(
+                select(WorkEntry).where(WorkEntry.employee_id == principal.employee_id)
+            ),
             size=MINE_SIZE,
             keep={},
         )
@@ -104,6 +104,7 @@ def new() -> Any:
     values = {name: request.form.get(name, "") for name in service.FIELDS}
     files = uploads.read(request.files.getlist("evidence"), limits()[1])
     key = request.form.get("idempotency_key")
+    send = request.form.get("draft") != "1"
     done, problem = submit(
         lambda: service.create(
             db.session,
@@ -112,11 +113,12 @@ def new() -> Any:
             EntryInput().read(values),  # the API's schema: one reading of an entry
             files,
             key=key,
-            submit=request.form.get("draft") != "1",
+            submit=send,
             limits=limits(),
         ),
         "log.index",
-        saved=1,
+        # the notice says what happened: a draft is still the employee's alone
+        saved="sent" if send else "draft",
     )
     if done:
         return done
@@ -304,11 +306,12 @@ def _team_query(args: dict[str, Any]) -> Any:
 
 
 def _feed(args: dict[str, Any]) -> Any:
-    """The chosen tab, newest first (by arrival: the live feed adds what came after)."""
+    """The chosen tab, newest first by the day of work across people (`service.newest_first`);
+    the live feed asks for what arrived after the newest id it has and puts it on top."""
     query = _team_query(args)
     if args["tab"] in rules.STATES:
         query = query.where(WorkEntry.status == args["tab"])
-    return query.order_by(WorkEntry.id.desc())
+    return service.newest_first(query)
 
 
 def _feed_context(entries: list[WorkEntry]) -> dict[str, Any]:
@@ -372,6 +375,8 @@ def team() -> Any:
         args=args,
         tabs=tabs,
         paged=found,
+        # the bulk approval only where something on the tab waits for a decision
+        decidable=args["tab"] in (rules.SUBMITTED, "all") and counts.get(rules.SUBMITTED, 0) > 0,
         subtree=request.args.get("subtree") == "1",
         newest=max((e.id for e in found.rows), default=0),
         # New arrivals are put on top of the first page only: further pages stay as read.

@@ -22,8 +22,14 @@ NOTICES = frozenset({"saved", "decided", "approved", "skipped", "deleted", "afte
 
 
 def page_number(param: str = "page") -> int:
-    """?page=N, clamped: a page far past the end is simply empty, never a database error."""
+    """?page=N as asked (1 for anything not a page number); `clamped` keeps it in range."""
     return whole_number(request.args.get(param), 10**9) or 1
+
+
+def clamped(page: int, total: int, size: int) -> int:
+    """A page past the end is the last page (an old link after entries were decided, a
+    hand-typed number): never "page 7 of 5" over an empty list."""
+    return min(page, max(1, -(-total // size)))
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,9 @@ def paged(
 ) -> Paged:
     """One page of an ordered `select()`, and how many rows it has in all. `keep`: the query
     arguments the page links carry (default: the request's, without page and notices)."""
-    page = page_number(param)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     total = total or 0
+    page = clamped(page_number(param), total, size)
     rows: list[Any] = []
     if (page - 1) * size < total:
         cut = query.limit(size).offset((page - 1) * size)
@@ -85,7 +91,7 @@ def paged_list(
     param: str = "page",
 ) -> Paged:
     """One page of a list computed in Python (rows a permission check or a plugin chose)."""
-    page = page_number(param)
+    page = clamped(page_number(param), len(items), size)
     start = (page - 1) * size
     rows = list(items[start : start + size])
     return Paged(rows, len(items), page, size, _keep(keep, param), param)

@@ -176,6 +176,9 @@ def leave() -> Any:
     return redirect(url_for("web.profile"), code=303)
 
 
+AGENCIES_PAGE = 20
+
+
 def profile() -> Any:
     principal = current()
     if not principal.authenticated:
@@ -185,12 +188,15 @@ def profile() -> Any:
     ids = sorted({t for t, _ in member})
     agencies = db.session.scalars(select(Tenant).where(Tenant.id.in_(ids))).all() if ids else []
     roles = {t: sorted(r for tid, r in member if tid == t) for t in ids}
+    # The city's agencies to enter, a page at a time with their total (58 and more).
     all_agencies = (
-        db.session.scalars(
-            select(Tenant).where(Tenant.status == "active").order_by(Tenant.name)
-        ).all()
+        paged(
+            select(Tenant).where(Tenant.status == "active").order_by(Tenant.name, Tenant.id),
+            size=AGENCIES_PAGE,
+            keep={},
+        )
         if principal.city_admin
-        else []
+        else None
     )
     return render_template(
         "profile.html", user=user, agencies=agencies, roles=roles, all_agencies=all_agencies

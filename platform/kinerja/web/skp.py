@@ -14,6 +14,7 @@ from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 from kinerja.httpkit import pdf_response
+from kinerja.i18n import _
 from kinerja.identity.principal import current, require
 from kinerja.organisation import service as organisation
 from kinerja.people import employees
@@ -169,6 +170,7 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
     return form_page(
         "skp.html",
         problem,
+        named_errors=[(field_label(k), msgs[0]) for k, msgs in field_errors.items() if msgs],
         skp=skp,
         employee=employee,
         content=content,
@@ -189,6 +191,32 @@ def _show_page(skp: Skp, problem: Problem) -> Any:
         progress=measure.progress(db.session, skp, clock.today()) if skp.in_force else {},
         periods=years.periods_of(db.session, skp.year),
     )
+
+
+FIELD_WORDS = {
+    "text": _("Indicator (IKI)"),
+    "aspect": _("Aspect"),
+    "target_low": _("Target"),
+    "target_high": _("Upper end of a range"),
+    "unit": _("Unit"),
+    "narrative": _("Expected result, in words"),
+    "period_targets": _("Target per period"),
+    "kind": _("Kind"),
+    "parent_rhk_id": _("Intervened result"),
+    "org_target_id": _("Agency target"),
+}
+
+
+def field_label(key: str) -> str:
+    """The form's words for an error's field ("iki.0.target_low", "period_targets.2.low"):
+    a refusal says which box it is about ("Target: Masukkan angka.")."""
+    parts = key.split(".")
+    if parts[0] == "iki" and len(parts) > 2:
+        parts = parts[2:]
+    if parts[0] == "period_targets" and len(parts) > 1 and parts[1].isdigit():
+        return str(_("Target of period %(n)s", n=int(parts[1]) + 1))
+    word = FIELD_WORDS.get(parts[0])
+    return str(word) if word is not None else ""
 
 
 def sections(skp: Skp) -> list[Any]:
@@ -274,6 +302,16 @@ def add_iki(skp_id: int, rhk_id: int) -> Any:
     rhk = plan.get_rhk(db.session, skp, rhk_id)
     raw = _iki_form(skp)
     return _change(skp, lambda: plan.add_iki(db.session, skp, rhk, inputs.IkiInput().read(raw)))
+
+
+@bp.post("/<int:skp_id>/rhk/<int:rhk_id>/iki/<int:iki_id>")
+def update_iki(skp_id: int, rhk_id: int, iki_id: int) -> Any:
+    skp = _skp(skp_id, perm.EDIT)
+    rhk = plan.get_rhk(db.session, skp, rhk_id)
+    raw = _iki_form(skp)
+    return _change(
+        skp, lambda: plan.update_iki(db.session, skp, rhk, iki_id, inputs.IkiInput().read(raw))
+    )
 
 
 @bp.post("/<int:skp_id>/rhk/<int:rhk_id>/iki/<int:iki_id>/delete")

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from kinerja import audit, storage
 from kinerja.exceptions import Conflict, NotFound
 from kinerja.i18n import _
+from kinerja.performance import measure
 from kinerja.performance.evaluation import workflow
 from kinerja.performance.evaluation.models import Evaluation, EvaluationFile, EvaluationItem
 from kinerja.performance.log import rules as log_rules
 from kinerja.performance.log import service as log
 from kinerja.performance.log.models import WorkEntry
+from kinerja.performance.models import Skp
 from kinerja.reports import rules as report_rules
 from kinerja.reports.models import ReportSubmission
 from kinerja.workflow import locked
@@ -84,22 +86,45 @@ def candidate_reports(session: Session, evaluation: Evaluation) -> list[ReportSu
     )
 
 
+def counted(session: Session, evaluation: Evaluation) -> dict[int, list[int]]:
+    """Per IKI, the approved entries of the period whose quantities make the realisation
+    proposed (`measure.counted`)."""
+    skp = session.scalar(select(Skp).where(Skp.id == evaluation.skp_id))
+    if skp is None:
+        return {}
+    ikis = measure.measured_ikis(session, skp)
+    return measure.counted(
+        session, evaluation.employee_id, ikis, evaluation.starts, evaluation.ends
+    )
+
+
 def candidate_entries(session: Session, evaluation: Evaluation) -> dict[int, list[WorkEntry]]:
-    """Per IKI, the period's sent and approved daily entries that can back its realisasi."""
-    found: dict[int, list[WorkEntry]] = {}
+    """Per IKI, the period's sent and approved daily entries that can back its realisasi: first
+    those counted in the proposed realisation (oldest first), then the others naming the IKI."""
+    made = counted(session, evaluation)
+    wanted = {entry_id for ids in made.values() for entry_id in ids}
+    found: dict[int, list[WorkEntry]] = {iki_id: [] for iki_id in made}
+    rest: dict[int, list[WorkEntry]] = {}
+    by_id: dict[int, WorkEntry] = {}
     for entry in session.scalars(
         select(WorkEntry)
         .where(
             WorkEntry.employee_id == evaluation.employee_id,
             WorkEntry.entry_date.between(evaluation.starts, evaluation.ends),
             WorkEntry.status.in_((log_rules.SUBMITTED, log_rules.APPROVED)),
-            WorkEntry.iki_id.is_not(None),
+            WorkEntry.iki_id.is_not(None) | WorkEntry.id.in_(wanted or {-1}),
         )
         .order_by(WorkEntry.entry_date, WorkEntry.id)
         .limit(2000)
     ):
-        found.setdefault(entry.iki_id or 0, []).append(entry)
-    return found
+        by_id[entry.id] = entry
+        if entry.id not in wanted and entry.iki_id is not None:
+            rest.setdefault(entry.iki_id, []).append(entry)
+    for iki_id, ids in made.items():
+        found[iki_id] = [by_id[i] for i in ids if i in by_id]
+    for iki_id, entries in rest.items():
+        found.setdefault(iki_id, []).extend(entries)
+    return {iki_id: entries for iki_id, entries in found.items() if entries}
 
 
 # --- files of their own -------------------------------------------------------------------------

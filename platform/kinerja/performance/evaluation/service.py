@@ -183,15 +183,18 @@ def start(session: Session, skp: Skp, period: int) -> Evaluation:
     session.add(evaluation)
     session.flush()
     # The period's realisation from its approved work, against the period's own target.
+    # The entries that made it are proposed as its bukti dukung: ticked, the owner may untick.
     found = measure.for_period(session, skp, period)
-    for iki in measure.measured_ikis(session, skp):
+    ikis = measure.measured_ikis(session, skp)
+    backing = measure.counted(session, skp.employee_id, ikis, starts, ends)
+    for iki in ikis:
         measured = found.get(iki.id)
         session.add(
             EvaluationItem(
                 evaluation_id=evaluation.id,
                 iki_id=iki.id,
                 realisasi=measured.realisation if measured is not None else None,
-                evidence=[],
+                evidence=backing[iki.id][: evidence.MAX_LINKS],
             )
         )
     session.flush()

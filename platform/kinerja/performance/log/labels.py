@@ -36,7 +36,8 @@ def status_label(code: str | None) -> Any:
 STEPS = {
     "draft": _("Saved as a draft"),
     "submit": _("Sent"),
-    "update": _("Corrected"),
+    "edit": _("Edited"),  # a draft changed
+    "update": _("Corrected"),  # changed after a rejection
     "withdraw": _("Withdrawn"),
     "approve": _("Approved"),
     "reject": _("Rejected"),

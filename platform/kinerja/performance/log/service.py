@@ -105,8 +105,11 @@ def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[s
     errors: dict[str, list[Any]] = {}
     if values.get("rhk_id"):
         _check_links(session, employee, values, errors)
-    elif values.get("rencana_aksi_id"):
-        errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
+    else:  # an additional task: no step and no indicator of a result it does not name
+        if values.get("rencana_aksi_id"):
+            errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
+        if values.get("iki_id"):
+            errors["iki_id"] = [_("Choose the result (RHK) this indicator belongs to.")]
     if errors:
         raise InvalidFields(errors)
     return values
@@ -365,7 +368,13 @@ def get(session: Session, entry_id: int) -> WorkEntry:
 
 
 def resource(entry: WorkEntry) -> perm.Resource:
-    return perm.Resource("work_entry", entry.tenant_id, employee_id=entry.employee_id)
+    # Whether it is a draft decides who sees it (`permissions._entry`): drafts are private.
+    return perm.Resource(
+        "work_entry",
+        entry.tenant_id,
+        employee_id=entry.employee_id,
+        extra={"draft": entry.status == rules.DRAFT},
+    )
 
 
 def check_editable(session: Session, entry: WorkEntry) -> None:
@@ -602,16 +611,30 @@ class Step:
     at: datetime
     user_id: int | None
     reason: str | None = None
+    files_added: tuple[str, ...] = ()
+    files_removed: tuple[str, ...] = ()
 
 
 HISTORY = {f"log.{a}": a for a in ("draft", "submit", "update", "withdraw", "approve", "reject")}
+# A change to a draft (seen by nobody else) is an edit; "update" is a correction after a rejection.
+EDIT = "edit"
+
+
+def _file_changes(changes: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(files added, files removed) of one audited change, by name."""
+    before, after = (changes.get("files") or [[], []])[:2]
+    before, after = list(before or []), list(after or [])
+    added = [n for n in after if n not in before]
+    removed = [n for n in before if n not in after]
+    return tuple(added), tuple(removed)
 
 
 def history(session: Session, entry: WorkEntry) -> list[Step]:
     """The entry's steps, oldest first, read from the append-only audit log (which every change
     writes in its own transaction, so the history is never out of step with the entry): sent,
-    corrected, withdrawn, approved, rejected with the reason. A run of corrections between two
-    other steps is one step (a draft saved ten times is "corrected" once)."""
+    edited (a draft) or corrected (after a rejection) with the files added and removed,
+    withdrawn, approved, rejected with the reason. A run of changes between two other steps is
+    one step (a draft saved ten times is "edited" once)."""
     rows = session.scalars(
         select(audit.AuditEntry)
         .where(
@@ -623,14 +646,24 @@ def history(session: Session, entry: WorkEntry) -> list[Step]:
         .order_by(audit.AuditEntry.id)
     )
     steps: list[Step] = []
+    rejected = False  # a change while rejected is a correction; to a draft, an edit
     for row in rows:
         action = HISTORY[row.action]
         reason = (row.changes.get("reason") or [None, None])[1] if action == rules.REJECT else None
-        step = Step(action, row.at, row.actor_user_id, reason)
-        if action == "update" and steps and steps[-1].action == "update":
-            steps[-1] = step
+        added, removed = _file_changes(row.changes) if action == "update" else ((), ())
+        if action == "update" and not rejected:
+            action = EDIT
+        elif action != "update":
+            rejected = action == rules.REJECT
+        if action in ("update", EDIT) and steps and steps[-1].action == action:
+            last = steps[-1]  # a run of changes is one step, with every file it added or took
+            added = tuple(n for n in last.files_added + added if n not in removed)
+            removed = tuple(n for n in last.files_removed if n not in added) + tuple(
+                n for n in removed if n not in last.files_added
+            )
+            steps[-1] = Step(action, row.at, row.actor_user_id, None, added, removed)
         else:
-            steps.append(step)
+            steps.append(Step(action, row.at, row.actor_user_id, reason, added, removed))
     return steps
 
 
@@ -669,7 +702,14 @@ def file_of(session: Session, entry: WorkEntry, file_id: int) -> EvidenceFile:
 
 
 def visible(principal: perm.Principal) -> Select[Any]:
-    return select(WorkEntry).where(perm.reach(principal, ENTRY).where(WorkEntry.employee_id))
+    """The entries the principal may see: `permissions._entry`'s VIEW as a filter, drafts
+    only to their owner and the admin OPD."""
+    query = select(WorkEntry).where(perm.reach(principal, ENTRY).where(WorkEntry.employee_id))
+    if perm.is_agency_admin(principal):
+        return query
+    return query.where(
+        (WorkEntry.status != rules.DRAFT) | (WorkEntry.employee_id == (principal.employee_id or -1))
+    )
 
 
 def team(session: Session, principal: perm.Principal, whole_subtree: bool = False) -> Select[Any]:
@@ -698,6 +738,16 @@ def filtered(query: Select[Any], args: Mapping[str, Any]) -> Select[Any]:
     if args.get("after"):
         query = query.where(WorkEntry.id > args["after"])
     return query
+
+
+def newest_first(query: Select[Any]) -> Select[Any]:
+    """Every list of entries in one order, across people: the latest day of work first, then
+    the latest sent (a draft, never sent, by when it was made), then the latest made."""
+    return query.order_by(
+        WorkEntry.entry_date.desc(),
+        WorkEntry.submitted_at.desc().nulls_last(),
+        WorkEntry.id.desc(),
+    )
 
 
 def waiting(session: Session, principal: perm.Principal) -> Select[Any]:

@@ -81,7 +81,26 @@
     send();
   }
 
+  // An entry's indicator list shows only the indicators of the chosen result; without the
+  // script every result's indicators are there, grouped, and the server refuses a mismatch.
+  function filterIndicators(rhk, iki) {
+    function show() {
+      Array.prototype.forEach.call(iki.querySelectorAll("optgroup"), function (group) {
+        var mine = group.dataset.rhk === rhk.value;
+        group.hidden = !mine;
+        group.disabled = !mine;
+      });
+      var chosen = iki.options[iki.selectedIndex];
+      if (chosen && chosen.parentNode.disabled) iki.value = "";
+    }
+    rhk.addEventListener("change", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var rhk = document.getElementById("rhk_id");
+    var iki = document.getElementById("iki_id");
+    if (rhk && iki) filterIndicators(rhk, iki);
     var state = document.getElementById("job-state");
     if (state) followJob(state);
     var feed = document.getElementById("feed");
