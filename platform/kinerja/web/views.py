@@ -29,7 +29,22 @@ def index() -> Any:
     order = list(KINDS)
     ordered = sorted(shown, key=lambda t: (order.index(t.kind), t.name))
     groups = [(kind, list(items)) for kind, items in groupby(ordered, key=lambda t: t.kind)]
-    return render_template("index.html", groups=groups, total=len(tenants), query=query)
+    return render_template(
+        "index.html", groups=groups, total=len(tenants), query=query, openable=_openable()
+    )
+
+
+def _openable() -> set[int] | None:
+    """The agencies the reader may open, or None for all of them: a visitor is sent to sign in
+    and the city admin to the agency's door; anyone else gets 404 outside their own agencies,
+    so those are listed without a link (a link must lead somewhere the reader can go)."""
+    from kinerja.identity import users
+    from kinerja.identity.principal import current
+
+    who = current()
+    if not who.authenticated or who.city_admin:
+        return None
+    return {tenant for tenant, _role in users.memberships(db.session, who.user_id or 0)}
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
