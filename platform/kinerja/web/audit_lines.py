@@ -4,17 +4,21 @@ the people and of the records it points at are handed in by the view."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from kinerja.audit.labels import VALUE_KINDS
 from kinerja.audit.models import AuditEntry
 from kinerja.i18n import _
-from kinerja.presentation import labels
+from kinerja.presentation import formats, labels
 
 NOTHING = "\u2013"  # an en dash: no value
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+NUMBER = re.compile(r"-?\d+\.\d+")  # a decimal kept as text in the JSON of a change
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,16 @@ def value(field: str, object_type: str, raw: Any, titles: Callable[[str, Any], s
     kind = value_kind(field, object_type)
     if kind:
         return labels.label(kind, raw)
-    if isinstance(raw, date | datetime | time):
-        return raw.isoformat()
+    if isinstance(raw, datetime):
+        return formats.datetime_short(raw)
+    if isinstance(raw, date):
+        return formats.date_short(raw)
+    if isinstance(raw, time):
+        return formats.time(raw)
+    if isinstance(raw, str) and ISO_DAY.fullmatch(raw):
+        return formats.date_short(raw)  # changes are stored as JSON: a day is its ISO text
+    if isinstance(raw, int | float | Decimal) or (isinstance(raw, str) and NUMBER.fullmatch(raw)):
+        return formats.number(raw)
     return str(raw)
 
 
