@@ -224,7 +224,7 @@ def test_a_version_freezes_its_steps_and_the_next_names_what_changed(
     }
     ok(client.post(base, json=new, headers=staff), 201)
     raised = list(plan_["targets"])
-    raised[1] = "5"
+    raised[1], raised[-1] = "5", "1"  # the periods still add up to the year's 12
     rhk_url = f"{url}/rhk/{plan_['rhk']}"
     etag = client.get(rhk_url, headers=staff).headers["ETag"]
     ok(client.patch(rhk_url, json={"iki": [_iki(raised)]}, headers=staff | {"If-Match": etag}))
@@ -239,6 +239,7 @@ def test_a_version_freezes_its_steps_and_the_next_names_what_changed(
         ("aksi", "Langkah dihapus", None, "Langkah dihapus", None),
         ("aksi", "Langkah baru", None, None, "Langkah baru"),
         ("iki", IKI_TEXT, "period_target", "3", "5 dokumen"),
+        ("iki", IKI_TEXT, "period_target", "3", "1 dokumen"),
     }
     texts = [c["text"] for c in changes]
     assert (

@@ -166,8 +166,14 @@ ODD_CORRECTIONS = [
     ({"minutes": 10**30}, "minutes"),
     ({"entry_date": "2026-02-30"}, "entry_date"),
     ({"entry_date": "0001-01-01"}, "rhk_id"),  # no plan of that year
-    ({"entry_date": "0001-01-01", "rhk_id": None, "extra_reason": "x"}, "entry_date"),
-    ({"entry_date": "9999-12-31", "rhk_id": None, "extra_reason": "x"}, "entry_date"),
+    (
+        {"entry_date": "0001-01-01", "rhk_id": None, "iki_id": None, "extra_reason": "x"},
+        "entry_date",
+    ),
+    (
+        {"entry_date": "9999-12-31", "rhk_id": None, "iki_id": None, "extra_reason": "x"},
+        "entry_date",
+    ),
     ({"rhk_id": 10**30}, "rhk_id"),
     ({"rhk_id": None, "extra_reason": None}, "rhk_id"),
     ({"iki_id": -5}, "iki_id"),
@@ -526,7 +532,9 @@ def test_an_entry_for_the_last_day_of_9999_is_refused_by_field(client, who, year
 
     refused = rules.timing(date.max, datetime.now(UTC), rules.Policy())
     assert not refused.allowed and "still to come" in (refused.problem or "")
-    body = entry(year, entry_date="9999-12-31", rhk_id=None, extra_reason="Tugas tambahan")
+    body = entry(
+        year, entry_date="9999-12-31", rhk_id=None, iki_id=None, extra_reason="Tugas tambahan"
+    )
     answer = client.post(ENTRIES, json=body, headers=who["staff"])
     assert answer.status_code == 422 and "entry_date" in answer.get_json()["errors"]["json"]
 

@@ -270,7 +270,7 @@ def test_an_entry_logged_on_a_phone_reaches_the_superiors_feed_without_a_reload(
     staff.set_input_files("#photo", str(picture))
     sent_at = time.perf_counter()
     staff.click("form[data-offline] button[type=submit]:not([name])")
-    staff.wait_for_url("**/t/dinkes/log?saved=1")
+    staff.wait_for_url("**/t/dinkes/log?saved=sent")
     boss.wait_for_selector("text=Input data imunisasi ke ASIK", timeout=8000)
     arrived = time.perf_counter() - sent_at
     print(f"\nentry in the superior's feed {arrived:.1f}s after sending (no reload)")
@@ -469,7 +469,7 @@ def test_a_draft_is_corrected_on_a_phone_rejected_and_sent_again(
     staff.fill("#quantity", "2")
     staff.set_input_files("#photo", str(old))
     staff.click("form[data-offline] button[name=draft]")
-    staff.wait_for_url("**/t/dinkes/log?saved=1")
+    staff.wait_for_url("**/t/dinkes/log?saved=draft")
     staff.click("ul.kj-list a")  # the draft just saved
     staff.click("text=Ubah laporan")
     staff.wait_for_url("**/edit")

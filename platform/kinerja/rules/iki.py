@@ -70,12 +70,15 @@ def period_sum_problems(
     for "low" and "high". A level's periods each stand alone: nothing to add up."""
     if low is None or not per_period or not adds_up(aspect, unit, aspects):
         return []
+    # Numbers may come as text (a service called with the API's strings): compared as numbers.
+    low = Decimal(str(low))
+    high = None if high is None else Decimal(str(high))
     found = []
-    lows = sum((t[0] for t in per_period), Decimal(0))
+    lows = sum((Decimal(str(t[0])) for t in per_period), Decimal(0))
     if lows != low:
         found.append(("low", lows, low))
     if high is not None and all(t[1] is not None for t in per_period):
-        highs = sum((t[1] or Decimal(0) for t in per_period), Decimal(0))
+        highs = sum((Decimal(str(t[1] or 0)) for t in per_period), Decimal(0))
         if highs != high:
             found.append(("high", highs, high))
     return found

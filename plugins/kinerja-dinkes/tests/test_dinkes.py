@@ -64,7 +64,7 @@ def test_coverage_adds_up_per_antigen_and_puskesmas_against_the_target() -> None
     places = {c.name: (c.percent, c.below) for c in coverage.by(rows, "puskesmas", 95)}
     assert places == {"PB": (77.5, True), "TL": (100.0, False)}
     assert coverage.year_lines(rows, 95) == (
-        "4 laporan · 41 dari 50 sasaran diimunisasi (82.0%)",
+        "4 laporan · 41 dari 50 sasaran diimunisasi (82%)",
         "KIPI dilaporkan: 1",
         "Target cakupan 95%: di bawah target",
     )
