@@ -107,7 +107,7 @@ class Places:
     broken = False
 
     class Settings(Schema):
-        places = fields.String(load_default="")
+        places = fields.String(load_default="", metadata={"label": "Tempat", "label_en": "Places"})
 
     FORM = ReportForm(
         code="PLC",

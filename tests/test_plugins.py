@@ -28,7 +28,7 @@ LEVELS_EN = ("one", "two", "three", "four", "five")
 
 
 class Settings(Schema):
-    region = fields.String(required=True)
+    region = fields.String(required=True, metadata={"label": "Wilayah", "label_en": "Region"})
 
 
 class Throwaway:
@@ -527,8 +527,8 @@ def test_a_hook_in_its_worker_thread_reads_its_agencys_settings_and_defaults(
 
 
 class Defaulted(Schema):
-    region = fields.String(required=True)
-    level = fields.Integer(load_default=3)
+    region = fields.String(required=True, metadata={"label": "Wilayah", "label_en": "Region"})
+    level = fields.Integer(load_default=3, metadata={"label": "Tingkat", "label_en": "Level"})
 
 
 def test_a_ratio_target_must_name_a_numeric_setting_of_its_plugin() -> None:

@@ -246,3 +246,31 @@ def test_the_guidance_editor_names_each_text_not_its_key(client, people) -> None
     page = client.get("/city/guidance").get_data(as_text=True)
     assert "Apa itu RHK?" in page and "Bahasa Indonesia" in page
     assert ">help.rhk.text.en<" not in page and ">intro.pegawai.id<" not in page
+
+
+def test_a_setting_is_named_in_both_languages_or_the_plugin_is_refused() -> None:
+    from marshmallow import Schema, fields
+
+    from kinerja.plugins import service
+    from kinerja.plugins.hookspecs import hookimpl
+    from kinerja.plugins.manager import Plugins, StartupError
+    from kinerja.plugins.types import PluginInfo
+    from kinerja_dinkes.catalogue import Settings
+
+    class Unnamed(Schema):
+        batas_waktu = fields.Integer(metadata={"label": "Batas waktu"})  # no label_en
+
+    class Plugin:
+        @hookimpl
+        def kinerja_plugin_info(self) -> PluginInfo:
+            return PluginInfo("unnamed", "Tanpa nama", title_en="Unnamed", settings_schema=Unnamed)
+
+    with pytest.raises(StartupError) as refused:
+        Plugins.load("none", 2, [Plugin()])
+    assert "setting batas_waktu: metadata label (label_en) has no English text" in str(
+        refused.value
+    )
+    # The dinkes plugin's setting reads as a name, never as its key.
+    assert service.describe_settings(Settings)["target_coverage"]["label"] == (
+        "Target cakupan imunisasi (%)"
+    )

@@ -35,6 +35,11 @@ def _pairs(
     """(what, Indonesian, English) of every text the plugin declares."""
     yield "title (title_en)", info.title, info.title_en
     yield "description (description_en)", info.description, info.description_en
+    if info.settings_schema is not None:
+        for name, field in info.settings_schema().fields.items():
+            said = field.metadata
+            where = f"setting {name}: metadata label (label_en)"
+            yield where, said.get("label", ""), said.get("label_en", "")
     for c in competencies:
         yield f"competency {c.code}: name (name_en)", c.name, c.name_en
         yield f"competency {c.code}: description (description_en)", c.description, c.description_en

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kinerja import audit
 from kinerja.exceptions import Invalid, NotFound
-from kinerja.i18n import _
+from kinerja.i18n import _, in_language
 from kinerja.plugins.manager import ALWAYS_ON, Failure, Plugins
 from kinerja.plugins.models import TenantPlugin
 from kinerja.schema import translate_field
@@ -122,6 +122,10 @@ def describe_settings(schema: Any) -> dict[str, dict[str, Any]]:
     for name, field in schema().fields.items():
         default = field.load_default
         described[name] = {
+            # The name people read: the plugin's own in both languages (checked at start-up).
+            "label": in_language(
+                field.metadata.get("label") or name, field.metadata.get("label_en", "")
+            ),
             "type": type(field).__name__.lower(),
             "required": field.required,
             "default": None

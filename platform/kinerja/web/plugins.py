@@ -108,4 +108,4 @@ def catalogue() -> Any:
 
 
 def _settings_fields(schema: Any) -> list[str]:
-    return sorted(schema().fields) if schema is not None else []
+    return sorted(str(d["label"]) for d in service.describe_settings(schema).values())

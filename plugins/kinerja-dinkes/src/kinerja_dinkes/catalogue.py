@@ -24,7 +24,11 @@ class Settings(Schema):
     target_coverage = fields.Integer(
         load_default=95,
         validate=validate.Range(1, 100),
-        metadata={"description": "immunisation coverage target, percent"},
+        metadata={
+            "description": "immunisation coverage target, percent",
+            "label": "Target cakupan imunisasi (%)",
+            "label_en": "Immunisation coverage target (%)",
+        },
     )
 
 
