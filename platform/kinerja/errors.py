@@ -97,6 +97,17 @@ def payload(error: HTTPException) -> dict[str, Any]:
     }
 
 
+def _rollback() -> None:
+    """After a failed statement the transaction is aborted: the error page's own reads (the
+    menu, the plugins) need a fresh one, or the error page fails too."""
+    from kinerja.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # no session, or no connection left: the page renders without it
+        log.debug("no session to roll back for the error page", exc_info=True)
+
+
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     headers = dict((getattr(error, "data", None) or {}).get("headers") or {})
@@ -105,6 +116,8 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     for key, value in error.get_headers():
         if key.lower() in {"allow", "www-authenticate", "retry-after"}:
             headers[key] = value
+    if code >= 500:
+        _rollback()
     if not wants_json(request):
         try:
             page = render_template("error.html", error=error, code=code, message=message_of(error))

@@ -74,7 +74,10 @@ def _shown(value: Any) -> Any:
 
 def text(notification: Notification) -> str:
     """The message in the current language (a wrong parameter shows the bare message)."""
-    message = gettext(KINDS[notification.kind].message)
+    kind = KINDS.get(notification.kind)
+    if kind is None:  # a kind no longer registered (its plugin removed): still readable
+        return gettext("A notification (%(kind)s)", kind=notification.kind.replace("_", " "))
+    message = gettext(kind.message)
     try:
         return message % {k: _shown(v) for k, v in notification.params.items()}
     except (KeyError, TypeError, ValueError):

@@ -76,7 +76,10 @@ def _decimal(value: Any, digits: int | None) -> Decimal | None:
         return None
     if digits is None:
         return found
-    return found.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    try:
+        return found.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the context holds (10**40): shown as it is
+        return None
 
 
 def number(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:
@@ -127,6 +130,16 @@ def _day(value: date | datetime | str) -> date:
     return _local(value).date() if isinstance(value, datetime) else value
 
 
+def _shown_day(value: date | datetime | str, pattern: str, locale: Locale) -> str:
+    """A day in `pattern`; text that is no real day ("2026-13-45", kept as typed in an audit
+    change) is shown as it is, never a 500."""
+    try:
+        day = _day(value)
+    except (ValueError, OverflowError):
+        return str(value)
+    return babel_dates.format_date(day, pattern, locale=locale)
+
+
 def _local(moment: datetime) -> datetime:
     """An aware moment on Medan's clock; a naive one is taken as UTC (how moments are stored)."""
     from datetime import UTC
@@ -135,7 +148,10 @@ def _local(moment: datetime) -> datetime:
 
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.replace(tzinfo=UTC)
-    return clock.local(moment)
+    try:
+        return clock.local(moment)
+    except OverflowError:  # the last hours of 9999 have no Medan day: shown in UTC
+        return moment
 
 
 def wall_clock(moment: datetime) -> datetime:
@@ -148,14 +164,14 @@ def date_short(value: date | datetime | str | None, locale: str | Locale | None 
     if value is None:
         return NOTHING
     loc = reader_locale(locale)
-    return babel_dates.format_date(_day(value), _pattern(SHORT, loc), locale=loc)
+    return _shown_day(value, _pattern(SHORT, loc), loc)
 
 
 def date_long(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:
     """The date written out: 3 Desember 2026 (en: December 3, 2026)."""
     if value is None:
         return NOTHING
-    return babel_dates.format_date(_day(value), LONG, locale=reader_locale(locale))
+    return _shown_day(value, LONG, reader_locale(locale))
 
 
 def date_range(
@@ -174,7 +190,7 @@ def day_month(value: date | datetime | str | None, locale: str | Locale | None =
     if value is None:
         return NOTHING
     loc = reader_locale(locale)
-    return babel_dates.format_date(_day(value), _pattern(DAY_MONTH, loc), locale=loc)
+    return _shown_day(value, _pattern(DAY_MONTH, loc), loc)
 
 
 def month(value: date | datetime | str | None, locale: str | Locale | None = None) -> str:

@@ -4,6 +4,7 @@ every text."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, g, redirect, request, url_for
@@ -22,6 +23,7 @@ from kinerja.web.forms import Problem, form_page
 
 bp = Blueprint("guidance", __name__)
 COOKIE = "kinerja_intro_seen"
+ANCHOR = re.compile(r"[A-Za-z0-9_.-]{0,120}")
 
 
 def _texts() -> dict[str, str]:
@@ -127,6 +129,8 @@ def edit() -> Any:
                         service.set_text(session, key, text)
             log.info("guidance texts %s set by user %s", sorted(sent), current().user_id)
             anchor = request.form.get("topic") or next(iter(sent), "")
+            if not ANCHOR.fullmatch(anchor):  # a topic or a key, nothing else goes in the URL
+                anchor = ""
             return redirect(url_for("guidance.edit", saved=1) + f"#{anchor}", code=303)
         except ServiceError as error:
             problem = error
