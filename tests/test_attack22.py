@@ -85,3 +85,20 @@ def test_days_that_are_no_days_are_shown_as_they_are_and_the_last_moment_has_a_d
     assert formats.day_month("9999-99-99") == "9999-99-99"
     assert formats.date_short(datetime(9999, 12, 31, 23, tzinfo=UTC), "id") == "31-12-9999"
     assert formats.date_short(date(2026, 12, 3), "id") == "03-12-2026"
+
+
+def test_the_audit_log_writes_a_year_as_a_year_and_names_the_curve(client, people, tenants):
+    with db.unit_of_work(tenants.a) as session:
+        session.add(
+            AuditEntry(
+                at=datetime(2026, 12, 2, 3, tzinfo=UTC),
+                action="evaluation.approve",
+                object_type="evaluation",
+                changes={"year": [None, 2025], "curve": [None, "x"], "score": [None, 92.5]},
+            )
+        )
+    sign_in(client, "admin")
+    page = client.get("/t/dinkes/audit").get_data(as_text=True)
+    assert "2025" in page and "2.025" not in page
+    assert "Kurva distribusi" in page and "Curve" not in page
+    assert "92,5" in page

@@ -87,6 +87,7 @@ FIELDS = {
     "version": _("Version"),
     "approved_at": _("Approved"),
     "curve_reason": _("Reason against the curve"),
+    "curve": _("Distribution curve"),
     "frequency": _("Evaluation frequency"),
     "user_id": _("Account"),
     "source": _("Granted"),

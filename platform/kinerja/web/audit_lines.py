@@ -86,7 +86,9 @@ def value(field: str, object_type: str, raw: Any, titles: Callable[[str, Any], s
         return formats.time(raw)
     if isinstance(raw, str) and ISO_DAY.fullmatch(raw):
         return formats.date_short(raw)  # changes are stored as JSON: a day is its ISO text
-    if isinstance(raw, int | float | Decimal) or (isinstance(raw, str) and NUMBER.fullmatch(raw)):
+    # A fraction in the reader's format; a whole number (a year, a period, a count) as written:
+    # grouping a year ("2.025") reads as a sum of money.
+    if isinstance(raw, float | Decimal) or (isinstance(raw, str) and NUMBER.fullmatch(raw)):
         return formats.number(raw)
     return str(raw)
 
