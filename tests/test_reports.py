@@ -398,7 +398,7 @@ def test_the_city_admin_sees_the_catalogue_and_turns_a_plugin_on_for_an_agency(
     # What each hook gives, in words, never the hook's name
     assert "kinerja-dinkes" in page and "Formulir laporan" in page
     assert "kinerja_report_forms" not in page
-    assert "target_coverage" in page
+    assert "Target cakupan imunisasi (%)" in page and "target_coverage" not in page
     assert "Dinas Kesehatan" in page.split("Formulir laporan")[1].split("</dl>")[0]
     form_token = csrf_token(city, "/plugins")
     done = city.post(
