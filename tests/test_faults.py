@@ -241,7 +241,9 @@ def test_a_worker_killed_mid_job_the_job_is_retried_and_applies_once(
     else:
         os.killpg(worker.pid, signal.SIGKILL)
         raise AssertionError("the job never started")
-    for pid in [*descendants(worker.pid), worker.pid]:  # rq's work horse is its own group
+    # The worker first, then its work horse (its own process group): a worker still alive when
+    # its horse dies records the job as failed, which an eviction, killing both, never does.
+    for pid in [worker.pid, *descendants(worker.pid)]:
         os.kill(pid, signal.SIGKILL)  # the worker and its work horse, no goodbye
     worker.wait(10)
     with db.unit_of_work(tenants.a) as session:
