@@ -8,20 +8,18 @@ exactly one wins and nothing accepted is lost or doubled."""
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from kinerja.audit.models import AuditEntry
-from kinerja.db import db
 from kinerja.people.models import AgencyViewer
 from kinerja.performance.feedback_models import FeedbackRead
 from kinerja.performance.log.models import EvidenceFile, WorkEntry
 from tests.support import People, at_once, plan_head_and_boss, plan_staff, sign_in
 from tests.test_aksi import approve, current_period, step_body
 from tests.test_aksi import draft as draft
+from tests.test_concurrency import codes, count
 from tests.test_log_api import API as ENTRIES
 from tests.test_log_api import TODAY, entry, png
 from tests.test_reports import health as health
@@ -30,17 +28,6 @@ from tests.test_skp_api import token
 API = "/api/v1/tenants/dinkes"
 MULTIPART = "multipart/form-data"
 N = 10
-
-
-def count(tenant_id: int, model: Any, *where: Any) -> int:
-    with db.unit_of_work(tenant_id) as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-def codes(answers: list[Any]) -> Counter[int]:
-    for answer in answers:
-        assert not isinstance(answer, Exception), repr(answer)
-    return Counter(a.status_code for a in answers)
 
 
 @pytest.fixture

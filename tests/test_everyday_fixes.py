@@ -16,6 +16,7 @@ from kinerja.performance.log import inputs as log_inputs
 from kinerja.performance.log import service as log_service
 from kinerja.performance.log.models import WorkEntry
 from kinerja.permissions import Principal
+from kinerja.presentation import formats
 from tests.support import (
     add_employee,
     add_user,
@@ -223,7 +224,7 @@ def test_a_thread_names_and_links_its_subject(app, people, tenants) -> None:
     boss = app.test_client()
     sign_in(boss, "boss")
     token = csrf_token(boss, "/t/dinkes/feedback")
-    day = TODAY.strftime("%d-%m-%Y")
+    day = formats.date_short(TODAY, "id")
     expected = {
         ("entry", entry_id): (
             f"Laporan harian {day}: Verifikasi data imunisasi Puskesmas Teladan",
@@ -255,7 +256,9 @@ def test_a_thread_names_and_links_its_subject(app, people, tenants) -> None:
     shown = app.test_client().get(
         f"/api/v1/tenants/dinkes/feedback/{threads['entry']}", headers=as_staff
     )
-    assert f"{day}: Verifikasi data imunisasi" in shown.get_json()["about"]
+    # The API speaks the reader's language (English without Accept-Language), dates included.
+    english_day = formats.date_short(TODAY, "en")
+    assert f"{english_day}: Verifikasi data imunisasi" in shown.get_json()["about"]
     assert shown.get_json()["about_open"] is True
 
 

@@ -27,6 +27,7 @@ from kinerja.performance.evaluation.models import Evaluation
 from kinerja.performance.feedback_models import FeedbackMessage, FeedbackRead, FeedbackThread
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.presentation import formats
 from kinerja.schema import InputSchema, Text
 
 SUBJECTS = ("skp", "rhk", "iki", "entry", "evaluation")
@@ -332,7 +333,7 @@ def subjects(
     ):
         label = _(
             "Daily entry %(day)s: %(what)s",
-            day=entry.entry_date.strftime("%d-%m-%Y"),
+            day=formats.date_short(entry.entry_date),
             what=_clip(entry.activity),
         )
         seen = perm.can(principal, perm.VIEW, entry_resource(entry))

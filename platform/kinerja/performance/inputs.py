@@ -13,13 +13,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja.decimals import plain
 from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
 from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, labels
 from kinerja.performance import skp as skps
 from kinerja.performance.models import OrgTarget, Rhk, Skp
+from kinerja.presentation import formats
 from kinerja.rules import iki as iki_rules
 from kinerja.schema import REQUIRED, Amount, Identifier, InputSchema, Length, Text
 
@@ -202,14 +202,14 @@ def period_problems(ikis: list[dict[str, Any]], count: int) -> dict[str, list[An
         said = [
             _(
                 "The targets per period add up to %(sum)s; the year's target is %(year)s.",
-                sum=plain(total),
-                year=plain(year),
+                sum=formats.number(total),
+                year=formats.number(year),
             )
             if end == "low"
             else _(
                 "The upper ends per period add up to %(sum)s; the year's is %(year)s.",
-                sum=plain(total),
-                year=plain(year),
+                sum=formats.number(total),
+                year=formats.number(year),
             )
             for end, total, year in wrong
         ]
