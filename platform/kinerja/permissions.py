@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import ColumnElement, false, true
 
@@ -34,6 +34,32 @@ ROLE_ADMIN_KOTA = "admin_kota"  # the city's personnel agency (BKPSDM); not a te
 TENANT_ROLES = (ROLE_PEGAWAI, ROLE_ADMIN_OPD)
 
 
+class _Subordinates:
+    """`Principal.subordinate_ids`: a set, or a function that gives it, called the first time
+    something asks (the hierarchy walk is a recursive query that most requests never need)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # Kept in the instance's __dict__ under the field's own name (the class's descriptor
+        # still answers first), so `Principal(**p.__dict__)` copies a principal as before.
+        self.slot = name
+
+    @overload
+    def __get__(self, obj: None, objtype: Any = None) -> frozenset[int]: ...
+    @overload
+    def __get__(self, obj: object, objtype: Any = None) -> frozenset[int]: ...
+    def __get__(self, obj: object | None, objtype: Any = None) -> frozenset[int]:
+        if obj is None:
+            return frozenset()  # the dataclass's default
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = frozenset(value())
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: object, value: frozenset[int] | Callable[[], frozenset[int]]) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is asking, as seen from one tenant (or from none, outside the agencies)."""
@@ -42,7 +68,8 @@ class Principal:
     tenant_id: int | None = None
     roles: frozenset[str] = frozenset()  # roles in `tenant_id`
     employee_id: int | None = None  # their employee record in `tenant_id`
-    subordinate_ids: frozenset[int] = frozenset()  # direct and indirect
+    # direct and indirect; given as a function by `identity.principal`, walked when first asked
+    subordinate_ids: _Subordinates = _Subordinates()
     # Whose plan and entries they decide on (`people.raters.decides_for`: those they rate as
     # the nearest active superior, through vacant posts; for the admin OPD, those nobody rates).
     decides_for: frozenset[int] = frozenset()
@@ -120,7 +147,8 @@ def oversees_agency(p: Principal) -> bool:
 def has_team(p: Principal) -> bool:
     """Has people whose daily work to follow: those they lead or decide on, or, for the admin
     OPD, the agency's. The team's pages and the menu's "Team" ask this."""
-    return is_member(p) and bool(p.subordinate_ids or p.decides_for or is_agency_admin(p))
+    # The tree last: whoever has a subordinate decides on them, so it is seldom walked here.
+    return is_member(p) and bool(p.decides_for or is_agency_admin(p) or p.subordinate_ids)
 
 
 def is_self(p: Principal, r: Resource) -> bool:

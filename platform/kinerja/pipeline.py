@@ -57,6 +57,7 @@ REQUEST_KEYS = (
     "csrf_token",
     "plugins_agency",
     "menu_items",
+    "principal_cache",
 )
 API_PREFIX = "/api/"
 
@@ -111,9 +112,12 @@ def _resolve_tenant() -> None:
     if slug is None:
         return
     from kinerja.db import bind_tenant, db
+    from kinerja.identity import cache
     from kinerja.tenancy.resolve import active_tenant_or_404
 
-    tenant = active_tenant_or_404(slug)
+    # From the principal cache when nothing changed (no SQL; the principal's cached value comes
+    # in the same Redis round trip), else from the database.
+    tenant = cache.tenant(slug, active_tenant_or_404)
     bind_tenant(db.session, tenant.id)
     g.tenant = tenant
     logs.bind(tenant=tenant.slug)

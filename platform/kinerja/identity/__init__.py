@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from kinerja.identity import lifecycle
 from kinerja.identity import permissions as permissions  # registers the rules of its kinds
+from kinerja.identity import versions as versions  # the principal cache's bumps, on every commit
 
 lifecycle.connect()  # here, not in init_app: workers and commands change employees too
 
@@ -24,7 +25,7 @@ def check_csrf() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from kinerja.identity import oidc, sessions
+    from kinerja.identity import cache, oidc, sessions
 
     app.config.update(
         PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["SESSION_HOURS"]),
@@ -33,5 +34,6 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,
     )
     sessions.init_app(app)
+    cache.init_app(app)
     csrf.init_app(app)
     oidc.init_app(app)

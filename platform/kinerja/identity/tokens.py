@@ -58,17 +58,16 @@ def issue(
     return Issued(token, record)
 
 
-def touch(session: Session, record: ApiToken, now: datetime) -> None:
+def touch(session: Session, token_id: int, now: datetime) -> None:
     """Record a use of the token, committed at once in the request's own session: nothing of
     the request is written yet (the principal is loaded first), and the next statement opens a
     fresh transaction with the agency set again. A second session for it held two pooled
-    connections per request, and a burst of new tokens emptied the pool until it timed out."""
+    connections per request, and a burst of new tokens emptied the pool until it timed out.
+    (A last use changes nobody's rights: it bumps no version of the principal cache.)"""
     from sqlalchemy import update
-    from sqlalchemy.orm.attributes import set_committed_value
 
-    session.execute(update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     session.commit()
-    set_committed_value(record, "last_used_at", now)
 
 
 def lookup(session: Session, token: str) -> ApiToken | None:
