@@ -283,3 +283,32 @@ def test_without_redis_every_request_reads_the_database_and_one_warning_says_so(
     assert f"kinerja:authz:v:{tenants.a}" in state.owed
     with dead.app_context():
         db.engine.dispose()
+
+
+def test_bulk_core_and_raw_writes_are_noted_and_a_rollback_forgets_them(
+    app: Flask, tenants: Tenants, people: People
+) -> None:
+    """Writes that skip the flush still move the versions; writes that change nobody's rights
+    (a token's last use, an employee's name) do not."""
+    from sqlalchemy import text, update
+
+    from kinerja.identity import versions
+    from kinerja.people.models import Employee
+
+    session = db.new_session(tenants.a)
+    try:
+        table = Employee.__table__
+        session.execute(
+            update(table).where(table.c.id == people.staff).values(superior_id=people.head)
+        )
+        assert session.info[versions.PENDING] == {versions.tenant_version(tenants.a)}
+        session.rollback()
+        assert versions.PENDING not in session.info  # rolled back: nothing to tell
+        session.execute(update(ApiToken).values(last_used_at=None))
+        session.execute(update(Employee).where(Employee.id == people.staff).values(name="x"))
+        assert versions.PENDING not in session.info
+        session.execute(text("UPDATE membership SET role = 'pegawai' WHERE false"))
+        assert session.info[versions.PENDING] == {versions.GLOBAL}
+    finally:
+        session.rollback()
+        session.close()

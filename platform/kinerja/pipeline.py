@@ -2,7 +2,8 @@
 
 1. request state: a request id (every response carries `X-Request-ID`), the audit actor, logs;
 2. the tenant, from `<tenant>` in the URL (unknown or suspended: 404);
-3. the principal: who is asking, from the session cookie or a bearer token;
+3. the principal: who is asking, from the session cookie or a bearer token (2 and 3 from the
+   principal cache in one Redis round trip when nothing changed: `identity/cache.py`);
 4. the agency gate: everything under an agency is for its members (and a city admin who entered
    it): anonymous visitors are asked to sign in, everyone else finds nothing there (404);
 5. CSRF on forms, then the API body checks (after authentication: an anonymous POST gets 401).

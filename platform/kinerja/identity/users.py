@@ -268,8 +268,9 @@ def upsert_oidc_user(
 def leave(session: Session, user_id: int) -> list[str]:
     """The user leaves the session's agency: every role there and every token there end now.
 
-    Sessions need no action: the principal is rebuilt from the database on every request, so
-    a browser session of this user finds nothing in this agency from the next request on.
+    Sessions need no action: the commit moves the agency's version of the principal cache
+    (`identity/versions.py`), so a browser session of this user finds nothing in this agency
+    from the next request on, in every worker.
     """
     gone = _drop(session, user_id, None, None)
     now = datetime.now(UTC)

@@ -143,7 +143,11 @@ def _note_statement(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     mapper = state.bind_mapper
-    watched = WATCHED.get(mapper.class_) if mapper is not None else None
+    if mapper is not None:
+        model: type | None = mapper.class_
+    else:  # a Core statement on the Table itself
+        model = _TABLES.get(getattr(getattr(statement, "table", None), "name", ""))
+    watched = WATCHED.get(model) if model is not None else None
     if watched is None:
         return
     kind, columns = watched
