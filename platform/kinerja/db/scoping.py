@@ -106,8 +106,12 @@ def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None
     # Transaction-local (`true`): a pooled connection never carries it into the next request.
     # Sent on the driver's cursor: this runs once per transaction and needs none of
     # SQLAlchemy's statement machinery (compiling, result processing, events).
-    cursor = connection.connection.dbapi_connection.cursor()
+    # When it is the request's first statement (the principal cache spared the others), a
+    # dropped connection shows here first: the driver's error is not SQLAlchemy's, so it is sent
+    # again through SQLAlchemy, which invalidates the connection and raises what the error
+    # handlers answer with a 503.
     try:
-        cursor.execute(_SET_TENANT_SQL, (str(tenant_id),))
-    finally:
-        cursor.close()
+        with connection.connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(_SET_TENANT_SQL, (str(tenant_id),))
+    except Exception:
+        connection.exec_driver_sql(_SET_TENANT_SQL, (str(tenant_id),))
