@@ -43,21 +43,20 @@ SLUG = "opd-bench"
 UNITS = f"/api/v1/tenants/{SLUG}/units?page_size=50"
 
 
-def measure(
-    fn: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
-) -> list[float]:
-    """µs per call of `fn`; `before` runs untimed before each call."""
-    for _ in range(min(20, repeat)):  # warm pools and caches
-        if before:
+Path = tuple[str, Callable[[], object], Callable[[], object], str]
+
+
+def measure(paths: list[Path], repeat: int) -> dict[str, list[float]]:
+    """µs per call of each path's `fn`, its `before` run untimed just before. The paths take
+    turns, one call each per round, so a machine whose load drifts weighs on all of them alike."""
+    samples: dict[str, list[float]] = {name: [] for name, *_ in paths}
+    for round_ in range(min(20, repeat) + repeat):  # the first rounds warm pools and caches
+        for name, fn, before, _kind in paths:
             before()
-        fn()
-    samples = []
-    for _ in range(repeat):
-        if before:
-            before()
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1e6)
+            start = time.perf_counter()
+            fn()
+            if round_ >= min(20, repeat):
+                samples[name].append((time.perf_counter() - start) * 1e6)
     return samples
 
 
@@ -135,36 +134,48 @@ def main() -> None:
         counter = Counter()
         event.listen(engine, "before_cursor_execute", counter)
 
-        def statements(fn: Callable[[], object], before: Callable[[], object] | None) -> float:
+        def statements(fn: Callable[[], object], before: Callable[[], object]) -> float:
             total, runs = 0, 20
             for _ in range(runs):
-                if before:
-                    before()
+                before()
                 counter.count = 0
                 fn()
                 total += counter.count
             return total / runs
 
-        paths: list[tuple[str, Callable[[], object], Callable[[], object] | None, str]] = [
-            ("GET /healthz (anchor)", health, None, "http"),
-            ("GET …/units, operator (no principal: floor)", units_operator, cache(False), "http"),
-            ("GET …/units, token, cache off (database)", units, cache(False), "http"),
-            ("GET …/units, token, cache cold", units, lambda: (cache(True)(), bump()), "http"),
-            ("GET …/units, token, cache warm", units, cache(True), "http"),
-            ("GET …/units, session cookie, cache off", units_browser, cache(False), "http"),
-            ("GET …/units, session cookie, cache warm", units_browser, cache(True), "http"),
+        def off() -> None:
+            cache(False)()
+
+        def on() -> None:
+            cache(True)()
+
+        def cold() -> None:  # every request after a change to the agency's access
+            cache(True)()
+            bump()
+
+        def warm(fn: Callable[[], object]) -> Callable[[], object]:
+            def again() -> None:  # untimed: the request before filled the cache
+                cache(True)()
+                fn()
+
+            return again
+
+        paths: list[Path] = [
+            ("GET /healthz (anchor)", health, off, "http"),
+            ("GET …/units, operator (no principal: floor)", units_operator, on, "http"),
+            ("GET …/units, token, cache off (database)", units, off, "http"),
+            ("GET …/units, token, cache cold", units, cold, "http"),
+            ("GET …/units, token, cache warm", units, warm(units), "http"),
+            ("GET …/units, session cookie, cache off", units_browser, off, "http"),
+            ("GET …/units, session cookie, cache warm", units_browser, warm(units_browser), "http"),
         ]
-        rows, sql = [], {}
-        for name, fn, before, kind in paths:
-            if before:
-                before()
-            samples = measure(fn, args.repeat, before if "cold" in name else None)
-            rows.append((name, statistics.median(samples), kind))
-            sql[name] = statements(fn, before if "cold" in name else None)
+        samples = measure(paths, args.repeat)
+        rows = [(name, statistics.median(samples[name]), kind) for name, _f, _b, kind in paths]
+        sql = {name: statements(fn, before) for name, fn, before, _kind in paths}
         cache(True)()
         table.medians(
             f"The request pipeline: one agency, {args.units} units (a page of 50), a kepala "
-            f"bidang over {args.staff} staff, {args.repeat} runs each",
+            f"bidang over {args.staff} staff, {args.repeat} rounds of every path in turn",
             rows,
         )
         print(f"| {'SQL statements per request':45} | {'count':>9} |")
