@@ -270,6 +270,12 @@ def _noticed(session: Session, _context: Any) -> None:
             session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
 
 
+def touch(session: Session, kind: str, item: Any) -> None:
+    """An item whose state was written past the ORM's unit of work (a Core INSERT): its
+    marks are brought up to date before the session commits, like those the flush noticed."""
+    session.info.setdefault(_TOUCHED, set()).add((item.tenant_id, kind, item.id))
+
+
 def _changed(obj: Any, names: Iterable[str]) -> bool:
     state = attributes.instance_state(obj)
     return any(state.attrs[name].history.has_changes() for name in names)
@@ -277,9 +283,9 @@ def _changed(obj: Any, names: Iterable[str]) -> bool:
 
 @event.listens_for(Session, "before_commit")
 def _apply(session: Session) -> None:
+    session.flush()  # what is still pending is noticed first (commit would flush it next)
     if not session.info.get(_TOUCHED) and not session.info.get(_RESYNC):
         return
-    session.flush()  # what is still pending is noticed first
     touched = session.info.pop(_TOUCHED, set())
     resync = session.info.pop(_RESYNC, set())
     tenant_id = current_tenant_id(session)
