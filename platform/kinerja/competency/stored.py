@@ -188,11 +188,11 @@ def scope(principal: perm.Principal) -> Scope:
     if not seen.everyone and not others:
         raise NotFound()
     if seen.everyone:
-        return Scope(Employee.active)
+        return Scope(Employee.active.is_(True))
     return Scope(and_(Employee.active, perm.Reach(employee_ids=others).where(Employee.id)))
 
 
-def _joined(columns: Iterable[Any], found: Scope) -> Select[Any]:
+def _joined(columns: Iterable[Any], found: Scope) -> Select[*tuple[Any, ...]]:
     return (
         select(*columns)
         .select_from(Employee)
@@ -249,7 +249,7 @@ def summary(session: Session, found: Scope, scale: str, minimum: int) -> Summary
     )
 
 
-def in_box(found: Scope, box: int) -> Select[Any]:
+def in_box(found: Scope, box: int) -> Select[*tuple[Any, ...]]:
     """The people of one box, by name (to be paged)."""
     return (
         select(Employee.id, Employee.name)
@@ -259,7 +259,7 @@ def in_box(found: Scope, box: int) -> Select[Any]:
     )
 
 
-def team(found: Scope) -> Select[Any]:
+def team(found: Scope) -> Select[*tuple[Any, ...]]:
     """The people in scope with their stored result (None where not computed yet), by name."""
     return _joined((Employee, TalentResult), found).order_by(Employee.name, Employee.id)
 

@@ -26,10 +26,10 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
 
@@ -60,6 +60,8 @@ _TOUCHED = "kinerja.waiting.touched"  # {(tenant id, kind, item id)} changed in 
 _RESYNC = "kinerja.waiting.resync"  # {tenant id} whose hierarchy changed in this transaction
 _HIERARCHY = ("superior_id", "active", "user_id")  # what `skp.chain` and the roles read
 Mark = tuple[str, int, str, int]  # kind, item id, holder, owner (employee) id
+_MARKS = cast(Table, WaitingMark.__table__)
+_COUNTERS = cast(Table, WaitingCounter.__table__)
 
 
 def person(employee_id: int) -> str:
@@ -131,7 +133,7 @@ def _bump(session: Session, tenant_id: int, moves: Counter[tuple[str, str]]) -> 
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["tenant_id", "holder", "kind"],
-                set_={"count": WaitingCounter.__table__.c.count + statement.excluded.count},
+                set_={"count": _COUNTERS.c.count + statement.excluded.count},
             )
         )
 
@@ -142,7 +144,7 @@ def _move(
     """Insert and delete marks; the counters' moves for what each statement really did (a mark
     a parallel transaction already added or removed moves nothing)."""
     moves: Counter[tuple[str, str]] = Counter()
-    table = WaitingMark.__table__
+    table = _MARKS
     for kind, item_id, holder, _owner in sorted(remove):
         gone = session.execute(
             delete(table)
@@ -180,7 +182,7 @@ def _items(session: Session, tenant_id: int, kind: str, ids: Iterable[int] | Non
 
 
 def _marks(session: Session, tenant_id: int, kind: str | None = None, ids: Any = None) -> set[Mark]:
-    table = WaitingMark.__table__
+    table = _MARKS
     query = select(table.c.kind, table.c.item_id, table.c.holder, table.c.owner_id).where(
         table.c.tenant_id == tenant_id
     )
@@ -225,7 +227,7 @@ def repair(session: Session, tenant_id: int) -> dict[tuple[str, str], tuple[int,
     there = _marks(session, tenant_id)
     _move(session, tenant_id, wanted - there, there - wanted)
     real = Counter((holder, kind) for kind, _item, holder, _owner in wanted)
-    table = WaitingCounter.__table__
+    table = _COUNTERS
     kept = {
         (holder, kind): count
         for holder, kind, count in session.execute(
@@ -312,7 +314,9 @@ def _forget(session: Session) -> None:
 def counts(session: Session, principal: perm.Principal) -> dict[str, int]:
     """{kind: how many wait for the principal}: their own counter and, for the admin OPD, the
     admin's, less the admin's own items (nobody decides on their own)."""
-    mine = person(principal.employee_id) if perm.is_member(principal) else None
+    mine = None
+    if perm.is_member(principal) and principal.employee_id is not None:
+        mine = person(principal.employee_id)
     admin = perm.is_agency_admin(principal)
     wanted = [h for h in (mine, ADMIN if admin else None) if h is not None]
     if not wanted:
