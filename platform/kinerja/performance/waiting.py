@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
@@ -313,7 +313,18 @@ def _forget(session: Session) -> None:
 # --- reading ----------------------------------------------------------------------------------
 def counts(session: Session, principal: perm.Principal) -> dict[str, int]:
     """{kind: how many wait for the principal}: their own counter and, for the admin OPD, the
-    admin's, less the admin's own items (nobody decides on their own)."""
+    admin's, less the admin's own items (nobody decides on their own). Read once per request
+    (the home page and the menu's badges ask the same)."""
+    if not has_request_context():
+        return _counts(session, principal)
+    cache = request.environ.setdefault("kinerja.waiting_counts", {})
+    key = (principal.tenant_id, principal.user_id, principal.employee_id)
+    if key not in cache:
+        cache[key] = _counts(session, principal)
+    return dict(cache[key])
+
+
+def _counts(session: Session, principal: perm.Principal) -> dict[str, int]:
     mine = None
     if perm.is_member(principal) and principal.employee_id is not None:
         mine = person(principal.employee_id)
