@@ -7,7 +7,8 @@ sent, a campaign closed, an annual evaluation approved or revised, a person's po
 position's standard changed, the talent policy changed (`competency.receivers`). The stale
 marks are a Redis set per agency (people, or "*" for everyone); each maintenance round takes
 them and enqueues one refresh (`schedule`), and every agency is refreshed whole once a day
-(what no event names: the city's default levels, a plugin switched on). The pages say when the
+(what no event names: the city's default levels, a plugin switched on; after Redis lost its
+marks, the next day's at the latest). The pages say when the
 results were computed and that a refresh is pending.
 
 The rows are the agency's own (tenant-owned, RLS): a page reads them through the talent rule's
@@ -28,7 +29,7 @@ from sqlalchemy import ColumnElement, Numeric, Select, and_, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import clock, jobs, redis, rules
+from kinerja import jobs, redis, rules
 from kinerja import permissions as perm
 from kinerja.competency import results, scoring
 from kinerja.competency.models import TalentResult
@@ -40,6 +41,7 @@ from kinerja.people.models import Employee
 log = logging.getLogger(__name__)
 STALE = "kinerja:talent:stale:{tenant}"  # a Redis set: employee ids, or "*" for everyone
 LOCK = "kinerja:talent:refresh:{tenant}"  # held from the enqueue to the job's end
+WHOLE = "kinerja:talent:whole:{tenant}"  # the day everyone was last scheduled
 EVERYONE = "*"
 _MARKED = "kinerja.talent.stale"  # {tenant id: employee ids or {EVERYONE}} until commit
 BATCH = 1000  # people computed at once (a handful of queries each batch)
@@ -158,8 +160,8 @@ def schedule(session: Session, tenant_id: int, today: date) -> int:
     unless one is queued or running for the agency. How many jobs it made (0 or 1)."""
     client = redis.client(current_app)
     key = STALE.format(tenant=tenant_id)
-    oldest = session.scalar(select(func.min(TalentResult.computed_at)))
-    daily = oldest is None or clock.day_of(oldest) < today
+    last = client.get(WHOLE.format(tenant=tenant_id))
+    daily = (last.decode() if isinstance(last, bytes) else last) != today.isoformat()
     if not daily and not client.scard(key):
         return 0
     if not client.set(LOCK.format(tenant=tenant_id), "1", nx=True, ex=600):
@@ -168,6 +170,8 @@ def schedule(session: Session, tenant_id: int, today: date) -> int:
     if marked:
         client.srem(key, *marked)
     everyone = daily or EVERYONE in marked
+    if daily:
+        client.set(WHOLE.format(tenant=tenant_id), today.isoformat(), ex=3 * 86400)
     jobs.enqueue(session, refresh, None if everyone else sorted(int(m) for m in marked))
     return 1
 

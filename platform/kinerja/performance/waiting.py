@@ -266,9 +266,13 @@ def _noticed(session: Session, _context: Any) -> None:
             if obj in session.dirty and not _changed(obj, ("status", "employee_id")):
                 continue
             session.info.setdefault(_TOUCHED, set()).add((obj.tenant_id, kind, obj.id))
-        elif isinstance(obj, Employee | Membership):
-            if isinstance(obj, Employee) and obj in session.dirty and not _changed(obj, _HIERARCHY):
+        elif isinstance(obj, Employee):
+            # a new employee is nobody's superior yet: no chain changes until one points at them
+            if obj in session.new or (obj in session.dirty and not _changed(obj, _HIERARCHY)):
                 continue
+            session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
+        elif isinstance(obj, Membership) and obj.role == perm.ROLE_ADMIN_OPD:
+            # who else is an admin OPD decides who reviews a rated evaluation nobody is above
             session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
 
 
