@@ -226,7 +226,6 @@ def repair(session: Session, tenant_id: int) -> dict[tuple[str, str], tuple[int,
     wanted = expected(session, tenant_id)
     there = _marks(session, tenant_id)
     _move(session, tenant_id, wanted - there, there - wanted)
-    real = Counter((holder, kind) for kind, _item, holder, _owner in wanted)
     table = _COUNTERS
     kept = {
         (holder, kind): count
@@ -236,6 +235,19 @@ def repair(session: Session, tenant_id: int) -> dict[tuple[str, str], tuple[int,
             .with_for_update()
         )
     }
+    # Counted from the marks once the counters are locked, not from `wanted`: a decision
+    # committed meanwhile moved its mark and its counter together, and one still running
+    # moves its counter after this transaction, on top of the count set here.
+    real = Counter(
+        {
+            (holder, kind): int(n)
+            for holder, kind, n in session.execute(
+                select(_MARKS.c.holder, _MARKS.c.kind, func.count())
+                .where(_MARKS.c.tenant_id == tenant_id)
+                .group_by(_MARKS.c.holder, _MARKS.c.kind)
+            )
+        }
+    )
     drift = {
         key: (kept.get(key, 0), real.get(key, 0))
         for key in set(kept) | set(real)
