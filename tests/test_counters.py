@@ -251,3 +251,35 @@ def setup_year(session: Any, setup: dict[str, Any]) -> int:
     from kinerja.performance.models import Skp
 
     return int(session.scalar(select(Skp.year).where(Skp.id == setup["skp"])))
+
+
+def test_an_admin_opd_with_more_than_500_waiting_sees_and_counts_them_all(
+    app, tenants, people
+) -> None:
+    """No silent cap: the SKP page's list and the home page's count both say 501."""
+    from datetime import UTC, datetime
+
+    from kinerja.people.models import Employee
+    from kinerja.performance.models import Skp
+    from tests.support import sign_in
+
+    with db.unit_of_work(tenants.a) as session:
+        admin = session.scalar(select(Employee).where(Employee.user_id == people.users["admin"]))
+        staff = [
+            Employee(
+                nip=f"19900101201501{n:04d}", name=f"Staf {n}", asn_type="PNS", superior_id=admin.id
+            )
+            for n in range(501)
+        ]
+        session.add_all(staff)
+        session.flush()
+        now = datetime.now(UTC)
+        session.add_all(
+            Skp(employee_id=e.id, year=2026, status="submitted", submitted_at=now) for e in staff
+        )
+    counted, truth = real(app, tenants.a, people.users["admin"])
+    assert counted[waiting.SKP] == truth[waiting.SKP] == 501
+    browser = app.test_client()
+    sign_in(browser, "admin")
+    home = browser.get("/t/dinkes/").get_data(as_text=True)
+    assert ">501<" in home
