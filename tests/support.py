@@ -366,3 +366,20 @@ def _at_once(app: Any, calls: list[Any]) -> list[Any]:
     for thread in threads:
         thread.join(120)
     return answers
+
+
+def talent_refreshed(tenant_id: int) -> int:
+    """What a maintenance round and a worker do for the agency's stored talent results
+    (`competency.stored`): schedule the refresh the stale marks ask for, and run it. How many
+    refresh jobs ran (0: nothing was stale)."""
+    from rq import SimpleWorker
+
+    from kinerja import clock, jobs
+    from kinerja.competency import stored
+    from kinerja.db import db
+
+    with db.unit_of_work(tenant_id) as session:
+        made = stored.schedule(session, tenant_id, clock.today())
+    if made:
+        SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=True)
+    return made

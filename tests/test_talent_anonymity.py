@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from kinerja import clock
 from kinerja.competency.models import AssessmentRating, AssessmentTask
 from kinerja.db import db
-from tests.support import sign_in
+from tests.support import sign_in, talent_refreshed
 from tests.test_talent import API, campaign, ok, rate_all, team  # noqa: F401 - the fixture
 
 YEAR = clock.this_year()
@@ -160,6 +160,7 @@ def _assessed(client: Any, team: dict[str, Any], tenant_id: int, who: list[int])
             headers=team["admin"],
         )
     )
+    talent_refreshed(tenant_id)  # the grid and the heat-map read the stored results
 
 
 def _city_figures(app: Any, tenant_id: int) -> dict[str, Any]:

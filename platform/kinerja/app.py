@@ -41,7 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         storage,
         web,
     )
+    from kinerja.competency import receivers as talent_receivers
     from kinerja.db import db
+    from kinerja.performance import waiting
 
     pipeline.init_app(app)  # request id → tenant → principal → gate → CSRF → body, in that order
     db.init_app(app)  # database, with the tenant scoping listeners
@@ -50,6 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)  # the job queue
     notifications.init_app(app)  # who hears of what in the cycle (in-app, e-mail)
     city.init_app(app)  # the agencies' figures, marked stale by the cycle's events
+    waiting.init_app(app)  # what waits for whom, kept in each change's transaction
+    talent_receivers.init_app(app)  # stored talent results, marked stale by what moves them
     identity.init_app(app)  # sessions, CSRF, single sign-on
     plugins.init_app(app)  # the core's plugin and the installed ones the allow-list admits
     reports.init_app(app)  # the report helpers plugins use through kinerja.plugins.api

@@ -256,9 +256,11 @@ def _load_talent(tenant_id: int) -> list[str]:
 
 
 def _load_figures(tenant_ids: list[int]) -> int:
-    """Every agency's figures of last year and this year, as the nightly job would make them
-    (so the city's comparison has something to show at once)."""
+    """Every agency's figures of last year and this year, and its stored talent results, as
+    the nightly jobs would make them (so the comparison, the grid and the heat-map have
+    something to show at once)."""
     from kinerja.city import figures
+    from kinerja.competency import stored
     from kinerja.competency.catalogue import dictionary_of
 
     today = clock.today()
@@ -267,6 +269,7 @@ def _load_figures(tenant_ids: list[int]) -> int:
             words = dictionary_of(session, tenant_id)
             for year in (today.year - 1, today.year):
                 figures.store(session, year, figures.compute(session, year, today, words))
+            stored.compute(session, None, words)
     return len(tenant_ids)
 
 

@@ -1,7 +1,8 @@
 """Housekeeping a worker does on a schedule, without an operator: jobs an outage left queued
 are pushed again, uploaded files past their retention are deleted, orphaned evidence files are
-swept (`kinerja.storage.sweep`), and the day's reminders and e-mail digests go out
-(`kinerja.notifications.rounds`).
+swept (`kinerja.storage.sweep`), the day's reminders and e-mail digests go out
+(`kinerja.notifications.rounds`), stale talent results are recomputed (`competency.stored`)
+and, once a day, the waiting counters are checked against the items (`performance.waiting`).
 
 Every worker runs the loop; a Redis lock lets one of them do each round.
 """
@@ -35,8 +36,10 @@ def run_once(app: Flask) -> dict[str, int]:
     every = app.config["REQUEUE_SECONDS"]
     retention = app.config["IMPORT_RETENTION_DAYS"]
     from kinerja.city import jobs as city_jobs
+    from kinerja.competency import stored as talent
     from kinerja.exports import service as exports
     from kinerja.notifications import rounds
+    from kinerja.performance import waiting
 
     done = {
         "abandoned": 0,
@@ -45,6 +48,8 @@ def run_once(app: Flask) -> dict[str, int]:
         "notified": 0,
         "mailed": 0,
         "figures": 0,
+        "talent": 0,
+        "waiting_checks": 0,
         "exports_deleted": 0,
         "orphans_deleted": 0,
     }
@@ -57,6 +62,8 @@ def run_once(app: Flask) -> dict[str, int]:
                 done["requeued"] += len(jobs.requeue(session, every))
                 done["files_deleted"] += purge_files(session, retention)
                 done["figures"] += city_jobs.schedule(session, tenant_id, clock.today())
+                done["talent"] += talent.schedule(session, tenant_id, clock.today())
+                done["waiting_checks"] += waiting.schedule(session, tenant_id, clock.today())
                 done["exports_deleted"] += exports.purge(session)
                 done["orphans_deleted"] += sweep_orphans(app, session, tenant_id)
             try:  # one agency's failure (an SMTP refusal) must not stop the others' round

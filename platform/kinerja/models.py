@@ -16,6 +16,7 @@ from kinerja.organisation import models as organisation
 from kinerja.people import models as people
 from kinerja.performance import feedback_models as feedback
 from kinerja.performance import models as performance
+from kinerja.performance import waiting_models as waiting
 from kinerja.performance.aksi import models as aksi
 from kinerja.performance.evaluation import models as evaluation
 from kinerja.performance.log import models as log
@@ -42,6 +43,7 @@ MODULES = (
     plugins,
     reports,
     tenancy,
+    waiting,
 )
 
 __all__ = ["MODULES", "Base"]

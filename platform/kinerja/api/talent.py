@@ -18,7 +18,7 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.people import BEARER
-from kinerja.competency import campaigns, catalogue, results, standards
+from kinerja.competency import campaigns, catalogue, results, standards, stored
 from kinerja.competency.inputs import CampaignInput, RatingsBody, StandardBody
 from kinerja.competency.models import AssessmentCampaign, DevelopmentOption
 from kinerja.competency.permissions import CAMPAIGN, STANDARD, TALENT
@@ -408,35 +408,47 @@ class PersonResult(MethodView):
         }
 
 
-def _scoped() -> dict[int, results.Result]:
-    return results.visible(db.session, current(), catalogue.dictionary())[1]
+GRID_PAGE = 50
 
 
 @blp.route("/grid")
 class Grid(MethodView):
+    @blp.paginate(page_size=GRID_PAGE)
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
+    def get(self, pagination_parameters: Any) -> Any:
         """The nine-box: counts per box (admin OPD: the agency; a superior: their subtree);
-        `?box=N` lists who is in box N. Below the group minimum (`KINERJA_MIN_GROUP`) of people
-        placed the counts and names are null, the JPM distribution likewise, each named in
-        `suppressed` with its reason"""
-        found = _scoped()
+        `?box=N` lists who is in box N, paged (`X-Pagination`, 50 a page). Below the group
+        minimum (`KINERJA_MIN_GROUP`) of people placed the counts and names are null, the JPM
+        distribution likewise, each named in `suppressed` with its reason. Read from the stored
+        results: `computed_at` says when they were computed, `pending` that a refresh waits"""
+        found = stored.scope(current())
         minimum = results.group_minimum()
-        boxes = results.grid(found.values(), minimum)
         wanted = request.args.get("box", type=int)
         if wanted is not None and not 1 <= wanted <= 9:
             abort(422, errors={"query": {"box": [_("Choose a box from 1 to 9.")]}})
         scale = standards.policy(db.session).jpm_scale
-        distribution = results.jpm_distribution(found.values(), scale, minimum)
+        summary = stored.summary(db.session, found, scale, minimum)
+        boxes = summary.boxes
         answer: dict[str, Any] = {
-            "counts": {str(n): len(ids) for n, ids in boxes.value.items()}
+            "counts": {str(n): count for n, count in boxes.value.items()}
             if boxes.value is not None
             else None,
-            "jpm_distribution": distribution.value,
-            "suppressed": _withheld({"counts": boxes, "jpm_distribution": distribution}, minimum),
+            "jpm_distribution": summary.distribution.value,
+            "suppressed": _withheld(
+                {"counts": boxes, "jpm_distribution": summary.distribution}, minimum
+            ),
+            "placed": summary.placed,
+            "everyone": summary.everyone,
+            "computed_at": summary.computed_at.isoformat() if summary.computed_at else None,
+            "pending": stored.pending(g.tenant.id),
         }
+        pagination_parameters.item_count = 0
         if wanted is not None:
-            answer["employees"] = boxes.value[wanted] if boxes.value is not None else None
+            answer["employees"] = None
+            if boxes.value is not None:
+                page = SelectPage(stored.in_box(found, wanted), pagination_parameters)
+                answer["employees"] = [row["id"] for row in page.items]
+                pagination_parameters.item_count = page.item_count
         return answer
 
 
@@ -451,21 +463,19 @@ def _withheld(values: dict[str, Any], minimum: int) -> dict[str, Any]:
 
 @blp.route("/heatmap")
 class Heatmap(MethodView):
+    @blp.paginate(page_size=GRID_PAGE)
     @blp.doc(security=BEARER)
-    def get(self) -> Any:
-        """Mean gap per work unit and competency (people with results only); a cell of fewer
-        people than the group minimum is null, named in the unit's `suppressed`"""
-        from kinerja.people.models import Employee
-
-        found = _scoped()
-        units = {
-            i: unit
-            for i, unit in db.session.execute(
-                select(Employee.id, Employee.org_unit_id).where(Employee.id.in_(list(found)))
-            )
-        }
+    def get(self, pagination_parameters: Any) -> Any:
+        """Mean gap per work unit and competency (people with results only), the units paged
+        (`X-Pagination`, 50 a page); a cell of fewer people than the group minimum is null,
+        named in the unit's `suppressed`. Read from the stored results (`computed_at`,
+        `pending` as for the grid)"""
         minimum = results.group_minimum()
-        codes, table = results.heatmap(found, units, minimum)
+        codes, table, computed_at = stored.heatmap(db.session, stored.scope(current()), minimum)
+        units = sorted(table.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        pagination_parameters.item_count = len(units)
+        first = pagination_parameters.first_item
+        shown = units[first : first + pagination_parameters.page_size]
         return {
             "competencies": codes,
             "units": [
@@ -476,8 +486,10 @@ class Heatmap(MethodView):
                     },
                     "suppressed": _withheld(gaps, minimum),
                 }
-                for unit, gaps in table.items()
+                for unit, gaps in shown
             ],
+            "computed_at": computed_at.isoformat() if computed_at else None,
+            "pending": stored.pending(g.tenant.id),
         }
 
 

@@ -225,3 +225,36 @@ class DevelopmentOption(TenantOwned, Base):
     code: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(12))
     text: Mapped[str] = mapped_column(String(300))
+
+
+class TalentResult(TenantOwned, Base):
+    """A person's result as the grid and the heat-map read it, computed by a job
+    (`competency.stored`) from their latest closed campaign and latest annual predikat: no page
+    computes an agency's results while someone waits. One row per person, kept for everyone
+    (null fields: nothing to show yet), so the grid's totals need no other table. That a row
+    needs computing again is kept in Redis (`stored.mark_stale`), not here: a flag on these
+    rows would be written by every rating."""
+
+    __tablename__ = "talent_result"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "employee_id"],
+            ["employee.tenant_id", "employee.id"],
+            name="fk_talent_result_employee",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("box BETWEEN 1 AND 9", name="box"),
+        Index("ix_talent_result_tenant_id_box", "tenant_id", "box"),
+    )
+
+    employee_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    campaign_id: Mapped[int | None] = mapped_column(BigInteger)  # the campaign it comes from
+    jpm: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    category: Mapped[str | None] = mapped_column(String(20))
+    predikat: Mapped[str | None] = mapped_column(String(20))
+    kinerja: Mapped[str | None] = mapped_column(String(20))
+    potensial: Mapped[str | None] = mapped_column(String(20))
+    box: Mapped[int | None] = mapped_column(SmallInteger)
+    # {code: gap} of the competencies both required and assessed (what the heat-map averages)
+    gaps: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -180,9 +180,21 @@ def waiting(session: Session, principal: perm.Principal, year: int | None = None
     query = select(Skp).where(Skp.status == workflow.SUBMITTED, decided.where(Skp.employee_id))
     if year is not None:
         query = query.where(Skp.year == year)
+    # Every one of them, however many (an admin OPD with hundreds waiting sees them all; the
+    # home page's count reads `performance.waiting`'s counters instead). The people are loaded
+    # in one query, so each chain below walks the session's identity map, not the database.
+    plans = list(session.scalars(query.order_by(Skp.submitted_at, Skp.id)))
+    people = {
+        e.id: e
+        for e in session.scalars(
+            select(Employee).where(Employee.id.in_({s.employee_id for s in plans}))
+        )
+    }
+    if len(plans) > 20:  # many: the superiors the chains walk through, in one query too
+        session.scalars(select(Employee)).all()
     found = []
-    for skp in session.scalars(query.order_by(Skp.submitted_at, Skp.id).limit(500)):
-        employee = session.scalar(select(Employee).where(Employee.id == skp.employee_id))
+    for skp in plans:
+        employee = people.get(skp.employee_id)
         if employee is None:
             continue
         if workflow.RATER in skps.roles(principal, skp, skps.chain(session, employee)):

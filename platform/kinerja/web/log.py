@@ -433,7 +433,11 @@ def policy() -> Any:
 
 
 def _waiting(principal: perm.Principal) -> int:
-    return service.waiting_count(db.session, principal)
+    from kinerja.performance import waiting
+
+    if not principal.subordinate_ids:
+        return 0  # nobody below: no query at all
+    return waiting.counts(db.session, principal).get(waiting.ENTRY, 0)
 
 
 menu.count("log.team", _waiting)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kinerja import audit, clock, rules
 from kinerja import permissions as perm
-from kinerja.competency import campaigns, catalogue, results, scoring, standards
+from kinerja.competency import campaigns, catalogue, results, scoring, standards, stored
 from kinerja.competency.inputs import CampaignInput, RatingsBody, StandardBody
 from kinerja.competency.labels import (
     AXIS_WORDS,
@@ -50,20 +50,18 @@ def _sees_everyone() -> bool:
     return perm.is_agency_admin(principal) or perm.is_visiting_city_admin(principal)
 
 
-def _scoped() -> tuple[list[Employee], dict[int, results.Result]]:
-    return results.visible(db.session, current(), catalogue.dictionary())
-
-
 @bp.get("")
 def index() -> Any:
     """Three lists, each paged with its own argument: the ratings waiting, the team's (or the
     agency's) results and the campaigns."""
     principal = current()
     admin = perm.is_agency_admin(principal)
-    team: list[tuple[Employee, results.Result]] = []
+    team = None
     if principal.subordinate_ids or _sees_everyone():
-        people, found = _scoped()
-        team = [(p, found[p.id]) for p in people]
+        # the stored results (`competency.stored`), paged in the database
+        team = paged(
+            stored.team(stored.scope(principal)), keep={}, param="team_page", scalars=False
+        )
     today = clock.today()
     everything = select(AssessmentCampaign).order_by(
         AssessmentCampaign.starts.desc(), AssessmentCampaign.id.desc()
@@ -75,7 +73,8 @@ def index() -> Any:
             campaigns.tasks_of(db.session, principal.employee_id), keep={}, param="tasks_page"
         ),
         me=principal.employee_id if perm.is_member(principal) else None,
-        team=paged_list(team, keep={}, param="team_page"),
+        team=team,
+        **_freshness(),
         campaigns=paged(everything, keep={}, param="campaigns_page")
         if admin or perm.is_visiting_city_admin(principal)
         else None,
@@ -152,49 +151,64 @@ def person(employee_id: int) -> Any:
 
 
 # --- the grid and the heat-map --------------------------------------------------------------------
+# Both read the stored results (`competency.stored`): counted in the database, the lists paged.
+GRID_PAGE = 50
+
+
+def _freshness() -> dict[str, Any]:
+    return {"pending": stored.pending(g.tenant.id)}
+
+
 @bp.get("/grid")
 def grid() -> Any:
-    people, found = _scoped()
+    found = stored.scope(current())
     minimum = results.group_minimum()
-    boxes = results.grid(found.values(), minimum)
-    names = {p.id: p.name for p in people}
+    summary = stored.summary(db.session, found, standards.policy(db.session).jpm_scale, minimum)
+    boxes = summary.boxes.value  # None: too few placed to show
     chosen = whole_number(request.args.get("box"), 9)
+    chosen = chosen if boxes is not None and chosen in boxes else None
     rows = [(k, [(rules.NINE_BOX[(k, p)], p) for p in GRID_POTENSIAL]) for k in GRID_KINERJA]
     return form_page(
         "talent_grid.html",
         None,
         rows=rows,
         columns=GRID_POTENSIAL,
-        boxes=boxes.value,  # None: too few placed to show
-        chosen=chosen if boxes.value is not None and chosen in boxes.value else None,
-        names=names,
-        distribution=results.jpm_distribution(
-            found.values(), standards.policy(db.session).jpm_scale, minimum
-        ).value,
-        placed=boxes.size,
-        everyone=len(people),
+        boxes=boxes,
+        chosen=chosen,
+        people=paged(
+            stored.in_box(found, chosen), size=GRID_PAGE, keep={"box": chosen}, scalars=False
+        )
+        if chosen
+        else None,
+        distribution=summary.distribution.value,
+        placed=summary.placed,
+        everyone=summary.everyone,
+        computed_at=summary.computed_at,
+        missing=summary.missing,
         minimum=minimum,
+        **_freshness(),
         **WORDS,
     )
 
 
 @bp.get("/heatmap")
 def heatmap() -> Any:
-    people, found = _scoped()
-    unit_of = {p.id: p.org_unit_id for p in people}
     minimum = results.group_minimum()
-    codes, table = results.heatmap(found, unit_of, minimum)
+    codes, table, computed_at = stored.heatmap(db.session, stored.scope(current()), minimum)
     unit_names = {i: name for i, name in db.session.execute(select(OrgUnit.id, OrgUnit.name))}
     dictionary = catalogue.dictionary()
+    units = sorted(table.items(), key=lambda item: unit_names.get(item[0], "") or "")
     return form_page(
         "talent_heatmap.html",
         None,
         codes=codes,
-        table=sorted(table.items(), key=lambda item: unit_names.get(item[0], "") or ""),
+        table=paged_list(units, size=GRID_PAGE),
         unit_names=unit_names,
         names={c: dictionary[c].name if c in dictionary else c for c in codes},
         shade=_shade,
         minimum=minimum,
+        computed_at=computed_at,
+        **_freshness(),
     )
 
 

@@ -110,23 +110,18 @@ def _waiting_for() -> list[tuple[Any, int, str]]:
     from kinerja.i18n import _
     from kinerja.identity.principal import current
     from kinerja.notifications import service as notifications
-    from kinerja.performance import flow
-    from kinerja.performance.evaluation import service as evaluations
-    from kinerja.performance.log import service as log
+    from kinerja.performance import waiting
 
     principal = current()
     if not perm.is_member(principal):
         return []
+    kept = waiting.counts(db.session, principal)  # counters the workflows keep: no chain walked
     counts = [
-        (_("SKP to approve"), len(flow.waiting(db.session, principal)), url_for("skp.index")),
-        (
-            _("Daily entries to verify"),
-            log.waiting_count(db.session, principal),
-            url_for("log.team"),
-        ),
+        (_("SKP to approve"), kept.get(waiting.SKP, 0), url_for("skp.index")),
+        (_("Daily entries to verify"), kept.get(waiting.ENTRY, 0), url_for("log.team")),
         (
             _("Evaluations to rate or review"),
-            len(evaluations.waiting(db.session, principal)),
+            kept.get(waiting.EVALUATION, 0),
             url_for("evaluation.index"),
         ),
         (

@@ -211,6 +211,10 @@ def create(
     )
     if replayed:
         return entry, True
+    if submit:  # inserted past the ORM's unit of work: the waiting counters are told
+        from kinerja.performance import waiting
+
+        waiting.touch(session, waiting.ENTRY, entry)
     _store(session, entry, files)
     audit.record(
         session,
