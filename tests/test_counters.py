@@ -27,13 +27,13 @@ API = "/api/v1/tenants/dinkes"
 
 def real(app: Any, tenant_id: int, user_id: int) -> tuple[dict[str, int], dict[str, int]]:
     """(the counters' answer, the real queries' answer) for a user of the agency."""
-    from kinerja.identity.principal import _build
+    from kinerja.identity.principal import build
     from kinerja.performance import flow
     from kinerja.performance.evaluation import service as evaluations
     from kinerja.performance.log import service as log
 
     with app.test_request_context(), db.unit_of_work(tenant_id) as session:
-        principal = _build(session, session.get(User, user_id), tenant_id, None)
+        principal = build(session, session.get(User, user_id), tenant_id)
         counted = waiting.counts(session, principal)
         truth = {
             waiting.SKP: len(flow.waiting(session, principal)),

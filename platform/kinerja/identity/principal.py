@@ -197,6 +197,16 @@ def _principal(
     )
 
 
+def build(
+    db_session: Session, user: User, tenant_id: int | None, token_role: str | None = None
+) -> Principal:
+    """`user`'s principal in `tenant_id`, straight from the database (no cache): for jobs and
+    checks that compare with what a request would see."""
+    return _principal(
+        db_session, _facts(db_session, user, tenant_id, token_role), tenant_id, token_role
+    )
+
+
 def current() -> Principal:
     return g.get("principal") or Principal()
 
