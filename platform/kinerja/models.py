@@ -22,6 +22,7 @@ from kinerja.performance.log import models as log
 from kinerja.plugins import models as plugins
 from kinerja.reports import models as reports
 from kinerja.tenancy import models as tenancy
+from kinerja.tpp import models as tpp
 
 MODULES = (
     aksi,
@@ -42,6 +43,7 @@ MODULES = (
     plugins,
     reports,
     tenancy,
+    tpp,
 )
 
 __all__ = ["MODULES", "Base"]
