@@ -4,11 +4,12 @@ two admins closing at once, or a close racing a correction, leave one winner and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
@@ -107,7 +108,24 @@ def _write(
             }
             for row in rows
         ]
-        session.execute(insert(TppLine), stamped)
+        _insert_lines(session, stamped)
+
+
+def _insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
+    """All the lines in one statement: the rows travel as one JSON array read back by
+    `jsonb_to_recordset` (a row-per-row executemany cost four times the month's reads)."""
+    columns = [c for c in TppLine.__table__.c if c.key in rows[0]]
+    names = ", ".join(c.name for c in columns)
+    kinds = ", ".join(
+        f"{c.name} {c.type.compile(dialect=session.get_bind().dialect)}" for c in columns
+    )
+    session.execute(
+        text(
+            f"INSERT INTO tpp_line ({names}) SELECT {names} "
+            f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({kinds})"
+        ),
+        {"rows": json.dumps(rows, default=str)},
+    )
 
 
 def compute(
