@@ -58,7 +58,12 @@ def test_a_month_end_to_end(app, client, people: People, tenants) -> None:
     pushed = client.post(f"{API}/attendance", json={"events": events}, headers=admin)
     assert pushed.status_code == 201 and pushed.get_json() == {"written": 3}
 
-    assert client.post(f"{URL}/compute", headers=admin).status_code == 202
+    assert (
+        client.post(
+            f"{API}/computations", json={"year": YEAR, "month": MONTH}, headers=admin
+        ).status_code
+        == 202
+    )
     work()
     lines = client.get(f"{URL}/lines", headers=admin)
     assert lines.status_code == 200 and "X-Pagination" in lines.headers
@@ -105,11 +110,19 @@ def test_a_month_end_to_end(app, client, people: People, tenants) -> None:
     line = corrected.get_json()["line"]
     assert line["version"] == 1 and line["disiplin_pct"] == 99.5
 
-    closed = client.post(f"{URL}/close", headers=admin)
+    closed = client.post(f"{URL}/transitions", json={"action": "close"}, headers=admin)
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     # a closed month never changes: compute, close and new events refuse
-    assert client.post(f"{URL}/compute", headers=admin).status_code == 409
-    assert client.post(f"{URL}/close", headers=admin).status_code == 409
+    assert (
+        client.post(
+            f"{API}/computations", json={"year": YEAR, "month": MONTH}, headers=admin
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(f"{URL}/transitions", json={"action": "close"}, headers=admin).status_code
+        == 409
+    )
     again = client.post(f"{API}/attendance", json={"events": events[1:2]}, headers=admin)
     assert again.status_code == 409
     before = client.get(f"{URL}/lines", headers=admin).get_json()
