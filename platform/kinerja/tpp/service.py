@@ -19,17 +19,29 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
+from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.tpp import compute as computing
 from kinerja.tpp import labels as tpp_labels
 from kinerja.tpp import settings
 from kinerja.tpp.models import CLOSED, LOCKED, OPEN, TppLine, TppMonth
 
-FIRST_YEAR = 2000
+
+def valid_period(year: Any, month: Any) -> bool:
+    """A year the city keeps (performance.years) and a month 1..12: anything else names no
+    month at all (an address's number past PostgreSQL's integer must not reach a query)."""
+    return (
+        isinstance(year, int)
+        and not isinstance(year, bool)
+        and FIRST_YEAR <= year <= LAST_YEAR
+        and isinstance(month, int)
+        and not isinstance(month, bool)
+        and 1 <= month <= 12
+    )
 
 
 def check_month(year: Any, month: Any, today: date | None = None) -> tuple[int, int]:
     """A month that has begun (a future month has nothing to compute), else `Invalid`."""
-    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= 9999:
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise Invalid("year", _("Not a valid year."))
     if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
         raise Invalid("month", _("A month is from 1 to 12."))
@@ -39,6 +51,8 @@ def check_month(year: Any, month: Any, today: date | None = None) -> tuple[int, 
 
 
 def month_of(session: Session, year: int, month: int) -> TppMonth | None:
+    if not valid_period(year, month):
+        return None
     return session.scalar(select(TppMonth).where(TppMonth.year == year, TppMonth.month == month))
 
 
@@ -199,6 +213,8 @@ def close(session: Session, year: int, month: int, user_id: int | None) -> TppMo
 def lock(session: Session, year: int, month: int, user_id: int | None) -> TppMonth:
     """closed -> locked by the city admin: one conditional update (the loser of a race, or a
     month that is not closed, gets 409; a month never computed, 404)."""
+    if not valid_period(year, month):
+        raise NotFound()
     locked = session.execute(
         update(TppMonth)
         .where(TppMonth.year == year, TppMonth.month == month, TppMonth.status == CLOSED)
