@@ -247,11 +247,14 @@ def lock(session: Session, year: int, month: int, user_id: int | None) -> TppMon
 _LINE_COLUMNS = [c for c in TppLine.__table__.c if c.key not in {"tenant_id", "id"}]
 
 
-def _current_ids(month_id: int | None = None) -> Any:
-    """The id of each employee's highest version per month (a subquery)."""
+def _current_ids(month_id: int | None = None, employee_id: int | None = None) -> Any:
+    """The id of each employee's highest version per month (a subquery), of one month or of
+    one employee (never the whole table: the agency's history grows every month)."""
     statement = select(TppLine.id).ext(distinct_on(TppLine.month_id, TppLine.employee_id))
     if month_id is not None:
         statement = statement.where(TppLine.month_id == month_id)
+    if employee_id is not None:
+        statement = statement.where(TppLine.employee_id == employee_id)
     return statement.order_by(TppLine.month_id, TppLine.employee_id, TppLine.version.desc())
 
 
@@ -293,7 +296,10 @@ def lines_of_employee(session: Session, employee_id: int) -> Select[Any]:
     return (
         select(*_LINE_COLUMNS, TppMonth.year, TppMonth.month, TppMonth.status)
         .join(TppMonth, TppMonth.id == TppLine.month_id)
-        .where(TppLine.employee_id == employee_id, TppLine.id.in_(_current_ids()))
+        .where(
+            TppLine.employee_id == employee_id,
+            TppLine.id.in_(_current_ids(employee_id=employee_id)),
+        )
         .order_by(TppMonth.year.desc(), TppMonth.month.desc())
     )
 
