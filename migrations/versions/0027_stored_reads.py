@@ -19,7 +19,7 @@ from kinerja.db import rls
 from kinerja.db.ddl import tenant_column
 
 revision = "0027"
-down_revision = "0025"  # INTEGRATOR: set to "0026" when merging after 0026
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 KINDS = "kind IN ('skp', 'entry', 'evaluation')"

@@ -23,6 +23,7 @@ from kinerja.performance.log import models as log
 from kinerja.plugins import models as plugins
 from kinerja.reports import models as reports
 from kinerja.tenancy import models as tenancy
+from kinerja.tpp import models as tpp
 
 MODULES = (
     aksi,
@@ -44,6 +45,7 @@ MODULES = (
     reports,
     tenancy,
     waiting,
+    tpp,
 )
 
 __all__ = ["MODULES", "Base"]

@@ -16,6 +16,7 @@ from kinerja.db.rls import SETTING
 # performance_year: the city's calendar (dates, open or closed), the same for every agency.
 # competency_default: the city's changes to the default required levels per position type.
 # guidance_text: BKPSDM's wording of the guidance shown to everyone.
+# tpp_base, tpp_setting: the city's TPP amounts per kelas and its tables (kinerja.tpp).
 GLOBAL_TABLES = frozenset(
     {
         "tenant",
@@ -24,6 +25,8 @@ GLOBAL_TABLES = frozenset(
         "performance_year",
         "competency_default",
         "guidance_text",
+        "tpp_base",
+        "tpp_setting",
     }
 )
 # SECURITY DEFINER functions run as the owner, past RLS: only these may exist, each returning
@@ -36,6 +39,7 @@ DEFINER_ALLOW_LIST = frozenset(
         "kinerja_skp_counts",
         "kinerja_org_achievements",
         "kinerja_agency_figures",
+        "kinerja_tpp_totals",
     }
 )
 
