@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
         skp,
         talent,
         tenants,
+        tpp_imports,
         units,
     )
 
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
         overseers,
         exports,
         city,
+        tpp_imports,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)
