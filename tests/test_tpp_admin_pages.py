@@ -42,7 +42,7 @@ def test_the_admin_reads_the_months_and_a_month(client, tenants, people) -> None
     assert client.get(f"{BASE}/months").status_code == 200
     empty = client.get(month_url())
     assert empty.status_code == 200
-    assert "Belum dihitung: impor absensi, lalu hitung bulan ini." in empty.get_data(as_text=True)
+    assert "Belum dihitung: impor kehadiran, lalu hitung bulan ini." in empty.get_data(as_text=True)
     computed(tenants)
     page = client.get(month_url()).get_data(as_text=True)
     assert "Staf" in page and "Atasan" in page

@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
         skp,
         talent,
         tenants,
+        tpp,
         tpp_imports,
         units,
     )
@@ -108,7 +109,9 @@ def init_app(app: Flask) -> None:
         overseers,
         exports,
         city,
+        tpp,
         tpp_imports,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)
+    api.register_blueprint(tpp.city_blp)
