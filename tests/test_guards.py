@@ -39,6 +39,12 @@ PUBLIC = {
     "/api/v1/docs/assets/<path:filename>": "its assets",
     "/api/v1/tenants": "the list of agencies",
     "/api/v1/city/figures": "the city admin's comparison, aggregates only (401 / 404 to others)",
+    "/api/v1/city/tpp/settings": "the city's TPP tables (the city admin; 401 / 404 to others)",
+    "/api/v1/city/tpp/bases": "the city's TPP base per kelas (the city admin; 401 / 404)",
+    "/api/v1/city/tpp/agencies/<slug>/positions": "an agency's positions and the city's TPP "
+    "exceptions, no person (the city admin; 401 / 404 to others)",
+    "/api/v1/city/tpp/totals/<int:year>/<int:month>": "every agency's TPP totals, aggregates "
+    "only (the city admin; 401 / 404 to others)",
     "/plugins": "the city admin's plugin catalogue (asks to sign in; 404 to anyone else)",
     "/city/years": "the city admin's years and SKP counts (asks to sign in; 404 to anyone else)",
     "/city/achievement": "the city admin sets an agency's achievement (the same)",
