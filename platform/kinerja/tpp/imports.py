@@ -60,7 +60,7 @@ def create(
     return job
 
 
-def listing() -> Select[tuple[BackgroundJob]]:
+def listing() -> Select[BackgroundJob]:
     """The agency's attendance imports, newest first (for paging)."""
     return (
         select(BackgroundJob)
