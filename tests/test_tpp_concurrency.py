@@ -35,7 +35,9 @@ def _correct(admin: dict[str, str], people: People, reason: str) -> Any:
 
 def test_two_closes_at_once_leave_one_winner(app, people: People, tenants) -> None:
     admin = _computed(tenants, people)
-    answers = at_once(app, [lambda c: c.post(f"{URL}/close", headers=admin)] * 2)
+    answers = at_once(
+        app, [lambda c: c.post(f"{URL}/transitions", json={"action": "close"}, headers=admin)] * 2
+    )
     assert sorted(a.status_code for a in answers) == [200, 409]
 
 
@@ -57,7 +59,10 @@ def test_a_correction_racing_the_close_is_never_lost(app, people: People, tenant
         service.compute(session, YEAR, MONTH)
     answers = at_once(
         app,
-        [lambda c: c.post(f"{URL}/close", headers=admin), _correct(admin, people, "izin")],
+        [
+            lambda c: c.post(f"{URL}/transitions", json={"action": "close"}, headers=admin),
+            _correct(admin, people, "izin"),
+        ],
     )
     assert [a.status_code for a in answers] == [200, 200]
     with db.unit_of_work(tenants.a) as session:

@@ -10,9 +10,9 @@ import pytest
 
 from kinerja.db import db
 from kinerja.exceptions import Conflict
-from kinerja.tpp import service, settings
+from kinerja.tpp import attendance, service, settings
 from tests.support import People, sign_in
-from tests.test_skp_api import token
+from tests.test_skp_api import head_account, token
 from tests.tpp_support import API, CITY, MONTH, YEAR, set_up, work
 
 URL = f"{API}/months/{YEAR}/{MONTH}"
@@ -52,13 +52,20 @@ def test_a_month_end_to_end(app, client, people: People, tenants) -> None:
     )
     assert bad.status_code == 422
     assert "events.1.nip" in bad.get_json()["errors"]["json"]
+    with db.unit_of_work(a) as session:  # all or nothing: the good row was not kept either
+        assert attendance.month_events(session, people.staff, YEAR, MONTH) == []
     assert (
         client.post(f"{API}/attendance", json={"events": events}, headers=staff).status_code == 404
     )
     pushed = client.post(f"{API}/attendance", json={"events": events}, headers=admin)
     assert pushed.status_code == 201 and pushed.get_json() == {"written": 3}
 
-    assert client.post(f"{URL}/compute", headers=admin).status_code == 202
+    assert (
+        client.post(
+            f"{API}/computations", json={"year": YEAR, "month": MONTH}, headers=admin
+        ).status_code
+        == 202
+    )
     work()
     lines = client.get(f"{URL}/lines", headers=admin)
     assert lines.status_code == 200 and "X-Pagination" in lines.headers
@@ -88,6 +95,17 @@ def test_a_month_end_to_end(app, client, people: People, tenants) -> None:
     assert [v["version"] for v in explained["versions"]] == [1]
     my_list = client.get(f"{API}/me", headers=staff)
     assert [(r["year"], r["month"]) for r in my_list.get_json()] == [(YEAR, MONTH)]
+    # the head oversees the agency: reads every line, changes nothing
+    head = token(a, head_account(people, a))
+    assert client.get(f"{URL}/lines/{people.staff}", headers=head).status_code == 200
+    assert client.get(f"{URL}/lines", headers=head).status_code == 200
+    refused = client.post(
+        f"{URL}/lines/{people.staff}/correction", json={"events": [], "reason": "x"}, headers=head
+    )
+    assert refused.status_code == 403
+    # a superior does not see a subordinate's allowance
+    boss_token = token(a, people.users["boss"])
+    assert client.get(f"{URL}/lines/{people.staff}", headers=boss_token).status_code == 404
     # the staff sees no one else's line and not the month
     assert client.get(f"{URL}/lines/{people.superior}", headers=staff).status_code == 404
     assert client.get(f"{URL}/lines", headers=staff).status_code == 404
@@ -105,11 +123,19 @@ def test_a_month_end_to_end(app, client, people: People, tenants) -> None:
     line = corrected.get_json()["line"]
     assert line["version"] == 1 and line["disiplin_pct"] == 99.5
 
-    closed = client.post(f"{URL}/close", headers=admin)
+    closed = client.post(f"{URL}/transitions", json={"action": "close"}, headers=admin)
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     # a closed month never changes: compute, close and new events refuse
-    assert client.post(f"{URL}/compute", headers=admin).status_code == 409
-    assert client.post(f"{URL}/close", headers=admin).status_code == 409
+    assert (
+        client.post(
+            f"{API}/computations", json={"year": YEAR, "month": MONTH}, headers=admin
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(f"{URL}/transitions", json={"action": "close"}, headers=admin).status_code
+        == 409
+    )
     again = client.post(f"{API}/attendance", json={"events": events[1:2]}, headers=admin)
     assert again.status_code == 409
     before = client.get(f"{URL}/lines", headers=admin).get_json()

@@ -16,7 +16,7 @@ from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import WHOLE, ListPage, SelectPage
 from kinerja.api.people import BEARER
-from kinerja.api.schemas import YEAR
+from kinerja.api.schemas import year
 from kinerja.db import db
 from kinerja.exceptions import NotFound
 from kinerja.identity.principal import current, require
@@ -48,7 +48,7 @@ city_blp = Blueprint(
 MONTH = fields.Integer(required=True, validate=validate.Range(1, 12))
 
 
-class MonthSchema(Schema):
+class TppMonthSchema(Schema):
     year = fields.Integer()
     month = fields.Integer()
     status = fields.String(metadata={"description": "open | closed | locked"})
@@ -58,7 +58,7 @@ class MonthSchema(Schema):
     locked_at = fields.DateTime(allow_none=True)
 
 
-class LineSchema(Schema):
+class TppLineSchema(Schema):
     employee_id = fields.Integer()
     nip = fields.String()
     name = fields.String()
@@ -81,23 +81,22 @@ class LineSchema(Schema):
     reason = fields.String(allow_none=True)
 
 
-class MyLineSchema(LineSchema):
+class TppMyLineSchema(TppLineSchema):
     year = fields.Integer()
     month = fields.Integer()
     status = fields.String()
 
 
-class ComputeSchema(Schema):
-    year = YEAR
+class TppComputeSchema(Schema):
+    year = year(required=True)
     month = MONTH
 
 
-class YearMonthSchema(Schema):
-    year = fields.Integer(required=True, validate=validate.Range(2000, 9999))
-    month = MONTH
+class TppTransitionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["close"]))
 
 
-class EventsSchema(Schema):
+class TppEventsSchema(Schema):
     events = fields.List(
         fields.Dict(),
         required=True,
@@ -105,7 +104,7 @@ class EventsSchema(Schema):
     )
 
 
-class CorrectionSchema(Schema):
+class TppCorrectionSchema(Schema):
     events = fields.List(
         fields.Dict(),
         required=True,
@@ -114,14 +113,14 @@ class CorrectionSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 
-class PositionBaseSchema(Schema):
+class TppPositionBaseSchema(Schema):
     position_id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     grade = fields.Integer(dump_only=True, allow_none=True)
     amount = fields.Raw(allow_none=True, metadata={"description": "whole rupiah, or null"})
 
 
-class TotalSchema(Schema):
+class TppTotalSchema(Schema):
     slug = fields.String()
     name = fields.String()
     status = fields.String(allow_none=True)
@@ -132,12 +131,6 @@ class TotalSchema(Schema):
     disiplin_avg = fields.Float(allow_none=True)
 
 
-def _line_row(row: Any) -> dict[str, Any]:
-    line = row[0]
-    found = {k: getattr(line, k) for k in LineSchema().fields if hasattr(line, k)}
-    return {**found, **{k: v for k, v in row._mapping.items() if isinstance(k, str)}}
-
-
 def _month(year: int, month: int) -> Any:
     require(perm.VIEW, perm.Resource(TPP_MONTH, g.tenant.id))
     return service.get_month(db.session, year, month)
@@ -146,7 +139,7 @@ def _month(year: int, month: int) -> Any:
 # --- the agency ---------------------------------------------------------------------------------
 @blp.route("/months")
 class Months(MethodView):
-    @blp.response(200, MonthSchema(many=True))
+    @blp.response(200, TppMonthSchema(many=True))
     @blp.paginate(SelectPage)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
@@ -157,7 +150,7 @@ class Months(MethodView):
 
 @blp.route("/months/<int:year>/<int:month>")
 class Month(MethodView):
-    @blp.response(200, MonthSchema)
+    @blp.response(200, TppMonthSchema)
     @blp.doc(security=BEARER)
     def get(self, year: int, month: int) -> Any:
         """One month's state (its lines: `…/lines`)"""
@@ -166,7 +159,7 @@ class Month(MethodView):
 
 @blp.route("/months/<int:year>/<int:month>/lines")
 class Lines(MethodView):
-    @blp.response(200, LineSchema(many=True))
+    @blp.response(200, TppLineSchema(many=True))
     @blp.paginate(SelectPage)
     @blp.doc(security=BEARER)
     def get(self, year: int, month: int) -> Any:
@@ -192,7 +185,7 @@ class Line(MethodView):
 
 @blp.route("/months/<int:year>/<int:month>/lines/<int:employee_id>/correction")
 class Correction(MethodView):
-    @blp.arguments(CorrectionSchema)
+    @blp.arguments(TppCorrectionSchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any], year: int, month: int, employee_id: int) -> Any:
         """Replace the employee's attendance events of the month, with the reason (the admin
@@ -215,25 +208,27 @@ class Correction(MethodView):
         return {"line": body}, 200
 
 
-@blp.route("/months/<int:year>/<int:month>/compute")
+@blp.route("/computations")
 class Compute(MethodView):
+    @blp.arguments(TppComputeSchema)
     @blp.doc(security=BEARER)
-    def post(self, year: int, month: int) -> Any:
-        """Compute the open month in the background (the admin OPD): 202 with the job; 409 once
-        the month is closed"""
+    def post(self, data: dict[str, Any]) -> Any:
+        """Compute a month (`{year, month}`) in the background (the admin OPD): 202 with the job;
+        the month is made open if it is new; 409 once it is closed"""
         require(perm.MANAGE, perm.Resource(TPP_MONTH, g.tenant.id))
-        job = service.enqueue_compute(db.session, year, month)
+        job = service.enqueue_compute(db.session, data["year"], data["month"])
         db.session.commit()
         return {"job_id": str(job.id), "status": job.status}, 202
 
 
-@blp.route("/months/<int:year>/<int:month>/close")
-class Close(MethodView):
-    @blp.response(200, MonthSchema)
+@blp.route("/months/<int:year>/<int:month>/transitions")
+class Transition(MethodView):
+    @blp.arguments(TppTransitionSchema)
+    @blp.response(200, TppMonthSchema)
     @blp.doc(security=BEARER)
-    def post(self, year: int, month: int) -> Any:
-        """Close the month (the admin OPD): computed once more, then it never changes; a
-        correction afterwards is a new version"""
+    def post(self, data: dict[str, Any], year: int, month: int) -> Any:
+        """`{"action": "close"}`: close the month (the admin OPD): computed once more, then it
+        never changes; a correction afterwards is a new version (locking is the city's)"""
         principal = require(perm.MANAGE, perm.Resource(TPP_MONTH, g.tenant.id))
         found = service.close(db.session, year, month, principal.user_id)
         db.session.commit()
@@ -242,7 +237,7 @@ class Close(MethodView):
 
 @blp.route("/attendance")
 class Attendance(MethodView):
-    @blp.arguments(EventsSchema)
+    @blp.arguments(TppEventsSchema)
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:
         """Push attendance events (an attendance system with an admin OPD's personal token): all
@@ -256,7 +251,7 @@ class Attendance(MethodView):
 
 @blp.route("/me")
 class Mine(MethodView):
-    @blp.response(200, MyLineSchema(many=True))
+    @blp.response(200, TppMyLineSchema(many=True))
     @blp.paginate(SelectPage)
     @blp.doc(security=BEARER)
     def get(self) -> Any:
@@ -322,7 +317,7 @@ class Bases(MethodView):
 
 @city_blp.route("/agencies/<slug>/positions")
 class Positions(MethodView):
-    @city_blp.response(200, PositionBaseSchema(many=True))
+    @city_blp.response(200, TppPositionBaseSchema(many=True))
     @city_blp.paginate(ListPage, page_size=WHOLE)
     @city_blp.doc(security=BEARER)
     def get(self, slug: str) -> Any:
@@ -342,7 +337,7 @@ class Positions(MethodView):
 
 @city_blp.route("/totals/<int:year>/<int:month>")
 class Totals(MethodView):
-    @city_blp.response(200, TotalSchema(many=True))
+    @city_blp.response(200, TppTotalSchema(many=True))
     @city_blp.paginate(ListPage, page_size=WHOLE)
     @city_blp.doc(security=BEARER)
     def get(self, year: int, month: int) -> Any:

@@ -4,11 +4,12 @@ two admins closing at once, or a close racing a correction, leave one winner and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
@@ -18,17 +19,29 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
+from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.tpp import compute as computing
 from kinerja.tpp import labels as tpp_labels
 from kinerja.tpp import settings
 from kinerja.tpp.models import CLOSED, LOCKED, OPEN, TppLine, TppMonth
 
-FIRST_YEAR = 2000
+
+def valid_period(year: Any, month: Any) -> bool:
+    """A year the city keeps (performance.years) and a month 1..12: anything else names no
+    month at all (an address's number past PostgreSQL's integer must not reach a query)."""
+    return (
+        isinstance(year, int)
+        and not isinstance(year, bool)
+        and FIRST_YEAR <= year <= LAST_YEAR
+        and isinstance(month, int)
+        and not isinstance(month, bool)
+        and 1 <= month <= 12
+    )
 
 
 def check_month(year: Any, month: Any, today: date | None = None) -> tuple[int, int]:
     """A month that has begun (a future month has nothing to compute), else `Invalid`."""
-    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= 9999:
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise Invalid("year", _("Not a valid year."))
     if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
         raise Invalid("month", _("A month is from 1 to 12."))
@@ -38,6 +51,8 @@ def check_month(year: Any, month: Any, today: date | None = None) -> tuple[int, 
 
 
 def month_of(session: Session, year: int, month: int) -> TppMonth | None:
+    if not valid_period(year, month):
+        return None
     return session.scalar(select(TppMonth).where(TppMonth.year == year, TppMonth.month == month))
 
 
@@ -107,7 +122,24 @@ def _write(
             }
             for row in rows
         ]
-        session.execute(insert(TppLine), stamped)
+        _insert_lines(session, stamped)
+
+
+def _insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
+    """All the lines in one statement: the rows travel as one JSON array read back by
+    `jsonb_to_recordset` (a row-per-row executemany cost four times the month's reads)."""
+    columns = [c for c in TppLine.__table__.c if c.key in rows[0]]
+    names = ", ".join(c.name for c in columns)
+    kinds = ", ".join(
+        f"{c.name} {c.type.compile(dialect=session.get_bind().dialect)}" for c in columns
+    )
+    session.execute(
+        text(
+            f"INSERT INTO tpp_line ({names}) SELECT {names} "
+            f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({kinds})"
+        ),
+        {"rows": json.dumps(rows, default=str)},
+    )
 
 
 def compute(
@@ -181,6 +213,8 @@ def close(session: Session, year: int, month: int, user_id: int | None) -> TppMo
 def lock(session: Session, year: int, month: int, user_id: int | None) -> TppMonth:
     """closed -> locked by the city admin: one conditional update (the loser of a race, or a
     month that is not closed, gets 409; a month never computed, 404)."""
+    if not valid_period(year, month):
+        raise NotFound()
     locked = session.execute(
         update(TppMonth)
         .where(TppMonth.year == year, TppMonth.month == month, TppMonth.status == CLOSED)
@@ -213,11 +247,14 @@ def lock(session: Session, year: int, month: int, user_id: int | None) -> TppMon
 _LINE_COLUMNS = [c for c in TppLine.__table__.c if c.key not in {"tenant_id", "id"}]
 
 
-def _current_ids(month_id: int | None = None) -> Any:
-    """The id of each employee's highest version per month (a subquery)."""
+def _current_ids(month_id: int | None = None, employee_id: int | None = None) -> Any:
+    """The id of each employee's highest version per month (a subquery), of one month or of
+    one employee (never the whole table: the agency's history grows every month)."""
     statement = select(TppLine.id).ext(distinct_on(TppLine.month_id, TppLine.employee_id))
     if month_id is not None:
         statement = statement.where(TppLine.month_id == month_id)
+    if employee_id is not None:
+        statement = statement.where(TppLine.employee_id == employee_id)
     return statement.order_by(TppLine.month_id, TppLine.employee_id, TppLine.version.desc())
 
 
@@ -259,7 +296,10 @@ def lines_of_employee(session: Session, employee_id: int) -> Select[Any]:
     return (
         select(*_LINE_COLUMNS, TppMonth.year, TppMonth.month, TppMonth.status)
         .join(TppMonth, TppMonth.id == TppLine.month_id)
-        .where(TppLine.employee_id == employee_id, TppLine.id.in_(_current_ids()))
+        .where(
+            TppLine.employee_id == employee_id,
+            TppLine.id.in_(_current_ids(employee_id=employee_id)),
+        )
         .order_by(TppMonth.year.desc(), TppMonth.month.desc())
     )
 

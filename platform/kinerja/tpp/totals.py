@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from kinerja.exceptions import NotFound
 from kinerja.tenancy.models import Tenant
 
 TENTH = Decimal("0.1")
@@ -32,7 +33,11 @@ def _tenth(value: Decimal | None) -> Decimal | None:
 
 
 def city_totals(session: Session, year: int, month: int) -> list[AgencyTotal]:
-    """Every agency (by name) with its month's aggregates."""
+    """Every agency (by name) with its month's aggregates (none for a month that cannot be)."""
+    from kinerja.tpp.service import valid_period
+
+    if not valid_period(year, month):
+        raise NotFound()
     found = {
         row.tenant_id: row
         for row in session.execute(
