@@ -67,18 +67,18 @@ GOOD = [
 ]
 
 
-def to_csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
+def to_csv(rows: list[list[str]], delimiter: str = ",", header: list[str] = HEADER) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode()
 
 
-def to_xlsx(rows: list[list[str]]) -> bytes:
+def to_xlsx(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append(HEADER)
+    sheet.append(header)
     for r in rows:
         sheet.append(r)
     out = io.BytesIO()

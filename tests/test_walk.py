@@ -24,6 +24,7 @@ test_every_get_rule_is_walked_or_skipped until it is placed in one of them.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -79,6 +80,9 @@ SKIPPED: dict[str, str] = {
     "exports.download": "a download",
     "exports.status": "JSON polled by the export page",
     "admin.import_status_json": "JSON polled by the import page",
+    "tpp_admin.import_status_json": "JSON polled by the attendance import page",
+    "tpp_admin.lock": "the city admin's confirmation, linked once a month is closed inside an "
+    "agency the walk does not enter (tests/test_tpp_admin_pages.py opens it)",
     "evaluation.document": "a PDF",
     "evaluation.evidence_file": "a download",
     "log.evidence_file": "a download",
@@ -113,6 +117,12 @@ REACHED_BY: dict[str, str] = {
     "admin.positions_page": "admin",
     "admin.token_page": "admin",
     "admin.units_page": "admin",
+    "tpp_admin.months_page": "admin",
+    "tpp_admin.month_page": "admin",
+    "tpp_admin.close": "admin",
+    "tpp_admin.correction": "admin",
+    "tpp_admin.import_page": "admin",
+    "tpp_admin.import_status": "admin",
     "admin.viewers_page": "head",
     "comparison.agency": "head",
     "evaluation.index": "staff",
@@ -452,6 +462,19 @@ def world(app, team, opened, people: People, tenants: Tenants) -> dict[str, Any]
     ok(client.post(f"{api}/entries", json={**entry, "draft": True}, headers=staff), 201)
     checked = upload(client, admin, to_csv(GOOD), "pegawai.csv", dry_run=True)  # an import's page
     assert checked.status_code == 202, checked.get_data(as_text=True)
+    # The TPP month computed (its lines, the close, a correction page) and an attendance file
+    # checked (an import's page).
+    from kinerja.tpp import service as tpp
+
+    with db.unit_of_work(tenants.a) as session:
+        tpp.compute(session, clock.today().year, clock.today().month)
+    attendance = client.post(
+        f"{api}/tpp/attendance-imports",
+        headers=admin,
+        data={"file": (io.BytesIO(b"nip,tanggal,kode\n"), "absensi.csv"), "dry_run": "true"},
+        content_type="multipart/form-data",
+    )
+    assert attendance.status_code == 202, attendance.get_data(as_text=True)
     return {"year": year, "skp": skp_id, "evaluation": evaluation["id"], "who": who}
 
 

@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
         talent,
         tenants,
         tpp,
+        tpp_imports,
         units,
     )
 
@@ -109,6 +110,7 @@ def init_app(app: Flask) -> None:
         exports,
         city,
         tpp,
+        tpp_imports,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)

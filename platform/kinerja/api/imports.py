@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, request, url_for
 from flask.views import MethodView
@@ -21,6 +22,7 @@ from kinerja.people import importer, imports
 from kinerja.people.models import EmployeeImport
 from kinerja.schema import Schema
 
+T = TypeVar("T")
 blp = Blueprint(
     "imports_api",
     __name__,
@@ -38,6 +40,36 @@ class ImportSchema(Schema):
     created_at = fields.DateTime()
     job = fields.Nested(JobSchema, allow_none=True)
     status_url = fields.String()
+
+
+# The upload of an import (employees, attendance): a file and whether only to check it.
+UPLOAD_BODY = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "dry_run": {"type": "boolean", "description": "check only, change nothing"},
+                },
+            }
+        }
+    }
+}
+
+
+def receive_upload(create: Callable[[str, bytes, bool], T]) -> T:
+    """`create(filename, content, dry_run)` for the uploaded file; a missing file is a 422 with
+    its field message, a file of the wrong type or shape the refusal's status and message."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
+    dry_run = request.form.get("dry_run", "").lower() in {"1", "true", "yes", "on"}
+    try:
+        return create(upload.filename, upload.read(), dry_run)
+    except importer.FileRejected as error:
+        abort(error.status, message=imports.describe(vars(error)))
 
 
 def job_view(job: BackgroundJob | None) -> dict[str, Any] | None:
@@ -67,43 +99,15 @@ class Imports(MethodView):
     accepts_upload = True  # multipart/form-data, not JSON (see kinerja.api._check_body)
 
     @blp.response(202, ImportSchema)
-    @blp.doc(
-        security=BEARER,
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "dry_run": {
-                                "type": "boolean",
-                                "description": "check only, change nothing",
-                            },
-                        },
-                    }
-                }
-            }
-        },
-    )
+    @blp.doc(security=BEARER, requestBody=UPLOAD_BODY)
     def post(self) -> Any:
         """Upload a CSV or XLSX of employees; it is checked and applied by a background job"""
         principal = admin()
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            abort(422, errors={"files": {"file": [_("Choose a CSV or XLSX file.")]}})
-        content = upload.read()
-        try:
-            record = imports.create(
-                db.session,
-                upload.filename,
-                content,
-                dry_run=request.form.get("dry_run", "").lower() in {"1", "true", "yes", "on"},
-                user_id=principal.user_id,
+        record = receive_upload(
+            lambda name, content, dry_run: imports.create(
+                db.session, name, content, dry_run=dry_run, user_id=principal.user_id
             )
-        except importer.FileRejected as error:
-            abort(error.status, message=imports.describe(vars(error)))
+        )
         db.session.commit()
         return _dump(record)
 
@@ -126,15 +130,30 @@ class Template(MethodView):
     )
     def get(self) -> Any:
         """The column layout as a CSV with one example row"""
-        return Response(
-            # the reader's spreadsheet conventions (`;` in Indonesian); the import reads both
-            writers.csv_file(importer.REQUIRED + importer.OPTIONAL, importer.TEMPLATE_ROWS),
-            mimetype="text/csv",
-            headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.csv"},
+        return csv_download(
+            importer.REQUIRED + importer.OPTIONAL, importer.TEMPLATE_ROWS, "template-impor-pegawai"
         )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_download(columns: Any, rows: Any, name: str) -> Response:
+    """An import's template as a CSV download, in the reader's spreadsheet conventions (`;` in
+    Indonesian); the imports read both."""
+    return Response(
+        writers.csv_file(columns, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+    )
+
+
+def xlsx_download(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
+    )
 
 
 @blp.route("/template.xlsx")
@@ -145,8 +164,4 @@ class TemplateXlsx(MethodView):
     )
     def get(self) -> Any:
         """The column layout as an Excel file, NIP columns formatted as text"""
-        return Response(
-            importer.template_xlsx(),
-            mimetype=XLSX,
-            headers={"Content-Disposition": "attachment; filename=template-impor-pegawai.xlsx"},
-        )
+        return xlsx_download(importer.template_xlsx(), "template-impor-pegawai")

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -249,6 +250,23 @@ def read_rows(
             yield number, values, numeric
 
 
+@contextmanager
+def readable() -> Iterator[None]:
+    """Whatever breaks while a file is read (a broken CSV, a damaged sheet) as one file-level
+    problem (`FileRejected`, 422), never a failed job."""
+    try:
+        yield
+    except UNREADABLE as error:
+        raise FileRejected(
+            422, N_("The file cannot be read: %(problem)s"), problem=type(error).__name__
+        ) from None
+
+
+def file_problem(error: FileRejected) -> RowError:
+    """A file refused as a whole, as the one problem of its report (row 1: the file)."""
+    return RowError(1, "", error.message, error.params)
+
+
 def _is_utf8(content: bytes, chunk: int = 1 << 20) -> bool:
     """Whether the bytes are UTF-8, checked a megabyte at a time (nothing decoded is kept)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -272,6 +290,19 @@ def _text(value: Any) -> str:
     return text.strip()
 
 
+def limited(rows: Iterator[Row], max_rows: int) -> Iterator[Row]:
+    """The rows, refusing the file (422) once it holds more than `max_rows`: reading stops
+    there, so a huge file costs no more than the limit."""
+    for count, found in enumerate(rows, start=1):
+        if count > max_rows:
+            raise FileRejected(
+                422,
+                N_("The file has more than %(max)s rows; split it into smaller files."),
+                max=max_rows,
+            )
+        yield found
+
+
 def check(
     rows: Iterator[Row],
     known_nips: set[str],
@@ -286,13 +317,7 @@ def check(
     records: list[Record] = []
     problems = Problems(max_errors)
     seen: dict[str, int] = {}
-    for count, (row, v, numeric) in enumerate(rows, start=1):
-        if count > max_rows:
-            raise FileRejected(
-                422,
-                N_("The file has more than %(max)s rows; split it into smaller files."),
-                max=max_rows,
-            )
+    for row, v, numeric in limited(rows, max_rows):
 
         def bad(column: str, message: str, row: int = row, **params: Any) -> None:
             problems.add(row, column, message, **params)
@@ -510,14 +535,10 @@ def run(
     A file that cannot be read at all raises `FileRejected` (one file-level problem).
     """
     known = set(session.scalars(select(Employee.nip)))
-    try:
+    with readable():
         records, problems = check(
             read_rows(fmt, content), known, max_rows=max_rows, max_errors=max_errors
         )
-    except UNREADABLE as error:
-        raise FileRejected(
-            422, N_("The file cannot be read: %(problem)s"), problem=type(error).__name__
-        ) from None
     progress(10)
     if problems:
         return Report(
@@ -540,20 +561,30 @@ def run(
 def template_xlsx() -> bytes:
     """The same layout as an Excel file, with the NIP columns formatted as text (Excel would
     otherwise turn an 18-digit NIP into a rounded number)."""
+    return sheet_template("pegawai", REQUIRED + OPTIONAL, TEMPLATE_ROWS, {"nip", "nip_atasan"})
+
+
+def sheet_template(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    text_columns: set[str],
+) -> bytes:
+    """An import's template as an Excel file: the header, the example rows, and the
+    `text_columns` formatted as text for the first thousand rows."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "pegawai"
-    columns = REQUIRED + OPTIONAL
+    sheet.title = title
     sheet.append(list(columns))
-    for row in TEMPLATE_ROWS:
+    for row in rows:
         sheet.append(list(row))
     for index, name in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(name) + 4)
-        if name in {"nip", "nip_atasan"}:
+        if name in text_columns:
             for cell_row in range(2, 1001):
                 sheet.cell(row=cell_row, column=index).number_format = "@"
     out = io.BytesIO()

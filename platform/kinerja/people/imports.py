@@ -73,9 +73,7 @@ def run_job(ctx: JobContext, import_id: int) -> dict[str, Any]:
             )
         except importer.FileRejected as error:
             report = importer.Report(
-                errors=[importer.RowError(1, "", error.message, error.params)],
-                errors_total=1,
-                status="rejected",
+                errors=[importer.file_problem(error)], errors_total=1, status="rejected"
             )
         result = report.as_dict()
         if config["IMPORT_RETENTION_DAYS"] == 0:

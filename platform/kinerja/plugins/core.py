@@ -8,6 +8,7 @@ from kinerja.i18n import _
 from kinerja.people.permissions import VIEWERS
 from kinerja.plugins.hookspecs import hookimpl
 from kinerja.plugins.types import Competency, DevelopmentOption, MenuItem, PluginInfo
+from kinerja.tpp import permissions as tpp_permissions
 
 NAME = "kinerja-core"
 FIGURES = "agency_figures"  # the kind of kinerja.city.permissions
@@ -318,6 +319,18 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         )
         items.append(
             MenuItem("exports.index", _("Exports"), _("Tables as XLSX or PDF"), 72, "administrasi")
+        )
+    # The agency's TPP months (review, corrections, closing; the attendance import from there):
+    # the admin OPD's work, read by the overseers and a city admin who entered (who locks).
+    if tpp_permissions.sees_month(p):
+        items.append(
+            MenuItem(
+                "tpp_admin.months_page",
+                _("TPP of the agency"),
+                _("Attendance, review and closing of the month"),
+                71,
+                "administrasi",
+            )
         )
     if perm.is_member(p):
         items.append(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,12 +12,29 @@ from sqlalchemy import select
 from kinerja.db import db
 from kinerja.db.load import load_or_404
 from kinerja.i18n import JOB_STATUS_LABELS
+from kinerja.i18n import _ as lazy
 from kinerja.identity.principal import current
 from kinerja.jobs.models import BackgroundJob
 from kinerja.people import importer, imports
 from kinerja.people.models import EmployeeImport
 from kinerja.web.admin import bp, require_admin
 from kinerja.web.paging import paged
+
+T = TypeVar("T")
+
+
+def receive_upload(create: Callable[[str, bytes, bool], T]) -> tuple[T | None, str | None, int]:
+    """`create(filename, content, dry_run)` for the form's file, committed: (what it made, None,
+    303), or (None, why not in the reader's language, 422 or the refusal's status)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None, _("Choose a CSV or XLSX file first."), 422
+    try:
+        made = create(upload.filename, upload.read(), bool(request.form.get("dry_run")))
+    except importer.FileRejected as rejected:
+        return None, imports.describe(vars(rejected)), rejected.status
+    db.session.commit()
+    return made, None, 303
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -25,23 +43,13 @@ def import_page() -> Any:
     require_admin()
     error, code = None, 200
     if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            error, code = _("Choose a CSV or XLSX file first."), 422
-        else:
-            try:
-                record = imports.create(
-                    db.session,
-                    upload.filename,
-                    upload.read(),
-                    dry_run=bool(request.form.get("dry_run")),
-                    user_id=current().user_id,
-                )
-            except importer.FileRejected as rejected:
-                error, code = imports.describe(vars(rejected)), rejected.status
-            else:
-                db.session.commit()
-                return redirect(url_for("admin.import_status", import_id=record.id), code=303)
+        record, error, code = receive_upload(
+            lambda name, content, dry_run: imports.create(
+                db.session, name, content, dry_run=dry_run, user_id=current().user_id
+            )
+        )
+        if record is not None:
+            return redirect(url_for("admin.import_status", import_id=record.id), code=303)
     found = paged(
         select(
             EmployeeImport.id,
@@ -82,7 +90,16 @@ def _job_of(import_id: int) -> tuple[EmployeeImport, BackgroundJob]:
     return record, job
 
 
-def _status_labels() -> dict[str, str]:
+# The employee report's counts (import_status.html)
+FACTS = (
+    (lazy("Rows"), "rows"),
+    (lazy("Added"), "created"),
+    (lazy("Updated"), "updated"),
+    (lazy("Unchanged"), "unchanged"),
+)
+
+
+def status_labels() -> dict[str, str]:
     return {code: str(label) for code, label in JOB_STATUS_LABELS.items()}
 
 
@@ -94,16 +111,24 @@ def import_status(import_id: int) -> Any:
         record=record,
         job=job,
         report=imports.localized(job.result),
-        status_labels=_status_labels(),
+        status_labels=status_labels(),
+        back=(url_for("admin.import_page"), _("Import employees")),
+        poll_url=url_for("admin.import_status_json", import_id=record.id),
+        facts=FACTS,
     )
 
 
 @bp.get("/imports/<int:import_id>/status.json")
 def import_status_json(import_id: int) -> Any:
     _, job = _job_of(import_id)
+    return job_json(job)
+
+
+def job_json(job: BackgroundJob) -> Any:
+    """An import's job as its status page polls it."""
     return jsonify(
         status=job.status,
-        label=_status_labels().get(job.status, ""),
+        label=status_labels().get(job.status, ""),
         progress=job.progress,
         done=job.status in {"succeeded", "failed"},
     )
