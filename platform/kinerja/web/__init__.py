@@ -40,6 +40,8 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     skp,
     structure,
     talent,
+    tpp_city,
+    tpp_me,
 )
 from kinerja.web.views import bp, tenant_bp
 
@@ -90,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(comparison.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(guidance.bp)
+    app.register_blueprint(tpp_me.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:
