@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
         skp,
         talent,
         tenants,
+        tpp,
         units,
     )
 
@@ -107,6 +108,8 @@ def init_app(app: Flask) -> None:
         overseers,
         exports,
         city,
+        tpp,
     )
     for blp in (module.blp for module in blueprints):
         api.register_blueprint(blp)
+    api.register_blueprint(tpp.city_blp)

@@ -46,3 +46,6 @@ whole story. What the package offers the edges (web, API, exports, demo):
 admin the agency's), TPP_MONTH (view: admin OPD, overseers, visiting city admin; manage: admin
 OPD), TPP_CITY (the city admin: settings, lock, totals).
 """
+
+from kinerja.tpp import labels as labels  # registers the words of its codes
+from kinerja.tpp import permissions as permissions  # registers the rules of its kinds

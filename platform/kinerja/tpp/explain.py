@@ -1,0 +1,160 @@
+"""One employee's line explained: everything the "TPP saya" page and the API show, from the
+line's own snapshot (a closed month explains itself the same way for ever) plus the names of
+what it points at (the evaluation's period, the employee), and every version with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kinerja.people.models import Employee, Position
+from kinerja.performance.evaluation.models import Evaluation
+from kinerja.tpp import service
+from kinerja.tpp.models import TppLine, TppMonth
+
+
+@dataclass(frozen=True)
+class EventLine:
+    code: str
+    count: int
+    deduction: Decimal  # points per event
+    deducted: Decimal  # count x deduction
+
+
+@dataclass(frozen=True)
+class Version:
+    version: int
+    total: int
+    disiplin_pct: Decimal
+    reason: str | None
+    created_at: datetime
+    created_by: int | None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    year: int
+    month: int
+    status: str
+    employee_id: int
+    nip: str
+    name: str
+    position: str | None
+    kelas: int | None
+    base: int
+    base_source: str  # position | kelas | none
+    predikat: str | None
+    predikat_source: str  # covering | latest | none
+    predikat_percent: Decimal
+    evaluation: dict[str, Any] | None  # id, year, period, starts, ends
+    working_days: int
+    days_with_entry: int
+    compliance: Decimal  # 0..1
+    required_compliance: Decimal
+    kinerja_pct: Decimal
+    events: list[EventLine]
+    disiplin_pct: Decimal
+    weight_kinerja: int
+    weight_disiplin: int
+    kinerja_amount: Decimal  # base x weight x kinerja / 10000, before rounding the total
+    disiplin_amount: Decimal
+    total: int
+    version: int
+    reason: str | None
+    computed_at: datetime
+    versions: list[Version] = field(default_factory=list)
+
+
+def explain(session: Session, line: TppLine) -> Explanation:
+    month = session.scalar(select(TppMonth).where(TppMonth.id == line.month_id))
+    assert month is not None
+    person = session.execute(
+        select(Employee.nip, Employee.name).where(Employee.id == line.employee_id)
+    ).one()
+    position = (
+        session.scalar(select(Position.name).where(Position.id == line.position_id))
+        if line.position_id is not None
+        else None
+    )
+    evaluation = None
+    if line.evaluation_id is not None:
+        found = session.execute(
+            select(
+                Evaluation.id,
+                Evaluation.year,
+                Evaluation.period,
+                Evaluation.starts,
+                Evaluation.ends,
+            ).where(Evaluation.id == line.evaluation_id)
+        ).one_or_none()
+        if found is not None:
+            evaluation = dict(found._mapping)
+    events = [
+        EventLine(
+            code,
+            count,
+            Decimal(line.deductions.get(code, "0")),
+            Decimal(line.deductions.get(code, "0")) * count,
+        )
+        for code, count in sorted(line.events.items())
+    ]
+    hundred_squared = Decimal(10000)
+    return Explanation(
+        year=month.year,
+        month=month.month,
+        status=month.status,
+        employee_id=line.employee_id,
+        nip=person.nip,
+        name=person.name,
+        position=position,
+        kelas=line.kelas,
+        base=line.base,
+        base_source=line.base_source,
+        predikat=line.predikat,
+        predikat_source=line.predikat_source,
+        predikat_percent=line.predikat_percent,
+        evaluation=evaluation,
+        working_days=line.working_days,
+        days_with_entry=line.days_with_entry,
+        compliance=line.compliance,
+        required_compliance=line.required_compliance,
+        kinerja_pct=line.kinerja_pct,
+        events=events,
+        disiplin_pct=line.disiplin_pct,
+        weight_kinerja=line.weight_kinerja,
+        weight_disiplin=line.weight_disiplin,
+        kinerja_amount=line.base * line.weight_kinerja * line.kinerja_pct / hundred_squared,
+        disiplin_amount=line.base * line.weight_disiplin * line.disiplin_pct / hundred_squared,
+        total=line.total,
+        version=line.version,
+        reason=line.reason,
+        computed_at=line.created_at,
+        versions=[
+            Version(v.version, v.total, v.disiplin_pct, v.reason, v.created_at, v.created_by)
+            for v in service.history(session, line.month_id, line.employee_id)
+        ],
+    )
+
+
+def as_json(found: Explanation) -> dict[str, Any]:
+    """The explanation in the API's machine form (decimals as numbers, dates ISO)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if hasattr(value, "__dataclass_fields__"):
+            return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
+        return value
+
+    return plain(found)
