@@ -54,14 +54,14 @@ def agency_month(session: Session, year: int, month: int, **extra: Any) -> Table
     found = service.month_of(session, year, month)
     rows: list[list[Any]] = []
     if found is not None:
-        for line, nip, name in session.execute(service.current_lines(session, found.id)):
+        for line in session.execute(service.current_lines(session, found.id)):
             kinerja, disiplin = components(
                 line.base, line.weight_kinerja, line.kinerja_pct, line.total
             )
             rows.append(
                 [
-                    nip,
-                    name,
+                    line.nip,
+                    line.name,
                     line.kelas,
                     line.base,
                     Decimal(line.kinerja_pct),
