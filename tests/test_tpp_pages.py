@@ -12,6 +12,7 @@ from typing import Any
 from kinerja.db import db
 from kinerja.tpp.models import TppLine, TppMonth
 from tests.support import sign_in
+from tests.test_demo_readme import demo_agency  # noqa: F401 - the fixture
 
 # base 4,250,000; kinerja 100 (BAIK, 18 of 21 days >= 80 %); two late tiers: 2 x 0.5 + 1 x 1
 # -> disiplin 98; 4,250,000 x (60 x 100 + 40 x 98) / 10000 = 4,216,000
@@ -185,3 +186,36 @@ def test_the_month_in_the_address_is_checked(app, tenants, people, client) -> No
     sign_in(client, "staff")
     for bad in ("2026-13", "2026-1", "99999-01", "2026-00"):
         assert client.get(f"/t/dinkes/tpp/me/{bad}").status_code == 404, bad
+
+
+def test_the_demo_has_last_month_closed_this_month_open_and_every_page_explains(
+    demo_agency,  # noqa: F811 - the fixture imported above
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from kinerja import clock, demo
+    from kinerja.people.models import Employee
+    from kinerja.tenancy.models import Tenant
+    from kinerja.tpp.models import AttendanceEvent
+    from tests.test_demo_readme import _sign_in
+
+    this = clock.this_month()
+    last = this - timedelta(days=1)
+    with db.unit_of_work() as session:
+        tenant_id = session.scalar(select(Tenant.id).where(Tenant.slug == "dinkes"))
+    with db.unit_of_work(tenant_id) as session:
+        states = dict(((m.year, m.month), m.status) for m in session.scalars(select(TppMonth)))
+        nips = list(session.scalars(select(Employee.nip)))
+        events = set(session.scalars(select(AttendanceEvent.code)))
+    assert states[(last.year, last.month)] == "closed"
+    assert states[(this.year, this.month)] == "open"
+    assert {"terlambat_1", "tanpa_keterangan", "pulang_cepat_1"} <= events  # varied, and
+    for n, nip in enumerate(nips, start=1):  # some with none at all
+        client = _sign_in(demo_agency, nip, 300 + n)
+        html = _page(client, "/t/dinkes/tpp/me")
+        assert "Sementara" in html and "hari kerja dengan laporan harian terkirim" in html, nip
+        assert _page(client, f"/t/dinkes/tpp/me/{last:%Y-%m}").count("Ditutup pada") == 1, nip
+    assert demo.PEOPLE  # the persona table's people are among them
+    assert {p[0] for p in demo.PEOPLE} <= set(nips)
