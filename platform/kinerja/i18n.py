@@ -153,6 +153,10 @@ AUDIT_ACTION_LABELS = {
     "export.create": _("Export requested"),
     "agency_viewer.named": _("Named to see the agency"),
     "agency_viewer.removed": _("No longer named to see the agency"),
+    "tpp.close": _("TPP month closed"),
+    "tpp.lock": _("TPP month locked by the city"),
+    "tpp.correct": _("Attendance events corrected"),
+    "tpp.position_base": _("TPP amount of a position set"),
 }
 
 

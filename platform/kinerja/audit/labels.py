@@ -64,6 +64,7 @@ OBJECTS = {
     "org_target": _("an agency target"),
     "export": _("an export"),
     "development_option": _("a development option"),
+    "tpp_month": _("a TPP month"),
 }
 FIELDS = {
     "status": _("Status"),
@@ -139,6 +140,8 @@ FIELDS = {
     "golongan": _("Golongan"),
     "superior_id": _("Superior"),
     "org_unit_id": _("Work unit"),
+    "events": _("Attendance events"),
+    "amount": _("Amount"),
 }
 # The enumeration a field's values are codes of: by the field, or by the field of an object.
 VALUE_KINDS = {
@@ -162,6 +165,7 @@ VALUE_KINDS = {
     ("source", "membership"): "membership.source",
     ("type", "position"): "position.type",
     "method": "auth.method",
+    ("status", "tpp_month"): "tpp.status",
 }
 # How a sign-in came, and where a role came from (`identity.models.SOURCE_*`: the roles page
 # reads these too).
