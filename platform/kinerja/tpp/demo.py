@@ -7,6 +7,7 @@ Idempotent: what is there already stays."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ EVENTS: dict[str, tuple[tuple[int, str, int | None], ...]] = {
 
 def _month_events(
     year: int, month: int, today: date, people: dict[str, int]
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     days = compute.working_days(year, month, today)
     rows = []
     for nip, events in EVENTS.items():

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from kinerja import permissions as perm
 from kinerja.db import db
@@ -29,7 +29,7 @@ bp = Blueprint("tpp_me", __name__, url_prefix="/t/<tenant>/tpp/me")
 MONTHS_PAGE = 12  # a year of months a page
 
 
-def lines_of(employee_id: int) -> Select[Any]:
+def lines_of(employee_id: int) -> Any:
     """The employee's line in force of each month (the highest version), newest month first."""
     current = (
         select(TppLine.id)
