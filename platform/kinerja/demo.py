@@ -273,6 +273,15 @@ def _load_figures(tenant_ids: list[int]) -> int:
     return len(tenant_ids)
 
 
+def _load_tpp(tenant_id: int) -> list[str]:
+    """Last month's TPP closed and this month's open, with attendance events (`tpp.demo`)."""
+    from kinerja import audit
+    from kinerja.tpp import demo as tpp_demo
+
+    with db.unit_of_work(tenant_id) as session, audit.acting(audit.Actor(role="system")):
+        return tpp_demo.load(session, clock.today())
+
+
 def _load_city_admin() -> bool:
     with db.unit_of_work() as session:
         if session.scalar(select(User).where(User.email == CITY_ADMIN[0])):
@@ -315,6 +324,7 @@ def load() -> list[str]:
         report.extend(f"dinkes: {line}" for line in _load_year(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_plugin_data(tenants["dinkes"]))
         report.extend(f"dinkes: {line}" for line in _load_talent(tenants["dinkes"]))
+        report.extend(f"dinkes: {line}" for line in _load_tpp(tenants["dinkes"]))
     report.append(f"figures of {_load_figures(list(tenants.values()))} agencies computed")
     if _load_city_admin():
         report.append(f"city admin {CITY_ADMIN[0]} created")

@@ -15,7 +15,7 @@ from kinerja import audit, jobs, storage
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import Invalid, NotFound
-from kinerja.exports import tables, writers
+from kinerja.exports import tables, tpp, writers
 from kinerja.exports.models import Export
 from kinerja.i18n import _
 from kinerja.jobs.models import BackgroundJob
@@ -79,7 +79,8 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
             "BABEL_DEFAULT_LOCALE"
         ]
         with force_locale(language):  # the headers in the requester's language
-            table = {**tables.KINDS, **tables.CITY_KINDS}[export.kind](
+            known = {**tables.KINDS, **tables.CITY_KINDS, **tpp.KINDS}
+            table = known[export.kind](
                 session, export.year, dictionary=dictionary_of(session, ctx.tenant_id)
             )
         ctx.progress(60)

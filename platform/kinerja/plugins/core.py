@@ -195,6 +195,16 @@ def kinerja_menu_items(principal: perm.Principal) -> list[MenuItem]:
         items.append(
             MenuItem("people.my_record", _("My record"), _("Your employee record"), 10, "kinerja")
         )
+        # Everyone with a record has a TPP: the month's allowance, explained line by line.
+        items.append(
+            MenuItem(
+                "tpp_me.index",
+                _("My TPP"),
+                _("Your allowance this month and before, explained"),
+                11,
+                "kinerja",
+            )
+        )
     items += [
         # Everyone reads what the agency has added; its admin turns plugins on and off there.
         MenuItem(

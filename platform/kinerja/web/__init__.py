@@ -41,7 +41,9 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     structure,
     talent,
     tpp_admin,
+    tpp_city,
     tpp_imports,
+    tpp_me,
 )
 from kinerja.web.views import bp, tenant_bp
 
@@ -93,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(guidance.bp)
     app.register_blueprint(tpp_admin.bp)
+    app.register_blueprint(tpp_me.bp)
 
     @app.get("/favicon.ico")
     def favicon() -> Any:

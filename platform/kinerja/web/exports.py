@@ -3,17 +3,20 @@ the file (only its requester, and the city admin inside the agency)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
+from kinerja import clock
 from kinerja import permissions as perm
 from kinerja.db import db
-from kinerja.exports import service, tables
+from kinerja.exports import service, tables, tpp
 from kinerja.exports.models import Export
 from kinerja.httpkit import send_export
 from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
+from kinerja.presentation.formats import iso_month
 from kinerja.web.forms import form_page, submit, year_param
 from kinerja.web.paging import paged
 
@@ -33,14 +36,16 @@ def index() -> Any:
     problem = None
     if request.method == "POST":
         made: list[Export] = []
+        kind, year, kinds = _chosen()
         done, problem = submit(
             lambda: made.append(
                 service.create(
                     db.session,
-                    request.form.get("kind", ""),
+                    kind,
                     request.form.get("format", ""),
-                    request.form.get("year", type=int),
+                    year,
                     principal.user_id,
+                    kinds=kinds,
                 )
             ),
             "exports.index",
@@ -52,9 +57,30 @@ def index() -> Any:
         problem,
         year=year_param(),
         kinds=tables.KIND_WORDS,
+        words=_words(),
+        last_month=iso_month(clock.this_month() - timedelta(days=1)),
         mine=paged(service.mine(principal.user_id), scalars=False, keep={}),
         ready=service.ready,
     )
+
+
+def _chosen() -> tuple[str, Any, Any]:
+    """The kind, year and the kinds it is among: the agency's tables by year, or the TPP of a
+    month (`month=YYYY-MM`: one kind per month, the export keeping the year)."""
+    kind = request.form.get("kind", "")
+    if kind != "tpp":
+        return kind, request.form.get("year", type=int), tables.KINDS
+    raw = request.form.get("month", "")
+    year, _dash, month = raw.partition("-")
+    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        return "", None, tpp.KINDS  # refused by the service with its field message
+    number = int(month)
+    return (tpp.kind_of(number) if 1 <= number <= 12 else ""), int(year), tpp.KINDS
+
+
+def _words() -> dict[str, Any]:
+    """Every kind of export in the reader's words (a list of one's exports names each)."""
+    return {**tables.KIND_WORDS, **tpp.kind_words()}
 
 
 def status_page(export: Export, job: Any, urls: dict[str, str], title: str, back: str) -> Any:
@@ -91,7 +117,7 @@ def show(export_id: int) -> Any:
         "status_url": url_for("exports.status", export_id=export.id),
         "file_url": url_for("exports.download", export_id=export.id),
     }
-    title = f"{tables.KIND_WORDS.get(export.kind, export.kind)} {export.year}"
+    title = f"{_words().get(export.kind, export.kind)} {export.year}"
     return status_page(export, job, urls, title, str(_("Exports")))
 
 
