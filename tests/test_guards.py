@@ -55,6 +55,8 @@ PUBLIC = {
     "/city/exports/<int:export_id>": "its progress (the same; only its requester)",
     "/city/exports/<int:export_id>/status.json": "its progress for the page (the same)",
     "/city/exports/<int:export_id>/file": "the file (the same)",
+    "/city/tpp/totals": "every agency's TPP totals, aggregates only (the city admin; the same)",
+    "/city/tpp/totals.<any(xlsx, csv):fmt>": "the same totals as a file (the same)",
     "/intro/seen": "hides the introduction of one's role on this device (a cookie)",
     "/city/compare/<any(skp_completion, log_compliance, evaluation_completion, distribution, "
     "over_time)"

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from kinerja import permissions as perm
 from kinerja.db import db
@@ -34,7 +35,7 @@ def lines_of(employee_id: int) -> Any:
     current = (
         select(TppLine.id)
         .where(TppLine.employee_id == employee_id)
-        .distinct(TppLine.month_id)
+        .ext(distinct_on(TppLine.month_id))
         .order_by(TppLine.month_id, TppLine.version.desc())
     )
     return (
