@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -128,39 +129,50 @@ def run_locust(
     user: str, host: str, plan: dict[str, Any], timeout: float, workdir: Path
 ) -> dict[str, Any]:
     """One locust process over `plan["phases"]`; its raw record (phases, samples, keys)."""
-    name = user
-    plan = dict(plan, out=str(workdir / f"{name}.json"))
-    plan_file = workdir / f"{name}-plan.json"
+    plan = dict(plan, out=str(workdir / f"{user}.json"))
+    plan_file = workdir / f"{user}-plan.json"
     plan_file.write_text(json.dumps(plan))
     env = dict(os.environ, KINERJA_LOAD_PLAN=str(plan_file))
-    with open(workdir / f"{name}.log", "w") as log:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(LOCUSTFILE),
-                "--headless",
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--host",
-                host,
-                "--exit-code-on-error",
-                "0",
-                # At the end every user finishes its task: no create is cut off half-sent.
-                "--stop-timeout",
-                "60",
-                user,
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=timeout,
-            check=True,
-        )
-    return json.loads(Path(plan["out"]).read_text())
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    log_path = workdir / f"{user}.log"
+    try:
+        with open(log_path, "w") as log:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(LOCUSTFILE),
+                    "--headless",
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--host",
+                    host,
+                    "--exit-code-on-error",
+                    "0",
+                    # At the end every user finishes its task: no create is cut off half-sent.
+                    "--stop-timeout",
+                    "60",
+                    user,
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=True,
+            )
+    except subprocess.SubprocessError:
+        print(log_path.read_text()[-4000:], file=sys.stderr)  # the workdir goes at the end
+        raise
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    record = json.loads(Path(plan["out"]).read_text())
+    # What the load generator itself took of the machine's cores (it shares them).
+    record["cpu"] = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / (
+        time.monotonic() - started
+    )
+    return record
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -398,7 +410,10 @@ def main() -> None:
             f"{len(pairs)} (staff, superior) pairs signed in"
         )
         print(table.machine())
-        print(f"# load average before the report: {os.getloadavg()[0]:.2f}")
+        print(
+            f"# load average before the report: {os.getloadavg()[0]:.2f}; locust itself used "
+            f"{day['cpu']:.2f} of a core on average (the anchor's run: {anchored['cpu']:.2f})"
+        )
         print(
             f"\n# steps (users without think time, {args.step_seconds:.0f} s each; stops when "
             f"the p95 passes {args.p95_ms:.0f} ms)"
@@ -449,11 +464,14 @@ def main() -> None:
                 ("lost", steps_integrity["lost"] + surge_integrity["lost"]),
                 ("doubled", steps_integrity["doubled"] + surge_integrity["doubled"]),
                 ("failed sign-ins", failed_signins),
+                ("task exceptions", len(day["task_errors"]) + len(anchored["task_errors"])),
             )
             if n
         ]
         if faults:
             print("\n# FAILED: " + ", ".join(faults))
+            for error in sorted(set(day["task_errors"] + anchored["task_errors"]))[:5]:
+                print(f"#   {error}")
             failed = True
     finally:
         for process in processes:

@@ -32,6 +32,7 @@ SAMPLES: list[tuple[float, str, float, int]] = []  # (ended, name, ms, status)
 PHASES: list[dict[str, Any]] = []  # {"name", "users", "start", "end"}
 SENT: list[str] = []  # every Idempotency-Key sent at least once
 ACKED: list[str] = []  # keys answered 201 (or 200, a replay of the same create)
+TASK_ERRORS: list[str] = []  # exceptions in the users' own code (a bug of this file)
 PAIRS = itertools.cycle(PLAN["pairs"])
 # Set by the phase: each user starts a task at most this often (0: no wait); the keys' prefix.
 PACING: dict[str, Any] = {"seconds": 0.0, "keys": "load"}
@@ -58,11 +59,22 @@ def _record(name: str, response_time: float, response: Any = None, **kwargs: Any
     SAMPLES.append((time.time(), name, response_time, int(status)))
 
 
+@events.user_error.add_listener
+def _failed_task(user_instance: Any, exception: Exception, tb: Any, **kwargs: Any) -> None:
+    TASK_ERRORS.append(repr(exception)[:300])
+
+
 @events.quitting.add_listener
 def _write(environment: Any, **kwargs: Any) -> None:
     if PHASES and PHASES[-1]["end"] is None:
         PHASES[-1]["end"] = time.time()
-    result = {"phases": PHASES, "samples": SAMPLES, "sent": SENT, "acked": ACKED}
+    result = {
+        "phases": PHASES,
+        "samples": SAMPLES,
+        "sent": SENT,
+        "acked": ACKED,
+        "task_errors": TASK_ERRORS,
+    }
     with open(PLAN["out"], "w", encoding="utf-8") as out:
         json.dump(result, out)
 
@@ -199,6 +211,7 @@ class DayUser(Paced, FastHttpUser):
             "ended": "09:30",
         }
         headers = dict(self.staff, **{"Idempotency-Key": key})
+        send: dict[str, Any]
         if random.random() < 0.1:
             body, kind = encode_multipart_formdata(
                 [*fields.items(), ("evidence", ("foto.jpg", PHOTO, "image/jpeg"))]
