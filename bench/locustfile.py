@@ -3,11 +3,11 @@
 patches the process with gevent: never import this file from the tests or the app).
 
 The plan comes from the JSON file named by KINERJA_LOAD_PLAN (written by bench.load): the
-agency slug, tokens and NIP of each (staff, superior) pair, the phases to run and where to write
-the result. Each locust user takes its own pair, so no two users decide the same superior's
-entries. Every request is recorded raw (when it ended, its name, its latency, its status: 0
-for a connection error) and written with the phases at the end; bench.load computes the
-figures from them, so this file does no statistics.
+agency slug, the API tokens and the staff's browser session of each (staff, superior) pair, the
+phases to run and where to write the result. Each locust user takes its own pair, so no two
+users decide the same superior's entries. Every request is recorded raw (when it ended, its
+name, its latency, its status: 0 for a connection error) and written with the phases at the
+end; bench.load computes the figures from them, so this file does no statistics.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ import itertools
 import json
 import os
 import random
-import re
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from locust import FastHttpUser, LoadTestShape, events, task
 from urllib3.filepost import encode_multipart_formdata
@@ -36,7 +34,6 @@ TASK_ERRORS: list[str] = []  # exceptions in the users' own code (a bug of this 
 PAIRS = itertools.cycle(PLAN["pairs"])
 # Set by the phase: each user starts a task at most this often (0: no wait); the keys' prefix.
 PACING: dict[str, Any] = {"seconds": 0.0, "keys": "load"}
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _photo() -> bytes:
@@ -114,7 +111,7 @@ class Phases(LoadTestShape):
         limit = phase.get("stop_p95_ms")
         if not limit:
             return False
-        times = sorted(ms for t, name, ms, _s in SAMPLES if start <= t < end and name != "sign in")
+        times = sorted(ms for t, _name, ms, _s in SAMPLES if start <= t < end)
         return bool(times) and times[int(0.95 * (len(times) - 1))] > limit
 
 
@@ -150,18 +147,8 @@ class DayUser(Paced, FastHttpUser):
         self.boss = {"Authorization": f"Bearer {pair['boss_token']}"}
         self.employee_id = pair["staff_id"]
         self.waiting: list[int] = []
-        # The home page is a page: it needs a browser session, so the staff signs in once.
-        page = self.client.get("/auth/login", name="sign in")
-        found = CSRF.search(page.text or "")
-        form = {"login": pair["staff_nip"], "password": PLAN["password"]}
-        form["csrf_token"] = found.group(1) if found else ""
-        self.client.post(
-            "/auth/local",
-            data=urlencode(form),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            allow_redirects=False,
-            name="sign in",
-        )
+        # The home page is a page: the browser session bench.load signed the staff in with.
+        self.browser = {"Cookie": f"kinerja_session={pair['session']}"}
 
     # --- 70 % reads ---------------------------------------------------------------------------
     @task(20)
@@ -195,7 +182,9 @@ class DayUser(Paced, FastHttpUser):
     def home(self) -> None:
         # Not followed: signed out, the page redirects to the sign-in page (a 302 counted
         # as refused), which must not pass for the home page.
-        self.client.get(f"/t/{self.slug}/", name="home page", allow_redirects=False)
+        self.client.get(
+            f"/t/{self.slug}/", headers=self.browser, name="home page", allow_redirects=False
+        )
 
     # --- 20 % creates ---------------------------------------------------------------------------
     @task(20)
