@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,12 @@ def integrity(owner_url: str, record: dict[str, Any], prefix: str) -> dict[str, 
                WHERE idempotency_key LIKE %s GROUP BY idempotency_key""",
             (prefix + "-%",),
         ).fetchall()
+        with_photo = conn.execute(
+            """SELECT count(DISTINCT w.id) FROM work_entry w JOIN evidence_file f
+                 ON f.tenant_id = w.tenant_id AND f.entry_id = w.id
+               WHERE w.idempotency_key LIKE %s""",
+            (prefix + "-%",),
+        ).fetchone()
     stored = {key: n for key, n in rows}
     acked = {key for key in record["acked"] if key.startswith(prefix + "-")}
     return {
@@ -248,6 +255,7 @@ def integrity(owner_url: str, record: dict[str, Any], prefix: str) -> dict[str, 
         "lost": len(acked - stored.keys()),
         "doubled": sum(n - 1 for n in stored.values()),
         "unacked_stored": len(stored.keys() - acked),
+        "photos": with_photo[0] if with_photo else 0,
     }
 
 
@@ -277,12 +285,12 @@ def print_kinds(found: dict, anchor: dict | None) -> None:
 def print_integrity(counts: dict[str, int]) -> None:
     print(
         "| creates sent | acknowledged 200/201 | stored | lost | doubled | stored, not "
-        "acknowledged |"
+        "acknowledged | stored with a photo |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     print(
         f"| {counts['sent']} | {counts['acked']} | {counts['stored']} | {counts['lost']} | "
-        f"{counts['doubled']} | {counts['unacked_stored']} |"
+        f"{counts['doubled']} | {counts['unacked_stored']} | {counts['photos']} |"
     )
 
 
@@ -486,11 +494,18 @@ def main() -> None:
             + ", ".join(f"{mb:.0f} MB" for mb in memory)
             + " (target: at most 150 MB each)"
         )
+        statuses = Counter(s[3] for s in day["samples"] if not 200 <= s[3] < 300)
+        print(
+            f"\n# the whole run, warm-ups included: {len(day['samples'])} requests; not 2xx: "
+            + (", ".join(f"{n} x {code}" for code, n in sorted(statuses.items())) or "none")
+        )
+        for key, status, answer in day["unacked"][:5]:
+            print(f"#   create {key} answered {status}: {answer}")
         faults = [
             f"{what}: {n}"
             for what, n in (
-                ("errors", best["overall"]["errors"] + surge["overall"]["errors"]),
-                ("refused", best["overall"]["refused"] + surge["overall"]["refused"]),
+                ("errors", sum(n for code, n in statuses.items() if code == 0 or code >= 500)),
+                ("refused", sum(n for code, n in statuses.items() if 300 <= code < 500)),
                 ("lost", steps_integrity["lost"] + surge_integrity["lost"]),
                 ("doubled", steps_integrity["doubled"] + surge_integrity["doubled"]),
                 ("failed sign-ins", failed_signins),

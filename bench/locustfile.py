@@ -12,6 +12,7 @@ end; bench.load computes the figures from them, so this file does no statistics.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -19,6 +20,7 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,14 @@ SAMPLES: list[tuple[float, str, float, int]] = []  # (ended, name, ms, status)
 PHASES: list[dict[str, Any]] = []  # {"name", "users", "start", "end"}
 SENT: list[str] = []  # every Idempotency-Key sent at least once
 ACKED: list[str] = []  # keys answered 201 (or 200, a replay of the same create)
+UNACKED: list[list[Any]] = []  # (key, status, the answer's start) of each create not taken
 TASK_ERRORS: list[str] = []  # exceptions in the users' own code (a bug of this file)
 PAIRS = itertools.cycle(PLAN["pairs"])
 # Set by the phase: each user starts a task at most this often (0: no wait); the keys' prefix.
 PACING: dict[str, Any] = {"seconds": 0.0, "keys": "load"}
+# After the last phase no task starts, and the run ends once none is under way: no create is
+# cut off half-sent, whatever locust's own stop does with a user in the middle of a task.
+FLOW = {"draining": False, "busy": 0}
 
 
 def _photo() -> bytes:
@@ -71,6 +77,7 @@ def _write(environment: Any, **kwargs: Any) -> None:
         "sent": SENT,
         "acked": ACKED,
         "task_errors": TASK_ERRORS,
+        "unacked": UNACKED,
     }
     with open(PLAN["out"], "w", encoding="utf-8") as out:
         json.dump(result, out)
@@ -89,6 +96,9 @@ class Phases(LoadTestShape):
     def tick(self) -> tuple[int, float] | None:
         now = time.time()
         phases = PLAN["phases"]
+        if FLOW["draining"]:
+            done = not FLOW["busy"] or now > self.until + 60
+            return None if done else (phases[-1]["users"], 1000)
         if self.index >= 0 and now < self.until:
             return phases[self.index]["users"], 1000
         if self.index >= 0:
@@ -98,7 +108,8 @@ class Phases(LoadTestShape):
                     self.index += 1
         self.index += 1
         if self.index >= len(phases):
-            return None
+            FLOW["draining"] = True
+            return phases[-1]["users"], 1000
         phase = phases[self.index]
         PACING["seconds"] = phase.get("pacing", 0.0)
         PACING["keys"] = phase.get("keys", "load")
@@ -115,12 +126,30 @@ class Phases(LoadTestShape):
         return bool(times) and times[int(0.95 * (len(times) - 1))] > limit
 
 
+def work(task_body: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A task that starts only before the drain, counted while under way."""
+
+    @functools.wraps(task_body)
+    def run(user: Any) -> None:
+        if FLOW["draining"]:
+            return
+        FLOW["busy"] += 1
+        try:
+            task_body(user)
+        finally:
+            FLOW["busy"] -= 1
+
+    return run
+
+
 class Paced:
     """Constant pacing from PACING: the surge's arrival rate is users / pacing."""
 
     _last = 0.0
 
     def wait_time(self) -> float:
+        if FLOW["draining"]:
+            return 0.1
         if not PACING["seconds"]:
             return 0.0
         now = time.monotonic()
@@ -152,6 +181,7 @@ class DayUser(Paced, FastHttpUser):
 
     # --- 70 % reads ---------------------------------------------------------------------------
     @task(20)
+    @work
     def feed(self) -> None:
         """The superior's feed: the team's entries, newest first; what waits is kept for the
         approvals."""
@@ -169,16 +199,19 @@ class DayUser(Paced, FastHttpUser):
                 response.success()
 
     @task(20)
+    @work
     def my_entries(self) -> None:
         self.client.get(f"{self.api}/entries?page_size=20", headers=self.staff, name="my entries")
 
     @task(15)
+    @work
     def my_skp(self) -> None:
         self.client.get(
             f"{self.api}/skp?employee_id={self.employee_id}", headers=self.staff, name="my SKP"
         )
 
     @task(15)
+    @work
     def home(self) -> None:
         # Not followed: signed out, the page redirects to the sign-in page (a 302 counted
         # as refused), which must not pass for the home page.
@@ -188,6 +221,7 @@ class DayUser(Paced, FastHttpUser):
 
     # --- 20 % creates ---------------------------------------------------------------------------
     @task(20)
+    @work
     def create(self) -> None:
         key = f"{PACING['keys']}-{uuid.uuid4().hex}"
         SENT.append(key)
@@ -210,15 +244,21 @@ class DayUser(Paced, FastHttpUser):
             send = {"json": fields, "headers": headers}
         # What a phone does: a dropped connection or a 5xx is sent again with the same key.
         for _attempt in range(3):
-            response = self.client.post(f"{self.api}/entries", name="create entry", **send)
+            try:
+                response = self.client.post(f"{self.api}/entries", name="create entry", **send)
+            except BaseException as stopped:  # the user stopped mid-request: say so
+                UNACKED.append([key, type(stopped).__name__, ""])
+                raise
             if response.status_code in (200, 201):
                 ACKED.append(key)
                 return
+            UNACKED.append([key, response.status_code, (response.text or "")[:300]])
             if 0 < response.status_code < 500:
                 return
 
     # --- 10 % approvals ------------------------------------------------------------------------
     @task(10)
+    @work
     def approve(self) -> None:
         if not self.waiting:
             self._feed("submitted")
@@ -240,5 +280,6 @@ class BareUser(Paced, FastHttpUser):
     connection_timeout = 60.0
 
     @task
+    @work
     def bare(self) -> None:
         self.client.post("/bare", json={"activity": "x", "quantity": "1"}, name="bare POST")

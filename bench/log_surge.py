@@ -61,6 +61,9 @@ def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str]) 
             "gthread",
             "--log-level",
             "warning",
+            # Two servers at once (the app and the anchor) would fight over the one default
+            # control socket (~/.gunicorn/gunicorn.ctl); the bench never uses it.
+            "--no-control-socket",
         ],
         env=env,
     )

@@ -70,7 +70,7 @@ def test_the_load_bench_runs_a_small_day_without_errors_losses_or_doubles(
     # Every acknowledged create stored, once; the steps' and the surge's.
     counts = rows(report, "creates sent |")
     assert len(counts) == 2, report
-    for sent, acked, stored, lost, doubled, _unacked in counts:
+    for sent, acked, stored, lost, doubled, _unacked, _photos in counts:
         assert (lost, doubled) == ("0", "0"), report
         assert int(acked) == int(stored) == int(sent), report
     # The mix is drawn at random: a create is 1 in 5 of some 40 requests at the least.
