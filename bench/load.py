@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -322,6 +323,13 @@ def main() -> None:
     from tests.support import APP_ROLE, app_config, create_database, drop_database
 
     steps = [int(n) for n in args.steps.split(",")]
+    # (b)'s arrival rate: every employee's entries of the day in the last two hours, x10.
+    creates_per_second = args.employees * args.entries_per_employee / SURGE_WINDOW * COMPRESSION
+    target = args.surge_rate or creates_per_second / 0.20
+    # Each user starts a task every 2 s at the most: its connection is never idle near the
+    # server's 5 s keep-alive, where a request can meet a connection being closed (a real
+    # client's proxy holds its connections; locust would report a dropped connection).
+    surge_users = min(args.surge_users, max(1, math.ceil(target * 2)))
     pg, redis_url, stop = servers()
     database = create_database(pg)
     processes: list[subprocess.Popen] = []
@@ -342,7 +350,7 @@ def main() -> None:
             )
             # A (staff, superior) pair for each locust user at the most: no two decide the
             # same superior's entries.
-            pairs = sample_pairs(conn, max(*steps, args.surge_users))
+            pairs = sample_pairs(conn, max(*steps, surge_users))
             give_accounts(conn, pairs)
         app = create_app(app_config(database, redis_url, LOG_LEVEL="WARNING"))
         give_tokens(app, pairs)
@@ -359,18 +367,24 @@ def main() -> None:
             KINERJA_LOCAL_LOGIN="true",
             KINERJA_LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
             KINERJA_STORAGE_DIR=str(workdir / "evidence"),
-            PYTHONPATH=os.getcwd(),
+            # This process's own path: the servers run this checkout's code (a worktree's),
+            # not whatever the venv's editable install points at.
+            PYTHONPATH=os.pathsep.join(sys.path),
         )
         say("starting gunicorn")
         kinerja_port, bare_port = free_port(), free_port()
         with ThreadPoolExecutor(2) as pool:  # both start at once
-            kinerja = pool.submit(
-                serve, "kinerja.wsgi:app", kinerja_port, args.workers, args.threads, env
-            )
-            bare = pool.submit(
-                serve, "bench.wsgi_bare:app", bare_port, args.workers, args.threads, env
-            )
-            processes += [kinerja.result(), bare.result()]
+            started_servers = [
+                pool.submit(serve, app_name, port, args.workers, args.threads, env)
+                for app_name, port in (
+                    ("kinerja.wsgi:app", kinerja_port),
+                    ("bench.wsgi_bare:app", bare_port),
+                )
+            ]
+        # Each one that started is stopped at the end, even when the other did not start.
+        processes += [f.result() for f in started_servers if not f.exception()]
+        for f in started_servers:
+            f.result()
         kinerja_url = f"http://127.0.0.1:{kinerja_port}"
         say(f"signing {len(pairs)} people in")
         started = time.perf_counter()
@@ -379,13 +393,11 @@ def main() -> None:
         failed_signins = sum(1 for _ms, ok in signins if not ok)
         plan = {"pairs": pairs, "today": clock.today().isoformat()}
         users = [min(n, len(pairs)) for n in steps]  # a small agency has fewer pairs
+        surge_users = min(surge_users, len(pairs))
 
         # One locust run: (a) users stepped up until the p95 passes the limit (the steps after
         # it are skipped), then (b) the deadline surge at its arrival rate (or what the machine
         # gives), its users at their pace before the measured part.
-        creates_per_second = args.employees * args.entries_per_employee / SURGE_WINDOW * COMPRESSION
-        target = args.surge_rate or creates_per_second / 0.20
-        surge_users = min(args.surge_users, len(pairs))
         pacing = surge_users / target
         phases = [
             {"name": "warm-up", "users": users[0], "seconds": args.warmup_seconds, "keys": STEPS},
