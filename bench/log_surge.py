@@ -61,6 +61,12 @@ def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str]) 
             "gthread",
             "--log-level",
             "warning",
+            # As in production (kinerja.serving): an idle connection is kept 5 s.
+            "--keep-alive",
+            "5",
+            # Two servers at once (the app and the anchor) would fight over the one default
+            # control socket (~/.gunicorn/gunicorn.ctl); the bench never uses it.
+            "--no-control-socket",
         ],
         env=env,
     )
@@ -179,7 +185,9 @@ def main() -> None:
             KINERJA_PLUGINS="none",
             KINERJA_LOG_LEVEL="WARNING",
             KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-bench-evidence-"),
-            PYTHONPATH=os.getcwd(),
+            # This process's own path: the servers run this checkout's code (a worktree's),
+            # not whatever the venv's editable install points at.
+            PYTHONPATH=os.pathsep.join(sys.path),
         )
         kinerja_port, bare_port = free_port(), free_port()
         processes.append(serve("kinerja.wsgi:app", kinerja_port, args.workers, args.threads, env))

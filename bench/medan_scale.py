@@ -61,10 +61,15 @@ def catalogue(count: int = 70) -> list[dict]:
     return found
 
 
-def generate(conn, employees: int, year: int) -> tuple[int, dict[str, int]]:
-    """Everything, as the owner (plain SQL, one agency at a time); (agencies, row counts)."""
-    agencies = catalogue()
+def generate(
+    conn, employees: int, year: int, *, agencies_count: int = 70, until: date | None = None
+) -> tuple[int, dict[str, int]]:
+    """Everything, as the owner (plain SQL, one agency at a time); (agencies, row counts).
+    `agencies_count` below 70 takes the catalogue's first ones (a tiny run of bench.load);
+    `until` ends the daily entries on that day (none for days still to come)."""
+    agencies = catalogue()[:agencies_count]
     per = max(40, employees // len(agencies))
+    last = until or date(year, 12, 31)
     for n, agency in enumerate(agencies):
         tid = conn.execute(
             "INSERT INTO tenant (slug, name, kind) VALUES (%s, %s, %s) RETURNING id",
@@ -120,10 +125,10 @@ def generate(conn, employees: int, year: int) -> tuple[int, dict[str, int]]:
                       ELSE 'approved' END,
                  (e.id + extract(doy FROM d)::int) %% 25 = 3, now(), now()
                FROM employee e
-               CROSS JOIN generate_series(make_date(%(y)s, 1, 1), make_date(%(y)s, 12, 31),
+               CROSS JOIN generate_series(make_date(%(y)s, 1, 1), %(last)s::date,
                                           interval '1 day') d
                WHERE e.tenant_id = %(t)s AND extract(isodow FROM d) < 6""",
-            {"t": tid, "y": year},
+            {"t": tid, "y": year, "last": last},
         )
         conn.commit()
     conn.execute("ANALYZE")

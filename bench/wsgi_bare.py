@@ -1,5 +1,5 @@
-"""The anchor of bench.log_surge: a bare Flask endpoint that reads a JSON body and answers
-201, served by the same gunicorn with the same workers and threads as Kinerja."""
+"""The anchor of bench.log_surge and bench.load: a bare Flask endpoint that reads a JSON body
+and answers 201, served by the same gunicorn with the same workers and threads as Kinerja."""
 
 from __future__ import annotations
 
