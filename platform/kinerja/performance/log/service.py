@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Select, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, extract, func, select, true
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from kinerja import audit, events, storage, workflow
+from kinerja import audit, clock, events, storage, workflow
 from kinerja import permissions as perm
 from kinerja.db import idempotency
 from kinerja.db.load import load_or_404
@@ -30,6 +30,7 @@ from kinerja.performance.log import evidence, inputs, rules
 from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.log.permissions import ENTRY
+from kinerja.performance.aksi.models import RencanaAksi
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.presentation import formats
 
@@ -99,12 +100,126 @@ def set_policy(session: Session, data: Mapping[str, Any]) -> rules.Policy:
 
 
 # --- checking an entry ------------------------------------------------------------------------
-def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Links:
+    """What an entry's checks read from the database, in one statement (`links`): whether its
+    employee is of this agency, the agency's rules, and which of the result, indicator and step
+    it names are the employee's (None: not found or not named)."""
+
+    employee: bool
+    policy: rules.Policy
+    rhk_id: int | None
+    iki_id: int | None
+    iki_unit: str | None
+    step_id: int | None
+
+
+def _links_statement() -> Select[Any]:
+    """Built once: the tenant, employee, year and ids are bound parameters, so SQLAlchemy
+    compiles it once per process. Every table is filtered by the tenant here (it runs on the
+    session's connection, outside the ORM's tenant criteria) and RLS applies as everywhere."""
+    tenant = bindparam("tenant")
+    rhk = (
+        select(Rhk.id, Rhk.skp_id)
+        .join(Skp, (Skp.id == Rhk.skp_id) & (Skp.tenant_id == tenant))
+        .where(
+            Rhk.tenant_id == tenant,
+            Rhk.id == bindparam("rhk"),
+            Skp.employee_id == bindparam("employee"),
+            Skp.year == bindparam("year"),
+            # an approved plan, or one being revised (its results were approved before)
+            Skp.in_force,
+            Rhk.proposed.is_(False),
+        )
+        .subquery("found_rhk")
+    )
+    return (
+        select(
+            Employee.id,
+            LogPolicy.deadline_days,
+            LogPolicy.late_allowed,
+            LogPolicy.days_off_count,
+            LogPolicy.keep_location,
+            rhk.c.id.label("rhk_id"),
+            Iki.id.label("iki_id"),
+            Iki.unit,
+            RencanaAksi.id.label("step_id"),
+        )
+        .select_from(Employee)
+        .outerjoin(LogPolicy, LogPolicy.tenant_id == tenant)
+        .outerjoin(rhk, true())
+        .outerjoin(
+            Iki,
+            (Iki.tenant_id == tenant) & (Iki.id == bindparam("iki")) & (Iki.rhk_id == rhk.c.id),
+        )
+        .outerjoin(
+            RencanaAksi,
+            (RencanaAksi.tenant_id == tenant)
+            & (RencanaAksi.id == bindparam("step"))
+            & (RencanaAksi.rhk_id == rhk.c.id)
+            & (RencanaAksi.skp_id == rhk.c.skp_id),
+        )
+        .where(Employee.tenant_id == tenant, Employee.id == bindparam("employee"))
+    )
+
+
+_LINKS = _links_statement()
+
+
+def links(session: Session, employee_id: int, values: Mapping[str, Any]) -> Links:
+    """Everything an entry's checks need, in one round trip (it was five statements: the
+    employee, the result, the indicator, the step, the rules); the agency's rules are kept for
+    the session as `policy` keeps them."""
+    tenant_id = current_tenant_id(session)
+    row = (
+        session.connection()
+        .execute(
+            _LINKS,
+            {
+                "tenant": tenant_id,
+                "employee": employee_id,
+                "year": values["entry_date"].year,
+                "rhk": values.get("rhk_id"),
+                "iki": values.get("iki_id"),
+                "step": values.get("rencana_aksi_id"),
+            },
+        )
+        .first()
+    )
+    if row is None:
+        return Links(False, policy(session), None, None, None, None)
+    found = (
+        rules.Policy()
+        if row.deadline_days is None
+        else rules.Policy(row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location)
+    )
+    session.info.setdefault("kinerja_log_policy", {})[tenant_id] = found
+    return Links(True, found, row.rhk_id, row.iki_id, row.unit, row.step_id)
+
+
+def read(session: Session, employee: Employee | int, values: dict[str, Any]) -> dict[str, Any]:
     """An entry loaded through `inputs.EntryInput`, its links checked against the employee's
     approved SKP of the entry's year."""
+    employee_id = employee if isinstance(employee, int) else employee.id
+    return checked(links(session, employee_id, values), values)
+
+
+def checked(found: Links, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` judged against what `links` found: every field's problem at once (422)."""
+    if not found.employee:
+        raise NotFound()
     errors: dict[str, list[Any]] = {}
     if values.get("rhk_id"):
-        _check_links(session, employee, values, errors)
+        if found.rhk_id is None:
+            errors["rhk_id"] = [_("Choose a result of your approved SKP of that year.")]
+        else:
+            if values.get("rencana_aksi_id") and found.step_id is None:
+                errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
+            if values.get("iki_id"):
+                if found.iki_id is None:
+                    errors["iki_id"] = [_("Choose an indicator of that result.")]
+                elif not values.get("unit"):
+                    values["unit"] = found.iki_unit  # the IKI's unit unless another is given
     else:  # an additional task: no step and no indicator of a result it does not name
         if values.get("rencana_aksi_id"):
             errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
@@ -113,35 +228,6 @@ def read(session: Session, employee: Employee, values: dict[str, Any]) -> dict[s
     if errors:
         raise InvalidFields(errors)
     return values
-
-
-def _check_links(
-    session: Session, employee: Employee, values: dict[str, Any], errors: dict[str, list[Any]]
-) -> None:
-    rhk = session.scalar(
-        select(Rhk)
-        .join(Skp, Skp.id == Rhk.skp_id)
-        .where(
-            Rhk.id == values["rhk_id"],
-            Skp.employee_id == employee.id,
-            Skp.year == values["entry_date"].year,
-            # an approved plan, or one being revised (its results were approved before)
-            Skp.in_force,
-            Rhk.proposed.is_(False),
-        )
-    )
-    if rhk is None:
-        errors["rhk_id"] = [_("Choose a result of your approved SKP of that year.")]
-        return
-    step = values.get("rencana_aksi_id")
-    if step and not aksi.check_entry_step(session, rhk, step):
-        errors["rencana_aksi_id"] = [_("Choose a step of the result this work serves.")]
-    if values.get("iki_id"):
-        iki = session.scalar(select(Iki).where(Iki.id == values["iki_id"], Iki.rhk_id == rhk.id))
-        if iki is None:
-            errors["iki_id"] = [_("Choose an indicator of that result.")]
-        elif not values.get("unit"):
-            values["unit"] = iki.unit  # the IKI's unit unless another is given
 
 
 def choices(session: Session, employee_id: int, year: int) -> list[tuple[Rhk, list[Iki]]]:
@@ -166,7 +252,7 @@ def _check_timing(session: Session, entry_date: date, now: datetime) -> bool:
 def create(
     session: Session,
     principal: perm.Principal,
-    employee: Employee,
+    employee: Employee | int,
     values: dict[str, Any],
     uploads: Sequence[Upload] = (),
     *,
@@ -177,55 +263,93 @@ def create(
 ) -> tuple[WorkEntry, bool]:
     """(the entry, whether it was created earlier with the same `key`): a retry after a dropped
     connection gets the first result, never a second entry; the same key with a different body
-    (fields, `submit`, files) is refused (`idempotency.KeyReused`)."""
+    (fields, `submit`, files) is refused (`idempotency.KeyReused`).
+
+    The hot write (docs/architecture.md, "The write path"): one statement reads what the checks
+    need, one inserts the entry and its audit row under the key, and the entry answered is
+    built from what was sent, not read back. `employee` may be just the id (the principal's)."""
+    employee_id = employee if isinstance(employee, int) else employee.id
     key = idempotency.check_key(key)
     print_ = idempotency.fingerprint(
         {"fields": dict(values), "submit": submit}, [(u.name, u.data) for u in uploads]
     )
     now = now or datetime.now(UTC)
     try:
-        values = read(session, employee, values)
+        values = read(session, employee_id, values)
         late = _check_timing(session, values["entry_date"], now)
         files = check_uploads(uploads, *limits)
     except ServiceError:
         # A retry may come after the deadline passed or the plan changed: it still gets the
         # first result, never a refusal of work already accepted.
-        earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee.id, key, print_)
+        earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
         if earlier is not None:
             return earlier, True
         raise
-    entry, replayed = idempotency.insert_once(
+    row = {
+        "employee_id": employee_id,
+        "status": rules.SUBMITTED if submit else rules.DRAFT,
+        "late": late,
+        "created_by": principal.user_id,
+        "submitted_at": now if submit else None,
+        **values,
+    }
+    tenant_id = current_tenant_id(session)
+    assert tenant_id is not None  # `links` found the employee in the session's tenant
+    audited = audit.fields(
+        "log.submit" if submit else "log.draft",
+        "work_entry",
+        changes={"date": [None, values["entry_date"].isoformat()]}
+        | ({"late": [None, True]} if late else {}),
+        subject_employee_id=employee_id,
+    )
+    entry_id = idempotency.claim(
         session,
-        WorkEntry,
-        {
-            "employee_id": employee.id,
-            "status": rules.SUBMITTED if submit else rules.DRAFT,
-            "late": late,
-            "created_by": principal.user_id,
-            "submitted_at": now if submit else None,
-            **values,
-        },
+        WorkEntry.__table__,
+        row,
         owner="employee_id",
         key=key,
         print_=print_,
+        also=lambda created: audit.insert_for(created, tenant_id, audited),
     )
-    if replayed:
-        return entry, True
+    if entry_id is None:  # the key was taken: a replay (or a refusal) of the first request
+        earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
+        assert earlier is not None  # the conflict was on this very key
+        return earlier, True
+    entry = _known(
+        session,
+        WorkEntry(
+            id=entry_id,
+            tenant_id=tenant_id,
+            idempotency_key=key,
+            idempotency_fingerprint=print_ if key else None,
+            reason=None,
+            report_submission_id=None,
+            decided_by=None,
+            decided_at=None,
+            # as the session reads a timestamp back: in the city's zone
+            **row | {"submitted_at": clock.local(now) if submit else None},
+        ),
+    )
     if submit:  # inserted past the ORM's unit of work: the waiting counters are told
         from kinerja.performance import waiting
 
         waiting.touch(session, waiting.ENTRY, entry)
-    _store(session, entry, files)
-    audit.record(
-        session,
-        "log.submit" if submit else "log.draft",
-        "work_entry",
-        entry.id,
-        changes={"date": [None, entry.entry_date.isoformat()]}
-        | ({"late": [None, True]} if late else {}),
-        subject_employee_id=employee.id,
-    )
+    session.info.setdefault(FRESH_FILES, {})[entry.id] = _store(session, entry, files)
     return entry, False
+
+
+# The files of entries made in this session, by entry id: the answer to a create lists them
+# without reading back what it just wrote (`files_by_entry` takes them out once).
+FRESH_FILES = "kinerja_fresh_entry_files"
+
+
+def _known(session: Session, entry: WorkEntry) -> WorkEntry:
+    """A row just inserted, as a persistent object of the session built from the values sent
+    (no SELECT): a later change to it (`from_report`) is an UPDATE like any other; columns the
+    database filled (the timestamps) load when first read."""
+    make_transient_to_detached(entry)
+    session.add(entry)
+    return entry
 
 
 def from_report(
@@ -343,18 +467,23 @@ def remove(written: Sequence[Written]) -> None:
             storage.get().delete(key)
 
 
-def _store(session: Session, entry: WorkEntry, files: list[tuple[Upload, evidence.Kind]]) -> None:
+def _store(
+    session: Session, entry: WorkEntry, files: list[tuple[Upload, evidence.Kind]]
+) -> list[EvidenceFile]:
     """Write the files, then their rows; on any failure remove what was written."""
+    if not files:
+        return []
     written = write(
         entry.tenant_id, ("entries", str(entry.id)), files, policy(session).keep_location
     )
     try:
-        for item in written:
-            session.add(EvidenceFile(entry_id=entry.id, **asdict(item)))
+        rows = [EvidenceFile(entry_id=entry.id, **asdict(item)) for item in written]
+        session.add_all(rows)
         session.flush()
     except Exception:
         remove(written)
         raise
+    return rows
 
 
 def add_files(
@@ -450,8 +579,6 @@ def edit(
 def _set_fields(
     session: Session, entry: WorkEntry, changes: Mapping[str, Any], whole: bool, now: datetime
 ) -> None:
-    employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
-    assert employee is not None
     kept = {} if whole else {name: getattr(entry, name) for name in FIELDS}
     merged = (
         {name: None for name in FIELDS} | kept | {k: v for k, v in changes.items() if k in FIELDS}
@@ -460,7 +587,7 @@ def _set_fields(
         raise InvalidFields(errors)
     if {"started", "ended"} & set(changes) and "minutes" not in changes:
         merged["minutes"] = None  # worked out again from the times given now
-    values = read(session, employee, inputs.completed(merged))
+    values = read(session, entry.employee_id, inputs.completed(merged))
     if values["entry_date"] != entry.entry_date:
         entry.late = _check_timing(session, values["entry_date"], now)
     for name, value in values.items():
@@ -686,10 +813,15 @@ def files_of(session: Session, entry: WorkEntry) -> list[EvidenceFile]:
 def files_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list[EvidenceFile]]:
     """The files of several entries in one query (a feed shows fifty at a time)."""
     found: dict[int, list[EvidenceFile]] = {entry_id: [] for entry_id in entry_ids}
-    if entry_ids:
+    fresh = session.info.get(FRESH_FILES) or {}
+    unknown = [i for i in entry_ids if i not in fresh]
+    for entry_id in entry_ids:
+        if entry_id in fresh:
+            found[entry_id] = list(fresh.pop(entry_id))
+    if unknown:
         for file in session.scalars(
             select(EvidenceFile)
-            .where(EvidenceFile.entry_id.in_(entry_ids))
+            .where(EvidenceFile.entry_id.in_(unknown))
             .order_by(EvidenceFile.id)
         ):
             found[file.entry_id].append(file)
