@@ -260,6 +260,7 @@ def create(
     submit: bool = True,
     now: datetime | None = None,
     limits: tuple[int, int] = (5, 10 * 1024 * 1024),
+    report_submission_id: int | None = None,
 ) -> tuple[WorkEntry, bool]:
     """(the entry, whether it was created earlier with the same `key`): a retry after a dropped
     connection gets the first result, never a second entry; the same key with a different body
@@ -291,6 +292,7 @@ def create(
         "late": late,
         "created_by": principal.user_id,
         "submitted_at": now if submit else None,
+        "report_submission_id": report_submission_id,  # the report it is the output of
         **values,
     }
     tenant_id = current_tenant_id(session)
@@ -323,7 +325,6 @@ def create(
             idempotency_key=key,
             idempotency_fingerprint=print_ if key else None,
             reason=None,
-            report_submission_id=None,
             decided_by=None,
             decided_at=None,
             # as the session reads a timestamp back: in the city's zone
@@ -355,7 +356,7 @@ def _known(session: Session, entry: WorkEntry) -> WorkEntry:
 def from_report(
     session: Session,
     principal: perm.Principal,
-    employee: Employee,
+    employee: Employee | int,
     submission: Any,
     title: str,
     rhk_id: int | None,
@@ -373,9 +374,9 @@ def from_report(
         "extra_reason": None if rhk_id else title[:300],
     }
     values = inputs.EntryInput().read(raw)
-    entry, _replayed = create(session, principal, employee, values, now=now)
-    entry.report_submission_id = submission.id
-    session.flush()
+    entry, _replayed = create(
+        session, principal, employee, values, now=now, report_submission_id=submission.id
+    )
     return entry
 
 
