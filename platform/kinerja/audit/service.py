@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Insert, Select, String, cast, insert, literal, select
+from sqlalchemy import Insert, Select, String, Table, cast, insert, literal, select
 from sqlalchemy.orm import Session
 
 from kinerja import permissions as perm
@@ -84,7 +84,7 @@ def insert_for(created: Any, tenant_id: int, row: Mapping[str, Any]) -> Insert:
     its id: sent in the same statement as the insert (a data-modifying CTE, see
     `kinerja.db.idempotency.claim`), it costs no round trip, and when the insert did nothing
     (a replayed key) neither does it."""
-    table = AuditEntry.__table__
+    table: Table = AuditEntry.__table__  # type: ignore[assignment]
     names = ["tenant_id", "object_id", *row]
     values = [
         literal(tenant_id, table.c.tenant_id.type),

@@ -118,7 +118,7 @@ def create_once(
     # One statement: the submission and its audit row (docs/architecture.md, "The write path").
     made = idempotency.claim(
         session,
-        ReportSubmission.__table__,
+        ReportSubmission.__table__,  # type: ignore[arg-type]
         row,
         owner="employee_id",
         key=key,

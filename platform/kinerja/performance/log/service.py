@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Select, bindparam, extract, func, select, true
+from sqlalchemy import BindParameter, Select, bindparam, extract, func, select, true
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kinerja import audit, clock, events, storage, workflow
@@ -25,12 +25,11 @@ from kinerja.i18n import _
 from kinerja.identity.models import User
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
-from kinerja.performance.aksi import service as aksi
+from kinerja.performance.aksi.models import RencanaAksi
 from kinerja.performance.log import evidence, inputs, rules
 from kinerja.performance.log.labels import ACTIONS, status_label
 from kinerja.performance.log.models import EvidenceFile, LogPolicy, WorkEntry
 from kinerja.performance.log.permissions import ENTRY
-from kinerja.performance.aksi.models import RencanaAksi
 from kinerja.performance.models import Iki, Rhk, Skp
 from kinerja.presentation import formats
 
@@ -118,7 +117,7 @@ def _links_statement() -> Select[Any]:
     """Built once: the tenant, employee, year and ids are bound parameters, so SQLAlchemy
     compiles it once per process. Every table is filtered by the tenant here (it runs on the
     session's connection, outside the ORM's tenant criteria) and RLS applies as everywhere."""
-    tenant = bindparam("tenant")
+    tenant: BindParameter[int] = bindparam("tenant")
     rhk = (
         select(Rhk.id, Rhk.skp_id)
         .join(Skp, (Skp.id == Rhk.skp_id) & (Skp.tenant_id == tenant))
@@ -191,7 +190,9 @@ def links(session: Session, employee_id: int, values: Mapping[str, Any]) -> Link
     found = (
         rules.Policy()
         if row.deadline_days is None
-        else rules.Policy(row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location)
+        else rules.Policy(
+            row.deadline_days, row.late_allowed, row.days_off_count, row.keep_location
+        )
     )
     session.info.setdefault("kinerja_log_policy", {})[tenant_id] = found
     return Links(True, found, row.rhk_id, row.iki_id, row.unit, row.step_id)
@@ -306,7 +307,7 @@ def create(
     )
     entry_id = idempotency.claim(
         session,
-        WorkEntry.__table__,
+        WorkEntry.__table__,  # type: ignore[arg-type]
         row,
         owner="employee_id",
         key=key,
@@ -821,9 +822,7 @@ def files_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list
             found[entry_id] = list(fresh.pop(entry_id))
     if unknown:
         for file in session.scalars(
-            select(EvidenceFile)
-            .where(EvidenceFile.entry_id.in_(unknown))
-            .order_by(EvidenceFile.id)
+            select(EvidenceFile).where(EvidenceFile.entry_id.in_(unknown)).order_by(EvidenceFile.id)
         ):
             found[file.entry_id].append(file)
     return found
