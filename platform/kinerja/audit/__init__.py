@@ -9,6 +9,7 @@ from kinerja.audit.service import (
     insert_for,
     may_see_origin,
     record,
+    record_many,
     visible_entries,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "insert_for",
     "may_see_origin",
     "record",
+    "record_many",
     "set_actor",
     "update_actor",
     "visible_entries",

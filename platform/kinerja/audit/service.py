@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Insert, Select, String, Table, cast, insert, literal, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kinerja import permissions as perm
 from kinerja.audit.context import current_actor
 from kinerja.audit.models import AuditEntry
+from kinerja.db.scoping import current_tenant_id
 
 AUDIT = "audit"  # the permission kind of an audit entry
 ENTER_ACTION = "city_admin.enter"
@@ -77,6 +78,21 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_many(session: Session, rows: Sequence[tuple[object, Mapping[str, Any]]]) -> None:
+    """Append several entries at once, each `(object_id, fields(...))`, in one multi-row INSERT
+    sent now (a bulk decision writes one per entry; one statement, not one each)."""
+    if not rows:
+        return
+    tenant_id = current_tenant_id(session)
+    session.execute(
+        insert(AuditEntry),
+        [
+            {"tenant_id": tenant_id, "object_id": str(object_id)[:64], **values}
+            for object_id, values in rows
+        ],
+    )
 
 
 def insert_for(created: Any, tenant_id: int, row: Mapping[str, Any]) -> Insert:
