@@ -170,8 +170,8 @@ def test_a_bulk_approval_costs_no_statements_per_entry(app, client, who, year, t
     )
     assert sorted(answers[0]["approved"]) == ids[1:]
     assert [s["id"] for s in answers[0]["skipped"]] == ids[:1]  # approved already: 409's words
-    # Before: a savepoint, its release, a re-read, the superior chain (3), an UPDATE and an
-    # INSERT per entry (56 for these six). Now one UPDATE and one INSERT for all of them.
+    # Before: a savepoint, its release, a re-read under lock, the superior chain (3), an UPDATE
+    # and an INSERT per entry (50 statements in all for five). Now one UPDATE and one INSERT.
     assert len(seen) <= 16, "\n".join(seen)
     assert sum(s.startswith("UPDATE work_entry") for s in seen) == 1
     assert sum(s.startswith("INSERT INTO audit_log") for s in seen) == 1
