@@ -134,6 +134,7 @@ def main() -> None:
     from sqlalchemy import create_engine, func, select
 
     from bench.tenant_scoping import servers
+    from kinerja import __file__ as kinerja_init
     from kinerja.app import create_app
     from kinerja.db import db, migrate
     from kinerja.identity import tokens
@@ -151,6 +152,7 @@ def main() -> None:
         plan_staff,
     )
 
+    kinerja_dir = str(Path(kinerja_init).parent)
     pg, redis_url, stop = servers()
     database = create_database(pg)
     processes: list[subprocess.Popen] = []
@@ -179,7 +181,8 @@ def main() -> None:
             KINERJA_PLUGINS="none",
             KINERJA_LOG_LEVEL="WARNING",
             KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-bench-evidence-"),
-            PYTHONPATH=os.getcwd(),
+            # The checkout's own code, as this process imports it (not an installed copy).
+            PYTHONPATH=os.pathsep.join([str(Path(kinerja_dir).parent), os.getcwd()]),
         )
         kinerja_port, bare_port = free_port(), free_port()
         processes.append(serve("kinerja.wsgi:app", kinerja_port, args.workers, args.threads, env))
