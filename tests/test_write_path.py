@@ -18,9 +18,9 @@ from tests.support import People, plan_head_and_boss, plan_staff
 from tests.test_log_api import API, TODAY, count, entry
 from tests.test_skp_api import token
 
-# Today's code: 9 statements of the request pipeline, 2 of the create. Before this change the
-# create alone was 7 (the employee, the RHK, the IKI, the rules, the insert, the audit insert,
-# the files read back for the answer): 16 in all.
+# With a warm principal cache the request pipeline sends none; the create sends 2 and the waiting
+# counters 7 at commit (9 in all). The create alone was 7 before (the employee, the RHK, the IKI,
+# the rules, the insert, the audit insert, the files read back for the answer): 14 in all.
 MOST_STATEMENTS = 11
 WRITE_TABLES = ("work_entry", "audit_log", "log_policy", "rhk", "iki", "evidence_file")
 
@@ -39,6 +39,14 @@ def who(people: People, tenants: Any) -> dict[str, dict[str, str]]:
         "boss": token(tenants.a, people.users["boss"]),
         "outsider": token(tenants.b, people.users["outsider"], "admin_opd"),
     }
+
+
+def waits(statement: str) -> bool:
+    """A statement of the waiting counters (`performance/waiting`), kept at commit for every
+    submitted item: theirs, not the create's."""
+    return "waiting_" in statement or statement.startswith(
+        "SELECT work_entry.id, work_entry.employee_id, work_entry.status FROM"
+    )
 
 
 def entry_audits(tenant_id: int) -> int:
@@ -79,7 +87,7 @@ def test_an_entry_is_created_in_two_statements_of_its_own(app, client, who, year
     )
     assert answers[0].status_code == 201, answers[0].get_json()
     assert len(seen) <= MOST_STATEMENTS, "\n".join(seen)
-    own = [s for s in seen if any(f" {t} " in f" {s} " for t in WRITE_TABLES)]
+    own = [s for s in seen if any(f" {t} " in f" {s} " for t in WRITE_TABLES) and not waits(s)]
     assert len(own) == 2, "\n".join(own)
     assert own[0].startswith("SELECT employee.id, log_policy.deadline_days")
     assert own[1].startswith("WITH created AS (INSERT INTO work_entry")
