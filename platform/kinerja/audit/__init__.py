@@ -3,7 +3,15 @@
 from kinerja.audit import labels as labels  # registers the audit log's words
 from kinerja.audit.context import Actor, acting, current_actor, set_actor, update_actor
 from kinerja.audit.models import AuditEntry
-from kinerja.audit.service import diff, may_see_origin, record, visible_entries
+from kinerja.audit.service import (
+    diff,
+    fields,
+    insert_for,
+    may_see_origin,
+    record,
+    record_many,
+    visible_entries,
+)
 
 __all__ = [
     "Actor",
@@ -11,8 +19,11 @@ __all__ = [
     "acting",
     "current_actor",
     "diff",
+    "fields",
+    "insert_for",
     "may_see_origin",
     "record",
+    "record_many",
     "set_actor",
     "update_actor",
     "visible_entries",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Insert, Select, String, Table, cast, insert, literal, select
 from sqlalchemy.orm import Session
 
 from kinerja import permissions as perm
 from kinerja.audit.context import current_actor
 from kinerja.audit.models import AuditEntry
+from kinerja.db.scoping import current_tenant_id
 
 AUDIT = "audit"  # the permission kind of an audit entry
 ENTER_ACTION = "city_admin.enter"
@@ -22,6 +23,30 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
         key: [before.get(key), after.get(key)]
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
+    }
+
+
+def fields(
+    action: str,
+    object_type: str,
+    *,
+    changes: Mapping[str, Any] | None = None,
+    subject_employee_id: int | None = None,
+    actor_user_id: int | None = None,
+    actor_role: str | None = None,
+) -> dict[str, Any]:
+    """The columns of an entry but its tenant and object (and `at`, the database's clock):
+    what `record` and `insert_for` write, so both write the same row."""
+    actor = current_actor()
+    return {
+        "actor_user_id": actor_user_id if actor_user_id is not None else actor.user_id,
+        "actor_role": actor_role or actor.role,
+        "action": action,
+        "object_type": object_type,
+        "subject_employee_id": subject_employee_id,
+        "changes": dict(changes or {}),
+        "request_id": actor.request_id,
+        "address": actor.address,
     }
 
 
@@ -40,20 +65,49 @@ def record(
 
     Who acted comes from the current actor (`kinerja.audit.context`) unless given here.
     """
-    actor = current_actor()
     entry = AuditEntry(
-        actor_user_id=actor_user_id if actor_user_id is not None else actor.user_id,
-        actor_role=actor_role or actor.role,
-        action=action,
-        object_type=object_type,
         object_id=None if object_id is None else str(object_id)[:64],
-        subject_employee_id=subject_employee_id,
-        changes=dict(changes or {}),
-        request_id=actor.request_id,
-        address=actor.address,
+        **fields(
+            action,
+            object_type,
+            changes=changes,
+            subject_employee_id=subject_employee_id,
+            actor_user_id=actor_user_id,
+            actor_role=actor_role,
+        ),
     )
     session.add(entry)
     return entry
+
+
+def record_many(session: Session, rows: Sequence[tuple[object, Mapping[str, Any]]]) -> None:
+    """Append several entries at once, each `(object_id, fields(...))`, in one multi-row INSERT
+    sent now (a bulk decision writes one per entry; one statement, not one each)."""
+    if not rows:
+        return
+    tenant_id = current_tenant_id(session)
+    session.execute(
+        insert(AuditEntry),
+        [
+            {"tenant_id": tenant_id, "object_id": str(object_id)[:64], **values}
+            for object_id, values in rows
+        ],
+    )
+
+
+def insert_for(created: Any, tenant_id: int, row: Mapping[str, Any]) -> Insert:
+    """The audit row (`fields`) of the row `created` inserts, as an INSERT … SELECT that reads
+    its id: sent in the same statement as the insert (a data-modifying CTE, see
+    `kinerja.db.idempotency.claim`), it costs no round trip, and when the insert did nothing
+    (a replayed key) neither does it."""
+    table: Table = AuditEntry.__table__  # type: ignore[assignment]
+    names = ["tenant_id", "object_id", *row]
+    values = [
+        literal(tenant_id, table.c.tenant_id.type),
+        cast(created.c.id, String),
+        *(literal(value, table.c[name].type) for name, value in row.items()),
+    ]
+    return insert(table).from_select(names, select(*values).select_from(created))
 
 
 def _rule(p: perm.Principal, action: str, r: perm.Resource) -> bool:

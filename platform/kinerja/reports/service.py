@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import Select, extract, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kinerja import audit, workflow
 from kinerja import permissions as perm
 from kinerja.db import idempotency
 from kinerja.db.load import load_or_404
+from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import (
     Conflict,
     Forbidden,
@@ -25,7 +27,6 @@ from kinerja.exceptions import (
 )
 from kinerja.i18n import _, report_status_label
 from kinerja.organisation.models import OrgUnit
-from kinerja.people import employees
 from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, Position
 from kinerja.performance.log import service as log_service
@@ -97,32 +98,52 @@ def create_once(
         if earlier is not None:
             return earlier, True
         raise
-    submission, replayed = idempotency.insert_once(
-        session,
-        ReportSubmission,
-        {
-            "form_code": form.code,
-            "plugin": plugin,
-            "employee_id": employee_id,
-            "report_date": report_date,
-            "data": values,
-            "status": rules.SUBMITTED if submit else rules.DRAFT,
-            "created_by": user_id,
-        },
-        owner="employee_id",
-        key=key,
-        print_=print_,
-    )
-    if replayed:
-        return submission, True
-    audit.record(
-        session,
+    row = {
+        "form_code": form.code,
+        "plugin": plugin,
+        "employee_id": employee_id,
+        "report_date": report_date,
+        "data": values,
+        "status": rules.SUBMITTED if submit else rules.DRAFT,
+        "created_by": user_id,
+    }
+    tenant_id = current_tenant_id(session)
+    assert tenant_id is not None
+    audited = audit.fields(
         "report.submit" if submit else "report.draft",
         "report_submission",
-        submission.id,
         changes={"form": [None, form.code], "date": [None, report_date.isoformat()]},
         subject_employee_id=employee_id,
     )
+    # One statement: the submission and its audit row (docs/architecture.md, "The write path").
+    made = idempotency.claim(
+        session,
+        ReportSubmission.__table__,  # type: ignore[arg-type]
+        row,
+        owner="employee_id",
+        key=key,
+        print_=print_,
+        also=lambda created: audit.insert_for(created, tenant_id, audited),
+    )
+    if made is None:  # the key was taken: the first request's submission, or KeyReused
+        earlier = idempotency.earlier(
+            session, ReportSubmission, "employee_id", employee_id, key, print_
+        )
+        assert earlier is not None  # the conflict was on this very key
+        return earlier, True
+    # Built from what was sent, not read back; the data as the JSONB column gives it back.
+    submission = ReportSubmission(
+        id=made,
+        tenant_id=tenant_id,
+        idempotency_key=key,
+        idempotency_fingerprint=print_ if key else None,
+        reason=None,
+        decided_by=None,
+        decided_at=None,
+        **row | {"data": json.loads(json.dumps(values))},
+    )
+    make_transient_to_detached(submission)
+    session.add(submission)
     return submission, False
 
 
@@ -321,7 +342,8 @@ def submit_for(
         session, plugin, form, principal, body, today=today, submit=sent, key=key
     )
     if sent and body.get("log_rhk") is not None and not replayed:
-        employee = employees.get_employee(session, principal.employee_id or 0)
         rhk_id = body["log_rhk"] or None
-        log_service.from_report(session, principal, employee, submission, title, rhk_id)
+        log_service.from_report(
+            session, principal, principal.employee_id or 0, submission, title, rhk_id
+        )
     return submission, replayed

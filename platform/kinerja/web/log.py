@@ -24,7 +24,7 @@ from kinerja import clock, storage
 from kinerja import permissions as perm
 from kinerja.bodies import large_body
 from kinerja.db import db, idempotency
-from kinerja.exceptions import Conflict, ServiceError
+from kinerja.exceptions import Conflict, NotFound, ServiceError
 from kinerja.httpkit import limits, send_evidence
 from kinerja.i18n import _
 from kinerja.identity.principal import current, require
@@ -100,7 +100,9 @@ def _index(problem: Problem, values: dict[str, Any]) -> Any:
 def new() -> Any:
     principal = current()
     require(perm.EDIT, perm.Resource(ENTRY, g.tenant.id, employee_id=principal.employee_id))
-    employee = employees.get_employee(db.session, principal.employee_id or 0)
+    if principal.employee_id is None:
+        raise NotFound()
+    employee = principal.employee_id  # the create's checking statement finds them
     values = {name: request.form.get(name, "") for name in service.FIELDS}
     files = uploads.read(request.files.getlist("evidence"), limits()[1])
     key = request.form.get("idempotency_key")
