@@ -4,6 +4,8 @@ of `kinerja.rules.tpp` (marked [U] there: examples until the Perwal's values are
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -11,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from kinerja import audit
-from kinerja.exceptions import Invalid
+from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
 from kinerja.people.models import Position
 from kinerja.rules.tpp import (
@@ -66,6 +68,32 @@ DEFAULTS = Tables(
     weights=TPP_WEIGHTS,
     required=REQUIRED_COMPLIANCE,
 )
+
+
+def version_of(value: Any) -> str:
+    """A short fingerprint of what a form showed (an ETag of its values): a save naming the
+    version it started from is refused when another save changed the values since."""
+    data = json.dumps(value, sort_keys=True, default=str).encode()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _unchanged(session: Session, topic: str, seen: str | None, now: Any) -> None:
+    """Serialise the saves of one thing (a transaction-scoped advisory lock: the tables and the
+    bases may have no row yet to lock) and, when the caller names the version it started
+    from, refuse with a 409 if `now()` reads otherwise: another admin saved in between."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": topic})
+    if seen is not None and version_of(now()) != seen:
+        raise Conflict(
+            _(
+                "Another admin saved these values after you opened the page. The page now "
+                "shows the values in force: check them and save again."
+            )
+        )
+
+
+def points(value: Any, field: str, most: Decimal) -> Decimal:
+    """`value` as points from 0 to `most`, else `Invalid` naming `field`."""
+    return _points(value, field, most)
 
 
 def _points(value: Any, field: str, most: Decimal) -> Decimal:
@@ -128,9 +156,17 @@ def tables(session: Session) -> Tables:
     )
 
 
-def put_tables(session: Session, changes: Mapping[str, Any], user_id: int | None) -> Tables:
-    """Replace the tables given (the others stay); every one is checked before any is kept."""
+def tables_version(session: Session) -> str:
+    return version_of(tables(session).as_json())
+
+
+def put_tables(
+    session: Session, changes: Mapping[str, Any], user_id: int | None, seen: str | None = None
+) -> Tables:
+    """Replace the tables given (the others stay); every one is checked before any is kept.
+    `seen`: the `tables_version` the change started from (a 409 if the tables moved since)."""
     checked = {key: _checked(key, value) for key, value in changes.items()}
+    _unchanged(session, "tpp.tables", seen, lambda: tables(session).as_json())
     before = tables(session).as_json()
     for key, value in checked.items():
         session.execute(
@@ -152,8 +188,15 @@ def bases(session: Session) -> dict[int, int]:
     )
 
 
-def put_bases(session: Session, amounts: Mapping[Any, Any], user_id: int | None) -> dict[int, int]:
-    """Set the amount of each kelas given (None removes it: that kelas has no base)."""
+def bases_version(session: Session) -> str:
+    return version_of(bases(session))
+
+
+def put_bases(
+    session: Session, amounts: Mapping[Any, Any], user_id: int | None, seen: str | None = None
+) -> dict[int, int]:
+    """Set the amount of each kelas given (None removes it: that kelas has no base).
+    `seen`: the `bases_version` the change started from (a 409 if the bases moved since)."""
     checked: dict[int, int | None] = {}
     for key, amount in amounts.items():
         try:
@@ -167,8 +210,9 @@ def put_bases(session: Session, amounts: Mapping[Any, Any], user_id: int | None)
         ):
             raise Invalid(f"bases.{key}", _("Give a whole number of rupiah of at least 0."))
         checked[kelas] = amount
+    _unchanged(session, "tpp.bases", seen, lambda: bases(session))
     before = bases(session)
-    for kelas, amount in checked.items():
+    for kelas, amount in sorted(checked.items()):
         if amount is None:
             session.execute(delete(TppBase).where(TppBase.kelas == kelas))
             continue
@@ -192,16 +236,27 @@ def position_bases(session: Session) -> dict[int, int]:
     return dict(session.execute(select(TppPositionBase.position_id, TppPositionBase.amount)).all())
 
 
+def position_version(session: Session, position_id: int) -> str:
+    return version_of(position_bases(session).get(position_id))
+
+
 def put_position_base(
-    session: Session, position_id: int, amount: int | None, user_id: int | None
+    session: Session,
+    position_id: int,
+    amount: int | None,
+    user_id: int | None,
+    seen: str | None = None,
 ) -> None:
-    """Set (or with None remove) the exception of one of the agency's positions."""
+    """Set (or with None remove) the exception of one of the agency's positions. `seen`: the
+    `position_version` the change started from (a 409 if the exception moved since)."""
     if session.get(Position, (session.info["tenant_id"], position_id)) is None:
         raise Invalid("position_id", _("No such position in this agency."))
     if amount is not None and (
         isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_AMOUNT
     ):
         raise Invalid("amount", _("Give a whole number of rupiah of at least 0."))
+    topic = f"tpp.position:{session.info['tenant_id']}:{position_id}"
+    _unchanged(session, topic, seen, lambda: position_bases(session).get(position_id))
     before = position_bases(session).get(position_id)
     if amount is None:
         session.execute(delete(TppPositionBase).where(TppPositionBase.position_id == position_id))

@@ -42,6 +42,7 @@ from kinerja.web import (  # noqa: F401 - access, imports, records, structure at
     talent,
     tpp_admin,
     tpp_city,
+    tpp_city_settings,
     tpp_imports,
     tpp_me,
 )

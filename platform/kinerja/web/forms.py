@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -57,3 +58,31 @@ def year_param() -> int:
 
     value = whole_number(request.values.get("year"), LAST_YEAR)
     return value if value and value >= FIRST_YEAR else clock.this_year()
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})?(?:\1\d{3})*")
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)", re.IGNORECASE)
+
+
+def rupiah(raw: str | None) -> int | None:
+    """A form's amount of whole rupiah as people type it: "2500000", "2.500.000" (Indonesian
+    grouping), "2,500,000" (English), with or without "Rp"; None when empty. Anything else
+    (a decimal part, a sign, letters, mixed or misplaced separators) is `ValueError`: an amount
+    is never guessed."""
+    text = _CURRENCY.sub("", (raw or "").strip()).replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isascii() or not (text.isdigit() or _GROUPED.fullmatch(text)):
+        raise ValueError(raw)
+    digits = text.replace(".", "").replace(",", "")
+    if len(digits) > 18:
+        raise ValueError(raw)
+    return int(digits)
+
+
+def decimal_text(raw: str | None) -> str:
+    """A form's decimal number as text the services read: a comma (Indonesian) or a point as
+    the decimal mark (percentages and points: no grouping); other text is passed on as it is
+    for the service to refuse by name."""
+    text = (raw or "").strip()
+    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text

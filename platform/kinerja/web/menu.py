@@ -106,6 +106,7 @@ def city_menu(p: perm.Principal) -> list[MenuItem]:
         MenuItem("web.profile", _("My profile"), _("Your agencies; enter any agency"), 0, CITY),
         MenuItem("comparison.compare", _("Agencies compared"), "", 10, CITY),
         MenuItem("city_plan.tpp_totals", _("TPP per agency"), "", 15, CITY),
+        MenuItem("city_plan.tpp_settings", _("TPP amounts and tables"), "", 16, CITY),
         MenuItem("city_plan.years_page", _("Performance years"), "", 20, CITY),
         MenuItem("city_plan.competency_defaults", _("Required competency levels"), "", 30, CITY),
         MenuItem("plugin_catalogue.catalogue", _("Plugins of the deployment"), "", 40, CITY),
