@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 from kinerja.presentation import labels
 
 _ = lazy_gettext  # `_` is what the message extractor looks for
+# A message with a context (`msgctxt`): the same English word meaning something else in a place
+# of its own ("Open" of a TPP month reads "Terbuka", not the "Berjalan" of a period); the
+# extractor knows the name `pgettext` (context first).
+pgettext = lazy_pgettext
 
 
 def in_language(indonesian: str, english: str) -> str:

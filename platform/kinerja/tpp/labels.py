@@ -4,13 +4,15 @@ without a word here reads humanised (the registry logs the gap)."""
 
 from __future__ import annotations
 
-from kinerja.i18n import _
+from kinerja.i18n import _, pgettext
 from kinerja.presentation import labels
 
+# A month's state has words of its own (context "TPP month"): the plain "Open" is shared with
+# other states that read "Berjalan" in Indonesian.
 MONTH_STATUS = {
-    "open": _("Open"),
-    "closed": _("Closed by the agency"),
-    "locked": _("Locked by the city"),
+    "open": pgettext("TPP month", "Open"),
+    "closed": pgettext("TPP month", "Closed"),
+    "locked": pgettext("TPP month", "Locked"),
 }
 EVENT_SOURCE = {
     "import": _("Imported file"),
