@@ -234,8 +234,12 @@ def test_two_admins_saving_at_once_one_saves_the_other_is_told(app, tenants, peo
     assert "Admin lain menyimpan" in told
     with db.unit_of_work() as session:
         assert settings.bases(session)[7] in (2_100_000, 2_200_000)
-    # the tables and a position alike
-    tables = [_tables_form(first, weights__0="55", weights__1="45"), _tables_form(second)]
+    # the tables and a position alike (each save changes something: the version is the values'
+    # fingerprint, so a save that changes nothing leaves the other's form current)
+    tables = [
+        _tables_form(first, weights__0="55", weights__1="45"),
+        _tables_form(second, weights__0="65", weights__1="35"),
+    ]
     answers = at_once(
         app,
         [
@@ -265,3 +269,20 @@ def test_two_admins_saving_at_once_one_saves_the_other_is_told(app, tenants, peo
         ],
     )
     assert sorted(a.status_code for a in answers) == [303, 409]
+
+
+def test_a_stale_form_is_told_and_shown_the_values_in_force(app, tenants, people) -> None:
+    set_up(tenants, people)
+    city = _client(app)
+    stale = _bases_form(city, bases_7="2.100.000")
+    fresh = _bases_form(city, bases_7="2.200.000")
+    assert city.post("/city/tpp/bases", data=fresh).status_code == 303
+    answer = city.post("/city/tpp/bases", data=stale)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "Admin lain menyimpan" in html
+    assert 'value="2.200.000"' in html and 'value="2.100.000"' not in html
+    # a field left off the form is left alone (only an empty field removes a kelas)
+    partial = {"csrf_token": fresh["csrf_token"], "bases.1": "1.500.000"}
+    assert city.post("/city/tpp/bases", data=partial).status_code == 303
+    with db.unit_of_work() as session:
+        assert settings.bases(session) == {1: 1_500_000, 7: 2_200_000, 9: 3_000_000}

@@ -39,6 +39,11 @@ def _field_errors(problem: ServiceError | None) -> dict[str, list[Any]]:
     return {}
 
 
+def _seen() -> str | None:
+    """The version the form showed (like If-Match: none sent, no condition)."""
+    return request.form.get("version") or None
+
+
 # --- the base per kelas and the tables ------------------------------------------------------------
 @bp.get("/tpp/settings")
 def tpp_settings() -> Any:
@@ -79,6 +84,8 @@ def tpp_bases() -> Any:
         amounts, errors = {}, {}
         for kelas in settings.KELAS:
             field = f"bases.{kelas}"
+            if field not in request.form:  # not on the form: unchanged (empty removes it)
+                continue
             try:
                 amounts[kelas] = rupiah(request.form.get(field))
             except ValueError:
@@ -86,9 +93,7 @@ def tpp_bases() -> Any:
         if errors:
             raise InvalidFields(errors)
         with db.unit_of_work() as session:
-            settings.put_bases(
-                session, amounts, current().user_id, seen=request.form.get("version", "")
-            )
+            settings.put_bases(session, amounts, current().user_id, seen=_seen())
     except ServiceError as problem:
         db.session.rollback()  # the page's own session: read the values in force afresh
         return _settings_page(problem, "bases")
@@ -150,9 +155,7 @@ def tpp_tables() -> Any:
         if errors:
             raise InvalidFields(errors)
         with db.unit_of_work() as session:
-            settings.put_tables(
-                session, changes, current().user_id, seen=request.form.get("version", "")
-            )
+            settings.put_tables(session, changes, current().user_id, seen=_seen())
     except ServiceError as problem:
         db.session.rollback()
         return _settings_page(problem, "tables")
@@ -236,7 +239,7 @@ def tpp_position_save() -> Any:
                 position_id,
                 amount,
                 current().user_id,
-                seen=request.form.get("version", ""),
+                seen=_seen(),
             )
     except ServiceError as problem:
         return _positions_page(agency, problem, position_id)
