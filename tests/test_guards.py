@@ -51,8 +51,6 @@ PUBLIC = {
     "/city/competencies": "the city admin's default competency levels (the same)",
     "/city/compare": "the city admin's comparison of agencies, aggregates only (the same)",
     "/city/guidance": "the city admin edits the guidance texts (the same)",
-    "/city/tpp/totals": "the city admin's TPP per agency, aggregates only (the same)",
-    "/city/tpp/totals.<any(xlsx, csv):fmt>": "the same as a file (the same)",
     "/city/tpp/settings": "the city admin's TPP amounts and tables (the same)",
     "/city/tpp/bases": "the city admin saves the TPP base per kelas (the same)",
     "/city/tpp/tables": "the city admin saves the TPP tables (the same)",

@@ -86,9 +86,6 @@ SKIPPED: dict[str, str] = {
     "tpp_admin.import_status_json": "JSON polled by the attendance import page",
     "tpp_admin.lock": "the city admin's confirmation, linked once a month is closed inside an "
     "agency the walk does not enter (tests/test_tpp_admin_pages.py opens it)",
-    "city_plan.tpp_totals_file": "a download",
-    "tpp_me.line": "a line by id, linked from no page the walk opens (tests/test_tpp_pages.py "
-    "opens it)",
     "evaluation.document": "a PDF",
     "evaluation.evidence_file": "a download",
     "log.evidence_file": "a download",
@@ -132,8 +129,6 @@ REACHED_BY: dict[str, str] = {
     "tpp_admin.correction": "admin",
     "tpp_admin.import_page": "admin",
     "tpp_admin.import_status": "admin",
-    "tpp_me.index": "staff",
-    "tpp_me.month": "staff",
     "admin.viewers_page": "head",
     "comparison.agency": "head",
     "evaluation.index": "staff",
@@ -168,7 +163,6 @@ REACHED_BY: dict[str, str] = {
     "talent.standards_page": "admin",
     "city_plan.competency_defaults": "kota",
     "city_plan.years_page": "kota",
-    "city_plan.tpp_totals": "kota",
     "city_plan.tpp_settings": "kota",
     "city_plan.tpp_positions": "kota",
     "comparison.compare": "kota",
