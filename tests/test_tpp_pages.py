@@ -100,7 +100,7 @@ def test_the_page_explains_each_component_with_its_figures_in_both_languages(
         "IDR 4,216,000",
         "IDR 4,250,000",
         "18 of 21 working days with a daily report sent (85.71%)",
-        "2 × 0.5 points = 1 points",  # noqa: RUF001
+        "2 × 0.5 = 1 deducted",  # noqa: RUF001 - no "1 points"
         "Disiplin: 100 − 2 = 98%.",  # noqa: RUF001
         "IDR 2,550,000",
         "Something wrong?",
@@ -121,6 +121,10 @@ def test_the_months_are_paged_and_an_open_month_says_it_is_provisional(
     assert 'data-total="11"' in html  # eleven months in all, paged by twelve
     older = _page(client, "/t/dinkes/tpp/me/2025-03")
     assert "Maret 2025" in older and "Dikunci oleh kota pada 28-03-2025" in older
+    # a locked month refuses corrections, so its help promises no new version
+    assert "sudah dikunci oleh kota dan tidak berubah lagi" in older
+    assert "koreksi menjadi versi baru" not in older
+    assert "koreksi menjadi versi baru" in html  # the open month still does
     assert client.get("/t/dinkes/tpp/me/2024-03").status_code == 404  # no line that month
 
 
