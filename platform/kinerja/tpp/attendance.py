@@ -172,11 +172,27 @@ def _refuse_closed(found: TppMonth) -> None:
         )
 
 
+class AlreadyRecorded(InvalidFields):
+    """Events a caller that refuses existing ones (the import) found already stored; `rows`
+    are their indexes in the caller's rows."""
+
+    def __init__(self, rows: list[int]) -> None:
+        message = _("This event is already recorded for that day.")
+        super().__init__({f"events.{n}.code": [message] for n in rows})
+        self.rows = rows
+
+
 def record(
-    session: Session, rows: Sequence[Mapping[str, Any]], source: str, user_id: int | None
+    session: Session,
+    rows: Sequence[Mapping[str, Any]],
+    source: str,
+    user_id: int | None,
+    replace: bool = True,
 ) -> int:
     """Keep the events (all or nothing): an event already there (same employee, day and code)
-    takes the new minutes. Returns how many rows were written."""
+    takes the new minutes, or, unless `replace`, refuses them all (`AlreadyRecorded`: the
+    import's rule, decided by the insert itself, so two imports of one file at once cannot
+    both pass; the caller rolls back what was written). Returns how many rows were written."""
     if source not in SOURCES or source == CORRECTION:
         raise ValueError(f"not a source of recorded events: {source!r}")
     events = check_rows(session, rows)
@@ -185,10 +201,38 @@ def record(
     if not events:
         return 0
     tenant_id = current_tenant_id(session)
+    # Rows in one order whatever the sender's: two pushes of the same events in opposite
+    # orders would otherwise each hold a row the other waits for (a deadlock, a 503).
+    ordered = sorted(events, key=lambda e: (e.employee_id, e.day, e.code))
+    values = [
+        {
+            "tenant_id": tenant_id,
+            "employee_id": e.employee_id,
+            "day": e.day,
+            "code": e.code,
+            "minutes": e.minutes,
+            "source": source,
+            "created_by": user_id,
+        }
+        for e in ordered
+    ]
     statement = pg_insert(AttendanceEvent)
+    keys = ["tenant_id", "employee_id", "day", "code"]
+    if not replace:
+        written = session.execute(
+            statement.on_conflict_do_nothing(index_elements=keys).returning(
+                AttendanceEvent.employee_id, AttendanceEvent.day, AttendanceEvent.code
+            ),
+            values,
+        )
+        kept = {tuple(r) for r in written}
+        there = [n for n, e in enumerate(events) if (e.employee_id, e.day, e.code) not in kept]
+        if there:
+            raise AlreadyRecorded(there)
+        return len(events)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["tenant_id", "employee_id", "day", "code"],
+            index_elements=keys,
             set_={
                 "minutes": statement.excluded.minutes,
                 "source": statement.excluded.source,
@@ -197,18 +241,7 @@ def record(
                 "updated_at": clock.now(),
             },
         ),
-        [
-            {
-                "tenant_id": tenant_id,
-                "employee_id": e.employee_id,
-                "day": e.day,
-                "code": e.code,
-                "minutes": e.minutes,
-                "source": source,
-                "created_by": user_id,
-            }
-            for e in events
-        ],
+        values,
     )
     return len(events)
 

@@ -260,7 +260,16 @@ def apply(session: Session, records: list[Record], user_id: int | None) -> Repor
     )
     rows = [{"nip": r.nip, "date": r.day, "code": r.code, "minutes": r.minutes} for r in records]
     try:
-        report.created = attendance.record(session, rows, IMPORT, user_id)
+        # a savepoint: an event found already there by the insert (another import of the same
+        # file ran meanwhile) rejects the file after some rows were written
+        with session.begin_nested():
+            report.created = attendance.record(session, rows, IMPORT, user_id, replace=False)
+    except attendance.AlreadyRecorded as there:
+        report.errors = [
+            RowError(records[n].row, "kode", N_("this event is already recorded for that day"))
+            for n in there.rows
+        ][:DEFAULT_MAX_ERRORS]
+        report.errors_total, report.created, report.status = len(there.rows), 0, "rejected"
     except ServiceError as refused:
         messages = refused.errors if isinstance(refused, InvalidFields) else {"": [refused]}
         report.errors = [
