@@ -25,7 +25,7 @@ from tests.support import OPERATOR_TOKEN, People, at_once, csrf_token, sign_in
 from tests.test_concurrency import codes
 from tests.test_exports import work
 from tests.test_skp_api import token
-from tests.tpp_support import API, MONTH, YEAR, set_up
+from tests.tpp_support import API, CITY, MONTH, YEAR, set_up
 
 URL = f"{API}/months/{YEAR}/{MONTH}"
 THEIRS = "/api/v1/tenants/disdik/tpp"
@@ -414,3 +414,209 @@ def test_two_imports_of_one_file_at_once_apply_once(
     assert sorted(answers) == ["applied", "rejected"], answers
     with owner_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM attendance_event")).scalar_one() == 9
+
+
+# --- odd input -----------------------------------------------------------------------------------
+GOOD = {"nip": STAFF_NIP, "date": f"{YEAR}-{MONTH:02d}-02", "code": "terlambat_1", "minutes": 5}
+ODD_EVENTS = {
+    "nip_huge_int": ({"nip": 10**40}, "nip"),
+    "nip_negative": ({"nip": -1}, "nip"),
+    "nip_emoji": ({"nip": "🙂" * 50}, "nip"),
+    "nip_very_long": ({"nip": "1" * 100_000}, "nip"),
+    "nip_list": ({"nip": [STAFF_NIP]}, "nip"),
+    "date_year_0": ({"date": "0000-01-01"}, "date"),
+    "date_9999": ({"date": "9999-12-31"}, "date"),
+    "date_29_feb_not_leap": ({"date": "2025-02-29"}, "date"),
+    "date_before_the_citys_years": ({"date": "1900-01-01"}, "date"),
+    "date_year_1": ({"date": "0001-01-01"}, "date"),
+    "date_number": ({"date": 20261102}, "date"),
+    "date_garbage": ({"date": "kemarin"}, "date"),
+    "code_unknown": ({"code": "terlambat_9"}, "code"),
+    "code_emoji": ({"code": "🙂"}, "code"),
+    "code_formula": ({"code": "=cmd|' /C calc'!A0"}, "code"),
+    "code_number": ({"code": 1}, "code"),
+    "minutes_negative": ({"minutes": -1}, "minutes"),
+    "minutes_huge": ({"minutes": 10**20}, "minutes"),
+    "minutes_float": ({"minutes": 12.5}, "minutes"),
+    "minutes_text": ({"minutes": "dua belas"}, "minutes"),
+    "minutes_bool": ({"minutes": True}, "minutes"),
+    "minutes_over_the_tier": ({"minutes": 500}, "minutes"),
+    "minutes_under_the_tier": ({"code": "terlambat_3", "minutes": 5}, "minutes"),
+    "minutes_for_an_absence": ({"code": "tanpa_keterangan", "minutes": 30}, "minutes"),
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_EVENTS))
+def test_an_odd_pushed_event_is_a_422_naming_its_field(client, who, people, tenants, case):
+    set_up(tenants, people)
+    change, field = ODD_EVENTS[case]
+    answer = client.post(
+        f"{API}/attendance",
+        json={"events": [GOOD, {**GOOD, "date": day_of_last_month(3), **change}]},
+        headers=who["admin"],
+    )
+    assert answer.status_code == 422, (case, answer.get_data(as_text=True)[:300])
+    assert f"events.1.{field}" in answer.get_json()["errors"]["json"], answer.get_json()
+    with db.unit_of_work(tenants.a) as session:  # all or nothing
+        assert attendance.month_events(session, people.staff, YEAR, MONTH) == []
+        assert service.months(session).limit(1) is not None
+    with db.unit_of_work(tenants.a) as session:
+        months = session.execute(text("SELECT year FROM tpp_month")).scalars().all()
+    assert months == []  # no month made for a refused push
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"events": "x"},
+        {"events": [1, "a", None]},
+        {"events": [{"nip": "a\x00b"}]},
+        {"events": None},
+        {},
+        {"events": [{}] * 3},
+    ],
+)
+def test_a_malformed_push_is_a_4xx(client, who, people, tenants, body) -> None:
+    answer = client.post(f"{API}/attendance", json=body, headers=who["admin"])
+    assert 400 <= answer.status_code < 500, answer.get_data(as_text=True)[:300]
+
+
+def test_a_duplicate_event_in_one_push_is_named(client, who, people, tenants) -> None:
+    set_up(tenants, people)
+    answer = client.post(f"{API}/attendance", json={"events": [GOOD, GOOD]}, headers=who["admin"])
+    assert answer.status_code == 422
+    assert "events.1.code" in answer.get_json()["errors"]["json"]
+
+
+ODD_CORRECTIONS = {
+    "reason_empty": {"reason": ""},
+    "reason_spaces": {"reason": "   "},
+    "reason_too_long": {"reason": "x" * 100_000},
+    "reason_number": {"reason": 5},
+    "event_of_another_month": {"events": [{"date": "2000-01-03", "code": "terlambat_1"}]},
+    "event_in_the_future": {"events": [{"date": "9999-12-31", "code": "terlambat_1"}]},
+    "event_twice": {"events": [{"date": day_of_last_month(4), "code": "terlambat_1"}] * 2},
+    "event_unknown_code": {"events": [{"date": day_of_last_month(4), "code": "bolos"}]},
+    "event_minutes_huge": {
+        "events": [{"date": day_of_last_month(4), "code": "terlambat_4", "minutes": 10**30}]
+    },
+    "event_minutes_off_tier": {
+        "events": [{"date": day_of_last_month(4), "code": "terlambat_1", "minutes": 600}]
+    },
+    "events_not_objects": {"events": ["2026-11-03"]},
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_CORRECTIONS))
+def test_an_odd_correction_is_a_422_and_changes_nothing(
+    client, who, people, tenants, owner_engine, case
+) -> None:
+    closed(tenants, people)
+    before = snapshot(owner_engine)
+    body = {"events": [], "reason": "izin", **ODD_CORRECTIONS[case]}
+    answer = client.post(f"{URL}/lines/{people.staff}/correction", json=body, headers=who["admin"])
+    assert answer.status_code == 422, (case, answer.get_data(as_text=True)[:300])
+    assert snapshot(owner_engine) == before
+    assert audits(owner_engine, "tpp.correct") == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/months/{y}/0",
+        "/months/{y}/13",
+        "/months/{y}/86400",
+        "/months/0/1",
+        "/months/{big}/1",
+        "/months/{y}/{big}",
+        "/months/{y}/{m}/lines/{big}",
+        "/months/{y}/{m}/lines/0",
+        "/months/{y}/{m}/lines/-1",
+        "/months/{y}/13/lines",
+        "/me/{y}/0",
+        "/me/{big}/{big}",
+    ],
+)
+def test_odd_months_and_ids_in_the_address_are_404(client, who, people, tenants, path) -> None:
+    computed(tenants, people)
+    url = API + path.format(y=YEAR, m=MONTH, big=10**20)
+    for headers in (who["admin"], who["staff"]):
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 404, (url, answer.status_code)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/months/{y}/0/transitions", {"action": "close"}),
+        ("/months/{y}/86400/transitions", {"action": "close"}),
+        ("/months/{big}/1/transitions", {"action": "close"}),
+        ("/months/{y}/{m}/transitions", {"action": "lock"}),
+        ("/months/{y}/{m}/transitions", {"action": "close\x00"}),
+        ("/months/{y}/13/lines/{staff}/correction", {"events": [], "reason": "x"}),
+        ("/months/{big}/1/lines/{staff}/correction", {"events": [], "reason": "x"}),
+        ("/months/{y}/{m}/lines/{big}/correction", {"events": [], "reason": "x"}),
+        ("/months/{y}/{m}/lines/{other}/correction", {"events": [], "reason": "x"}),
+        ("/computations", {"year": 10**20, "month": 1}),
+        ("/computations", {"year": YEAR, "month": 0}),
+        ("/computations", {"year": YEAR, "month": 86400}),
+        ("/computations", {"year": 9999, "month": 12}),
+        ("/computations", {"year": "2026", "month": "11x"}),
+    ],
+)
+def test_odd_writes_are_4xx_and_change_nothing(
+    client, who, people, tenants, owner_engine, path, body
+) -> None:
+    computed(tenants, people)
+    before = snapshot(owner_engine)
+    url = API + path.format(y=YEAR, m=MONTH, big=10**20, staff=people.staff, other=people.other)
+    answer = client.post(url, json=body, headers=who["admin"])
+    assert 400 <= answer.status_code < 500, (url, answer.status_code)
+    assert snapshot(owner_engine) == before
+
+
+PAGING = [
+    "page=100000000000000000000",
+    "page_size=0",
+    "page_size=-1",
+    "page_size=1000000000",
+    "page=0",
+    "page=-5",
+    "page=abc",
+    "page_size=10&page=99999",
+]
+
+
+@pytest.mark.parametrize("query", PAGING)
+def test_odd_paging_is_never_a_500(app, client, who, people, tenants, query) -> None:
+    computed(tenants, people)
+    for url in (f"{API}/months", f"{URL}/lines", f"{API}/me", IMPORTS):
+        headers = who["staff"] if url.endswith("/me") else who["admin"]
+        answer = client.get(f"{url}?{query}", headers=headers)
+        assert answer.status_code in (200, 400, 422), (url, query, answer.status_code)
+    city = app.test_client()
+    sign_in(city, "kota")
+    answer = city.get(f"{CITY}/totals/{YEAR}/{MONTH}?{query}")
+    assert answer.status_code in (200, 400, 422), (query, answer.status_code)
+    for page in (
+        f"{PAGES}/months?{query}",
+        f"{PAGES}/months/{YEAR}/{MONTH}?{query}",
+        f"{PAGES}/imports?{query}",
+    ):
+        admin = app.test_client()
+        sign_in(admin, "admin")
+        assert admin.get(page).status_code in (200, 400, 404), page
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    assert staff.get(f"/t/dinkes/tpp/me?{query}").status_code in (200, 400, 404)
+    for month in (
+        "0000-00",
+        "9999-99",
+        "2026-13",
+        "86400-1",
+        "2026-00",
+        "-1--1",
+        "\uff12\uff10\uff12\uff16-\uff11\uff11",
+    ):
+        answer = city.get(f"/city/tpp/totals?month={month}&{query}")
+        assert answer.status_code in (200, 400, 404), (month, query)

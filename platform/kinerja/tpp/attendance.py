@@ -21,6 +21,7 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
+from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.rules.tpp import tpp
 from kinerja.tpp import compute as computing
 from kinerja.tpp import labels as tpp_labels
@@ -67,6 +68,19 @@ def _minutes(value: Any) -> tuple[bool, int | None]:
     return True, value
 
 
+def _off_tier(code: str, minutes: int | None) -> Any:
+    """Why the minutes do not go with the code (the import's rule: a tier's span, none for an
+    absence), or None."""
+    from kinerja.tpp.importer import tier_problem  # the importer builds on this module
+
+    problem = tier_problem(code, minutes)
+    if problem is None:
+        return None
+    if problem[1].get("span") is None:
+        return _("%(code)s takes no minutes.", code=code)
+    return _("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)", **problem[1])
+
+
 def check_rows(
     session: Session,
     rows: Sequence[Mapping[str, Any]],
@@ -107,12 +121,22 @@ def check_rows(
             errors[f"{where}.date"] = [_("Give the date as YYYY-MM-DD.")]
         elif day > today:
             errors[f"{where}.date"] = [_("The date is in the future.")]
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:  # its month could never be seen or closed
+            errors[f"{where}.date"] = [
+                _(
+                    "The date is outside the years the city keeps (%(first)s to %(last)s).",
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
+            ]
         code = row.get("code")
         if not isinstance(code, str) or code not in codes:
             errors[f"{where}.code"] = [_("Not an attendance code of the city's table.")]
         ok, minutes = _minutes(row.get("minutes"))
         if not ok:
             errors[f"{where}.minutes"] = [_("Give the minutes as a whole number from 0 to 1440.")]
+        elif isinstance(code, str) and code in codes and (wrong := _off_tier(code, minutes)):
+            errors[f"{where}.minutes"] = [wrong]
         if any(key.startswith(f"{where}.") for key in errors):
             continue
         assert employee_id is not None and day is not None and isinstance(code, str)
