@@ -20,6 +20,7 @@ from sqlalchemy import text
 from kinerja import clock
 from kinerja.db import db
 from kinerja.exceptions import Conflict
+from kinerja.people.importer import FileRejected
 from kinerja.tpp import attendance, importer, service
 from tests.support import OPERATOR_TOKEN, People, at_once, csrf_token, sign_in
 from tests.test_concurrency import codes
@@ -620,3 +621,144 @@ def test_odd_paging_is_never_a_500(app, client, who, people, tenants, query) -> 
     ):
         answer = city.get(f"/city/tpp/totals?month={month}&{query}")
         assert answer.status_code in (200, 400, 404), (month, query)
+
+
+def test_nul_and_odd_text_in_the_correction_page_is_never_a_500(
+    app, people, tenants, owner_engine
+) -> None:
+    closed(tenants, people)
+    before = snapshot(owner_engine)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    url = f"{PAGES}/months/{YEAR}/{MONTH}/employees/{people.staff}"
+    token_ = csrf_token(admin, url)
+    day = day_of_last_month(6)
+    for form in (
+        {"reason": "izin\x00sakit"},
+        {"reason": "izin", "day_0": day + "\x00", "code_0": "terlambat_1"},
+        {"reason": "izin", "day_0": day, "code_0": "terlambat_1\x00"},
+        {"reason": "izin", "day_0": day, "code_0": "terlambat_1", "minutes_0": "\x00"},
+        {"reason": "izin", "day_0": day, "code_0": "terlambat_1", "minutes_0": "²"},
+        {"reason": "izin", "day_0": day, "code_0": "terlambat_1", "minutes_0": "9" * 400},
+        {"reason": "izin", "day_0": "0000-00-00", "code_0": "terlambat_1"},
+        {"reason": "izin", "day_0": "29-02-2025", "code_0": "🙂"},
+        {"reason": "izin", "remove": ["x\x00", "99999999999999999999999"], "day_0": "x"},
+    ):
+        answer = admin.post(url, data={"csrf_token": token_, **form})
+        assert 400 <= answer.status_code < 500, (form, answer.status_code)
+    assert snapshot(owner_engine) == before
+    assert audits(owner_engine, "tpp.correct") == 0
+    # emoji and a very long reason are text like any other: kept (up to its limit), shown
+    saved = admin.post(url, data={"csrf_token": token_, "reason": "🙂 " + "x" * 5000})
+    assert saved.status_code == 303
+    page = admin.get(saved.headers["Location"])
+    assert page.status_code == 200 and "🙂" in page.get_data(as_text=True)
+
+
+# --- import files ------------------------------------------------------------------------------
+def run_file(app: Any, tenants: Any, content: bytes, fmt: str = "csv", **kw: Any) -> Any:
+    with db.unit_of_work(tenants.a) as session:
+        return importer.run(session, fmt, content, today=clock.today(), **kw)
+
+
+def test_csv_with_a_bom_and_semicolons_imports(app, people, tenants) -> None:
+    set_up(tenants, people)
+    rows = [[STAFF_NIP, f"02-{MONTH:02d}-{YEAR}", "terlambat_1", "5"]]
+    assert run_file(app, tenants, importer_csv(rows, ";", bom=True)).status == "applied"
+    rows = [[BOSS_NIP, day_of_last_month(3), "pulang_cepat_4", ""]]
+    assert run_file(app, tenants, importer_csv(rows, ",", bom=True)).status == "applied"
+
+
+def test_a_cp1252_file_with_an_extra_column_imports(app, people, tenants) -> None:
+    set_up(tenants, people)
+    content = (
+        f"nip;tanggal;kode;menit;catatan\r\n{STAFF_NIP};{day_of_last_month(2)};terlambat_2;"
+        "45;caf\xe9 \xe0 c\xf4t\xe9\r\n"
+    ).encode("cp1252")
+    report = run_file(app, tenants, content)
+    assert report.status == "applied", report.errors
+
+
+ODD_CELLS = {
+    "minutes_superscript": [STAFF_NIP, "{day}", "terlambat_1", "²"],
+    "minutes_huge": [STAFF_NIP, "{day}", "terlambat_1", "9" * 30],
+    "minutes_negative": [STAFF_NIP, "{day}", "terlambat_1", "-5"],
+    "minutes_decimal": [STAFF_NIP, "{day}", "terlambat_1", "5.5"],
+    "date_year_0": [STAFF_NIP, "0000-01-01", "terlambat_1", "5"],
+    "date_9999": [STAFF_NIP, "31-12-9999", "terlambat_1", "5"],
+    "date_29_feb_2025": [STAFF_NIP, "29-02-2025", "terlambat_1", "5"],
+    "date_1900": [STAFF_NIP, "01-01-1900", "terlambat_1", "5"],
+    "code_formula": [STAFF_NIP, "{day}", "=cmd|' /C calc'!A0", ""],
+    "code_emoji": [STAFF_NIP, "{day}", "🙂", ""],
+    "nip_formula": ["=1+1", "{day}", "terlambat_1", ""],
+    "nip_emoji_long": ["🙂" * 5000, "{day}", "terlambat_1", ""],
+    "tier_mismatch": [STAFF_NIP, "{day}", "terlambat_4", "3"],
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_CELLS))
+def test_an_odd_cell_rejects_the_file_with_a_report_never_a_crash(
+    app, people, tenants, owner_engine, case
+) -> None:
+    set_up(tenants, people)
+    row = [c.format(day=day_of_last_month(2)) for c in ODD_CELLS[case]]
+    good = [BOSS_NIP, day_of_last_month(2), "terlambat_1", "5"]
+    report = run_file(app, tenants, importer_csv([good, row]))
+    assert report.status == "rejected", (case, report)
+    assert report.errors and report.errors[0].row in (1, 3), report.errors
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attendance_event")).scalar_one() == 0
+
+
+def test_a_nul_deep_in_a_csv_is_a_rejected_import_not_a_failed_job(
+    client, who, people, tenants, owner_engine
+) -> None:
+    """The format check looks for NUL in the first 4 KB only; a NUL further down reaches the
+    report's parameters, which PostgreSQL's jsonb refuses."""
+    set_up(tenants, people)
+    padding = [[BOSS_NIP, day_of_last_month(d), "terlambat_1", "5"] for d in range(1, 28)] * 5
+    rows = [*padding, ["1986\x0009262015051001", day_of_last_month(2), "terlambat\x00_1", "5"]]
+    content = importer_csv(rows)
+    assert b"\x00" not in content[:4096]
+    made = client.post(
+        IMPORTS,
+        headers=who["admin"],
+        data={"file": (io.BytesIO(content), "mesin.csv")},
+        content_type=MULTIPART,
+    )
+    assert made.status_code == 202
+    work()
+    body = client.get(made.get_json()["status_url"], headers=who["admin"]).get_json()
+    assert body["job"]["status"] == "succeeded", body["job"]
+    assert body["job"]["result"]["status"] == "rejected"
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attendance_event")).scalar_one() == 0
+
+
+def test_utf16_and_binary_uploads_are_refused_at_once(client, who, people, tenants) -> None:
+    content = importer_csv([[STAFF_NIP, day_of_last_month(2), "terlambat_1", "5"]])
+    for data, name in (
+        (content.decode().encode("utf-16"), "a.csv"),
+        (b"\x00" * 100, "a.csv"),
+        (b"PK\x03\x04garbage", "a.xlsx"),
+        (content, "a.exe"),
+    ):
+        answer = client.post(
+            IMPORTS,
+            headers=who["admin"],
+            data={"file": (io.BytesIO(data), name)},
+            content_type=MULTIPART,
+        )
+        assert answer.status_code in (202, 415, 422), (name, answer.status_code)
+    work()
+    listed = client.get(IMPORTS, headers=who["admin"]).get_json()
+    assert all(i["job"]["status"] == "succeeded" for i in listed), listed
+
+
+def test_a_hundred_thousand_rows_are_refused_past_the_limit(app, people, tenants) -> None:
+    set_up(tenants, people)
+    row = f"{STAFF_NIP},{day_of_last_month(2)},terlambat_1,5\r\n"
+    content = ("nip,tanggal,kode,menit\r\n" + row * 100_000).encode()
+    with pytest.raises(FileRejected) as refused:  # the job makes it a rejected report
+        run_file(app, tenants, content, max_rows=50_000)
+    assert refused.value.status == 422 and "50000" in str(refused.value)

@@ -309,6 +309,8 @@ def correct(
     service.check_month(year, month)
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid("reason", _("Say why the events are corrected."))
+    if "\x00" in reason:  # a form's text reaches here unchecked; PostgreSQL refuses NUL
+        raise Invalid("reason", _("Text may not contain NUL characters."))
     reason = reason.strip()[:MAX_REASON]
     if session.scalar(select(Employee.id).where(Employee.id == employee_id)) is None:
         raise NotFound()

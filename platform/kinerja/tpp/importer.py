@@ -152,6 +152,12 @@ def check(
     for row, v, numeric in limited(rows, max_rows):
         count += 1
         bad = problems.add
+        # PostgreSQL refuses NUL in text, the report's jsonb included: named, never echoed
+        nul = sorted(column for column, value in v.items() if "\x00" in value)
+        for column in nul:
+            bad(row, column, N_("contains a NUL character"))
+        if nul:
+            continue
         nip = v.get("nip", "").replace(" ", "")
         employee_id = None
         if "nip" in numeric:
@@ -193,7 +199,7 @@ def check(
         minutes = None
         text = v.get("menit", "")
         if text:
-            if not text.isdigit() or int(text[:5]) > MAX_MINUTES:
+            if not (text.isascii() and text.isdigit()) or int(text[:5]) > MAX_MINUTES:  # not ²
                 bad(row, "menit", N_("must be a whole number of minutes from 0 to 1440"))
             else:
                 minutes = int(text)
