@@ -21,6 +21,7 @@ from kinerja import clock
 from kinerja.db import db
 from kinerja.exceptions import Conflict
 from kinerja.people.importer import FileRejected
+from kinerja.people.models import Employee
 from kinerja.tpp import attendance, importer, service
 from tests.support import OPERATOR_TOKEN, People, at_once, csrf_token, sign_in
 from tests.test_concurrency import codes
@@ -762,3 +763,181 @@ def test_a_hundred_thousand_rows_are_refused_past_the_limit(app, people, tenants
     with pytest.raises(FileRejected) as refused:  # the job makes it a rejected report
         run_file(app, tenants, content, max_rows=50_000)
     assert refused.value.status == 422 and "50000" in str(refused.value)
+
+
+# --- closed and locked months ------------------------------------------------------------------
+def every_write(
+    client: Any, headers: dict[str, str], people: People, correct: bool = True
+) -> list[Any]:
+    """Every API write on last month, as `headers` would try it."""
+    event = {"nip": STAFF_NIP, "date": day_of_last_month(8), "code": "tanpa_keterangan"}
+    answers = [
+        client.post(f"{URL}/transitions", json={"action": "close"}, headers=headers),
+        client.post(f"{API}/computations", json={"year": YEAR, "month": MONTH}, headers=headers),
+        client.post(f"{API}/attendance", json={"events": [event]}, headers=headers),
+    ]
+    if correct:
+        correction = {"events": [], "reason": "x"}
+        url = f"{URL}/lines/{people.staff}/correction"
+        answers.append(client.post(url, json=correction, headers=headers))
+    return answers
+
+
+def city_admin_inside(app: Any) -> Any:
+    city = app.test_client()
+    sign_in(city, "kota")
+    token_ = csrf_token(city, "/me")
+    assert city.post("/t/dinkes/enter", data={"csrf_token": token_}).status_code == 303
+    return city, token_
+
+
+def test_a_closed_month_changes_for_no_one_but_a_correction(
+    app, client, who, people, tenants, owner_engine
+) -> None:
+    closed(tenants, people)
+    before = snapshot(owner_engine)
+    # the operator's token and the city admin's browser: no write at all
+    for answer in every_write(client, who["operator"], people):
+        assert answer.status_code in (401, 403, 404), answer.status_code
+    city, token_ = city_admin_inside(app)
+    for answer in every_write(city, {}, people):
+        assert answer.status_code in (401, 403, 404), answer.status_code
+    month = f"{PAGES}/months/{YEAR}/{MONTH}"
+    for path, form in (
+        (f"{month}/compute", {}),
+        (f"{month}/close", {"confirmed": "1"}),
+        (f"{month}/employees/{people.staff}", {"reason": "kota", "remove": ["1"]}),
+    ):
+        answer = city.post(path, data={"csrf_token": token_, **form})
+        assert answer.status_code in (403, 404), (path, answer.status_code)
+    # the admin OPD: every write but the correction is refused with 409
+    close, compute, push = every_write(client, who["admin"], people, correct=False)
+    assert (close.status_code, compute.status_code, push.status_code) == (409, 409, 409)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    token_ = csrf_token(admin, month)
+    assert admin.post(f"{month}/compute", data={"csrf_token": token_}).status_code == 409
+    late = [[STAFF_NIP, day_of_last_month(8), "tanpa_keterangan", ""]]
+    assert run_file(app, tenants, importer_csv(late)).status == "rejected"
+    assert snapshot(owner_engine) == before
+
+
+def test_a_correction_after_closing_is_exactly_one_new_version(
+    client, who, people, tenants, owner_engine
+) -> None:
+    closed(tenants, people)
+    with owner_engine.connect() as conn:
+        first = conn.execute(text("SELECT * FROM tpp_line ORDER BY id")).all()
+    body = {
+        "events": [{"date": day_of_last_month(6), "code": "terlambat_3", "minutes": 75}],
+        "reason": "Mesin absen rusak 🙂",
+    }
+    answer = client.post(f"{URL}/lines/{people.staff}/correction", json=body, headers=who["admin"])
+    assert answer.status_code == 200, answer.get_json()
+    with owner_engine.connect() as conn:
+        now = conn.execute(text("SELECT * FROM tpp_line ORDER BY id")).all()
+        version = conn.execute(text("SELECT version, status FROM tpp_month")).one()
+    assert now[: len(first)] == first  # every line as it was paid, untouched
+    [added] = now[len(first) :]
+    added_ = added._mapping
+    assert (added_["employee_id"], added_["version"]) == (people.staff, 2)
+    assert added_["reason"] == "Mesin absen rusak 🙂"
+    assert added_["events"] == {"terlambat_3": 1}
+    assert tuple(version) == (2, "closed")
+    assert audits(owner_engine, "tpp.correct") == 1
+
+
+def test_a_locked_month_stays_locked_for_everyone(
+    app, client, who, people, tenants, owner_engine
+) -> None:
+    closed(tenants, people)
+    with db.unit_of_work(tenants.a) as session:
+        service.lock(session, YEAR, MONTH, people.users["kota"])
+    before = snapshot(owner_engine)
+    assert [a.status_code for a in every_write(client, who["admin"], people)] == [409] * 4
+    for answer in every_write(client, who["operator"], people):
+        assert answer.status_code in (401, 403, 404)
+    city, token_ = city_admin_inside(app)
+    month = f"{PAGES}/months/{YEAR}/{MONTH}"
+    assert (
+        city.post(f"{month}/lock", data={"csrf_token": token_, "confirmed": "1"}).status_code == 409
+    )
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    url = f"{month}/employees/{people.staff}"
+    token_ = csrf_token(admin, url)
+    answer = admin.post(url, data={"csrf_token": token_, "reason": "telat", "remove": ["1"]})
+    assert answer.status_code == 409
+    with pytest.raises(Conflict), db.unit_of_work(tenants.a) as session:
+        attendance.correct(session, people.staff, YEAR, MONTH, [], "layanan", None)
+    assert snapshot(owner_engine) == before
+    assert audits(owner_engine, "tpp.correct") == 0
+
+
+# --- files: formulas and the city's totals ------------------------------------------------------
+FORMULAS = ("=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1")
+
+
+def test_formula_names_land_in_the_finance_xlsx_as_text(app, people, tenants) -> None:
+    computed(tenants, people)
+    with db.unit_of_work(tenants.a) as session:
+        for employee_id, name in zip(
+            (people.staff, people.peer, people.superior, people.head), FORMULAS, strict=False
+        ):
+            session.get(Employee, (tenants.a, employee_id)).name = name  # type: ignore[union-attr]
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    made = admin.post(
+        "/t/dinkes/exports",
+        data={
+            "csrf_token": csrf_token(admin, "/t/dinkes/exports"),
+            "kind": "tpp",
+            "month": f"{YEAR}-{MONTH:02d}",
+            "format": "xlsx",
+        },
+    )
+    assert made.status_code == 303
+    work()
+    file = admin.get(f"{made.headers['Location']}/file")
+    sheet = load_workbook(io.BytesIO(file.data)).active
+    names = {row[1].value: row[1] for row in sheet.iter_rows(min_row=3)}
+    for formula in FORMULAS[:4]:
+        cell = names[formula]
+        assert cell.data_type == "s", (formula, cell.data_type)  # text, never a formula
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_the_citys_totals_of_a_one_employee_agency_name_no_one(app, people, tenants) -> None:
+    from tests.test_tpp_pages import add_line, add_month
+
+    add_line(tenants.b, add_month(tenants.b, YEAR, MONTH, "closed"), people.other, total=7_777_777)
+    city = app.test_client()
+    sign_in(city, "kota")
+    month = f"{YEAR}-{MONTH:02d}"
+    answers = {
+        "api": city.get(f"{CITY}/totals/{YEAR}/{MONTH}"),
+        "page": city.get(f"/city/tpp/totals?month={month}"),
+        "csv": city.get(f"/city/tpp/totals.csv?month={month}"),
+        "xlsx": city.get(f"/city/tpp/totals.xlsx?month={month}"),
+    }
+    for kind, answer in answers.items():
+        assert answer.status_code == 200, kind
+        if kind == "xlsx":
+            shown = str(list(load_workbook(io.BytesIO(answer.data)).active.values))
+            assert "7777777" in shown
+        else:
+            shown = answer.data.decode("utf-8-sig")
+        for private in (OUTSIDER_NIP, "Pegawai Disdik", "Outsider", "employee_id", '"nip"'):
+            assert private not in shown, (kind, private)
+    disdik = next(r for r in answers["api"].get_json() if r["slug"] == "disdik")
+    assert set(disdik) == {
+        "slug",
+        "name",
+        "status",
+        "version",
+        "employees",
+        "total",
+        "kinerja_avg",
+        "disiplin_avg",
+    }
+    assert (disdik["employees"], disdik["total"]) == (1, 7_777_777)
