@@ -941,3 +941,58 @@ def test_the_citys_totals_of_a_one_employee_agency_name_no_one(app, people, tena
         "disiplin_avg",
     }
     assert (disdik["employees"], disdik["total"]) == (1, 7_777_777)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/t/dinkes/tpp/me/lines/{big}",
+        "/t/dinkes/tpp/me/lines/0",
+        "/t/dinkes/tpp/me/9999-99",
+        "/t/dinkes/tpp/me/0000-00",
+        "/t/dinkes/tpp/me/{y}-13",
+        f"{PAGES}/months/{{big}}/1",
+        f"{PAGES}/months/{{y}}/0",
+        f"{PAGES}/months/{{y}}/86400",
+        f"{PAGES}/months/{{y}}/{{m}}/employees/{{big}}",
+        f"{PAGES}/months/{{y}}/{{m}}/employees/{{other}}",
+        f"{PAGES}/months/9999/12",
+    ],
+)
+def test_odd_page_addresses_are_404(app, people, tenants, path) -> None:
+    computed(tenants, people)
+    url = path.format(y=YEAR, m=MONTH, big=10**20, other=people.other)
+    for login in ("admin", "staff"):
+        browser = app.test_client()
+        sign_in(browser, login)
+        assert browser.get(url).status_code == 404, (login, url)
+
+
+def test_ten_corrections_racing_the_close_are_each_kept_once(
+    app, who, people, tenants, owner_engine
+) -> None:
+    computed(tenants, people)
+    correct = [
+        lambda c, n=n: c.post(
+            f"{URL}/lines/{people.staff}/correction",
+            json={
+                "events": [{"date": day_of_last_month(n + 1), "code": "tanpa_keterangan"}],
+                "reason": f"koreksi {n}",
+            },
+            headers=who["admin"],
+        )
+        for n in range(10)
+    ]
+    close = lambda c: c.post(f"{URL}/transitions", json={"action": "close"}, headers=who["admin"])  # noqa: E731
+    answers = at_once(app, [*correct, close])
+    assert codes(answers) == {200: 11}
+    assert audits(owner_engine, "tpp.correct") == 10
+    assert audits(owner_engine, "tpp.close") == 1
+    with db.unit_of_work(tenants.a) as session:
+        found = service.get_month(session, YEAR, MONTH)
+        versions = [line.version for line in service.history(session, found.id, people.staff)]
+        line = service.line_of(session, found.id, people.staff)
+        stored = attendance.month_events(session, people.staff, YEAR, MONTH)
+    # one version per correction after the close, none before it; the last one wins the events
+    assert versions == list(range(1, found.version + 1))
+    assert line is not None and sum(line.events.values()) == len(stored) == 1
