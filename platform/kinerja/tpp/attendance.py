@@ -21,6 +21,7 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
 from kinerja.i18n import _
 from kinerja.people.models import Employee
+from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.rules.tpp import tpp
 from kinerja.tpp import compute as computing
 from kinerja.tpp import labels as tpp_labels
@@ -67,6 +68,19 @@ def _minutes(value: Any) -> tuple[bool, int | None]:
     return True, value
 
 
+def _off_tier(code: str, minutes: int | None) -> Any:
+    """Why the minutes do not go with the code (the import's rule: a tier's span, none for an
+    absence), or None."""
+    from kinerja.tpp.importer import tier_problem  # the importer builds on this module
+
+    problem = tier_problem(code, minutes)
+    if problem is None:
+        return None
+    if problem[1].get("span") is None:
+        return _("%(code)s takes no minutes.", code=code)
+    return _("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)", **problem[1])
+
+
 def check_rows(
     session: Session,
     rows: Sequence[Mapping[str, Any]],
@@ -107,12 +121,22 @@ def check_rows(
             errors[f"{where}.date"] = [_("Give the date as YYYY-MM-DD.")]
         elif day > today:
             errors[f"{where}.date"] = [_("The date is in the future.")]
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:  # its month could never be seen or closed
+            errors[f"{where}.date"] = [
+                _(
+                    "The date is outside the years the city keeps (%(first)s to %(last)s).",
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
+            ]
         code = row.get("code")
         if not isinstance(code, str) or code not in codes:
             errors[f"{where}.code"] = [_("Not an attendance code of the city's table.")]
         ok, minutes = _minutes(row.get("minutes"))
         if not ok:
             errors[f"{where}.minutes"] = [_("Give the minutes as a whole number from 0 to 1440.")]
+        elif isinstance(code, str) and code in codes and (wrong := _off_tier(code, minutes)):
+            errors[f"{where}.minutes"] = [wrong]
         if any(key.startswith(f"{where}.") for key in errors):
             continue
         assert employee_id is not None and day is not None and isinstance(code, str)
@@ -172,11 +196,27 @@ def _refuse_closed(found: TppMonth) -> None:
         )
 
 
+class AlreadyRecorded(InvalidFields):
+    """Events a caller that refuses existing ones (the import) found already stored; `rows`
+    are their indexes in the caller's rows."""
+
+    def __init__(self, rows: list[int]) -> None:
+        message = _("This event is already recorded for that day.")
+        super().__init__({f"events.{n}.code": [message] for n in rows})
+        self.rows = rows
+
+
 def record(
-    session: Session, rows: Sequence[Mapping[str, Any]], source: str, user_id: int | None
+    session: Session,
+    rows: Sequence[Mapping[str, Any]],
+    source: str,
+    user_id: int | None,
+    replace: bool = True,
 ) -> int:
     """Keep the events (all or nothing): an event already there (same employee, day and code)
-    takes the new minutes. Returns how many rows were written."""
+    takes the new minutes, or, unless `replace`, refuses them all (`AlreadyRecorded`: the
+    import's rule, decided by the insert itself, so two imports of one file at once cannot
+    both pass; the caller rolls back what was written). Returns how many rows were written."""
     if source not in SOURCES or source == CORRECTION:
         raise ValueError(f"not a source of recorded events: {source!r}")
     events = check_rows(session, rows)
@@ -185,10 +225,38 @@ def record(
     if not events:
         return 0
     tenant_id = current_tenant_id(session)
+    # Rows in one order whatever the sender's: two pushes of the same events in opposite
+    # orders would otherwise each hold a row the other waits for (a deadlock, a 503).
+    ordered = sorted(events, key=lambda e: (e.employee_id, e.day, e.code))
+    values = [
+        {
+            "tenant_id": tenant_id,
+            "employee_id": e.employee_id,
+            "day": e.day,
+            "code": e.code,
+            "minutes": e.minutes,
+            "source": source,
+            "created_by": user_id,
+        }
+        for e in ordered
+    ]
     statement = pg_insert(AttendanceEvent)
+    keys = ["tenant_id", "employee_id", "day", "code"]
+    if not replace:
+        written = session.execute(
+            statement.on_conflict_do_nothing(index_elements=keys).returning(
+                AttendanceEvent.employee_id, AttendanceEvent.day, AttendanceEvent.code
+            ),
+            values,
+        )
+        kept = {tuple(r) for r in written}
+        there = [n for n, e in enumerate(events) if (e.employee_id, e.day, e.code) not in kept]
+        if there:
+            raise AlreadyRecorded(there)
+        return len(events)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["tenant_id", "employee_id", "day", "code"],
+            index_elements=keys,
             set_={
                 "minutes": statement.excluded.minutes,
                 "source": statement.excluded.source,
@@ -197,18 +265,7 @@ def record(
                 "updated_at": clock.now(),
             },
         ),
-        [
-            {
-                "tenant_id": tenant_id,
-                "employee_id": e.employee_id,
-                "day": e.day,
-                "code": e.code,
-                "minutes": e.minutes,
-                "source": source,
-                "created_by": user_id,
-            }
-            for e in events
-        ],
+        values,
     )
     return len(events)
 
@@ -252,6 +309,8 @@ def correct(
     service.check_month(year, month)
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid("reason", _("Say why the events are corrected."))
+    if "\x00" in reason:  # a form's text reaches here unchecked; PostgreSQL refuses NUL
+        raise Invalid("reason", _("Text may not contain NUL characters."))
     reason = reason.strip()[:MAX_REASON]
     if session.scalar(select(Employee.id).where(Employee.id == employee_id)) is None:
         raise NotFound()

@@ -152,6 +152,12 @@ def check(
     for row, v, numeric in limited(rows, max_rows):
         count += 1
         bad = problems.add
+        # PostgreSQL refuses NUL in text, the report's jsonb included: named, never echoed
+        nul = sorted(column for column, value in v.items() if "\x00" in value)
+        for column in nul:
+            bad(row, column, N_("contains a NUL character"))
+        if nul:
+            continue
         nip = v.get("nip", "").replace(" ", "")
         employee_id = None
         if "nip" in numeric:
@@ -193,7 +199,7 @@ def check(
         minutes = None
         text = v.get("menit", "")
         if text:
-            if not text.isdigit() or int(text[:5]) > MAX_MINUTES:
+            if not (text.isascii() and text.isdigit()) or int(text[:5]) > MAX_MINUTES:  # not ²
                 bad(row, "menit", N_("must be a whole number of minutes from 0 to 1440"))
             else:
                 minutes = int(text)
@@ -260,7 +266,16 @@ def apply(session: Session, records: list[Record], user_id: int | None) -> Repor
     )
     rows = [{"nip": r.nip, "date": r.day, "code": r.code, "minutes": r.minutes} for r in records]
     try:
-        report.created = attendance.record(session, rows, IMPORT, user_id)
+        # a savepoint: an event found already there by the insert (another import of the same
+        # file ran meanwhile) rejects the file after some rows were written
+        with session.begin_nested():
+            report.created = attendance.record(session, rows, IMPORT, user_id, replace=False)
+    except attendance.AlreadyRecorded as there:
+        report.errors = [
+            RowError(records[n].row, "kode", N_("this event is already recorded for that day"))
+            for n in there.rows
+        ][:DEFAULT_MAX_ERRORS]
+        report.errors_total, report.created, report.status = len(there.rows), 0, "rejected"
     except ServiceError as refused:
         messages = refused.errors if isinstance(refused, InvalidFields) else {"": [refused]}
         report.errors = [
