@@ -234,7 +234,10 @@ def test_the_demo_has_last_month_closed_this_month_open_and_every_page_explains(
     for n, nip in enumerate(nips, start=1):  # some with none at all
         client = _sign_in(demo_agency, nip, 300 + n)
         html = _page(client, "/t/dinkes/tpp/me")
-        assert "Terbuka sementara" in _state(html) and "hari kerja dengan laporan harian terkirim" in html, nip
+        assert (
+            "Terbuka sementara" in _state(html)
+            and "hari kerja dengan laporan harian terkirim" in html
+        ), nip
         assert _state(_page(client, f"/t/dinkes/tpp/me/{last:%Y-%m}")).startswith("Ditutup pada")
     assert demo.PEOPLE  # the persona table's people are among them
     assert {p[0] for p in demo.PEOPLE} <= set(nips)
