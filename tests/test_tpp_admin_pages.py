@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from sqlalchemy import text
 
@@ -120,6 +121,35 @@ def test_a_correction_needs_a_reason_and_is_audited(client, tenants, people, own
     assert [tuple(r) for r in stored] == [
         ("tanpa_keterangan", "correction", "Surat dari kepala bidang")
     ]
+
+
+def test_the_confirmations_name_the_month_and_the_agency_and_lead_back(
+    client, tenants, people, monkeypatch
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 18))  # inside November
+    sign_in(client, "admin")
+    page = client.get(f"{BASE}/months/2026/11/close").get_data(as_text=True)
+    assert "Tutup TPP November 2026 Dinas Kesehatan?" in page
+    assert page.count(f'href="{BASE}/months/2026/11"') == 2  # the back link and "Batal"
+    assert "‹ November 2026" in page and "Batal" in page  # noqa: RUF001
+    # Monday 2 to Wednesday 18 November: 13 working days counted of the month's 21
+    assert "November 2026 belum berakhir" in page
+    assert "hanya 13 hari kerja sampai saat ini (sampai 18-11-2026)" in page
+    assert "dari 21 hari kerja sebulan penuh" in page
+    client.set_cookie("kinerja_lang", "en")
+    english = client.get(f"{BASE}/months/2026/11/close").get_data(as_text=True)
+    assert "Close TPP November 2026 Dinas Kesehatan?" in english
+    assert "only its 13 working days so far (up to 18 Nov 2026), of 21" in english
+    client.set_cookie("kinerja_lang", "id")
+    ended = client.get(f"{BASE}/months/2026/10/close").get_data(as_text=True)
+    assert "Tutup TPP Oktober 2026 Dinas Kesehatan?" in ended
+    assert "belum berakhir" not in ended  # a past month counts all its days: no warning
+    sign_in(client, "kota")
+    token = csrf_token(client, "/me")
+    assert client.post("/t/dinkes/enter", data={"csrf_token": token}).status_code == 303
+    lock = client.get(f"{BASE}/months/2026/10/lock").get_data(as_text=True)
+    assert "Kunci TPP Oktober 2026 Dinas Kesehatan?" in lock
+    assert f'href="{BASE}/months/2026/10"' in lock
 
 
 def test_concurrent_close_clicks_close_once_and_a_stale_click_is_told(

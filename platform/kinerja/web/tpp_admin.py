@@ -20,8 +20,10 @@ from kinerja.exceptions import InvalidFields, ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.jobs.models import FAILED, SUCCEEDED, BackgroundJob
 from kinerja.people.models import Employee
+from kinerja.presentation import formats
 from kinerja.presentation.labels import labels
 from kinerja.tpp import attendance, service
+from kinerja.tpp import compute as computing
 from kinerja.tpp import jobs as tpp_jobs
 from kinerja.tpp.models import CLOSED, LOCKED, OPEN
 from kinerja.tpp.permissions import TPP_MONTH
@@ -141,13 +143,39 @@ def compute(year: int, month: int) -> Any:
     return _change(year, month, lambda: service.enqueue_compute(db.session, year, month))
 
 
-def _confirm(title: str, question: str, action: str, year: int, month: int) -> str:
+def _confirm(
+    title: str, question: str, action: str, year: int, month: int, warning: str | None = None
+) -> str:
     return render_template(
         "confirm.html",
         title=title,
         question=question,
         action=action,
+        warning=warning,
         back=url_for(".month_page", year=year, month=month),
+        back_label=formats.month(date(year, month, 1)),
+    )
+
+
+def _named(year: int, month: int) -> dict[str, str]:
+    """The month and the agency a confirmation names, so the click is on the right one."""
+    return {"month": formats.month(date(year, month, 1)), "agency": g.tenant.name}
+
+
+def _not_over(year: int, month: int) -> str | None:
+    """Closing a month before its end counts the working days so far only (compute stops at
+    today): say how many, of how many, before the admin OPD confirms."""
+    today = clock.today()
+    _first, last = computing.month_bounds(year, month)
+    if today >= last:
+        return None
+    return _(
+        "%(month)s has not ended yet: closing now counts only its %(days)s working days so far "
+        "(up to %(day)s), of %(total)s in the whole month.",
+        month=formats.month(date(year, month, 1)),
+        days=formats.number(len(computing.working_days(year, month, today)), 0),
+        day=formats.date_short(today),
+        total=formats.number(len(computing.working_days(year, month, last)), 0),
     )
 
 
@@ -157,14 +185,15 @@ def close(year: int, month: int) -> Any:
     year, month = _month_or_404(year, month)
     if not confirmed():
         return _confirm(
-            _("Close the month"),
+            _("Close TPP %(month)s %(agency)s?", **_named(year, month)),
             _(
-                "Close this month? It is computed once more and then never changes: a "
-                "correction afterwards becomes a new version with its reason."
+                "It is computed once more and then never changes: a correction afterwards "
+                "becomes a new version with its reason."
             ),
             _("Close"),
             year,
             month,
+            _not_over(year, month),
         )
     return _change(
         year,
@@ -182,11 +211,8 @@ def lock(year: int, month: int) -> Any:
     year, month = _month_or_404(year, month)
     if not confirmed():
         return _confirm(
-            _("Lock the month"),
-            _(
-                "Lock this agency's month? Nothing in it can change afterwards, not even by "
-                "a correction."
-            ),
+            _("Lock TPP %(month)s %(agency)s?", **_named(year, month)),
+            _("Nothing in it can change afterwards, not even by a correction."),
             _("Lock"),
             year,
             month,
