@@ -123,6 +123,34 @@ def test_a_correction_needs_a_reason_and_is_audited(client, tenants, people, own
     ]
 
 
+def test_a_correction_refuses_minutes_outside_the_codes_tier_as_the_import_does(
+    client, tenants, people, owner_engine
+) -> None:
+    sign_in(client, "admin")
+    url = f"{month_url()}/employees/{people.staff}"
+    token = csrf_token(client, url)
+    day = clock.today().isoformat()
+    form = {"csrf_token": token, "reason": "Rekap manual", "day_1": day}
+    refused = client.post(url, data={**form, "code_1": "pulang_cepat_1", "minutes_1": "45"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    # the importer's message, under the minutes of the row it came from
+    message = "45 menit tidak masuk tingkat Pulang cepat 1-30 menit (1-30)"
+    assert message in page
+    assert re.search(
+        r'id="minutes_1"[^>]*value="45">\s*<div class="invalid-feedback d-block">'
+        + re.escape(message),
+        page,
+    )
+    assert 'class="form-control is-invalid" type="number" min="0" max="1440" id="minutes_1"' in page
+    absent = client.post(url, data={**form, "code_1": "tanpa_keterangan", "minutes_1": "5"})
+    assert absent.status_code == 422
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attendance_event")).scalar_one() == 0
+    inside = client.post(url, data={**form, "code_1": "pulang_cepat_2", "minutes_1": "45"})
+    assert inside.status_code == 303
+
+
 def test_the_confirmations_name_the_month_and_the_agency_and_lead_back(
     client, tenants, people, monkeypatch
 ) -> None:

@@ -50,11 +50,7 @@ TEMPLATE_ROWS = [
     ("199001012020121001", "2026-11-10", "pulang_cepat_2", "45"),
     ("199001012020121001", "2026-11-17", "tanpa_keterangan", ""),
 ]
-# Minutes of each tier of lateness and of leaving early: 1-30, 31-60, 61-90, over 90 (tier 4
-# also stands for no check-in or check-out at all, so its minutes may be left empty).
-TIERS = {1: (1, 30), 2: (31, 60), 3: (61, 90), 4: (91, None)}
-MAX_MINUTES = 24 * 60
-TIERED = re.compile(r"(terlambat|pulang_cepat)_([1-4])")
+MAX_MINUTES = attendance.MAX_MINUTES
 # The file's column of a field the attendance service names ("events.3.code" -> kode)
 COLUMN_OF = {"nip": "nip", "date": "tanggal", "code": "kode", "minutes": "menit"}
 # The dates a spreadsheet hands over: ISO (Excel's own cells come as 2026-11-03 00:00:00),
@@ -101,26 +97,6 @@ def parse_day(text: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-def tier_problem(code: str, minutes: int | None) -> tuple[str, dict[str, Any]] | None:
-    """Why `minutes` do not go with `code` (a msgid and its parameters), or None."""
-    tiered = TIERED.fullmatch(code)
-    if tiered is None:
-        if minutes:
-            return N_("%(code)s takes no minutes: leave menit empty"), {"code": code}
-        return None
-    if minutes is None:
-        return None  # the tier is the code's; the minutes are only its evidence
-    low, high = TIERS[int(tiered.group(2))]
-    if minutes < low or (high is not None and minutes > high):
-        span = f"{low}-{high}" if high is not None else f"> {low - 1}"
-        return N_("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)"), {
-            "minutes": minutes,
-            "code": code,
-            "span": span,
-        }
-    return None
 
 
 @dataclass
@@ -197,7 +173,7 @@ def check(
                 bad(row, "menit", N_("must be a whole number of minutes from 0 to 1440"))
             else:
                 minutes = int(text)
-                if code and (problem := tier_problem(code, minutes)) is not None:
+                if code and (problem := attendance.tier_problem(code, minutes)) is not None:
                     bad(row, "menit", problem[0], **problem[1])
         if employee_id is None or day is None or not code:
             continue

@@ -233,20 +233,23 @@ def _employee_or_404(employee_id: int) -> Employee:
     return found
 
 
-def _kept_and_added(events: list[Any]) -> list[dict[str, Any]]:
-    """The events the form keeps (not ticked for removal) and the ones it adds."""
+def _kept_and_added(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The events the form keeps (not ticked for removal) and the ones it adds, and which form
+    row each added event came from (its field messages show under that row)."""
     removed = set(request.form.getlist("remove"))
     rows: list[dict[str, Any]] = [
         {"date": e.day.isoformat(), "code": e.code, "minutes": e.minutes}
         for e in events
         if str(e.id) not in removed
     ]
+    form_rows: dict[int, int] = {}
     for n in range(NEW_EVENTS):
         day = request.form.get(f"day_{n}", "").strip()
         code = request.form.get(f"code_{n}", "").strip()
         minutes = request.form.get(f"minutes_{n}", "").strip()
         if not (day or code or minutes):
             continue
+        form_rows[len(rows)] = n
         rows.append(
             {
                 "date": day,
@@ -254,13 +257,24 @@ def _kept_and_added(events: list[Any]) -> list[dict[str, Any]]:
                 "minutes": int(minutes) if minutes.isascii() and minutes.isdigit() else minutes,
             }
         )
-    return rows
+    return rows, form_rows
 
 
 def _problems(refused: ServiceError) -> list[str]:
     if isinstance(refused, InvalidFields):
         return [str(message) for messages in refused.errors.values() for message in messages]
     return [str(refused)]
+
+
+def _field_errors(refused: ServiceError, form_rows: dict[int, int]) -> dict[str, list[str]]:
+    """The service's `events.3.minutes` as the form's `minutes_1`: the added row it came from."""
+    found: dict[str, list[str]] = {}
+    for where, messages in getattr(refused, "errors", {}).items():
+        parts = where.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) in form_rows:
+            field = {"date": "day"}.get(parts[2], parts[2])
+            found[f"{field}_{form_rows[int(parts[1])]}"] = [str(m) for m in messages]
+    return found
 
 
 @bp.route("/months/<int:year>/<int:month>/employees/<int:employee_id>", methods=["GET", "POST"])
@@ -270,23 +284,26 @@ def correction(year: int, month: int, employee_id: int) -> Any:
     employee = _employee_or_404(employee_id)
     found = service.month_of(db.session, year, month)
     problems: list[str] = []
+    field_errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
         require_manage()
         events = attendance.month_events(db.session, employee_id, year, month)
+        rows, form_rows = _kept_and_added(events)
         try:
             attendance.correct(
                 db.session,
                 employee_id,
                 year,
                 month,
-                _kept_and_added(events),
+                rows,
                 request.form.get("reason", ""),
                 principal.user_id,
             )
         except ServiceError as refused:
             db.session.rollback()
             problems, status = _problems(refused), refused.status
+            field_errors = _field_errors(refused, form_rows)
         else:
             db.session.commit()
             return redirect(request.path + "?saved=1", code=303)
@@ -304,6 +321,7 @@ def correction(year: int, month: int, employee_id: int) -> Any:
         codes=labels("tpp.code"),
         new_rows=range(NEW_EVENTS),
         problems=problems,
+        field_errors=field_errors,
         manages=perm.can(principal, perm.MANAGE, perm.Resource(TPP_MONTH, g.tenant.id))
         and (found is None or found.status != LOCKED),
         form=request.form if problems else {},
