@@ -84,7 +84,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
                 session, export.year, dictionary=dictionary_of(session, ctx.tenant_id)
             )
         ctx.progress(60)
-        data = FORMATS[export.format](table.title, table.headers, table.rows)
+        data = FORMATS[export.format](table.title, table.headers, table.rows, **table.layout())
         ctx.progress(90)
         key = storage.tenant_key(ctx.tenant_id, "exports", f"{export.id}.{export.format}")
         storage.get().put(key, data, CONTENT_TYPES[export.format])
