@@ -3,7 +3,7 @@ it (its requester, and the city admin inside the agency), and the purge of expir
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from kinerja.jobs.models import BackgroundJob
 from kinerja.jobs.runner import JobContext
 from kinerja.performance import years
 
-FORMATS = {"xlsx": writers.to_xlsx, "pdf": writers.to_pdf}
+FORMATS: dict[str, Callable[..., bytes]] = {"xlsx": writers.to_xlsx, "pdf": writers.to_pdf}
 CONTENT_TYPES = writers.CONTENT_TYPES
 
 

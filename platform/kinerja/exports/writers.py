@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -205,7 +205,8 @@ def _csv_file(
     return csv_file(headers, rows)
 
 
-WRITERS = {"csv": _csv_file, "xlsx": to_xlsx, "pdf": to_pdf}
+# Each takes (title, headers, rows) and the XLSX layout as keywords (the others ignore it)
+WRITERS: dict[str, Callable[..., bytes]] = {"csv": _csv_file, "xlsx": to_xlsx, "pdf": to_pdf}
 CONTENT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
