@@ -44,12 +44,16 @@ from kinerja.tpp.models import IMPORT, OPEN, AttendanceEvent, TppMonth
 REQUIRED = ("nip", "tanggal", "kode")
 OPTIONAL = ("menit",)
 COLUMNS = REQUIRED + OPTIONAL
-# Made-up rows (replace them): a valid NIP shape, nobody's real record.
-TEMPLATE_ROWS = [
-    ("199001012020121001", "2026-11-03", "terlambat_1", "12"),
-    ("199001012020121001", "2026-11-10", "pulang_cepat_2", "45"),
-    ("199001012020121001", "2026-11-17", "tanpa_keterangan", ""),
+# The template's example events (code, minutes: a number, None for none); `template_rows` puts
+# them on the agency's first employee and days of the current month, so a filled-in copy
+# imports as it is and nothing in it points at nobody or at a closed month.
+EXAMPLES: list[tuple[str, int | None]] = [
+    ("terlambat_1", 12),
+    ("pulang_cepat_2", 45),
+    ("tanpa_keterangan", None),
 ]
+# Without an employee yet: a valid NIP shape, nobody's real record (the import refuses it).
+EXAMPLE_NIP = "199001012020121001"
 MAX_MINUTES = attendance.MAX_MINUTES
 # The file's column of a field the attendance service names ("events.3.code" -> kode)
 COLUMN_OF = {"nip": "nip", "date": "tanggal", "code": "kode", "minutes": "menit"}
@@ -297,6 +301,23 @@ def run(
     return report
 
 
-def template_xlsx() -> bytes:
-    """The template as an Excel file, the NIP column formatted as text."""
-    return sheet_template("absensi", COLUMNS, TEMPLATE_ROWS, {"nip", "tanggal"})
+def template_rows(session: Session, today: date | None = None) -> list[tuple[Any, ...]]:
+    """The example rows: the agency's first active employee (by NIP), working days of the
+    current month up to today (today itself when none has passed yet)."""
+    from kinerja import clock
+    from kinerja.tpp import compute
+
+    today = today or clock.today()
+    nip = session.scalar(
+        select(Employee.nip).where(Employee.active).order_by(Employee.nip).limit(1)
+    )
+    days = compute.working_days(today.year, today.month, today) or [today]
+    return [
+        (nip or EXAMPLE_NIP, days[min(n, len(days) - 1)].isoformat(), code, minutes)
+        for n, (code, minutes) in enumerate(EXAMPLES)
+    ]
+
+
+def template_xlsx(session: Session) -> bytes:
+    """The template as an Excel file: the NIP and the date as text, the minutes a number."""
+    return sheet_template("absensi", COLUMNS, template_rows(session), {"nip", "tanggal"})
