@@ -58,6 +58,18 @@ def test_the_admin_reads_the_months_and_a_month(client, tenants, people) -> None
     assert english.status_code == 200
 
 
+def test_each_line_of_the_month_links_to_its_explanation(client, tenants, people) -> None:
+    computed(tenants)
+    sign_in(client, "admin")
+    page = client.get(month_url()).get_data(as_text=True)
+    links = re.findall(r'href="(/t/dinkes/tpp/me/lines/\d+)">Cara penghitungannya</a>', page)
+    assert links and len(links) == page.count("/employees/")  # one for each line listed
+    explained = [client.get(link) for link in links]
+    assert all(a.status_code == 200 for a in explained)
+    assert any("Staf" in a.get_data(as_text=True) for a in explained)
+    assert all('id="tpp-line"' in a.get_data(as_text=True) for a in explained)
+
+
 def test_the_menu_offers_the_months_to_the_admin(client, people) -> None:
     sign_in(client, "admin")
     home = client.get("/t/dinkes/").get_data(as_text=True)

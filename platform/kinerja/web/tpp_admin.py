@@ -26,7 +26,7 @@ from kinerja.tpp import attendance, service
 from kinerja.tpp import compute as computing
 from kinerja.tpp import jobs as tpp_jobs
 from kinerja.tpp.models import CLOSED, LOCKED, OPEN
-from kinerja.tpp.permissions import TPP_MONTH
+from kinerja.tpp.permissions import TPP_LINE, TPP_MONTH
 from kinerja.web.admin import confirmed
 from kinerja.web.paging import paged
 
@@ -107,6 +107,8 @@ def _render_month(year: int, month: int, error: Any = None, status: int = 200) -
         pending=_pending_compute(year, month) is not None,
         manages=manages,
         may_lock=perm.is_city_admin(principal) and state == CLOSED,
+        # TPP_LINE lets whoever sees the agency's month read each line explained (TPP saya's page)
+        explains=perm.can(principal, perm.VIEW, perm.Resource(TPP_LINE, g.tenant.id)),
         OPEN=OPEN,
         LOCKED=LOCKED,
     )
