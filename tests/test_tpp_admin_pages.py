@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from sqlalchemy import text
 
@@ -55,6 +56,18 @@ def test_the_admin_reads_the_months_and_a_month(client, tenants, people) -> None
     assert "Staf" in found and "Atasan" not in found
     english = client.get(month_url() + "?q=staf", headers={"Accept-Language": "en"})
     assert english.status_code == 200
+
+
+def test_each_line_of_the_month_links_to_its_explanation(client, tenants, people) -> None:
+    computed(tenants)
+    sign_in(client, "admin")
+    page = client.get(month_url()).get_data(as_text=True)
+    links = re.findall(r'href="(/t/dinkes/tpp/me/lines/\d+)">Cara penghitungannya</a>', page)
+    assert links and len(links) == page.count("/employees/")  # one for each line listed
+    explained = [client.get(link) for link in links]
+    assert all(a.status_code == 200 for a in explained)
+    assert any("Staf" in a.get_data(as_text=True) for a in explained)
+    assert all('id="tpp-line"' in a.get_data(as_text=True) for a in explained)
 
 
 def test_the_menu_offers_the_months_to_the_admin(client, people) -> None:
@@ -120,6 +133,63 @@ def test_a_correction_needs_a_reason_and_is_audited(client, tenants, people, own
     assert [tuple(r) for r in stored] == [
         ("tanpa_keterangan", "correction", "Surat dari kepala bidang")
     ]
+
+
+def test_a_correction_refuses_minutes_outside_the_codes_tier_as_the_import_does(
+    client, tenants, people, owner_engine
+) -> None:
+    sign_in(client, "admin")
+    url = f"{month_url()}/employees/{people.staff}"
+    token = csrf_token(client, url)
+    day = clock.today().isoformat()
+    form = {"csrf_token": token, "reason": "Rekap manual", "day_1": day}
+    refused = client.post(url, data={**form, "code_1": "pulang_cepat_1", "minutes_1": "45"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    # the importer's message, under the minutes of the row it came from
+    message = "45 menit tidak masuk tingkat Pulang cepat 1-30 menit (1-30)"
+    assert message in page
+    assert re.search(
+        r'id="minutes_1"[^>]*value="45">\s*<div class="invalid-feedback d-block">'
+        + re.escape(message),
+        page,
+    )
+    assert 'class="form-control is-invalid" type="number" min="0" max="1440" id="minutes_1"' in page
+    absent = client.post(url, data={**form, "code_1": "tanpa_keterangan", "minutes_1": "5"})
+    assert absent.status_code == 422
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attendance_event")).scalar_one() == 0
+    inside = client.post(url, data={**form, "code_1": "pulang_cepat_2", "minutes_1": "45"})
+    assert inside.status_code == 303
+
+
+def test_the_confirmations_name_the_month_and_the_agency_and_lead_back(
+    client, tenants, people, monkeypatch
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 18))  # inside November
+    sign_in(client, "admin")
+    page = client.get(f"{BASE}/months/2026/11/close").get_data(as_text=True)
+    assert "Tutup TPP November 2026 Dinas Kesehatan?" in page
+    assert page.count(f'href="{BASE}/months/2026/11"') == 2  # the back link and "Batal"
+    assert "‹ November 2026" in page and "Batal" in page  # noqa: RUF001
+    # Monday 2 to Wednesday 18 November: 13 working days counted of the month's 21
+    assert "November 2026 belum berakhir" in page
+    assert "hanya 13 hari kerja sampai saat ini (sampai 18-11-2026)" in page
+    assert "dari 21 hari kerja sebulan penuh" in page
+    client.set_cookie("kinerja_lang", "en")
+    english = client.get(f"{BASE}/months/2026/11/close").get_data(as_text=True)
+    assert "Close TPP November 2026 Dinas Kesehatan?" in english
+    assert "only its 13 working days so far (up to 18 Nov 2026), of 21" in english
+    client.set_cookie("kinerja_lang", "id")
+    ended = client.get(f"{BASE}/months/2026/10/close").get_data(as_text=True)
+    assert "Tutup TPP Oktober 2026 Dinas Kesehatan?" in ended
+    assert "belum berakhir" not in ended  # a past month counts all its days: no warning
+    sign_in(client, "kota")
+    token = csrf_token(client, "/me")
+    assert client.post("/t/dinkes/enter", data={"csrf_token": token}).status_code == 303
+    lock = client.get(f"{BASE}/months/2026/10/lock").get_data(as_text=True)
+    assert "Kunci TPP Oktober 2026 Dinas Kesehatan?" in lock
+    assert f'href="{BASE}/months/2026/10"' in lock
 
 
 def test_concurrent_close_clicks_close_once_and_a_stale_click_is_told(

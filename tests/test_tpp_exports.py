@@ -57,8 +57,17 @@ def test_the_agency_month_for_the_finance_office_holds_numbers_and_only_its_peop
     work()
     file = admin.get(f"{status}/file")
     assert file.status_code == 200
-    rows = list(load_workbook(io.BytesIO(file.data)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(file.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
     assert "October 2026" in str(rows[0][0])
+    # Excel's view: a short sheet name, money with separators, percentages never "100."
+    assert sheet.title == "TPP 2026-10"
+    shapes = [c.number_format for c in next(sheet.iter_rows(min_row=3, max_row=3))]
+    assert shapes[3] == shapes[6] == shapes[7] == shapes[8] == "#,##0"  # the rupiah
+    assert shapes[4] == shapes[5] == "0.00"  # kinerja and disiplin in percent
+    assert "#" not in shapes[4] and not shapes[4].endswith(".")
+    assert sheet.column_dimensions["A"].width >= 18  # an 18-digit NIP fits
+    assert sheet.column_dimensions["B"].width >= 30
     header, body = rows[1], rows[2:]
     assert header[:4] == ("NIP", "Name", "Kelas jabatan", "Base (Rp)")
     by_nip = {row[0]: row for row in body}
@@ -105,8 +114,12 @@ def test_the_citys_totals_carry_no_nip_and_no_name(app, tenants, people) -> None
         answer = city.get(f"/city/tpp/totals.{fmt}?month=2026-10")
         assert answer.status_code == 200, fmt
         if fmt == "xlsx":
-            rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
+            sheet = load_workbook(io.BytesIO(answer.data)).active
+            assert sheet.title == "TPP 2026-10"
+            rows = list(sheet.iter_rows(values_only=True))
             dinkes = next(r for r in rows if r[0] == "Dinas Kesehatan")
+            row = next(r for r in sheet.iter_rows() if r[0].value == "Dinas Kesehatan")
+            assert [c.number_format for c in row[3:6]] == ["#,##0", "0.00", "0.00"]
             assert dinkes[2:4] == (2, 7_233_000)  # employees, total: numbers
             text = str(rows)
         else:
@@ -121,6 +134,15 @@ def test_the_citys_totals_carry_no_nip_and_no_name(app, tenants, people) -> None
     sign_in(staff, "staff")
     assert staff.get("/city/tpp/totals").status_code == 404
     assert staff.get("/city/tpp/totals.xlsx").status_code == 404
+
+
+def test_a_sheet_name_keeps_to_excels_limit_between_words() -> None:
+    from kinerja.exports.writers import sheet_name
+
+    long = "Hasil evaluasi kinerja pegawai tahun 2026 Dinas Kesehatan"
+    assert sheet_name(long) == "Hasil evaluasi kinerja pegawai"  # 30 characters, whole words
+    assert sheet_name("TPP [2026/11]") == "TPP 2026 11"  # Excel's forbidden characters
+    assert len(sheet_name("x" * 40)) == 31  # one long word: cut, within the limit
 
 
 def test_each_month_has_its_export_kind() -> None:

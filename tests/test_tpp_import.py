@@ -177,28 +177,37 @@ def test_a_month_that_is_not_open_takes_no_events(
     assert events(owner_engine) == []
 
 
-def test_the_template_reads_back_and_a_filled_template_imports(
+def test_the_template_reads_back_and_its_examples_import_as_they_are(
     client, people, admin_headers, owner_engine
 ) -> None:
     csv_template = client.get(f"{URL}/template.csv", headers=admin_headers)
     assert csv_template.mimetype == "text/csv"
     rows = list(importer.read_rows("csv", csv_template.get_data(), importer.REQUIRED))
-    assert [r[1]["kode"] for r in rows] == [r[2] for r in importer.TEMPLATE_ROWS]
+    assert [r[1]["kode"] for r in rows] == [code for code, _m in importer.EXAMPLES]
     xlsx = client.get(f"{URL}/template.xlsx", headers=admin_headers).get_data()
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert [c.value for c in sheet[1]] == HEADER
-    # the admin fills the template in: their employees, days of the open month
-    for row in range(2, len(importer.TEMPLATE_ROWS) + 2):
-        sheet.cell(row=row, column=1).value = STAFF
-        sheet.cell(row=row, column=2).value = today().isoformat()
-    filled = io.BytesIO()
-    sheet.parent.save(filled)
-    report = imported(client, admin_headers, filled.getvalue(), "template.xlsx")
+    shown = sheet.iter_rows(min_row=2, max_row=len(importer.EXAMPLES) + 1)
+    examples = [[c.value for c in row] for row in shown]
+    # the agency's own first employee, days of the current (open) month, minutes as numbers
+    with owner_engine.connect() as conn:
+        first = conn.execute(
+            text(
+                "SELECT min(e.nip) FROM employee e JOIN tenant t ON t.id = e.tenant_id"
+                " WHERE t.slug = 'dinkes' AND e.active"
+            )
+        ).scalar_one()
+    assert {row[0] for row in examples} == {first} and first != importer.EXAMPLE_NIP
+    month = today().isoformat()[:8]
+    assert all(row[1].startswith(month) and row[1] <= today().isoformat() for row in examples)
+    assert [row[3] for row in examples] == [12, 45, None]
+    assert sheet.cell(row=2, column=4).data_type == "n"
+    report = imported(client, admin_headers, xlsx, "template.xlsx")  # as downloaded
     assert report["status"] == "applied", report["errors"]
-    assert report["created"] == len(importer.TEMPLATE_ROWS)
-    assert sorted(r[3] for r in events(owner_engine)) == sorted(
-        r[2] for r in importer.TEMPLATE_ROWS
-    )
+    assert report["created"] == len(importer.EXAMPLES)
+    assert sorted(r[3] for r in events(owner_engine)) == sorted(c for c, _m in importer.EXAMPLES)
+    # the template names an employee: the admin OPD's, nobody else's
+    assert client.get(f"{URL}/template.csv").status_code in (401, 404)
 
 
 def test_a_dry_run_stores_nothing_and_the_list_is_paged(

@@ -5,6 +5,7 @@ leaves them (a snapshot), so the page is tested on figures known to the rupiah."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -69,6 +70,13 @@ def _page(client: Any, path: str, language: str = "id") -> str:
     return answer.get_data(as_text=True)
 
 
+def _state(html: str) -> str:
+    """The month's state as read: the badge and its sentence, tags and spacing removed."""
+    start = html.index('id="tpp-state"')
+    paragraph = html[html.index(">", start) + 1 : html.index("</p>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", paragraph).split())
+
+
 def test_the_page_explains_each_component_with_its_figures_in_both_languages(
     app, tenants, people, client
 ) -> None:
@@ -89,12 +97,14 @@ def test_the_page_explains_each_component_with_its_figures_in_both_languages(
         "Rp 4.250.000 × (60% × 100% + 40% × 98%) =",  # noqa: RUF001
         "Rp 2.550.000",  # the kinerja part
         "Rp 1.666.000",  # the disiplin part
-        "Ditutup pada 28-10-2026",
         "Admin OPD",  # who to ask: the agency's admin OPD by name
         "Atasan",  # and the superior who rates
     ):
         assert shown in html, shown
+    # the state is said once: the badge, and the sentence going on from it
+    assert _state(html) == "Ditutup pada 28-10-2026: inilah angka bulan ini."
     english = _page(client, "/t/dinkes/tpp/me", "en")
+    assert _state(english) == "Closed on 28 Oct 2026: this is the month's figure."
     for shown in (
         "October 2026",
         "IDR 4,216,000",
@@ -117,10 +127,15 @@ def test_the_months_are_paged_and_an_open_month_says_it_is_provisional(
     add_line(tenants.a, open_month, people.staff, total=4_000_000)
     sign_in(client, "staff")
     html = _page(client, "/t/dinkes/tpp/me")
-    assert "Sementara" in html and "Rp 4.000.000" in html  # the newest month, provisional
+    assert "Rp 4.000.000" in html  # the newest month, provisional
+    assert _state(html).startswith("Terbuka sementara: angkanya mengikuti")
     assert 'data-total="11"' in html  # eleven months in all, paged by twelve
     older = _page(client, "/t/dinkes/tpp/me/2025-03")
-    assert "Maret 2025" in older and "Dikunci oleh kota pada 28-03-2025" in older
+    assert "Maret 2025" in older
+    assert _state(older) == "Dikunci oleh kota pada 28-03-2025: tidak ada lagi yang berubah."
+    assert _state(_page(client, "/t/dinkes/tpp/me/2025-03", "en")) == (
+        "Locked by the city on 28 Mar 2025: nothing changes any more."
+    )
     # a locked month refuses corrections, so its help promises no new version
     assert "sudah dikunci oleh kota dan tidak berubah lagi" in older
     assert "koreksi menjadi versi baru" not in older
@@ -219,7 +234,10 @@ def test_the_demo_has_last_month_closed_this_month_open_and_every_page_explains(
     for n, nip in enumerate(nips, start=1):  # some with none at all
         client = _sign_in(demo_agency, nip, 300 + n)
         html = _page(client, "/t/dinkes/tpp/me")
-        assert "Sementara" in html and "hari kerja dengan laporan harian terkirim" in html, nip
-        assert _page(client, f"/t/dinkes/tpp/me/{last:%Y-%m}").count("Ditutup pada") == 1, nip
+        assert (
+            "Terbuka sementara" in _state(html)
+            and "hari kerja dengan laporan harian terkirim" in html
+        ), nip
+        assert _state(_page(client, f"/t/dinkes/tpp/me/{last:%Y-%m}")).startswith("Ditutup pada")
     assert demo.PEOPLE  # the persona table's people are among them
     assert {p[0] for p in demo.PEOPLE} <= set(nips)

@@ -161,6 +161,8 @@ AUDIT_ACTION_LABELS = {
     "tpp.lock": _("TPP month locked by the city"),
     "tpp.correct": _("Attendance events corrected"),
     "tpp.position_base": _("TPP amount of a position set"),
+    "tpp.attendance_upload": _("Attendance file uploaded"),
+    "tpp.attendance_import": _("Attendance imported"),
 }
 
 

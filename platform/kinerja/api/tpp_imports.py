@@ -112,7 +112,9 @@ class AttendanceTemplate(MethodView):
     )
     def get(self) -> Any:
         """The column layout as a CSV with example rows"""
-        return csv_download(importer.COLUMNS, importer.TEMPLATE_ROWS, "template-impor-absensi")
+        manager()
+        rows = importer.template_rows(db.session)
+        return csv_download(importer.COLUMNS, rows, "template-impor-absensi")
 
 
 @blp.route("/template.xlsx")
@@ -123,4 +125,5 @@ class AttendanceTemplateXlsx(MethodView):
     )
     def get(self) -> Any:
         """The column layout as an Excel file, the NIP column formatted as text"""
-        return xlsx_download(importer.template_xlsx(), "template-impor-absensi")
+        manager()
+        return xlsx_download(importer.template_xlsx(db.session), "template-impor-absensi")

@@ -65,6 +65,7 @@ OBJECTS = {
     "export": _("an export"),
     "development_option": _("a development option"),
     "tpp_month": _("a TPP month"),
+    "attendance_import": _("an attendance file"),
 }
 FIELDS = {
     "status": _("Status"),

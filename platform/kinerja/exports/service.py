@@ -3,7 +3,7 @@ it (its requester, and the city admin inside the agency), and the purge of expir
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from kinerja.jobs.models import BackgroundJob
 from kinerja.jobs.runner import JobContext
 from kinerja.performance import years
 
-FORMATS = {"xlsx": writers.to_xlsx, "pdf": writers.to_pdf}
+FORMATS: dict[str, Callable[..., bytes]] = {"xlsx": writers.to_xlsx, "pdf": writers.to_pdf}
 CONTENT_TYPES = writers.CONTENT_TYPES
 
 
@@ -84,7 +84,7 @@ def run_job(ctx: JobContext, export_id: int) -> dict[str, Any]:
                 session, export.year, dictionary=dictionary_of(session, ctx.tenant_id)
             )
         ctx.progress(60)
-        data = FORMATS[export.format](table.title, table.headers, table.rows)
+        data = FORMATS[export.format](table.title, table.headers, table.rows, **table.layout())
         ctx.progress(90)
         key = storage.tenant_key(ctx.tenant_id, "exports", f"{export.id}.{export.format}")
         storage.get().put(key, data, CONTENT_TYPES[export.format])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kinerja import clock
 from kinerja.city.figures import share, working_days
+from kinerja.exports import writers
 from kinerja.i18n import _
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.models import Employee, Position
@@ -32,6 +33,13 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]]
+    # XLSX only (optional): each column's format and width, and the sheet's name
+    columns: list[writers.Column] | None = None
+    sheet: str | None = None
+
+    def layout(self) -> dict[str, Any]:
+        """The writers' optional arguments (the XLSX writer uses them, the others ignore)."""
+        return {"columns": self.columns, "sheet": self.sheet}
 
 
 def _people(session: Session) -> list[tuple[Employee, str, str]]:

@@ -17,10 +17,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kinerja.exports.tables import Table
+from kinerja.exports.writers import XLSX_MONEY, XLSX_PERCENT, Column
 from kinerja.i18n import _
 from kinerja.presentation import formats, labels
 
 PREFIX = "tpp_"  # + the month, two digits: tpp_03
+# XLSX columns: rupiah with thousands separators, percentages with two decimals (never "100."),
+# wide enough for a NIP (18 digits), a name, the money.
+TEXT, NAME, SMALL = Column(width=21), Column(width=32), Column("0", 10)
+MONEY, PERCENT = Column(XLSX_MONEY, 16), Column(XLSX_PERCENT, 13)
+
+
+def sheet_of(year: int, month: int) -> str:
+    """The sheet's name: short, in Excel's 31 characters, the same in every language."""
+    return f"TPP {year}-{month:02d}"
 
 
 def kind_of(month: int) -> str:
@@ -86,7 +96,8 @@ def agency_month(session: Session, year: int, month: int, **extra: Any) -> Table
     ]
     state = labels.label("tpp.status", found.status) if found else _("not computed")
     title = f"TPP {formats.month(date(year, month, 1))} ({state})"
-    return Table(title, [str(h) for h in headers], rows)
+    columns = [TEXT, NAME, SMALL, MONEY, PERCENT, PERCENT, MONEY, MONEY, MONEY, SMALL]
+    return Table(title, [str(h) for h in headers], rows, columns, sheet_of(year, month))
 
 
 # The kinds the export job knows: one per month, the record's year completing it.
@@ -136,4 +147,5 @@ def city_totals(session: Session, year: int, month: int) -> Table:
         _("Average TPP (Rp)"),
     ]
     title = f"TPP {formats.month(date(year, month, 1))}"
-    return Table(title, [str(h) for h in headers], body)
+    columns = [NAME, Column(width=14), SMALL, MONEY, PERCENT, PERCENT, MONEY]
+    return Table(title, [str(h) for h in headers], body, columns, sheet_of(year, month))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -90,22 +90,58 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], locale: Any = 
 XLSX_DATE = "dd-mm-yyyy"
 XLSX_DATETIME = "dd-mm-yyyy hh:mm"
 XLSX_DECIMAL = "#,##0.##"
+XLSX_MONEY = "#,##0"  # whole rupiah with thousands separators
+XLSX_PERCENT = "0.00"  # a percentage as a number (98.5 -> 98.50): no trailing separator
+SHEET_NAME = 31  # Excel's limit
+NOT_IN_SHEET_NAME = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+@dataclass(frozen=True)
+class Column:
+    """How a table's column shows in XLSX: its cells' number format, and its width."""
+
+    number_format: str | None = None
+    width: int | None = None
+
+
+def sheet_name(title: str) -> str:
+    """A sheet's name: Excel's characters and length, cut between words, never mid-word."""
+    name = " ".join(title.translate(NOT_IN_SHEET_NAME).split())
+    if len(name) > SHEET_NAME:
+        cut = name[: SHEET_NAME + 1].rsplit(" ", 1)[0]
+        name = cut if cut and len(cut) <= SHEET_NAME else name[:SHEET_NAME]
+    return name or "Kinerja"
+
+
+def to_xlsx(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Column] | None = None,
+    sheet: str | None = None,
+) -> bytes:
+    """`columns` (optional): each column's number format and width; `sheet`: the sheet's name
+    (else made from the title)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "Kinerja")
+    sheet_ = book.create_sheet(sheet_name(sheet or title))
+    for index, column in enumerate(columns or [], start=1):
+        if column.width:  # before any row: a write-only sheet writes its columns first
+            sheet_.column_dimensions[get_column_letter(index)].width = column.width
+    shapes = [c.number_format for c in columns or []]
     bold = Font(bold=True)
 
-    def cell(value: Any, header: bool = False) -> WriteOnlyCell:
+    def cell(value: Any, header: bool = False, shape: str | None = None) -> WriteOnlyCell:
         if isinstance(value, datetime):  # a moment: its day and time on Medan's clock, naive
             value = formats.wall_clock(value)
-        made = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, datetime):
+        made = WriteOnlyCell(sheet_, value=value)
+        if shape and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            made.number_format = shape
+        elif isinstance(value, datetime):
             made.number_format = XLSX_DATETIME
         elif isinstance(value, date):
             made.number_format = XLSX_DATE
@@ -118,16 +154,20 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -
             made.font = bold
         return made
 
-    sheet.append([cell(title, header=True)])
-    sheet.append([cell(h, header=True) for h in headers])
+    sheet_.append([cell(title, header=True)])
+    sheet_.append([cell(h, header=True) for h in headers])
     for row in rows:
-        sheet.append([cell(v) for v in row])
+        sheet_.append(
+            [cell(v, shape=shapes[n] if n < len(shapes) else None) for n, v in enumerate(row)]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def to_pdf(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def to_pdf(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], **_xlsx_only: Any
+) -> bytes:
     """A landscape A4 table with the title on top and page numbers (text extractable)."""
     from kinerja.performance.pdf import Document, latin
 
@@ -159,11 +199,14 @@ def csv_file(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return (BOM + to_csv(headers, rows)).encode("utf-8")
 
 
-def _csv_file(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def _csv_file(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], **_xlsx_only: Any
+) -> bytes:
     return csv_file(headers, rows)
 
 
-WRITERS = {"csv": _csv_file, "xlsx": to_xlsx, "pdf": to_pdf}
+# Each takes (title, headers, rows) and the XLSX layout as keywords (the others ignore it)
+WRITERS: dict[str, Callable[..., bytes]] = {"csv": _csv_file, "xlsx": to_xlsx, "pdf": to_pdf}
 CONTENT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

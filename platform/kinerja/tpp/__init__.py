@@ -34,7 +34,7 @@ whole story. What the package offers the edges (web, API, exports, demo):
     close(session, year, month, user_id) -> TppMonth  # open -> closed (recomputed first)
     lock(session, year, month, user_id) -> TppMonth   # closed -> locked (the city admin; the
         caller opens the agency's unit of work, inside `audit.acting(...)` like web/city.py)
-    current_lines(session, month_id) -> Select        # columns of tpp_line + nip, name; paged
+    current_lines(session, month_id) -> Select        # tpp_line + line_id, nip, name; paged
     line_of(session, month_id, employee_id, version=None) -> TppLine | None
     history(session, month_id, employee_id) -> list[TppLine]      # every version, oldest first
     lines_of_employee(session, employee_id) -> Select  # "TPP saya": + year, month, status

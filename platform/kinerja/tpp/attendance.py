@@ -7,6 +7,7 @@ the write; a correction takes it exclusively, like the close."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +20,10 @@ from sqlalchemy.orm import Session
 from kinerja import audit, clock
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, InvalidFields, NotFound
-from kinerja.i18n import _
+from kinerja.i18n import N_, _
 from kinerja.people.models import Employee
 from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
+from kinerja.presentation.labels import label
 from kinerja.rules.tpp import tpp
 from kinerja.tpp import compute as computing
 from kinerja.tpp import labels as tpp_labels
@@ -39,6 +41,10 @@ from kinerja.tpp.models import (
 MAX_ROWS = 50_000  # one agency's month is a few thousand events; more is a mistake
 MAX_MINUTES = 24 * 60
 MAX_REASON = 1000
+# Minutes of each tier of lateness and of leaving early: 1-30, 31-60, 61-90, over 90 (tier 4
+# also stands for no check-in or check-out at all, so its minutes may be left empty).
+TIERS = {1: (1, 30), 2: (31, 60), 3: (61, 90), 4: (91, None)}
+TIERED = re.compile(r"(terlambat|pulang_cepat)_([1-4])")
 
 
 @dataclass(frozen=True)
@@ -60,25 +66,32 @@ def _day(value: Any) -> date | None:
     return None
 
 
+def tier_problem(code: str, minutes: int | None) -> tuple[str, dict[str, Any]] | None:
+    """Why `minutes` do not go with `code` (a msgid and its parameters), or None."""
+    tiered = TIERED.fullmatch(code)
+    if tiered is None:
+        if minutes:
+            return N_("%(code)s takes no minutes: leave menit empty"), {"code": code}
+        return None
+    if minutes is None:
+        return None  # the tier is the code's; the minutes are only its evidence
+    low, high = TIERS[int(tiered.group(2))]
+    if minutes < low or (high is not None and minutes > high):
+        span = f"{low}-{high}" if high is not None else f"> {low - 1}"
+        return N_("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)"), {
+            "minutes": minutes,
+            "code": code,
+            "span": span,
+        }
+    return None
+
+
 def _minutes(value: Any) -> tuple[bool, int | None]:
     if value is None or value == "":
         return True, None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MINUTES:
         return False, None
     return True, value
-
-
-def _off_tier(code: str, minutes: int | None) -> Any:
-    """Why the minutes do not go with the code (the import's rule: a tier's span, none for an
-    absence), or None."""
-    from kinerja.tpp.importer import tier_problem  # the importer builds on this module
-
-    problem = tier_problem(code, minutes)
-    if problem is None:
-        return None
-    if problem[1].get("span") is None:
-        return _("%(code)s takes no minutes.", code=code)
-    return _("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)", **problem[1])
 
 
 def check_rows(
@@ -88,7 +101,9 @@ def check_rows(
     by_nip: bool = True,
 ) -> list[Event]:
     """Every row checked (`{nip | employee_id, date, code, minutes}`); all problems at once as
-    field messages naming the row (`events.3.nip`), or the events. One query for the NIPs."""
+    field messages naming the row (`events.3.nip`), or the events. One query for the NIPs.
+    The minutes must fall in the code's tier, as the import demands, for a push and a correction
+    alike."""
     if len(rows) > MAX_ROWS:
         raise Invalid(prefix, _("At most %(n)s events at a time.", n=MAX_ROWS))
     codes = settings.tables(session).deductions
@@ -135,8 +150,9 @@ def check_rows(
         ok, minutes = _minutes(row.get("minutes"))
         if not ok:
             errors[f"{where}.minutes"] = [_("Give the minutes as a whole number from 0 to 1440.")]
-        elif isinstance(code, str) and code in codes and (wrong := _off_tier(code, minutes)):
-            errors[f"{where}.minutes"] = [wrong]
+        elif isinstance(code, str) and code in codes and (problem := tier_problem(code, minutes)):
+            message, values = problem  # the import's rule, the code named in words
+            errors[f"{where}.minutes"] = [_(message, **{**values, "code": label("tpp.code", code)})]
         if any(key.startswith(f"{where}.") for key in errors):
             continue
         assert employee_id is not None and day is not None and isinstance(code, str)

@@ -44,17 +44,17 @@ from kinerja.tpp.models import IMPORT, OPEN, AttendanceEvent, TppMonth
 REQUIRED = ("nip", "tanggal", "kode")
 OPTIONAL = ("menit",)
 COLUMNS = REQUIRED + OPTIONAL
-# Made-up rows (replace them): a valid NIP shape, nobody's real record.
-TEMPLATE_ROWS = [
-    ("199001012020121001", "2026-11-03", "terlambat_1", "12"),
-    ("199001012020121001", "2026-11-10", "pulang_cepat_2", "45"),
-    ("199001012020121001", "2026-11-17", "tanpa_keterangan", ""),
+# The template's example events (code, minutes: a number, None for none); `template_rows` puts
+# them on the agency's first employee and days of the current month, so a filled-in copy
+# imports as it is and nothing in it points at nobody or at a closed month.
+EXAMPLES: list[tuple[str, int | None]] = [
+    ("terlambat_1", 12),
+    ("pulang_cepat_2", 45),
+    ("tanpa_keterangan", None),
 ]
-# Minutes of each tier of lateness and of leaving early: 1-30, 31-60, 61-90, over 90 (tier 4
-# also stands for no check-in or check-out at all, so its minutes may be left empty).
-TIERS = {1: (1, 30), 2: (31, 60), 3: (61, 90), 4: (91, None)}
-MAX_MINUTES = 24 * 60
-TIERED = re.compile(r"(terlambat|pulang_cepat)_([1-4])")
+# Without an employee yet: a valid NIP shape, nobody's real record (the import refuses it).
+EXAMPLE_NIP = "199001012020121001"
+MAX_MINUTES = attendance.MAX_MINUTES
 # The file's column of a field the attendance service names ("events.3.code" -> kode)
 COLUMN_OF = {"nip": "nip", "date": "tanggal", "code": "kode", "minutes": "menit"}
 # The dates a spreadsheet hands over: ISO (Excel's own cells come as 2026-11-03 00:00:00),
@@ -101,26 +101,6 @@ def parse_day(text: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-def tier_problem(code: str, minutes: int | None) -> tuple[str, dict[str, Any]] | None:
-    """Why `minutes` do not go with `code` (a msgid and its parameters), or None."""
-    tiered = TIERED.fullmatch(code)
-    if tiered is None:
-        if minutes:
-            return N_("%(code)s takes no minutes: leave menit empty"), {"code": code}
-        return None
-    if minutes is None:
-        return None  # the tier is the code's; the minutes are only its evidence
-    low, high = TIERS[int(tiered.group(2))]
-    if minutes < low or (high is not None and minutes > high):
-        span = f"{low}-{high}" if high is not None else f"> {low - 1}"
-        return N_("%(minutes)s minutes do not fall in the tier of %(code)s (%(span)s)"), {
-            "minutes": minutes,
-            "code": code,
-            "span": span,
-        }
-    return None
 
 
 @dataclass
@@ -203,7 +183,7 @@ def check(
                 bad(row, "menit", N_("must be a whole number of minutes from 0 to 1440"))
             else:
                 minutes = int(text)
-                if code and (problem := tier_problem(code, minutes)) is not None:
+                if code and (problem := attendance.tier_problem(code, minutes)) is not None:
                     bad(row, "menit", problem[0], **problem[1])
         if employee_id is None or day is None or not code:
             continue
@@ -336,6 +316,23 @@ def run(
     return report
 
 
-def template_xlsx() -> bytes:
-    """The template as an Excel file, the NIP column formatted as text."""
-    return sheet_template("absensi", COLUMNS, TEMPLATE_ROWS, {"nip", "tanggal"})
+def template_rows(session: Session, today: date | None = None) -> list[tuple[Any, ...]]:
+    """The example rows: the agency's first active employee (by NIP), working days of the
+    current month up to today (today itself when none has passed yet)."""
+    from kinerja import clock
+    from kinerja.tpp import compute
+
+    today = today or clock.today()
+    nip = session.scalar(
+        select(Employee.nip).where(Employee.active).order_by(Employee.nip).limit(1)
+    )
+    days = compute.working_days(today.year, today.month, today) or [today]
+    return [
+        (nip or EXAMPLE_NIP, days[min(n, len(days) - 1)].isoformat(), code, minutes)
+        for n, (code, minutes) in enumerate(EXAMPLES)
+    ]
+
+
+def template_xlsx(session: Session) -> bytes:
+    """The template as an Excel file: the NIP and the date as text, the minutes a number."""
+    return sheet_template("absensi", COLUMNS, template_rows(session), {"nip", "tanggal"})

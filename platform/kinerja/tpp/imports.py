@@ -13,11 +13,9 @@ from sqlalchemy.orm import Session
 
 from kinerja import audit, clock, jobs, storage
 from kinerja.db import current_tenant_id, db
-from kinerja.i18n import _
 from kinerja.jobs.models import BackgroundJob
 from kinerja.jobs.runner import JobContext
 from kinerja.people import importer as files
-from kinerja.presentation import labels
 from kinerja.tpp import importer
 
 FOLDER = "attendance-imports"  # t<id>/attendance-imports/<uuid>.<format>, not swept as evidence
@@ -123,11 +121,3 @@ def run_job(
     return result
 
 
-labels.register(
-    "audit.action",
-    {
-        "tpp.attendance_upload": _("Attendance file uploaded"),
-        "tpp.attendance_import": _("Attendance imported"),
-    },
-)
-labels.register("audit.object", {"attendance_import": _("an attendance file")})

@@ -259,9 +259,10 @@ def _current_ids(month_id: int | None = None, employee_id: int | None = None) ->
 
 
 def current_lines(session: Session, month_id: int) -> Select[Any]:
-    """The month's current lines with the employee's NIP and name, by name (paged by the caller)."""
+    """The month's current lines with the employee's NIP and name, by name (paged by the caller);
+    `line_id` is the line's own id (its explanation's address)."""
     return (
-        select(*_LINE_COLUMNS, Employee.nip, Employee.name)
+        select(*_LINE_COLUMNS, TppLine.id.label("line_id"), Employee.nip, Employee.name)
         .join(Employee, Employee.id == TppLine.employee_id)
         .where(TppLine.id.in_(_current_ids(month_id)))
         .order_by(Employee.name, Employee.id)

@@ -20,11 +20,13 @@ from kinerja.exceptions import InvalidFields, ServiceError
 from kinerja.identity.principal import current, require
 from kinerja.jobs.models import FAILED, SUCCEEDED, BackgroundJob
 from kinerja.people.models import Employee
+from kinerja.presentation import formats
 from kinerja.presentation.labels import labels
 from kinerja.tpp import attendance, service
+from kinerja.tpp import compute as computing
 from kinerja.tpp import jobs as tpp_jobs
 from kinerja.tpp.models import CLOSED, LOCKED, OPEN
-from kinerja.tpp.permissions import TPP_MONTH
+from kinerja.tpp.permissions import TPP_LINE, TPP_MONTH
 from kinerja.web.admin import confirmed
 from kinerja.web.paging import paged
 
@@ -105,6 +107,8 @@ def _render_month(year: int, month: int, error: Any = None, status: int = 200) -
         pending=_pending_compute(year, month) is not None,
         manages=manages,
         may_lock=perm.is_city_admin(principal) and state == CLOSED,
+        # TPP_LINE lets whoever sees the agency's month read each line explained (TPP saya's page)
+        explains=perm.can(principal, perm.VIEW, perm.Resource(TPP_LINE, g.tenant.id)),
         OPEN=OPEN,
         LOCKED=LOCKED,
     )
@@ -141,13 +145,39 @@ def compute(year: int, month: int) -> Any:
     return _change(year, month, lambda: service.enqueue_compute(db.session, year, month))
 
 
-def _confirm(title: str, question: str, action: str, year: int, month: int) -> str:
+def _confirm(
+    title: str, question: str, action: str, year: int, month: int, warning: str | None = None
+) -> str:
     return render_template(
         "confirm.html",
         title=title,
         question=question,
         action=action,
+        warning=warning,
         back=url_for(".month_page", year=year, month=month),
+        back_label=formats.month(date(year, month, 1)),
+    )
+
+
+def _named(year: int, month: int) -> dict[str, str]:
+    """The month and the agency a confirmation names, so the click is on the right one."""
+    return {"month": formats.month(date(year, month, 1)), "agency": g.tenant.name}
+
+
+def _not_over(year: int, month: int) -> str | None:
+    """Closing a month before its end counts the working days so far only (compute stops at
+    today): say how many, of how many, before the admin OPD confirms."""
+    today = clock.today()
+    _first, last = computing.month_bounds(year, month)
+    if today >= last:
+        return None
+    return _(
+        "%(month)s has not ended yet: closing now counts only its %(days)s working days so far "
+        "(up to %(day)s), of %(total)s in the whole month.",
+        month=formats.month(date(year, month, 1)),
+        days=formats.number(len(computing.working_days(year, month, today)), 0),
+        day=formats.date_short(today),
+        total=formats.number(len(computing.working_days(year, month, last)), 0),
     )
 
 
@@ -157,14 +187,15 @@ def close(year: int, month: int) -> Any:
     year, month = _month_or_404(year, month)
     if not confirmed():
         return _confirm(
-            _("Close the month"),
+            _("Close TPP %(month)s %(agency)s?", **_named(year, month)),
             _(
-                "Close this month? It is computed once more and then never changes: a "
-                "correction afterwards becomes a new version with its reason."
+                "It is computed once more and then never changes: a correction afterwards "
+                "becomes a new version with its reason."
             ),
             _("Close"),
             year,
             month,
+            _not_over(year, month),
         )
     return _change(
         year,
@@ -182,11 +213,8 @@ def lock(year: int, month: int) -> Any:
     year, month = _month_or_404(year, month)
     if not confirmed():
         return _confirm(
-            _("Lock the month"),
-            _(
-                "Lock this agency's month? Nothing in it can change afterwards, not even by "
-                "a correction."
-            ),
+            _("Lock TPP %(month)s %(agency)s?", **_named(year, month)),
+            _("Nothing in it can change afterwards, not even by a correction."),
             _("Lock"),
             year,
             month,
@@ -207,20 +235,23 @@ def _employee_or_404(employee_id: int) -> Employee:
     return found
 
 
-def _kept_and_added(events: list[Any]) -> list[dict[str, Any]]:
-    """The events the form keeps (not ticked for removal) and the ones it adds."""
+def _kept_and_added(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The events the form keeps (not ticked for removal) and the ones it adds, and which form
+    row each added event came from (its field messages show under that row)."""
     removed = set(request.form.getlist("remove"))
     rows: list[dict[str, Any]] = [
         {"date": e.day.isoformat(), "code": e.code, "minutes": e.minutes}
         for e in events
         if str(e.id) not in removed
     ]
+    form_rows: dict[int, int] = {}
     for n in range(NEW_EVENTS):
         day = request.form.get(f"day_{n}", "").strip()
         code = request.form.get(f"code_{n}", "").strip()
         minutes = request.form.get(f"minutes_{n}", "").strip()
         if not (day or code or minutes):
             continue
+        form_rows[len(rows)] = n
         rows.append(
             {
                 "date": day,
@@ -228,13 +259,24 @@ def _kept_and_added(events: list[Any]) -> list[dict[str, Any]]:
                 "minutes": int(minutes) if minutes.isascii() and minutes.isdigit() else minutes,
             }
         )
-    return rows
+    return rows, form_rows
 
 
 def _problems(refused: ServiceError) -> list[str]:
     if isinstance(refused, InvalidFields):
         return [str(message) for messages in refused.errors.values() for message in messages]
     return [str(refused)]
+
+
+def _field_errors(refused: ServiceError, form_rows: dict[int, int]) -> dict[str, list[str]]:
+    """The service's `events.3.minutes` as the form's `minutes_1`: the added row it came from."""
+    found: dict[str, list[str]] = {}
+    for where, messages in getattr(refused, "errors", {}).items():
+        parts = where.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) in form_rows:
+            field = {"date": "day"}.get(parts[2], parts[2])
+            found[f"{field}_{form_rows[int(parts[1])]}"] = [str(m) for m in messages]
+    return found
 
 
 @bp.route("/months/<int:year>/<int:month>/employees/<int:employee_id>", methods=["GET", "POST"])
@@ -244,23 +286,26 @@ def correction(year: int, month: int, employee_id: int) -> Any:
     employee = _employee_or_404(employee_id)
     found = service.month_of(db.session, year, month)
     problems: list[str] = []
+    field_errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
         require_manage()
         events = attendance.month_events(db.session, employee_id, year, month)
+        rows, form_rows = _kept_and_added(events)
         try:
             attendance.correct(
                 db.session,
                 employee_id,
                 year,
                 month,
-                _kept_and_added(events),
+                rows,
                 request.form.get("reason", ""),
                 principal.user_id,
             )
         except ServiceError as refused:
             db.session.rollback()
             problems, status = _problems(refused), refused.status
+            field_errors = _field_errors(refused, form_rows)
         else:
             db.session.commit()
             return redirect(request.path + "?saved=1", code=303)
@@ -278,6 +323,7 @@ def correction(year: int, month: int, employee_id: int) -> Any:
         codes=labels("tpp.code"),
         new_rows=range(NEW_EVENTS),
         problems=problems,
+        field_errors=field_errors,
         manages=perm.can(principal, perm.MANAGE, perm.Resource(TPP_MONTH, g.tenant.id))
         and (found is None or found.status != LOCKED),
         form=request.form if problems else {},

@@ -60,7 +60,7 @@ def tpp_totals_file(fmt: str) -> Any:
     year, month = _month()
     table = files.city_totals(db.session, year, month)
     name = f"kinerja-tpp-{year}-{month:02d}.{fmt}"
-    data = writers.WRITERS[fmt](table.title, table.headers, table.rows)
+    data = writers.WRITERS[fmt](table.title, table.headers, table.rows, **table.layout())
     return Response(
         data,
         mimetype=writers.CONTENT_TYPES[fmt],
