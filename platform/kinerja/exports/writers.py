@@ -89,7 +89,7 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], locale: Any = 
 # month is not ours to choose: the date pattern is the Indonesian short style, unambiguous).
 XLSX_DATE = "dd-mm-yyyy"
 XLSX_DATETIME = "dd-mm-yyyy hh:mm"
-XLSX_DECIMAL = "#,##0.##"
+XLSX_DECIMAL = "#,##0.00"  # "#,##0.##" showed a whole 100 as "100." in Excel
 XLSX_MONEY = "#,##0"  # whole rupiah with thousands separators
 XLSX_PERCENT = "0.00"  # a percentage as a number (98.5 -> 98.50): no trailing separator
 SHEET_NAME = 31  # Excel's limit

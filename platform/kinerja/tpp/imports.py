@@ -119,5 +119,3 @@ def run_job(
     del content
     store.delete(key)  # personal data: the file goes once it has been read and answered
     return result
-
-
