@@ -148,4 +148,6 @@ def test_a_sheet_name_keeps_to_excels_limit_between_words() -> None:
 def test_each_month_has_its_export_kind() -> None:
     assert [files.month_of_kind(files.kind_of(n)) for n in range(1, 13)] == list(range(1, 13))
     assert files.month_of_kind("tpp_13") is None and files.month_of_kind("skp_list") is None
-    assert files.components(4_250_000, 60, Decimal(100), 4_216_000) == (2_550_000, 1_666_000)
+    from kinerja.rules import tpp_parts
+
+    assert tpp_parts(4_250_000, 60, Decimal(100), 4_216_000) == (2_550_000, 1_666_000)

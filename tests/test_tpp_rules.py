@@ -149,3 +149,24 @@ def test_each_rule_is_documented_with_its_signature(name) -> None:
     from tests.test_rules import test_every_function_is_documented_with_its_signature
 
     test_every_function_is_documented_with_its_signature(name)
+
+
+@pytest.mark.parametrize(
+    ("base", "kinerja", "disiplin", "weights"),
+    [
+        (4_250_000, Decimal(100), Decimal("98.5"), (60, 40)),
+        (3_333_333, Decimal("37.5"), Decimal("66.75"), (60, 40)),
+        (1_000_001, Decimal(75), Decimal(0), (70, 30)),
+        (7, Decimal("12.5"), Decimal("33.3"), (50, 50)),
+        (0, Decimal(100), Decimal(100), (60, 40)),
+    ],
+)
+def test_the_two_parts_add_up_to_the_total_paid(
+    base: int, kinerja: Decimal, disiplin: Decimal, weights: tuple[int, int]
+) -> None:
+    total = rules.tpp(base, kinerja, disiplin, weights)
+    part_kinerja, part_disiplin = rules.tpp_parts(base, weights[0], kinerja, total)
+    assert part_kinerja + part_disiplin == total
+    exact = Decimal(base) * weights[0] * kinerja / 10000
+    assert abs(part_kinerja - exact) <= Decimal("0.5")  # the kinerja part rounded, not cut
+    assert part_disiplin >= 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,7 @@ from kinerja.exports.tables import Table
 from kinerja.exports.writers import XLSX_MONEY, XLSX_PERCENT, Column
 from kinerja.i18n import _
 from kinerja.presentation import formats, labels
+from kinerja.rules.tpp import tpp_parts
 
 PREFIX = "tpp_"  # + the month, two digits: tpp_03
 # XLSX columns: rupiah with thousands separators, percentages with two decimals (never "100."),
@@ -49,14 +50,6 @@ def kind_words() -> dict[str, str]:
     return {kind_of(n): f"TPP {name}" for n, name in enumerate(formats.month_names(), start=1)}
 
 
-def components(base: int, weight_kinerja: int, kinerja_pct: Decimal, total: int) -> tuple[int, int]:
-    """(kinerja part, disiplin part) in whole rupiah, adding up to `total`."""
-    kinerja = Decimal(base) * weight_kinerja * Decimal(kinerja_pct) / 10000
-    part = int(kinerja.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    part = min(part, total)
-    return part, total - part
-
-
 def agency_month(session: Session, year: int, month: int, **extra: Any) -> Table:
     """The agency's month: each employee's current line, by name."""
     from kinerja.tpp import service
@@ -65,7 +58,7 @@ def agency_month(session: Session, year: int, month: int, **extra: Any) -> Table
     rows: list[list[Any]] = []
     if found is not None:
         for line in session.execute(service.current_lines(session, found.id)):
-            kinerja, disiplin = components(
+            kinerja, disiplin = tpp_parts(
                 line.base, line.weight_kinerja, line.kinerja_pct, line.total
             )
             rows.append(

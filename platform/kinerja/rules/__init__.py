@@ -45,6 +45,7 @@ from kinerja.rules.tpp import (
     disiplin_percent,
     kinerja_percent,
     tpp,
+    tpp_parts,
 )
 
 __all__ = [
@@ -81,4 +82,5 @@ __all__ = [
     "suppress",
     "too_few",
     "tpp",
+    "tpp_parts",
 ]

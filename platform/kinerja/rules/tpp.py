@@ -114,3 +114,12 @@ def tpp(
         parts.append(number)
     total = base * (weights[0] * parts[0] + weights[1] * parts[1]) / Decimal(10000)
     return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def tpp_parts(base: int, weight_kinerja: int, kinerja: Decimal, total: int) -> tuple[int, int]:
+    """(kinerja part, disiplin part) of a `tpp(...)` total in whole rupiah: the kinerja part
+    `base * weight_kinerja * kinerja / 10000` rounded half up, the disiplin part the rest, so the
+    two always add up to the total the employee is paid (the page and the finance file agree)."""
+    exact = Decimal(base) * weight_kinerja * _decimal(kinerja, "kinerja") / Decimal(10000)
+    part = min(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), total)
+    return part, total - part

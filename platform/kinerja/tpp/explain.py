@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kinerja.people.models import Employee, Position
 from kinerja.performance.evaluation.models import Evaluation
+from kinerja.rules.tpp import tpp_parts
 from kinerja.tpp import service
 from kinerja.tpp.models import TppLine, TppMonth
 
@@ -61,8 +62,8 @@ class Explanation:
     disiplin_pct: Decimal
     weight_kinerja: int
     weight_disiplin: int
-    kinerja_amount: Decimal  # base x weight x kinerja / 10000, before rounding the total
-    disiplin_amount: Decimal
+    kinerja_amount: int  # whole rupiah, the two adding up to the total (`rules.tpp_parts`)
+    disiplin_amount: int
     total: int
     version: int
     reason: str | None
@@ -103,7 +104,9 @@ def explain(session: Session, line: TppLine) -> Explanation:
         )
         for code, count in sorted(line.events.items())
     ]
-    hundred_squared = Decimal(10000)
+    kinerja_amount, disiplin_amount = tpp_parts(
+        line.base, line.weight_kinerja, line.kinerja_pct, line.total
+    )
     return Explanation(
         year=month.year,
         month=month.month,
@@ -128,8 +131,8 @@ def explain(session: Session, line: TppLine) -> Explanation:
         disiplin_pct=line.disiplin_pct,
         weight_kinerja=line.weight_kinerja,
         weight_disiplin=line.weight_disiplin,
-        kinerja_amount=line.base * line.weight_kinerja * line.kinerja_pct / hundred_squared,
-        disiplin_amount=line.base * line.weight_disiplin * line.disiplin_pct / hundred_squared,
+        kinerja_amount=kinerja_amount,
+        disiplin_amount=disiplin_amount,
         total=line.total,
         version=line.version,
         reason=line.reason,
