@@ -132,6 +132,38 @@ def test_entry_counts_follow_submit_approve_and_reject(app, client, tenants, set
     assert exact(app, tenants.a, users)["boss"][waiting.ENTRY] == 1
 
 
+def test_a_new_entry_waits_for_the_rater_of_now_after_the_hierarchy_moved(
+    app, client, tenants, people, setup
+) -> None:
+    """A created entry's mark goes in with it, for the rater the (cached) principal knows: a
+    moved superior or a vacant post must reach the very next create, in the cache too."""
+    who, users = setup["who"], setup["users"]
+    year = {"rhk": setup["rhk"], "iki": setup["iki"]}
+
+    def create(n: int) -> None:
+        body = entry(year, activity=f"Kegiatan {n}")
+        ok(client.post(f"{API}/entries", json=body, headers=who["staff"]), 201)
+
+    create(1)
+    create(2)  # from the warm cache
+    assert exact(app, tenants.a, users)["boss"][waiting.ENTRY] == 2
+    with db.unit_of_work(tenants.a) as session:  # the staff moves under the peer
+        employees.get_employee(session, people.staff).superior_id = people.peer
+    create(3)
+    counts = exact(app, tenants.a, users)
+    assert counts["boss"][waiting.ENTRY] == 0 and counts["peer"][waiting.ENTRY] == 3
+    with db.unit_of_work(tenants.a) as session:  # the peer's post falls vacant: the head decides
+        employees.get_employee(session, people.peer).active = False
+    create(4)
+    counts = exact(app, tenants.a, {k: v for k, v in users.items() if k != "peer"})
+    assert counts["head"][waiting.ENTRY] == 4
+    with db.unit_of_work(tenants.a) as session:  # nobody above: the head's own entries
+        employees.get_employee(session, people.staff).superior_id = None
+    create(5)  # … wait for nobody, the staff's too now
+    counts = exact(app, tenants.a, {k: v for k, v in users.items() if k != "peer"})
+    assert counts["head"][waiting.ENTRY] == 0
+
+
 def test_evaluation_counts_follow_submit_rate_return_and_approve(app, client, tenants, setup):
     who, users = setup["who"], setup["users"]
     started = ok(

@@ -18,10 +18,12 @@ from tests.support import People, plan_head_and_boss, plan_staff
 from tests.test_log_api import API, TODAY, count, entry
 from tests.test_skp_api import token
 
-# With a warm principal cache the request pipeline sends none; the create sends 2 and the waiting
-# counters 7 at commit (9 in all). The create alone was 7 before (the employee, the RHK, the IKI,
-# the rules, the insert, the audit insert, the files read back for the answer): 14 in all.
-MOST_STATEMENTS = 11
+# With a warm principal cache the request pipeline sends none; the create sends 2 (the entry's
+# waiting mark goes in with it, its rater known from the principal) and the superior's waiting
+# counter 1 at commit: 3 in all. The create alone was 7 before (the employee, the RHK, the IKI,
+# the rules, the insert, the audit insert, the files read back for the answer) and the counters
+# 7 (the entry re-read, its chain walked, the marks read, the mark, the counter): 14 in all.
+MOST_STATEMENTS = 3
 WRITE_TABLES = ("work_entry", "audit_log", "log_policy", "rhk", "iki", "evidence_file")
 
 
@@ -44,6 +46,8 @@ def who(people: People, tenants: Any) -> dict[str, dict[str, str]]:
 def waits(statement: str) -> bool:
     """A statement of the waiting counters (`performance/waiting`), kept at commit for every
     submitted item: theirs, not the create's."""
+    if statement.startswith("WITH created AS (INSERT INTO work_entry"):
+        return False  # the create's own, its mark with it
     return "waiting_" in statement or statement.startswith(
         "SELECT work_entry.id, work_entry.employee_id, work_entry.status FROM"
     )
@@ -92,6 +96,10 @@ def test_an_entry_is_created_in_two_statements_of_its_own(app, client, who, year
     assert own[0].startswith("SELECT employee.id, log_policy.deadline_days")
     assert own[1].startswith("WITH created AS (INSERT INTO work_entry")
     assert "INSERT INTO audit_log" in own[1]
+    assert "INSERT INTO waiting_mark" in own[1]  # for the superior, who decides on it
+    assert [s for s in seen if s not in own] == [
+        next(s for s in seen if s.startswith("INSERT INTO waiting_counter"))
+    ]
 
 
 def test_the_answer_from_memory_is_the_answer_read_back(client, who, year, tenants) -> None:

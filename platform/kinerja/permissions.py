@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import ColumnElement, false, true
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
 ACTIONS = (VIEW, EDIT, MANAGE)
+
+T = TypeVar("T")
 
 ROLE_PEGAWAI = "pegawai"  # a member of the agency's staff
 ROLE_ADMIN_OPD = "admin_opd"  # the agency's administrator
@@ -34,9 +36,14 @@ ROLE_ADMIN_KOTA = "admin_kota"  # the city's personnel agency (BKPSDM); not a te
 TENANT_ROLES = (ROLE_PEGAWAI, ROLE_ADMIN_OPD)
 
 
-class _Subordinates:
-    """`Principal.subordinate_ids`: a set, or a function that gives it, called the first time
-    something asks (the hierarchy walk is a recursive query that most requests never need)."""
+class _Lazy(Generic[T]):
+    """A principal's field given as its value or as a function that gives it, called the first
+    time something asks: the subordinates tree is a recursive query and the rater a walk up the
+    hierarchy, which most requests never need (a cached principal brings them already known)."""
+
+    def __init__(self, default: T, convert: Callable[[Any], T] = lambda value: value) -> None:
+        self.default = default
+        self.convert = convert
 
     def __set_name__(self, owner: type, name: str) -> None:
         # Kept in the instance's __dict__ under the field's own name (the class's descriptor
@@ -44,19 +51,19 @@ class _Subordinates:
         self.slot = name
 
     @overload
-    def __get__(self, obj: None, objtype: Any = None) -> frozenset[int]: ...
+    def __get__(self, obj: None, objtype: Any = None) -> T: ...
     @overload
-    def __get__(self, obj: object, objtype: Any = None) -> frozenset[int]: ...
-    def __get__(self, obj: object | None, objtype: Any = None) -> frozenset[int]:
+    def __get__(self, obj: object, objtype: Any = None) -> T: ...
+    def __get__(self, obj: object | None, objtype: Any = None) -> T:
         if obj is None:
-            return frozenset()  # the dataclass's default
+            return self.default  # the dataclass's default
         value = obj.__dict__[self.slot]
         if callable(value):
-            value = frozenset(value())
+            value = self.convert(value())
             obj.__dict__[self.slot] = value
         return value
 
-    def __set__(self, obj: object, value: frozenset[int] | Callable[[], frozenset[int]]) -> None:
+    def __set__(self, obj: object, value: T | Callable[[], T]) -> None:
         obj.__dict__[self.slot] = value
 
 
@@ -69,7 +76,7 @@ class Principal:
     roles: frozenset[str] = frozenset()  # roles in `tenant_id`
     employee_id: int | None = None  # their employee record in `tenant_id`
     # direct and indirect; given as a function by `identity.principal`, walked when first asked
-    subordinate_ids: _Subordinates = _Subordinates()
+    subordinate_ids: _Lazy[frozenset[int]] = _Lazy(frozenset(), frozenset)
     # Whose plan and entries they decide on (`people.raters.decides_for`: those they rate as
     # the nearest active superior, through vacant posts; for the admin OPD, those nobody rates).
     decides_for: frozenset[int] = frozenset()
@@ -78,6 +85,9 @@ class Principal:
     # the head of the agency, or someone the agency names to see it (people/overseers.py)
     oversees: bool = False
     name: str | None = None  # display name, for the header
+    # Their own rater (`skp.rater_of`: the nearest active superior; None, the admin OPD
+    # decides): whom their submitted entries wait for, known without a query when cached.
+    rater_id: _Lazy[int | None] = _Lazy(None)
 
     @property
     def authenticated(self) -> bool:

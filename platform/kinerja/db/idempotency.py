@@ -147,11 +147,11 @@ def claim(
     owner: str,
     key: str | None,
     print_: str,
-    also: Callable[[CTE], Executable] | None = None,
+    also: Callable[[CTE], Executable | Sequence[Executable]] | None = None,
 ) -> int | None:
     """`insert_once` in one round trip, for the hot writes: the id of the row inserted now, or
     None when `key` was taken (the caller replays with `earlier`). `also(created)` is a
-    statement sent in the same one, reading the new row's id (the audit row,
+    statement (or several) sent in the same one, reading the new row's id (the audit row,
     `kinerja.audit.insert_for`): PostgreSQL runs a data-modifying CTE whether or not the result
     reads it, and on a taken key `created` is empty, so it writes nothing either. Nothing is
     read back: the caller has every value it sent. The same ON CONFLICT as `insert_once`, so
@@ -171,7 +171,11 @@ def claim(
         statement: Executable = insert
     else:
         created = insert.cte("created")
-        statement = select(created.c.id).add_cte(also(created).cte("also"))  # type: ignore[attr-defined]
+        more = also(created)
+        parts = [more] if isinstance(more, Executable) else list(more)
+        statement = select(created.c.id).add_cte(
+            *(part.cte(f"also_{n}") for n, part in enumerate(parts))  # type: ignore[attr-defined]
+        )
     # The session's connection (its transaction, the tenant's RLS setting), without the ORM's
     # statement machinery: there is no entity to load.
     found: int | None = session.connection().execute(statement).scalar()

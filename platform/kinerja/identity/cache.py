@@ -163,9 +163,14 @@ class Facts:
     city_admin: bool
     oversees: bool
     name: str | None
+    # Their rater (`skp.rater_of`), when it was worked out: values cached before it existed
+    # and principals built without the cache leave it to be walked when asked.
+    rater_id: int | None = None
+    rater_known: bool = False
 
     def dump(self) -> dict[str, Any]:
-        return {
+        rater = {"rater_id": self.rater_id} if self.rater_known else {}
+        return rater | {
             "user_id": self.user_id,
             "roles": sorted(self.roles),
             "employee_id": self.employee_id,
@@ -185,6 +190,8 @@ class Facts:
             city_admin=bool(raw["city_admin"]),
             oversees=bool(raw["oversees"]),
             name=raw["name"],
+            rater_id=raw.get("rater_id"),
+            rater_known="rater_id" in raw,
         )
 
 

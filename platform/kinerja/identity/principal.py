@@ -98,7 +98,7 @@ def _user_facts(
     user = db_session.get(User, user_id)
     if user is None or not user.active:
         return None
-    facts = _facts(db_session, user, tenant_id, None)
+    facts = _facts(db_session, user, tenant_id, None, rater=ahead is not None)
     if ahead is not None:
         ahead.store(who, {"p": facts.dump()})
     return facts
@@ -132,7 +132,7 @@ def _by_token(
         session.pop(SESSION_USER, None)
         _refused(_("The API token's user is no longer active."))
     assert user is not None
-    facts = _facts(db_session, user, tenant_id, record.role)
+    facts = _facts(db_session, user, tenant_id, record.role, rater=ahead is not None)
     if ahead is not None:
         ahead.store(who, {"t": cache.TokenFacts.of(record).dump(), "p": facts.dump()})
     return _principal(db_session, facts, tenant_id, record.role)
@@ -143,9 +143,15 @@ def _due(last_used_at: datetime | None, now: datetime) -> bool:
 
 
 def _facts(
-    db_session: Session, user: User, tenant_id: int | None, token_role: str | None
+    db_session: Session,
+    user: User,
+    tenant_id: int | None,
+    token_role: str | None,
+    *,
+    rater: bool = False,
 ) -> cache.Facts:
-    """What `user` is in `tenant_id`, from the database (within `token_role` for a token)."""
+    """What `user` is in `tenant_id`, from the database (within `token_role` for a token).
+    `rater`: work out their rater now (a value about to be cached), not when first asked."""
     if tenant_id is None:
         return cache.Facts(
             user.id, frozenset(), None, frozenset(), user.city_admin, False, user.display_name
@@ -154,9 +160,10 @@ def _facts(
     if token_role is not None:
         # A token never has more than its role, nor more than its user still has.
         roles = roles & {token_role} if token_role == "pegawai" else roles & {token_role, "pegawai"}
-    employee_id = db_session.scalar(
-        select(Employee.id).where(Employee.user_id == user.id, Employee.active)
+    employee = db_session.scalar(
+        select(Employee).where(Employee.user_id == user.id, Employee.active)
     )
+    employee_id = employee.id if employee is not None else None
     if employee_id is None:
         roles = frozenset()  # no active employee record here: no agency role either
     decides = (
@@ -166,8 +173,17 @@ def _facts(
     )
     # the agency's head or someone it names: sees the agency as a whole (read-only)
     sees_all = bool(roles) and overseers.oversees(db_session, employee_id)
+    above = raters.active_above(db_session, employee)[0] if rater and employee else None
     return cache.Facts(
-        user.id, roles, employee_id, decides, user.city_admin, sees_all, user.display_name
+        user.id,
+        roles,
+        employee_id,
+        decides,
+        user.city_admin,
+        sees_all,
+        user.display_name,
+        rater_id=above.id if above is not None else None,
+        rater_known=rater,
     )
 
 
@@ -182,6 +198,9 @@ def _principal(
     subs: frozenset[int] | Callable[[], frozenset[int]] = frozenset()
     if facts.employee_id is not None and facts.decides_for:
         subs = partial(subordinate_ids, db_session, facts.employee_id)
+    rater: int | Callable[[], int | None] | None = facts.rater_id
+    if not facts.rater_known:
+        rater = partial(raters.rater_of, db_session, facts.employee_id)
     entered = tenant_id in session.get(SESSION_ENTERED, []) and token_role is None
     return Principal(
         user_id=facts.user_id,
@@ -194,6 +213,7 @@ def _principal(
         entered_tenant=entered,
         oversees=facts.oversees,
         name=facts.name,
+        rater_id=rater,
     )
 
 

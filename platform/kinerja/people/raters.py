@@ -38,6 +38,14 @@ def active_above(session: Session, person: Employee) -> tuple[Employee | None, b
     return None, skipped
 
 
+def rater_of(session: Session, employee_id: int | None) -> int | None:
+    """The id of the employee's rater (`active_above`); None when nobody active is above them
+    (the admin OPD decides) or the employee is unknown."""
+    person = employee(session, employee_id)
+    above = active_above(session, person)[0] if person is not None else None
+    return above.id if above is not None else None
+
+
 def _below(session: Session, start: ColumnElement[bool]) -> set[int]:
     """The employees matching `start`, and below each inactive one of them, its subordinates,
     down to (and including) the next active ones."""

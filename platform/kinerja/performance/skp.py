@@ -59,11 +59,7 @@ def rated_by(session: Session, rater_id: int | None) -> set[int]:
 def rater_of(session: Session, employee_id: int) -> int | None:
     """Who decides on this employee's plan, entries and evaluation: their Pejabat Penilai (None:
     the admin OPD, for the head of the agency)."""
-    employee = raters.employee(session, employee_id)
-    if employee is None:
-        return None
-    found = chain(session, employee).rater
-    return found.id if found else None
+    return raters.rater_of(session, employee_id)
 
 
 def roles(principal: perm.Principal, skp: Skp, of: Chain) -> frozenset[str]:

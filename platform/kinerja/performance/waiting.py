@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any, cast
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Table, delete, event, func, select
+from sqlalchemy import Table, delete, event, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
 
@@ -58,6 +58,7 @@ WAITING = {
 }
 _TOUCHED = "kinerja.waiting.touched"  # {(tenant id, kind, item id)} changed in this transaction
 _RESYNC = "kinerja.waiting.resync"  # {tenant id} whose hierarchy changed in this transaction
+_FRESH = "kinerja.waiting.fresh"  # Counter{(holder, kind): marks inserted with new items}
 _HIERARCHY = ("superior_id", "active", "user_id")  # what `skp.chain` and the roles read
 Mark = tuple[str, int, str, int]  # kind, item id, holder, owner (employee) id
 _MARKS = cast(Table, WaitingMark.__table__)
@@ -89,6 +90,13 @@ class _Chains:
             )
         return self.found[employee_id]
 
+    def rater(self, employee_id: int) -> int | None:
+        """Only the rater (no reviewer above): all a daily entry needs."""
+        if employee_id in self.found:
+            found = self.found[employee_id]
+            return found.rater.id if found is not None and found.rater is not None else None
+        return raters.rater_of(self.session, employee_id)
+
     def other_admin(self, employee_id: int) -> bool:
         from kinerja.performance.evaluation.service import _other_admin
 
@@ -104,12 +112,12 @@ def holders(chains: _Chains, kind: str, employee_id: int, status: str) -> set[st
     `evaluation.service.roles`): nobody when it waits for no one."""
     if status not in WAITING[kind]:
         return set()
+    if kind == ENTRY:
+        return entry_holders(chains.rater(employee_id))
     of = chains.of(employee_id)
     if of is None:
         return set()
     rater = person(of.rater.id) if of.rater is not None else None
-    if kind == ENTRY:  # the head's entries wait for nobody (`log.service.team`)
-        return {rater} if rater else set()
     if kind == SKP or status == evaluation_flow.SUBMITTED:
         return {rater or ADMIN}
     if of.reviewer is not None:  # a rated evaluation waits for its reviewer
@@ -118,6 +126,12 @@ def holders(chains: _Chains, kind: str, employee_id: int, status: str) -> set[st
     if rater and not chains.other_admin(employee_id):  # could, the rater approves too
         found.add(rater)
     return found
+
+
+def entry_holders(rater_id: int | None) -> set[str]:
+    """Who a submitted daily entry waits for: its owner's rater; the head's entries wait for
+    nobody (`log.service.team`)."""
+    return {person(rater_id)} if rater_id is not None else set()
 
 
 # --- keeping marks and counters ---------------------------------------------------------------
@@ -191,10 +205,16 @@ def _marks(session: Session, tenant_id: int, kind: str | None = None, ids: Any =
     return {(k, i, h, o) for k, i, h, o in session.execute(query)}
 
 
-def sync(session: Session, tenant_id: int, touched: dict[str, set[int]]) -> None:
-    """Bring the marks of the named items ({kind: item ids}) to who holds them now."""
+def sync(
+    session: Session,
+    tenant_id: int,
+    touched: dict[str, set[int]],
+    fresh: Counter[tuple[str, str]] | None = None,
+) -> None:
+    """Bring the marks of the named items ({kind: item ids}) to who holds them now, and move
+    the counters by those moves and `fresh` (marks inserted with their items)."""
     chains = _Chains(session)
-    moves: Counter[tuple[str, str]] = Counter()
+    moves: Counter[tuple[str, str]] = Counter(fresh or {})
     for kind, ids in sorted(touched.items()):
         if not ids:
             continue
@@ -288,6 +308,37 @@ def _noticed(session: Session, _context: Any) -> None:
             session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
 
 
+def marks_of_new(
+    created: Any, tenant_id: int, kind: str, owner_id: int, holders: Iterable[str]
+) -> list[Any]:
+    """The marks of an item inserted by the same statement (`created`: the CTE that inserts it,
+    returning its `id`; `kinerja.db.idempotency.claim`), as INSERT … SELECTs to send with it:
+    no round trip of their own, and nothing when the insert did nothing (a replayed key). The
+    caller tells the counters with `marked` once it knows the item was created."""
+    table = _MARKS
+    return [
+        insert(table).from_select(
+            ["tenant_id", "kind", "item_id", "holder", "owner_id"],
+            select(
+                literal(tenant_id, table.c.tenant_id.type),
+                literal(kind, table.c.kind.type),
+                created.c.id,
+                literal(holder, table.c.holder.type),
+                literal(owner_id, table.c.owner_id.type),
+            ).select_from(created),
+        )
+        for holder in sorted(holders)
+    ]
+
+
+def marked(session: Session, kind: str, holders: Iterable[str]) -> None:
+    """A new item's marks went in with it (`marks_of_new`): its holders' counters move by one
+    each when the session commits (as late as possible: the counter row is the one lock that
+    every entry of a superior's team shares)."""
+    fresh: Counter[tuple[str, str]] = session.info.setdefault(_FRESH, Counter())
+    fresh.update((holder, kind) for holder in holders)
+
+
 def touch(session: Session, kind: str, item: Any) -> None:
     """An item whose state was written past the ORM's unit of work (a Core INSERT): its
     marks are brought up to date before the session commits, like those the flush noticed."""
@@ -302,28 +353,29 @@ def _changed(obj: Any, names: Iterable[str]) -> bool:
 @event.listens_for(Session, "before_commit")
 def _apply(session: Session) -> None:
     session.flush()  # what is still pending is noticed first (commit would flush it next)
-    if not session.info.get(_TOUCHED) and not session.info.get(_RESYNC):
+    if not any(session.info.get(key) for key in (_TOUCHED, _RESYNC, _FRESH)):
         return
     touched = session.info.pop(_TOUCHED, set())
     resync = session.info.pop(_RESYNC, set())
+    fresh = session.info.pop(_FRESH, Counter())
     tenant_id = current_tenant_id(session)
     if tenant_id is None:  # no agency's rules to apply here: the nightly check repairs
         log.warning("waiting counters not kept outside an agency's session: %s", resync or touched)
         return
     if tenant_id in resync:
-        repair(session, tenant_id)
+        repair(session, tenant_id)  # counts every mark, the fresh ones included
         return
     by_kind: dict[str, set[int]] = {}
     for item_tenant, kind, item_id in touched:
         if item_tenant == tenant_id:
             by_kind.setdefault(kind, set()).add(item_id)
-    sync(session, tenant_id, by_kind)
+    sync(session, tenant_id, by_kind, fresh)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_TOUCHED, None)
-    session.info.pop(_RESYNC, None)
+    for key in (_TOUCHED, _RESYNC, _FRESH):
+        session.info.pop(key, None)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -305,6 +305,13 @@ def create(
         | ({"late": [None, True]} if late else {}),
         subject_employee_id=employee_id,
     )
+    from kinerja.performance import waiting  # (it reads this module's rules)
+
+    # Whom it waits for, when the principal already knows (their own entry: their rater, from
+    # the principal cache): its mark goes in with it, and no chain is walked at commit.
+    holders = None
+    if submit and principal.employee_id == employee_id:
+        holders = waiting.entry_holders(principal.rater_id)
     entry_id = idempotency.claim(
         session,
         WorkEntry.__table__,  # type: ignore[arg-type]
@@ -312,7 +319,10 @@ def create(
         owner="employee_id",
         key=key,
         print_=print_,
-        also=lambda created: audit.insert_for(created, tenant_id, audited),
+        also=lambda created: [
+            audit.insert_for(created, tenant_id, audited),
+            *waiting.marks_of_new(created, tenant_id, waiting.ENTRY, employee_id, holders or ()),
+        ],
     )
     if entry_id is None:  # the key was taken: a replay (or a refusal) of the first request
         earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
@@ -332,9 +342,9 @@ def create(
             **row | {"submitted_at": clock.local(now) if submit else None},
         ),
     )
-    if submit:  # inserted past the ORM's unit of work: the waiting counters are told
-        from kinerja.performance import waiting
-
+    if holders is not None:
+        waiting.marked(session, waiting.ENTRY, holders)
+    elif submit:  # inserted past the ORM's unit of work: the waiting counters are told
         waiting.touch(session, waiting.ENTRY, entry)
     session.info.setdefault(FRESH_FILES, {})[entry.id] = _store(session, entry, files)
     return entry, False
