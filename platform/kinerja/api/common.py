@@ -32,12 +32,28 @@ class Parser(FlaskParser):
     """webargs' parser, with messages in the reader's language for schemas that are not ours
     (flask-smorest's pagination), and a JSON-or-form body's errors under `json`."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instances: dict[type, marshmallow.Schema] = {}
+
     def _get_schema(self, argmap: Any, req: Request) -> marshmallow.Schema:
+        # A schema given as a class (flask-smorest's pagination, `arguments(EntryBody)`) is
+        # made once, not per request: building one binds and translates every field, a cost
+        # each request paid again. Our schemas keep no state between loads (no `context`);
+        # their messages are lazy, in each reader's language.
+        if isinstance(argmap, type):
+            found = self.instances.get(argmap)
+            if found is None:
+                found = self.instances[argmap] = self._made(argmap, req)
+            return found
+        return self._made(argmap, req)
+
+    def _made(self, argmap: Any, req: Request) -> marshmallow.Schema:
         schema = super()._get_schema(argmap, req)
         if not isinstance(schema, Schema):
             for field in schema.fields.values():
                 translate_field(field)
-            schema.error_messages.update(Schema.error_messages)
+            schema.error_messages = {**schema.error_messages, **Schema.error_messages}
         return schema
 
     def _on_validation_error(

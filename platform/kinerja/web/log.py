@@ -437,8 +437,8 @@ def policy() -> Any:
 def _waiting(principal: perm.Principal) -> int:
     from kinerja.performance import waiting
 
-    if not principal.subordinate_ids:
-        return 0  # nobody below: no query at all
+    if not principal.decides_for:
+        return 0  # decides on nobody (cached with the principal): no query at all
     return waiting.counts(db.session, principal).get(waiting.ENTRY, 0)
 
 

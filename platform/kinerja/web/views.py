@@ -109,8 +109,8 @@ def _waiting_for() -> list[tuple[Any, int, str]]:
     from kinerja.competency import campaigns
     from kinerja.i18n import _
     from kinerja.identity.principal import current
-    from kinerja.notifications import service as notifications
     from kinerja.performance import waiting
+    from kinerja.web.notifications import bell
 
     principal = current()
     if not perm.is_member(principal):
@@ -131,7 +131,7 @@ def _waiting_for() -> list[tuple[Any, int, str]]:
         ),
         (
             _("Unread notifications"),
-            notifications.unread(db.session, principal.employee_id),
+            bell(),  # the header's count, asked once per request
             url_for("notifications.index"),
         ),
     ]
