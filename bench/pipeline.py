@@ -8,13 +8,19 @@ Run from the repository root:
 Uses KINERJA_TEST_DATABASE_URL / KINERJA_TEST_REDIS_URL when set, embedded servers otherwise.
 Creates and drops its own database. The reader is a kepala bidang (a superior with staff, so
 whom they decide on is a real query), by API token and by browser session. "SQL" counts the
-statements SQLAlchemy sends; each transaction also sends BEGIN and the agency's set_config.
+statements SQLAlchemy sends; each transaction also sends BEGIN with the agency's set_config.
+The same reads are then served by gunicorn over HTTP (`--no-served` skips them), the anchor
+`/healthz` served alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -68,11 +74,72 @@ class Counter:
         self.count += 1
 
 
+def served(database: Any, redis_url: str, token: str, repeat: int) -> list[tuple[str, float, str]]:
+    """The same reads as a client sees them: Kinerja under gunicorn (one worker, one thread: one
+    request at a time, nothing else on the cores), one keep-alive connection, `/healthz` and the
+    units page in turn. What HTTP and the server cost is in both; the ratio is what Kinerja
+    adds to a request that does nothing."""
+    from bench.log_surge import serve
+    from tests.idp_support import free_port
+    from tests.support import APP_ROLE
+
+    env = dict(os.environ)
+    env.update(
+        KINERJA_DATABASE_URL=database.app_url,
+        KINERJA_DATABASE_OWNER_URL=database.owner_url,
+        KINERJA_DATABASE_APP_ROLE=APP_ROLE,
+        KINERJA_REDIS_URL=redis_url,
+        KINERJA_SECRET_KEY="bench-secret-key-0123456789",
+        KINERJA_OPERATOR_TOKEN=OPERATOR_TOKEN,
+        KINERJA_PLUGINS="none",
+        KINERJA_LOG_LEVEL="WARNING",
+        KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-bench-"),
+        PYTHONPATH=os.pathsep.join(sys.path),
+    )
+    port = free_port()
+    process = serve("kinerja.wsgi:app", port, 1, 1, env)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def get(path: str, headers: dict[str, str]) -> Callable[[], object]:
+            def run() -> object:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                assert response.status == 200, body[:200]
+                return body
+
+            return run
+
+        def nothing() -> None:
+            pass
+
+        bearer = {"Authorization": f"Bearer {token}"}
+        operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+        paths: list[Path] = [
+            ("served: GET /healthz (anchor)", get("/healthz", {}), nothing, "served"),
+            ("served: GET …/units, operator", get(UNITS, operator), nothing, "served"),
+            ("served: GET …/units, token, cache warm", get(UNITS, bearer), nothing, "served"),
+        ]
+        samples = measure(paths, repeat)
+        connection.close()
+        return [(name, statistics.median(samples[name]), kind) for name, _f, _b, kind in paths]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--staff", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument(
+        "--no-served",
+        dest="served",
+        action="store_false",
+        help="skip the reads through gunicorn and HTTP (in-process only)",
+    )
     args = parser.parse_args()
 
     pg, redis_url, stop = servers()
@@ -173,6 +240,8 @@ def main() -> None:
         rows = [(name, statistics.median(samples[name]), kind) for name, _f, _b, kind in paths]
         sql = {name: statements(fn, before) for name, fn, before, _kind in paths}
         cache(True)()
+        if args.served:
+            rows += served(database, redis_url, token, args.repeat)
         table.medians(
             f"The request pipeline: one agency, {args.units} units (a page of 50), a kepala "
             f"bidang over {args.staff} staff, {args.repeat} rounds of every path in turn",
@@ -181,7 +250,8 @@ def main() -> None:
         print(f"| {'SQL statements per request':45} | {'count':>9} |")
         print(f"|{'-' * 47}|-----------|")
         for name, _value, _kind in rows:
-            print(f"| {name:45} | {sql[name]:9.1f} |")
+            if name in sql:
+                print(f"| {name:45} | {sql[name]:9.1f} |")
         with app.app_context():
             db.engine.dispose()
     finally:

@@ -85,9 +85,12 @@ class Principal:
     # the head of the agency, or someone the agency names to see it (people/overseers.py)
     oversees: bool = False
     name: str | None = None  # display name, for the header
-    # Their own rater (`skp.rater_of`: the nearest active superior; None, the admin OPD
-    # decides): whom their submitted entries wait for, known without a query when cached.
+    # Their own rater (`people.raters.rater_of`: the nearest active superior; None, the admin
+    # OPD decides): whom their submitted entries wait for, without a query when cached. Only
+    # when `knows_rater` (a principal of the request pipeline); one built by hand (a job, the
+    # demo, a test) leaves it to the workflows to work out.
     rater_id: _Lazy[int | None] = _Lazy(None)
+    knows_rater: bool = False
 
     @property
     def authenticated(self) -> bool:

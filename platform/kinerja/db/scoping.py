@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg import generators
+from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import bindparam, event, false, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -24,6 +26,7 @@ CROSS_TENANT = "kinerja_cross_tenant"
 
 _SET_TENANT = text("SELECT set_config('kinerja.tenant_id', :tenant_id, true)")
 _SET_TENANT_SQL = "SELECT set_config('kinerja.tenant_id', %s, true)"
+_BEGIN_WITH_TENANT = b"BEGIN; SELECT set_config('kinerja.tenant_id', '%d', true)"
 
 
 class TenantScopeError(RuntimeError):
@@ -111,7 +114,30 @@ def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None
     # again through SQLAlchemy, which invalidates the connection and raises what the error
     # handlers answer with a 503.
     try:
-        with connection.connection.dbapi_connection.cursor() as cursor:
-            cursor.execute(_SET_TENANT_SQL, (str(tenant_id),))
+        dbapi = connection.connection.dbapi_connection
+        if not _begin_with_tenant(dbapi, int(tenant_id)):
+            with dbapi.cursor() as cursor:
+                cursor.execute(_SET_TENANT_SQL, (str(tenant_id),))
     except Exception:
         connection.exec_driver_sql(_SET_TENANT_SQL, (str(tenant_id),))
+
+
+def _begin_with_tenant(dbapi: Any, tenant_id: int) -> bool:
+    """BEGIN and the tenant's setting in one round trip (the driver would send BEGIN on its
+    own first, then the setting: two), as one simple query; False when it does not apply (not
+    psycopg, a transaction already open, a BEGIN with options), and the caller sends them apart.
+    psycopg then finds the transaction open and sends no BEGIN; COMMIT and ROLLBACK go as ever."""
+    pgconn = getattr(dbapi, "pgconn", None)
+    if (
+        pgconn is None
+        or dbapi.autocommit
+        or pgconn.transaction_status != TransactionStatus.IDLE
+        or (dbapi.isolation_level, dbapi.read_only, dbapi.deferrable) != (None, None, None)
+    ):
+        return False
+    # An int, written by us: nothing of the request's text reaches this statement.
+    pgconn.send_query(_BEGIN_WITH_TENANT % tenant_id)
+    results = dbapi.wait(generators.execute(pgconn))
+    if results[-1].status != ExecStatus.TUPLES_OK:
+        raise RuntimeError(results[-1].get_error_message())
+    return True

@@ -310,7 +310,7 @@ def create(
     # Whom it waits for, when the principal already knows (their own entry: their rater, from
     # the principal cache): its mark goes in with it, and no chain is walked at commit.
     holders = None
-    if submit and principal.employee_id == employee_id:
+    if submit and principal.knows_rater and principal.employee_id == employee_id:
         holders = waiting.entry_holders(principal.rater_id)
     entry_id = idempotency.claim(
         session,
