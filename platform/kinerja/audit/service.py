@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Select, String, Table, cast, insert, literal, select
+from sqlalchemy import Insert, Select, String, Table, bindparam, cast, insert, select
 from sqlalchemy.orm import Session
 
 from kinerja import permissions as perm
 from kinerja.audit.context import current_actor
 from kinerja.audit.models import AuditEntry
+from kinerja.db import idempotency
 from kinerja.db.scoping import current_tenant_id
 
 AUDIT = "audit"  # the permission kind of an audit entry
@@ -95,19 +96,26 @@ def record_many(session: Session, rows: Sequence[tuple[object, Mapping[str, Any]
     )
 
 
-def insert_for(created: Any, tenant_id: int, row: Mapping[str, Any]) -> Insert:
-    """The audit row (`fields`) of the row `created` inserts, as an INSERT … SELECT that reads
-    its id: sent in the same statement as the insert (a data-modifying CTE, see
-    `kinerja.db.idempotency.claim`), it costs no round trip, and when the insert did nothing
-    (a replayed key) neither does it."""
+def insert_for(tenant_id: int, row: Mapping[str, Any]) -> idempotency.Also:
+    """The audit row (`fields`) of the row a `kinerja.db.idempotency.claim` inserts, as an
+    INSERT … SELECT reading its id: sent in the same statement as the insert (a data-modifying
+    CTE), it costs no round trip, and when the insert did nothing (a replayed key) neither does
+    it."""
     table: Table = AuditEntry.__table__  # type: ignore[assignment]
-    names = ["tenant_id", "object_id", *row]
-    values = [
-        literal(tenant_id, table.c.tenant_id.type),
-        cast(created.c.id, String),
-        *(literal(value, table.c[name].type) for name, value in row.items()),
-    ]
-    return insert(table).from_select(names, select(*values).select_from(created))
+    names = tuple(row)
+
+    def build(created: Any) -> Insert:
+        values = [
+            bindparam("audit_tenant_id", type_=table.c.tenant_id.type),
+            cast(created.c.id, String),
+            *(bindparam(f"audit_{name}", type_=table.c[name].type) for name in names),
+        ]
+        return insert(table).from_select(
+            ["tenant_id", "object_id", *names], select(*values).select_from(created)
+        )
+
+    params = {f"audit_{name}": value for name, value in row.items()}
+    return idempotency.Also(("audit", names), build, params | {"audit_tenant_id": tenant_id})
 
 
 def _rule(p: perm.Principal, action: str, r: perm.Resource) -> bool:

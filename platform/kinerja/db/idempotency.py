@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Executable, Table, select
+from sqlalchemy import CTE, Executable, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -139,6 +140,24 @@ def insert_once(
     return found, True
 
 
+@dataclass(frozen=True)
+class Also:
+    """A statement sent with `claim`'s insert, reading the new row (`created`: the insert's CTE,
+    with the row's `id`): the audit row (`kinerja.audit.insert_for`), a waiting mark. `build`
+    writes it with bind parameters only, once per `shape` (what decides its form: the columns,
+    how many rows); `params` are its values for this request, named apart from the others."""
+
+    shape: tuple[Any, ...]
+    build: Callable[[CTE], Executable]
+    params: Mapping[str, Any]
+
+
+# The hot writes' statements, built once per shape: a request then neither builds a statement
+# nor works out its cache key (both cost more CPU than the INSERT), it only binds values.
+_STATEMENTS: dict[tuple[Any, ...], Executable] = {}
+_MOST_SHAPES = 256  # a bound, not a limit anyone reaches: a handful of shapes per table
+
+
 def claim(
     session: Session,
     table: Table,
@@ -147,36 +166,48 @@ def claim(
     owner: str,
     key: str | None,
     print_: str,
-    also: Callable[[CTE], Executable | Sequence[Executable]] | None = None,
+    also: Sequence[Also] = (),
 ) -> int | None:
     """`insert_once` in one round trip, for the hot writes: the id of the row inserted now, or
-    None when `key` was taken (the caller replays with `earlier`). `also(created)` is a
-    statement (or several) sent in the same one, reading the new row's id (the audit row,
-    `kinerja.audit.insert_for`): PostgreSQL runs a data-modifying CTE whether or not the result
-    reads it, and on a taken key `created` is empty, so it writes nothing either. Nothing is
-    read back: the caller has every value it sent. The same ON CONFLICT as `insert_once`, so
-    racing first requests wait for each other the same way."""
+    None when `key` was taken (the caller replays with `earlier`). Each of `also` is sent in
+    the same statement, reading the new row's id: PostgreSQL runs a data-modifying CTE whether
+    or not the result reads it, and on a taken key `created` is empty, so they write nothing
+    either. Nothing is read back: the caller has every value it sent. The same ON CONFLICT as
+    `insert_once`, so racing first requests wait for each other the same way."""
+    columns = tuple(sorted(values))
+    shape = (table.name, columns, owner, tuple(part.shape for part in also))
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        if len(_STATEMENTS) >= _MOST_SHAPES:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[shape] = _claim_statement(table, columns, owner, also)
+    params: dict[str, Any] = {
+        "claim_tenant_id": current_tenant_id(session),
+        "claim_idempotency_key": key,
+        "claim_idempotency_fingerprint": print_ if key else None,
+    }
+    params.update((f"claim_{name}", value) for name, value in values.items())
+    for part in also:
+        params.update(part.params)
+    # The session's connection (its transaction, the tenant's RLS setting), without the ORM's
+    # statement machinery: there is no entity to load.
+    found: int | None = session.connection().execute(statement, params).scalar()
+    return found
+
+
+def _claim_statement(
+    table: Table, columns: tuple[str, ...], owner: str, also: Sequence[Also]
+) -> Executable:
+    names = ("tenant_id", "idempotency_key", "idempotency_fingerprint", *columns)
     insert = (
         pg_insert(table)
-        .values(
-            tenant_id=current_tenant_id(session),
-            idempotency_key=key,
-            idempotency_fingerprint=print_ if key else None,
-            **values,
-        )
+        .values({name: bindparam(f"claim_{name}", type_=table.c[name].type) for name in names})
         .on_conflict_do_nothing(index_elements=["tenant_id", owner, "idempotency_key"])
         .returning(table.c.id)
     )
-    if also is None:
-        statement: Executable = insert
-    else:
-        created = insert.cte("created")
-        more = also(created)
-        parts = [more] if isinstance(more, Executable) else list(more)
-        statement = select(created.c.id).add_cte(
-            *(part.cte(f"also_{n}") for n, part in enumerate(parts))  # type: ignore[attr-defined]
-        )
-    # The session's connection (its transaction, the tenant's RLS setting), without the ORM's
-    # statement machinery: there is no entity to load.
-    found: int | None = session.connection().execute(statement).scalar()
-    return found
+    if not also:
+        return insert
+    created = insert.cte("created")
+    return select(created.c.id).add_cte(
+        *(part.build(created).cte(f"also_{n}") for n, part in enumerate(also))  # type: ignore[attr-defined]
+    )

@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any, cast
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Table, delete, event, func, insert, literal, select
+from sqlalchemy import Table, bindparam, delete, event, func, insert, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
 
@@ -138,18 +138,26 @@ def entry_holders(rater_id: int | None) -> set[str]:
 def _bump(session: Session, tenant_id: int, moves: Counter[tuple[str, str]]) -> None:
     """Move the counters by `moves` ({(holder, kind): delta}), in one order (two transactions
     moving the same counters never wait on each other in a circle)."""
+    connection = session.connection()
     for (holder, kind), delta in sorted(moves.items()):
-        if not delta:
-            continue
-        statement = pg_insert(WaitingCounter).values(
-            tenant_id=tenant_id, holder=holder, kind=kind, count=delta
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["tenant_id", "holder", "kind"],
-                set_={"count": _COUNTERS.c.count + statement.excluded.count},
+        if delta:
+            connection.execute(
+                _BUMP, {"tenant_id": tenant_id, "holder": holder, "kind": kind, "count": delta}
             )
-        )
+
+
+def _bump_statement() -> Any:
+    names = ("tenant_id", "holder", "kind", "count")
+    statement = pg_insert(_COUNTERS).values(
+        {name: bindparam(name, type_=_COUNTERS.c[name].type) for name in names}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["tenant_id", "holder", "kind"],
+        set_={"count": _COUNTERS.c.count + statement.excluded.count},
+    )
+
+
+_BUMP = _bump_statement()  # built once: every submitted entry's commit sends it
 
 
 def _move(
@@ -308,27 +316,37 @@ def _noticed(session: Session, _context: Any) -> None:
             session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
 
 
-def marks_of_new(
-    created: Any, tenant_id: int, kind: str, owner_id: int, holders: Iterable[str]
-) -> list[Any]:
-    """The marks of an item inserted by the same statement (`created`: the CTE that inserts it,
-    returning its `id`; `kinerja.db.idempotency.claim`), as INSERT … SELECTs to send with it:
-    no round trip of their own, and nothing when the insert did nothing (a replayed key). The
-    caller tells the counters with `marked` once it knows the item was created."""
+def marks_of_new(tenant_id: int, kind: str, owner_id: int, holders: Iterable[str]) -> Any:
+    """The marks of an item a `kinerja.db.idempotency.claim` inserts, as an INSERT … SELECT
+    reading its id, sent with it: no round trip of their own, and nothing when the insert did
+    nothing (a replayed key). The caller tells the counters with `marked` once it knows the
+    item was created. None when it waits for nobody."""
+    from kinerja.db.idempotency import Also
+
+    held = sorted(holders)
+    if not held:
+        return None
     table = _MARKS
-    return [
-        insert(table).from_select(
-            ["tenant_id", "kind", "item_id", "holder", "owner_id"],
+
+    def build(created: Any) -> Any:
+        rows = [
             select(
-                literal(tenant_id, table.c.tenant_id.type),
-                literal(kind, table.c.kind.type),
+                bindparam("mark_tenant_id", type_=table.c.tenant_id.type),
+                bindparam("mark_kind", type_=table.c.kind.type),
                 created.c.id,
-                literal(holder, table.c.holder.type),
-                literal(owner_id, table.c.owner_id.type),
-            ).select_from(created),
+                bindparam(f"mark_holder_{n}", type_=table.c.holder.type),
+                bindparam("mark_owner_id", type_=table.c.owner_id.type),
+            ).select_from(created)
+            for n in range(len(held))
+        ]
+        return insert(table).from_select(
+            ["tenant_id", "kind", "item_id", "holder", "owner_id"],
+            rows[0] if len(rows) == 1 else union_all(*rows),
         )
-        for holder in sorted(holders)
-    ]
+
+    params = {"mark_tenant_id": tenant_id, "mark_kind": kind, "mark_owner_id": owner_id}
+    params |= {f"mark_holder_{n}": holder for n, holder in enumerate(held)}
+    return Also(("waiting_marks", len(held)), build, params)
 
 
 def marked(session: Session, kind: str, holders: Iterable[str]) -> None:

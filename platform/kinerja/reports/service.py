@@ -123,7 +123,7 @@ def create_once(
         owner="employee_id",
         key=key,
         print_=print_,
-        also=lambda created: audit.insert_for(created, tenant_id, audited),
+        also=[audit.insert_for(tenant_id, audited)],
     )
     if made is None:  # the key was taken: the first request's submission, or KeyReused
         earlier = idempotency.earlier(

@@ -312,6 +312,7 @@ def create(
     holders = None
     if submit and principal.knows_rater and principal.employee_id == employee_id:
         holders = waiting.entry_holders(principal.rater_id)
+    marks = waiting.marks_of_new(tenant_id, waiting.ENTRY, employee_id, holders or ())
     entry_id = idempotency.claim(
         session,
         WorkEntry.__table__,  # type: ignore[arg-type]
@@ -319,10 +320,7 @@ def create(
         owner="employee_id",
         key=key,
         print_=print_,
-        also=lambda created: [
-            audit.insert_for(created, tenant_id, audited),
-            *waiting.marks_of_new(created, tenant_id, waiting.ENTRY, employee_id, holders or ()),
-        ],
+        also=[audit.insert_for(tenant_id, audited), *([marks] if marks else [])],
     )
     if entry_id is None:  # the key was taken: a replay (or a refusal) of the first request
         earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
