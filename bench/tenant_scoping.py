@@ -60,6 +60,13 @@ def servers() -> tuple[str, str, Callable[[], None]]:
         redis_server = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="kinerja-bench-redis-")))
         redis_url = redis_server.start()
         stops.append(redis_server.stop)
+    # Every bench makes a fresh database under the same Redis: what an earlier run cached of
+    # its agencies (the same slugs, other ids) must not answer for this one's.
+    from redis import Redis
+
+    from kinerja.identity import versions
+
+    versions.forget_all(Redis.from_url(redis_url))
     return pg, redis_url, lambda: [stop() for stop in stops]  # type: ignore[func-returns-value]
 
 

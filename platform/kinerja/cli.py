@@ -60,6 +60,28 @@ def db_upgrade(revision: str) -> None:
         f"database at {migrate.current(cfg['DATABASE_OWNER_URL']) or 'empty'}; "
         f"application role {cfg['DATABASE_APP_ROLE']} provisioned"
     )
+    _forget_cached_principals()
+
+
+def _forget_cached_principals() -> None:
+    """After an upgrade or a restore the rows may have changed under the principal cache (no
+    session event saw them): every cached agency and principal is made stale. Redis away: the
+    ten-minute expiry does it, and the operator is told."""
+    from redis.exceptions import RedisError
+
+    from kinerja import redis as kinerja_redis
+    from kinerja.identity import cache, versions
+
+    try:
+        versions.forget_all(kinerja_redis.client(current_app))
+    except (RedisError, OSError) as error:
+        click.echo(
+            f"could not reach Redis to forget the cached principals ({error}): they expire "
+            f"within {cache.TTL_SECONDS // 60} minutes",
+            err=True,
+        )
+        return
+    click.echo("cached agencies and principals forgotten")
 
 
 @db.command("downgrade")
@@ -105,6 +127,7 @@ def db_check() -> None:
     if problems:
         sys.exit(1)
     click.echo("schema and application role follow the tenancy rules")
+    _forget_cached_principals()  # `db check` is the step after a restore (docs/operations.md)
 
 
 # --- tenants ------------------------------------------------------------------------------------

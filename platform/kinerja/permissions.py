@@ -86,11 +86,13 @@ class Principal:
     oversees: bool = False
     name: str | None = None  # display name, for the header
     # Their own rater (`people.raters.rater_of`: the nearest active superior; None, the admin
-    # OPD decides): whom their submitted entries wait for, without a query when cached. Only
-    # when `knows_rater` (a principal of the request pipeline); one built by hand (a job, the
-    # demo, a test) leaves it to the workflows to work out.
+    # OPD decides): whom their submitted entries wait for, without a query when cached.
     rater_id: _Lazy[int | None] = _Lazy(None)
-    knows_rater: bool = False
+    # Built by `identity.principal` from the agency's data (the cache or the database): its
+    # `decides_for` and `rater_id` are the hierarchy's answers, and hot paths use them instead
+    # of asking again. A principal made by hand (a job, the demo, a test) is not: its workflows
+    # work those out themselves.
+    complete: bool = False
 
     @property
     def authenticated(self) -> bool:

@@ -214,7 +214,7 @@ def _principal(
         oversees=facts.oversees,
         name=facts.name,
         rater_id=rater,
-        knows_rater=facts.employee_id is not None,
+        complete=facts.employee_id is not None,
     )
 
 

@@ -46,6 +46,14 @@ PENDING = "kinerja.authz_bumps"  # session.info: the version keys this transacti
 TARGET = "kinerja.authz_cache"  # session.info: the app's cache state that sends them
 
 
+def forget_all(client: Any) -> None:
+    """Make every cached agency and principal stale at once (`client`: a Redis client): after
+    the database was replaced under a running Redis (a restore, a fresh database of a bench
+    or a test), whose rows no session event saw change. Every agency's principals carry the
+    global version, and every agency's row the agencies' version."""
+    client.mset({GLOBAL: new_value(), TENANTS: new_value()})
+
+
 def tenant_version(tenant_id: int) -> str:
     return f"{PREFIX}v:{tenant_id}"
 

@@ -310,7 +310,7 @@ def create(
     # Whom it waits for, when the principal already knows (their own entry: their rater, from
     # the principal cache): its mark goes in with it, and no chain is walked at commit.
     holders = None
-    if submit and principal.knows_rater and principal.employee_id == employee_id:
+    if submit and principal.complete and principal.employee_id == employee_id:
         holders = waiting.entry_holders(principal.rater_id)
     marks = waiting.marks_of_new(tenant_id, waiting.ENTRY, employee_id, holders or ())
     entry_id = idempotency.claim(
@@ -921,7 +921,9 @@ def team(session: Session, principal: perm.Principal, whole_subtree: bool = Fals
     posts too; see `skps.rated_by`), or the whole subtree's, never drafts."""
     if whole_subtree:
         people = set(principal.subordinate_ids)
-    else:
+    elif principal.complete and not perm.is_agency_admin(principal):
+        people = set(principal.decides_for)  # whom they rate, cached: no walk per request
+    else:  # (the admin OPD's `decides_for` has those nobody rates too: not their team)
         people = skps.rated_by(session, principal.employee_id)
     return select(WorkEntry).where(
         WorkEntry.employee_id.in_(people or {-1}), WorkEntry.status != rules.DRAFT
