@@ -173,7 +173,14 @@ def is_self(p: Principal, r: Resource) -> bool:
 
 
 def is_superior_of(p: Principal, employee_id: int | None) -> bool:
-    return employee_id is not None and employee_id in p.subordinate_ids
+    if employee_id is None:
+        return False
+    # Whom one rates is below one (`raters.rated_by` walks down from one's post): a complete
+    # principal answers for them from the cached `decides_for`, without walking the subtree
+    # (the admin OPD's also holds those nobody rates, who are not below them).
+    if p.complete and ROLE_ADMIN_OPD not in p.roles and employee_id in p.decides_for:
+        return True
+    return employee_id in p.subordinate_ids
 
 
 def decides(p: Principal, employee_id: int | None) -> bool:

@@ -231,9 +231,34 @@ def sync(
             for item_id, employee_id, status in _items(session, tenant_id, kind, ids)
             for holder in holders(chains, kind, employee_id, status)
         }
-        there = _marks(session, tenant_id, kind, ids)
-        moves.update(_move(session, tenant_id, wanted - there, there - wanted))
+        # Items that wait for nobody now (decided, taken back, gone): their marks go in one
+        # statement that says which it removed, with no read of them first.
+        idle = set(ids) - {item_id for _kind, item_id, _holder, _owner in wanted}
+        if idle:
+            moves.update(_drop(session, tenant_id, kind, idle))
+        busy = set(ids) - idle
+        if busy:
+            there = _marks(session, tenant_id, kind, busy)
+            moves.update(_move(session, tenant_id, wanted - there, there - wanted))
     _bump(session, tenant_id, moves)
+
+
+def _drop(session: Session, tenant_id: int, kind: str, ids: set[int]) -> Counter[tuple[str, str]]:
+    """Delete every mark of the items; the counters' moves for the marks really deleted (one a
+    parallel transaction removed first moves nothing)."""
+    gone = session.execute(
+        delete(_MARKS)
+        .where(
+            _MARKS.c.tenant_id == tenant_id,
+            _MARKS.c.kind == kind,
+            _MARKS.c.item_id.in_(sorted(ids)),
+        )
+        .returning(_MARKS.c.holder)
+    ).scalars()
+    moves: Counter[tuple[str, str]] = Counter()
+    for holder in gone:
+        moves[(holder, kind)] -= 1
+    return moves
 
 
 def expected(session: Session, tenant_id: int) -> set[Mark]:

@@ -669,6 +669,12 @@ def roles(
     held = set()
     if perm.is_member(principal) and principal.employee_id == entry.employee_id:
         held.add(rules.OWNER)
+    if principal.complete:
+        # The same rule's answer, cached with the principal (`perm.decides`): the rater, or the
+        # admin OPD for one nobody rates; never oneself.
+        if perm.decides(principal, entry.employee_id):
+            held.add(rules.VERIFIER)
+        return frozenset(held)
     employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
     if employee is not None:
         rater = skps.chain(session, employee).rater
