@@ -44,7 +44,7 @@ def role_of(principal: perm.Principal) -> str:
         return "admin_kota"
     if perm.is_agency_admin(principal):
         return "admin_opd"
-    if principal.subordinate_ids:
+    if principal.decides_for or principal.subordinate_ids:  # the first is cached: no walk
         return "atasan"
     return "pegawai"
 
