@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import table
-from bench.log_surge import serve
+from bench.log_surge import serve, server_env
 from kinerja import clock
 from tests.idp_support import free_port
 
@@ -355,21 +355,12 @@ def main() -> None:
         app = create_app(app_config(database, redis_url, LOG_LEVEL="WARNING"))
         give_tokens(app, pairs)
         built = time.perf_counter() - started
-        env = dict(os.environ)
-        env.update(
-            KINERJA_DATABASE_URL=database.app_url,
-            KINERJA_DATABASE_OWNER_URL=database.owner_url,
-            KINERJA_DATABASE_APP_ROLE=APP_ROLE,
-            KINERJA_REDIS_URL=redis_url,
-            KINERJA_SECRET_KEY="bench-secret-key-0123456789",
-            KINERJA_PLUGINS="none",
-            KINERJA_LOG_LEVEL="WARNING",
+        env = server_env(
+            database,
+            redis_url,
+            str(workdir / "evidence"),
             KINERJA_LOCAL_LOGIN="true",
             KINERJA_LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
-            KINERJA_STORAGE_DIR=str(workdir / "evidence"),
-            # This process's own path: the servers run this checkout's code (a worktree's),
-            # not whatever the venv's editable install points at.
-            PYTHONPATH=os.pathsep.join(sys.path),
         )
         say("starting gunicorn")
         kinerja_port, bare_port = free_port(), free_port()

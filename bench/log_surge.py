@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench import table
 from kinerja import clock
@@ -42,6 +43,28 @@ def worker_rss_mb(master: int) -> list[float]:
         if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
             found.append(int(fields["VmRSS"].split()[0]) / 1024)
     return sorted(found)
+
+
+def server_env(database: Any, redis_url: str, storage_dir: str, **extra: str) -> dict[str, str]:
+    """The environment of a Kinerja server a bench starts: the bench's database and Redis, and
+    this process's own path, so the server runs this checkout's code (a worktree's), not
+    whatever the venv's editable install points at. `extra`: more KINERJA_* settings."""
+    from tests.support import APP_ROLE
+
+    env = dict(os.environ)
+    env.update(
+        KINERJA_DATABASE_URL=database.app_url,
+        KINERJA_DATABASE_OWNER_URL=database.owner_url,
+        KINERJA_DATABASE_APP_ROLE=APP_ROLE,
+        KINERJA_REDIS_URL=redis_url,
+        KINERJA_SECRET_KEY="bench-secret-key-0123456789",
+        KINERJA_PLUGINS="none",
+        KINERJA_LOG_LEVEL="WARNING",
+        KINERJA_STORAGE_DIR=storage_dir,
+        PYTHONPATH=os.pathsep.join(sys.path),
+    )
+    env.update(extra)
+    return env
 
 
 def serve(app: str, port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen:
@@ -175,20 +198,7 @@ def main() -> None:
             with db.unit_of_work(ids[0]) as session:
                 issued = tokens.issue(session, ids[0], people.users["staff"], "pegawai", "b", 5)
             db.engine.dispose()
-        env = dict(os.environ)
-        env.update(
-            KINERJA_DATABASE_URL=database.app_url,
-            KINERJA_DATABASE_OWNER_URL=database.owner_url,
-            KINERJA_DATABASE_APP_ROLE=APP_ROLE,
-            KINERJA_REDIS_URL=redis_url,
-            KINERJA_SECRET_KEY="bench-secret-key-0123456789",
-            KINERJA_PLUGINS="none",
-            KINERJA_LOG_LEVEL="WARNING",
-            KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-bench-evidence-"),
-            # This process's own path: the servers run this checkout's code (a worktree's),
-            # not whatever the venv's editable install points at.
-            PYTHONPATH=os.pathsep.join(sys.path),
-        )
+        env = server_env(database, redis_url, tempfile.mkdtemp(prefix="kinerja-bench-evidence-"))
         kinerja_port, bare_port = free_port(), free_port()
         processes.append(serve("kinerja.wsgi:app", kinerja_port, args.workers, args.threads, env))
         processes.append(serve("bench.wsgi_bare:app", bare_port, args.workers, args.threads, env))

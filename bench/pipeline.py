@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -79,22 +77,14 @@ def served(database: Any, redis_url: str, token: str, repeat: int) -> list[tuple
     request at a time, nothing else on the cores), one keep-alive connection, `/healthz` and the
     units page in turn. What HTTP and the server cost is in both; the ratio is what Kinerja
     adds to a request that does nothing."""
-    from bench.log_surge import serve
+    from bench.log_surge import serve, server_env
     from tests.idp_support import free_port
-    from tests.support import APP_ROLE
 
-    env = dict(os.environ)
-    env.update(
-        KINERJA_DATABASE_URL=database.app_url,
-        KINERJA_DATABASE_OWNER_URL=database.owner_url,
-        KINERJA_DATABASE_APP_ROLE=APP_ROLE,
-        KINERJA_REDIS_URL=redis_url,
-        KINERJA_SECRET_KEY="bench-secret-key-0123456789",
+    env = server_env(
+        database,
+        redis_url,
+        tempfile.mkdtemp(prefix="kinerja-bench-"),
         KINERJA_OPERATOR_TOKEN=OPERATOR_TOKEN,
-        KINERJA_PLUGINS="none",
-        KINERJA_LOG_LEVEL="WARNING",
-        KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-bench-"),
-        PYTHONPATH=os.pathsep.join(sys.path),
     )
     port = free_port()
     process = serve("kinerja.wsgi:app", port, 1, 1, env)
