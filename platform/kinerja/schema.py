@@ -15,6 +15,7 @@ field's message) wherever the schema is used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -286,6 +287,9 @@ def flat_messages(found: Any) -> dict[str, list[Any]]:
     return out
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Text(fields.String):
     """Text of at most `limit` characters, surrounding spaces dropped."""
 
@@ -300,6 +304,10 @@ class Text(fields.String):
         # and PostgreSQL refuses NUL in text (a 500): say so here, by field.
         if "\x00" in text:
             raise ValidationError([_("Text may not contain NUL characters.")])
+        # Half of a character (a lone UTF-16 surrogate, "\ud83d" of a cut emoji) is valid JSON
+        # but no text: it cannot be stored (nor fingerprinted), so it is refused here, by field.
+        if _SURROGATE.search(text):
+            raise ValidationError([_("Text may not contain half of a character: type it again.")])
         return text
 
 
@@ -327,6 +335,16 @@ class Amount(fields.Decimal):
         if number < 0:
             raise ValidationError([_("Enter a number of at least %(min)s.", min=0)])
         return super()._validated(number)
+
+
+class Whole(fields.Integer):
+    """A whole number, from JSON or a form's text: 1.5 is refused, not cut to 1 as marshmallow's
+    Integer does (its `strict` would refuse a form's "90" too)."""
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, float | Decimal) and value != int(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
 
 
 class Identifier(fields.Integer):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Executable, Table, bindparam, select
+from sqlalchemy import CTE, Executable, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -150,6 +150,16 @@ class Also:
     shape: tuple[Any, ...]
     build: Callable[[CTE], Executable]
     params: Mapping[str, Any]
+    counted: bool = False  # the statement returns rows, and `claim` says how many
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What `claim` did: the new row's id (None: the key was taken) and, for each `Also` that
+    is `counted`, how many rows it returned."""
+
+    id: int | None
+    counts: tuple[int, ...] = ()
 
 
 # The hot writes' statements, built once per shape: a request then neither builds a statement
@@ -167,13 +177,14 @@ def claim(
     key: str | None,
     print_: str,
     also: Sequence[Also] = (),
-) -> int | None:
+) -> Claimed:
     """`insert_once` in one round trip, for the hot writes: the id of the row inserted now, or
-    None when `key` was taken (the caller replays with `earlier`). Each of `also` is sent in
-    the same statement, reading the new row's id: PostgreSQL runs a data-modifying CTE whether
-    or not the result reads it, and on a taken key `created` is empty, so they write nothing
-    either. Nothing is read back: the caller has every value it sent. The same ON CONFLICT as
-    `insert_once`, so racing first requests wait for each other the same way."""
+    None when `key` was taken (the caller replays with `earlier`), in a `Claimed`. Each of
+    `also` is sent in the same statement, reading the new row's id: PostgreSQL runs a
+    data-modifying CTE whether or not the result reads it, and on a taken key `created` is
+    empty, so they write nothing either. Nothing is read back: the caller has every value it
+    sent. The same ON CONFLICT as `insert_once`, so racing first requests wait for each other
+    the same way."""
     columns = tuple(sorted(values))
     shape = (table.name, columns, owner, tuple(part.shape for part in also))
     statement = _STATEMENTS.get(shape)
@@ -191,8 +202,10 @@ def claim(
         params.update(part.params)
     # The session's connection (its transaction, the tenant's RLS setting), without the ORM's
     # statement machinery: there is no entity to load.
-    found: int | None = session.connection().execute(statement, params).scalar()
-    return found
+    row = session.connection().execute(statement, params).first()
+    if row is None:
+        return Claimed(None, tuple(0 for part in also if part.counted))
+    return Claimed(row[0], tuple(int(n) for n in row[1:]))
 
 
 def _claim_statement(
@@ -208,6 +221,10 @@ def _claim_statement(
     if not also:
         return insert
     created = insert.cte("created")
-    return select(created.c.id).add_cte(
-        *(part.build(created).cte(f"also_{n}") for n, part in enumerate(also))  # type: ignore[attr-defined]
-    )
+    parts = [part.build(created).cte(f"also_{n}") for n, part in enumerate(also)]  # type: ignore[attr-defined]
+    counts = [
+        select(func.count()).select_from(cte).scalar_subquery()
+        for cte, part in zip(parts, also, strict=True)
+        if part.counted
+    ]
+    return select(created.c.id, *counts).add_cte(*parts)

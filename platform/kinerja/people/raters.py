@@ -10,8 +10,10 @@ two directions cannot disagree (tests/test_skp_rules.py checks them against each
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from kinerja.db.scoping import current_tenant_id
 from kinerja.people.models import Employee
@@ -44,6 +46,34 @@ def rater_of(session: Session, employee_id: int | None) -> int | None:
     person = employee(session, employee_id)
     above = active_above(session, person)[0] if person is not None else None
     return above.id if above is not None else None
+
+
+def directly_rated(tenant_id: Any, employee_id: Any, rater_id: Any) -> ColumnElement[bool]:
+    """SQL: `rater_id` is the employee's direct superior and active, so their rater (the common
+    case of `active_above`, the one a cached principal's rater is checked against at the moment
+    of a write: a superior moved since the cache was read no longer matches). False says
+    nothing either way (a vacant post in between): ask `rater_of`."""
+    superior = aliased(Employee, name="rater_now")
+    return exists(
+        select(superior.id)
+        .join(Employee, Employee.superior_id == superior.id)
+        .where(
+            Employee.id == employee_id,
+            superior.id == rater_id,
+            superior.active.is_(True),
+            Employee.tenant_id == tenant_id,
+            superior.tenant_id == tenant_id,
+        )
+    )
+
+
+def rates(session: Session, rater_id: int, employee_id: int) -> bool:
+    """Whether `rater_id` is the employee's rater now, read from the database: one statement
+    when they are the active direct superior; else the walk (`rater_of`)."""
+    tenant_id = current_tenant_id(session)
+    if session.scalar(select(directly_rated(tenant_id, employee_id, rater_id))):
+        return True
+    return rater_of(session, employee_id) == rater_id
 
 
 def _below(session: Session, start: ColumnElement[bool]) -> set[int]:

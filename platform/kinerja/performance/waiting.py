@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any, cast
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Table, bindparam, delete, event, func, insert, select, union_all
+from sqlalchemy import Table, bindparam, delete, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
 
@@ -221,6 +221,8 @@ def sync(
 ) -> None:
     """Bring the marks of the named items ({kind: item ids}) to who holds them now, and move
     the counters by those moves and `fresh` (marks inserted with their items)."""
+    if any(touched.values()):
+        _lock(session, tenant_id, whole=False)  # after any recomputation under way
     chains = _Chains(session)
     moves: Counter[tuple[str, str]] = Counter(fresh or {})
     for kind, ids in sorted(touched.items()):
@@ -273,9 +275,23 @@ def expected(session: Session, tenant_id: int) -> set[Mark]:
     }
 
 
+# One agency's marks are recomputed whole by one transaction at a time, and never while another
+# moves some of them (transaction-level advisory locks, keyed by the agency): two hierarchy
+# changes at once would each write the marks they saw before the other committed, and a
+# decision's DELETE would miss the marks a running recomputation is inserting. Recomputations
+# take it exclusively, `sync` shared.
+_LOCK_CLASS = 0x4B57  # "KW": the first key of the pair, the agency's id the second
+
+
+def _lock(session: Session, tenant_id: int, *, whole: bool) -> None:
+    function = "pg_advisory_xact_lock" if whole else "pg_advisory_xact_lock_shared"
+    session.execute(select(getattr(func, function)(_LOCK_CLASS, tenant_id)))
+
+
 def repair(session: Session, tenant_id: int) -> dict[tuple[str, str], tuple[int, int]]:
     """Recompute the agency's marks from its items and set every counter to its marks' count;
     {(holder, kind): (counted, real)} of the counters that were wrong."""
+    _lock(session, tenant_id, whole=True)
     wanted = expected(session, tenant_id)
     there = _marks(session, tenant_id)
     _move(session, tenant_id, wanted - there, there - wanted)
@@ -341,37 +357,46 @@ def _noticed(session: Session, _context: Any) -> None:
             session.info.setdefault(_RESYNC, set()).add(obj.tenant_id)
 
 
-def marks_of_new(tenant_id: int, kind: str, owner_id: int, holders: Iterable[str]) -> Any:
-    """The marks of an item a `kinerja.db.idempotency.claim` inserts, as an INSERT … SELECT
-    reading its id, sent with it: no round trip of their own, and nothing when the insert did
-    nothing (a replayed key). The caller tells the counters with `marked` once it knows the
-    item was created. None when it waits for nobody."""
+def rater_mark_of_new(tenant_id: int, kind: str, owner_id: int, rater_id: int) -> Any:
+    """The mark of an item a `kinerja.db.idempotency.claim` inserts, for the owner's rater as a
+    cached principal knew them, as an INSERT … SELECT reading its id, sent with it: no round
+    trip of its own. Written only if that rater is still the owner's active direct superior
+    when the statement runs (`raters.directly_rated`): a superior moved since the cache was read
+    (or a vacant post in between) writes nothing, and the caller hands the item to the general
+    rule (`touch`). It returns its row, so the caller knows which (`Claimed.counts`)."""
     from kinerja.db.idempotency import Also
 
-    held = sorted(holders)
-    if not held:
-        return None
     table = _MARKS
 
     def build(created: Any) -> Any:
-        rows = [
+        tenant = bindparam("mark_tenant_id", type_=table.c.tenant_id.type)
+        owner = bindparam("mark_owner_id", type_=table.c.owner_id.type)
+        rater = bindparam("mark_rater_id", type_=table.c.owner_id.type)
+        row = (
             select(
-                bindparam("mark_tenant_id", type_=table.c.tenant_id.type),
+                tenant,
                 bindparam("mark_kind", type_=table.c.kind.type),
                 created.c.id,
-                bindparam(f"mark_holder_{n}", type_=table.c.holder.type),
-                bindparam("mark_owner_id", type_=table.c.owner_id.type),
-            ).select_from(created)
-            for n in range(len(held))
-        ]
-        return insert(table).from_select(
-            ["tenant_id", "kind", "item_id", "holder", "owner_id"],
-            rows[0] if len(rows) == 1 else union_all(*rows),
+                bindparam("mark_holder", type_=table.c.holder.type),
+                owner,
+            )
+            .select_from(created)
+            .where(raters.directly_rated(tenant, owner, rater))
+        )
+        return (
+            insert(table)
+            .from_select(["tenant_id", "kind", "item_id", "holder", "owner_id"], row)
+            .returning(table.c.holder)
         )
 
-    params = {"mark_tenant_id": tenant_id, "mark_kind": kind, "mark_owner_id": owner_id}
-    params |= {f"mark_holder_{n}": holder for n, holder in enumerate(held)}
-    return Also(("waiting_marks", len(held)), build, params)
+    params = {
+        "mark_tenant_id": tenant_id,
+        "mark_kind": kind,
+        "mark_owner_id": owner_id,
+        "mark_rater_id": rater_id,
+        "mark_holder": person(rater_id),
+    }
+    return Also(("waiting_rater_mark",), build, params, counted=True)
 
 
 def marked(session: Session, kind: str, holders: Iterable[str]) -> None:

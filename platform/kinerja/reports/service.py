@@ -124,7 +124,7 @@ def create_once(
         key=key,
         print_=print_,
         also=[audit.insert_for(tenant_id, audited)],
-    )
+    ).id
     if made is None:  # the key was taken: the first request's submission, or KeyReused
         earlier = idempotency.earlier(
             session, ReportSubmission, "employee_id", employee_id, key, print_

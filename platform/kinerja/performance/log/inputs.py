@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from kinerja.i18n import _
-from kinerja.schema import Amount, Identifier, InputSchema, Range, Text
+from kinerja.schema import Amount, Identifier, InputSchema, Range, Text, Whole
 
 MAX_MINUTES = 24 * 60
 
@@ -55,7 +55,7 @@ class EntryInput(InputSchema):
     unit = Text(40, allow_none=True, load_default=None, metadata={"description": "the IKI's"})
     started = fields.Time(allow_none=True, load_default=None)
     ended = fields.Time(allow_none=True, load_default=None)
-    minutes = fields.Integer(
+    minutes = Whole(
         allow_none=True,
         load_default=None,
         validate=Range(1, MAX_MINUTES),

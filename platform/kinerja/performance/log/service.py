@@ -23,6 +23,7 @@ from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound, ServiceError
 from kinerja.i18n import _
 from kinerja.identity.models import User
+from kinerja.people import raters
 from kinerja.people.models import Employee
 from kinerja.performance import skp as skps
 from kinerja.performance.aksi.models import RencanaAksi
@@ -308,20 +309,24 @@ def create(
     from kinerja.performance import waiting  # (it reads this module's rules)
 
     # Whom it waits for, when the principal already knows (their own entry: their rater, from
-    # the principal cache): its mark goes in with it, and no chain is walked at commit.
-    holders = None
+    # the principal cache): its mark goes in with it if that rater still is theirs when the
+    # insert runs, and no chain is walked at commit.
+    rater = None
     if submit and principal.complete and principal.employee_id == employee_id:
-        holders = waiting.entry_holders(principal.rater_id)
-    marks = waiting.marks_of_new(tenant_id, waiting.ENTRY, employee_id, holders or ())
-    entry_id = idempotency.claim(
+        rater = principal.rater_id
+    mark = None
+    if rater is not None:
+        mark = waiting.rater_mark_of_new(tenant_id, waiting.ENTRY, employee_id, rater)
+    claimed = idempotency.claim(
         session,
         WorkEntry.__table__,  # type: ignore[arg-type]
         row,
         owner="employee_id",
         key=key,
         print_=print_,
-        also=[audit.insert_for(tenant_id, audited), *([marks] if marks else [])],
+        also=[audit.insert_for(tenant_id, audited), *([mark] if mark else [])],
     )
+    entry_id = claimed.id
     if entry_id is None:  # the key was taken: a replay (or a refusal) of the first request
         earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
         assert earlier is not None  # the conflict was on this very key
@@ -340,9 +345,9 @@ def create(
             **row | {"submitted_at": clock.local(now) if submit else None},
         ),
     )
-    if holders is not None:
-        waiting.marked(session, waiting.ENTRY, holders)
-    elif submit:  # inserted past the ORM's unit of work: the waiting counters are told
+    if mark is not None and claimed.counts == (1,):
+        waiting.marked(session, waiting.ENTRY, {waiting.person(rater)})  # type: ignore[arg-type]
+    elif submit:  # inserted past the ORM, its holders not known: the waiting counters are told
         waiting.touch(session, waiting.ENTRY, entry)
     session.info.setdefault(FRESH_FILES, {})[entry.id] = _store(session, entry, files)
     return entry, False
@@ -669,10 +674,17 @@ def roles(
     held = set()
     if perm.is_member(principal) and principal.employee_id == entry.employee_id:
         held.add(rules.OWNER)
-    if principal.complete:
-        # The same rule's answer, cached with the principal (`perm.decides`): the rater, or the
-        # admin OPD for one nobody rates; never oneself.
-        if perm.decides(principal, entry.employee_id):
+    # Whom the principal decides on is cached with it (`perm.decides`), but the decision is made
+    # now, under the entry's lock: their being the rater is read again from the database (one
+    # statement when they are the direct superior), so a superior moved away since the cache
+    # was read decides nothing. Not deciding per the cache, or the admin OPD: the chain below.
+    if (
+        principal.complete
+        and principal.employee_id is not None
+        and perm.decides(principal, entry.employee_id)
+        and not perm.is_agency_admin(principal)
+    ):
+        if raters.rates(session, principal.employee_id, entry.employee_id):
             held.add(rules.VERIFIER)
         return frozenset(held)
     employee = session.scalar(select(Employee).where(Employee.id == entry.employee_id))
