@@ -66,6 +66,27 @@ def test_marshmallow_messages_come_in_the_readers_language() -> None:
     assert _errors(Sample(), [1], "en") == {"_schema": ["This kind of value is not accepted here."]}
 
 
+@pytest.mark.usefixtures("babel_app")
+def test_every_text_field_refuses_what_postgresql_cannot_store() -> None:
+    """NUL and half a character (a lone surrogate, JSON's "\\ud83d") in any text field, ours
+    (`Text`) or a plain one, inner ones too: the field's own message, never a 500 later."""
+    data = {"count": 1, "name": "ab\ud83d", "kind": "a\x00", "ids": [1]}
+    english = _errors(Sample(), data, "en")
+    assert english["name"] == ["Text may not contain half of a character: type it again."]
+    assert "Text may not contain NUL characters." in english["kind"]  # beside OneOf's
+    assert _errors(Sample(), data, "id")["name"] == [
+        "Teks tidak boleh berisi separuh karakter: ketik ulang."
+    ]
+
+    class Tags(Schema):
+        tags = fields.List(fields.String())
+
+    assert _errors(Tags(), {"tags": ["ok", "\udfff"]}, "en") == {
+        "tags": {1: ["Text may not contain half of a character: type it again."]}
+    }
+    assert _errors(Sample(), {"count": 1, "name": "Rapat 🙂"}, "en") == {}  # a whole emoji
+
+
 class Form(InputSchema):
     what = Text(20, required=True)
     amount = Amount(allow_none=True)

@@ -19,6 +19,7 @@ from kinerja.i18n import _
 from kinerja.performance.log import service as log_service
 from kinerja.performance.log.evidence import BY_CODE
 from kinerja.performance.log.models import WorkEntry
+from kinerja.schema import NUL_REFUSED
 
 API_PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -144,8 +145,8 @@ def inspect_json(value: Any, depth: int = 0) -> Any:
     """A reason to refuse a parsed JSON body (too deep, NUL characters), or None."""
     if depth > MAX_DEPTH:
         return _("The request body is nested too deeply.")
-    if isinstance(value, str):
-        return _("Text may not contain NUL characters.") if "\x00" in value else None
+    if isinstance(value, str):  # NUL: refused whole; half characters: by field (`storable`)
+        return NUL_REFUSED if "\x00" in value else None
     items: Any = ()
     if isinstance(value, dict):
         items = [*value.keys(), *value.values()]

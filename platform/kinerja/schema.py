@@ -139,6 +139,29 @@ def _translated_validator(found: Any, field: fields.Field) -> Any:
     return found
 
 
+NUL_REFUSED = _("Text may not contain NUL characters.")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable(text: str) -> Any:
+    """Why PostgreSQL could not store this text (a NUL; half of a character, a lone UTF-16
+    surrogate such as the "\ud83d" of a cut emoji, which JSON carries but UTF-8 cannot), or
+    None: the one rule, for whole JSON bodies (`httpkit.inspect_json`) and every text field."""
+    if "\x00" in text:
+        return NUL_REFUSED
+    if _SURROGATE.search(text):
+        return _("Text may not contain half of a character: type it again.")
+    return None
+
+
+def storable(value: Any) -> None:
+    """The validator every text field gets (`translate_field`): a field's own 422, not a 500
+    when the database or the idempotency fingerprint meets the text."""
+    problem = unstorable(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValidationError([problem])
+
+
 def translate_field(field: fields.Field) -> None:
     """Give a bound field (and the fields inside it) our messages where it has marshmallow's."""
     english = _english_defaults(type(field))
@@ -154,6 +177,8 @@ def translate_field(field: fields.Field) -> None:
         if not isinstance(message, str | list):
             field.error_messages[key] = [message]
     field.validators = [_translated_validator(v, field) for v in field.validators]
+    if isinstance(field, fields.String) and storable not in field.validators:
+        field.validators.append(storable)
     inner: list[Any] = [getattr(field, "inner", None)]
     inner += [getattr(field, "key_field", None), getattr(field, "value_field", None)]
     inner += list(getattr(field, "tuple_fields", None) or ())
@@ -287,9 +312,6 @@ def flat_messages(found: Any) -> dict[str, list[Any]]:
     return out
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class Text(fields.String):
     """Text of at most `limit` characters, surrounding spaces dropped."""
 
@@ -299,16 +321,8 @@ class Text(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
-        # A JSON body with NUL is refused before any view; a form or a multipart body is not,
-        # and PostgreSQL refuses NUL in text (a 500): say so here, by field.
-        if "\x00" in text:
-            raise ValidationError([_("Text may not contain NUL characters.")])
-        # Half of a character (a lone UTF-16 surrogate, "\ud83d" of a cut emoji) is valid JSON
-        # but no text: it cannot be stored (nor fingerprinted), so it is refused here, by field.
-        if _SURROGATE.search(text):
-            raise ValidationError([_("Text may not contain half of a character: type it again.")])
-        return text
+        # (NUL and half characters: refused by `storable`, which every text field has)
+        return str(super()._deserialize(value, attr, data, **kwargs)).strip()
 
 
 class Amount(fields.Decimal):
