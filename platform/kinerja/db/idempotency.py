@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import CTE, Executable, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Invalid
@@ -206,6 +206,38 @@ def claim(
     if row is None:
         return Claimed(None, tuple(0 for part in also if part.counted))
     return Claimed(row[0], tuple(int(n) for n in row[1:]))
+
+
+def claimed_row(
+    session: Session,
+    model: Any,
+    row_id: int,
+    key: str | None,
+    print_: str,
+    values: Mapping[str, Any],
+) -> Any:
+    """The row `claim` just inserted, as a persistent object of the session built from what was
+    sent (no SELECT): a later change to it is an UPDATE like any other; columns the database
+    filled (the timestamps) load when first read."""
+    found = model(
+        id=row_id,
+        tenant_id=current_tenant_id(session),
+        idempotency_key=key,
+        idempotency_fingerprint=print_ if key else None,
+        **values,
+    )
+    make_transient_to_detached(found)
+    session.add(found)
+    return found
+
+
+def replayed(
+    session: Session, model: Any, owner: str, owner_id: int, key: str | None, print_: str
+) -> Any:
+    """The first request's row when `claim` found the key taken (or `KeyReused`)."""
+    found = earlier(session, model, owner, owner_id, key, print_)
+    assert found is not None  # the conflict was on this very key
+    return found
 
 
 def _claim_statement(

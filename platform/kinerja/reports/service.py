@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import Select, extract, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from kinerja import audit, workflow
 from kinerja import permissions as perm
@@ -126,24 +126,23 @@ def create_once(
         also=[audit.insert_for(tenant_id, audited)],
     ).id
     if made is None:  # the key was taken: the first request's submission, or KeyReused
-        earlier = idempotency.earlier(
-            session, ReportSubmission, "employee_id", employee_id, key, print_
+        return (
+            idempotency.replayed(
+                session, ReportSubmission, "employee_id", employee_id, key, print_
+            ),
+            True,
         )
-        assert earlier is not None  # the conflict was on this very key
-        return earlier, True
     # Built from what was sent, not read back; the data as the JSONB column gives it back.
-    submission = ReportSubmission(
-        id=made,
-        tenant_id=tenant_id,
-        idempotency_key=key,
-        idempotency_fingerprint=print_ if key else None,
-        reason=None,
-        decided_by=None,
-        decided_at=None,
-        **row | {"data": json.loads(json.dumps(values))},
+    submission = idempotency.claimed_row(
+        session,
+        ReportSubmission,
+        made,
+        key,
+        print_,
+        {"reason": None, "decided_by": None, "decided_at": None}
+        | row
+        | {"data": json.loads(json.dumps(values))},
     )
-    make_transient_to_detached(submission)
-    session.add(submission)
     return submission, False
 
 

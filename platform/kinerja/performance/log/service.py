@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import BindParameter, Select, bindparam, extract, func, select, true
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from kinerja import audit, clock, events, storage, workflow
 from kinerja import permissions as perm
@@ -326,24 +326,20 @@ def create(
         print_=print_,
         also=[audit.insert_for(tenant_id, audited), *([mark] if mark else [])],
     )
-    entry_id = claimed.id
-    if entry_id is None:  # the key was taken: a replay (or a refusal) of the first request
-        earlier = idempotency.earlier(session, WorkEntry, "employee_id", employee_id, key, print_)
-        assert earlier is not None  # the conflict was on this very key
-        return earlier, True
-    entry = _known(
+    if claimed.id is None:  # the key was taken: a replay (or a refusal) of the first request
+        return idempotency.replayed(
+            session, WorkEntry, "employee_id", employee_id, key, print_
+        ), True
+    entry = idempotency.claimed_row(
         session,
-        WorkEntry(
-            id=entry_id,
-            tenant_id=tenant_id,
-            idempotency_key=key,
-            idempotency_fingerprint=print_ if key else None,
-            reason=None,
-            decided_by=None,
-            decided_at=None,
-            # as the session reads a timestamp back: in the city's zone
-            **row | {"submitted_at": clock.local(now) if submit else None},
-        ),
+        WorkEntry,
+        claimed.id,
+        key,
+        print_,
+        # the submission time as the session reads a timestamp back: in the city's zone
+        {"reason": None, "decided_by": None, "decided_at": None}
+        | row
+        | {"submitted_at": clock.local(now) if submit else None},
     )
     if mark is not None and claimed.counts == (1,):
         waiting.marked(session, waiting.ENTRY, {waiting.person(rater)})  # type: ignore[arg-type]
@@ -356,15 +352,6 @@ def create(
 # The files of entries made in this session, by entry id: the answer to a create lists them
 # without reading back what it just wrote (`files_by_entry` takes them out once).
 FRESH_FILES = "kinerja_fresh_entry_files"
-
-
-def _known(session: Session, entry: WorkEntry) -> WorkEntry:
-    """A row just inserted, as a persistent object of the session built from the values sent
-    (no SELECT): a later change to it (`from_report`) is an UPDATE like any other; columns the
-    database filled (the timestamps) load when first read."""
-    make_transient_to_detached(entry)
-    session.add(entry)
-    return entry
 
 
 def from_report(
