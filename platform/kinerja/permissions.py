@@ -159,11 +159,16 @@ def oversees_agency(p: Principal) -> bool:
     return is_member(p) and p.oversees
 
 
+def leads(p: Principal) -> bool:
+    """Has anyone below them. Asked of the cached `decides_for` first: whoever has a
+    subordinate decides on them, so the subordinates tree is seldom walked here."""
+    return bool(p.decides_for or p.subordinate_ids)
+
+
 def has_team(p: Principal) -> bool:
     """Has people whose daily work to follow: those they lead or decide on, or, for the admin
     OPD, the agency's. The team's pages and the menu's "Team" ask this."""
-    # The tree last: whoever has a subordinate decides on them, so it is seldom walked here.
-    return is_member(p) and bool(p.decides_for or is_agency_admin(p) or p.subordinate_ids)
+    return is_member(p) and (is_agency_admin(p) or leads(p))
 
 
 def is_self(p: Principal, r: Resource) -> bool:

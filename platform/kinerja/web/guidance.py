@@ -44,7 +44,7 @@ def role_of(principal: perm.Principal) -> str:
         return "admin_kota"
     if perm.is_agency_admin(principal):
         return "admin_opd"
-    if principal.decides_for or principal.subordinate_ids:  # the first is cached: no walk
+    if perm.leads(principal):
         return "atasan"
     return "pegawai"
 

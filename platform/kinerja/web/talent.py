@@ -57,7 +57,7 @@ def index() -> Any:
     principal = current()
     admin = perm.is_agency_admin(principal)
     team = None
-    if principal.decides_for or principal.subordinate_ids or _sees_everyone():
+    if perm.leads(principal) or _sees_everyone():
         # the stored results (`competency.stored`), paged in the database
         team = paged(
             stored.team(stored.scope(principal)), keep={}, param="team_page", scalars=False

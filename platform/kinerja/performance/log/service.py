@@ -969,7 +969,7 @@ def waiting(session: Session, principal: perm.Principal) -> Select[Any]:
 
 def waiting_count(session: Session, principal: perm.Principal) -> int:
     """How many entries wait for the principal (for the navigation and the home page)."""
-    if not perm.is_member(principal) or not (principal.decides_for or principal.subordinate_ids):
+    if not perm.is_member(principal) or not perm.leads(principal):
         return 0  # rated_by is within the subordinates: nobody below, nothing to ask
     query = waiting(session, principal)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
