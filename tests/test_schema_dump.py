@@ -5,7 +5,6 @@ nulls, with nothing at all, and the same values as a dict."""
 from __future__ import annotations
 
 import contextlib
-import enum
 import importlib
 import pkgutil
 from datetime import UTC, date, datetime, time
@@ -87,10 +86,6 @@ def sample(schema: marshmallow.Schema, depth: int = 0, nulls: bool = False) -> S
         source = field.attribute or attr
         values[source.split(".")[0]] = None if nulls else value_for(field, depth)
     return SimpleNamespace(**values)
-
-
-class Colour(enum.Enum):
-    red = 1
 
 
 def answers(schema: marshmallow.Schema, obj: Any, many: bool = False) -> tuple[str, Any]:

@@ -284,8 +284,10 @@ _LOCK_CLASS = 0x4B57  # "KW": the first key of the pair, the agency's id the sec
 
 
 def _lock(session: Session, tenant_id: int, *, whole: bool) -> None:
-    function = "pg_advisory_xact_lock" if whole else "pg_advisory_xact_lock_shared"
-    session.execute(select(getattr(func, function)(_LOCK_CLASS, tenant_id)))
+    if whole:
+        session.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, tenant_id)))
+    else:
+        session.execute(select(func.pg_advisory_xact_lock_shared(_LOCK_CLASS, tenant_id)))
 
 
 def repair(session: Session, tenant_id: int) -> dict[tuple[str, str], tuple[int, int]]:
@@ -400,7 +402,7 @@ def rater_mark_of_new(tenant_id: int, kind: str, owner_id: int, rater_id: int) -
 
 
 def marked(session: Session, kind: str, holders: Iterable[str]) -> None:
-    """A new item's marks went in with it (`marks_of_new`): its holders' counters move by one
+    """A new item's marks went in with it (`rater_mark_of_new`): its holders' counters move by one
     each when the session commits (as late as possible: the counter row is the one lock that
     every entry of a superior's team shares)."""
     fresh: Counter[tuple[str, str]] = session.info.setdefault(_FRESH, Counter())
