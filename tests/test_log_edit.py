@@ -412,3 +412,49 @@ def test_the_edit_form_refuses_a_stale_version_and_shows_field_problems(
     # a draft is private until sent (#21): the superior finds neither the form nor the entry
     assert boss.get(edit_url).status_code == 404
     assert boss.get(f"/t/dinkes/log/{made['id']}").status_code == 404
+
+
+def test_a_correction_that_changes_nothing_still_makes_a_new_version(
+    app, client, who, year
+) -> None:
+    """Two phones read the same version; the first sends the values already stored. The second,
+    sent with the version both read, must be refused (412 through the API, 409 on the page), or
+    its change would land on top of an edit its author never saw."""
+    made = draft_with_files(client, who, year)
+    url = f"{API}/{made['id']}"
+    read = client.get(url, headers=who["staff"])
+    tag, before = read.headers["ETag"], read.get_json()
+    same = client.patch(
+        url, json={"quantity": before["quantity"]}, headers=who["staff"] | {"If-Match": tag}
+    )
+    assert same.status_code == 200, same.get_json()
+    assert same.get_json()["quantity"] == before["quantity"]
+    assert same.get_json()["revision"] == before["revision"] + 1
+    assert same.headers["ETag"] != tag
+    late = client.patch(url, json={"quantity": "99"}, headers=who["staff"] | {"If-Match": tag})
+    assert late.status_code == 412, late.get_json()
+    assert client.get(url, headers=who["staff"]).get_json()["quantity"] == before["quantity"]
+    # The page's form the same way: its version is stale after a correction that changed nothing.
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    edit_url = f"/t/dinkes/log/{made['id']}/edit"
+    form = staff.get(edit_url).get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', form).group(1)
+    now = client.get(url, headers=who["staff"])
+    again = client.patch(
+        url,
+        json={"quantity": before["quantity"]},
+        headers=who["staff"] | {"If-Match": now.headers["ETag"]},
+    )
+    assert again.status_code == 200
+    stale = staff.post(
+        edit_url,
+        data={
+            "csrf_token": csrf_token(staff, edit_url),
+            "version": version,
+            "entry_date": made["entry_date"],
+            "rhk_id": str(year["rhk"]),
+            "activity": "Diubah",
+        },
+    )
+    assert stale.status_code == 409 and "diubah sementara itu" in stale.get_data(as_text=True)

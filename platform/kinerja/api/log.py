@@ -138,6 +138,10 @@ class EntryDetailSchema(EntrySchema):
     after the entry is corrected and sent again."""
 
     history = fields.Method("_history", dump_only=True)
+    revision = fields.Integer(
+        dump_only=True,
+        metadata={"description": "one more with every correction; part of the ETag"},
+    )
 
     def _history(self, entry: WorkEntry) -> list[dict[str, Any]]:
         steps = service.history(db.session, entry)

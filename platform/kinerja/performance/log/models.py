@@ -98,6 +98,9 @@ class WorkEntry(TenantOwned, Timestamps, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # One more with every correction, even one that changes nothing: a second edit sent with
+    # the same If-Match (or the same form) is then refused, never applied after the first.
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class StoredFile:

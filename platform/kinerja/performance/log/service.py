@@ -551,6 +551,7 @@ def edit(
     the orphan sweep, never a row without its bytes)."""
     check_editable(session, entry)
     before = _snapshot(session, entry)
+    entry.revision += 1  # a new version even if nothing below changes (models.WorkEntry)
     if changes or whole:
         _set_fields(session, entry, changes, whole, now or datetime.now(UTC))
     have = files_of(session, entry)
@@ -615,6 +616,7 @@ def version(session: Session, entry: WorkEntry) -> str:
     If-Match is (two phones editing one entry must not overwrite each other silently)."""
     seen = _snapshot(session, entry) | {
         "status": entry.status,
+        "revision": entry.revision,
         "file_ids": [f.id for f in files_of(session, entry)],
     }
     return hashlib.sha256(repr(sorted(seen.items())).encode()).hexdigest()[:32]
