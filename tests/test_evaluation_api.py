@@ -292,16 +292,14 @@ def test_bad_realisasi_is_refused_naming_the_indicator(client, setup, given) -> 
     )
     assert refused.status_code == 422, refused.get_json()
     assert str(setup["iki"]) in refused.get_json()["errors"]["json"]
-    assert (
-        put_if_match(
-            client,
-            url,
-            read=read,
-            json={"99999999999999999999999": {"realisasi": "1"}},
-            headers=who["staff"],
-        ).status_code
-        == 422
-    )
+    # Keys that are not an indicator's id: beyond bigint, a superscript (int() refuses it), another
+    # script's digit (int() reads it as 3), longer than int() converts: 422 naming the key.
+    for key in ("99999999999999999999999", "²", "٣", "9" * 5000):
+        odd = put_if_match(
+            client, url, read=read, json={key: {"realisasi": "1"}}, headers=who["staff"]
+        )
+        assert odd.status_code == 422, odd.get_data(as_text=True)
+        assert key in odd.get_json()["errors"]["json"]
 
 
 def test_the_realisasi_body_is_documented_and_read_by_one_schema(client, setup) -> None:

@@ -168,6 +168,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_applied(
         row("199207082019032011", "Bidan", "199999999999999999"),  # row 8: unknown superior
         row("198609262015051001", "Dobel"),  # row 9: repeated NIP
         row("197001011990121001", "X", ptype="Menteri"),  # row 10: position type
+        row("197105051995031002", "Y", kelas_jabatan="²"),  # row 11: not a class (no 500)
+        row("197206061996032003", "Z", kelas_jabatan="٣"),  # row 12: not ASCII digits
     ]
     response = upload(client, admin_headers, to_csv(rows), "pegawai.csv")
     work()
@@ -181,6 +183,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_applied(
         (8, "nip_atasan"),
         (9, "nip"),
         (10, "jenis_jabatan"),
+        (11, "kelas_jabatan"),
+        (12, "kelas_jabatan"),
     }
     # The NIP's rule as a sentence (in the reader's language), not "(rule: length)"
     assert any("18 digit" in e["message"] for e in report["errors"])

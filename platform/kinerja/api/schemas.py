@@ -8,6 +8,7 @@ from flask import has_request_context
 from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, ValidationError, fields, post_dump, validate
 
+from kinerja import numbers
 from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
 from kinerja.people.addresses import EmailAddress
@@ -16,8 +17,6 @@ from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.permissions import TENANT_ROLES
 from kinerja.schema import Schema
 from kinerja.tenancy.kinds import KINDS
-
-BIGINT_MAX = 2**63 - 1
 
 
 def year(**kwargs: Any) -> fields.Integer:
@@ -34,9 +33,9 @@ YEAR = year()
 def _a_month(value: str) -> None:
     """`YYYY-MM` of a year we keep (FIRST_YEAR to LAST_YEAR)."""
     head, _dash, tail = value.partition("-")
-    if not (len(head) == 4 and head.isdigit() and len(tail) == 2 and tail.isdigit()):
-        raise ValidationError(_("Enter a month as YYYY-MM."))
-    if not (FIRST_YEAR <= int(head) <= LAST_YEAR and 1 <= int(tail) <= 12):
+    shape = len(head) == 4 and len(tail) == 2 and value == value.strip()
+    in_range = numbers.whole(head, FIRST_YEAR, LAST_YEAR), numbers.whole(tail, 1, 12)
+    if not shape or None in in_range:
         raise ValidationError(_("Enter a month as YYYY-MM."))
 
 
@@ -71,7 +70,7 @@ class Id(fields.Integer):
     """A row id: a positive whole number that fits PostgreSQL's bigint (else 422, never 500)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("validate", validate.Range(1, BIGINT_MAX))
+        kwargs.setdefault("validate", validate.Range(1, numbers.BIGINT_MAX))
         kwargs.setdefault("strict", True)
         super().__init__(**kwargs)
 

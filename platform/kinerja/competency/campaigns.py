@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from kinerja import audit, events, workflow
+from kinerja import audit, events, numbers, workflow
 from kinerja.competency import scoring, standards
 from kinerja.competency.labels import CAMPAIGN_WORDS
 from kinerja.competency.models import (
@@ -397,13 +397,14 @@ def import_results(
                 wrong.append(_("nip: no employee of this agency has this NIP."))
             if code not in dictionary:
                 wrong.append(_("kode_kompetensi: not a competency in force in this agency."))
-            if not level.isdigit() or not 1 <= int(level) <= 5:
+            level_value = numbers.whole(level, 1, 5)
+            if level_value is None:
                 wrong.append(_("level: choose a level from 1 to 5."))
-            if wrong:
+            if wrong or level_value is None:
                 if len(errors) < MAX_ROW_ERRORS:
                     errors[str(_("row %(n)s", n=number))] = wrong
                 continue
-            found[(people[nip], code)] = int(level)
+            found[(people[nip], code)] = level_value
     except importer.FileRejected as rejected:
         raise FileRefused(rejected.status, imports.describe(vars(rejected))) from None
     except importer.UNREADABLE as error:  # a broken file found half-way through its rows

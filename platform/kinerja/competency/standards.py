@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, numbers
 from kinerja.competency import scoring
 from kinerja.competency.models import CompetencyDefault, CompetencyStandard, TalentPolicy
 from kinerja.db.load import load_or_404
@@ -31,10 +31,10 @@ def core_codes(dictionary: Mapping[str, Competency]) -> list[str]:
 
 
 def _level(raw: Any, field: str, lowest: int) -> int:
-    text = str(raw).strip() if raw is not None else ""
-    if not text.isdigit() or not lowest <= int(text) <= 5:
+    value = numbers.whole(raw, lowest, 5)
+    if value is None:
         raise Invalid(field, _("Choose a level from %(a)s to %(b)s.", a=lowest, b=5))
-    return int(text)
+    return value
 
 
 # --- the city's defaults ------------------------------------------------------------------------
@@ -51,15 +51,13 @@ def set_default(session: Session, position_type: str, from_grade: Any, level: An
     """The city changes (or adds) a default: a position type, from a grade up, a level."""
     if position_type not in POSITION_TYPES:
         raise Invalid("position_type", _("Choose a position type."))
-    grade_text = str(from_grade if from_grade is not None else "0").strip() or "0"
-    if not grade_text.isdigit() or int(grade_text) > 17:
+    grade = numbers.whole(str(from_grade if from_grade is not None else "").strip() or "0", 0, 17)
+    if grade is None:
         raise Invalid("from_grade", _("Enter a grade from 0 to 17."))
     value = _level(level, "level", 1)
-    row = session.get(CompetencyDefault, (position_type, int(grade_text)))
+    row = session.get(CompetencyDefault, (position_type, grade))
     if row is None:
-        session.add(
-            CompetencyDefault(position_type=position_type, from_grade=int(grade_text), level=value)
-        )
+        session.add(CompetencyDefault(position_type=position_type, from_grade=grade, level=value))
     else:
         row.level = value
     session.flush()
@@ -184,23 +182,23 @@ def weights(raw: Any, field: str = "weights") -> dict[str, int]:
         raise Invalid(field, _("Give a weight for each source."))
     found = {}
     for source in scoring.RATER_SOURCES:
-        text = str(raw.get(source, 0)).strip() or "0"
-        if not text.isdigit() or int(text) > 100:
+        weight = numbers.whole(str(raw.get(source, 0)).strip() or "0", 0, 100)
+        if weight is None:
             raise Invalid(field, _("Each weight is a whole number from 0 to 100."))
-        found[source] = int(text)
+        found[source] = weight
     if not any(found.values()):
         raise Invalid(field, _("At least one source must count."))
     return found
 
 
 def minimum(raw: Any) -> int:
-    text = str(raw).strip() if raw is not None else ""
-    if not text.isdigit() or not scoring.LOWEST_MINIMUM <= int(text) <= 50:
+    value = numbers.whole(raw, scoring.LOWEST_MINIMUM, 50)
+    if value is None:
         raise Invalid(
             "minimum",
             _("The anonymity minimum is at least %(n)s raters.", n=scoring.LOWEST_MINIMUM),
         )
-    return int(text)
+    return value
 
 
 def set_policy(session: Session, raw: Mapping[str, Any]) -> Policy:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kinerja.exceptions import NotFound
+from kinerja.numbers import BIGINT_MAX
 
 T = TypeVar("T")
-BIGINT_MAX = 2**63 - 1
 
 
 def load_or_404(session: Session, model: type[T], ident: Any, column: str = "id") -> T:

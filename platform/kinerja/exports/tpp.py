@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kinerja import numbers
 from kinerja.exports.tables import Table
 from kinerja.exports.writers import XLSX_MONEY, XLSX_PERCENT, Column
 from kinerja.i18n import _
@@ -39,10 +40,7 @@ def kind_of(month: int) -> str:
 
 
 def month_of_kind(kind: str) -> int | None:
-    tail = kind.removeprefix(PREFIX)
-    if kind.startswith(PREFIX) and tail.isdigit() and 1 <= int(tail) <= 12:
-        return int(tail)
-    return None
+    return numbers.whole(kind.removeprefix(PREFIX), 1, 12) if kind.startswith(PREFIX) else None
 
 
 def kind_words() -> dict[str, str]:

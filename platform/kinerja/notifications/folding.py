@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kinerja import numbers
+
 ELLIPSIS = "…"
 
 
@@ -63,7 +65,7 @@ def ids_of(values: Iterable[Any]) -> list[int]:
     """The whole positive numbers among form values (a folded line sends all its ids)."""
     found = []
     for value in values:
-        text = str(value).strip()
-        if text.isdigit() and 0 < int(text) <= 2**62:
-            found.append(int(text))
+        number = numbers.whole(value, 1, 2**62)
+        if number is not None:
+            found.append(number)
     return found

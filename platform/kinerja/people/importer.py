@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja import numbers
 from kinerja.i18n import N_
 from kinerja.organisation.models import OrgUnit
 from kinerja.people import addresses, classification, nip
@@ -370,10 +371,9 @@ def check(
             bad("jenis_jabatan", N_("is required when jabatan is given"))
         grade = None
         if v.get("kelas_jabatan"):
-            if not v["kelas_jabatan"].isdigit() or not 1 <= int(v["kelas_jabatan"][:3]) <= 17:
+            grade = numbers.whole(v["kelas_jabatan"], 1, 17)
+            if grade is None:
                 bad("kelas_jabatan", N_("must be a whole number from 1 to 17"))
-            else:
-                grade = int(v["kelas_jabatan"])
         superior = v.get("nip_atasan", "").replace(" ", "") or None
         if "nip_atasan" in numeric:
             bad("nip_atasan", NIP_AS_NUMBER)

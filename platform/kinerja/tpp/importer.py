@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja import numbers
 from kinerja.exceptions import InvalidFields, ServiceError
 from kinerja.i18n import N_
 from kinerja.people.importer import (
@@ -272,8 +273,9 @@ def apply(session: Session, records: list[Record], user_id: int | None) -> Repor
 def _file_row(records: list[Record], where: str) -> int:
     """The file's row of a service's field name ("events.3.nip"); 1 (the file) for none."""
     parts = where.split(".")
-    if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(records):
-        return records[int(parts[1])].row
+    at = numbers.whole(parts[1], 0, len(records) - 1) if len(parts) > 1 else None
+    if at is not None:
+        return records[at].row
     return 1
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from kinerja import numbers
 from kinerja.audit.labels import VALUE_KINDS
 from kinerja.audit.models import AuditEntry
 from kinerja.i18n import _
@@ -122,8 +123,9 @@ def subject_title(raw: Any, texts: Mapping[tuple[str, int], str]) -> str | None:
     if not isinstance(raw, str) or " " not in raw:
         return None
     kind, _space, number = raw.partition(" ")
-    if not labels.has("feedback.subject", kind) or not number.isdigit():
+    ident = numbers.whole(number, 1)
+    if not labels.has("feedback.subject", kind) or ident is None:
         return None
     what = labels.label("feedback.subject", kind)
-    text = texts.get((f"{kind}_id", int(number)))
+    text = texts.get((f"{kind}_id", ident))
     return f"{what}: {text}" if text else what

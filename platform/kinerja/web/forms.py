@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
-from kinerja import clock
+from kinerja import clock, numbers
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
 
@@ -35,21 +35,14 @@ def form_page(template: str, problem: Problem, **context: Any) -> Any:
     return render_template(template, error=error, **context), status
 
 
-BIGINT_MAX = 2**63 - 1
-
-
-def whole_number(raw: str | None, largest: int = BIGINT_MAX) -> int | None:
+def whole_number(raw: str | None, largest: int = numbers.BIGINT_MAX) -> int | None:
     """A form or query value as a whole number from 1 to `largest`, else None.
 
     ASCII digits only: `str.isdigit` also accepts superscripts ('²') and other scripts' digits,
     which `int()` then refuses or reads as another number; and ids beyond PostgreSQL's bigint
     must never reach a query.
     """
-    text = (raw or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    value = int(text)
-    return value if 1 <= value <= largest else None
+    return numbers.whole(raw, 1, largest)
 
 
 def year_param() -> int:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, render_template
 from sqlalchemy import select
 
-from kinerja import audit
+from kinerja import audit, numbers
 from kinerja.audit.models import AuditEntry
 from kinerja.db import db
 from kinerja.i18n import role_label
@@ -57,9 +57,6 @@ NAMED: dict[str, tuple[Any, Any]] = {
 }
 
 
-BIGINT = 2**63 - 1  # PostgreSQL's bigint: an id beyond it names nothing
-
-
 def _titles(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
     """{(field, id): name} of the records the page's changes name by id, and of the results
     and indicators feedback threads are about ("rhk 6"), one query per kind of record."""
@@ -68,12 +65,12 @@ def _titles(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
         for field, pair in (e.changes or {}).items():
             for raw in pair if isinstance(pair, list) else [pair]:
                 if field in NAMED and isinstance(raw, int) and not isinstance(raw, bool):
-                    if 0 < raw <= BIGINT:  # a key the database can hold, else no record
+                    if 0 < raw <= numbers.BIGINT_MAX:  # a key the database can hold, else no record
                         wanted.setdefault(field, set()).add(raw)
                 elif field == "subject" and isinstance(raw, str):
                     kind, _space, number = raw.partition(" ")
-                    if f"{kind}_id" in NAMED and number.isdigit() and 0 < int(number) <= BIGINT:
-                        wanted.setdefault(f"{kind}_id", set()).add(int(number))
+                    if f"{kind}_id" in NAMED and (ident := numbers.whole(number, 1)):
+                        wanted.setdefault(f"{kind}_id", set()).add(ident)
     found: dict[tuple[str, int], str] = {}
     for field, ids in wanted.items():
         model, column = NAMED[field]

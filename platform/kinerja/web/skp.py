@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import select
 
-from kinerja import clock, plugins
+from kinerja import clock, numbers, plugins
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import ServiceError
@@ -213,8 +213,9 @@ def field_label(key: str) -> str:
     parts = key.split(".")
     if parts[0] == "iki" and len(parts) > 2:
         parts = parts[2:]
-    if parts[0] == "period_targets" and len(parts) > 1 and parts[1].isdigit():
-        return str(_("Target of period %(n)s", n=int(parts[1]) + 1))
+    period = numbers.whole(parts[1]) if len(parts) > 1 else None
+    if parts[0] == "period_targets" and period is not None:
+        return str(_("Target of period %(n)s", n=period + 1))
     word = FIELD_WORDS.get(parts[0])
     return str(word) if word is not None else ""
 

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from kinerja import clock, jobs
+from kinerja import clock, jobs, numbers
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exceptions import InvalidFields, ServiceError
@@ -273,9 +273,10 @@ def _field_errors(refused: ServiceError, form_rows: dict[int, int]) -> dict[str,
     found: dict[str, list[str]] = {}
     for where, messages in getattr(refused, "errors", {}).items():
         parts = where.split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) in form_rows:
+        at = numbers.whole(parts[1]) if len(parts) == 3 else None
+        if at is not None and at in form_rows:
             field = {"date": "day"}.get(parts[2], parts[2])
-            found[f"{field}_{form_rows[int(parts[1])]}"] = [str(m) for m in messages]
+            found[f"{field}_{form_rows[at]}"] = [str(m) for m in messages]
     return found
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from kinerja import audit, events, rules
+from kinerja import audit, events, numbers, rules
 from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound
@@ -230,7 +230,7 @@ def update_items(session: Session, evaluation: Evaluation, raw: Mapping[str, Any
     by_iki = {item.iki_id: item for item, _iki, _rhk in items(session, evaluation)}
     errors: dict[str, list[Any]] = {}
     for key, given in raw.items():
-        item = by_iki.get(int(key)) if str(key).isdigit() else None
+        item = by_iki.get(numbers.whole(key, 1) or 0)
         if item is None:
             errors[str(key)] = [_("Not an indicator of this evaluation.")]
             continue
@@ -349,7 +349,7 @@ def rate(
     }
     by_iki = {item.iki_id: item for item, _i, _r in items(session, evaluation)}
     for key, given in (raw.get("item_feedback") or {}).items():
-        item = by_iki.get(int(key)) if str(key).isdigit() else None
+        item = by_iki.get(numbers.whole(key, 1) or 0)
         if item is not None:
             item.feedback = given or None
     evaluation.rated_by = principal.user_id

@@ -1,0 +1,56 @@
+"""Typed whole numbers are read by one rule (`kinerja.numbers.whole`): ASCII digits only, in
+range, bounded, never a 500 however odd the text. `str.isdigit()` + `int()` at the call sites
+turned "²" into a ValueError (a 500) and read "٣" (Arabic-Indic three) as 3."""
+
+from __future__ import annotations
+
+import pytest
+
+from kinerja import numbers
+from kinerja.competency import scoring, standards
+from kinerja.exceptions import Invalid
+
+
+@pytest.mark.parametrize(
+    ("raw", "lowest", "largest", "expected"),
+    [
+        ("7", 0, 10, 7),
+        (" 7 ", 0, 10, 7),
+        ("007", 1, 10, 7),
+        ("0", 0, 10, 0),
+        ("0", 1, 10, None),
+        ("11", 0, 10, None),
+        (12, 0, 20, 12),
+        ("9223372036854775807", 1, numbers.BIGINT_MAX, numbers.BIGINT_MAX),
+        ("9223372036854775808", 1, numbers.BIGINT_MAX, None),
+        ("0" * 50 + "5", 0, 10, 5),
+        ("9" * 5000, 0, numbers.BIGINT_MAX, None),  # int() would raise past 4,300 digits
+        ("²", 0, 10, None),
+        ("1²", 0, 100, None),
+        ("٣", 0, 10, None),
+        ("३", 0, 10, None),
+        ("\uff13", 0, 10, None),  # a full-width three
+        ("-1", -5, 10, None),
+        ("+1", 0, 10, None),
+        ("1.0", 0, 10, None),
+        ("1e3", 0, 10_000, None),
+        ("", 0, 10, None),
+        ("  ", 0, 10, None),
+        (None, 0, 10, None),
+        (True, 0, 10, None),
+        ("1 2", 0, 100, None),
+    ],
+)
+def test_a_whole_number_is_ascii_digits_in_range(raw, lowest, largest, expected) -> None:
+    assert numbers.whole(raw, lowest, largest) == expected
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "9" * 5000, "-1", "1.5", ""])
+def test_the_talent_settings_refuse_odd_digits_naming_the_field(odd) -> None:
+    with pytest.raises(Invalid) as refused:
+        standards.minimum(odd)
+    assert refused.value.field == "minimum"
+    sources = {source: odd for source in scoring.RATER_SOURCES}
+    with pytest.raises(Invalid) as refused:
+        standards.weights(sources)
+    assert refused.value.field == "weights"
