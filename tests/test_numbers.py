@@ -4,11 +4,14 @@ turned "²" into a ValueError (a 500) and read "٣" (Arabic-Indic three) as 3.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kinerja import numbers
 from kinerja.competency import scoring, standards
 from kinerja.exceptions import Invalid
+from kinerja.performance import years
 
 
 @pytest.mark.parametrize(
@@ -54,3 +57,29 @@ def test_the_talent_settings_refuse_odd_digits_naming_the_field(odd) -> None:
     with pytest.raises(Invalid) as refused:
         standards.weights(sources)
     assert refused.value.field == "weights"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12", date(2026, 12, 1)),
+        ("2000-01", date(2000, 1, 1)),
+        ("2100-12", date(2100, 12, 1)),
+        ("1999-12", None),  # before the years we keep
+        ("2101-01", None),
+        ("2026-13", None),
+        ("2026-00", None),
+        ("2026-1", None),
+        ("2026-1 ", None),
+        (" 2026-01", None),
+        ("2026/01", None),
+        ("²026-01", None),
+        ("2026-0²", None),
+        ("٢٠٢٦-01", None),
+        ("", None),
+        (None, None),
+        (202612, None),
+    ],
+)
+def test_a_month_is_yyyy_mm_of_a_year_we_keep(text, expected) -> None:
+    assert years.month_of(text) == expected

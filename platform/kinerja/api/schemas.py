@@ -13,6 +13,7 @@ from kinerja.i18n import JOB_STATUS_LABELS, ROLE_LABELS, _
 from kinerja.jobs.models import JOB_STATUSES
 from kinerja.people.addresses import EmailAddress
 from kinerja.people.classification import ASN_TYPES, POSITION_TYPE_ALIASES, POSITION_TYPES
+from kinerja.performance import years
 from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 from kinerja.permissions import TENANT_ROLES
 from kinerja.schema import Schema
@@ -32,10 +33,7 @@ YEAR = year()
 
 def _a_month(value: str) -> None:
     """`YYYY-MM` of a year we keep (FIRST_YEAR to LAST_YEAR)."""
-    head, _dash, tail = value.partition("-")
-    shape = len(head) == 4 and len(tail) == 2 and value == value.strip()
-    in_range = numbers.whole(head, FIRST_YEAR, LAST_YEAR), numbers.whole(tail, 1, 12)
-    if not shape or None in in_range:
+    if years.month_of(value) is None:
         raise ValidationError(_("Enter a month as YYYY-MM."))
 
 

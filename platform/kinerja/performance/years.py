@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, numbers
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid
 from kinerja.i18n import _
@@ -24,6 +24,18 @@ class YearInfo:
     starts: date
     ends: date
     closed: bool
+
+
+def month_of(text: object) -> date | None:
+    """`YYYY-MM` (an `<input type="month">`, `?month=`, the API's month) of a year we keep, as
+    the month's first day; None for anything else (no guessing: "2026-1", " 2026-01", "²")."""
+    if not isinstance(text, str) or len(text) != 7 or text[4] != "-":
+        return None
+    year = numbers.whole(text[:4], FIRST_YEAR, LAST_YEAR)
+    month = numbers.whole(text[5:], 1, 12)
+    if year is None or month is None or text != text.strip():
+        return None
+    return date(year, month, 1)
 
 
 def check_year(year: object, field: str = "year") -> int:

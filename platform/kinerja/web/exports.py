@@ -16,6 +16,7 @@ from kinerja.exports.models import Export
 from kinerja.httpkit import send_export
 from kinerja.i18n import _, job_status_label
 from kinerja.identity.principal import current
+from kinerja.performance import years
 from kinerja.presentation.formats import iso_month
 from kinerja.web.forms import form_page, submit, year_param
 from kinerja.web.paging import paged
@@ -70,12 +71,10 @@ def _chosen() -> tuple[str, Any, Any]:
     kind = request.form.get("kind", "")
     if kind != "tpp":
         return kind, request.form.get("year", type=int), tables.KINDS
-    raw = request.form.get("month", "")
-    year, _dash, month = raw.partition("-")
-    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+    chosen = years.month_of(request.form.get("month"))
+    if chosen is None:
         return "", None, tpp.KINDS  # refused by the service with its field message
-    number = int(month)
-    return (tpp.kind_of(number) if 1 <= number <= 12 else ""), int(year), tpp.KINDS
+    return tpp.kind_of(chosen.month), chosen.year, tpp.KINDS
 
 
 def _words() -> dict[str, Any]:

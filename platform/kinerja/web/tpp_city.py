@@ -25,12 +25,11 @@ PAGE = 20  # agencies a page (the city has 58)
 def _month() -> tuple[int, int]:
     """`?month=YYYY-MM` as asked (within the performance years), else last month: the one the
     finance office pays."""
-    from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
+    from kinerja.performance.years import month_of
 
-    year, _dash, month = request.args.get("month", "").partition("-")
-    digits = year.isascii() and year.isdigit() and month.isascii() and month.isdigit()
-    if digits and FIRST_YEAR <= int(year) <= LAST_YEAR and 1 <= int(month) <= 12:
-        return int(year), int(month)
+    asked = month_of(request.args.get("month"))
+    if asked is not None:
+        return asked.year, asked.month
     last = clock.this_month() - timedelta(days=1)
     return last.year, last.month
 
