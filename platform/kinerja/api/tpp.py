@@ -24,6 +24,7 @@ from kinerja.people.models import Position
 from kinerja.schema import Schema
 from kinerja.tenancy.models import Tenant
 from kinerja.tpp import attendance, explain, service, settings, totals
+from kinerja.tpp import jobs as tpp_jobs
 from kinerja.tpp.models import API
 from kinerja.tpp.permissions import TPP_LINE, TPP_MONTH
 
@@ -216,7 +217,7 @@ class Compute(MethodView):
         """Compute a month (`{year, month}`) in the background (the admin OPD): 202 with the job;
         the month is made open if it is new; 409 once it is closed"""
         require(perm.MANAGE, perm.Resource(TPP_MONTH, g.tenant.id))
-        job = service.enqueue_compute(db.session, data["year"], data["month"])
+        job = tpp_jobs.enqueue_compute(db.session, data["year"], data["month"])
         db.session.commit()
         return {"job_id": str(job.id), "status": job.status}, 202
 

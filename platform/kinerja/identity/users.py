@@ -308,3 +308,14 @@ def audit_everywhere(user_id: int, action: str, changes: Mapping[str, Any] | Non
                 subject_employee_id=employee_id,
                 actor_user_id=user_id,
             )
+
+
+def other_admin(session: Session, user_id: int | None) -> bool:
+    """Whether the session's agency has an admin OPD other than this user (the one evaluated
+    may be the only one: then nobody else could review their evaluation)."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.role == ROLE_ADMIN_OPD, Membership.user_id != (user_id or -1))
+    )
+    return bool(found)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, attributes
 
 from kinerja import permissions as perm
 from kinerja.db.scoping import current_tenant_id
+from kinerja.identity import users
 from kinerja.identity.models import Membership
 from kinerja.people import raters
 from kinerja.people.models import Employee
@@ -98,12 +99,10 @@ class _Chains:
         return raters.rater_of(self.session, employee_id)
 
     def other_admin(self, employee_id: int) -> bool:
-        from kinerja.performance.evaluation.service import _other_admin
-
         employee = raters.employee(self.session, employee_id)
         user_id = employee.user_id if employee is not None else None
         if user_id not in self.others:
-            self.others[user_id] = _other_admin(self.session, user_id)
+            self.others[user_id] = users.other_admin(self.session, user_id)
         return self.others[user_id]
 
 

@@ -30,7 +30,7 @@ whole story. What the package offers the edges (web, API, exports, demo):
     months(session) -> Select                         # newest first, for paging
     compute(session, year, month, user_id=None, today=None) -> TppMonth
         # one set-based read per input (kinerja.tpp.compute); Conflict if not open
-    enqueue_compute(session, year, month) -> BackgroundJob   # the job kinerja.tpp.jobs.compute
+    check_computable(session, year, month)            # Invalid / Conflict before a compute job
     close(session, year, month, user_id) -> TppMonth  # open -> closed (recomputed first)
     lock(session, year, month, user_id) -> TppMonth   # closed -> locked (the city admin; the
         caller opens the agency's unit of work, inside `audit.acting(...)` like web/city.py)
@@ -39,6 +39,9 @@ whole story. What the package offers the edges (web, API, exports, demo):
     history(session, month_id, employee_id) -> list[TppLine]      # every version, oldest first
     lines_of_employee(session, employee_id) -> Select  # "TPP saya": + year, month, status
     count_lines(session, month_id) -> int
+
+`kinerja.tpp.jobs`:
+    enqueue_compute(session, year, month) -> BackgroundJob   # checks, then the job `compute`
 
 `kinerja.tpp.explain`:
     explain(session, line) -> Explanation   # base and source, predikat and its evaluation,

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from kinerja import jobs
 from kinerja.db import db
+from kinerja.jobs.models import BackgroundJob
 from kinerja.tpp import service
+
+
+def enqueue_compute(session: Session, year: int, month: int) -> BackgroundJob:
+    """The job that computes the month (`compute` below), after the checks a request can fail
+    on now rather than in the worker."""
+    service.check_computable(session, year, month)
+    return jobs.enqueue(session, compute, year, month)
 
 
 def compute(ctx: Any, year: int, month: int) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from kinerja import audit, clock, jobs
+from kinerja import audit, clock
 from kinerja.db.scoping import current_tenant_id
 from kinerja.exceptions import Conflict, Invalid, NotFound
 from kinerja.i18n import _
@@ -175,16 +175,13 @@ def recompute_employee(
     return line_of(session, found.id, employee_id)
 
 
-def enqueue_compute(session: Session, year: int, month: int) -> Any:
-    """The job that computes the month (`kinerja.tpp.jobs.compute`), after the checks a request
-    can fail on now rather than in the worker."""
+def check_computable(session: Session, year: int, month: int) -> None:
+    """What a request to compute the month can fail on now rather than in the worker (a month
+    not yet begun, a closed one)."""
     check_month(year, month)
     found = month_of(session, year, month)
     if found is not None:
         _refuse_unless_open(found)
-    from kinerja.tpp import jobs as tpp_jobs
-
-    return jobs.enqueue(session, tpp_jobs.compute, year, month)
 
 
 def close(session: Session, year: int, month: int, user_id: int | None) -> TppMonth:

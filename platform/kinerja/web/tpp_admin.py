@@ -142,7 +142,7 @@ def compute(year: int, month: int) -> Any:
     year, month = _month_or_404(year, month)
     if _pending_compute(year, month) is not None:
         return _done(year, month)  # a second click while it waits: one job is enough
-    return _change(year, month, lambda: service.enqueue_compute(db.session, year, month))
+    return _change(year, month, lambda: tpp_jobs.enqueue_compute(db.session, year, month))
 
 
 def _confirm(

@@ -21,7 +21,7 @@ from kinerja import permissions as perm
 from kinerja.db.load import load_or_404
 from kinerja.exceptions import Conflict, Forbidden, Invalid, InvalidFields, NotFound
 from kinerja.i18n import _
-from kinerja.identity.models import Membership
+from kinerja.identity import users
 from kinerja.people.models import Employee, Position
 from kinerja.performance import behaviour, measure, years
 from kinerja.performance import skp as skps
@@ -280,7 +280,7 @@ def roles(session: Session, principal: perm.Principal, evaluation: Evaluation) -
     if chain.reviewer is not None:
         if member and principal.employee_id == chain.reviewer.id:
             held.add(workflow.REVIEWER)
-    elif admin or (workflow.RATER in held and not _other_admin(session, employee.user_id)):
+    elif admin or (workflow.RATER in held and not users.other_admin(session, employee.user_id)):
         held.add(workflow.REVIEWER)
     return frozenset(held)
 
@@ -301,16 +301,6 @@ def waiting(session: Session, principal: perm.Principal) -> list[Evaluation]:
         for e in session.scalars(query.order_by(Evaluation.id.desc()))
         if needed[e.status] in roles(session, principal, e)
     ]
-
-
-def _other_admin(session: Session, user_id: int | None) -> bool:
-    """Whether the agency has an admin OPD other than this user."""
-    found = session.scalar(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.role == perm.ROLE_ADMIN_OPD, Membership.user_id != (user_id or -1))
-    )
-    return bool(found)
 
 
 def is_head(session: Session, evaluation: Evaluation) -> bool:
