@@ -229,3 +229,41 @@ def test_another_agency_sees_nothing(app, client, people: People, tenants) -> No
     sign_in(member, "outsider")
     assert member.get(f"{CITY}/totals/{YEAR}/{MONTH}").status_code == 404
     assert member.get(f"{CITY}/agencies/dinkes/positions").status_code == 404
+
+
+def test_a_correction_keeps_where_the_events_it_leaves_alone_came_from(
+    app, people: People, tenants
+) -> None:
+    """Correcting one event of the month rewrites the month's events; the ones left as they
+    were must still read as imported or pushed (with their author), only the new and the
+    changed ones as the correction's, with its reason."""
+    setting = set_up(tenants, people)
+    days = [d.isoformat() for d in setting.days]
+    nip = "198609262015051001"
+    pushed = [
+        {"nip": nip, "date": days[2], "code": "terlambat_1", "minutes": 12},
+        {"nip": nip, "date": days[3], "code": "terlambat_1", "minutes": 5},
+        {"nip": nip, "date": days[4], "code": "tanpa_keterangan"},
+    ]
+    with db.unit_of_work(tenants.a) as session:
+        attendance.record(session, pushed, "api", people.users["admin"])
+    rows = [
+        {"date": days[2], "code": "terlambat_1", "minutes": 12},  # as it was
+        {"date": days[3], "code": "terlambat_1", "minutes": 7},  # minutes changed
+        {"date": days[5], "code": "tanpa_keterangan"},  # new; days[4]'s is gone
+    ]
+    with db.unit_of_work(tenants.a) as session:
+        attendance.correct(
+            session, people.staff, YEAR, MONTH, rows, "Salah hari", people.users["boss"]
+        )
+    with db.unit_of_work(tenants.a) as session:
+        found = {
+            (e.day.isoformat(), e.code, e.minutes): (e.source, e.created_by, e.reason)
+            for e in attendance.month_events(session, people.staff, YEAR, MONTH)
+        }
+    admin, boss = people.users["admin"], people.users["boss"]
+    assert found == {
+        (days[2], "terlambat_1", 12): ("api", admin, None),
+        (days[3], "terlambat_1", 7): ("correction", boss, "Salah hari"),
+        (days[5], "tanpa_keterangan", None): ("correction", boss, "Salah hari"),
+    }

@@ -309,6 +309,20 @@ def _counts(events: Iterable[Any]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _origin(unchanged: AttendanceEvent | None, user_id: int | None, reason: str) -> dict[str, Any]:
+    """Where an event of a correction comes from: one the correction leaves as it was (same
+    day, code and minutes) keeps its source, author and reason (an imported late arrival stays
+    "import"); a new or changed one is the correction's, with its reason."""
+    if unchanged is not None:
+        return {
+            "source": unchanged.source,
+            "created_by": unchanged.created_by,
+            "reason": unchanged.reason,
+            "created_at": unchanged.created_at,
+        }
+    return {"source": CORRECTION, "created_by": user_id, "reason": reason}
+
+
 def correct(
     session: Session,
     employee_id: int,
@@ -339,6 +353,7 @@ def correct(
     if found.status == LOCKED:
         raise Conflict(_("The city has locked this month: nothing in it changes any more."))
     before = month_events(session, employee_id, year, month)
+    kept = {(b.day, b.code, b.minutes): _origin(b, user_id, reason) for b in before}
     session.execute(
         delete(AttendanceEvent).where(
             AttendanceEvent.employee_id == employee_id, AttendanceEvent.day.between(first, last)
@@ -354,9 +369,7 @@ def correct(
                     "day": e.day,
                     "code": e.code,
                     "minutes": e.minutes,
-                    "source": CORRECTION,
-                    "created_by": user_id,
-                    "reason": reason,
+                    **kept.get((e.day, e.code, e.minutes), _origin(None, user_id, reason)),
                 }
                 for e in events
             ],
