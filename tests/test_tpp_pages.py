@@ -241,3 +241,35 @@ def test_the_demo_has_last_month_closed_this_month_open_and_every_page_explains(
         assert _state(_page(client, f"/t/dinkes/tpp/me/{last:%Y-%m}")).startswith("Ditutup pada")
     assert demo.PEOPLE  # the persona table's people are among them
     assert {p[0] for p in demo.PEOPLE} <= set(nips)
+
+
+def test_the_days_of_each_attendance_event_are_shown_while_they_still_add_up(
+    app, tenants, people, client
+) -> None:
+    """An employee asks "which days was I late?": the days stand under each code's count, read
+    from the month's events; a code whose events no longer count as many as the line says
+    (changed since the figure was made) shows its count alone, never days that disagree."""
+    from datetime import date
+
+    from kinerja.tpp.models import AttendanceEvent
+
+    month_id = add_month(tenants.a, 2026, 10, "closed")
+    add_line(tenants.a, month_id, people.staff)  # terlambat_1: 2 events, terlambat_2: 1
+    late = {"terlambat_1": (6, 13), "terlambat_2": (7, 8)}
+    with db.unit_of_work(tenants.a) as session:
+        for code, days in late.items():
+            for day in days:
+                session.add(
+                    AttendanceEvent(
+                        employee_id=people.staff,
+                        day=date(2026, 10, day),
+                        code=code,
+                        minutes=10,
+                        source="import",
+                    )
+                )
+    sign_in(client, "staff")
+    html = _page(client, "/t/dinkes/tpp/me")
+    assert "06-10, 13-10" in html
+    assert "07-10" not in html and "08-10" not in html  # 2 events, the line counts 1
+    assert "6 Oct, 13 Oct" in _page(client, "/t/dinkes/tpp/me", "en")

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from kinerja.people.models import Employee, Position
 from kinerja.performance.evaluation.models import Evaluation
 from kinerja.rules.tpp import tpp_parts
+from kinerja.tpp import compute as computing
 from kinerja.tpp import service
-from kinerja.tpp.models import TppLine, TppMonth
+from kinerja.tpp.models import AttendanceEvent, TppLine, TppMonth
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class EventLine:
     count: int
     deduction: Decimal  # points per event
     deducted: Decimal  # count x deduction
+    # The days of those events, when the month's events still count as many (the line in
+    # force); empty for a line the events have moved on from (the snapshot keeps counts only).
+    days: list[date] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,14 @@ def explain(session: Session, line: TppLine) -> Explanation:
         ).one_or_none()
         if found is not None:
             evaluation = dict(found._mapping)
+    days = _event_days(session, line.employee_id, month.year, month.month)
     events = [
         EventLine(
             code,
             count,
             Decimal(line.deductions.get(code, "0")),
             Decimal(line.deductions.get(code, "0")) * count,
+            days.get(code, []) if len(days.get(code, [])) == count else [],
         )
         for code, count in sorted(line.events.items())
     ]
@@ -142,6 +148,19 @@ def explain(session: Session, line: TppLine) -> Explanation:
             for v in service.history(session, line.month_id, line.employee_id)
         ],
     )
+
+
+def _event_days(session: Session, employee_id: int, year: int, month: int) -> dict[str, list[date]]:
+    """{code: the days of the employee's events of the month with it, in order}."""
+    first, last = computing.month_bounds(year, month)
+    found: dict[str, list[date]] = {}
+    for code, day in session.execute(
+        select(AttendanceEvent.code, AttendanceEvent.day)
+        .where(AttendanceEvent.employee_id == employee_id, AttendanceEvent.day.between(first, last))
+        .order_by(AttendanceEvent.day)
+    ):
+        found.setdefault(code, []).append(day)
+    return found
 
 
 def as_json(found: Explanation) -> dict[str, Any]:
