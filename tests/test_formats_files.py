@@ -72,7 +72,7 @@ def test_printed_documents_are_indonesian_whatever_the_readers_language(
         f"Periode: {formats.date_short(year.starts, 'id')} s.d. "
         f"{formats.date_short(year.ends, 'id')}"
     )
-    signed = f"Medan, {formats.date_long(TODAY, 'id')}"  # 3 Desember 2026
+    signed = f"Medan, {formats.date_long(clock.today(), 'id')}"  # 3 Desember 2026
     skp_text = _text(staff.get(f"/t/dinkes/skp/{skp_id}/document.pdf").data)
     evaluation_text = _text(staff.get(f"{url}/document.pdf").data)
     for text in (skp_text, evaluation_text):
