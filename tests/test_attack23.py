@@ -108,30 +108,39 @@ def worker_b(app: Flask, database: Database, redis_url: str) -> Iterator[Flask]:
 
 
 # --- 1. a hierarchy change while a create or a decision is in flight --------------------------
+@pytest.mark.parametrize("pause_in", ["check_uploads", "_store"])
 def test_a_superior_moved_while_a_create_is_in_flight_keeps_the_counts_exact(
-    app, client, tenants, people, setup, monkeypatch
+    app, client, tenants, people, setup, monkeypatch, pause_in
 ) -> None:
     """The staff's request has read its (cached) principal, rater = the boss; the admin moves
-    the staff under the peer and commits before the entry is inserted. The entry is inserted
-    after the move: it must wait for the peer, as the real queries say."""
+    the staff under the peer while the create is in flight: before its insert (`check_uploads`)
+    or after it, its mark written for the boss and not yet committed (`_store`). The move's
+    recomputation must not run between the insert and the commit (it would not see the entry,
+    whose mark would keep the boss): it waits for the create, then counts the entry for the
+    peer, as the real queries say. Nobody waits for ever (no deadlock)."""
     who, users, year = setup["who"], setup["users"], year_of(setup)
     ok(create(client, who["staff"], entry(year, activity="Kegiatan 1")), 201)  # warm cache
     admin = admin_token(tenants, people)
-    original = log_service.check_uploads
-    moved: list[int] = []
+    original = getattr(log_service, pause_in)
+    moves: list[Any] = []
 
-    def move_first(*args: Any, **kwargs: Any) -> Any:
-        if not moved:
-            moved.append(
-                in_another_thread(
-                    app, lambda c: patch_employee(c, people.staff, admin, superior_id=people.peer)
-                )
-            )
+    def move(c: Any) -> None:
+        moves.append(patch_employee(c, people.staff, admin, superior_id=people.peer))
+
+    def move_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if not moves and not getattr(move_meanwhile, "started", False):
+            move_meanwhile.started = True  # type: ignore[attr-defined]
+            mover = threading.Thread(target=move, args=(app.test_client(),))
+            mover.start()
+            mover.join(2)  # done now if nothing holds it back; else it waits for this create
+            move_meanwhile.mover = mover  # type: ignore[attr-defined]
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(log_service, "check_uploads", move_first)
+    monkeypatch.setattr(log_service, pause_in, move_meanwhile)
     ok(create(client, who["staff"], entry(year, activity="Kegiatan 2")), 201)
-    assert moved == [200]
+    move_meanwhile.mover.join(60)  # type: ignore[attr-defined]
+    assert not move_meanwhile.mover.is_alive(), "the move never got its turn"  # type: ignore[attr-defined]
+    assert moves == [200]
     counts = exact(app, tenants.a, users)
     assert counts["boss"][waiting.ENTRY] == 0 and counts["peer"][waiting.ENTRY] == 2
 

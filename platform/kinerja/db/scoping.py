@@ -27,6 +27,12 @@ CROSS_TENANT = "kinerja_cross_tenant"
 _SET_TENANT = text("SELECT set_config('kinerja.tenant_id', :tenant_id, true)")
 _SET_TENANT_SQL = "SELECT set_config('kinerja.tenant_id', %s, true)"
 _BEGIN_WITH_TENANT = b"BEGIN; SELECT set_config('kinerja.tenant_id', '%d', true)"
+_SHARED_LOCK = b"; SELECT pg_advisory_xact_lock_shared(%d, %d)"
+_SHARED_LOCK_SQL = "SELECT pg_advisory_xact_lock_shared(%s, %s)"
+# Advisory locks to hold shared from the transaction's first statement (`share_at_begin`), and
+# whether the session's transaction has begun on its connection.
+_AT_BEGIN = "kinerja.at_begin"
+_BEGUN = "kinerja.begun"
 
 
 class TenantScopeError(RuntimeError):
@@ -101,10 +107,33 @@ def _check_tenant_on_write(session: Session, flush_context: Any, instances: Any)
             )
 
 
+def share_at_begin(session: Session, key: tuple[int, int]) -> None:
+    """Hold the transaction-scoped advisory lock `key` shared from the transaction's start: sent
+    in the same round trip as the BEGIN and the agency's setting when the transaction has not
+    begun yet (no statement of its own), else now. Taken before the first statement, the lock
+    orders the whole transaction, its first snapshot included, against one holding it
+    exclusively (`performance.waiting`: a recomputation and the entries made meanwhile)."""
+    if session.info.get(_BEGUN):
+        session.connection().exec_driver_sql(_SHARED_LOCK_SQL, key)
+    else:
+        session.info.setdefault(_AT_BEGIN, []).append(key)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_BEGUN, None)
+        session.info.pop(_AT_BEGIN, None)
+
+
 @event.listens_for(Session, "after_begin")
 def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None:
+    session.info[_BEGUN] = True
+    locks: list[tuple[int, int]] = session.info.pop(_AT_BEGIN, [])
     tenant_id = current_tenant_id(session)
     if tenant_id is None:
+        for key in locks:
+            connection.exec_driver_sql(_SHARED_LOCK_SQL, key)
         return
     # Transaction-local (`true`): a pooled connection never carries it into the next request.
     # Sent on the driver's cursor: this runs once per transaction and needs none of
@@ -115,14 +144,18 @@ def _set_rls_tenant(session: Session, transaction: Any, connection: Any) -> None
     # handlers answer with a 503.
     try:
         dbapi = connection.connection.dbapi_connection
-        if not _begin_with_tenant(dbapi, int(tenant_id)):
+        if not _begin_with_tenant(dbapi, int(tenant_id), locks):
             with dbapi.cursor() as cursor:
                 cursor.execute(_SET_TENANT_SQL, (str(tenant_id),))
+                for key in locks:
+                    cursor.execute(_SHARED_LOCK_SQL, key)
     except Exception:
         connection.exec_driver_sql(_SET_TENANT_SQL, (str(tenant_id),))
+        for key in locks:
+            connection.exec_driver_sql(_SHARED_LOCK_SQL, key)
 
 
-def _begin_with_tenant(dbapi: Any, tenant_id: int) -> bool:
+def _begin_with_tenant(dbapi: Any, tenant_id: int, locks: list[tuple[int, int]]) -> bool:
     """BEGIN and the tenant's setting in one round trip (the driver would send BEGIN on its
     own first, then the setting: two), as one simple query; False when it does not apply (not
     psycopg, a transaction already open, a BEGIN with options), and the caller sends them apart.
@@ -136,7 +169,8 @@ def _begin_with_tenant(dbapi: Any, tenant_id: int) -> bool:
     ):
         return False
     # An int, written by us: nothing of the request's text reaches this statement.
-    pgconn.send_query(_BEGIN_WITH_TENANT % tenant_id)
+    query = _BEGIN_WITH_TENANT % tenant_id + b"".join(_SHARED_LOCK % key for key in locks)
+    pgconn.send_query(query)
     results = dbapi.wait(generators.execute(pgconn))
     if results[-1].status != ExecStatus.TUPLES_OK:
         raise RuntimeError(results[-1].get_error_message())

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, attributes
 
 from kinerja import permissions as perm
+from kinerja.db import scoping
 from kinerja.db.scoping import current_tenant_id
 from kinerja.identity import users
 from kinerja.identity.models import Membership
@@ -280,6 +281,15 @@ def expected(session: Session, tenant_id: int) -> set[Mark]:
 # decision's DELETE would miss the marks a running recomputation is inserting. Recomputations
 # take it exclusively, `sync` shared.
 _LOCK_CLASS = 0x4B57  # "KW": the first key of the pair, the agency's id the second
+
+
+def hold_for_new(session: Session, tenant_id: int) -> None:
+    """Before a new item's first statement, when its mark goes in with it (`rater_mark_of_new`):
+    the agency's lock shared, taken with the BEGIN (no round trip of its own). A recomputation
+    (a hierarchy change) then either ends before the item's insert reads the hierarchy, or
+    starts after the item committed and counts it: without it, one committing in between did
+    not see the uncommitted item, and the item's mark kept the superior of before."""
+    scoping.share_at_begin(session, (_LOCK_CLASS, tenant_id))
 
 
 def _lock(session: Session, tenant_id: int, *, whole: bool) -> None:

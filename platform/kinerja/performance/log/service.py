@@ -277,6 +277,18 @@ def create(
         {"fields": dict(values), "submit": submit}, [(u.name, u.data) for u in uploads]
     )
     now = now or datetime.now(UTC)
+    from kinerja.performance import waiting  # (it reads this module's rules)
+
+    # Whom it waits for, when the principal already knows (their own entry: their rater, from
+    # the principal cache): its mark goes in with it if that rater still is theirs when the
+    # insert runs, and no chain is walked at commit.
+    rater = None
+    if submit and principal.complete and principal.employee_id == employee_id:
+        rater = principal.rater_id
+    tenant_id = current_tenant_id(session)
+    assert tenant_id is not None  # a create is always an agency's
+    if rater is not None:
+        waiting.hold_for_new(session, tenant_id)
     try:
         values = read(session, employee_id, values)
         late = _check_timing(session, values["entry_date"], now)
@@ -297,8 +309,6 @@ def create(
         "report_submission_id": report_submission_id,  # the report it is the output of
         **values,
     }
-    tenant_id = current_tenant_id(session)
-    assert tenant_id is not None  # `links` found the employee in the session's tenant
     audited = audit.fields(
         "log.submit" if submit else "log.draft",
         "work_entry",
@@ -306,14 +316,6 @@ def create(
         | ({"late": [None, True]} if late else {}),
         subject_employee_id=employee_id,
     )
-    from kinerja.performance import waiting  # (it reads this module's rules)
-
-    # Whom it waits for, when the principal already knows (their own entry: their rater, from
-    # the principal cache): its mark goes in with it if that rater still is theirs when the
-    # insert runs, and no chain is walked at commit.
-    rater = None
-    if submit and principal.complete and principal.employee_id == employee_id:
-        rater = principal.rater_id
     mark = None
     if rater is not None:
         mark = waiting.rater_mark_of_new(tenant_id, waiting.ENTRY, employee_id, rater)
