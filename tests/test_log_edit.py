@@ -458,3 +458,74 @@ def test_a_correction_that_changes_nothing_still_makes_a_new_version(
         },
     )
     assert stale.status_code == 409 and "diubah sementara itu" in stale.get_data(as_text=True)
+
+
+def test_the_edit_form_gives_the_quantity_back_in_the_readers_numbers(
+    app, client, who, year
+) -> None:
+    """Typed "2,5" on an Indonesian phone, the correction form showed "2.5" (a machine's number,
+    beside "2,5" on the entry's page); a grouped "1.500,5" would read back as another number."""
+    made = draft_with_files(client, who, year, quantity="1500.5")
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    edit_url = f"/t/dinkes/log/{made['id']}/edit"
+    form = staff.get(edit_url).get_data(as_text=True)
+    assert 'name="quantity"' in form and 'value="1500,5"' in form
+    token = csrf_token(staff, edit_url)
+    assert staff.post("/lang", data={"lang": "en", "csrf_token": token}).status_code == 303
+    assert 'value="1500.5"' in staff.get(edit_url).get_data(as_text=True)
+
+
+def test_a_refused_entry_names_the_field_and_marks_it(app, client, who, year) -> None:
+    """One field's message alone ("Masukkan angka.") did not say which field was wrong."""
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    form = {
+        "csrf_token": csrf_token(staff, "/t/dinkes/log"),
+        "entry_date": TODAY.isoformat(),
+        "rhk_id": str(year["rhk"]),
+        "activity": "Rapat koordinasi",
+        "quantity": "dua",
+        "draft": "1",
+    }
+    refused = staff.post("/t/dinkes/log/new", data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Beberapa isian tidak valid." in page and "<li>Output: Masukkan angka.</li>" in page
+    assert re.search(r'id="quantity"[^>]*is-invalid[^>]*>\s*<div class="invalid-feedback', page)
+    made = draft_with_files(client, who, year)
+    edit_url = f"/t/dinkes/log/{made['id']}/edit"
+    version = re.search(
+        r'name="version" value="([0-9a-f]+)"', staff.get(edit_url).get_data(as_text=True)
+    ).group(1)
+    refused = staff.post(edit_url, data=form | {"version": version})
+    assert "<li>Output: Masukkan angka.</li>" in refused.get_data(as_text=True)
+    late = {"version": version, "quantity": "2", "started": "10:00", "ended": "09:00"}
+    refused = staff.post(edit_url, data=form | late)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "<li>Sampai: Jam selesai harus setelah jam mulai.</li>" in page
+    assert re.search(r'id="ended"[^>]*is-invalid', page)
+
+
+def test_a_sent_correction_says_it_was_sent(app, client, who, year) -> None:
+    made = draft_with_files(client, who, year)
+    staff = app.test_client()
+    sign_in(staff, "staff")
+    edit_url = f"/t/dinkes/log/{made['id']}/edit"
+    form = staff.get(edit_url).get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token(staff, edit_url),
+        "version": re.search(r'name="version" value="([0-9a-f]+)"', form).group(1),
+        "entry_date": made["entry_date"],
+        "rhk_id": str(year["rhk"]),
+        "activity": "Merekap laporan",
+    }
+    kept = staff.post(edit_url, data=data)
+    shown = staff.get(kept.headers["Location"]).get_data(as_text=True)
+    assert "Tersimpan." in shown and "Terkirim" not in shown
+    form = staff.get(edit_url).get_data(as_text=True)
+    data["version"] = re.search(r'name="version" value="([0-9a-f]+)"', form).group(1)
+    sent = staff.post(edit_url, data=data | {"send": "1"})
+    shown = staff.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Terkirim. Atasan Anda sudah dapat melihatnya." in shown

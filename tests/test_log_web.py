@@ -168,3 +168,15 @@ def test_the_forms_key_sent_with_other_work_is_refused_and_replaced(app, people,
     assert again.status_code == 303
     with db.unit_of_work(tenants.a) as session:
         assert session.query(WorkEntry).count() == 2
+
+
+def test_approving_none_chosen_says_what_to_do(app, people, tenants) -> None:
+    """With nothing ticked, "Approve the chosen entries" said "0 entries approved." as a success."""
+    boss = app.test_client()
+    sign_in(boss, "boss")
+    token = csrf_token(boss, "/t/dinkes/log/team")
+    done = boss.post("/t/dinkes/log/team/approve", data={"csrf_token": token})
+    assert done.status_code == 303 and "approved=0" in done.headers["Location"]
+    page = boss.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Belum ada laporan yang dipilih: centang laporan" in page
+    assert "0 laporan disetujui" not in page

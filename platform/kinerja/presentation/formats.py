@@ -16,6 +16,7 @@ The styles, and where each is used:
 - `month`: a month and its year in words ("Desember 2026").
 - `time` (id `13.05`, en `1:05 PM`) and `datetime` (a short date and a time): aware moments are
   shown on Medan's clock (`kinerja.clock`), whatever zone they are stored in (UTC).
+- `typed_number` (id `1234,5`, en `1234.5`): a number put back into a form field to be corrected.
 - `number` (id `1.234,5`, en `1,234.5`), `percent` (of a value already in percent: 92.5 ->
   id `92,5%`, en `92.5%`, CLDR's own pattern for each) and `money` (Rupiah without cents:
   `Rp 1.234.567`, en `IDR 1,234,567`).
@@ -95,6 +96,24 @@ def number(value: Any, digits: int | None = 2, locale: str | Locale | None = Non
         shown = shown.quantize(Decimal(1))
     loc = reader_locale(locale)
     return babel_numbers.format_decimal(shown, locale=loc, decimal_quantization=False)
+
+
+def typed_number(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:
+    """A number put back into a form field for a person to correct: the reader's decimal mark and
+    no grouping (1234,5 / 1234.5), so what they send back reads as the same number (a grouped
+    "1.234,5" would not, and a point in an Indonesian field reads as a machine's value)."""
+    if value is None or value == "":
+        return ""
+    found = _decimal(value, digits)
+    if found is None:
+        return str(value)
+    shown = found.normalize()
+    if shown == shown.to_integral_value():
+        shown = shown.quantize(Decimal(1))
+    loc = reader_locale(locale)
+    return babel_numbers.format_decimal(
+        shown, locale=loc, decimal_quantization=False, group_separator=False
+    )
 
 
 def percent(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:

@@ -10,7 +10,7 @@ from flask import redirect, render_template, request, url_for
 
 from kinerja import clock, numbers
 from kinerja.db import db
-from kinerja.exceptions import ServiceError
+from kinerja.exceptions import Invalid, InvalidFields, ServiceError
 
 Problem = ServiceError | str | None  # a refusal by a service, or a form's own message
 
@@ -33,6 +33,16 @@ def form_page(template: str, problem: Problem, **context: Any) -> Any:
     status = problem.status if isinstance(problem, ServiceError) else 422 if problem else 200
     error = str(problem) if problem else None
     return render_template(template, error=error, **context), status
+
+
+def field_errors(problem: Problem) -> dict[str, list[Any]]:
+    """{form field: [messages]} of a refusal: the form's own fields, or the service's one field;
+    what a page marks beside each field (a message alone does not say which field it is about)."""
+    if isinstance(problem, InvalidFields):
+        return problem.errors
+    if isinstance(problem, Invalid):
+        return {problem.field: [problem.message]}
+    return {}
 
 
 def whole_number(raw: str | None, largest: int = numbers.BIGINT_MAX) -> int | None:

@@ -37,8 +37,9 @@ from kinerja.performance.log.labels import ACTIONS, FEED_TABS, STATUSES, STEPS
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.log.permissions import ENTRY, LOG_POLICY
 from kinerja.performance.models import Iki, Rhk, Skp
+from kinerja.presentation import formats
 from kinerja.web import menu
-from kinerja.web.forms import Problem, form_page, submit, whole_number
+from kinerja.web.forms import Problem, field_errors, form_page, submit, whole_number
 from kinerja.web.paging import Paged, paged
 
 bp = Blueprint("log", __name__, url_prefix="/t/<tenant>/log")
@@ -89,7 +90,7 @@ def _index(problem: Problem, values: dict[str, Any]) -> Any:
         choices=choices,
         values=values or {"entry_date": today.isoformat()},
         key=values.get("idempotency_key") or uuid.uuid4().hex,
-        field_errors=getattr(problem, "errors", None) or {},
+        field_errors=field_errors(problem),
         policy=service.policy(db.session),
         statuses=STATUSES,
         may_log=perm.is_member(principal) and principal.employee_id is not None,
@@ -180,7 +181,7 @@ def _form_values(entry: WorkEntry) -> dict[str, Any]:
         if value is None:
             values[name] = ""
         elif name == "quantity":
-            values[name] = format(value.normalize(), "f")
+            values[name] = formats.typed_number(value)  # 2,5 in Indonesian, as it was typed
         elif name in ("started", "ended"):
             values[name] = value.strftime("%H:%M")
         elif name == "entry_date":
@@ -223,7 +224,8 @@ def edit(entry_id: int) -> Any:
             service.act(db.session, current(), entry, rules.SUBMIT)
 
     keys: list[str] = []
-    done, problem = submit(change, "log.show", entry_id=entry_id, saved=1)
+    # the notice says what happened: sent to the superior, or kept as it was
+    done, problem = submit(change, "log.show", entry_id=entry_id, saved="sent" if send else 1)
     if done:
         for key in keys:
             storage.get().delete(key)  # after the commit; a failure is left to the orphan sweep
@@ -246,7 +248,7 @@ def _edit_page(entry: WorkEntry, problem: Problem, values: dict[str, Any], versi
         version=version,
         files=service.files_of(db.session, entry),
         choices=service.choices(db.session, entry.employee_id, entry.entry_date.year),
-        field_errors=getattr(problem, "errors", None) or {},
+        field_errors=field_errors(problem),
         statuses=STATUSES,
         max_files=limits()[0],
     )

@@ -23,20 +23,11 @@ from kinerja.rules.tpp import HUNDRED, KINERJA_PERCENT
 from kinerja.tenancy.models import Tenant
 from kinerja.tpp import settings
 from kinerja.web.city import bp, city_admin_only, log
-from kinerja.web.forms import decimal_text, form_page, rupiah, whole_number
+from kinerja.web.forms import decimal_text, field_errors, form_page, rupiah, whole_number
 from kinerja.web.paging import paged_list
 
 AMOUNT_PROBLEM = _("Give a whole number of rupiah of at least 0, like 2500000.")
 POSITIONS_PAGE = 25
-
-
-def _field_errors(problem: ServiceError | None) -> dict[str, list[Any]]:
-    """{form field: [messages]} of a refusal: the form's own, or the service's one field."""
-    if isinstance(problem, InvalidFields):
-        return problem.errors
-    if isinstance(problem, Invalid):
-        return {problem.field: [problem.message]}
-    return {}
 
 
 def _seen() -> str | None:
@@ -70,7 +61,7 @@ def _settings_page(problem: ServiceError | None, form: str | None) -> Any:
         kelas=list(settings.KELAS),
         typed_bases=typed if form == "bases" else {},
         typed_tables=typed if form == "tables" else {},
-        field_errors=_field_errors(problem),
+        field_errors=field_errors(problem),
         form=form,
     )
 
@@ -213,7 +204,7 @@ def _positions_page(agency: Tenant | None, problem: ServiceError | None, row: in
         typed=request.form.get("amount", "")
         if problem is not None and problem.status == 422
         else None,
-        field_errors=_field_errors(problem),
+        field_errors=field_errors(problem),
     )
 
 
