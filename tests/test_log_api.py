@@ -456,3 +456,22 @@ def test_the_entry_body_is_one_schema_as_json_or_as_a_form_with_files(client, wh
     )
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["quantity"] == "2.50"
+    # Grouping where it cannot be a decimal mark is read; "1,500" (one and a half in
+    # Indonesian, fifteen hundred in English) is refused in the reader's words, never guessed.
+    grouped = client.post(
+        API,
+        data=form | {"quantity": "1.234,5", "started": "08:00", "activity": "Rekap 2"},
+        headers=who["staff"],
+        content_type="multipart/form-data",
+    )
+    assert grouped.status_code == 201 and grouped.get_json()["quantity"] == "1234.50"
+    for language, words in (("id", "tanpa pemisah ribuan"), ("en", "without a thousands")):
+        ambiguous = client.post(
+            API,
+            data=form | {"quantity": "1,500", "started": "08:00", "activity": "Rekap 3"},
+            headers=who["staff"] | {"Accept-Language": language},
+            content_type="multipart/form-data",
+        )
+        assert ambiguous.status_code == 422, ambiguous.get_json()
+        [message] = ambiguous.get_json()["errors"]["json"]["quantity"]
+        assert words in message and "1,500" in message

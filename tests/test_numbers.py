@@ -5,6 +5,7 @@ turned "²" into a ValueError (a 500) and read "٣" (Arabic-Indic three) as 3.""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -83,3 +84,57 @@ def test_the_talent_settings_refuse_odd_digits_naming_the_field(odd) -> None:
 )
 def test_a_month_is_yyyy_mm_of_a_year_we_keep(text, expected) -> None:
     assert years.month_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1500", "1500"),
+        ("2,5", "2.5"),  # Indonesian decimal comma
+        ("2.5", "2.5"),  # a phone keyboard's point
+        ("2,50", "2.50"),
+        (",5", "0.5"),
+        ("0,500", "0.500"),  # a leading zero is never a thousands group
+        ("1234.567", "1234.567"),  # four digits before: not a group either
+        ("1.234,5", "1234.5"),  # Indonesian grouping and decimal
+        ("1,234.5", "1234.5"),  # English
+        ("1.234.567", "1234567"),
+        ("1,234,567", "1234567"),
+        ("1.234.567,89", "1234567.89"),
+        (" 7 ", "7"),
+        ("-2,5", "-2.5"),  # the sign is kept for the caller's range check
+        ("+3", "3"),
+    ],
+)
+def test_a_typed_decimal_reads_as_people_write_it(typed, expected) -> None:
+    assert numbers.typed_decimal(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["1,500", "1.500", "100.000", "10,000", "999,999", "-1,500"])
+def test_a_decimal_with_one_separator_before_three_digits_is_ambiguous(typed) -> None:
+    with pytest.raises(numbers.Ambiguous):
+        numbers.typed_decimal(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        " ",
+        "abc",
+        "1e3",
+        "NaN",
+        "Infinity",
+        "1.234.5",
+        "1,2,3",
+        "1 500",
+        "٣",
+        "1..5",
+        "5.",
+        "--1",
+    ],
+)
+def test_anything_else_is_not_a_typed_decimal(typed) -> None:
+    with pytest.raises(ValueError) as refused:
+        numbers.typed_decimal(typed)
+    assert not isinstance(refused.value, numbers.Ambiguous)

@@ -25,6 +25,7 @@ from flask_babel.speaklater import LazyString
 from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, post_load, pre_load, validate
 from marshmallow.exceptions import SCHEMA
 
+from kinerja import numbers
 from kinerja.exceptions import InvalidFields
 from kinerja.i18n import _
 
@@ -325,9 +326,21 @@ class Text(fields.String):
         return str(super()._deserialize(value, attr, data, **kwargs)).strip()
 
 
+def ambiguous_number(typed: str) -> str:
+    """What to tell someone whose number could be read two ways ("1,500")."""
+    return str(
+        _(
+            "Write %(typed)s without a thousands separator (e.g. 1500) or with one or two "
+            "decimals (e.g. 1.5): as it is, it can be read two ways.",
+            typed=typed.strip(),
+        )
+    )
+
+
 class Amount(fields.Decimal):
-    """A quantity or target: not negative, below 10^15, kept to two decimals; a decimal comma
-    (Indonesian "2,5") is read as a point. Sent and documented as a string ("2.50")."""
+    """A quantity or target: not negative, below 10^15, kept to two decimals. Text is read as
+    people type it (`numbers.typed_decimal`: "2,5", "2.5", "1.234,5"; "1,500" refused as
+    ambiguous, never guessed). Sent and documented as a string ("2.50")."""
 
     LIMIT = Decimal(10) ** 15
 
@@ -338,11 +351,11 @@ class Amount(fields.Decimal):
     def _validated(self, value: Any) -> Any:
         if isinstance(value, bool):
             raise self.make_error("invalid")
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
         try:
-            number = Decimal(str(value))
-        except InvalidOperation:
+            number = numbers.typed_decimal(value) if isinstance(value, str) else Decimal(str(value))
+        except numbers.Ambiguous:
+            raise ValidationError([ambiguous_number(value)]) from None
+        except (ValueError, InvalidOperation):
             raise self.make_error("invalid") from None
         if not number.is_finite() or abs(number) >= self.LIMIT:
             raise self.make_error("invalid")

@@ -88,4 +88,7 @@ def decimal_text(raw: str | None) -> str:
     the decimal mark (percentages and points: no grouping); other text is passed on as it is
     for the service to refuse by name."""
     text = (raw or "").strip()
-    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        return format(numbers.typed_decimal(text), "f")
+    except ValueError:  # Ambiguous too: the service refuses the text by its field's name
+        return text
