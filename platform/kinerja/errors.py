@@ -15,10 +15,11 @@ from flask import Flask, Request, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     BadRequest,
+    Conflict,
     HTTPException,
     InternalServerError,
     ServiceUnavailable,
@@ -162,6 +163,22 @@ def handle_unavailable(error: Exception) -> ResponseReturnValue:
     return handle_http_exception(ServiceUnavailable(retry_after=5))
 
 
+# A unique key or a reference that another request's commit took while this one ran (two
+# clicks creating one code, a unit deleted while a sub-unit was added under it): the checks
+# before the write both passed, the constraint decided, and the loser changed nothing.
+_RACE_LOST = (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation)
+
+
+def handle_integrity(error: IntegrityError) -> ResponseReturnValue:
+    """The loser of a race a constraint decided: 409 (reload and try again), not a 500."""
+    if not isinstance(error.orig, _RACE_LOST):
+        return handle_unexpected(error)
+    constraint = getattr(error.orig.diag, "constraint_name", None)
+    log.warning("%s %s lost a race on %s", request.method, request.path, constraint)
+    _rollback()
+    return handle_http_exception(Conflict())
+
+
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
@@ -170,6 +187,7 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(IntegrityError, handle_integrity)
     for unavailable in (DBAPIError, PoolTimeout, RedisConnectionError, RedisTimeoutError):
         app.register_error_handler(unavailable, handle_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

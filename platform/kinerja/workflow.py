@@ -125,7 +125,16 @@ def locked_all(session: Session, model: Any, ids: Sequence[int]) -> dict[int, An
 def year_lock(session: Session, year: int, topic: str = "curve") -> None:
     """Serialise decisions that are checked against the whole agency's year (the distribution
     curve): a transaction-scoped advisory lock on (agency, topic, year), released at commit."""
+    agency_lock(session, f"{topic}:{year}")
+
+
+def agency_lock(session: Session, topic: str) -> None:
+    """Serialise the changes of one thing of the agency that has no row to lock (a setting
+    saved for the first time) or is many rows (the unit tree): a transaction-scoped advisory
+    lock on (agency, topic), released at commit. Taken before the thing is read, an update's
+    If-Match is then compared with what the change before it left (412), never with what it
+    overwrote."""
     session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-        {"key": f"{current_tenant_id(session)}:{topic}:{year}"},
+        {"key": f"{current_tenant_id(session)}:{topic}"},
     )

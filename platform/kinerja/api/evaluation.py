@@ -28,6 +28,7 @@ from kinerja.performance.evaluation.models import Evaluation, EvaluationFile
 from kinerja.performance.evaluation.permissions import ACHIEVEMENT, EVALUATION
 from kinerja.performance.log import uploads
 from kinerja.schema import Schema
+from kinerja.workflow import locked, year_lock
 
 blp = Blueprint(
     "evaluation_api",
@@ -222,7 +223,7 @@ class Items(MethodView):
         """Your realisasi: {iki id: {realisasi, realisasi_text, evidence: [daily entry ids],
         reports: [report submission ids]}}; files of their own go to `…/files`. Send If-Match
         with the evaluation's ETag"""
-        evaluation = _evaluation(evaluation_id, perm.EDIT)
+        evaluation = locked(db.session, _evaluation(evaluation_id, perm.EDIT))
         blp.check_etag(detail(evaluation), DetailSchema)
         service.update_items(db.session, evaluation, data)
         db.session.commit()
@@ -281,7 +282,7 @@ class Rating(MethodView):
     def put(self, data: dict[str, Any], evaluation_id: int) -> Any:
         """The Pejabat Penilai's ratings and feedback; the predikat follows from the matrix.
         Send If-Match with the evaluation's ETag"""
-        evaluation = _evaluation(evaluation_id, perm.MANAGE)
+        evaluation = locked(db.session, _evaluation(evaluation_id, perm.MANAGE))
         blp.check_etag(detail(evaluation), DetailSchema)
         service.rate(db.session, current(), evaluation, data)
         db.session.commit()
@@ -349,6 +350,7 @@ class Achievement(MethodView):
             perm.MANAGE,
             perm.Resource(ACHIEVEMENT, g.tenant.id, extra={"agency_may_set": agency_may}),
         )
+        year_lock(db.session, year, "achievement")
         blp.check_etag(_achievement(year))
         service.set_achievement(
             db.session, year, data["level"], current().user_id, data["head_from_organisation"]

@@ -432,6 +432,7 @@ class Policy(MethodView):
     def put(self, data: dict[str, Any]) -> Any:
         """Change them (admin OPD; send If-Match with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(LOG_POLICY, g.tenant.id))
+        workflow.agency_lock(db.session, "log_policy")  # the first save has no row to lock
         blp.check_etag(vars(service.policy(db.session)), PolicyInput)
         found = service.set_policy(db.session, data)
         db.session.commit()

@@ -17,6 +17,7 @@ from kinerja.identity.principal import current
 from kinerja.notifications import service
 from kinerja.notifications.kinds import KINDS
 from kinerja.schema import Schema
+from kinerja.workflow import agency_lock
 
 blp = Blueprint(
     "notifications_api",
@@ -109,6 +110,7 @@ class Choices(MethodView):
         """Choose per kind: {"choices": {kind: true|false}} (send If-Match with the ETag of the
         GET)"""
         me = _me()
+        agency_lock(db.session, f"notification_choices:{me}")
         blp.check_etag({"choices": service.choices(db.session, me)})
         found = service.set_choices(db.session, me, data["choices"])
         db.session.commit()

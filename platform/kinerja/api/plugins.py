@@ -21,6 +21,7 @@ from kinerja.plugins import dictionary, service
 from kinerja.plugins.manager import ALWAYS_ON
 from kinerja.plugins.permissions import PLUGIN
 from kinerja.schema import Schema
+from kinerja.workflow import agency_lock
 
 blp = Blueprint(
     "plugins_api",
@@ -124,6 +125,7 @@ class PluginDetail(MethodView):
         """Turn a plugin on or off for the agency, with its settings (admin OPD; send If-Match
         with the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(PLUGIN, g.tenant.id))
+        agency_lock(db.session, f"plugin:{name}")
         blp.check_etag(_view(_installed(name)), PluginSchema)
         service.set_enabled(db.session, plugins.get(), name, data["enabled"], data["settings"])
         db.session.commit()

@@ -55,6 +55,7 @@ from kinerja.performance.inputs import (
 from kinerja.performance.models import Skp
 from kinerja.performance.permissions import PLAN
 from kinerja.presentation import labels
+from kinerja.workflow import locked, year_lock
 
 blp = Blueprint(
     "skp_api",
@@ -124,6 +125,7 @@ class Year(MethodView):
         the ETag of the GET)"""
         require(perm.MANAGE, _plan_resource())
         years.check_year(year)
+        year_lock(db.session, year, "frequency")  # a first save of two has no row to lock
         blp.check_etag(_year_dict(year), YearSchema)
         years.set_frequency(db.session, year, data["frequency"])
         db.session.commit()
@@ -179,7 +181,7 @@ class Target(MethodView):
     def patch(self, data: dict[str, Any], target_id: int) -> Any:
         """Change a target (admin OPD; send If-Match)"""
         require(perm.MANAGE, _plan_resource())
-        target = targets.get(db.session, target_id)
+        target = locked(db.session, targets.get(db.session, target_id))
         blp.check_etag(target, TargetSchema)
         targets.update(db.session, target, data)
         db.session.commit()
@@ -191,7 +193,7 @@ class Target(MethodView):
     def delete(self, target_id: int) -> None:
         """Delete a target no result cascades from (admin OPD; send If-Match)"""
         require(perm.MANAGE, _plan_resource())
-        target = targets.get(db.session, target_id)
+        target = locked(db.session, targets.get(db.session, target_id))
         blp.check_etag(target, TargetSchema)
         targets.delete(db.session, target)
         db.session.commit()
@@ -278,7 +280,7 @@ class SkpDetail(MethodView):
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], skp_id: int) -> Any:
         """Change the approach or the lampiran of your draft (send If-Match)"""
-        skp = _skp(skp_id, perm.EDIT)
+        skp = locked(db.session, _skp(skp_id, perm.EDIT))
         blp.check_etag(detail(skp), SkpDetailSchema)
         plan.update_plan(db.session, skp, data)
         db.session.commit()
@@ -330,7 +332,7 @@ class RhkDetail(MethodView):
     @blp.doc(security=BEARER)
     def patch(self, data: dict[str, Any], skp_id: int, rhk_id: int) -> Any:
         """Change a result; `iki` replaces its indicators; `accept` takes a proposal (If-Match)"""
-        skp = _skp(skp_id, perm.EDIT)
+        skp = locked(db.session, _skp(skp_id, perm.EDIT))  # every change of its plan locks it
         rhk = plan.get_rhk(db.session, skp, rhk_id)
         blp.check_etag(_rhk(rhk), RhkSchema)
         plan.update_rhk(db.session, skp, rhk, data)
@@ -342,7 +344,7 @@ class RhkDetail(MethodView):
     @blp.doc(security=BEARER)
     def delete(self, skp_id: int, rhk_id: int) -> None:
         """Remove a result of your draft (send If-Match)"""
-        skp = _skp(skp_id, perm.EDIT)
+        skp = locked(db.session, _skp(skp_id, perm.EDIT))  # every change of its plan locks it
         rhk = plan.get_rhk(db.session, skp, rhk_id)
         blp.check_etag(_rhk(rhk), RhkSchema)
         plan.delete_rhk(db.session, skp, rhk)
@@ -359,7 +361,7 @@ class IkiDetail(MethodView):
         """Change one indicator in place, whole (text, aspect, target, unit, targets per
         period), in your draft or a plan under revision; it keeps its id (If-Match: the RHK's
         ETag). Targets per period of an aspect that adds up must make the year's (422)."""
-        skp = _skp(skp_id, perm.EDIT)
+        skp = locked(db.session, _skp(skp_id, perm.EDIT))  # every change of its plan locks it
         rhk = plan.get_rhk(db.session, skp, rhk_id)
         blp.check_etag(_rhk(rhk), RhkSchema)
         plan.update_iki(db.session, skp, rhk, iki_id, data)
@@ -389,7 +391,7 @@ class Expectations(MethodView):
     def put(self, data: dict[str, Any], skp_id: int) -> Any:
         """The superior's ekspektasi khusus per BerAKHLAK value ({value code: text}; blank or
         null clears one, a value not sent stays); send If-Match with the SKP's ETag"""
-        skp = _skp(skp_id, perm.MANAGE)
+        skp = locked(db.session, _skp(skp_id, perm.MANAGE))
         blp.check_etag(detail(skp), SkpDetailSchema)
         plan.set_expectations(db.session, skp, data)
         db.session.commit()

@@ -30,6 +30,7 @@ from kinerja.identity.principal import current, require
 from kinerja.people.models import Position
 from kinerja.plugins.types import DEVELOPMENT_KINDS
 from kinerja.schema import Schema
+from kinerja.workflow import agency_lock
 
 blp = Blueprint(
     "talent_api",
@@ -217,6 +218,7 @@ class Standard(MethodView):
         """Set levels of one position: {code: 0-5 (0: not required), or null: the default};
         send If-Match with the ETag of the GET"""
         require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        agency_lock(db.session, f"talent_standard:{position_id}")
         blp.check_etag(_standard(position_id))
         levels = standards.set_standard(db.session, position_id, data, catalogue.dictionary())
         db.session.commit()
@@ -246,6 +248,7 @@ class Policy(MethodView):
         """Change the talent policy (admin OPD; the minimum never below 3; send If-Match with
         the ETag of the GET)"""
         require(perm.MANAGE, perm.Resource(STANDARD, g.tenant.id))
+        agency_lock(db.session, "talent_policy")
         blp.check_etag(_policy_dict(standards.policy(db.session)))
         found = standards.set_policy(db.session, data)
         db.session.commit()

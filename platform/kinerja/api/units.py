@@ -62,6 +62,7 @@ class UnitDetail(MethodView):
     def patch(self, data: dict[str, Any], unit_id: int) -> Any:
         """Change a unit (admin OPD or operator; send If-Match with the ETag you read)"""
         require_operator()
+        service.changing(db.session)  # before the read: the If-Match is checked on it
         unit = service.get_unit(db.session, unit_id)
         blp.check_etag(unit, OrgUnitSchema)
         service.update_unit(db.session, unit, data, acting_role())
@@ -74,6 +75,7 @@ class UnitDetail(MethodView):
     def delete(self, unit_id: int) -> None:
         """Delete a unit without sub-units (admin OPD or operator; send If-Match)"""
         require_operator()
+        service.changing(db.session)  # before the read: the If-Match is checked on it
         unit = service.get_unit(db.session, unit_id)
         blp.check_etag(unit, OrgUnitSchema)
         service.delete_unit(db.session, unit, acting_role())

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from kinerja import audit
+from kinerja import audit, workflow
 from kinerja.db.load import load_or_404
 from kinerja.db.search import contains
 from kinerja.exceptions import Conflict, Invalid
@@ -32,6 +32,14 @@ def count_units(session: Session) -> int:
 
 def get_unit(session: Session, unit_id: int) -> OrgUnit:
     return load_or_404(session, OrgUnit, unit_id)
+
+
+def changing(session: Session) -> None:
+    """Each change of the agency's units waits for the one before it to commit (a lock on the
+    tree): two moves at once could each pass the cycle check and make a loop, a unit deleted
+    while a sub-unit is added under it could lose the check, and an edit's If-Match is then
+    compared with what the edit before it left. Units change rarely; waiting costs nothing."""
+    workflow.agency_lock(session, "org_unit")
 
 
 def as_tree(units: list[OrgUnit]) -> list[tuple[int, OrgUnit]]:
@@ -73,7 +81,9 @@ def _check_parent(session: Session, parent_id: int | None, unit_id: int | None =
         if current in seen:  # an existing cycle (should not happen) must not hang the request
             raise Conflict(_("The unit tree already has a cycle; fix it before moving units."))
         seen.add(current)
-        parent = session.scalar(select(OrgUnit).where(OrgUnit.id == current))
+        # The column, not the object: a unit the session loaded before the lock keeps its
+        # old parent in the identity map.
+        parent = session.execute(select(OrgUnit.parent_id).where(OrgUnit.id == current)).first()
         if parent is None:
             if current == parent_id:
                 raise Invalid("parent_id", _("This unit does not exist in this agency."))
@@ -93,6 +103,7 @@ def _snapshot(unit: OrgUnit) -> dict[str, Any]:
 def create_unit(
     session: Session, data: Mapping[str, Any], actor_role: str | None = None
 ) -> OrgUnit:
+    changing(session)
     _check_code_free(session, data["code"])
     _check_parent(session, data.get("parent_id"))
     unit = OrgUnit(code=data["code"], name=data["name"], parent_id=data.get("parent_id"))
@@ -112,6 +123,7 @@ def create_unit(
 def update_unit(
     session: Session, unit: OrgUnit, data: Mapping[str, Any], actor_role: str | None = None
 ) -> OrgUnit:
+    changing(session)
     if "code" in data and data["code"] != unit.code:
         _check_code_free(session, data["code"], unit.id)
     if "parent_id" in data:
@@ -129,6 +141,7 @@ def update_unit(
 
 
 def delete_unit(session: Session, unit: OrgUnit, actor_role: str | None = None) -> None:
+    changing(session)
     has_children = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id == unit.id).limit(1))
     if has_children is not None:
         raise Conflict(_("This unit still has sub-units; move or delete them first."))
