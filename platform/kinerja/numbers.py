@@ -28,3 +28,16 @@ def whole(raw: object, lowest: int = 0, largest: int = BIGINT_MAX) -> int | None
         return None
     value = int(text)
     return value if lowest <= value <= largest else None
+
+
+def year_month(raw: object, first_year: int, last_year: int) -> tuple[int, int] | None:
+    """`YYYY-MM` as typed (a query's `?month=`, a form's month) as (year, month) with the year
+    from `first_year` to `last_year`, or None; each part read by `whole`, so a year of five
+    thousand digits or other scripts' digits is no month rather than a 500 or a guess."""
+    if not isinstance(raw, str):
+        return None
+    head, dash, tail = raw.strip().partition("-")
+    year, month = whole(head, first_year, last_year), whole(tail, 1, 12)
+    if not dash or year is None or month is None:
+        return None
+    return year, month

@@ -34,8 +34,7 @@ def _a_month(value: str) -> None:
     """`YYYY-MM` of a year we keep (FIRST_YEAR to LAST_YEAR)."""
     head, _dash, tail = value.partition("-")
     shape = len(head) == 4 and len(tail) == 2 and value == value.strip()
-    in_range = numbers.whole(head, FIRST_YEAR, LAST_YEAR), numbers.whole(tail, 1, 12)
-    if not shape or None in in_range:
+    if not shape or numbers.year_month(value, FIRST_YEAR, LAST_YEAR) is None:
         raise ValidationError(_("Enter a month as YYYY-MM."))
 
 

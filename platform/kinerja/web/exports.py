@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
-from kinerja import clock
+from kinerja import clock, numbers
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exports import service, tables, tpp
@@ -69,13 +69,12 @@ def _chosen() -> tuple[str, Any, Any]:
     month (`month=YYYY-MM`: one kind per month, the export keeping the year)."""
     kind = request.form.get("kind", "")
     if kind != "tpp":
-        return kind, request.form.get("year", type=int), tables.KINDS
-    raw = request.form.get("month", "")
-    year, _dash, month = raw.partition("-")
-    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
-        return "", None, tpp.KINDS  # refused by the service with its field message
-    number = int(month)
-    return (tpp.kind_of(number) if 1 <= number <= 12 else ""), int(year), tpp.KINDS
+        return kind, numbers.whole(request.form.get("year")), tables.KINDS
+    # Each part by the one rule: `int()` raised on a year of 5,000 digits (a 500). What is not
+    # a month or a year is refused by the service with its field message.
+    year, _dash, month = request.form.get("month", "").partition("-")
+    number = numbers.whole(month, 1, 12)
+    return (tpp.kind_of(number) if number else ""), numbers.whole(year), tpp.KINDS
 
 
 def _words() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, request
 
-from kinerja import clock
+from kinerja import clock, numbers
 from kinerja.db import db
 from kinerja.exports import tpp as files
 from kinerja.exports import writers
@@ -27,10 +27,9 @@ def _month() -> tuple[int, int]:
     finance office pays."""
     from kinerja.performance.years import FIRST_YEAR, LAST_YEAR
 
-    year, _dash, month = request.args.get("month", "").partition("-")
-    digits = year.isascii() and year.isdigit() and month.isascii() and month.isdigit()
-    if digits and FIRST_YEAR <= int(year) <= LAST_YEAR and 1 <= int(month) <= 12:
-        return int(year), int(month)
+    asked = numbers.year_month(request.args.get("month", ""), FIRST_YEAR, LAST_YEAR)
+    if asked is not None:
+        return asked
     last = clock.this_month() - timedelta(days=1)
     return last.year, last.month
 
