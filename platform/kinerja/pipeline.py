@@ -177,9 +177,19 @@ def _body_limit() -> None:
 
 
 def _check_forms() -> None:
-    from kinerja.identity import check_csrf
+    from kinerja.identity import BODY_METHODS, check_csrf
 
     check_csrf()
+    # PostgreSQL refuses NUL in text (a 500), and many pages hand their fields to a service
+    # without a schema (a token's name, a position's, a reason, the guidance texts): refuse a
+    # form with one here, for every page at once. A browser never sends it; the API's forms
+    # are read by its schemas, which name the field.
+    if request.method in BODY_METHODS and not is_api() and _has_nul(request.form):
+        abort(422, description=_("Forms may not contain NUL characters."))
+
+
+def _has_nul(form: Any) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in form.items(multi=True))
 
 
 def _check_body() -> None:
@@ -287,7 +297,11 @@ INT4_MAX = 2**31 - 1
 
 class IdConverter(IntegerConverter):
     """`<int:…>` in routes: a number beyond PostgreSQL's integer matches no route (404), never
-    a query that overflows (500)."""
+    a query that overflows (500). ASCII digits only: werkzeug's `\\d` also matches other
+    scripts' digits, which `int()` reads ("/achievement/٢٠٢٦" answered for 2026), the reading
+    `kinerja.numbers` refuses everywhere else."""
+
+    regex = "[0-9]+"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", INT4_MAX)
@@ -296,7 +310,9 @@ class IdConverter(IntegerConverter):
 
 class YearConverter(IntegerConverter):
     """`<year:…>` in routes: the performance year, FIRST_YEAR to LAST_YEAR (the range of the
-    API's year argument), else no route (404)."""
+    API's year argument), else no route (404); ASCII digits only, like `IdConverter`."""
+
+    regex = "[0-9]+"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         from kinerja.performance.years import FIRST_YEAR, LAST_YEAR

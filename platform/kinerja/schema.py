@@ -15,6 +15,7 @@ field's message) wherever the schema is used.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -366,12 +367,25 @@ class Amount(fields.Decimal):
 
 class Whole(fields.Integer):
     """A whole number, from JSON or a form's text: 1.5 is refused, not cut to 1 as marshmallow's
-    Integer does (its `strict` would refuse a form's "90" too)."""
+    Integer does (its `strict` would refuse a form's "90" too). JSON's 1e999 (infinity to
+    Python's parser), NaN and Infinity are refused too: `int()` raised on them (a 500)."""
 
     def _validated(self, value: Any) -> Any:
-        if isinstance(value, float | Decimal) and value != int(value):
+        if isinstance(value, float | Decimal) and (not math.isfinite(value) or value != int(value)):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+class TimeOfDay(fields.Time):
+    """A time of day on the city's clock ("08:30"). marshmallow also reads an offset
+    ("08:30+07:00"), and comparing that time with one without (the end before the start) raised
+    TypeError (a 500): the offset is refused, as what it is, a time not like 08:30."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        found = super()._deserialize(value, attr, data, **kwargs)
+        if found.tzinfo is not None:
+            raise self.make_error("invalid")
+        return found
 
 
 class Identifier(fields.Integer):

@@ -13,7 +13,7 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 from sqlalchemy import select
 
-from kinerja import audit
+from kinerja import audit, numbers
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import WHOLE, ListPage, SelectPage
@@ -426,8 +426,9 @@ class Grid(MethodView):
         results: `computed_at` says when they were computed, `pending` that a refresh waits"""
         found = stored.scope(current())
         minimum = results.group_minimum()
-        wanted = request.args.get("box", type=int)
-        if wanted is not None and not 1 <= wanted <= 9:
+        asked = request.args.get("box")  # "٣" is no box: read by the one rule, not `int()`
+        wanted = numbers.whole(asked, 1, 9) if asked else None
+        if asked and wanted is None:
             abort(422, errors={"query": {"box": [_("Choose a box from 1 to 9.")]}})
         scale = standards.policy(db.session).jpm_scale
         summary = stored.summary(db.session, found, scale, minimum)

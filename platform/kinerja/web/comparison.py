@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
+from kinerja import numbers
 from kinerja import permissions as perm
 from kinerja.city import charts, service
 from kinerja.city.labels import ADOPTION, COLUMNS, FIGURE_WORDS, KIND_WORDS, NO_DATA, reporting
@@ -144,7 +145,7 @@ def city_export() -> Any:
                 session,
                 "city_comparison",
                 request.form.get("format", ""),
-                request.form.get("year", type=int),
+                numbers.whole(request.form.get("year")),
                 current().user_id,
                 kinds=tables.CITY_KINDS,
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
-from kinerja import clock
+from kinerja import clock, numbers
 from kinerja import permissions as perm
 from kinerja.db import db
 from kinerja.exports import service, tables, tpp
@@ -70,7 +70,7 @@ def _chosen() -> tuple[str, Any, Any]:
     month (`month=YYYY-MM`: one kind per month, the export keeping the year)."""
     kind = request.form.get("kind", "")
     if kind != "tpp":
-        return kind, request.form.get("year", type=int), tables.KINDS
+        return kind, numbers.whole(request.form.get("year")), tables.KINDS
     chosen = years.month_of(request.form.get("month"))
     if chosen is None:
         return "", None, tpp.KINDS  # refused by the service with its field message

@@ -252,13 +252,10 @@ def _kept_and_added(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, 
         if not (day or code or minutes):
             continue
         form_rows[len(rows)] = n
-        rows.append(
-            {
-                "date": day,
-                "code": code,
-                "minutes": int(minutes) if minutes.isascii() and minutes.isdigit() else minutes,
-            }
-        )
+        # a number by the one rule (`int()` raised on 5,000 digits); other text goes on as typed
+        # for the service to refuse under the row's field
+        number = numbers.whole(minutes)
+        rows.append({"date": day, "code": code, "minutes": minutes if number is None else number})
     return rows, form_rows
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from kinerja.i18n import _
-from kinerja.schema import Amount, Identifier, InputSchema, Range, Text, Whole
+from kinerja.schema import Amount, Identifier, InputSchema, Range, Text, TimeOfDay, Whole
 
 MAX_MINUTES = 24 * 60
 
@@ -53,8 +53,8 @@ class EntryInput(InputSchema):
     activity = Text(4000, required=True)
     quantity = Amount(allow_none=True, load_default=None)
     unit = Text(40, allow_none=True, load_default=None, metadata={"description": "the IKI's"})
-    started = fields.Time(allow_none=True, load_default=None)
-    ended = fields.Time(allow_none=True, load_default=None)
+    started = TimeOfDay(allow_none=True, load_default=None)
+    ended = TimeOfDay(allow_none=True, load_default=None)
     minutes = Whole(
         allow_none=True,
         load_default=None,
