@@ -479,7 +479,7 @@ def test_a_draft_is_corrected_on_a_phone_rejected_and_sent_again(
     staff.check("input[name=remove_file]")
     staff.set_input_files("#photo", str(new))
     staff.click("button[name=send]")
-    staff.wait_for_url("**/t/dinkes/log/*?saved=1")
+    staff.wait_for_url("**/t/dinkes/log/*?saved=sent")
     assert "Menunggu verifikasi" in (staff.text_content("h1") or "")
     assert "3 puskesmas" in staff.content()
     assert staff.locator("img[alt='IMG_baru.jpg']").count() == 1
@@ -499,7 +499,7 @@ def test_a_draft_is_corrected_on_a_phone_rejected_and_sent_again(
     staff.fill("#quantity", "1")
     staff.fill("#activity", "Input data imunisasi ke ASIK, 1 puskesmas")
     staff.click("button[name=send]")
-    staff.wait_for_url("**/t/dinkes/log/*?saved=1")
+    staff.wait_for_url("**/t/dinkes/log/*?saved=sent")
     _fits(staff, "the entry page with its history")
     history = staff.text_content("#history") or ""
     assert history.count("Dikirim") == 2 and "Ditolak" in history

@@ -63,6 +63,21 @@ def test_percent_digits_are_a_choice() -> None:
     assert formats.percent(66.666, digits=1, locale="en") == "66.7%"
 
 
+@pytest.mark.parametrize(
+    ("amount", "unit", "shown"),
+    [
+        ("12", "laporan", "12 laporan"),
+        ("90", "%", "90%"),  # as the percent pattern writes it, beside "33%" on the same page
+        ("80\u201390", " % ", "80\u201390%"),  # a range, the unit trimmed
+        ("12", None, "12"),
+        ("12", "  ", "12"),
+        ("2,5", "jam", "2,5 jam"),
+    ],
+)
+def test_a_number_and_its_unit(amount: str, unit: str | None, shown: str) -> None:
+    assert formats.with_unit(amount, unit) == shown
+
+
 def test_money_is_whole_rupiah() -> None:
     assert formats.money(1234567, locale="id") == "Rp 1.234.567"
     assert formats.money(1234567.6, locale="id") == "Rp 1.234.568"

@@ -138,3 +138,33 @@ def test_anything_else_is_not_a_typed_decimal(typed) -> None:
     with pytest.raises(ValueError) as refused:
         numbers.typed_decimal(typed)
     assert not isinstance(refused.value, numbers.Ambiguous)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-03", date(2026, 3, 1)),
+        (None, date(2026, 12, 1)),  # this month
+        ("2026-3", date(2026, 12, 1)),  # not YYYY-MM: this month, as any other odd text
+        ("\u0662\u0660\u0662\u0666-\u0660\u0663", date(2026, 12, 1)),  # was read as March 2026
+        ("9" * 5000 + "-01", date(2026, 12, 1)),
+    ],
+)
+def test_a_report_summarys_month_is_read_by_the_one_rule(raw, expected) -> None:
+    from kinerja.reports.service import parse_month
+
+    assert parse_month(raw, date(2026, 12, 4)) == expected
+
+
+def test_a_programs_point_is_always_a_decimal_point() -> None:
+    """A JSON body is a program's text: "1.005" and "1.500" are decimals there, while a person's
+    "1.500" in a form is refused as ambiguous; "1,500" is ambiguous from either."""
+    assert numbers.typed_decimal("1.005", machine=True) == Decimal("1.005")
+    assert numbers.typed_decimal("1.500", machine=True) == Decimal("1.5")
+    assert numbers.typed_decimal("-0.25", machine=True) == Decimal("-0.25")
+    assert numbers.typed_decimal("2,5", machine=True) == Decimal("2.5")
+    assert numbers.typed_decimal("1e3", machine=True) == Decimal(1000)
+    with pytest.raises(numbers.Ambiguous):
+        numbers.typed_decimal("1,500", machine=True)
+    with pytest.raises(numbers.Ambiguous):
+        numbers.typed_decimal("1.500")

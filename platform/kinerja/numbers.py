@@ -43,21 +43,27 @@ class Ambiguous(ValueError):
     """A number whose one separator could be a decimal mark or thousands grouping ("1,500")."""
 
 
-_WHOLE = re.compile(r"\d+")
-_ONE_MARK = re.compile(r"(\d*)[.,](\d+)")  # 2,5 / 2.5 / ,5
-_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")  # 1,500 / 100.000
+_WHOLE = re.compile(r"\d+", re.ASCII)
+# A program's number: a point is its decimal point ("1.005"), an exponent allowed ("1e3")
+_MACHINE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_ONE_MARK = re.compile(r"(\d*)[.,](\d+)", re.ASCII)  # 2,5 / 2.5 / ,5
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}", re.ASCII)  # 1,500 / 100.000
 _GROUPED = {  # 1.234 / 1.234.567: a lead of 1 to 3 digits, then groups of three
-    mark: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+") for mark in ".,"
+    mark: re.compile(rf"[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+", re.ASCII) for mark in ".,"
 }
 
 
-def typed_decimal(raw: str) -> Decimal:
+def typed_decimal(raw: str, *, machine: bool = False) -> Decimal:
     """A decimal number as people type it (see the module's docstring); `Ambiguous` for "1,500"
     and "1.500", `ValueError` for anything else that is not a number written in ASCII digits.
-    A sign is kept ("-2,5") for the caller's range check to refuse in its own words."""
+    A sign is kept ("-2,5") for the caller's range check to refuse in its own words. `machine`:
+    the text comes from a program (a JSON body), whose point is always a decimal point ("1.005"),
+    while its "1,500" is as ambiguous as a person's."""
     text = raw.strip()
     sign = "-" if text.startswith("-") else ""
     body = text[1:] if text[:1] in ("-", "+") else text
+    if machine and _MACHINE.fullmatch(body):
+        return Decimal(sign + body)
     if _AMBIGUOUS.fullmatch(body):
         raise Ambiguous(raw)
     plain = _plain(body) if body.isascii() else None

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import marshmallow
+from flask import has_request_context, request
 from flask_babel.speaklater import LazyString
 from marshmallow import EXCLUDE, INCLUDE, ValidationError, fields, post_load, pre_load, validate
 from marshmallow.exceptions import SCHEMA
@@ -341,7 +342,8 @@ def ambiguous_number(typed: str) -> str:
 class Amount(fields.Decimal):
     """A quantity or target: not negative, below 10^15, kept to two decimals. Text is read as
     people type it (`numbers.typed_decimal`: "2,5", "2.5", "1.234,5"; "1,500" refused as
-    ambiguous, never guessed). Sent and documented as a string ("2.50")."""
+    ambiguous, never guessed); in a JSON body a point is always the decimal point ("1.005").
+    Sent and documented as a string ("2.50")."""
 
     LIMIT = Decimal(10) ** 15
 
@@ -353,7 +355,12 @@ class Amount(fields.Decimal):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         try:
-            number = numbers.typed_decimal(value) if isinstance(value, str) else Decimal(str(value))
+            if isinstance(value, str):
+                # A JSON body is a program's text (its point a decimal point); a form's is typed.
+                machine = has_request_context() and request.is_json
+                number = numbers.typed_decimal(value, machine=machine)
+            else:
+                number = Decimal(str(value))
         except numbers.Ambiguous:
             raise ValidationError([ambiguous_number(value)]) from None
         except (ValueError, InvalidOperation):

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kinerja import clock as clock
+from kinerja import numbers
 from kinerja.db import Base as Base
 from kinerja.db import TenantOwned as TenantOwned
 from kinerja.db.rls import enable as enable_rls
@@ -123,12 +124,12 @@ def month(raw: str | None = None, year: str | None = None) -> date:
     text = (raw or "").strip()
     if year is not None and "-" not in text:
         text = f"{(year or '').strip()}-{text}"
-    try:
-        head, number = (int(part) for part in text.split("-"))
-        found = date(head, number, 1)
-    except (ValueError, OverflowError):  # a year of twenty digits overflows, not "invalid"
+    head, dash, tail = text.partition("-")
+    # ASCII digits only, bounded (`numbers.whole`): "٢٠٢٦" is no year, 5,000 digits no 500
+    found_year, number = numbers.whole(head, 1, date.max.year - 1), numbers.whole(tail, 1, 12)
+    if not dash or found_year is None or number is None:
         return clock.this_month()
-    return found if found.year < date.max.year else clock.this_month()
+    return date(found_year, number, 1)
 
 
 def submissions(

@@ -17,6 +17,7 @@ The styles, and where each is used:
 - `time` (id `13.05`, en `1:05 PM`) and `datetime` (a short date and a time): aware moments are
   shown on Medan's clock (`kinerja.clock`), whatever zone they are stored in (UTC).
 - `typed_number` (id `1234,5`, en `1234.5`): a number put back into a form field to be corrected.
+- `with_unit` (`12 laporan`, `90%`): a number already written and its unit (a `%` joins it).
 - `number` (id `1.234,5`, en `1,234.5`), `percent` (of a value already in percent: 92.5 ->
   id `92,5%`, en `92.5%`, CLDR's own pattern for each) and `money` (Rupiah without cents:
   `Rp 1.234.567`, en `IDR 1,234,567`).
@@ -114,6 +115,16 @@ def typed_number(value: Any, digits: int | None = 2, locale: str | Locale | None
     return babel_numbers.format_decimal(
         shown, locale=loc, decimal_quantization=False, group_separator=False
     )
+
+
+def with_unit(amount: Any, unit: str | None) -> str:
+    """A number already written (`number`, a range of two) followed by its unit: "12 laporan";
+    a percent sign joins the number as the percent pattern writes it ("90%", never "90 %" beside
+    another "33%" on the same screen); no unit, the number alone."""
+    text, shown = str(amount), (unit or "").strip()
+    if not shown:
+        return text
+    return f"{text}{shown}" if shown == "%" else f"{text} {shown}"
 
 
 def percent(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:
@@ -259,6 +270,7 @@ def iso_month(value: date | datetime | None) -> str:
 FILTERS = {
     "number": number,
     "percent": percent,
+    "with_unit": with_unit,
     "money": money,
     "date": date_short,
     "date_long": date_long,

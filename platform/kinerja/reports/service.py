@@ -29,6 +29,7 @@ from kinerja.i18n import _, report_status_label
 from kinerja.organisation.models import OrgUnit
 from kinerja.people.classification import POSITION_TYPES
 from kinerja.people.models import Employee, Position
+from kinerja.performance import years
 from kinerja.performance.log import service as log_service
 from kinerja.plugins.types import ReportForm
 from kinerja.reports import rules
@@ -260,12 +261,9 @@ def visible(principal: Any) -> Select[Any]:
 
 
 def parse_month(raw: str | None, today: date) -> date:
-    """`YYYY-MM` (default: this month) as the first day of that month."""
-    try:
-        year, month = (int(p) for p in (raw or "").split("-")[:2])
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    """`YYYY-MM` (default: this month) as the first day of that month (`years.month_of`: other
+    scripts' digits and other shapes are no month, not a guess)."""
+    return years.month_of(raw) or today.replace(day=1)
 
 
 def position_type_of(session: Session, employee_id: int | None) -> str | None:

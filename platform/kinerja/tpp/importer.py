@@ -60,7 +60,8 @@ MAX_MINUTES = attendance.MAX_MINUTES
 COLUMN_OF = {"nip": "nip", "date": "tanggal", "code": "kode", "minutes": "menit"}
 # The dates a spreadsheet hands over: ISO (Excel's own cells come as 2026-11-03 00:00:00),
 # and the Indonesian day-month-year with - / or .
-DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+# ASCII digits only (`re.ASCII`): `\d` also matches other scripts' digits, which `int()` reads
+DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
 
 
 @dataclass(slots=True)

@@ -128,6 +128,9 @@ def test_the_year_selector_offers_recent_years_and_the_chosen_one(
         ("9999-12", None, None),  # no end of that month to query
         ("3", "x", None),
         (None, None, None),
+        ("\u0662\u0660\u0662\u0666-\u0660\u0663", None, None),  # other scripts' digits: no guess
+        ("9" * 5000 + "-01", None, None),  # int() of it would raise, not a 500
+        ("2026-03-05", None, None),
     ],
 )
 def test_a_pages_month_and_year(raw: str | None, year: str | None, expected: object) -> None:
