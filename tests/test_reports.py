@@ -221,6 +221,19 @@ def test_each_rule_of_the_immunisation_report_refuses_naming_the_field(
     assert listed == []  # nothing stored
 
 
+def test_a_count_typed_with_one_ambiguous_separator_is_refused_in_words(
+    health, people, tenants
+) -> None:
+    """ "1.500" is fifteen hundred to an Indonesian and one and a half to a program: never
+    guessed, refused saying how to write it (the one rule of `numbers.typed_decimal`)."""
+    _app, client = health
+    staff = token(tenants.a, people.users["staff"]) | {"Accept-Language": "id"}
+    response = client.post(f"{LHI}/submissions", headers=staff, json={**REPORT, "sasaran": "1.500"})
+    assert response.status_code == 422, response.get_json()
+    [message] = response.get_json()["errors"]["json"]["sasaran"]
+    assert "1.500" in message and "tanpa pemisah ribuan" in message
+
+
 @pytest.mark.hook("kinerja_report_forms")
 def test_a_report_is_submitted_decided_by_the_superior_and_added_up(
     health, people, tenants

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -167,9 +167,9 @@ def policy(session: Session) -> Policy:
 
 
 def _percent(raw: Any, field: str) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
+    try:  # as people type it ("12,5"); a JSON number as a program writes it
+        value = numbers.typed_decimal(str(raw), machine=not isinstance(raw, str))
+    except ValueError:
         raise Invalid(field, _("Enter a percentage from 0 to 100.")) from None
     if not value.is_finite() or not 0 <= value <= 100:
         raise Invalid(field, _("Enter a percentage from 0 to 100."))

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kinerja import numbers
 from kinerja.i18n import N_
 from kinerja.plugins.types import FormField, ReportForm
 from kinerja.workflow import Machine, step
@@ -38,6 +38,10 @@ def next_status(status: str, action: str) -> str | None:
 
 Problems = dict[str, tuple[str, dict[str, Any]]]  # field -> (English msgid, parameters)
 MAX_DIGITS = 15  # no report counts beyond 10^15; larger input is refused before conversion
+AMBIGUOUS = N_(
+    "Write %(typed)s without a thousands separator (e.g. 1500) or with one or two decimals "
+    "(e.g. 1.5): as it is, it can be read two ways."
+)
 
 
 def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
@@ -63,9 +67,11 @@ def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str
             return date.fromisoformat(text).isoformat(), None
         except ValueError:
             return None, (N_("Enter a valid date."), {})
-    try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation:
+    try:  # as people type it in a form; a JSON number as a program writes it
+        number = numbers.typed_decimal(text, machine=not isinstance(raw, str))
+    except numbers.Ambiguous:
+        return None, (AMBIGUOUS, {"typed": text})
+    except ValueError:
         return None, (N_("Enter a number."), {})
     if not number.is_finite() or number.adjusted() > MAX_DIGITS:
         # Huge exponents ("1e999999999") would cost unbounded time and memory to turn into an int.
