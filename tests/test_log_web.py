@@ -13,6 +13,7 @@ from kinerja import clock
 from kinerja.db import db
 from kinerja.performance.log.models import WorkEntry
 from kinerja.performance.models import Skp
+from kinerja.presentation import formats
 from tests.support import csrf_token, plan_head_and_boss, plan_staff, sign_in
 
 TODAY = clock.today()
@@ -70,7 +71,12 @@ def test_log_with_a_photo_and_the_superior_verifies_it(app, people, tenants) -> 
         "/t/dinkes/log/team/approve", data={"entry": [entry_id], "csrf_token": boss_token}
     )
     assert approved.status_code == 303 and "approved=1" in approved.headers["Location"]
-    assert "Disetujui" in staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
+    shown = staff.get(f"/t/dinkes/log/{entry_id}").get_data(as_text=True)
+    assert "Disetujui" in shown
+    # a date never breaks at its hyphen on a narrow phone ("05-12-" / "2026")
+    day = formats.date_short(TODAY, "id")
+    assert f'<span class="text-nowrap">{day}</span>' in shown
+    assert f'<small class="text-nowrap">{day}</small>' in team
     with db.unit_of_work(tenants.a) as session:
         skp_id = session.scalar(select(Skp.id).where(Skp.employee_id == people.staff))
     plan = staff.get(f"/t/dinkes/skp/{skp_id}").get_data(as_text=True)
