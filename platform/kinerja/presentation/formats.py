@@ -89,31 +89,27 @@ def number(value: Any, digits: int | None = 2, locale: str | Locale | None = Non
     trailing zeros (1.234,5 / 1,234.5; 3 stays 3)."""
     if value is None or value == "":
         return NOTHING
-    found = _decimal(value, digits)
-    if found is None:
-        return str(value)
-    shown = found.normalize()
-    if shown == shown.to_integral_value():
-        shown = shown.quantize(Decimal(1))
-    loc = reader_locale(locale)
-    return babel_numbers.format_decimal(shown, locale=loc, decimal_quantization=False)
+    return _written(value, digits, locale, grouped=True)
 
 
 def typed_number(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:
     """A number put back into a form field for a person to correct: the reader's decimal mark and
     no grouping (1234,5 / 1234.5), so what they send back reads as the same number (a grouped
-    "1.234,5" would not, and a point in an Indonesian field reads as a machine's value)."""
+    whole "1.500" is refused as ambiguous by `numbers.typed_decimal`)."""
     if value is None or value == "":
         return ""
+    return _written(value, digits, locale, grouped=False)
+
+
+def _written(value: Any, digits: int | None, locale: str | Locale | None, grouped: bool) -> str:
     found = _decimal(value, digits)
     if found is None:
         return str(value)
     shown = found.normalize()
     if shown == shown.to_integral_value():
         shown = shown.quantize(Decimal(1))
-    loc = reader_locale(locale)
     return babel_numbers.format_decimal(
-        shown, locale=loc, decimal_quantization=False, group_separator=False
+        shown, locale=reader_locale(locale), decimal_quantization=False, group_separator=grouped
     )
 
 
