@@ -11,7 +11,7 @@ from flask import current_app, g
 from flask.views import MethodView
 from sqlalchemy import select
 
-from kinerja import audit
+from kinerja import audit, workflow
 from kinerja import permissions as perm
 from kinerja.api.common import Blueprint, abort
 from kinerja.api.pagination import WHOLE, ListPage, SelectPage
@@ -117,7 +117,9 @@ class EmployeeDetail(MethodView):
             abort(
                 403, message=_("You may not change: %(fields)s", fields=", ".join(sorted(refused)))
             )
-        blp.check_etag(employee, EmployeeSchema)
+        # The If-Match is compared with the row under its lock: of edits sent with one ETag the
+        # first wins and the others get 412 (each passed against the version it had read).
+        blp.check_etag(workflow.locked(db.session, employee), EmployeeSchema)
         employees.update_employee(db.session, employee, data)
         db.session.commit()
         return employee

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kinerja import workflow
 from kinerja.i18n import _, role_label
 from kinerja.identity.models import ApiToken
 
@@ -120,6 +121,9 @@ def revoke(session: Session, record: ApiToken) -> None:
     """Revoke (idempotently) and audit."""
     from kinerja import audit
 
+    # Decided under the token's row lock: of several clicks at once the first revokes it and
+    # the others find it revoked (each had read it live, and each recorded the revocation).
+    workflow.locked(session, record)
     if record.revoked_at is None:
         record.revoked_at = datetime.now(UTC)
         audit.record(

@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinerja import numbers
+from kinerja import numbers, workflow
 from kinerja.i18n import N_
 from kinerja.organisation.models import OrgUnit
 from kinerja.people import addresses, classification, nip
@@ -534,6 +534,10 @@ def run(
 
     A file that cannot be read at all raises `FileRejected` (one file-level problem).
     """
+    # One import of the agency at a time, taken before it reads what exists: two started at
+    # once (the same file sent twice) both created the missing units, positions and employees,
+    # and the second failed on a unique violation instead of finding them there.
+    workflow.agency_lock(session, "employee-import")
     known = set(session.scalars(select(Employee.nip)))
     with readable():
         records, problems = check(
