@@ -16,7 +16,8 @@ The styles, and where each is used:
 - `month`: a month and its year in words ("Desember 2026").
 - `time` (id `13.05`, en `1:05 PM`) and `datetime` (a short date and a time): aware moments are
   shown on Medan's clock (`kinerja.clock`), whatever zone they are stored in (UTC).
-- `typed_number` (id `1234,5`, en `1234.5`): a number put back into a form field to be corrected.
+- `typed_number` (id `1234,5`, en `1234.5`, never rounded): a number put back into a form field
+  (an edit form, a settings page), which sent back unchanged reads as the same number.
 - `with_unit` (`12 laporan`, `90%`): a number already written and its unit (a `%` joins it).
 - `number` (id `1.234,5`, en `1,234.5`), `percent` (of a value already in percent: 92.5 ->
   id `92,5%`, en `92.5%`, CLDR's own pattern for each) and `money` (Rupiah without cents:
@@ -37,6 +38,8 @@ from typing import Any
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+
+from kinerja import numbers
 
 DEFAULT = "id"
 NOTHING = "-"
@@ -92,13 +95,23 @@ def number(value: Any, digits: int | None = 2, locale: str | Locale | None = Non
     return _written(value, digits, locale, grouped=True)
 
 
-def typed_number(value: Any, digits: int | None = 2, locale: str | Locale | None = None) -> str:
-    """A number put back into a form field for a person to correct: the reader's decimal mark and
-    no grouping (1234,5 / 1234.5), so what they send back reads as the same number (a grouped
-    whole "1.500" is refused as ambiguous by `numbers.typed_decimal`)."""
+def typed_number(value: Any, digits: int | None = None, locale: str | Locale | None = None) -> str:
+    """A number put back into a form field, to be sent back unchanged or corrected: the reader's
+    decimal mark, no grouping and every decimal it has (1234,5 / 1234.5; 0,125), so what comes
+    back reads (`numbers.typed_decimal`) as the same number: a grouped "1.234,5" would not, a
+    rounded "0,13" would store another number, and a point in an Indonesian field is not how
+    its reader writes. Three decimals after one to three digits ("1,125") read as a thousands
+    group, so they get a fourth, a zero ("1,1250")."""
     if value is None or value == "":
         return ""
-    return _written(value, digits, locale, grouped=False)
+    text = _written(value, digits, locale, grouped=False)
+    try:
+        numbers.typed_decimal(text)
+    except numbers.Ambiguous:
+        return text + "0"
+    except ValueError:  # not digits and a mark (a locale's own digits): as it is
+        pass
+    return text
 
 
 def _written(value: Any, digits: int | None, locale: str | Locale | None, grouped: bool) -> str:
@@ -265,6 +278,7 @@ def iso_month(value: date | datetime | None) -> str:
 # The Jinja names (filters and globals) of the functions above.
 FILTERS = {
     "number": number,
+    "typed_number": typed_number,
     "percent": percent,
     "with_unit": with_unit,
     "money": money,

@@ -84,11 +84,8 @@ def rupiah(raw: str | None) -> int | None:
 
 
 def decimal_text(raw: str | None) -> str:
-    """A form's decimal number as text the services read: a comma (Indonesian) or a point as
-    the decimal mark (percentages and points: no grouping); other text is passed on as it is
-    for the service to refuse by name."""
-    text = (raw or "").strip()
-    try:
-        return format(numbers.typed_decimal(text), "f")
-    except ValueError:  # Ambiguous too: the service refuses the text by its field's name
-        return text
+    """A form's decimal number (`numbers.typed_decimal`: a comma or a point as the decimal mark)
+    as text the services read ("0.5"); `numbers.Ambiguous` for "1.500" and "1,500",
+    `ValueError` for anything else, for the page to refuse by its field's name. Never passed on
+    as typed: `Decimal()` reads what the rule refuses ("1.500" as 1.5, "1e1" as 10)."""
+    return format(numbers.typed_decimal(raw or ""), "f")

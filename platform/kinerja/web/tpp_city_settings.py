@@ -7,19 +7,20 @@ values in force instead of silently undoing it."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, redirect, request, url_for
 from sqlalchemy import select
 
-from kinerja import audit
+from kinerja import audit, numbers
 from kinerja.db import db
 from kinerja.exceptions import Invalid, InvalidFields, ServiceError
 from kinerja.i18n import _
 from kinerja.identity.principal import current
 from kinerja.people.models import Position
 from kinerja.rules.tpp import HUNDRED, KINERJA_PERCENT
+from kinerja.schema import ambiguous_number
 from kinerja.tenancy.models import Tenant
 from kinerja.tpp import settings
 from kinerja.web.city import bp, city_admin_only, log
@@ -94,12 +95,15 @@ def tpp_bases() -> Any:
 def _percent(field: str, errors: dict[str, list[Any]]) -> str:
     """A percentage (or points) field from 0 to 100 as the service's text ("0,5" and "0.5"
     alike), or a message under it."""
-    value = decimal_text(request.form.get(field))
+    typed = request.form.get(field) or ""
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or not 0 <= number <= HUNDRED:
+        value = decimal_text(typed)
+    except numbers.Ambiguous:  # "1.500": how to write it, not only its range
+        errors[field] = [ambiguous_number(typed)]
+        return typed
+    except ValueError:
+        value = ""
+    if not value or not 0 <= Decimal(value) <= HUNDRED:
         errors[field] = [_("Give a number from 0 to 100.")]
     return value
 
