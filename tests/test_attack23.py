@@ -158,9 +158,13 @@ def test_the_old_superior_cannot_approve_once_moved_while_the_approval_is_in_fli
     admin = admin_token(tenants, people)
     original = log_service.workflow.locked
     moved: list[int] = []
+    started: list[bool] = []
 
     def move_first(*args: Any, **kwargs: Any) -> Any:
-        if not moved:
+        # `workflow.locked` is everyone's: the move's own request locks the employee with it,
+        # and must get the real one (else each call would start another move).
+        if not started:
+            started.append(True)
             moved.append(
                 in_another_thread(
                     app, lambda c: patch_employee(c, people.staff, admin, superior_id=people.peer)

@@ -95,12 +95,17 @@ class Machine:
 Record = TypeVar("Record")
 
 
-def locked(session: Session, record: Record) -> Record:
+def locked(session: Session, record: Record, *, referenced: bool = False) -> Record:
     """`record` re-read under a row lock held until the transaction ends: decide on what it
-    says now, not on what the request loaded before another decision committed."""
+    says now, not on what the request loaded before another decision committed. `referenced`:
+    a row other rows keep being inserted against (an employee: every daily entry's foreign key
+    takes a KEY SHARE lock on it), locked `FOR NO KEY UPDATE`, which serialises the changes of
+    the row as well but lets those inserts through; `FOR UPDATE` would make them wait, and a
+    change that then waits for the agency's waiting lock (a hierarchy change) deadlocks with
+    an entry holding that lock shared while it waits for the row."""
     session.flush()
     try:
-        session.refresh(record, with_for_update=True)
+        session.refresh(record, with_for_update={"key_share": True} if referenced else True)
     except InvalidRequestError:
         # Deleted by a request that held the lock first (a draft deleted while it was edited).
         raise NotFound() from None

@@ -119,7 +119,7 @@ class EmployeeDetail(MethodView):
             )
         # The If-Match is compared with the row under its lock: of edits sent with one ETag the
         # first wins and the others get 412 (each passed against the version it had read).
-        blp.check_etag(workflow.locked(db.session, employee), EmployeeSchema)
+        blp.check_etag(workflow.locked(db.session, employee, referenced=True), EmployeeSchema)
         employees.update_employee(db.session, employee, data)
         db.session.commit()
         return employee
