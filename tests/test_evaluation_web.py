@@ -30,6 +30,14 @@ def test_an_evaluation_through_the_pages(app, people, tenants) -> None:
     )
     assert started.status_code == 303
     url = started.headers["Location"]
+    # A refused realisasi names its indicator's field and keeps what was typed in it.
+    refused = staff.post(f"{url}/items", data={f"realisasi-{iki}": "1.500", "csrf_token": token})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    field = re.search(rf'<input name="realisasi-{iki}"[^>]*>', html).group(0)
+    assert 'value="1.500"' in field and "is-invalid" in field
+    problem = re.search(rf'id="realisasi-{iki}-problem">([^<]*)<', html).group(1)
+    assert "tanpa pemisah ribuan" in problem
     saved = staff.post(f"{url}/items", data={f"realisasi-{iki}": "11", "csrf_token": token})
     assert saved.status_code == 303
     assert staff.post(f"{url}/act/submit", data={"csrf_token": token}).status_code == 303

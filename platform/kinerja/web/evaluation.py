@@ -34,7 +34,14 @@ from kinerja.performance.evaluation.permissions import EVALUATION
 from kinerja.performance.log import uploads
 from kinerja.performance.models import Skp
 from kinerja.reports import service as report_service
-from kinerja.web.forms import Problem, form_page, submit, whole_number, year_param
+from kinerja.web.forms import (
+    Problem,
+    field_errors,
+    form_page,
+    submit,
+    whole_number,
+    year_param,
+)
 from kinerja.web.paging import paged, paged_list
 
 bp = Blueprint("evaluation", __name__, url_prefix="/t/<tenant>/evaluations")
@@ -216,7 +223,9 @@ def show(evaluation_id: int) -> Any:
     return _show(_evaluation(evaluation_id), None)
 
 
-def _show(evaluation: Evaluation, problem: Problem) -> Any:
+def _show(evaluation: Evaluation, problem: Problem, typed: dict[str, str] | None = None) -> Any:
+    """The page; after a refusal, `typed` ({IKI id: the realisasi as typed}) is shown again in
+    its fields, and each refused one is marked with its message (`field_errors`: by IKI id)."""
     held = service.roles(db.session, current(), evaluation)
     editing = workflow.OWNER in held and evaluation.status in workflow.EDITABLE_BY_OWNER
     owner = db.session.scalar(select(Employee.name).where(Employee.id == evaluation.employee_id))
@@ -224,6 +233,8 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
     return form_page(
         "evaluation.html",
         problem,
+        typed=typed or {},
+        problems=field_errors(problem),
         evaluation=evaluation,
         owner=owner,
         rows=service.items(db.session, evaluation),
@@ -261,12 +272,12 @@ def _show(evaluation: Evaluation, problem: Problem) -> Any:
     )
 
 
-def _change(evaluation: Evaluation, change: Any) -> Any:
+def _change(evaluation: Evaluation, change: Any, typed: dict[str, str] | None = None) -> Any:
     try:
         change()
     except ServiceError as problem:
         db.session.rollback()
-        return _show(_evaluation(evaluation.id), problem)
+        return _show(_evaluation(evaluation.id), problem, typed)
     db.session.commit()
     return redirect(url_for("evaluation.show", evaluation_id=evaluation.id, saved=1), code=303)
 
@@ -296,6 +307,7 @@ def save_items(evaluation_id: int) -> Any:
         evaluation,
         # the API's schema: one reading of the realisasi
         lambda: service.update_items(db.session, evaluation, ItemsBody().read(raw)),
+        typed={key: str(given["realisasi"]) for key, given in raw.items()},
     )
 
 
