@@ -66,7 +66,7 @@ def typed_decimal(raw: str, *, machine: bool = False) -> Decimal:
         return Decimal(sign + body)
     if _AMBIGUOUS.fullmatch(body):
         raise Ambiguous(raw)
-    plain = _plain(body) if body.isascii() else None
+    plain = _plain(body)  # its patterns are ASCII only: "٣" is no number
     if plain is None:
         raise ValueError(raw)
     try:
@@ -82,9 +82,9 @@ def _plain(body: str) -> str | None:
     if one := _ONE_MARK.fullmatch(body):
         return f"{one[1] or '0'}.{one[2]}"
     for group, mark in ((".", ","), (",", ".")):
-        whole, found, fraction = body.rpartition(mark)
-        if found and _GROUPED[group].fullmatch(whole) and _WHOLE.fullmatch(fraction):
-            return whole.replace(group, "") + "." + fraction  # 1.234,5 / 1,234.5
+        lead, found, fraction = body.rpartition(mark)
+        if found and _GROUPED[group].fullmatch(lead) and _WHOLE.fullmatch(fraction):
+            return lead.replace(group, "") + "." + fraction  # 1.234,5 / 1,234.5
         if _GROUPED[group].fullmatch(body):  # two groups or more: one alone was ambiguous
             return body.replace(group, "")
     return None

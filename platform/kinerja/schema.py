@@ -29,7 +29,7 @@ from marshmallow.exceptions import SCHEMA
 
 from kinerja import numbers
 from kinerja.exceptions import InvalidFields
-from kinerja.i18n import _
+from kinerja.i18n import N_, _
 
 REQUIRED = _("This field is required.")
 
@@ -328,15 +328,16 @@ class Text(fields.String):
         return str(super()._deserialize(value, attr, data, **kwargs)).strip()
 
 
+# What to tell someone whose number could be read two ways ("1,500"): the msgid, for the
+# services that keep a problem as a msgid and its parameters (`reports.rules`), and the words.
+AMBIGUOUS_NUMBER = N_(
+    "Write %(typed)s without a thousands separator (e.g. 1500) or with one or two "
+    "decimals (e.g. 1.5): as it is, it can be read two ways."
+)
+
+
 def ambiguous_number(typed: str) -> str:
-    """What to tell someone whose number could be read two ways ("1,500")."""
-    return str(
-        _(
-            "Write %(typed)s without a thousands separator (e.g. 1500) or with one or two "
-            "decimals (e.g. 1.5): as it is, it can be read two ways.",
-            typed=typed.strip(),
-        )
-    )
+    return str(_(AMBIGUOUS_NUMBER, typed=typed.strip()))
 
 
 class Amount(fields.Decimal):

@@ -13,6 +13,7 @@ from typing import Any
 from kinerja import numbers
 from kinerja.i18n import N_
 from kinerja.plugins.types import FormField, ReportForm
+from kinerja.schema import AMBIGUOUS_NUMBER
 from kinerja.workflow import Machine, step
 
 DRAFT, SUBMITTED, APPROVED, REJECTED = "draft", "submitted", "approved", "rejected"
@@ -38,10 +39,6 @@ def next_status(status: str, action: str) -> str | None:
 
 Problems = dict[str, tuple[str, dict[str, Any]]]  # field -> (English msgid, parameters)
 MAX_DIGITS = 15  # no report counts beyond 10^15; larger input is refused before conversion
-AMBIGUOUS = N_(
-    "Write %(typed)s without a thousands separator (e.g. 1500) or with one or two decimals "
-    "(e.g. 1.5): as it is, it can be read two ways."
-)
 
 
 def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
@@ -70,7 +67,7 @@ def _read(f: FormField, raw: Any, today: date) -> tuple[Any, tuple[str, dict[str
     try:  # as people type it in a form; a JSON number as a program writes it
         number = numbers.typed_decimal(text, machine=not isinstance(raw, str))
     except numbers.Ambiguous:
-        return None, (AMBIGUOUS, {"typed": text})
+        return None, (AMBIGUOUS_NUMBER, {"typed": text})
     except ValueError:
         return None, (N_("Enter a number."), {})
     if not number.is_finite() or number.adjusted() > MAX_DIGITS:

@@ -1,6 +1,8 @@
 """One employee's line explained: everything the "TPP saya" page and the API show, from the
 line's own snapshot (a closed month explains itself the same way for ever) plus the names of
-what it points at (the evaluation's period, the employee), and every version with its reason."""
+what it points at (the evaluation's period, the employee), and every version with its reason.
+The one live read: the days of the month's attendance events, shown under each code only while
+they still count as many as the snapshot says (`EventLine.days`)."""
 
 from __future__ import annotations
 
